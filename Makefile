@@ -1,0 +1,120 @@
+# socklab: make builds bin/, make test runs every test, make bench the benchmarks.
+# make SANITIZE=address,undefined builds with sanitizers (objects kept apart).
+
+CC       ?= cc
+PKGS     := libpcap ncursesw cmocka jansson
+PREFIX   ?= /usr/local
+comma    := ,
+
+ifeq ($(SANITIZE),)
+VARIANT  := release
+SANFLAGS :=
+OPT      := -O2
+else
+VARIANT  := san-$(subst $(comma),-,$(SANITIZE))
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+OPT      := -O1 -g
+endif
+
+B        := build/$(VARIANT)
+CPPFLAGS += -D_GNU_SOURCE -Itracer -Ilab -Iui -MMD -MP
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) $(SANFLAGS) \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+# Programs and the modules they are made of. A *_main.c / echo_*.c / main.c
+# holds main(); everything else in a directory goes into that directory's
+# library, so tests can link the modules without the mains.
+TRACER_MAIN := tracer/trace_main.c
+LAB_MAINS   := lab/echo_server.c lab/echo_client.c
+UI_MAIN     := ui/main.c
+CORE_SRCS   := $(filter-out $(TRACER_MAIN),$(wildcard tracer/*.c))
+LAB_SRCS    := $(filter-out $(LAB_MAINS),$(wildcard lab/*.c))
+UI_SRCS     := $(filter-out $(UI_MAIN),$(wildcard ui/*.c))
+TEST_SRCS   := $(wildcard tests/test_*.c)
+TOOL_SRCS   := $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(B)/%.o,$(1))
+
+LIBCORE := $(B)/libcore.a
+LIBLAB  := $(B)/liblab.a
+LIBUI   := $(B)/libui.a
+LIBS    := $(LIBUI) $(LIBLAB) $(LIBCORE)
+
+PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
+TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+TOOLS    := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
+
+.PHONY: all test unit integration bench deps setcap install clean fuzz
+all: $(PROGRAMS) $(TOOLS)
+
+# bin/ holds whichever variant was built last; build/variant changes (and
+# so relinks every program) only when the variant does.
+$(shell mkdir -p build; [ "$$(cat build/variant 2>/dev/null)" = "$(VARIANT)" ] || echo $(VARIANT) > build/variant)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBCORE): $(call obj,$(CORE_SRCS))
+	@rm -f $@; ar rcs $@ $^
+$(LIBLAB): $(call obj,$(LAB_SRCS)) $(if $(LAB_SRCS),,$(B)/empty.o)
+	@rm -f $@; ar rcs $@ $^
+$(LIBUI): $(call obj,$(UI_SRCS)) $(if $(UI_SRCS),,$(B)/empty.o)
+	@rm -f $@; ar rcs $@ $^
+$(B)/empty.o:
+	@mkdir -p $(B); echo 'typedef int socklab_empty_unit;' | $(CC) $(CFLAGS) -x c -c - -o $@
+
+bin/socklab-trace: $(call obj,$(TRACER_MAIN)) $(LIBCORE) build/variant
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+bin/echo-server: $(B)/lab/echo_server.o $(LIBLAB) $(LIBCORE) build/variant
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+bin/echo-client: $(B)/lab/echo_client.o $(LIBLAB) $(LIBCORE) build/variant
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+bin/socklab: $(call obj,$(UI_MAIN)) $(LIBS) build/variant
+	@mkdir -p bin
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/%.o $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/tools/%: $(B)/tests/tools/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# make test: every cmocka unit test, then the integration tests that run the
+# real binaries. tests/run.sh prints "N passed, N failed, N skipped".
+test: all $(TESTS)
+	@BUILD=$(B) tests/run.sh
+
+bench: all
+	@BUILD=$(B) tests/bench/run.sh
+
+# Debian packages the build, tests and benchmarks use; installs only what is missing.
+DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev \
+            tcpdump tshark tmux golang-go libcap2-bin iproute2 time
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || { echo "make deps: apt-get install$$missing failed" >&2; exit 1; }; \
+	else echo "deps: all installed"; fi
+
+# Lets non-root users capture: the capturing binaries get CAP_NET_RAW and CAP_NET_ADMIN.
+setcap: all
+	setcap cap_net_raw,cap_net_admin=eip bin/socklab-trace
+	setcap cap_net_raw,cap_net_admin=eip bin/socklab
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,315 @@
+/* capture.c: the libpcap edge (live interfaces and pcap/pcapng files).
+ *
+ * libpcap already shows each loopback packet once on Linux: it skips the
+ * outgoing copy on lo (and on "any" for the lo ifindex), so no direction
+ * filter is needed here, and real interfaces keep both directions. */
+#include "capture.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pcap/pcap.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Headers only: Ethernet/cooked (20) + IPv6 with extension headers + TCP
+ * with options (60) fit, plus a few payload bytes for the UI's details. */
+#define CAPTURE_SNAPLEN 256
+/* Bursts of tens of thousands of connections a second must not overflow. */
+#define CAPTURE_BUFFER (64 * 1024 * 1024)
+
+struct capture {
+	pcap_t *pcap;
+	pcap_dumper_t *dump;
+	enum link_type link;
+	int live;
+	char source[256];
+	char filter[1024];
+	struct capture_stats stats;
+};
+
+static int link_type_from_dlt(int dlt, enum link_type *out)
+{
+	switch (dlt) {
+	case DLT_EN10MB: *out = LINK_ETHERNET; return 0;
+	case DLT_NULL: *out = LINK_NULL; return 0;
+	case DLT_LOOP: *out = LINK_LOOP; return 0;
+	case DLT_LINUX_SLL: *out = LINK_SLL; return 0;
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2: *out = LINK_SLL2; return 0;
+#endif
+	case DLT_RAW:
+#ifdef DLT_IPV4
+	case DLT_IPV4:
+	case DLT_IPV6:
+#endif
+		*out = LINK_RAW;
+		return 0;
+	}
+	return -1;
+}
+
+/* Turns libpcap's activation result into one line that says what to do. */
+static void explain_activate(int rc, pcap_t *p, const char *iface, char *err, size_t errlen)
+{
+	switch (rc) {
+	case PCAP_ERROR_PERM_DENIED:
+		snprintf(err, errlen,
+			 "capture on %s: permission denied (run as root, or run `sudo make setcap` once so you can capture without root)",
+			 iface);
+		break;
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		snprintf(err, errlen, "capture on %s: no such interface (list them with `ip link`)", iface);
+		break;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		snprintf(err, errlen, "capture on %s: interface is down (bring it up with `ip link set %s up`)",
+			 iface, iface);
+		break;
+	default:
+		snprintf(err, errlen, "capture on %s: %s", iface, pcap_geterr(p));
+	}
+}
+
+static int apply_filter(struct capture *c, const struct capture_opts *o, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (o->filter && o->port > 0)
+		snprintf(c->filter, sizeof(c->filter), "(%s) and tcp port %d", o->filter, o->port);
+	else if (o->filter)
+		snprintf(c->filter, sizeof(c->filter), "%s", o->filter);
+	else if (o->port > 0)
+		snprintf(c->filter, sizeof(c->filter), "tcp port %d", o->port);
+	else
+		return 0;
+	if (pcap_compile(c->pcap, &prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "filter '%s': %s", c->filter, pcap_geterr(c->pcap));
+		return -1;
+	}
+	if (pcap_setfilter(c->pcap, &prog) < 0) {
+		snprintf(err, errlen, "filter '%s': %s", c->filter, pcap_geterr(c->pcap));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static int open_live(struct capture *c, const char *iface, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	int rc;
+
+	c->pcap = pcap_create(iface, ebuf);
+	if (!c->pcap) {
+		snprintf(err, errlen, "capture on %s: %s", iface, ebuf);
+		return -1;
+	}
+	pcap_set_snaplen(c->pcap, CAPTURE_SNAPLEN);
+	pcap_set_immediate_mode(c->pcap, 1);
+	pcap_set_buffer_size(c->pcap, CAPTURE_BUFFER);
+	pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(c->pcap);
+	if (rc < 0) {
+		explain_activate(rc, c->pcap, iface, err, errlen);
+		return -1;
+	}
+	if (pcap_setnonblock(c->pcap, 1, ebuf) < 0) {
+		snprintf(err, errlen, "capture on %s: %s", iface, ebuf);
+		return -1;
+	}
+	c->live = 1;
+	snprintf(c->source, sizeof(c->source), "%s", iface);
+	return 0;
+}
+
+static int open_file(struct capture *c, const char *path, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+
+	c->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (!c->pcap) {
+		snprintf(err, errlen, "read %s: %s (is it a pcap or pcapng file?)", path, ebuf);
+		return -1;
+	}
+	snprintf(c->source, sizeof(c->source), "%s", path);
+	return 0;
+}
+
+struct capture *capture_open(const struct capture_opts *o, char *err, size_t errlen)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	int dlt;
+
+	if (!c) {
+		snprintf(err, errlen, "capture: out of memory");
+		return NULL;
+	}
+	if ((o->file ? open_file(c, o->file, err, errlen) : open_live(c, o->iface ? o->iface : "lo", err, errlen)) < 0)
+		goto fail;
+	dlt = pcap_datalink(c->pcap);
+	if (link_type_from_dlt(dlt, &c->link) < 0) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		snprintf(err, errlen, "%s: unsupported link type %d (%s); socklab reads Ethernet, loopback, Linux cooked and raw IP",
+			 c->source, dlt, name ? name : "unknown");
+		goto fail;
+	}
+	if (apply_filter(c, o, err, errlen) < 0)
+		goto fail;
+	if (o->write_path) {
+		c->dump = pcap_dump_open(c->pcap, o->write_path);
+		if (!c->dump) {
+			snprintf(err, errlen, "write %s: %s", o->write_path, pcap_geterr(c->pcap));
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	capture_close(c);
+	return NULL;
+}
+
+int capture_fd(const struct capture *c)
+{
+	return c->live ? pcap_get_selectable_fd(c->pcap) : -1;
+}
+
+const char *capture_source(const struct capture *c)
+{
+	return c->source;
+}
+
+const char *capture_filter(const struct capture *c)
+{
+	return c->filter;
+}
+
+int capture_is_live(const struct capture *c)
+{
+	return c->live;
+}
+
+struct dispatch_ctx {
+	struct capture *c;
+	capture_segment_fn fn;
+	void *ctx;
+};
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct dispatch_ctx *d = (struct dispatch_ctx *)user;
+	struct capture *c = d->c;
+	struct segment seg;
+	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+
+	c->stats.seen++;
+	if (c->dump)
+		pcap_dump((u_char *)c->dump, h, bytes);
+	switch (decode_packet(c->link, bytes, h->caplen, &seg)) {
+	case DECODE_OK:
+		c->stats.tcp++;
+		d->fn(&seg, ts, d->ctx);
+		break;
+	case DECODE_NOT_TCP: c->stats.not_tcp++; break;
+	case DECODE_TRUNCATED: c->stats.truncated++; break;
+	case DECODE_MALFORMED: c->stats.invalid++; break;
+	}
+}
+
+int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct dispatch_ctx d = {c, fn, ctx};
+	int n = pcap_dispatch(c->pcap, max > 0 ? max : -1, on_frame, (u_char *)&d);
+
+	/* Every batch reaches the disk: an interrupted recording keeps it. */
+	if (c->dump && n > 0 && c->live)
+		pcap_dump_flush(c->dump);
+	if (n == PCAP_ERROR) {
+		snprintf(err, errlen, "%s: %s", c->source, pcap_geterr(c->pcap));
+		return -1;
+	}
+	if (n == PCAP_ERROR_BREAK)
+		return 0;
+	if (n == 0 && !c->live)
+		return CAPTURE_EOF;
+	return n;
+}
+
+void capture_breakloop(struct capture *c)
+{
+	pcap_breakloop(c->pcap);
+}
+
+void capture_get_stats(struct capture *c, struct capture_stats *out)
+{
+	struct pcap_stat ps;
+
+	if (c->live && pcap_stats(c->pcap, &ps) == 0) {
+		c->stats.dropped = ps.ps_drop;
+		c->stats.if_dropped = ps.ps_ifdrop;
+	}
+	*out = c->stats;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	if (c->dump) {
+		pcap_dump_flush(c->dump);
+		pcap_dump_close(c->dump);
+	}
+	if (c->pcap)
+		pcap_close(c->pcap);
+	free(c);
+}
+
+/* Clears every capability set: a binary given CAP_NET_RAW by `make setcap`
+ * keeps nothing once its capture is open. */
+static int drop_capabilities(char *err, size_t errlen)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0) {
+		snprintf(err, errlen, "drop capabilities: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int capture_drop_privileges(char *err, size_t errlen)
+{
+	const char *sudo_uid = getenv("SUDO_UID"), *sudo_gid = getenv("SUDO_GID");
+	uid_t uid;
+	gid_t gid;
+
+	if (geteuid() != 0)
+		return drop_capabilities(err, errlen);
+	if (sudo_uid && sudo_gid && atoi(sudo_uid) > 0) {
+		uid = (uid_t)atoi(sudo_uid);
+		gid = (gid_t)atoi(sudo_gid);
+	} else {
+		struct passwd *pw = getpwnam("nobody");
+		if (!pw) {
+			snprintf(err, errlen, "drop root: no user 'nobody' to switch to");
+			return -1;
+		}
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+		snprintf(err, errlen, "drop root: %s", strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		snprintf(err, errlen, "drop root: could still regain root, refusing to go on");
+		return -1;
+	}
+	return 0;
+}

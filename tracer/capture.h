@@ -1,0 +1,59 @@
+/* capture.h: the libpcap edge. Opens a live interface or a pcap/pcapng
+ * file, keeps libpcap's types to itself, decodes every frame and hands TCP
+ * segments to a callback. Shared by socklab-trace and the socklab UI. */
+#ifndef SOCKLAB_CAPTURE_H
+#define SOCKLAB_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "output.h"
+
+struct capture_opts {
+	const char *iface;      /* live interface ("lo" when neither is set) */
+	const char *file;       /* read this pcap/pcapng instead of capturing */
+	const char *filter;     /* BPF filter, or NULL */
+	int port;               /* > 0: shorthand for "tcp port PORT" */
+	const char *write_path; /* -w: also write every captured frame here (pcap) */
+};
+
+struct capture;
+
+/* Opens the capture; on failure returns NULL with a one-line reason in err
+ * ("capture on lo: permission denied (run as root or `make setcap`)"). */
+struct capture *capture_open(const struct capture_opts *opts, char *err, size_t errlen);
+
+/* A descriptor to poll() for readability in live mode, or -1. */
+int capture_fd(const struct capture *c);
+
+/* "lo", or the file name: for status lines. */
+const char *capture_source(const struct capture *c);
+/* The BPF filter in force ("" for none). */
+const char *capture_filter(const struct capture *c);
+int capture_is_live(const struct capture *c);
+
+/* Called for each decoded TCP segment; frame/caplen are the raw bytes. */
+typedef void (*capture_segment_fn)(const struct segment *seg, uint64_t ts_ns, void *ctx);
+
+/* Handles up to max frames (max <= 0: all that are ready / the whole file).
+ * Returns the number handled, 0 when none were ready, CAPTURE_EOF at the end
+ * of a file, or -1 with err filled (the interface went away, a corrupt file). */
+#define CAPTURE_EOF (-2)
+int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ctx, char *err,
+		     size_t errlen);
+
+/* Makes capture_dispatch return promptly (safe from a signal handler). */
+void capture_breakloop(struct capture *c);
+
+/* Counters so far; kernel drops are read from libpcap for live captures. */
+void capture_get_stats(struct capture *c, struct capture_stats *out);
+
+void capture_close(struct capture *c);
+
+/* Once the capture is open, gives up root: switches to $SUDO_UID/$SUDO_GID
+ * when started with sudo, else to "nobody"; keeps nothing. Returns 0, 0 when
+ * not root (nothing to do), or -1 with err filled. */
+int capture_drop_privileges(char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,402 @@
+/* decode.c: one captured frame -> one TCP segment.
+ *
+ * Layers are peeled link -> IP -> TCP, each reading only through bytes.h.
+ * Two lengths are tracked for the IP payload: what the capture holds
+ * (snaplen-limited) and what the IP header declares. A header that needs
+ * bytes the IP header says exist but the capture lacks is TRUNCATED; one that
+ * needs bytes the IP header says do not exist is MALFORMED. */
+#include "decode.h"
+
+#include <net/ethernet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bytes.h"
+
+enum {
+	SLL_HDR_LEN = 16,        /* protocol at offset 14 */
+	SLL2_HDR_LEN = 20,       /* protocol at offset 0 */
+	VLAN_TAG_LEN = 4,        /* TCI, then the inner ethertype */
+	ETHERTYPE_QINQ = 0x88a8, /* 802.1ad outer tag, skipped like 802.1Q */
+	IPV4_MIN_HDR_LEN = 20,
+	IPV6_HDR_LEN = 40,
+	TCP_MIN_HDR_LEN = 20,
+	IPV4_FRAG_OFFSET_MASK = 0x1fff,
+	IPV6_FRAG_OFFSET_MASK = 0xfff8,
+	IPV6_FRAG_HDR_LEN = 8,
+	SACK_BLOCK_LEN = 8,
+};
+
+/* The bytes after an IP header (and, for IPv6, after the extension headers
+ * walked so far): data is what was captured, never more than len, the length
+ * the IP header declares. data stops at len so link-layer padding (short
+ * Ethernet frames are padded to 60 bytes) is never taken for payload. */
+struct ip_payload {
+	struct bytes data;
+	size_t len;
+};
+
+static struct ip_payload ip_payload_make(const struct bytes *ip, size_t hdr_len, size_t declared)
+{
+	return (struct ip_payload){ .data = bytes_sub(ip, hdr_len, declared), .len = declared };
+}
+
+/* Why n bytes at off could not be read: the IP length fields say they are
+ * not there (malformed) or the capture cut them off (truncated). */
+static enum decode_result missing(const struct ip_payload *pl, size_t off, size_t n)
+{
+	return n > pl->len || off > pl->len - n ? DECODE_MALFORMED : DECODE_TRUNCATED;
+}
+
+/* One option of the TCP header; v holds its bytes after kind and length.
+ * Lengths are fixed by RFC 9293 section 3.2 (MSS), RFC 7323 (window scale,
+ * timestamps) and RFC 2018 (SACK). The window scale shift is stored raw:
+ * clamping it to 14 (RFC 7323 section 2.3) is the flow table's job. */
+static enum decode_result decode_tcp_option(uint8_t kind, const struct bytes *v,
+					    struct tcp_options *opt)
+{
+	size_t nblocks;
+
+	switch (kind) {
+	case TCPOPT_MAXSEG:
+		if (v->len != TCPOLEN_MAXSEG - 2 || !bytes_be16(v, 0, &opt->mss))
+			return DECODE_MALFORMED;
+		opt->has |= OPT_MSS;
+		break;
+	case TCPOPT_WINDOW:
+		if (v->len != TCPOLEN_WINDOW - 2 || !bytes_u8(v, 0, &opt->wscale))
+			return DECODE_MALFORMED;
+		opt->has |= OPT_WSCALE;
+		break;
+	case TCPOPT_SACK_PERMITTED:
+		if (v->len != TCPOLEN_SACK_PERMITTED - 2)
+			return DECODE_MALFORMED;
+		opt->has |= OPT_SACK_PERM;
+		break;
+	case TCPOPT_SACK:
+		nblocks = v->len / SACK_BLOCK_LEN;
+		if (v->len % SACK_BLOCK_LEN != 0 || nblocks == 0 || nblocks > TCP_MAX_SACK_BLOCKS)
+			return DECODE_MALFORMED;
+		for (size_t i = 0; i < nblocks; i++) {
+			if (!bytes_be32(v, i * SACK_BLOCK_LEN, &opt->sack[i].left) ||
+			    !bytes_be32(v, i * SACK_BLOCK_LEN + 4, &opt->sack[i].right))
+				return DECODE_MALFORMED;
+		}
+		opt->nsack = (uint8_t)nblocks;
+		opt->has |= OPT_SACK;
+		break;
+	case TCPOPT_TIMESTAMP:
+		if (v->len != TCPOLEN_TIMESTAMP - 2 || !bytes_be32(v, 0, &opt->ts_val) ||
+		    !bytes_be32(v, 4, &opt->ts_ecr))
+			return DECODE_MALFORMED;
+		opt->has |= OPT_TS;
+		break;
+	default: /* unknown kinds are skipped by their length */
+		break;
+	}
+	return DECODE_OK;
+}
+
+/* Walks the option area (RFC 9293 section 3.1): EOL ends it, NOP is one
+ * byte, every other kind carries a length byte counting kind and length. */
+static enum decode_result decode_tcp_options(const struct bytes *area, struct tcp_options *opt)
+{
+	size_t off = 0;
+	uint8_t kind, len;
+
+	*opt = (struct tcp_options){ 0 };
+	while (bytes_u8(area, off, &kind) && kind != TCPOPT_EOL) {
+		if (kind == TCPOPT_NOP) {
+			off++;
+			continue;
+		}
+		if (!bytes_u8(area, off + 1, &len) || len < 2 || !bytes_has(area, off, len))
+			return DECODE_MALFORMED;
+		struct bytes value = bytes_sub(area, off + 2, (size_t)len - 2);
+		enum decode_result r = decode_tcp_option(kind, &value, opt);
+		if (r != DECODE_OK)
+			return r;
+		off += len;
+	}
+	return DECODE_OK;
+}
+
+/* The TCP header (RFC 9293 section 3.1) at the start of pl. The payload
+ * length comes from the IP length fields, not from the capture. */
+static enum decode_result decode_tcp(const struct ip_payload *pl, struct segment *out)
+{
+	const struct bytes *d = &pl->data;
+	uint8_t offset_byte;
+
+	if (!bytes_be16(d, 0, &out->src.port) || !bytes_be16(d, 2, &out->dst.port) ||
+	    !bytes_be32(d, 4, &out->seq) || !bytes_be32(d, 8, &out->ack) ||
+	    !bytes_u8(d, 12, &offset_byte) || !bytes_u8(d, 13, &out->flags) ||
+	    !bytes_be16(d, 14, &out->win))
+		return missing(pl, 0, TCP_MIN_HDR_LEN);
+
+	size_t hdr_len = (size_t)(offset_byte >> 4) * 4;
+	if (hdr_len < TCP_MIN_HDR_LEN)
+		return DECODE_MALFORMED;
+	if (!bytes_has(d, 0, hdr_len))
+		return missing(pl, 0, hdr_len);
+
+	struct bytes area = bytes_sub(d, TCP_MIN_HDR_LEN, hdr_len - TCP_MIN_HDR_LEN);
+	enum decode_result r = decode_tcp_options(&area, &out->opt);
+	if (r != DECODE_OK)
+		return r;
+
+	struct bytes payload = bytes_sub(d, hdr_len, SIZE_MAX);
+	out->len = (uint32_t)(pl->len - hdr_len);
+	out->payload_caplen = (uint32_t)payload.len;
+	out->payload = payload.len > 0 ? payload.p : NULL;
+	return DECODE_OK;
+}
+
+/* IPv4 (RFC 791): options skipped by IHL, only first fragments carry the
+ * TCP header. A total length of 0 is what TCP segmentation offload leaves
+ * in captures of outgoing super-segments: the captured length stands in. */
+static enum decode_result decode_ipv4(const struct bytes *ip, struct segment *out)
+{
+	uint8_t version_ihl, proto;
+	uint16_t total_len, frag;
+
+	out->src = (struct endpoint){ .family = 4 };
+	out->dst = (struct endpoint){ .family = 4 };
+	if (!bytes_u8(ip, 0, &version_ihl) || !bytes_be16(ip, 2, &total_len) ||
+	    !bytes_be16(ip, 6, &frag) || !bytes_u8(ip, 9, &proto) ||
+	    !bytes_copy(ip, 12, out->src.addr, 4) || !bytes_copy(ip, 16, out->dst.addr, 4))
+		return DECODE_TRUNCATED;
+
+	size_t hdr_len = (size_t)(version_ihl & 0x0f) * 4;
+	if (version_ihl >> 4 != 4 || hdr_len < IPV4_MIN_HDR_LEN ||
+	    (total_len != 0 && total_len < hdr_len))
+		return DECODE_MALFORMED;
+	if (!bytes_has(ip, 0, hdr_len))
+		return DECODE_TRUNCATED;
+	if ((frag & IPV4_FRAG_OFFSET_MASK) != 0 || proto != IPPROTO_TCP)
+		return DECODE_NOT_TCP;
+
+	size_t declared = (total_len != 0 ? total_len : ip->len) - hdr_len;
+	struct ip_payload pl = ip_payload_make(ip, hdr_len, declared);
+	return decode_tcp(&pl, out);
+}
+
+/* One IPv6 extension header (RFC 8200 section 4) at off: sets its length
+ * and the header after it, or says why TCP cannot be reached past it.
+ * Non-first fragments hold no TCP header; neither do ESP-protected (RFC
+ * 4303) or empty (no next header) payloads. */
+static enum decode_result ipv6_ext_header(uint8_t type, const struct ip_payload *pl, size_t off,
+					  uint8_t *next, size_t *len)
+{
+	uint8_t ext_len;
+	uint16_t frag;
+
+	switch (type) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_AH:
+	case IPPROTO_FRAGMENT:
+		break;
+	default: /* ESP, no next header, UDP, ICMPv6, ... */
+		return DECODE_NOT_TCP;
+	}
+	if (!bytes_u8(&pl->data, off, next) || !bytes_u8(&pl->data, off + 1, &ext_len))
+		return missing(pl, off, 2);
+	switch (type) {
+	case IPPROTO_AH: /* RFC 4302 section 2.2: 4-octet units, minus 2 */
+		*len = ((size_t)ext_len + 2) * 4;
+		break;
+	case IPPROTO_FRAGMENT: /* RFC 8200 section 4.5: fixed 8 octets */
+		if (!bytes_be16(&pl->data, off + 2, &frag))
+			return missing(pl, off, IPV6_FRAG_HDR_LEN);
+		if ((frag & IPV6_FRAG_OFFSET_MASK) != 0)
+			return DECODE_NOT_TCP;
+		*len = IPV6_FRAG_HDR_LEN;
+		break;
+	default: /* 8-octet units, not counting the first 8 */
+		*len = ((size_t)ext_len + 1) * 8;
+		break;
+	}
+	return bytes_has(&pl->data, off, *len) ? DECODE_OK : missing(pl, off, *len);
+}
+
+/* IPv6 (RFC 8200): walks the extension headers to TCP. A payload length of
+ * 0 (jumbogram, or TSO as for IPv4) means "as captured". */
+static enum decode_result decode_ipv6(const struct bytes *ip, struct segment *out)
+{
+	uint8_t version, next;
+	uint16_t payload_len;
+
+	out->src = (struct endpoint){ .family = 6 };
+	out->dst = (struct endpoint){ .family = 6 };
+	if (!bytes_u8(ip, 0, &version) || !bytes_be16(ip, 4, &payload_len) ||
+	    !bytes_u8(ip, 6, &next) || !bytes_copy(ip, 8, out->src.addr, 16) ||
+	    !bytes_copy(ip, 24, out->dst.addr, 16))
+		return DECODE_TRUNCATED;
+	if (version >> 4 != 6)
+		return DECODE_MALFORMED;
+
+	size_t declared = payload_len != 0 ? payload_len : ip->len - IPV6_HDR_LEN;
+	struct ip_payload pl = ip_payload_make(ip, IPV6_HDR_LEN, declared);
+	size_t off = 0, ext_len;
+
+	while (next != IPPROTO_TCP) {
+		enum decode_result r = ipv6_ext_header(next, &pl, off, &next, &ext_len);
+		if (r != DECODE_OK)
+			return r;
+		off += ext_len;
+	}
+	struct ip_payload tcp = ip_payload_make(&pl.data, off, pl.len - off);
+	return decode_tcp(&tcp, out);
+}
+
+/* An IP packet by version: 4 or 6; anything else is no IP we know. */
+static enum decode_result decode_ip(int version, const struct bytes *ip, struct segment *out)
+{
+	switch (version) {
+	case 4:
+		return decode_ipv4(ip, out);
+	case 6:
+		return decode_ipv6(ip, out);
+	default:
+		return DECODE_NOT_TCP;
+	}
+}
+
+/* An Ethernet-style payload typed by an ethertype (Ethernet, SLL, SLL2).
+ * 802.1Q and 802.1ad tags are skipped: each holds the next ethertype. */
+static enum decode_result decode_ethertype(uint16_t type, const struct bytes *b, struct segment *out)
+{
+	size_t off = 0;
+
+	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) {
+		if (!bytes_be16(b, off + 2, &type))
+			return DECODE_TRUNCATED;
+		off += VLAN_TAG_LEN;
+	}
+	struct bytes ip = bytes_sub(b, off, SIZE_MAX);
+	switch (type) {
+	case ETHERTYPE_IP:
+		return decode_ipv4(&ip, out);
+	case ETHERTYPE_IPV6:
+		return decode_ipv6(&ip, out);
+	default: /* ARP, LLDP, ... */
+		return DECODE_NOT_TCP;
+	}
+}
+
+/* The IP version a BSD loopback address-family word stands for: AF_INET is
+ * 2 everywhere, AF_INET6 is 24 (NetBSD, OpenBSD), 28 (FreeBSD) or 30
+ * (macOS) depending on the capturing system; 0 for anything else. */
+static int loopback_af_version(uint32_t af)
+{
+	switch (af) {
+	case 2:
+		return 4;
+	case 24:
+	case 28:
+	case 30:
+		return 6;
+	default:
+		return 0;
+	}
+}
+
+/* DLT_NULL writes the AF word in the capturing host's byte order, which
+ * need not be ours: whichever order gives a known family wins. DLT_LOOP
+ * always uses network order. */
+static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
+					  struct segment *out)
+{
+	uint32_t af_be, af_le;
+	int version;
+
+	if (!bytes_be32(b, 0, &af_be) || !bytes_le32(b, 0, &af_le))
+		return DECODE_TRUNCATED;
+	version = loopback_af_version(af_be);
+	if (version == 0 && any_order)
+		version = loopback_af_version(af_le);
+	struct bytes ip = bytes_sub(b, 4, SIZE_MAX);
+	return decode_ip(version, &ip, out);
+}
+
+enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
+				 struct segment *out)
+{
+	struct bytes frame = bytes_make(buf, caplen);
+	struct bytes rest;
+	uint16_t type;
+	uint8_t version;
+
+	switch (lt) {
+	case LINK_ETHERNET:
+		if (!bytes_be16(&frame, ETHER_HDR_LEN - 2, &type))
+			return DECODE_TRUNCATED;
+		rest = bytes_sub(&frame, ETHER_HDR_LEN, SIZE_MAX);
+		return decode_ethertype(type, &rest, out);
+	case LINK_SLL:
+		if (!bytes_be16(&frame, SLL_HDR_LEN - 2, &type))
+			return DECODE_TRUNCATED;
+		rest = bytes_sub(&frame, SLL_HDR_LEN, SIZE_MAX);
+		return decode_ethertype(type, &rest, out);
+	case LINK_SLL2:
+		if (!bytes_has(&frame, 0, SLL2_HDR_LEN) || !bytes_be16(&frame, 0, &type))
+			return DECODE_TRUNCATED;
+		rest = bytes_sub(&frame, SLL2_HDR_LEN, SIZE_MAX);
+		return decode_ethertype(type, &rest, out);
+	case LINK_NULL:
+		return decode_loopback(true, &frame, out);
+	case LINK_LOOP:
+		return decode_loopback(false, &frame, out);
+	case LINK_RAW:
+		if (!bytes_u8(&frame, 0, &version))
+			return DECODE_TRUNCATED;
+		return decode_ip(version >> 4, &frame, out);
+	}
+	return DECODE_NOT_TCP;
+}
+
+const char *decode_result_name(enum decode_result r)
+{
+	switch (r) {
+	case DECODE_OK:
+		return "ok";
+	case DECODE_NOT_TCP:
+		return "not tcp";
+	case DECODE_TRUNCATED:
+		return "truncated";
+	case DECODE_MALFORMED:
+		return "malformed";
+	}
+	return "unknown";
+}
+
+const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)
+{
+	static const struct {
+		uint8_t bit;
+		char name[4];
+	} names[] = {
+		{ TCP_SYN, "SYN" }, { TCP_FIN, "FIN" }, { TCP_RST, "RST" }, { TCP_PSH, "PSH" },
+		{ TCP_ACK, "ACK" }, { TCP_URG, "URG" }, { TCP_ECE, "ECE" }, { TCP_CWR, "CWR" },
+	};
+	char text[sizeof("SYN|FIN|RST|PSH|ACK|URG|ECE|CWR")];
+	size_t len = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		if (len > 0)
+			text[len++] = '|';
+		memcpy(text + len, names[i].name, 3);
+		len += 3;
+	}
+	text[len] = '\0';
+	if (n > 0)
+		snprintf(buf, n, "%s", len > 0 ? text : "none");
+	return buf;
+}

@@ -1,0 +1,28 @@
+/* endpoint.h: an IP address and port, written the way socklab shows them:
+ * "127.0.0.1:50322" for IPv4, "[::1]:8080" for IPv6 (BRIEF: endpoints). */
+#ifndef SOCKLAB_ENDPOINT_H
+#define SOCKLAB_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest text form: "[" + 45-char IPv6 + "]:" + 5-digit port + NUL. */
+#define ENDPOINT_STRLEN 56
+
+struct endpoint {
+	uint8_t family;   /* 4 or 6; 0 means unset */
+	uint8_t addr[16]; /* network byte order; IPv4 uses the first 4 bytes */
+	uint16_t port;    /* host byte order */
+};
+
+/* Writes the text form into buf (at least ENDPOINT_STRLEN bytes is always
+ * enough); returns buf so it can be used inside printf arguments. */
+const char *endpoint_format(const struct endpoint *e, char *buf, size_t n);
+
+/* Parses "1.2.3.4:80" or "[::1]:80"; returns 0, or -1 if malformed. */
+int endpoint_parse(const char *s, struct endpoint *out);
+
+bool endpoint_equal(const struct endpoint *a, const struct endpoint *b);
+
+#endif

@@ -1,0 +1,101 @@
+/* flow.h: the flow table. Tracks every TCP connection by its 4-tuple,
+ * decides which side is the client (the one that sent the first SYN), keeps
+ * sequence numbers relative to each side's ISN, runs one tcpfsm per
+ * endpoint, and turns each segment into events.
+ *
+ * Pure code: no I/O, no globals; time comes in with each call, events go out
+ * through a callback the caller supplies. */
+#ifndef SOCKLAB_FLOW_H
+#define SOCKLAB_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "endpoint.h"
+#include "tcpfsm.h"
+
+enum trace_event_kind {
+	EVENT_PACKET,   /* one segment of a tracked connection */
+	EVENT_STATE,    /* one endpoint changed state */
+	EVENT_CONN_END, /* a connection is released: its summary */
+};
+
+/* A state path packs up to 16 states, 4 bits each, first state in the low
+ * bits; path_len says how many. */
+struct state_path {
+	uint64_t packed;
+	uint8_t len;
+};
+
+struct trace_event {
+	enum trace_event_kind kind;
+	uint64_t ts_ns;     /* CLOCK_REALTIME ns (the packet's timestamp) */
+	uint32_t conn;      /* connection id, 1, 2, ... in order of first sight */
+	struct endpoint client, server;
+
+	/* EVENT_PACKET */
+	const struct segment *seg; /* valid only during the callback */
+	bool from_client;          /* direction: client -> server */
+	uint32_t rel_seq, rel_ack; /* relative to the sender's / receiver's ISN */
+	uint32_t peer_isn;         /* ISN of the segment's receiver: rel_ack and SACK blocks count from it */
+	bool retransmission;       /* a SYN, SYN|ACK or FIN seen before */
+	bool midstream;            /* connection joined after its handshake */
+	const char *note;          /* extra explanation or NULL, e.g. 4-way close in 3 segments */
+
+	/* EVENT_STATE */
+	enum tcp_role role;
+	enum tcp_state from, to;
+	const char *why;
+
+	/* EVENT_CONN_END */
+	struct state_path client_path, server_path;
+	const char *end_reason; /* "closed", "time_wait expired", "idle", "evicted", "capture ended" */
+	uint64_t packets;       /* segments seen on this connection */
+};
+
+typedef void (*event_sink_fn)(const struct trace_event *ev, void *ctx);
+
+struct flow_config {
+	size_t max_flows;          /* memory cap: oldest flows are evicted beyond it */
+	uint64_t time_wait_ns;     /* 2MSL: Linux uses 60 s */
+	uint64_t idle_timeout_ns;  /* established flows silent this long are released */
+};
+
+/* Defaults: 1,000,000 flows, 60 s TIME_WAIT, 600 s idle. */
+void flow_config_default(struct flow_config *cfg);
+
+struct flow_table;
+
+struct flow_table *flow_table_new(const struct flow_config *cfg);
+void flow_table_free(struct flow_table *t);
+
+/* Feeds one decoded segment seen at ts_ns; emits PACKET, STATE and, for
+ * connections that finish, CONN_END events through sink. */
+void flow_table_segment(struct flow_table *t, const struct segment *seg, uint64_t ts_ns,
+			event_sink_fn sink, void *ctx);
+
+/* Advances time: TIME_WAIT endpoints older than 2MSL go to CLOSED, idle
+ * flows are released. Call with packet times (offline) or the clock (live). */
+void flow_table_tick(struct flow_table *t, uint64_t now_ns, event_sink_fn sink, void *ctx);
+
+/* Releases every remaining flow with a CONN_END ("capture ended"). */
+void flow_table_finish(struct flow_table *t, uint64_t now_ns, event_sink_fn sink, void *ctx);
+
+struct flow_table_stats {
+	size_t live;         /* flows held now */
+	size_t peak;         /* most held at once */
+	uint64_t total;      /* connections seen */
+	uint64_t evicted;    /* released early because of max_flows */
+	size_t flow_bytes;   /* sizeof one tracked flow, for the memory report */
+};
+void flow_table_stats(const struct flow_table *t, struct flow_table_stats *out);
+
+/* state_path helpers */
+void state_path_push(struct state_path *p, enum tcp_state s);
+enum tcp_state state_path_at(const struct state_path *p, unsigned i);
+/* "CLOSED>SYN_SENT>ESTABLISHED>..." into buf; returns buf. */
+const char *state_path_format(const struct state_path *p, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,62 @@
+/* tcpfsm.h: one TCP endpoint's state machine, driven by the segments that
+ * endpoint sends and receives, as seen on the wire (RFC 9293 section 3.3.2).
+ *
+ * Pure code: no I/O, no globals. The flow table works out the sequence-space
+ * facts (does this ACK cover my FIN? is this RST acceptable? is this a
+ * retransmission?) and hands them in; this module only decides transitions. */
+#ifndef SOCKLAB_TCPFSM_H
+#define SOCKLAB_TCPFSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Ordered as FreeBSD's tcp_fsm.h: states before ESTABLISHED are not yet
+ * synchronized, states after CLOSE_WAIT have sent a FIN. */
+enum tcp_state {
+	TCPS_CLOSED = 0,
+	TCPS_LISTEN,
+	TCPS_SYN_SENT,
+	TCPS_SYN_RCVD,
+	TCPS_ESTABLISHED,
+	TCPS_CLOSE_WAIT,
+	TCPS_FIN_WAIT_1,
+	TCPS_CLOSING,
+	TCPS_LAST_ACK,
+	TCPS_FIN_WAIT_2,
+	TCPS_TIME_WAIT,
+	TCP_NSTATES
+};
+
+enum tcp_role { ROLE_CLIENT = 0, ROLE_SERVER = 1 };
+
+/* "CLOSED", "SYN_SENT", ... exactly as BRIEF.md names them. */
+const char *tcp_state_name(enum tcp_state s);
+/* The inverse; returns -1 for an unknown name. */
+int tcp_state_parse(const char *name);
+const char *tcp_role_name(enum tcp_role r); /* "client" / "server" */
+
+/* What one endpoint did or saw, reduced to what the transitions need. */
+struct tcpfsm_input {
+	bool sent;             /* this endpoint sent the segment; else it received it */
+	uint8_t flags;         /* TCP_* bits of the segment */
+	bool acks_syn;         /* the segment's ACK covers the receiver's SYN */
+	bool acks_fin;         /* the segment's ACK covers the receiver's FIN */
+	bool rst_acceptable;   /* RST passes the RFC 9293 3.10.7 check for the receiver's state */
+	bool retransmission;   /* same SYN/FIN seen before: no new transition */
+};
+
+#define TCPFSM_WHY_MAX 200
+
+struct tcpfsm_change {
+	enum tcp_state from, to;
+	char why[TCPFSM_WHY_MAX]; /* plain language, for students */
+};
+
+/* Applies one segment to one endpoint's state. Writes at most 2 changes
+ * (FIN_WAIT_1 -> FIN_WAIT_2 -> TIME_WAIT when the ACK of our FIN rides on the
+ * peer's FIN) into out and returns how many; *state is updated. */
+int tcpfsm_step(enum tcp_state *state, enum tcp_role role, const struct tcpfsm_input *in,
+		struct tcpfsm_change out[2]);
+
+#endif
