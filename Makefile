@@ -43,7 +43,7 @@ LIBUI   := $(B)/libui.a
 LIBS    := $(LIBUI) $(LIBLAB) $(LIBCORE)
 
 PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
-TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 TOOLS    := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 .PHONY: all test unit integration bench deps setcap install clean fuzz
@@ -87,7 +87,7 @@ $(B)/tools/%: $(B)/tests/tools/%.o $(LIBS)
 
 # make test: every cmocka unit test, then the integration tests that run the
 # real binaries. tests/run.sh prints "N passed, N failed, N skipped".
-test: all $(TESTS)
+test: all $(TEST_BINS)
 	@BUILD=$(B) tests/run.sh
 
 bench: all

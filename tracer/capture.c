@@ -30,6 +30,8 @@ struct capture {
 	char source[256];
 	char filter[1024];
 	struct capture_stats stats;
+	const struct pcap_pkthdr *cur_hdr; /* the frame in the callback, else NULL */
+	const u_char *cur_bytes;
 };
 
 static int link_type_from_dlt(int dlt, enum link_type *out)
@@ -212,7 +214,10 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 	switch (decode_packet(c->link, bytes, h->caplen, &seg)) {
 	case DECODE_OK:
 		c->stats.tcp++;
+		c->cur_hdr = h;
+		c->cur_bytes = bytes;
 		d->fn(&seg, ts, d->ctx);
+		c->cur_hdr = NULL;
 		break;
 	case DECODE_NOT_TCP: c->stats.not_tcp++; break;
 	case DECODE_TRUNCATED: c->stats.truncated++; break;
@@ -237,6 +242,14 @@ int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ct
 	if (n == 0 && !c->live)
 		return CAPTURE_EOF;
 	return n;
+}
+
+int capture_current_frame(const struct capture *c, struct capture_frame *out)
+{
+	if (!c->cur_hdr)
+		return -1;
+	*out = (struct capture_frame){c->cur_bytes, c->cur_hdr->caplen, c->cur_hdr->len, c->link};
+	return 0;
 }
 
 void capture_breakloop(struct capture *c)

@@ -36,6 +36,16 @@ int capture_is_live(const struct capture *c);
 /* Called for each decoded TCP segment; frame/caplen are the raw bytes. */
 typedef void (*capture_segment_fn)(const struct segment *seg, uint64_t ts_ns, void *ctx);
 
+/* The frame being handled, as captured: valid only inside a
+ * capture_segment_fn callback (the UI's recorder keeps packets with it). */
+struct capture_frame {
+	const uint8_t *bytes;
+	uint32_t caplen, wirelen;
+	enum link_type link;
+};
+/* Returns 0, or -1 outside a callback. */
+int capture_current_frame(const struct capture *c, struct capture_frame *out);
+
 /* Handles up to max frames (max <= 0: all that are ready / the whole file).
  * Returns the number handled, 0 when none were ready, CAPTURE_EOF at the end
  * of a file, or -1 with err filled (the interface went away, a corrupt file). */

@@ -10,6 +10,7 @@
 #include <net/ethernet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -254,7 +255,8 @@ static enum decode_result decode_ipv6(const struct bytes *ip, struct segment *ou
 	return decode_tcp(&tcp, out);
 }
 
-/* An IP packet by version: 4 or 6; anything else is no IP we know. */
+/* An IP packet by version, where the link layer promised IP: a version
+ * other than 4 or 6 is a broken header. */
 static enum decode_result decode_ip(int version, const struct bytes *ip, struct segment *out)
 {
 	switch (version) {
@@ -263,7 +265,7 @@ static enum decode_result decode_ip(int version, const struct bytes *ip, struct 
 	case 6:
 		return decode_ipv6(ip, out);
 	default:
-		return DECODE_NOT_TCP;
+		return DECODE_MALFORMED;
 	}
 }
 
@@ -320,6 +322,8 @@ static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
 	version = loopback_af_version(af_be);
 	if (version == 0 && any_order)
 		version = loopback_af_version(af_le);
+	if (version == 0) /* another address family: not IP */
+		return DECODE_NOT_TCP;
 	struct bytes ip = bytes_sub(b, 4, SIZE_MAX);
 	return decode_ip(version, &ip, out);
 }

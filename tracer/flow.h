@@ -61,9 +61,12 @@ struct flow_config {
 	size_t max_flows;          /* memory cap: oldest flows are evicted beyond it */
 	uint64_t time_wait_ns;     /* 2MSL: Linux uses 60 s */
 	uint64_t idle_timeout_ns;  /* established flows silent this long are released */
+	uint64_t closed_linger_ns; /* a flow closed on both sides (CONN_END sent) is kept this
+				    * long, so its late segments are not taken for a new,
+				    * joined mid-stream connection */
 };
 
-/* Defaults: 1,000,000 flows, 60 s TIME_WAIT, 600 s idle. */
+/* Defaults: 1,000,000 flows, 60 s TIME_WAIT, 600 s idle, 5 s linger. */
 void flow_config_default(struct flow_config *cfg);
 
 struct flow_table;
@@ -72,7 +75,8 @@ struct flow_table *flow_table_new(const struct flow_config *cfg);
 void flow_table_free(struct flow_table *t);
 
 /* Feeds one decoded segment seen at ts_ns; emits PACKET, STATE and, for
- * connections that finish, CONN_END events through sink. */
+ * connections that finish, CONN_END events through sink. Time passes with
+ * segments too: timers due by ts_ns fire first, as flow_table_tick does. */
 void flow_table_segment(struct flow_table *t, const struct segment *seg, uint64_t ts_ns,
 			event_sink_fn sink, void *ctx);
 

@@ -44,9 +44,10 @@ struct tcpfsm_input {
 	bool acks_fin;         /* the segment's ACK covers the receiver's FIN */
 	bool rst_acceptable;   /* RST passes the RFC 9293 3.10.7 check for the receiver's state */
 	bool retransmission;   /* same SYN/FIN seen before: no new transition */
+	uint32_t rel_seq, rel_ack; /* the segment's relative numbers, quoted in why */
 };
 
-#define TCPFSM_WHY_MAX 200
+#define TCPFSM_WHY_MAX 320
 
 struct tcpfsm_change {
 	enum tcp_state from, to;
@@ -58,5 +59,17 @@ struct tcpfsm_change {
  * peer's FIN) into out and returns how many; *state is updated. */
 int tcpfsm_step(enum tcp_state *state, enum tcp_role role, const struct tcpfsm_input *in,
 		struct tcpfsm_change out[2]);
+
+/* Transitions no segment causes: the flow table decides them from the
+ * capture (joined late), the clock (2MSL) or a new connection's SYN. */
+enum tcpfsm_event {
+	TCPFSM_JOINED_MIDSTREAM,  /* CLOSED -> ESTABLISHED: handshake before the capture */
+	TCPFSM_TIME_WAIT_EXPIRED, /* TIME_WAIT -> CLOSED after 2MSL */
+	TCPFSM_TIME_WAIT_REUSED,  /* TIME_WAIT -> CLOSED: a new SYN took the 4-tuple */
+};
+
+/* Applies ev if it fits *state; returns 1 with *out filled, else 0. */
+int tcpfsm_apply_event(enum tcp_state *state, enum tcp_role role, enum tcpfsm_event ev,
+		       struct tcpfsm_change *out);
 
 #endif

@@ -15,6 +15,8 @@
 
 #include "capture.h"
 #include "flow.h"
+#include "kernel.h"
+#include "kstate.h"
 #include "output.h"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SUMMARY };
@@ -26,6 +28,7 @@ struct tracer {
 	uint64_t last_ns;     /* newest packet time */
 	uint64_t connections; /* CONN_END events seen: the stats record counts them */
 	int write_failed;
+	struct kview *kview; /* --kernel: the kernel's own states, else NULL */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -57,11 +60,31 @@ static void emit_line(struct tracer *t, const char *line, int len)
 		t->write_failed = 1;
 }
 
+static void on_kernel_event(const struct kview_event *ev, void *ctx)
+{
+	struct tracer *t = ctx;
+	char line[OUTPUT_LINE_MAX];
+
+	if (!t->t0_ns)
+		t->t0_ns = ev->ts_ns;
+	if (t->format == FORMAT_JSON)
+		emit_line(t, line, kview_json(ev, line, sizeof(line)));
+	else if (t->format == FORMAT_TEXT || ev->kind == KVIEW_CHECK)
+		emit_line(t, line, kview_text(ev, t->t0_ns, line, sizeof(line)));
+}
+
+static void on_kernel_record(const struct kstate_record *rec, void *ctx)
+{
+	kview_record(ctx, rec);
+}
+
 static void on_event(const struct trace_event *ev, void *ctx)
 {
 	struct tracer *t = ctx;
 	char line[OUTPUT_LINE_MAX];
 
+	if (t->kview)
+		kview_wire_event(t->kview, ev, on_kernel_event, t);
 	if (ev->kind == EVENT_CONN_END)
 		t->connections++;
 	switch (t->format) {
@@ -95,6 +118,7 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 static void usage(FILE *f)
 {
 	fputs("usage: socklab-trace [-i IFACE | -r FILE] [-p PORT | -f 'BPF FILTER'] [--json] [-w OUT.pcap] [--summary]\n"
+	      "                     [--kernel[=auto|tracepoint|sock_diag]]\n"
 	      "\n"
 	      "Captures TCP segments and shows both endpoints' TCP states as they change.\n"
 	      "\n"
@@ -106,6 +130,9 @@ static void usage(FILE *f)
 	      "      --json             JSON Lines records (docs/trace-format.md)\n"
 	      "      --summary          one line per connection with both state paths\n"
 	      "      --max-flows N      connections tracked at once (default 1000000)\n"
+	      "      --kernel[=HOW]     live only: also show the kernel's own state changes and check\n"
+	      "                         them against the wire's (docs/kernel-view.md); HOW is\n"
+	      "                         tracepoint (root), sock_diag (polled) or auto (the default)\n"
 	      "  -h, --help             this help\n"
 	      "\n"
 	      "Capturing needs root or CAP_NET_RAW (`sudo make setcap`); root is dropped once the\n"
@@ -128,20 +155,34 @@ static int parse_number(const char *what, const char *s, long min, long max, lon
 	return 0;
 }
 
-static int run_capture(struct tracer *t, struct capture *c)
+/* Reads what the kernel reported so far; its records wait in the view until
+ * the packets they belong with have been seen. */
+static int read_kernel(struct tracer *t, struct kernel_source *k)
 {
 	char err[512];
-	int fd = capture_fd(c);
+
+	if (kernel_read(k, on_kernel_record, t->kview, err, sizeof(err)) < 0) {
+		fprintf(stderr, "socklab-trace: kernel view: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_capture(struct tracer *t, struct capture *c, struct kernel_source *k)
+{
+	char err[512];
 
 	while (!stop_requested) {
 		int n;
 
 		if (capture_is_live(c)) {
-			struct pollfd pfd = {fd, POLLIN, 0};
-			if (poll(&pfd, 1, 200) < 0 && errno != EINTR) {
+			struct pollfd pfd[2] = {{capture_fd(c), POLLIN, 0}, {k ? kernel_fd(k) : -1, POLLIN, 0}};
+			if (poll(pfd, 2, k ? kernel_poll_ms(k) : 200) < 0 && errno != EINTR) {
 				fprintf(stderr, "socklab-trace: poll: %s\n", strerror(errno));
 				return -1;
 			}
+			if (k && read_kernel(t, k) < 0)
+				return -1;
 			flow_table_tick(t->flows, realtime_ns(), on_event, t);
 		}
 		n = capture_dispatch(c, 4096, on_segment, t, err, sizeof(err));
@@ -151,6 +192,8 @@ static int run_capture(struct tracer *t, struct capture *c)
 			fprintf(stderr, "socklab-trace: %s\n", err);
 			return -1;
 		}
+		if (k)
+			kview_tick(t->kview, realtime_ns(), on_kernel_event, t);
 		if (capture_is_live(c) && fflush(stdout) == EOF)
 			t->write_failed = 1;
 		if (t->write_failed)
@@ -170,6 +213,7 @@ int main(int argc, char **argv)
 		{"json", no_argument, NULL, 'J'},
 		{"summary", no_argument, NULL, 'S'},
 		{"max-flows", required_argument, NULL, 'M'},
+		{"kernel", optional_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -177,13 +221,17 @@ int main(int argc, char **argv)
 	struct flow_config fcfg;
 	struct tracer t = {0};
 	struct capture_stats stats;
+	struct kernel_source *kernel = NULL;
+	int kernel_mode = -1;
 	char err[512], line[OUTPUT_LINE_MAX];
 	struct sigaction sa;
 	long v;
 	int opt, rc;
 
+	opterr = 0; /* our own one-line messages below */
+
 	flow_config_default(&fcfg);
-	while ((opt = getopt_long(argc, argv, "i:r:p:f:w:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:r:p:f:w:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i': copts.iface = optarg; break;
 		case 'r': copts.file = optarg; break;
@@ -201,9 +249,19 @@ int main(int argc, char **argv)
 				return 2;
 			fcfg.max_flows = (size_t)v;
 			break;
+		case 'K':
+			kernel_mode = optarg ? kernel_mode_parse(optarg) : KERNEL_AUTO;
+			if (kernel_mode < 0) {
+				fprintf(stderr, "socklab-trace: --kernel=%s: expected auto, tracepoint or sock_diag\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
+		case ':':
+			fprintf(stderr, "socklab-trace: option '%s' needs a value; try --help\n", argv[optind - 1]);
+			return 2;
 		default:
-			fprintf(stderr, "socklab-trace: try --help\n");
+			fprintf(stderr, "socklab-trace: unknown option '%s'; try --help\n", argv[optind - 1]);
 			return 2;
 		}
 	}
@@ -216,20 +274,40 @@ int main(int argc, char **argv)
 		fprintf(stderr, "socklab-trace: -i and -r exclude each other: capture live or read a file\n");
 		return 2;
 	}
+	if (kernel_mode >= 0 && copts.file) {
+		fprintf(stderr, "socklab-trace: --kernel asks the running kernel: it needs a live capture, not -r\n");
+		return 2;
+	}
 
 	active_capture = capture_open(&copts, err, sizeof(err));
 	if (!active_capture) {
 		fprintf(stderr, "socklab-trace: %s\n", err);
 		return 1;
 	}
+	/* The kernel view is set up while still root (tracefs needs it). */
+	if (kernel_mode >= 0) {
+		kernel = kernel_open((enum kernel_mode)kernel_mode, copts.port, err, sizeof(err));
+		if (!kernel) {
+			fprintf(stderr, "socklab-trace: kernel view: %s\n", err);
+			capture_close(active_capture);
+			return 1;
+		}
+		if (*kernel_fallback_reason(kernel))
+			fprintf(stderr, "socklab-trace: kernel view: %s; polling sock_diag every %d ms instead "
+				"(short-lived states can be missed)\n", kernel_fallback_reason(kernel), kernel_poll_ms(kernel));
+	}
 	if (capture_drop_privileges(err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab-trace: %s\n", err);
+		kernel_close(kernel);
 		capture_close(active_capture);
 		return 1;
 	}
 	t.flows = flow_table_new(&fcfg);
-	if (!t.flows) {
+	t.kview = kernel ? kview_new() : NULL;
+	if (!t.flows || (kernel && !t.kview)) {
 		fprintf(stderr, "socklab-trace: out of memory for the flow table\n");
+		flow_table_free(t.flows);
+		kernel_close(kernel);
 		capture_close(active_capture);
 		return 1;
 	}
@@ -247,8 +325,12 @@ int main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	}
 
-	rc = run_capture(&t, active_capture);
+	rc = run_capture(&t, active_capture, kernel);
+	if (kernel && read_kernel(&t, kernel) < 0)
+		rc = -1;
 	flow_table_finish(t.flows, capture_is_live(active_capture) ? realtime_ns() : t.last_ns, on_event, &t);
+	if (t.kview)
+		kview_finish(t.kview, on_kernel_event, &t);
 	capture_get_stats(active_capture, &stats);
 	stats.connections = t.connections;
 	if (t.format == FORMAT_JSON)
@@ -260,6 +342,8 @@ int main(int argc, char **argv)
 		rc = -1;
 	}
 	flow_table_free(t.flows);
+	kview_free(t.kview);
+	kernel_close(kernel);
 	capture_close(active_capture);
 	return rc < 0 ? 1 : 0;
 }

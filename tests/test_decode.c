@@ -1,0 +1,916 @@
+/* test_decode.c: the packet decoder against packets built field by field,
+ * every link type, every prefix of every valid packet, malformed headers,
+ * and the real captures of tests/golden and tests/data. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "decode.h"
+
+/* ---- packet builder: appends big-endian fields, patches lengths later ---- */
+
+struct pkt {
+	uint8_t b[512];
+	size_t len;
+};
+
+static void put(struct pkt *p, const void *data, size_t n)
+{
+	assert_true(p->len + n <= sizeof(p->b));
+	memcpy(p->b + p->len, data, n);
+	p->len += n;
+}
+
+static void put8(struct pkt *p, unsigned v)
+{
+	uint8_t b = (uint8_t)v;
+	put(p, &b, 1);
+}
+
+static void put16(struct pkt *p, unsigned v)
+{
+	put8(p, v >> 8);
+	put8(p, v);
+}
+
+static void put32(struct pkt *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p, v & 0xffff);
+}
+
+static void patch16(struct pkt *p, size_t off, unsigned v)
+{
+	p->b[off] = (uint8_t)(v >> 8);
+	p->b[off + 1] = (uint8_t)v;
+}
+
+static void zeros(struct pkt *p, size_t n)
+{
+	static const uint8_t z[64];
+	assert_true(n <= sizeof(z));
+	put(p, z, n);
+}
+
+enum { ETH_IPV4 = 0x0800, ETH_IPV6 = 0x86dd, ETH_ARP = 0x0806, ETH_VLAN = 0x8100 };
+enum { PROTO_HOPOPTS = 0, PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17, PROTO_ROUTING = 43,
+       PROTO_FRAGMENT = 44, PROTO_ESP = 50, PROTO_AH = 51, PROTO_NONE = 59, PROTO_DSTOPTS = 60 };
+
+static void ethernet(struct pkt *p, unsigned ethertype)
+{
+	static const uint8_t macs[12] = { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2 };
+	put(p, macs, sizeof(macs));
+	put16(p, ethertype);
+}
+
+static void vlan_tag(struct pkt *p, unsigned vid, unsigned inner)
+{
+	put16(p, vid);
+	put16(p, inner);
+}
+
+static void null_header(struct pkt *p, uint32_t af, int little_endian)
+{
+	if (little_endian) {
+		put8(p, af);
+		put8(p, af >> 8);
+		put8(p, af >> 16);
+		put8(p, af >> 24);
+	} else {
+		put32(p, af);
+	}
+}
+
+static void sll_header(struct pkt *p, unsigned proto)
+{
+	put16(p, 0);  /* packet type: to us */
+	put16(p, 772); /* ARPHRD_LOOPBACK */
+	put16(p, 6);   /* address length */
+	zeros(p, 8);
+	put16(p, proto);
+}
+
+static void sll2_header(struct pkt *p, unsigned proto)
+{
+	put16(p, proto);
+	put16(p, 0);  /* reserved */
+	put32(p, 1);  /* interface index */
+	put16(p, 772);
+	put8(p, 0);   /* packet type */
+	put8(p, 6);   /* address length */
+	zeros(p, 8);
+}
+
+static const uint8_t v4_src[4] = { 192, 0, 2, 1 }, v4_dst[4] = { 198, 51, 100, 7 };
+static const uint8_t v6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t v6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+
+/* Starts an IPv4 header with opt_len bytes of options (NOPs); ipv4_end
+ * fills in the total length. Returns where the header starts. */
+static size_t ipv4_begin(struct pkt *p, unsigned proto, size_t opt_len)
+{
+	size_t at = p->len;
+	put8(p, 0x40 | (unsigned)(5 + opt_len / 4));
+	put8(p, 0);
+	put16(p, 0); /* total length, patched */
+	put16(p, 0x1234);
+	put16(p, 0x4000); /* DF */
+	put8(p, 64);
+	put8(p, proto);
+	put16(p, 0);
+	put(p, v4_src, 4);
+	put(p, v4_dst, 4);
+	for (size_t i = 0; i < opt_len; i++)
+		put8(p, 1);
+	return at;
+}
+
+static void ipv4_end(struct pkt *p, size_t at)
+{
+	patch16(p, at + 2, (unsigned)(p->len - at));
+}
+
+static size_t ipv6_begin(struct pkt *p, unsigned next)
+{
+	size_t at = p->len;
+	put32(p, 0x60000000);
+	put16(p, 0); /* payload length, patched */
+	put8(p, next);
+	put8(p, 64);
+	put(p, v6_src, 16);
+	put(p, v6_dst, 16);
+	return at;
+}
+
+static void ipv6_end(struct pkt *p, size_t at)
+{
+	patch16(p, at + 4, (unsigned)(p->len - at - 40));
+}
+
+/* Hop-by-hop, routing or destination options header of units*8 bytes. */
+static void ipv6_ext(struct pkt *p, unsigned next, unsigned units)
+{
+	put8(p, next);
+	put8(p, units - 1);
+	zeros(p, units * 8 - 2);
+}
+
+static void ipv6_frag(struct pkt *p, unsigned next, unsigned offset, int more)
+{
+	put8(p, next);
+	put8(p, 0);
+	put16(p, offset << 3 | (more ? 1 : 0));
+	put32(p, 0xabcd);
+}
+
+static void ipv6_ah(struct pkt *p, unsigned next)
+{
+	put8(p, next);
+	put8(p, 4); /* (4 + 2) * 4 = 24 bytes: 12 fixed + 12 ICV */
+	zeros(p, 22);
+}
+
+/* ---- TCP options ---- */
+
+static void opt_mss(struct pkt *o, unsigned mss)
+{
+	put8(o, 2);
+	put8(o, 4);
+	put16(o, mss);
+}
+
+static void opt_wscale(struct pkt *o, unsigned shift)
+{
+	put8(o, 3);
+	put8(o, 3);
+	put8(o, shift);
+}
+
+static void opt_sack_perm(struct pkt *o)
+{
+	put8(o, 4);
+	put8(o, 2);
+}
+
+static void opt_ts(struct pkt *o, uint32_t val, uint32_t ecr)
+{
+	put8(o, 8);
+	put8(o, 10);
+	put32(o, val);
+	put32(o, ecr);
+}
+
+static void opt_sack(struct pkt *o, unsigned nblocks, uint32_t first_left)
+{
+	put8(o, 5);
+	put8(o, 2 + 8 * nblocks);
+	for (unsigned i = 0; i < nblocks; i++) {
+		put32(o, first_left + 1000 * i);
+		put32(o, first_left + 1000 * i + 500);
+	}
+}
+
+static void opt_nop(struct pkt *o)
+{
+	put8(o, 1);
+}
+
+static const uint32_t SEQ = 0x11223344, ACK = 0x55667788;
+static const uint16_t SPORT = 50322, DPORT = 8080, WIN = 65495;
+static const char PAYLOAD[] = "hello, socklab";
+
+/* A TCP header carrying the options in o (padded with EOL to 4 bytes),
+ * then payload. */
+static void tcp_segment(struct pkt *p, uint8_t flags, const struct pkt *o, const char *payload)
+{
+	size_t opt_len = o ? o->len : 0, padded = (opt_len + 3) / 4 * 4;
+
+	put16(p, SPORT);
+	put16(p, DPORT);
+	put32(p, SEQ);
+	put32(p, ACK);
+	put8(p, (unsigned)(5 + padded / 4) << 4);
+	put8(p, flags);
+	put16(p, WIN);
+	put16(p, 0); /* checksum */
+	put16(p, 0); /* urgent pointer */
+	if (o)
+		put(p, o->b, o->len);
+	zeros(p, padded - opt_len);
+	if (payload)
+		put(p, payload, strlen(payload));
+}
+
+/* The options a SYN of Linux carries, plus two SACK blocks: 40 bytes, the
+ * most a TCP header can hold. */
+static void full_options(struct pkt *o)
+{
+	opt_mss(o, 65495);
+	opt_sack_perm(o);
+	opt_ts(o, 2864150917u, 77);
+	opt_nop(o);
+	opt_wscale(o, 7);
+	opt_sack(o, 2, 1000);
+}
+
+static void tcp_full(struct pkt *p)
+{
+	struct pkt o = { .len = 0 };
+	full_options(&o);
+	tcp_segment(p, TCP_PSH | TCP_ACK, &o, PAYLOAD);
+}
+
+static void ipv4_tcp(struct pkt *p, size_t ip_opt_len)
+{
+	size_t ip = ipv4_begin(p, PROTO_TCP, ip_opt_len);
+	tcp_full(p);
+	ipv4_end(p, ip);
+}
+
+static void ipv6_tcp(struct pkt *p)
+{
+	size_t ip = ipv6_begin(p, PROTO_TCP);
+	tcp_full(p);
+	ipv6_end(p, ip);
+}
+
+/* ---- the valid samples: every link type and IP variant ---- */
+
+static void build_ethernet_v4(struct pkt *p) { ethernet(p, ETH_IPV4); ipv4_tcp(p, 0); }
+static void build_ethernet_v6(struct pkt *p) { ethernet(p, ETH_IPV6); ipv6_tcp(p); }
+static void build_ethernet_v4_options(struct pkt *p) { ethernet(p, ETH_IPV4); ipv4_tcp(p, 12); }
+
+static void build_vlan_v4(struct pkt *p)
+{
+	ethernet(p, ETH_VLAN);
+	vlan_tag(p, 42, ETH_IPV4);
+	ipv4_tcp(p, 0);
+}
+
+static void build_qinq_v6(struct pkt *p)
+{
+	ethernet(p, 0x88a8);
+	vlan_tag(p, 7, ETH_VLAN);
+	vlan_tag(p, 42, ETH_IPV6);
+	ipv6_tcp(p);
+}
+
+static void build_null_le_v4(struct pkt *p) { null_header(p, 2, 1); ipv4_tcp(p, 0); }
+static void build_null_be_v4(struct pkt *p) { null_header(p, 2, 0); ipv4_tcp(p, 0); }
+static void build_null_le_v6_macos(struct pkt *p) { null_header(p, 30, 1); ipv6_tcp(p); }
+static void build_null_be_v6_freebsd(struct pkt *p) { null_header(p, 28, 0); ipv6_tcp(p); }
+static void build_loop_v6(struct pkt *p) { null_header(p, 24, 0); ipv6_tcp(p); }
+static void build_loop_v4(struct pkt *p) { null_header(p, 2, 0); ipv4_tcp(p, 0); }
+static void build_sll_v4(struct pkt *p) { sll_header(p, ETH_IPV4); ipv4_tcp(p, 0); }
+static void build_sll2_v6(struct pkt *p) { sll2_header(p, ETH_IPV6); ipv6_tcp(p); }
+static void build_raw_v4(struct pkt *p) { ipv4_tcp(p, 8); }
+static void build_raw_v6(struct pkt *p) { ipv6_tcp(p); }
+
+static void build_v6_ext_chain(struct pkt *p)
+{
+	size_t ip = ipv6_begin(p, PROTO_HOPOPTS);
+	ipv6_ext(p, PROTO_DSTOPTS, 1);
+	ipv6_ext(p, PROTO_ROUTING, 2);
+	ipv6_ext(p, PROTO_FRAGMENT, 1);
+	ipv6_frag(p, PROTO_AH, 0, 1); /* first fragment: TCP header present */
+	ipv6_ah(p, PROTO_TCP);
+	tcp_full(p);
+	ipv6_end(p, ip);
+}
+
+static void build_raw_v6_ext_chain(struct pkt *p) { build_v6_ext_chain(p); }
+static void build_ethernet_v6_ext_chain(struct pkt *p) { ethernet(p, ETH_IPV6); build_v6_ext_chain(p); }
+
+struct sample {
+	const char *name;
+	enum link_type lt;
+	void (*build)(struct pkt *p);
+	int family;
+};
+
+static const struct sample samples[] = {
+	{ "ethernet ipv4", LINK_ETHERNET, build_ethernet_v4, 4 },
+	{ "ethernet ipv6", LINK_ETHERNET, build_ethernet_v6, 6 },
+	{ "ethernet ipv4 with ip options", LINK_ETHERNET, build_ethernet_v4_options, 4 },
+	{ "ethernet 802.1q ipv4", LINK_ETHERNET, build_vlan_v4, 4 },
+	{ "ethernet 802.1ad+802.1q ipv6", LINK_ETHERNET, build_qinq_v6, 6 },
+	{ "ethernet ipv6 extension chain", LINK_ETHERNET, build_ethernet_v6_ext_chain, 6 },
+	{ "null little-endian ipv4", LINK_NULL, build_null_le_v4, 4 },
+	{ "null big-endian ipv4", LINK_NULL, build_null_be_v4, 4 },
+	{ "null little-endian ipv6 (af 30)", LINK_NULL, build_null_le_v6_macos, 6 },
+	{ "null big-endian ipv6 (af 28)", LINK_NULL, build_null_be_v6_freebsd, 6 },
+	{ "loop ipv4", LINK_LOOP, build_loop_v4, 4 },
+	{ "loop ipv6 (af 24)", LINK_LOOP, build_loop_v6, 6 },
+	{ "sll ipv4", LINK_SLL, build_sll_v4, 4 },
+	{ "sll2 ipv6", LINK_SLL2, build_sll2_v6, 6 },
+	{ "raw ipv4 with ip options", LINK_RAW, build_raw_v4, 4 },
+	{ "raw ipv6", LINK_RAW, build_raw_v6, 6 },
+	{ "raw ipv6 extension chain", LINK_RAW, build_raw_v6_ext_chain, 6 },
+};
+
+#define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
+
+/* Decodes exactly n bytes held in a buffer of exactly that size, so ASan
+ * catches any read past the end. */
+static enum decode_result decode_exact(enum link_type lt, const uint8_t *b, size_t n,
+				       struct segment *seg, uint8_t **copy)
+{
+	*copy = malloc(n ? n : 1);
+	assert_non_null(*copy);
+	memcpy(*copy, b, n);
+	return decode_packet(lt, *copy, n, seg);
+}
+
+static void assert_endpoints(const struct segment *seg, int family)
+{
+	char src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN];
+
+	endpoint_format(&seg->src, src, sizeof(src));
+	endpoint_format(&seg->dst, dst, sizeof(dst));
+	if (family == 4) {
+		assert_string_equal(src, "192.0.2.1:50322");
+		assert_string_equal(dst, "198.51.100.7:8080");
+	} else {
+		assert_string_equal(src, "[2001:db8::1]:50322");
+		assert_string_equal(dst, "[2001:db8::2]:8080");
+	}
+}
+
+static void assert_full_options(const struct tcp_options *opt)
+{
+	assert_int_equal(opt->has, OPT_MSS | OPT_WSCALE | OPT_SACK_PERM | OPT_SACK | OPT_TS);
+	assert_int_equal(opt->mss, 65495);
+	assert_int_equal(opt->wscale, 7);
+	assert_int_equal(opt->ts_val, 2864150917u);
+	assert_int_equal(opt->ts_ecr, 77);
+	assert_int_equal(opt->nsack, 2);
+	assert_int_equal(opt->sack[0].left, 1000);
+	assert_int_equal(opt->sack[0].right, 1500);
+	assert_int_equal(opt->sack[1].left, 2000);
+	assert_int_equal(opt->sack[1].right, 2500);
+}
+
+static void test_every_link_type_decodes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NSAMPLES; i++) {
+		struct pkt p = { .len = 0 };
+		struct segment seg;
+		uint8_t *copy;
+
+		print_message("%s\n", samples[i].name);
+		samples[i].build(&p);
+		assert_int_equal(decode_exact(samples[i].lt, p.b, p.len, &seg, &copy), DECODE_OK);
+		assert_endpoints(&seg, samples[i].family);
+		assert_int_equal(seg.seq, SEQ);
+		assert_int_equal(seg.ack, ACK);
+		assert_int_equal(seg.flags, TCP_PSH | TCP_ACK);
+		assert_int_equal(seg.win, WIN);
+		assert_int_equal(seg.len, strlen(PAYLOAD));
+		assert_int_equal(seg.payload_caplen, strlen(PAYLOAD));
+		assert_ptr_equal(seg.payload, copy + p.len - strlen(PAYLOAD));
+		assert_memory_equal(seg.payload, PAYLOAD, strlen(PAYLOAD));
+		assert_full_options(&seg.opt);
+		free(copy);
+	}
+}
+
+/* Every valid packet cut at every length: headers cut are TRUNCATED, a cut
+ * payload is fine (snaplen) and still reports the length the IP header
+ * declares. */
+static void test_every_prefix_truncated_or_ok(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NSAMPLES; i++) {
+		struct pkt p = { .len = 0 };
+		samples[i].build(&p);
+		size_t hdr_end = p.len - strlen(PAYLOAD);
+
+		for (size_t n = 0; n < p.len; n++) {
+			struct segment seg;
+			uint8_t *copy;
+			enum decode_result r = decode_exact(samples[i].lt, p.b, n, &seg, &copy);
+
+			if (n < hdr_end) {
+				if (r != DECODE_TRUNCATED)
+					fail_msg("%s cut at %zu: %s", samples[i].name, n,
+						 decode_result_name(r));
+			} else {
+				assert_int_equal(r, DECODE_OK);
+				assert_int_equal(seg.len, strlen(PAYLOAD));
+				assert_int_equal(seg.payload_caplen, n - hdr_end);
+				if (n > hdr_end)
+					assert_ptr_equal(seg.payload, copy + hdr_end);
+				else
+					assert_null(seg.payload);
+			}
+			free(copy);
+		}
+	}
+}
+
+/* ---- options one by one ---- */
+
+static enum decode_result decode_with_options(const struct pkt *o, struct segment *seg)
+{
+	struct pkt p = { .len = 0 };
+	size_t ip = ipv4_begin(&p, PROTO_TCP, 0);
+	tcp_segment(&p, TCP_SYN, o, NULL);
+	ipv4_end(&p, ip);
+
+	uint8_t *copy;
+	enum decode_result r = decode_exact(LINK_RAW, p.b, p.len, seg, &copy);
+	free(copy);
+	return r;
+}
+
+static void test_no_options(void **state)
+{
+	struct segment seg;
+	(void)state;
+	assert_int_equal(decode_with_options(NULL, &seg), DECODE_OK);
+	assert_int_equal(seg.opt.has, 0);
+	assert_int_equal(seg.flags, TCP_SYN);
+	assert_int_equal(seg.len, 0);
+	assert_int_equal(seg.payload_caplen, 0);
+	assert_null(seg.payload);
+}
+
+/* Decodes a SYN carrying the options in o; asserts it decodes and carries
+ * exactly the options in want. */
+static struct segment decode_options_ok(const struct pkt *o, uint8_t want)
+{
+	struct segment seg;
+	assert_int_equal(decode_with_options(o, &seg), DECODE_OK);
+	assert_int_equal(seg.opt.has, want);
+	return seg;
+}
+
+static void test_each_option_alone(void **state)
+{
+	struct pkt o = { .len = 0 };
+	struct segment seg;
+	(void)state;
+
+	opt_mss(&o, 1460);
+	seg = decode_options_ok(&o, OPT_MSS);
+	assert_int_equal(seg.opt.mss, 1460);
+
+	o.len = 0;
+	opt_wscale(&o, 15); /* above 14 kept raw: clamping is the flow table's job */
+	seg = decode_options_ok(&o, OPT_WSCALE);
+	assert_int_equal(seg.opt.wscale, 15);
+
+	o.len = 0;
+	opt_sack_perm(&o);
+	decode_options_ok(&o, OPT_SACK_PERM);
+
+	o.len = 0;
+	opt_nop(&o);
+	opt_nop(&o);
+	opt_ts(&o, 0xfffffffeu, 0x01020304u);
+	seg = decode_options_ok(&o, OPT_TS);
+	assert_int_equal(seg.opt.ts_val, 0xfffffffeu);
+	assert_int_equal(seg.opt.ts_ecr, 0x01020304u);
+}
+
+static void test_option_sack_one_and_four_blocks(void **state)
+{
+	struct segment seg;
+	(void)state;
+	for (unsigned n = 1; n <= 4; n += 3) {
+		struct pkt o = { .len = 0 };
+		opt_nop(&o);
+		opt_nop(&o);
+		opt_sack(&o, n, 7000);
+		seg = decode_options_ok(&o, OPT_SACK);
+		assert_int_equal(seg.opt.nsack, n);
+		for (unsigned i = 0; i < n; i++) {
+			assert_int_equal(seg.opt.sack[i].left, 7000 + 1000 * i);
+			assert_int_equal(seg.opt.sack[i].right, 7500 + 1000 * i);
+		}
+	}
+}
+
+/* Unknown kinds (here MPTCP, 30) are skipped by their length. */
+static void test_option_unknown_skipped(void **state)
+{
+	struct pkt o = { .len = 0 };
+	struct segment seg;
+	(void)state;
+	put8(&o, 30);
+	put8(&o, 6);
+	put32(&o, 0xdeadbeef);
+	opt_mss(&o, 536);
+	seg = decode_options_ok(&o, OPT_MSS);
+	assert_int_equal(seg.opt.mss, 536);
+}
+
+/* Nothing after EOL is parsed, not even bytes that would be malformed. */
+static void test_option_eol_ends_list(void **state)
+{
+	struct pkt o = { .len = 0 };
+	(void)state;
+	opt_mss(&o, 1460);
+	put8(&o, 0); /* EOL */
+	put8(&o, 8); /* a timestamp kind... */
+	put8(&o, 1); /* ...with an impossible length */
+	decode_options_ok(&o, OPT_MSS);
+}
+
+static void test_tcp_flags_all_kinds(void **state)
+{
+	(void)state;
+	for (unsigned f = 0; f < 256; f++) {
+		struct pkt p = { .len = 0 };
+		struct segment seg;
+		uint8_t *copy;
+		size_t ip = ipv4_begin(&p, PROTO_TCP, 0);
+		tcp_segment(&p, (uint8_t)f, NULL, NULL);
+		ipv4_end(&p, ip);
+		assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_OK);
+		assert_int_equal(seg.flags, f);
+		free(copy);
+	}
+}
+
+/* ---- malformed: headers that contradict themselves ---- */
+
+struct bad_option {
+	const char *name;
+	uint8_t bytes[12];
+	size_t len;
+};
+
+static void test_bad_options_malformed(void **state)
+{
+	static const struct bad_option bad[] = {
+		{ "length 0", { 30, 0, 0, 0 }, 4 },
+		{ "length 1", { 30, 1, 0, 0 }, 4 },
+		{ "length byte missing", { 1, 1, 1, 30 }, 4 },
+		{ "overrunning the option area", { 1, 1, 30, 8, 0, 0, 0, 0 }, 8 },
+		{ "mss length 3", { 2, 3, 5, 1 }, 4 },
+		{ "mss length 6", { 2, 6, 0, 0, 5, 0xb4, 1, 1 }, 8 },
+		{ "wscale length 4", { 3, 4, 7, 0 }, 4 },
+		{ "sack-permitted length 3", { 4, 3, 0, 1 }, 4 },
+		{ "timestamps length 8", { 8, 8, 0, 0, 0, 1, 0, 0 }, 8 },
+		{ "sack length 12", { 5, 12, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0 }, 12 },
+		{ "sack with no block", { 5, 2, 1, 1 }, 4 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pkt o = { .len = 0 };
+		struct segment seg;
+		put(&o, bad[i].bytes, bad[i].len);
+		enum decode_result r = decode_with_options(&o, &seg);
+		if (r != DECODE_MALFORMED)
+			fail_msg("option %s: %s", bad[i].name, decode_result_name(r));
+	}
+}
+
+/* Builds raw IPv4 + full TCP segment, lets fix() corrupt it, decodes it. */
+static enum decode_result decode_corrupted_v4(void (*fix)(struct pkt *p))
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+
+	ipv4_tcp(&p, 0);
+	fix(&p);
+	enum decode_result r = decode_exact(LINK_RAW, p.b, p.len, &seg, &copy);
+	free(copy);
+	return r;
+}
+
+static void ihl_4(struct pkt *p) { p->b[0] = 0x44; }
+static void version_5(struct pkt *p) { p->b[0] = 0x55; }
+static void total_len_below_tcp_header(struct pkt *p) { patch16(p, 2, 20 + 19); }
+static void total_len_below_ihl(struct pkt *p) { patch16(p, 2, 19); }
+static void data_offset_4(struct pkt *p) { p->b[20 + 12] = 4 << 4; }
+static void data_offset_past_ip(struct pkt *p) { patch16(p, 2, 20 + 30); } /* doff is 15: 60 bytes */
+
+static void test_bad_ip_and_tcp_headers_malformed(void **state)
+{
+	(void)state;
+	assert_int_equal(decode_corrupted_v4(ihl_4), DECODE_MALFORMED);
+	assert_int_equal(decode_corrupted_v4(version_5), DECODE_MALFORMED);
+	assert_int_equal(decode_corrupted_v4(total_len_below_tcp_header), DECODE_MALFORMED);
+	assert_int_equal(decode_corrupted_v4(total_len_below_ihl), DECODE_MALFORMED);
+	assert_int_equal(decode_corrupted_v4(data_offset_4), DECODE_MALFORMED);
+	assert_int_equal(decode_corrupted_v4(data_offset_past_ip), DECODE_MALFORMED);
+}
+
+/* A data offset past what was captured, but inside the IP length, is a
+ * capture cut short. */
+static void test_data_offset_past_capture_truncated(void **state)
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+	(void)state;
+	size_t ip = ipv4_begin(&p, PROTO_TCP, 0);
+	tcp_segment(&p, TCP_ACK, NULL, NULL);
+	ipv4_end(&p, ip);
+	patch16(&p, ip + 2, 20 + 60); /* IP says 60 bytes of TCP */
+	p.b[20 + 12] = 15 << 4;       /* TCP says so too; only 20 captured */
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_TRUNCATED);
+	free(copy);
+}
+
+/* An extension header longer than the IPv6 payload length. */
+static void test_short_ipv6_ext_chain_malformed(void **state)
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+	(void)state;
+
+	size_t ip = ipv6_begin(&p, PROTO_HOPOPTS);
+	ipv6_ext(&p, PROTO_DSTOPTS, 1);
+	ipv6_ext(&p, PROTO_TCP, 3);
+	ipv6_end(&p, ip);
+	patch16(&p, ip + 4, 8 + 16); /* claims only part of the dst options */
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_MALFORMED);
+	free(copy);
+
+	p.len = 0;
+	ip = ipv6_begin(&p, PROTO_HOPOPTS);
+	ipv6_ext(&p, PROTO_TCP, 1);
+	tcp_full(&p);
+	ipv6_end(&p, ip);
+	patch16(&p, ip + 4, 8 + 19); /* room for 19 bytes of TCP header only */
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_MALFORMED);
+	free(copy);
+}
+
+/* ---- not TCP: valid packets the tracer ignores ---- */
+
+static enum decode_result decode_v4_proto(unsigned proto, unsigned frag)
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+
+	ethernet(&p, ETH_IPV4);
+	size_t ip = ipv4_begin(&p, proto, 0);
+	patch16(&p, ip + 6, frag);
+	zeros(&p, 28);
+	ipv4_end(&p, ip);
+	enum decode_result r = decode_exact(LINK_ETHERNET, p.b, p.len, &seg, &copy);
+	free(copy);
+	return r;
+}
+
+static enum decode_result decode_v6_next(unsigned next, void (*ext)(struct pkt *p))
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+
+	size_t ip = ipv6_begin(&p, next);
+	if (ext)
+		ext(&p);
+	zeros(&p, 28);
+	ipv6_end(&p, ip);
+	enum decode_result r = decode_exact(LINK_RAW, p.b, p.len, &seg, &copy);
+	free(copy);
+	return r;
+}
+
+static void second_fragment_of_tcp(struct pkt *p) { ipv6_frag(p, PROTO_TCP, 185, 0); }
+static void hop_by_hop_then_esp(struct pkt *p) { ipv6_ext(p, PROTO_ESP, 1); }
+
+static void test_not_tcp(void **state)
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+	(void)state;
+
+	assert_int_equal(decode_v4_proto(PROTO_UDP, 0), DECODE_NOT_TCP);
+	assert_int_equal(decode_v4_proto(PROTO_ICMP, 0), DECODE_NOT_TCP);
+	assert_int_equal(decode_v4_proto(PROTO_TCP, 0x2000 | 185), DECODE_NOT_TCP);
+	assert_int_equal(decode_v4_proto(PROTO_TCP, 185), DECODE_NOT_TCP);
+	assert_int_equal(decode_v6_next(PROTO_UDP, NULL), DECODE_NOT_TCP);
+	assert_int_equal(decode_v6_next(PROTO_ESP, NULL), DECODE_NOT_TCP);
+	assert_int_equal(decode_v6_next(PROTO_NONE, NULL), DECODE_NOT_TCP);
+	assert_int_equal(decode_v6_next(PROTO_HOPOPTS, hop_by_hop_then_esp), DECODE_NOT_TCP);
+	assert_int_equal(decode_v6_next(PROTO_FRAGMENT, second_fragment_of_tcp), DECODE_NOT_TCP);
+
+	ethernet(&p, ETH_ARP);
+	zeros(&p, 28);
+	assert_int_equal(decode_exact(LINK_ETHERNET, p.b, p.len, &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+
+	p.len = 0;
+	null_header(&p, 7, 1); /* AF_OSI: neither IPv4 nor IPv6 */
+	ipv4_tcp(&p, 0);
+	assert_int_equal(decode_exact(LINK_NULL, p.b, p.len, &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+
+	p.len = 0;
+	null_header(&p, 2, 1); /* LOOP is network order only */
+	ipv4_tcp(&p, 0);
+	assert_int_equal(decode_exact(LINK_LOOP, p.b, p.len, &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+}
+
+/* ---- lengths: padding, TSO ---- */
+
+/* Ethernet pads short frames to 60 bytes: the padding is not payload. */
+static void test_ethernet_padding_not_payload(void **state)
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+	(void)state;
+
+	ethernet(&p, ETH_IPV4);
+	size_t ip = ipv4_begin(&p, PROTO_TCP, 0);
+	tcp_segment(&p, TCP_SYN | TCP_ACK, NULL, NULL);
+	ipv4_end(&p, ip);
+	zeros(&p, 60 - p.len);
+	assert_int_equal(decode_exact(LINK_ETHERNET, p.b, p.len, &seg, &copy), DECODE_OK);
+	assert_int_equal(seg.len, 0);
+	assert_int_equal(seg.payload_caplen, 0);
+	assert_null(seg.payload);
+	free(copy);
+}
+
+/* TSO leaves total length 0 in captures of outgoing super-segments. */
+static void test_ipv4_total_length_zero_uses_capture(void **state)
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+	(void)state;
+
+	ipv4_tcp(&p, 0);
+	patch16(&p, 2, 0);
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_OK);
+	assert_int_equal(seg.len, strlen(PAYLOAD));
+	assert_int_equal(seg.payload_caplen, strlen(PAYLOAD));
+	free(copy);
+}
+
+/* ---- names ---- */
+
+static void test_tcp_flags_format(void **state)
+{
+	char buf[40];
+	(void)state;
+	assert_string_equal(tcp_flags_format(0, buf, sizeof(buf)), "none");
+	assert_string_equal(tcp_flags_format(TCP_SYN | TCP_ACK, buf, sizeof(buf)), "SYN|ACK");
+	assert_string_equal(tcp_flags_format(TCP_ACK | TCP_FIN, buf, sizeof(buf)), "FIN|ACK");
+	assert_string_equal(tcp_flags_format(TCP_RST, buf, sizeof(buf)), "RST");
+	assert_string_equal(tcp_flags_format(TCP_ACK | TCP_PSH, buf, sizeof(buf)), "PSH|ACK");
+	assert_string_equal(tcp_flags_format(0xff, buf, sizeof(buf)),
+			    "SYN|FIN|RST|PSH|ACK|URG|ECE|CWR");
+	assert_string_equal(tcp_flags_format(TCP_SYN | TCP_ACK, buf, 4), "SYN");
+	buf[0] = 'x';
+	tcp_flags_format(TCP_SYN, buf, 0);
+	assert_int_equal(buf[0], 'x');
+}
+
+static void test_decode_result_name(void **state)
+{
+	(void)state;
+	assert_string_equal(decode_result_name(DECODE_OK), "ok");
+	assert_string_equal(decode_result_name(DECODE_NOT_TCP), "not tcp");
+	assert_string_equal(decode_result_name(DECODE_TRUNCATED), "truncated");
+	assert_string_equal(decode_result_name(DECODE_MALFORMED), "malformed");
+}
+
+/* ---- real captures ---- */
+
+/* A segment handed out by the capture edge: its payload never exceeds the
+ * length the IP header declares. */
+static void check_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
+{
+	size_t *tcp = ctx;
+	(void)ts_ns;
+	assert_true(seg->src.family == 4 || seg->src.family == 6);
+	assert_int_equal(seg->src.family, seg->dst.family);
+	assert_true(seg->payload_caplen <= seg->len);
+	assert_true(seg->payload_caplen == 0 || seg->payload != NULL);
+	(*tcp)++;
+}
+
+/* Every frame of every real capture (tests/golden, tests/data), read
+ * through the capture edge, decodes as TCP or not-TCP: real kernels never
+ * send the malformed headers tested above, and these captures keep every
+ * header (snaplen 256). */
+static void test_real_captures(void **state)
+{
+	static const char *const dirs[] = { "tests/golden", "tests/data" };
+	const char *root = getenv("SOCKLAB_ROOT");
+	char pattern[4096], err[256];
+	glob_t g = { 0 };
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(pattern, sizeof(pattern), "%s/%s/*.pcap*", root ? root : ".", dirs[i]);
+		glob(pattern, i > 0 ? GLOB_APPEND : 0, NULL, &g);
+	}
+	if (g.gl_pathc == 0) {
+		globfree(&g);
+		skip();
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct capture_opts opts = { .file = g.gl_pathv[i] };
+		struct capture *c = capture_open(&opts, err, sizeof(err));
+		struct capture_stats st;
+		size_t tcp = 0;
+		int n;
+
+		if (!c)
+			fail_msg("%s", err);
+		while ((n = capture_dispatch(c, 0, check_segment, &tcp, err, sizeof(err))) > 0)
+			;
+		if (n == -1)
+			fail_msg("%s", err);
+		capture_get_stats(c, &st);
+		capture_close(c);
+		print_message("%s: %zu frames, %zu tcp\n", g.gl_pathv[i], (size_t)st.seen, tcp);
+		assert_true(st.seen > 0);
+		assert_int_equal(st.tcp, tcp);
+		assert_true(tcp > 0);
+		assert_int_equal(st.invalid, 0);
+		assert_int_equal(st.truncated, 0);
+		assert_int_equal(st.seen, st.tcp + st.not_tcp);
+	}
+	globfree(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_link_type_decodes),
+		cmocka_unit_test(test_every_prefix_truncated_or_ok),
+		cmocka_unit_test(test_no_options),
+		cmocka_unit_test(test_each_option_alone),
+		cmocka_unit_test(test_option_sack_one_and_four_blocks),
+		cmocka_unit_test(test_option_unknown_skipped),
+		cmocka_unit_test(test_option_eol_ends_list),
+		cmocka_unit_test(test_tcp_flags_all_kinds),
+		cmocka_unit_test(test_bad_options_malformed),
+		cmocka_unit_test(test_bad_ip_and_tcp_headers_malformed),
+		cmocka_unit_test(test_data_offset_past_capture_truncated),
+		cmocka_unit_test(test_short_ipv6_ext_chain_malformed),
+		cmocka_unit_test(test_not_tcp),
+		cmocka_unit_test(test_ethernet_padding_not_payload),
+		cmocka_unit_test(test_ipv4_total_length_zero_uses_capture),
+		cmocka_unit_test(test_tcp_flags_format),
+		cmocka_unit_test(test_decode_result_name),
+		cmocka_unit_test(test_real_captures),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,586 @@
+/* test_flow.c: the flow table fed whole connections, segment by segment.
+ * Each lifecycle lists the segments (relative numbers, built into absolute
+ * ones from fixed ISNs, the server's close to 2^32 so numbers wrap) and the
+ * exact events expected: packets with their relative seq/ack and marks,
+ * state changes of both endpoints, the connection's end with both paths. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+
+#define CLIENT_ISN 1000000000u
+#define SERVER_ISN 0xfffffff0u
+#define CLIENT_PORT 40000
+#define SERVER_PORT 8080
+#define MS 1000000ull
+#define SEC 1000000000ull
+#define T0 (1764107207ull * SEC)
+
+#define A TCP_ACK
+#define SA (TCP_SYN | TCP_ACK)
+#define FA (TCP_FIN | TCP_ACK)
+#define PA (TCP_PSH | TCP_ACK)
+#define RA (TCP_RST | TCP_ACK)
+
+/* One step of a lifecycle: a segment from the client ('c') or the server
+ * ('s'), a tick ('t') or the end of the capture ('f'). Steps are 1 ms
+ * apart, plus after_s seconds. */
+struct step {
+	char op;
+	uint8_t flags;
+	uint32_t seq, ack, len; /* relative to the sender's / receiver's ISN */
+	uint32_t after_s;
+};
+
+#define C(fl, s, a) { 'c', (fl), (s), (a), 0, 0 }
+#define S(fl, s, a) { 's', (fl), (s), (a), 0, 0 }
+#define CD(fl, s, a, n) { 'c', (fl), (s), (a), (n), 0 }
+#define SD(fl, s, a, n) { 's', (fl), (s), (a), (n), 0 }
+#define C_AFTER(sec, fl, s, a) { 'c', (fl), (s), (a), 0, (sec) }
+#define S_AFTER(sec, fl, s, a) { 's', (fl), (s), (a), 0, (sec) }
+#define TICK_AFTER(sec) { 't', 0, 0, 0, 0, (sec) }
+#define FINISH { 'f', 0, 0, 0, 0, 0 }
+
+#define HANDSHAKE C(TCP_SYN, 0, 0), S(SA, 0, 1), C(A, 1, 1)
+#define HANDSHAKE_EVENTS                                                                          \
+	"1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 s SYN|ACK seq=0 ack=1",             \
+	"1 server LISTEN>SYN_RCVD", "1 client SYN_SENT>ESTABLISHED", "1 c ACK seq=1 ack=1",       \
+	"1 server SYN_RCVD>ESTABLISHED"
+#define CLIENT_PATH_OPEN "CLOSED>SYN_SENT>ESTABLISHED"
+#define SERVER_PATH_OPEN "LISTEN>SYN_RCVD>ESTABLISHED"
+
+struct lifecycle {
+	const char *name;
+	struct step steps[24];
+	const char *events[48]; /* a line with "note=" matches by prefix */
+};
+
+static const struct lifecycle lifecycles[] = {
+	{ "handshake, echo, client closes in 4 segments, TIME_WAIT expires after 60 s",
+	  { HANDSHAKE, CD(PA, 1, 1, 6), S(A, 1, 7), SD(PA, 1, 7, 13), C(A, 7, 14), C(FA, 7, 14), S(A, 14, 8),
+	    S(FA, 14, 8), C(A, 8, 15), TICK_AFTER(59), TICK_AFTER(2) },
+	  { HANDSHAKE_EVENTS, "1 c PSH|ACK seq=1 ack=1", "1 s ACK seq=1 ack=7", "1 s PSH|ACK seq=1 ack=7",
+	    "1 c ACK seq=7 ack=14", "1 c FIN|ACK seq=7 ack=14", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 server ESTABLISHED>CLOSE_WAIT", "1 s ACK seq=14 ack=8", "1 client FIN_WAIT_1>FIN_WAIT_2",
+	    "1 s FIN|ACK seq=14 ack=8", "1 server CLOSE_WAIT>LAST_ACK", "1 client FIN_WAIT_2>TIME_WAIT",
+	    "1 c ACK seq=8 ack=15", "1 server LAST_ACK>CLOSED", "1 client TIME_WAIT>CLOSED",
+	    "1 end time_wait expired 11 " CLIENT_PATH_OPEN ">FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT>CLOSED "
+	    SERVER_PATH_OPEN ">CLOSE_WAIT>LAST_ACK>CLOSED" } },
+	{ "4-way close in 3 segments",
+	  { HANDSHAKE, C(FA, 1, 1), S(FA, 1, 2), C(A, 2, 2), FINISH },
+	  { HANDSHAKE_EVENTS, "1 c FIN|ACK seq=1 ack=1", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 server ESTABLISHED>CLOSE_WAIT",
+	    "1 s FIN|ACK seq=1 ack=2 note=4-way close in 3 segments: the server's ACK of the client's FIN rode "
+	    "on the server's own FIN",
+	    "1 server CLOSE_WAIT>LAST_ACK", "1 client FIN_WAIT_1>FIN_WAIT_2", "1 client FIN_WAIT_2>TIME_WAIT",
+	    "1 c ACK seq=2 ack=2", "1 server LAST_ACK>CLOSED",
+	    "1 end capture ended 6 " CLIENT_PATH_OPEN ">FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT "
+	    SERVER_PATH_OPEN ">CLOSE_WAIT>LAST_ACK>CLOSED" } },
+	{ "server closes first",
+	  { HANDSHAKE, S(FA, 1, 1), C(A, 1, 2), C(FA, 1, 2), S(A, 2, 2), TICK_AFTER(61) },
+	  { HANDSHAKE_EVENTS, "1 s FIN|ACK seq=1 ack=1", "1 server ESTABLISHED>FIN_WAIT_1",
+	    "1 client ESTABLISHED>CLOSE_WAIT", "1 c ACK seq=1 ack=2", "1 server FIN_WAIT_1>FIN_WAIT_2",
+	    "1 c FIN|ACK seq=1 ack=2", "1 client CLOSE_WAIT>LAST_ACK", "1 server FIN_WAIT_2>TIME_WAIT",
+	    "1 s ACK seq=2 ack=2", "1 client LAST_ACK>CLOSED", "1 server TIME_WAIT>CLOSED",
+	    "1 end time_wait expired 7 " CLIENT_PATH_OPEN ">CLOSE_WAIT>LAST_ACK>CLOSED "
+	    SERVER_PATH_OPEN ">FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT>CLOSED" } },
+	{ "half-close: the client shuts down its side, the server keeps sending",
+	  { HANDSHAKE, C(FA, 1, 1), S(A, 1, 2), SD(PA, 1, 2, 28), C(A, 2, 29), S(FA, 29, 2), C(A, 2, 30), FINISH },
+	  { HANDSHAKE_EVENTS, "1 c FIN|ACK seq=1 ack=1", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 server ESTABLISHED>CLOSE_WAIT", "1 s ACK seq=1 ack=2", "1 client FIN_WAIT_1>FIN_WAIT_2",
+	    "1 s PSH|ACK seq=1 ack=2", "1 c ACK seq=2 ack=29", "1 s FIN|ACK seq=29 ack=2",
+	    "1 server CLOSE_WAIT>LAST_ACK", "1 client FIN_WAIT_2>TIME_WAIT", "1 c ACK seq=2 ack=30",
+	    "1 server LAST_ACK>CLOSED",
+	    "1 end capture ended 9 " CLIENT_PATH_OPEN ">FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT "
+	    SERVER_PATH_OPEN ">CLOSE_WAIT>LAST_ACK>CLOSED" } },
+	{ "client aborts with RST (SO_LINGER 0)",
+	  { HANDSHAKE, C(RA, 1, 1) },
+	  { HANDSHAKE_EVENTS, "1 c RST|ACK seq=1 ack=1", "1 client ESTABLISHED>CLOSED", "1 server ESTABLISHED>CLOSED",
+	    "1 end closed 4 " CLIENT_PATH_OPEN ">CLOSED " SERVER_PATH_OPEN ">CLOSED" } },
+	{ "server aborts with RST",
+	  { HANDSHAKE, SD(PA, 1, 1, 3), S(RA, 4, 1) },
+	  { HANDSHAKE_EVENTS, "1 s PSH|ACK seq=1 ack=1", "1 s RST|ACK seq=4 ack=1", "1 server ESTABLISHED>CLOSED",
+	    "1 client ESTABLISHED>CLOSED",
+	    "1 end closed 5 " CLIENT_PATH_OPEN ">CLOSED " SERVER_PATH_OPEN ">CLOSED" } },
+	{ "server closes with unread data: RST; late segments stay with the closed connection",
+	  { HANDSHAKE, CD(PA, 1, 1, 5), S(A, 1, 6), S(RA, 1, 6), CD(PA, 6, 1, 5), S(TCP_RST, 1, 0),
+	    { 'c', PA, 11, 1, 5, 6 }, FINISH },
+	  { HANDSHAKE_EVENTS, "1 c PSH|ACK seq=1 ack=1", "1 s ACK seq=1 ack=6", "1 s RST|ACK seq=1 ack=6",
+	    "1 server ESTABLISHED>CLOSED", "1 client ESTABLISHED>CLOSED",
+	    "1 end closed 6 " CLIENT_PATH_OPEN ">CLOSED " SERVER_PATH_OPEN ">CLOSED",
+	    "1 c PSH|ACK seq=6 ack=1 note=late segment", "1 s RST seq=1 ack=0 note=late segment",
+	    /* past the 5 s linger the 4-tuple is forgotten */
+	    "2 c PSH|ACK seq=1 ack=1 midstream", "2 client CLOSED>ESTABLISHED", "2 server CLOSED>ESTABLISHED",
+	    "2 end capture ended 1 CLOSED>ESTABLISHED CLOSED>ESTABLISHED" } },
+	{ "connection refused",
+	  { C(TCP_SYN, 0, 0), S(RA, 1, 1) },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 s RST|ACK seq=1 ack=1", "1 client SYN_SENT>CLOSED",
+	    "1 end closed 2 CLOSED>SYN_SENT>CLOSED CLOSED" } },
+	{ "SYN retransmitted: accept queue full, the server stays in LISTEN until it answers",
+	  { C(TCP_SYN, 0, 0), C_AFTER(1, TCP_SYN, 0, 0), C_AFTER(2, TCP_SYN, 0, 0), S(SA, 0, 1), C(A, 1, 1), FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 c SYN seq=0 ack=0 retrans",
+	    "1 c SYN seq=0 ack=0 retrans", "1 s SYN|ACK seq=0 ack=1", "1 server LISTEN>SYN_RCVD",
+	    "1 client SYN_SENT>ESTABLISHED", "1 c ACK seq=1 ack=1", "1 server SYN_RCVD>ESTABLISHED",
+	    "1 end capture ended 5 " CLIENT_PATH_OPEN " " SERVER_PATH_OPEN } },
+	{ "retransmitted SYN|ACK and FINs",
+	  { C(TCP_SYN, 0, 0), S(SA, 0, 1), S_AFTER(1, SA, 0, 1), C(A, 1, 1), C(FA, 1, 1), C_AFTER(1, FA, 1, 1),
+	    S(A, 1, 2), S(FA, 1, 2), S_AFTER(1, FA, 1, 2), C(A, 2, 2), TICK_AFTER(59), TICK_AFTER(1) },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 s SYN|ACK seq=0 ack=1", "1 server LISTEN>SYN_RCVD",
+	    "1 client SYN_SENT>ESTABLISHED", "1 s SYN|ACK seq=0 ack=1 retrans", "1 c ACK seq=1 ack=1",
+	    "1 server SYN_RCVD>ESTABLISHED", "1 c FIN|ACK seq=1 ack=1", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 server ESTABLISHED>CLOSE_WAIT", "1 c FIN|ACK seq=1 ack=1 retrans", "1 s ACK seq=1 ack=2",
+	    "1 client FIN_WAIT_1>FIN_WAIT_2", "1 s FIN|ACK seq=1 ack=2", "1 server CLOSE_WAIT>LAST_ACK",
+	    "1 client FIN_WAIT_2>TIME_WAIT", "1 s FIN|ACK seq=1 ack=2 retrans", "1 c ACK seq=2 ack=2",
+	    "1 server LAST_ACK>CLOSED",
+	    /* the FIN again restarted 2MSL: no expiry 60 s after the first FIN */
+	    "1 client TIME_WAIT>CLOSED",
+	    "1 end time_wait expired 10 " CLIENT_PATH_OPEN ">FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT>CLOSED "
+	    SERVER_PATH_OPEN ">CLOSE_WAIT>LAST_ACK>CLOSED" } },
+	{ "simultaneous open: the SYNs cross",
+	  { C(TCP_SYN, 0, 0), S(TCP_SYN, 0, 0), C(SA, 0, 1), S(SA, 0, 1), FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 s SYN seq=0 ack=0", "1 server CLOSED>SYN_SENT",
+	    "1 server SYN_SENT>SYN_RCVD", "1 client SYN_SENT>SYN_RCVD", "1 c SYN|ACK seq=0 ack=1",
+	    "1 server SYN_RCVD>ESTABLISHED", "1 s SYN|ACK seq=0 ack=1", "1 client SYN_RCVD>ESTABLISHED",
+	    "1 end capture ended 4 CLOSED>SYN_SENT>SYN_RCVD>ESTABLISHED CLOSED>SYN_SENT>SYN_RCVD>ESTABLISHED" } },
+	{ "simultaneous close: the FINs cross, the client goes through CLOSING",
+	  { HANDSHAKE, C(FA, 1, 1), S(FA, 1, 1), C(A, 2, 2), S(A, 2, 2), TICK_AFTER(61) },
+	  { HANDSHAKE_EVENTS, "1 c FIN|ACK seq=1 ack=1", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 server ESTABLISHED>CLOSE_WAIT", "1 s FIN|ACK seq=1 ack=1 note=the FINs crossed",
+	    "1 server CLOSE_WAIT>LAST_ACK", "1 client FIN_WAIT_1>CLOSING", "1 c ACK seq=2 ack=2",
+	    "1 server LAST_ACK>CLOSED", "1 s ACK seq=2 ack=2", "1 client CLOSING>TIME_WAIT",
+	    "1 client TIME_WAIT>CLOSED",
+	    "1 end time_wait expired 7 " CLIENT_PATH_OPEN ">FIN_WAIT_1>CLOSING>TIME_WAIT>CLOSED "
+	    SERVER_PATH_OPEN ">CLOSE_WAIT>LAST_ACK>CLOSED" } },
+	{ "joined mid-stream: the lower port is the server, ISNs guessed",
+	  { SD(PA, 100, 50, 10), C(A, 50, 110), C(FA, 50, 110), FINISH },
+	  { "1 s PSH|ACK seq=1 ack=1 midstream", "1 client CLOSED>ESTABLISHED", "1 server CLOSED>ESTABLISHED",
+	    "1 c ACK seq=1 ack=11", "1 c FIN|ACK seq=1 ack=11", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 server ESTABLISHED>CLOSE_WAIT",
+	    "1 end capture ended 3 CLOSED>ESTABLISHED>FIN_WAIT_1 CLOSED>ESTABLISHED>CLOSE_WAIT" } },
+	{ "a new SYN on a 4-tuple in TIME_WAIT starts a new connection",
+	  { HANDSHAKE, C(FA, 1, 1), S(FA, 1, 2), C(A, 2, 2), C_AFTER(5, TCP_SYN, 0, 0), C_AFTER(5, TCP_SYN, 100000, 0),
+	    S(SA, 5000, 100001), FINISH },
+	  { HANDSHAKE_EVENTS, "1 c FIN|ACK seq=1 ack=1", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 server ESTABLISHED>CLOSE_WAIT", "1 s FIN|ACK seq=1 ack=2 note=4-way close",
+	    "1 server CLOSE_WAIT>LAST_ACK", "1 client FIN_WAIT_1>FIN_WAIT_2", "1 client FIN_WAIT_2>TIME_WAIT",
+	    "1 c ACK seq=2 ack=2", "1 server LAST_ACK>CLOSED",
+	    /* the old SYN again is a retransmission, not a new connection */
+	    "1 c SYN seq=0 ack=0 retrans", "1 client TIME_WAIT>CLOSED",
+	    "1 end closed 7 " CLIENT_PATH_OPEN ">FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT>CLOSED "
+	    SERVER_PATH_OPEN ">CLOSE_WAIT>LAST_ACK>CLOSED",
+	    "2 c SYN seq=0 ack=0", "2 client CLOSED>SYN_SENT", "2 s SYN|ACK seq=0 ack=1",
+	    "2 server LISTEN>SYN_RCVD", "2 client SYN_SENT>ESTABLISHED",
+	    "2 end capture ended 2 " CLIENT_PATH_OPEN " LISTEN>SYN_RCVD" } },
+	{ "RSTs that do not fit the receive window are ignored",
+	  { HANDSHAKE, C(TCP_RST, 500, 0), C(TCP_RST, 70000, 0), S(RA, 0, 1), C(RA, 1, 1) },
+	  { HANDSHAKE_EVENTS, "1 c RST seq=500 ack=0 note=RST ignored: its sequence number is inside",
+	    "1 c RST seq=70000 ack=0 note=RST ignored: its sequence number is outside",
+	    "1 s RST|ACK seq=0 ack=1 note=RST ignored: its sequence number is outside", "1 c RST|ACK seq=1 ack=1",
+	    "1 client ESTABLISHED>CLOSED", "1 server ESTABLISHED>CLOSED",
+	    "1 end closed 7 " CLIENT_PATH_OPEN ">CLOSED " SERVER_PATH_OPEN ">CLOSED" } },
+	{ "RST not acknowledging the SYN is ignored in SYN_SENT",
+	  { C(TCP_SYN, 0, 0), S(TCP_RST, 1, 0), S(RA, 1, 7), FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 s RST seq=1 ack=0 note=RST ignored: it does not",
+	    "1 s RST|ACK seq=1 ack=7 note=RST ignored: it does not",
+	    "1 end capture ended 3 CLOSED>SYN_SENT CLOSED" } },
+	{ "idle connection released after 600 s",
+	  { HANDSHAKE, TICK_AFTER(599), TICK_AFTER(2) },
+	  { HANDSHAKE_EVENTS, "1 end idle 3 " CLIENT_PATH_OPEN " " SERVER_PATH_OPEN } },
+};
+
+/* ---- recording sink ---- */
+
+struct recorder {
+	char lines[64][400];
+	uint64_t ts[64];
+	int n;
+	uint64_t packet_ts;     /* ts of the last PACKET event */
+	struct endpoint client; /* as the last event named it */
+};
+
+static void format_event(const struct trace_event *ev, char *buf, size_t n)
+{
+	char flags[40], cp[200], sp[200];
+
+	switch (ev->kind) {
+	case EVENT_PACKET:
+		snprintf(buf, n, "%u %c %s seq=%u ack=%u%s%s%s%s", ev->conn, ev->from_client ? 'c' : 's',
+			 tcp_flags_format(ev->seg->flags, flags, sizeof(flags)), ev->rel_seq, ev->rel_ack,
+			 ev->retransmission ? " retrans" : "", ev->midstream ? " midstream" : "",
+			 ev->note ? " note=" : "", ev->note ? ev->note : "");
+		break;
+	case EVENT_STATE:
+		snprintf(buf, n, "%u %s %s>%s", ev->conn, tcp_role_name(ev->role), tcp_state_name(ev->from),
+			 tcp_state_name(ev->to));
+		break;
+	case EVENT_CONN_END:
+		snprintf(buf, n, "%u end %s %llu %s %s", ev->conn, ev->end_reason, (unsigned long long)ev->packets,
+			 state_path_format(&ev->client_path, cp, sizeof(cp)),
+			 state_path_format(&ev->server_path, sp, sizeof(sp)));
+		break;
+	}
+}
+
+/* Records every event and checks what holds for all of them: a packet's
+ * direction and ack base agree with the segment; a state change follows
+ * its packet at the same time (timer changes excepted) and says why. */
+static void record(const struct trace_event *ev, void *ctx)
+{
+	struct recorder *r = ctx;
+
+	assert_true(r->n < 64);
+	format_event(ev, r->lines[r->n], sizeof(r->lines[0]));
+	r->ts[r->n++] = ev->ts_ns;
+	r->client = ev->client;
+	if (ev->kind == EVENT_PACKET) {
+		const struct endpoint *src = ev->from_client ? &ev->client : &ev->server;
+
+		assert_true(endpoint_equal(src, &ev->seg->src));
+		if (ev->seg->flags & TCP_ACK)
+			assert_int_equal(ev->seg->ack - ev->peer_isn, ev->rel_ack);
+		r->packet_ts = ev->ts_ns;
+	} else if (ev->kind == EVENT_STATE) {
+		assert_true(ev->why && strlen(ev->why) > 20);
+		assert_true(ev->ts_ns == r->packet_ts || ev->from == TCPS_TIME_WAIT);
+	}
+}
+
+/* ---- segment builder ---- */
+
+static struct endpoint endpoint_make(int family, uint8_t last, uint16_t port)
+{
+	struct endpoint e = { .family = (uint8_t)family, .port = port };
+
+	if (family == 6) {
+		e.addr[0] = 0x20, e.addr[1] = 0x01, e.addr[2] = 0x0d, e.addr[3] = 0xb8, e.addr[15] = last;
+	} else {
+		e.addr[0] = 10, e.addr[3] = last;
+	}
+	return e;
+}
+
+/* The segment of step st on connection number k (its ports differ). */
+static struct segment segment_make(const struct step *st, int family, unsigned k)
+{
+	struct endpoint client = endpoint_make(family, 1, (uint16_t)(CLIENT_PORT + k));
+	struct endpoint server = endpoint_make(family, 2, SERVER_PORT);
+	bool from_client = st->op == 'c';
+	struct segment seg = {
+		.src = from_client ? client : server,
+		.dst = from_client ? server : client,
+		.seq = (from_client ? CLIENT_ISN : SERVER_ISN) + st->seq,
+		.ack = (st->flags & TCP_ACK) ? (from_client ? SERVER_ISN : CLIENT_ISN) + st->ack : 0,
+		.flags = st->flags,
+		.len = st->len,
+		.win = 1000,
+	};
+	return seg;
+}
+
+/* Runs the steps on t, time going on from *now. */
+static void run_steps(struct flow_table *t, const struct step *steps, int family, struct recorder *r, uint64_t *now)
+{
+	for (const struct step *st = steps; st->op; st++) {
+		struct segment seg;
+
+		*now += MS + st->after_s * SEC;
+		switch (st->op) {
+		case 't':
+			flow_table_tick(t, *now, record, r);
+			break;
+		case 'f':
+			flow_table_finish(t, *now, record, r);
+			break;
+		default:
+			seg = segment_make(st, family, 0);
+			flow_table_segment(t, &seg, *now, record, r);
+			break;
+		}
+	}
+}
+
+static void check_lines(const char *name, const struct recorder *r, const char *const *expected)
+{
+	int i;
+
+	for (i = 0; i < r->n && expected[i]; i++) {
+		size_t len = strlen(expected[i]);
+		bool ok = strstr(expected[i], "note=") ? strncmp(r->lines[i], expected[i], len) == 0
+						       : strcmp(r->lines[i], expected[i]) == 0;
+		if (!ok)
+			fail_msg("%s: event %d is\n  \"%s\"\nexpected\n  \"%s\"", name, i, r->lines[i], expected[i]);
+	}
+	if (i < r->n)
+		fail_msg("%s: unexpected event %d \"%s\"", name, i, r->lines[i]);
+	if (expected[i])
+		fail_msg("%s: missing event %d \"%s\"", name, i, expected[i]);
+}
+
+static struct flow_table *table_default(void)
+{
+	struct flow_config cfg;
+	struct flow_table *t;
+
+	flow_config_default(&cfg);
+	t = flow_table_new(&cfg);
+	assert_non_null(t);
+	return t;
+}
+
+static void run_lifecycle(const struct lifecycle *lc, int family, struct recorder *r)
+{
+	struct flow_table *t = table_default();
+	uint64_t now = T0;
+
+	memset(r, 0, sizeof(*r));
+	run_steps(t, lc->steps, family, r, &now);
+	check_lines(lc->name, r, lc->events);
+	flow_table_free(t);
+}
+
+static void test_lifecycles(void **state)
+{
+	struct recorder *r = malloc(sizeof(*r));
+
+	(void)state;
+	assert_non_null(r);
+	for (size_t i = 0; i < sizeof(lifecycles) / sizeof(lifecycles[0]); i++)
+		run_lifecycle(&lifecycles[i], 4, r);
+	free(r);
+}
+
+/* Every lifecycle runs the same over IPv6, and its events name IPv6 endpoints. */
+static void test_lifecycles_ipv6(void **state)
+{
+	struct recorder *r = malloc(sizeof(*r));
+	char buf[ENDPOINT_STRLEN];
+
+	(void)state;
+	assert_non_null(r);
+	for (size_t i = 0; i < sizeof(lifecycles) / sizeof(lifecycles[0]); i++) {
+		run_lifecycle(&lifecycles[i], 6, r);
+		assert_string_equal(endpoint_format(&r->client, buf, sizeof(buf)), "[2001:db8::1]:40000");
+	}
+	free(r);
+}
+
+/* TIME_WAIT ends exactly 2MSL after it began, stamped with that time. */
+static void test_time_wait_expiry_time(void **state)
+{
+	const struct lifecycle *lc = &lifecycles[0];
+	struct recorder *r = malloc(sizeof(*r));
+	uint64_t entered = 0, expired = 0;
+
+	(void)state;
+	assert_non_null(r);
+	run_lifecycle(lc, 4, r);
+	for (int i = 0; i < r->n; i++) {
+		if (strcmp(r->lines[i], "1 client FIN_WAIT_2>TIME_WAIT") == 0)
+			entered = r->ts[i];
+		if (strcmp(r->lines[i], "1 client TIME_WAIT>CLOSED") == 0)
+			expired = r->ts[i];
+	}
+	assert_true(entered > 0);
+	assert_int_equal(expired - entered, 60 * SEC);
+	assert_int_equal(r->ts[r->n - 1], expired);
+	free(r);
+}
+
+/* Counts events per kind and end reason, for the big runs. */
+struct counter {
+	uint64_t packets, states, ends, time_wait_ends, evicted_ends;
+	uint32_t evicted_conns; /* bit n: connection n was evicted */
+};
+
+static void count(const struct trace_event *ev, void *ctx)
+{
+	struct counter *c = ctx;
+	char path[200];
+
+	switch (ev->kind) {
+	case EVENT_PACKET:
+		c->packets++;
+		break;
+	case EVENT_STATE:
+		c->states++;
+		break;
+	case EVENT_CONN_END:
+		c->ends++;
+		if (strcmp(ev->end_reason, "time_wait expired") == 0) {
+			c->time_wait_ends++;
+			assert_string_equal(state_path_format(&ev->client_path, path, sizeof(path)),
+					    CLIENT_PATH_OPEN ">FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT>CLOSED");
+			assert_string_equal(state_path_format(&ev->server_path, path, sizeof(path)),
+					    SERVER_PATH_OPEN ">CLOSE_WAIT>LAST_ACK>CLOSED");
+			assert_int_equal(ev->packets, 6);
+		}
+		if (strcmp(ev->end_reason, "evicted") == 0) {
+			c->evicted_ends++;
+			c->evicted_conns |= 1u << ev->conn;
+		}
+		break;
+	}
+}
+
+/* 10,000 connections, each step taken by all of them before the next:
+ * all end with the client in TIME_WAIT, and all are released by a tick. */
+static void test_many_interleaved_flows(void **state)
+{
+	static const struct step steps[] = { HANDSHAKE, C(FA, 1, 1), S(FA, 1, 2), C(A, 2, 2) };
+	enum { N = 10000 };
+	struct flow_table *t = table_default();
+	struct flow_table_stats st;
+	struct counter c = { 0 };
+	uint64_t now = T0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		for (unsigned k = 0; k < N; k++) {
+			/* spread over client addresses too, to exercise the hash */
+			struct segment seg = segment_make(&steps[i], k % 2 ? 4 : 6, k);
+
+			now += 1000;
+			flow_table_segment(t, &seg, now, count, &c);
+		}
+	}
+	flow_table_stats(t, &st);
+	assert_int_equal(st.live, N);
+	assert_int_equal(st.total, N);
+	assert_int_equal(c.packets, 6 * N);
+	assert_int_equal(c.states, 10 * N);
+	assert_int_equal(c.ends, 0);
+
+	flow_table_tick(t, now + 59 * SEC, count, &c);
+	assert_int_equal(c.ends, 0);
+	flow_table_tick(t, now + 61 * SEC, count, &c);
+	flow_table_stats(t, &st);
+	assert_int_equal(c.time_wait_ends, N);
+	assert_int_equal(c.states, 11 * N);
+	assert_int_equal(st.live, 0);
+	assert_int_equal(st.peak, N);
+	assert_int_equal(st.total, N);
+	assert_int_equal(st.evicted, 0);
+	flow_table_free(t);
+}
+
+/* At max_flows the least recently active connection makes room. */
+static void test_max_flows_evicts_least_recent(void **state)
+{
+	struct flow_config cfg;
+	struct flow_table *t;
+	struct flow_table_stats st;
+	struct counter c = { 0 };
+	struct step syn = C(TCP_SYN, 0, 0), again = C(TCP_SYN, 0, 0);
+	uint64_t now = T0;
+
+	(void)state;
+	flow_config_default(&cfg);
+	cfg.max_flows = 3;
+	t = flow_table_new(&cfg);
+	assert_non_null(t);
+	for (unsigned k = 0; k < 3; k++) {
+		struct segment seg = segment_make(&syn, 4, k);
+
+		flow_table_segment(t, &seg, now += MS, count, &c);
+	}
+	{
+		/* connection 1 is active again, so connection 2 is now the oldest */
+		struct segment seg = segment_make(&again, 4, 0);
+
+		flow_table_segment(t, &seg, now += MS, count, &c);
+	}
+	for (unsigned k = 3; k < 5; k++) {
+		struct segment seg = segment_make(&syn, 4, k);
+
+		flow_table_segment(t, &seg, now += MS, count, &c);
+	}
+	flow_table_stats(t, &st);
+	assert_int_equal(c.evicted_ends, 2);
+	assert_int_equal(c.evicted_conns, 1u << 2 | 1u << 3); /* 1 was touched after 3 */
+	assert_int_equal(st.evicted, 2);
+	assert_int_equal(st.live, 3);
+	assert_int_equal(st.peak, 3);
+	assert_int_equal(st.total, 5);
+	flow_table_finish(t, now, count, &c);
+	assert_int_equal(c.ends, 5);
+	flow_table_stats(t, &st);
+	assert_int_equal(st.live, 0);
+	flow_table_free(t);
+}
+
+/* An IPv4 and an IPv6 connection with the same ports and address bytes
+ * are two connections. */
+static void test_ipv4_and_ipv6_are_distinct(void **state)
+{
+	struct flow_table *t = table_default();
+	struct flow_table_stats st;
+	struct counter c = { 0 };
+	struct step syn = C(TCP_SYN, 0, 0);
+	struct segment v4 = segment_make(&syn, 4, 0), v6 = segment_make(&syn, 6, 0);
+
+	(void)state;
+	memcpy(v6.src.addr, v4.src.addr, 4);
+	memcpy(v6.dst.addr, v4.dst.addr, 4);
+	memset(v6.src.addr + 4, 0, 12);
+	memset(v6.dst.addr + 4, 0, 12);
+	flow_table_segment(t, &v4, T0, count, &c);
+	flow_table_segment(t, &v6, T0 + MS, count, &c);
+	flow_table_stats(t, &st);
+	assert_int_equal(st.live, 2);
+	flow_table_free(t);
+}
+
+static void test_flow_size(void **state)
+{
+	struct flow_table *t = table_default();
+	struct flow_table_stats st;
+
+	(void)state;
+	flow_table_stats(t, &st);
+	assert_true(st.flow_bytes > 0 && st.flow_bytes <= 256);
+	flow_table_free(t);
+}
+
+static void test_state_path(void **state)
+{
+	struct state_path p = { 0 };
+	char buf[64], small[12];
+
+	(void)state;
+	assert_string_equal(state_path_format(&p, buf, sizeof(buf)), "");
+	state_path_push(&p, TCPS_LISTEN);
+	state_path_push(&p, TCPS_SYN_RCVD);
+	state_path_push(&p, TCPS_TIME_WAIT);
+	assert_int_equal(state_path_at(&p, 0), TCPS_LISTEN);
+	assert_int_equal(state_path_at(&p, 2), TCPS_TIME_WAIT);
+	assert_string_equal(state_path_format(&p, buf, sizeof(buf)), "LISTEN>SYN_RCVD>TIME_WAIT");
+	/* too small: whole states only */
+	assert_string_equal(state_path_format(&p, small, sizeof(small)), "LISTEN");
+	for (int i = 0; i < 20; i++)
+		state_path_push(&p, TCPS_CLOSED);
+	assert_int_equal(p.len, 16);
+	assert_int_equal(state_path_at(&p, 2), TCPS_TIME_WAIT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lifecycles),
+		cmocka_unit_test(test_lifecycles_ipv6),
+		cmocka_unit_test(test_time_wait_expiry_time),
+		cmocka_unit_test(test_many_interleaved_flows),
+		cmocka_unit_test(test_max_flows_evicts_least_recent),
+		cmocka_unit_test(test_ipv4_and_ipv6_are_distinct),
+		cmocka_unit_test(test_flow_size),
+		cmocka_unit_test(test_state_path),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

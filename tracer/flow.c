@@ -1,0 +1,730 @@
+/* flow.c: the flow table (flow.h).
+ *
+ * Memory: one allocation per connection, none per packet. A chained hash
+ * table, doubled when its load passes 1, finds a flow by its 4-tuple, hashed
+ * so both directions land in the same bucket. Every flow sits on an
+ * intrusive LRU list (idle expiry and eviction at max_flows take from its
+ * least recently active end) and, while a timer runs, on one of two FIFOs:
+ * TIME_WAIT or closed-linger. Each timer has a fixed length, so a FIFO is in
+ * deadline order and expiring costs O(expired), never O(flows). */
+#include "flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_PER_SEC 1000000000ull
+#define PATH_MAX_STATES 16
+
+/* An intrusive doubly linked list; a node alone points to itself. */
+struct dlink {
+	struct dlink *prev, *next;
+};
+
+static void dlink_init(struct dlink *l)
+{
+	l->prev = l->next = l;
+}
+
+static bool dlink_empty(const struct dlink *l)
+{
+	return l->next == l;
+}
+
+static void dlink_remove(struct dlink *l)
+{
+	l->prev->next = l->next;
+	l->next->prev = l->prev;
+	dlink_init(l);
+}
+
+static void dlink_append(struct dlink *head, struct dlink *l)
+{
+	l->prev = head->prev;
+	l->next = head;
+	head->prev->next = l;
+	head->prev = l;
+}
+
+#define FLOW_OF(link, member) ((struct flow *)((char *)(link) - offsetof(struct flow, member)))
+
+/* Which SYNs an endpoint sent, so a repeat is seen as a retransmission. */
+enum { SENT_SYN = 1, SENT_SYNACK = 2 };
+
+/* One endpoint: its machine and what its segments told us. */
+struct side {
+	enum tcp_state state;
+	uint32_t isn;         /* initial sequence number (guessed when joined mid-stream) */
+	uint32_t snd_nxt;     /* highest seq + len (+1 for SYN, FIN) sent: the peer's RCV.NXT */
+	uint32_t fin_seq;     /* sequence number of its FIN, with fin_sent */
+	uint32_t rcv_wnd;     /* last window it advertised, scaled */
+	struct state_path path;
+	uint8_t syns;         /* SENT_SYN | SENT_SYNACK */
+	uint8_t wscale;       /* window shift from its SYN, with has_wscale */
+	bool has_wscale, isn_known, fin_sent;
+};
+
+struct flow {
+	struct flow *hash_next;
+	struct dlink lru;   /* least recently active first */
+	struct dlink timer; /* on the TIME_WAIT or the linger FIFO, or alone */
+	uint64_t timer_deadline;
+	uint64_t last_ts;
+	uint64_t packets;
+	uint32_t hash;
+	uint32_t conn;
+	struct endpoint client, server;
+	struct side side[2]; /* indexed by enum tcp_role */
+	bool ended;          /* CONN_END sent: kept only to recognise late segments */
+};
+
+_Static_assert(sizeof(struct flow) <= 256, "a tracked flow must cost at most 256 bytes");
+
+struct flow_table {
+	struct flow_config cfg;
+	struct flow **buckets;
+	size_t mask; /* bucket count - 1, the count a power of two */
+	struct dlink lru, time_wait, linger;
+	uint32_t next_conn;
+	struct flow_table_stats stats;
+};
+
+struct sink {
+	event_sink_fn fn;
+	void *ctx;
+};
+
+/* State changes one segment causes, reported after its PACKET event. */
+struct changes {
+	int n;
+	enum tcp_role role[8];
+	struct tcpfsm_change c[8];
+};
+
+static const char NOTE_LATE[] =
+	"late segment: both endpoints are already CLOSED (it was in flight when the connection "
+	"ended, or answers one that was)";
+static const char NOTE_RST_NOT_ACKING_SYN[] =
+	"RST ignored: it does not acknowledge the SYN, so it cannot be the answer to it "
+	"(RFC 9293 3.10.7.3)";
+static const char NOTE_RST_CHALLENGE[] =
+	"RST ignored: its sequence number is inside the receive window but not exactly the next one "
+	"expected, so the receiver answers with a challenge ACK and stays connected (RFC 9293 "
+	"3.10.7.4, RFC 5961)";
+static const char NOTE_RST_OUTSIDE[] =
+	"RST ignored: its sequence number is outside the receive window (a stale or forged reset, "
+	"RFC 9293 3.10.7.4)";
+/* Indexed by the role of the FIN's sender. */
+static const char *const NOTE_FINS_CROSSED[2] = {
+	[ROLE_CLIENT] = "the FINs crossed: this FIN left before the server's FIN arrived (its ack does "
+			"not cover it); on the client's host this is a simultaneous close (FIN_WAIT_1, "
+			"CLOSING, TIME_WAIT), which the capture order hides",
+	[ROLE_SERVER] = "the FINs crossed: this FIN left before the client's FIN arrived (its ack does "
+			"not cover it); on the server's host this is a simultaneous close (FIN_WAIT_1, "
+			"CLOSING, TIME_WAIT), which the capture order hides",
+};
+static const char *const NOTE_THREE_SEGMENT_CLOSE[2] = {
+	[ROLE_CLIENT] = "4-way close in 3 segments: the client's ACK of the server's FIN rode on the "
+			"client's own FIN",
+	[ROLE_SERVER] = "4-way close in 3 segments: the server's ACK of the client's FIN rode on the "
+			"server's own FIN",
+};
+
+void flow_config_default(struct flow_config *cfg)
+{
+	cfg->max_flows = 1000000;
+	cfg->time_wait_ns = 60 * NS_PER_SEC;
+	cfg->idle_timeout_ns = 600 * NS_PER_SEC;
+	cfg->closed_linger_ns = 5 * NS_PER_SEC;
+}
+
+/* ts + d, saturating: a huge timeout means "never". */
+static uint64_t deadline(uint64_t ts, uint64_t d)
+{
+	return ts > UINT64_MAX - d ? UINT64_MAX : ts + d;
+}
+
+/* Sequence numbers compare modulo 2^32 (RFC 9293 3.4). */
+static bool seq_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/* MurmurHash3's 64-bit finalizer: every input bit reaches every output bit. */
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t endpoint_hash(const struct endpoint *e)
+{
+	uint64_t hi = 0, lo = 0;
+
+	if (e->family == 6) {
+		memcpy(&hi, e->addr, 8);
+		memcpy(&lo, e->addr + 8, 8);
+	} else {
+		memcpy(&hi, e->addr, 4);
+	}
+	return mix64(hi ^ mix64(lo ^ ((uint64_t)e->family << 16 | e->port)));
+}
+
+/* Symmetric, so both directions of a connection hash the same. */
+static uint32_t tuple_hash(const struct endpoint *a, const struct endpoint *b)
+{
+	return (uint32_t)mix64(endpoint_hash(a) + endpoint_hash(b));
+}
+
+static struct flow *flow_find(const struct flow_table *t, uint32_t h, const struct segment *seg,
+			      bool *from_client)
+{
+	for (struct flow *f = t->buckets[h & t->mask]; f; f = f->hash_next) {
+		if (f->hash != h)
+			continue;
+		if (endpoint_equal(&f->client, &seg->src) && endpoint_equal(&f->server, &seg->dst)) {
+			*from_client = true;
+			return f;
+		}
+		if (endpoint_equal(&f->server, &seg->src) && endpoint_equal(&f->client, &seg->dst)) {
+			*from_client = false;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+/* Doubles the bucket array; on allocation failure chains just grow longer. */
+static void table_grow(struct flow_table *t)
+{
+	size_t n = (t->mask + 1) * 2;
+	struct flow **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return;
+	for (size_t i = 0; i <= t->mask; i++) {
+		struct flow *f = t->buckets[i], *next;
+
+		for (; f; f = next) {
+			next = f->hash_next;
+			f->hash_next = b[f->hash & (n - 1)];
+			b[f->hash & (n - 1)] = f;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->mask = n - 1;
+}
+
+static void flow_release(struct flow_table *t, struct flow *f)
+{
+	struct flow **pp = &t->buckets[f->hash & t->mask];
+
+	while (*pp != f)
+		pp = &(*pp)->hash_next;
+	*pp = f->hash_next;
+	dlink_remove(&f->lru);
+	dlink_remove(&f->timer);
+	free(f);
+	t->stats.live--;
+}
+
+static struct trace_event event_of(const struct flow *f, enum trace_event_kind kind, uint64_t ts)
+{
+	return (struct trace_event){
+		.kind = kind, .ts_ns = ts, .conn = f->conn, .client = f->client, .server = f->server,
+	};
+}
+
+static void report_end(const struct flow *f, const char *reason, uint64_t ts, const struct sink *out)
+{
+	struct trace_event ev = event_of(f, EVENT_CONN_END, ts);
+
+	ev.client_path = f->side[ROLE_CLIENT].path;
+	ev.server_path = f->side[ROLE_SERVER].path;
+	ev.end_reason = reason;
+	ev.packets = f->packets;
+	out->fn(&ev, out->ctx);
+}
+
+static bool in_time_wait(const struct flow *f)
+{
+	return f->side[ROLE_CLIENT].state == TCPS_TIME_WAIT || f->side[ROLE_SERVER].state == TCPS_TIME_WAIT;
+}
+
+/* (Re)starts the 2MSL timer: the flow goes to the tail of the FIFO. */
+static void start_time_wait(struct flow_table *t, struct flow *f, uint64_t ts)
+{
+	f->timer_deadline = deadline(ts, t->cfg.time_wait_ns);
+	dlink_remove(&f->timer);
+	dlink_append(&t->time_wait, &f->timer);
+}
+
+/* Reports one state change (already made) and keeps the state path and
+ * the TIME_WAIT FIFO in step with it. Only the active closer enters
+ * TIME_WAIT (the second FIN's sender has always received the first), so a
+ * flow waits on one 2MSL timer. */
+static void report_change(struct flow_table *t, struct flow *f, enum tcp_role role,
+			  const struct tcpfsm_change *c, uint64_t ts, const struct sink *out)
+{
+	struct trace_event ev = event_of(f, EVENT_STATE, ts);
+
+	state_path_push(&f->side[role].path, c->to);
+	if (c->to == TCPS_TIME_WAIT)
+		start_time_wait(t, f, ts);
+	else if (c->from == TCPS_TIME_WAIT && !in_time_wait(f))
+		dlink_remove(&f->timer);
+	ev.role = role;
+	ev.from = c->from;
+	ev.to = c->to;
+	ev.why = c->why;
+	out->fn(&ev, out->ctx);
+}
+
+/* Applies a transition no segment causes; returns 1 if it applied. */
+static int apply_event(struct flow *f, enum tcp_role role, enum tcpfsm_event ev, struct tcpfsm_change *c)
+{
+	return tcpfsm_apply_event(&f->side[role].state, role, ev, c);
+}
+
+static void queue_event(struct flow *f, enum tcp_role role, enum tcpfsm_event ev, struct changes *ch)
+{
+	int n = apply_event(f, role, ev, &ch->c[ch->n]);
+
+	if (n)
+		ch->role[ch->n++] = role;
+}
+
+static int queue_step(struct flow *f, enum tcp_role role, const struct tcpfsm_input *in, struct changes *ch)
+{
+	int n = tcpfsm_step(&f->side[role].state, role, in, &ch->c[ch->n]);
+
+	for (int i = 0; i < n; i++)
+		ch->role[ch->n++] = role;
+	return n;
+}
+
+/* Evicts the least recently active flow to make room. */
+static void evict_one(struct flow_table *t, uint64_t ts, const struct sink *out)
+{
+	struct flow *f = FLOW_OF(t->lru.next, lru);
+
+	if (!f->ended) {
+		report_end(f, "evicted", ts, out);
+		t->stats.evicted++;
+	}
+	flow_release(t, f);
+}
+
+static void side_init(struct side *s, enum tcp_state initial)
+{
+	s->state = initial;
+	state_path_push(&s->path, initial);
+}
+
+/* A new flow. The client is the side that sent the first SYN; joined
+ * mid-stream there is none, so the side with the lower port (ties: the
+ * destination) is taken as the server: servers listen on well-known or
+ * configured ports, clients get high ephemeral ones. */
+static struct flow *flow_create(struct flow_table *t, uint32_t h, const struct segment *seg, bool opening,
+				uint64_t ts, const struct sink *out)
+{
+	bool src_is_client = opening || seg->src.port >= seg->dst.port;
+	struct flow *f;
+
+	while (t->stats.live >= t->cfg.max_flows && !dlink_empty(&t->lru))
+		evict_one(t, ts, out);
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->client = src_is_client ? seg->src : seg->dst;
+	f->server = src_is_client ? seg->dst : seg->src;
+	f->hash = h;
+	f->conn = ++t->next_conn;
+	side_init(&f->side[ROLE_CLIENT], TCPS_CLOSED);
+	/* A SYN to a port implies a listener; a RST or a SYN of its own
+	 * later shows there was none (see retract_listener). */
+	side_init(&f->side[ROLE_SERVER], opening ? TCPS_LISTEN : TCPS_CLOSED);
+	dlink_init(&f->timer);
+	dlink_append(&t->lru, &f->lru);
+	f->hash_next = t->buckets[h & t->mask];
+	t->buckets[h & t->mask] = f;
+	t->stats.total++;
+	if (++t->stats.live > t->stats.peak)
+		t->stats.peak = t->stats.live;
+	if (t->stats.live > t->mask + 1)
+		table_grow(t);
+	return f;
+}
+
+/* Each side's ISN comes from its SYN. Without one (joined mid-stream, or a
+ * RST answering a SYN) it is guessed so that relative numbers start at 1,
+ * as Wireshark does; an ACK tells the receiver's ISN the same way. */
+static void learn_isns(struct side *x, struct side *y, const struct segment *seg)
+{
+	if (!x->isn_known) {
+		x->isn = seg->flags & TCP_SYN ? seg->seq : seg->seq - 1;
+		x->snd_nxt = seg->seq;
+		x->isn_known = true;
+	}
+	if ((seg->flags & TCP_ACK) && !y->isn_known) {
+		y->isn = seg->ack - 1;
+		y->snd_nxt = seg->ack;
+		y->isn_known = true;
+	}
+}
+
+/* The sequence-space facts the machines need, for a segment from x to y,
+ * from what x and y sent before it. */
+static void read_facts(const struct side *x, const struct side *y, const struct segment *seg,
+		       struct tcpfsm_input *in)
+{
+	bool ack = seg->flags & TCP_ACK;
+
+	in->flags = seg->flags;
+	in->rel_seq = seg->seq - x->isn;
+	in->rel_ack = ack ? seg->ack - y->isn : 0;
+	in->retransmission = ((seg->flags & TCP_SYN) && seg->seq == x->isn &&
+			      (x->syns & (ack ? SENT_SYNACK : SENT_SYN))) ||
+			     ((seg->flags & TCP_FIN) && x->fin_sent && seg->seq + seg->len == x->fin_seq);
+	in->acks_syn = ack && y->syns && seq_before(y->isn, seg->ack);
+	in->acks_fin = ack && y->fin_sent && seq_before(y->fin_seq, seg->ack);
+	if (y->state == TCPS_SYN_SENT) /* 3.10.7.3: the RST must acknowledge the SYN */
+		in->rst_acceptable = ack && seg->ack == y->isn + 1;
+	else /* 3.10.7.4 first: exactly RCV.NXT, as far as the wire shows it */
+		in->rst_acceptable = seg->seq == x->snd_nxt;
+}
+
+/* Records what x just sent: its SYN (and window scale), its FIN, how far
+ * its data reaches and the window it offers. */
+static void track_sent(struct side *x, const struct side *y, const struct segment *seg)
+{
+	uint8_t fl = seg->flags;
+	uint32_t end = seg->seq + seg->len;
+
+	if (fl & TCP_RST)
+		return; /* a RST takes no sequence space and offers no window */
+	if (fl & TCP_SYN) {
+		x->syns |= fl & TCP_ACK ? SENT_SYNACK : SENT_SYN;
+		x->has_wscale = seg->opt.has & OPT_WSCALE;
+		x->wscale = seg->opt.wscale > 14 ? 14 : seg->opt.wscale; /* RFC 7323 2.3 */
+		end++;
+	}
+	if (fl & TCP_FIN) {
+		if (!x->fin_sent) {
+			x->fin_sent = true;
+			x->fin_seq = end;
+		}
+		end++;
+	}
+	if (seq_before(x->snd_nxt, end))
+		x->snd_nxt = end;
+	/* RFC 7323 2.2: scaling applies when both SYNs offered it, never to a SYN. */
+	if ((fl & TCP_SYN) || !(x->has_wscale && y->has_wscale))
+		x->rcv_wnd = seg->win;
+	else
+		x->rcv_wnd = (uint32_t)seg->win << x->wscale;
+}
+
+/* A server still in LISTEN that sends a RST (a refused SYN) or a SYN of its
+ * own (simultaneous open) never had a listening socket: its path starts
+ * over at CLOSED, with no state event, since nothing changed on that host. */
+static void retract_listener(struct side *server, const struct segment *seg)
+{
+	bool bare_syn = (seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+
+	if (server->state != TCPS_LISTEN || !((seg->flags & TCP_RST) || bare_syn))
+		return;
+	server->state = TCPS_CLOSED;
+	server->path = (struct state_path){ 0 };
+	state_path_push(&server->path, TCPS_CLOSED);
+}
+
+/* Why a RST the receiver y did not accept changed nothing. */
+static const char *rst_note(const struct side *x, const struct side *y, const struct segment *seg)
+{
+	if (y->state == TCPS_CLOSED || y->state == TCPS_LISTEN)
+		return NULL;
+	if (y->state == TCPS_SYN_SENT)
+		return NOTE_RST_NOT_ACKING_SYN;
+	return seg->seq - x->snd_nxt < y->rcv_wnd ? NOTE_RST_CHALLENGE : NOTE_RST_OUTSIDE;
+}
+
+/* Both endpoints are CLOSED: report the end now, but keep the flow a
+ * little, so that a segment still in flight (or the RST answering it) is
+ * shown as late instead of opening a bogus mid-stream connection. */
+static void end_closed(struct flow_table *t, struct flow *f, uint64_t ts, const struct sink *out)
+{
+	report_end(f, "closed", ts, out);
+	f->ended = true;
+	f->timer_deadline = deadline(ts, t->cfg.closed_linger_ns);
+	dlink_remove(&f->timer);
+	dlink_append(&t->linger, &f->timer);
+}
+
+/* One segment from side xr of flow f: facts, both machines, events. */
+static void flow_segment(struct flow_table *t, struct flow *f, const struct segment *seg, enum tcp_role xr,
+			 bool joined, uint64_t ts, const struct sink *out)
+{
+	enum tcp_role yr = xr == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
+	struct side *x = &f->side[xr], *y = &f->side[yr];
+	struct tcpfsm_input in = { 0 };
+	const char *note = f->ended ? NOTE_LATE : NULL;
+	struct trace_event ev;
+	struct changes ch;
+	enum tcp_state x_before;
+	int y_changes;
+
+	ch.n = 0;
+	f->packets++;
+	f->last_ts = ts;
+	dlink_remove(&f->lru);
+	dlink_append(&t->lru, &f->lru);
+	if (joined) {
+		queue_event(f, ROLE_CLIENT, TCPFSM_JOINED_MIDSTREAM, &ch);
+		queue_event(f, ROLE_SERVER, TCPFSM_JOINED_MIDSTREAM, &ch);
+	}
+	learn_isns(x, y, seg);
+	read_facts(x, y, seg, &in);
+	track_sent(x, y, seg);
+	if (xr == ROLE_SERVER)
+		retract_listener(x, seg);
+
+	x_before = x->state;
+	in.sent = true;
+	/* A RST the receiver does not accept is no abort by the sender either:
+	 * a stale duplicate, or not the sender's at all. */
+	if (!(seg->flags & TCP_RST) || in.rst_acceptable)
+		queue_step(f, xr, &in, &ch);
+	if (x_before != TCPS_SYN_SENT && x->state == TCPS_SYN_SENT && (y->syns & SENT_SYN)) {
+		/* Simultaneous open: the two SYNs crossed on the wire, so y's
+		 * SYN reaches x after x's own left (RFC 9293 figure 7). */
+		const struct tcpfsm_input crossed = { .flags = TCP_SYN };
+
+		queue_step(f, xr, &crossed, &ch);
+	}
+	in.sent = false;
+	y_changes = queue_step(f, yr, &in, &ch);
+
+	if (!note && y_changes == 2 && ch.c[ch.n - 2].from == TCPS_FIN_WAIT_1 &&
+	    ch.c[ch.n - 1].to == TCPS_TIME_WAIT)
+		note = NOTE_THREE_SEGMENT_CLOSE[xr];
+	if (!note && (seg->flags & TCP_FIN) && !in.retransmission && y->fin_sent && !in.acks_fin)
+		note = NOTE_FINS_CROSSED[xr];
+	if (!note && (seg->flags & TCP_RST) && !in.rst_acceptable)
+		note = rst_note(x, y, seg);
+	if ((seg->flags & TCP_FIN) && y->state == TCPS_TIME_WAIT && y_changes == 0)
+		start_time_wait(t, f, ts); /* the last ACK was lost: 2MSL again (3.10.7.4 eighth) */
+
+	ev = event_of(f, EVENT_PACKET, ts);
+	ev.seg = seg;
+	ev.from_client = xr == ROLE_CLIENT;
+	ev.rel_seq = in.rel_seq;
+	ev.rel_ack = in.rel_ack;
+	ev.peer_isn = y->isn;
+	ev.retransmission = in.retransmission;
+	ev.midstream = joined;
+	ev.note = note;
+	out->fn(&ev, out->ctx);
+	for (int i = 0; i < ch.n; i++)
+		report_change(t, f, ch.role[i], &ch.c[i], ts, out);
+	if (!f->ended && x->state == TCPS_CLOSED && y->state == TCPS_CLOSED)
+		end_closed(t, f, ts, out);
+}
+
+/* A SYN (no ACK) on a 4-tuple whose endpoints are both CLOSED or in
+ * TIME_WAIT opens a new connection, unless it repeats the sender's
+ * earlier SYN (same ISN): that is a retransmission. */
+static bool starts_new_connection(const struct flow *f, enum tcp_role xr, uint32_t seq)
+{
+	const struct side *x = &f->side[xr];
+
+	for (int r = ROLE_CLIENT; r <= ROLE_SERVER; r++)
+		if (f->side[r].state != TCPS_CLOSED && f->side[r].state != TCPS_TIME_WAIT)
+			return false;
+	return !((x->syns & SENT_SYN) && seq == x->isn);
+}
+
+/* Ends flow f with ev (a way out of TIME_WAIT) applied to its endpoints,
+ * then its CONN_END, and frees it. */
+static void end_time_wait(struct flow_table *t, struct flow *f, enum tcpfsm_event ev, const char *reason,
+			  uint64_t ts, const struct sink *out)
+{
+	for (int r = ROLE_CLIENT; r <= ROLE_SERVER; r++) {
+		struct tcpfsm_change c;
+
+		if (apply_event(f, r, ev, &c))
+			report_change(t, f, r, &c, ts, out);
+	}
+	report_end(f, reason, ts, out);
+	flow_release(t, f);
+}
+
+/* The old connection on a 4-tuple a new SYN takes over ends first. */
+static void end_for_new_syn(struct flow_table *t, struct flow *f, uint64_t ts, const struct sink *out)
+{
+	if (f->ended)
+		flow_release(t, f);
+	else
+		end_time_wait(t, f, TCPFSM_TIME_WAIT_REUSED, "closed", ts, out);
+}
+
+/* TIME_WAIT whose 2MSL is over goes to CLOSED, stamped with the time it
+ * ran out, and the flow ends. */
+static void expire_time_wait(struct flow_table *t, uint64_t now, const struct sink *out)
+{
+	while (!dlink_empty(&t->time_wait)) {
+		struct flow *f = FLOW_OF(t->time_wait.next, timer);
+
+		if (f->timer_deadline > now)
+			break;
+		end_time_wait(t, f, TCPFSM_TIME_WAIT_EXPIRED, "time_wait expired", f->timer_deadline, out);
+	}
+}
+
+static void expire_linger(struct flow_table *t, uint64_t now)
+{
+	while (!dlink_empty(&t->linger)) {
+		struct flow *f = FLOW_OF(t->linger.next, timer);
+
+		if (f->timer_deadline > now)
+			break;
+		flow_release(t, f);
+	}
+}
+
+static void expire_idle(struct flow_table *t, uint64_t now, const struct sink *out)
+{
+	while (!dlink_empty(&t->lru)) {
+		struct flow *f = FLOW_OF(t->lru.next, lru);
+		uint64_t due = deadline(f->last_ts, t->cfg.idle_timeout_ns);
+
+		if (due > now)
+			break;
+		if (!f->ended)
+			report_end(f, "idle", due, out);
+		flow_release(t, f);
+	}
+}
+
+struct flow_table *flow_table_new(const struct flow_config *cfg)
+{
+	struct flow_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->cfg = *cfg;
+	if (t->cfg.max_flows == 0)
+		t->cfg.max_flows = 1;
+	t->mask = 1023;
+	t->buckets = calloc(t->mask + 1, sizeof(*t->buckets));
+	if (!t->buckets) {
+		free(t);
+		return NULL;
+	}
+	dlink_init(&t->lru);
+	dlink_init(&t->time_wait);
+	dlink_init(&t->linger);
+	return t;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	if (!t)
+		return;
+	while (!dlink_empty(&t->lru))
+		flow_release(t, FLOW_OF(t->lru.next, lru));
+	free(t->buckets);
+	free(t);
+}
+
+void flow_table_segment(struct flow_table *t, const struct segment *seg, uint64_t ts_ns,
+			event_sink_fn sink, void *ctx)
+{
+	const struct sink out = { sink, ctx };
+	bool opening = (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
+	uint32_t h = tuple_hash(&seg->src, &seg->dst);
+	bool from_client = true, created = false;
+	struct flow *f;
+
+	flow_table_tick(t, ts_ns, sink, ctx);
+	f = flow_find(t, h, seg, &from_client);
+	if (f && opening && starts_new_connection(f, from_client ? ROLE_CLIENT : ROLE_SERVER, seg->seq)) {
+		end_for_new_syn(t, f, ts_ns, &out);
+		f = NULL;
+	}
+	if (!f) {
+		f = flow_create(t, h, seg, opening, ts_ns, &out);
+		if (!f)
+			return; /* out of memory: the segment goes untracked */
+		from_client = endpoint_equal(&f->client, &seg->src);
+		created = true;
+	}
+	flow_segment(t, f, seg, from_client ? ROLE_CLIENT : ROLE_SERVER, created && !opening, ts_ns, &out);
+}
+
+void flow_table_tick(struct flow_table *t, uint64_t now_ns, event_sink_fn sink, void *ctx)
+{
+	const struct sink out = { sink, ctx };
+
+	expire_time_wait(t, now_ns, &out);
+	expire_linger(t, now_ns);
+	expire_idle(t, now_ns, &out);
+}
+
+void flow_table_finish(struct flow_table *t, uint64_t now_ns, event_sink_fn sink, void *ctx)
+{
+	const struct sink out = { sink, ctx };
+
+	flow_table_tick(t, now_ns, sink, ctx);
+	while (!dlink_empty(&t->lru)) {
+		struct flow *f = FLOW_OF(t->lru.next, lru);
+
+		if (!f->ended)
+			report_end(f, "capture ended", now_ns, &out);
+		flow_release(t, f);
+	}
+}
+
+void flow_table_stats(const struct flow_table *t, struct flow_table_stats *out)
+{
+	*out = t->stats;
+	out->flow_bytes = sizeof(struct flow);
+}
+
+void state_path_push(struct state_path *p, enum tcp_state s)
+{
+	if (p->len >= PATH_MAX_STATES)
+		return; /* a longer path keeps its first 16 states */
+	p->packed |= (uint64_t)s << (4 * p->len);
+	p->len++;
+}
+
+enum tcp_state state_path_at(const struct state_path *p, unsigned i)
+{
+	return i < p->len ? (enum tcp_state)((p->packed >> (4 * i)) & 0xf) : TCPS_CLOSED;
+}
+
+const char *state_path_format(const struct state_path *p, char *buf, size_t n)
+{
+	size_t pos = 0;
+
+	if (n == 0)
+		return buf;
+	for (unsigned i = 0; i < p->len; i++) {
+		const char *name = tcp_state_name(state_path_at(p, i));
+		size_t len = strlen(name), sep = i > 0;
+
+		if (pos + sep + len >= n)
+			break;
+		if (sep)
+			buf[pos++] = '>';
+		memcpy(buf + pos, name, len);
+		pos += len;
+	}
+	buf[pos] = '\0';
+	return buf;
+}

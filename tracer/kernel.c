@@ -1,0 +1,477 @@
+/* kernel.c: tracefs and sock_diag, the two ways to hear the kernel's own
+ * TCP states. Parsing and diffing are kstate's; this file only opens,
+ * reads and cleans up. */
+#include "kernel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SOCK_DIAG_INTERVAL_MS 10
+/* The tracepoint path still wakes up this often to release held records. */
+#define TRACE_INTERVAL_MS 50
+
+struct kernel_source {
+	enum kstate_source kind;
+	int port;
+	int fd; /* trace_pipe, or the NETLINK_SOCK_DIAG socket */
+	char fallback[256];
+
+	/* tracepoint */
+	char instance[256];   /* the private tracefs instance directory */
+	pid_t guardian;       /* keeps root to remove the instance */
+	int guardian_pipe;    /* closing it tells the guardian to clean up */
+	int64_t mono_to_real; /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	char line[4096];
+	size_t linelen;
+
+	/* sock_diag */
+	struct kstate_sock *prev, *cur;
+	size_t nprev, ncur, cap;
+	uint64_t next_poll_ns;
+};
+
+int kernel_mode_parse(const char *s)
+{
+	if (strcmp(s, "auto") == 0)
+		return KERNEL_AUTO;
+	if (strcmp(s, "tracepoint") == 0)
+		return KERNEL_TRACEPOINT;
+	if (strcmp(s, "sock_diag") == 0)
+		return KERNEL_SOCK_DIAG;
+	return -1;
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- tracefs ---- */
+
+static int write_file(const char *dir, const char *name, const char *text, char *err, size_t errlen)
+{
+	char path[512];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	if (!ok)
+		snprintf(err, errlen, "write '%s' to %s: %s", text, path, strerror(errno));
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Finds tracefs, mounting it on /sys/kernel/tracing when nothing is there
+ * yet; older systems only have it under debugfs. */
+static const char *tracefs_root(char *err, size_t errlen)
+{
+	static const char *const roots[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
+
+	if (!is_dir("/sys/kernel/tracing/instances") && is_dir("/sys/kernel/tracing") &&
+	    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
+		snprintf(err, errlen, "mount tracefs on /sys/kernel/tracing: %s", strerror(errno));
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/instances", roots[i]);
+		if (is_dir(path))
+			return roots[i];
+	}
+	if (!*err)
+		snprintf(err, errlen, "tracefs not found (no /sys/kernel/tracing/instances)");
+	return NULL;
+}
+
+/* The guardian keeps root after socklab-trace gives it up, waits until its
+ * pipe closes (a normal exit, a signal, or a crash of the tracer) and then
+ * removes the instance. The kernel refuses while trace_pipe is still open,
+ * so it retries for a while. */
+static void guardian_run(int pipe_fd, const char *instance)
+{
+	char c;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	if (dup2(pipe_fd, 3) < 0)
+		_exit(1);
+	close_range(4, ~0u, 0);
+	while (read(3, &c, 1) > 0 || errno == EINTR)
+		;
+	for (int i = 0; i < 500 && rmdir(instance) < 0 && errno == EBUSY; i++)
+		usleep(10000);
+	_exit(0);
+}
+
+static int start_guardian(struct kernel_source *k, char *err, size_t errlen)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	k->guardian = fork();
+	if (k->guardian < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (k->guardian == 0) {
+		close(p[1]);
+		guardian_run(p[0], k->instance);
+	}
+	close(p[0]);
+	k->guardian_pipe = p[1];
+	return 0;
+}
+
+/* The offset from the trace clock ("mono" = CLOCK_MONOTONIC) to
+ * CLOCK_REALTIME, read between two monotonic samples to halve the error. */
+static int64_t mono_to_realtime(void)
+{
+	uint64_t a = clock_ns(CLOCK_MONOTONIC), r = clock_ns(CLOCK_REALTIME), b = clock_ns(CLOCK_MONOTONIC);
+
+	return (int64_t)(r - (a + (b - a) / 2));
+}
+
+static int open_tracepoint(struct kernel_source *k, char *err, size_t errlen)
+{
+	const char *root = tracefs_root(err, errlen);
+	char filter[128], path[320];
+
+	if (!root)
+		return -1;
+	snprintf(path, sizeof(path), "%s/events/sock/inet_sock_set_state", root);
+	if (!is_dir(path)) {
+		snprintf(err, errlen, "this kernel has no sock:inet_sock_set_state tracepoint (%s)", path);
+		return -1;
+	}
+	snprintf(k->instance, sizeof(k->instance), "%s/instances/socklab-%ld", root, (long)getpid());
+	if (mkdir(k->instance, 0700) < 0) {
+		snprintf(err, errlen, "create tracing instance %s: %s%s", k->instance, strerror(errno),
+			 errno == EACCES || errno == EPERM ? " (tracing needs root)" : "");
+		k->instance[0] = '\0';
+		return -1;
+	}
+	if (start_guardian(k, err, errlen) < 0) {
+		rmdir(k->instance);
+		k->instance[0] = '\0';
+		return -1;
+	}
+	if (k->port)
+		snprintf(filter, sizeof(filter), "protocol == 6 && (sport == %d || dport == %d)", k->port, k->port);
+	else
+		snprintf(filter, sizeof(filter), "protocol == 6");
+	snprintf(path, sizeof(path), "%s/events/sock/inet_sock_set_state", k->instance);
+	if (write_file(k->instance, "trace_clock", "mono", err, errlen) < 0 ||
+	    write_file(path, "filter", filter, err, errlen) < 0 || write_file(path, "enable", "1", err, errlen) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/trace_pipe", k->instance);
+	k->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (k->fd < 0) {
+		snprintf(err, errlen, "open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	k->mono_to_real = mono_to_realtime();
+	return 0;
+}
+
+/* Passes records on with their time moved to CLOCK_REALTIME, counting them. */
+struct delivery {
+	int64_t offset;
+	kstate_record_fn fn;
+	void *ctx;
+	int n;
+};
+
+static void deliver(const struct kstate_record *rec, void *arg)
+{
+	struct delivery *d = arg;
+	struct kstate_record r = *rec;
+
+	r.ts_ns = (uint64_t)((int64_t)r.ts_ns + d->offset);
+	d->fn(&r, d->ctx);
+	d->n++;
+}
+
+static int read_tracepoint(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct delivery d = {k->mono_to_real, fn, ctx, 0};
+
+	for (;;) {
+		ssize_t got = read(k->fd, k->line + k->linelen, sizeof(k->line) - 1 - k->linelen);
+		char *start, *nl;
+
+		if (got < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return d.n;
+			snprintf(err, errlen, "read %s/trace_pipe: %s", k->instance, strerror(errno));
+			return -1;
+		}
+		if (got == 0)
+			return d.n;
+		k->linelen += (size_t)got;
+		k->line[k->linelen] = '\0';
+		start = k->line;
+		while ((nl = strchr(start, '\n'))) {
+			struct kstate_record r;
+
+			*nl = '\0';
+			if (kstate_parse_trace_line(start, &r) == 1)
+				deliver(&r, &d);
+			start = nl + 1;
+		}
+		k->linelen -= (size_t)(start - k->line);
+		memmove(k->line, start, k->linelen);
+		if (k->linelen == sizeof(k->line) - 1)
+			k->linelen = 0; /* a line longer than any record: drop it */
+	}
+}
+
+/* ---- sock_diag ---- */
+
+static int diag_add(struct kernel_source *k, const struct inet_diag_msg *d)
+{
+	uint16_t sport = ntohs(d->id.idiag_sport), dport = ntohs(d->id.idiag_dport);
+	int family = d->idiag_family == AF_INET ? 4 : 6;
+	int state = kstate_from_kernel_number(d->idiag_state);
+	struct kstate_sock *s;
+
+	if (state < 0 || (k->port && sport != k->port && dport != k->port))
+		return 0;
+	if (k->ncur == k->cap) {
+		size_t ncap = k->cap ? k->cap * 2 : 64;
+		struct kstate_sock *a = realloc(k->cur, ncap * sizeof(*a)), *b;
+		if (!a)
+			return -1;
+		k->cur = a;
+		b = realloc(k->prev, ncap * sizeof(*b));
+		if (!b)
+			return -1;
+		k->prev = b;
+		k->cap = ncap;
+	}
+	s = &k->cur[k->ncur++];
+	kstate_endpoint_set(&s->local, family, d->id.idiag_src, sport);
+	kstate_endpoint_set(&s->peer, family, d->id.idiag_dst, dport);
+	s->state = (enum tcp_state)state;
+	return 0;
+}
+
+/* One dump of every TCP socket of a family, in every state. */
+static int diag_dump(struct kernel_source *k, int family, char *err, size_t errlen)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg = {
+		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
+		.req = {.sdiag_family = (uint8_t)family, .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0u},
+	};
+	static _Alignas(struct nlmsghdr) char buf[32768];
+
+	if (send(k->fd, &msg, sizeof(msg), 0) < 0) {
+		snprintf(err, errlen, "sock_diag request: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		ssize_t got = recv(k->fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		size_t left;
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "sock_diag reply: %s", strerror(errno));
+			return -1;
+		}
+		for (left = (size_t)got; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+				snprintf(err, errlen, "sock_diag: %s", strerror(-e->error));
+				return -1;
+			}
+			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg)) &&
+			    diag_add(k, NLMSG_DATA(h)) < 0) {
+				snprintf(err, errlen, "sock_diag: out of memory");
+				return -1;
+			}
+		}
+	}
+}
+
+static int diag_snapshot(struct kernel_source *k, char *err, size_t errlen)
+{
+	k->ncur = 0;
+	if (diag_dump(k, AF_INET, err, errlen) < 0 || diag_dump(k, AF_INET6, err, errlen) < 0)
+		return -1;
+	kstate_snapshot_sort(k->cur, k->ncur);
+	return 0;
+}
+
+static void diag_swap(struct kernel_source *k)
+{
+	struct kstate_sock *t = k->prev;
+
+	k->prev = k->cur;
+	k->nprev = k->ncur;
+	k->cur = t;
+}
+
+/* The first snapshot is the baseline: sockets already there are not news. */
+static int open_sock_diag(struct kernel_source *k, char *err, size_t errlen)
+{
+	k->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (k->fd < 0) {
+		snprintf(err, errlen, "sock_diag socket: %s", strerror(errno));
+		return -1;
+	}
+	if (diag_snapshot(k, err, errlen) < 0)
+		return -1;
+	diag_swap(k);
+	k->next_poll_ns = clock_ns(CLOCK_MONOTONIC);
+	return 0;
+}
+
+static int read_sock_diag(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *err, size_t errlen)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct delivery d = {0, fn, ctx, 0};
+
+	if (now < k->next_poll_ns)
+		return 0;
+	k->next_poll_ns = now + SOCK_DIAG_INTERVAL_MS * 1000000ull;
+	if (diag_snapshot(k, err, errlen) < 0)
+		return -1;
+	kstate_snapshot_diff(k->prev, k->nprev, k->cur, k->ncur, clock_ns(CLOCK_REALTIME), deliver, &d);
+	diag_swap(k);
+	return d.n;
+}
+
+/* ---- the interface ---- */
+
+static struct kernel_source *source_new(enum kstate_source kind, int port)
+{
+	struct kernel_source *k = calloc(1, sizeof(*k));
+
+	if (k) {
+		k->kind = kind;
+		k->port = port;
+		k->fd = -1;
+		k->guardian_pipe = -1;
+	}
+	return k;
+}
+
+static struct kernel_source *source_open(enum kstate_source kind, int port, char *err, size_t errlen)
+{
+	struct kernel_source *k = source_new(kind, port);
+	int rc;
+
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	err[0] = '\0';
+	rc = kind == KSTATE_TRACEPOINT ? open_tracepoint(k, err, errlen) : open_sock_diag(k, err, errlen);
+	if (rc < 0) {
+		kernel_close(k);
+		return NULL;
+	}
+	return k;
+}
+
+struct kernel_source *kernel_open(enum kernel_mode mode, int port, char *err, size_t errlen)
+{
+	char why[256];
+	struct kernel_source *k;
+
+	if (mode == KERNEL_SOCK_DIAG)
+		return source_open(KSTATE_SOCK_DIAG, port, err, errlen);
+	k = source_open(KSTATE_TRACEPOINT, port, err, errlen);
+	if (k || mode == KERNEL_TRACEPOINT)
+		return k;
+	snprintf(why, sizeof(why), "%s", err);
+	k = source_open(KSTATE_SOCK_DIAG, port, err, errlen);
+	if (k)
+		snprintf(k->fallback, sizeof(k->fallback), "%s", why);
+	return k;
+}
+
+enum kstate_source kernel_source_kind(const struct kernel_source *k)
+{
+	return k->kind;
+}
+
+const char *kernel_fallback_reason(const struct kernel_source *k)
+{
+	return k->fallback;
+}
+
+int kernel_fd(const struct kernel_source *k)
+{
+	return k->kind == KSTATE_TRACEPOINT ? k->fd : -1;
+}
+
+int kernel_poll_ms(const struct kernel_source *k)
+{
+	return k->kind == KSTATE_TRACEPOINT ? TRACE_INTERVAL_MS : SOCK_DIAG_INTERVAL_MS;
+}
+
+int kernel_read(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *err, size_t errlen)
+{
+	if (k->kind == KSTATE_TRACEPOINT)
+		return read_tracepoint(k, fn, ctx, err, errlen);
+	return read_sock_diag(k, fn, ctx, err, errlen);
+}
+
+void kernel_close(struct kernel_source *k)
+{
+	if (!k)
+		return;
+	if (k->fd >= 0)
+		close(k->fd);
+	if (k->guardian > 0) {
+		close(k->guardian_pipe);
+		while (waitpid(k->guardian, NULL, 0) < 0 && errno == EINTR)
+			;
+	} else if (k->instance[0]) {
+		rmdir(k->instance);
+	}
+	free(k->prev);
+	free(k->cur);
+	free(k);
+}
