@@ -19,9 +19,13 @@ endif
 B        := build/$(VARIANT)
 CPPFLAGS += -D_GNU_SOURCE -Itracer -Ilab -Iui -MMD -MP
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) $(SANFLAGS) \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+            $(PKG_CFLAGS)
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS   += $(PKG_LIBS) -lpthread
+# pkg-config runs when first needed, not when the Makefile is read, so
+# `make deps test` works on a machine where deps is about to install them.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
 
 # Programs and the modules they are made of. A *_main.c / echo_*.c / main.c
 # holds main(); everything else in a directory goes into that directory's
@@ -46,8 +50,13 @@ PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 TOOLS    := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all test unit integration bench deps setcap install clean fuzz
+.PHONY: demo all test unit integration bench deps setcap install clean fuzz
 all: $(PROGRAMS) $(TOOLS)
+
+# The main demo: the lab shows a real handshake, echo and close. Capturing
+# needs root: a normal user is asked for sudo (root is dropped once open).
+demo: all
+	@if [ "$$(id -u)" = 0 ]; then bin/socklab demo; else sudo bin/socklab demo; fi
 
 # bin/ holds whichever variant was built last; build/variant changes (and
 # so relinks every program) only when the variant does.
@@ -92,6 +101,26 @@ test: all $(TEST_BINS)
 
 bench: all
 	@BUILD=$(B) tests/bench/run.sh
+
+# make fuzz: each libFuzzer target in tests/fuzz/ (clang, ASan+UBSan) runs
+# FUZZ_SECONDS, seeded from tests/fuzz/corpus/; CI runs FUZZ_SECONDS=10.
+# The tracer and UI modules are compiled again here with coverage hooks.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Werror -g -O1 $(FUZZ_SAN) \
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJS    := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(CORE_SRCS) $(UI_SRCS))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+fuzz: $(FUZZ_TARGETS)
+	@tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 # Debian packages the build, tests and benchmarks use; installs only what is missing.
 DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev \

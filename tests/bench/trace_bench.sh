@@ -66,8 +66,10 @@ srv=$!
 "$BIN/socklab-trace" -i lo -p "$port" --json >"$tmp/live.jsonl" 2>"$tmp/live.err" &
 tr=$!
 until grep -q capturing "$tmp/live.err"; do sleep 0.1; done
-secs=${LIVE_SECONDS:-5}
-"$BIN/echo-client" 127.0.0.1 "$port" --bench -c 32 -n 100000000 --reconnect --duration "$secs" --quiet >"$tmp/load.txt" 2>&1 || true
+requests=${LIVE_REQUESTS:-80000}
+start=$(date +%s.%N)
+"$BIN/echo-client" 127.0.0.1 "$port" --bench -c 32 -n "$requests" --reconnect --quiet >"$tmp/load.txt" 2>&1 || true
+secs=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $start}")
 sleep 0.5
 kill -INT "$tr"; wait "$tr" || true
 kill "$srv"; wait "$srv" 2>/dev/null || true
@@ -76,5 +78,5 @@ ok=$(grep '"type":"conn_end"' "$tmp/live.jsonl" | grep -c '"client_path":"CLOSED
 stats=$(grep '"type":"stats"' "$tmp/live.jsonl" | tail -n1)
 echo
 echo "live: $(cat "$tmp/load.txt" | tail -n 3 | tr '\n' ' ')"
-echo "live: $conns connections traced in ${secs} s ($(( conns / secs ))/s), $ok ended client TIME_WAIT / server CLOSED"
+echo "live: $conns connections traced in ${secs} s ($(awk "BEGIN{printf \"%.0f\", $conns / $secs}")/s), $ok ended client TIME_WAIT / server CLOSED"
 echo "live: $stats"
