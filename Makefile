@@ -111,20 +111,23 @@ FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Werror -g -O1 $(FUZZ_SAN) \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-FUZZ_OBJS    := $(patsubst %.c,$(FUZZ_DIR)/%.o,$(CORE_SRCS) $(UI_SRCS))
+FUZZ_LIB     := $(FUZZ_DIR)/libfuzzed.a
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_OBJS)
+$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/%.o,$(CORE_SRCS) $(LAB_SRCS) $(UI_SRCS))
+	@rm -f $@; ar rcs $@ $^
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+.SECONDARY: $(FUZZ_TARGETS:$(FUZZ_DIR)/%=$(FUZZ_DIR)/tests/fuzz/%.o)
 fuzz: $(FUZZ_TARGETS)
 	@tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 # Debian packages the build, tests and benchmarks use; installs only what is missing.
 DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev \
-            tcpdump tshark tmux golang-go libcap2-bin iproute2 time
+            tcpdump tshark tmux golang-go libcap2-bin iproute2 time groff-base clang
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -142,6 +145,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/share/socklab/lessons/en $(DESTDIR)$(PREFIX)/share/socklab/lessons/zh
+	install -m 644 lessons/en/*.lesson $(DESTDIR)$(PREFIX)/share/socklab/lessons/en/
+	install -m 644 lessons/zh/*.lesson $(DESTDIR)$(PREFIX)/share/socklab/lessons/zh/
 
 clean:
 	rm -rf build bin

@@ -25,6 +25,7 @@
 struct capture {
 	pcap_t *pcap;
 	pcap_dumper_t *dump;
+	char write_path[256]; /* -w FILE, for messages */
 	enum link_type link;
 	int live;
 	char source[256];
@@ -168,6 +169,7 @@ struct capture *capture_open(const struct capture_opts *o, char *err, size_t err
 			snprintf(err, errlen, "write %s: %s", o->write_path, pcap_geterr(c->pcap));
 			goto fail;
 		}
+		snprintf(c->write_path, sizeof(c->write_path), "%s", o->write_path);
 	}
 	return c;
 fail:
@@ -201,16 +203,34 @@ struct dispatch_ctx {
 	void *ctx;
 };
 
+/* The frame's time in ns (tv_usec holds ns: the capture is opened with
+ * nanosecond precision). A file's record header is untrusted too: a time
+ * before 1970 (libpcap reads the seconds as signed), past 2262, or a
+ * fraction that is not below one second would not fit the records' ts_ns,
+ * which readers take as a signed 64-bit integer. */
+static int frame_time_ns(const struct pcap_pkthdr *h, uint64_t *out)
+{
+	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000 ||
+	    (uint64_t)h->ts.tv_sec > (uint64_t)(INT64_MAX - 999999999) / 1000000000u)
+		return -1;
+	*out = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+	return 0;
+}
+
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct dispatch_ctx *d = (struct dispatch_ctx *)user;
 	struct capture *c = d->c;
 	struct segment seg;
-	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+	uint64_t ts;
 
 	c->stats.seen++;
 	if (c->dump)
 		pcap_dump((u_char *)c->dump, h, bytes);
+	if (frame_time_ns(h, &ts) < 0) {
+		c->stats.invalid++;
+		return;
+	}
 	switch (decode_packet(c->link, bytes, h->caplen, &seg)) {
 	case DECODE_OK:
 		c->stats.tcp++;
@@ -230,9 +250,13 @@ int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ct
 	struct dispatch_ctx d = {c, fn, ctx};
 	int n = pcap_dispatch(c->pcap, max > 0 ? max : -1, on_frame, (u_char *)&d);
 
-	/* Every batch reaches the disk: an interrupted recording keeps it. */
-	if (c->dump && n > 0 && c->live)
-		pcap_dump_flush(c->dump);
+	/* Every batch reaches the disk: an interrupted recording keeps it, and
+	 * a full disk stops the capture with its reason instead of leaving a
+	 * file silently cut short. */
+	if (c->dump && n > 0 && pcap_dump_flush(c->dump) < 0) {
+		snprintf(err, errlen, "write %s: %s", c->write_path, strerror(errno));
+		return -1;
+	}
 	if (n == PCAP_ERROR) {
 		snprintf(err, errlen, "%s: %s", c->source, pcap_geterr(c->pcap));
 		return -1;

@@ -1,0 +1,67 @@
+/* events.h: the event channel (BRIEF: "Event channel"). A lab program sends
+ * its records (docs/trace-format.md: hello, call, step) as JSON datagrams to
+ * a UNIX datagram socket that the UI listens on. Sending never blocks and
+ * never fails the program: with nobody listening the records are dropped.
+ *
+ * One channel per process: the module keeps the process's identity (proc,
+ * pid) and the socket. Thread-safe. */
+#ifndef SOCKLAB_LAB_EVENTS_H
+#define SOCKLAB_LAB_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest record the lab sends; longer ones are dropped. */
+#define EVENTS_RECORD_MAX 1024
+
+/* The channel path: flag (--events), else env_events ($SOCKLAB_EVENTS),
+ * else xdg ($XDG_RUNTIME_DIR)/socklab/events.sock, else
+ * /tmp/socklab-UID/events.sock. NULL or "" means unset. Returns 0, or -1 if
+ * the path does not fit a UNIX socket address. Pure. */
+int events_path_resolve(const char *flag, const char *env_events, const char *xdg,
+			unsigned uid, char *buf, size_t n);
+
+/* Opens the channel at flag_path (or the default) for a process named proc
+ * ("server" or "client"). Creates the channel's directory (mode 0700) if it
+ * is missing. Never fails: problems only mean records are dropped. */
+void events_open(const char *flag_path, const char *proc);
+
+/* After fork(): the child takes its own pid. */
+void events_after_fork(void);
+
+/* Closes the channel. */
+void events_close(void);
+
+/* True when somebody listened on the channel the last time we looked (looked
+ * again at most twice a second): callers skip building records otherwise. */
+bool events_listening(void);
+
+/* Sends one record; returns 0 when the listener took it, -1 when it was
+ * dropped (nobody listening, queue full, any error). Never blocks. */
+int events_send(const char *json, size_t len);
+
+/* Starts a record: {"type":TYPE,"ts_ns":TS,"proc":...,"pid":...
+ * (no closing brace) into buf at *pos. Returns 0, or -1 if it does not fit. */
+int events_put_header(char *buf, size_t n, size_t *pos, const char *type, uint64_t ts_ns);
+
+/* Appends printf-style text at buf+*pos; returns -1 if it does not fit. */
+int events_putf(char *buf, size_t n, size_t *pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Copies len bytes of src into dst (n bytes, NUL-terminated) as text a JSON
+ * string can carry: valid UTF-8 is kept, NUL and invalid bytes become '?',
+ * and the cut falls between characters. Returns the length written. Pure. */
+size_t events_text(char *dst, size_t n, const void *src, size_t len);
+
+/* Sends {"type":"hello",...,"argv":"..."} with the program's command line. */
+void events_hello(int argc, char **argv);
+
+/* The resolved channel path ("" before events_open) and the process name. */
+const char *events_channel_path(void);
+const char *events_proc(void);
+
+/* CLOCK_REALTIME in nanoseconds, the time base of every record. */
+uint64_t events_now_ns(void);
+
+#endif

@@ -1,0 +1,284 @@
+/* options.c: command-line parsing for the lab programs. getopt_long with its
+ * own messages turned off, so every mistake becomes one line of ours. */
+#include "options.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char server_usage[] =
+	"usage: echo-server [-b ADDR] [-p PORT] [--mode thread|fork|iterative|epoll] [options]\n"
+	"TCP echo server: replies \"server-\" + what it read (default 127.0.0.1:8080).\n"
+	"  -b, --bind ADDR       address to listen on (127.0.0.1; ::1 for IPv6, 0.0.0.0 for all)\n"
+	"  -p, --port PORT       port (8080)\n"
+	"      --mode MODE       thread: one thread per connection (default)\n"
+	"                        fork: one process per connection\n"
+	"                        iterative: one connection at a time\n"
+	"                        epoll: one thread, an epoll reactor\n"
+	"      --backlog N       listen() backlog: finished handshakes waiting for accept (4096)\n"
+	"      --accept-delay MS wait MS before each accept(): the handshake completes without it\n"
+	"      --close-first     close after the first reply: the server ends in TIME_WAIT\n"
+	"      --linger0         close after the first reply with SO_LINGER 0: RST, no TIME_WAIT\n"
+	"      --no-read         close without reading the client's data: the kernel sends RST\n"
+	"      --shutdown        shutdown(SHUT_WR) after the first reply (half-close), keep reading\n"
+	"      --udp             the same echo over UDP: no handshake, no connection\n"
+	"  -q, --quiet           do not print each socket call on stderr\n"
+	"      --step            wait for a go-ahead (socklab UI or Enter) before each socket call\n"
+	"      --events PATH     event channel socket (default $SOCKLAB_EVENTS,\n"
+	"                        $XDG_RUNTIME_DIR/socklab/events.sock or /tmp/socklab-UID/events.sock)\n"
+	"  -h, --help            this help\n";
+
+const char client_usage[] =
+	"usage: echo-client [HOST [PORT]] [options]\n"
+	"Connects to an echo server (default 127.0.0.1 8080). Interactive: each line typed\n"
+	"is sent and the reply printed; q, Q or end of input closes.\n"
+	"  -m, --message MSG     send MSG (repeatable) instead of reading stdin\n"
+	"      --count N         send the messages N times (default 1; \"hello\" without -m)\n"
+	"      --close HOW       close (FIN, default), shutdown (half-close, read to EOF), rst\n"
+	"      --hold MS         stay connected MS after the last reply, watching for the server\n"
+	"      --bind-port P     connect from local port P (again too soon: EADDRINUSE, TIME_WAIT)\n"
+	"      --udp             talk UDP: sendto/recvfrom, no connection\n"
+	"      --bench           benchmark: requests per second and p50/p99 latency\n"
+	"  -c, --conns N         --bench: concurrent connections (1)\n"
+	"  -n, --requests N      --bench: requests in all (10000)\n"
+	"      --reconnect       --bench: a new connection for every request\n"
+	"  -q, --quiet           do not print each socket call on stderr\n"
+	"      --step            wait for a go-ahead (socklab UI or Enter) before each socket call\n"
+	"      --events PATH     event channel socket (see echo-server --help)\n"
+	"  -h, --help            this help\n";
+
+enum {
+	OPT_MODE = 256, OPT_BACKLOG, OPT_ACCEPT_DELAY, OPT_CLOSE_FIRST, OPT_LINGER0, OPT_NO_READ,
+	OPT_SHUTDOWN, OPT_UDP, OPT_STEP, OPT_EVENTS, OPT_COUNT, OPT_CLOSE, OPT_HOLD, OPT_BIND_PORT,
+	OPT_BENCH, OPT_RECONNECT,
+};
+
+/* A whole decimal number in [min, max]. */
+static int parse_number(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int number_arg(const char *flag, const char *s, long min, long max, long *out,
+		      char *err, size_t n)
+{
+	if (parse_number(s, min, max, out) == 0)
+		return 0;
+	snprintf(err, n, "%s %s: want a number from %ld to %ld", flag, s, min, max);
+	return -1;
+}
+
+/* What getopt_long rejected (c is ':' for a missing value), in one line. */
+static int bad_option(int c, char **argv, char *err, size_t n)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		snprintf(err, n, "option %s needs a value", arg);
+	else if (optopt > 0 && optopt < 256 && strncmp(arg, "--", 2) != 0)
+		snprintf(err, n, "unknown option -%c", optopt);
+	else
+		snprintf(err, n, "unknown option %s", arg);
+	return -1;
+}
+
+static int port_arg(const char *s, char *err, size_t n)
+{
+	long v;
+
+	return number_arg("port", s, 1, 65535, &v, err, n);
+}
+
+int server_options_parse(int argc, char **argv, struct server_options *o, char *err, size_t n)
+{
+	static const struct option longopts[] = {
+		{"bind", required_argument, NULL, 'b'},
+		{"port", required_argument, NULL, 'p'},
+		{"mode", required_argument, NULL, OPT_MODE},
+		{"backlog", required_argument, NULL, OPT_BACKLOG},
+		{"accept-delay", required_argument, NULL, OPT_ACCEPT_DELAY},
+		{"close-first", no_argument, NULL, OPT_CLOSE_FIRST},
+		{"linger0", no_argument, NULL, OPT_LINGER0},
+		{"no-read", no_argument, NULL, OPT_NO_READ},
+		{"shutdown", no_argument, NULL, OPT_SHUTDOWN},
+		{"udp", no_argument, NULL, OPT_UDP},
+		{"quiet", no_argument, NULL, 'q'},
+		{"step", no_argument, NULL, OPT_STEP},
+		{"events", required_argument, NULL, OPT_EVENTS},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	static const char *const modes[] = {"thread", "fork", "iterative", "epoll"};
+	bool mode_given = false;
+	long v;
+	int c;
+
+	*o = (struct server_options){.bind_addr = "127.0.0.1", .port = "8080", .backlog = 4096};
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":b:p:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->bind_addr = optarg; break;
+		case 'p':
+			if (port_arg(optarg, err, n) < 0)
+				return -1;
+			o->port = optarg;
+			break;
+		case OPT_MODE:
+			mode_given = true;
+			for (v = 0; v < 4 && strcmp(optarg, modes[v]) != 0; v++)
+				;
+			if (v == 4) {
+				snprintf(err, n, "--mode %s: want thread, fork, iterative or epoll", optarg);
+				return -1;
+			}
+			o->mode = (enum serve_mode)v;
+			break;
+		case OPT_BACKLOG:
+			if (number_arg("--backlog", optarg, 0, INT_MAX, &v, err, n) < 0)
+				return -1;
+			o->backlog = (int)v;
+			break;
+		case OPT_ACCEPT_DELAY:
+			if (number_arg("--accept-delay", optarg, 0, 3600000, &v, err, n) < 0)
+				return -1;
+			o->accept_delay_ms = (int)v;
+			break;
+		case OPT_CLOSE_FIRST: o->close_first = true; break;
+		case OPT_LINGER0: o->linger0 = true; break;
+		case OPT_NO_READ: o->no_read = true; break;
+		case OPT_SHUTDOWN: o->half_close = true; break;
+		case OPT_UDP: o->udp = true; break;
+		case 'q': o->quiet = true; break;
+		case OPT_STEP: o->step = true; break;
+		case OPT_EVENTS: o->events_path = optarg; break;
+		case 'h': return 1;
+		default: return bad_option(c, argv, err, n);
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, n, "unexpected argument %s", argv[optind]);
+		return -1;
+	}
+	if (o->udp && (mode_given || o->accept_delay_ms || o->close_first || o->linger0 ||
+		       o->no_read || o->half_close)) {
+		snprintf(err, n, "--udp has no connections: --mode and the TCP lesson switches do not apply");
+		return -1;
+	}
+	return 0;
+}
+
+int client_options_parse(int argc, char **argv, struct client_options *o, char *err, size_t n)
+{
+	static const struct option longopts[] = {
+		{"message", required_argument, NULL, 'm'},
+		{"count", required_argument, NULL, OPT_COUNT},
+		{"close", required_argument, NULL, OPT_CLOSE},
+		{"hold", required_argument, NULL, OPT_HOLD},
+		{"bind-port", required_argument, NULL, OPT_BIND_PORT},
+		{"udp", no_argument, NULL, OPT_UDP},
+		{"bench", no_argument, NULL, OPT_BENCH},
+		{"conns", required_argument, NULL, 'c'},
+		{"requests", required_argument, NULL, 'n'},
+		{"reconnect", no_argument, NULL, OPT_RECONNECT},
+		{"quiet", no_argument, NULL, 'q'},
+		{"step", no_argument, NULL, OPT_STEP},
+		{"events", required_argument, NULL, OPT_EVENTS},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	long v;
+	int c;
+
+	*o = (struct client_options){.host = "127.0.0.1", .port = "8080", .bind_port = -1,
+				     .conns = 1, .requests = 10000};
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":m:c:n:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (o->nmessages == MAX_MESSAGES) {
+				snprintf(err, n, "at most %d messages (-m)", MAX_MESSAGES);
+				return -1;
+			}
+			o->messages[o->nmessages++] = optarg;
+			break;
+		case OPT_COUNT:
+			if (number_arg("--count", optarg, 1, INT_MAX, &v, err, n) < 0)
+				return -1;
+			o->count = (int)v;
+			break;
+		case OPT_CLOSE:
+			if (strcmp(optarg, "close") == 0)
+				o->close_how = CLOSE_FIN;
+			else if (strcmp(optarg, "shutdown") == 0)
+				o->close_how = CLOSE_SHUTDOWN;
+			else if (strcmp(optarg, "rst") == 0)
+				o->close_how = CLOSE_RST;
+			else {
+				snprintf(err, n, "--close %s: want close, shutdown or rst", optarg);
+				return -1;
+			}
+			break;
+		case OPT_HOLD:
+			if (number_arg("--hold", optarg, 0, 3600000, &v, err, n) < 0)
+				return -1;
+			o->hold_ms = (int)v;
+			break;
+		case OPT_BIND_PORT:
+			if (number_arg("--bind-port", optarg, 1, 65535, &v, err, n) < 0)
+				return -1;
+			o->bind_port = (int)v;
+			break;
+		case OPT_UDP: o->udp = true; break;
+		case OPT_BENCH: o->bench = true; break;
+		case 'c':
+			if (number_arg("-c", optarg, 1, 1000000, &v, err, n) < 0)
+				return -1;
+			o->conns = (int)v;
+			break;
+		case 'n':
+			if (number_arg("-n", optarg, 1, 10000000, &v, err, n) < 0)
+				return -1;
+			o->requests = v;
+			break;
+		case OPT_RECONNECT: o->reconnect = true; break;
+		case 'q': o->quiet = true; break;
+		case OPT_STEP: o->step = true; break;
+		case OPT_EVENTS: o->events_path = optarg; break;
+		case 'h': return 1;
+		default: return bad_option(c, argv, err, n);
+		}
+	}
+	if (optind < argc)
+		o->host = argv[optind++];
+	if (optind < argc) {
+		if (port_arg(argv[optind], err, n) < 0)
+			return -1;
+		o->port = argv[optind++];
+	}
+	if (optind < argc) {
+		snprintf(err, n, "unexpected argument %s", argv[optind]);
+		return -1;
+	}
+	if (o->count && o->nmessages == 0)
+		o->messages[o->nmessages++] = "hello";
+	if (o->nmessages && !o->count)
+		o->count = 1;
+	if (o->bench && o->udp) {
+		snprintf(err, n, "--bench measures TCP servers: drop --udp");
+		return -1;
+	}
+	return 0;
+}

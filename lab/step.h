@@ -1,0 +1,27 @@
+/* step.h: --step, the lecturer's single step. Before each socket call the
+ * program sends a "step" record on the event channel and waits for a "go"
+ * with the same seq on its own reply socket (docs/trace-format.md); when
+ * nobody listens on the channel it waits for Enter on its terminal instead. */
+#ifndef SOCKLAB_LAB_STEP_H
+#define SOCKLAB_LAB_STEP_H
+
+#include <stdbool.h>
+
+/* Turns stepping on: binds the reply socket (step-PID.sock next to the
+ * channel) and opens the terminal. Call after events_open(). */
+void step_enable(void);
+
+bool step_enabled(void);
+
+/* Waits for the go-ahead for call number seq, shown as call(args). Returns
+ * at once when stepping is off, and when a stop signal interrupts the wait.
+ * Threads take their turn: one call waits at a time. */
+void step_gate(unsigned seq, const char *call, int fd, const char *args);
+
+/* After fork(): the child gets its own reply socket. */
+void step_after_fork(void);
+
+/* Closes and removes this process's reply socket. */
+void step_disable(void);
+
+#endif

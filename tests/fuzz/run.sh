@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs each libFuzzer target for FUZZ_SECONDS (make fuzz; CI: make fuzz
+# FUZZ_SECONDS=10). The seed corpus tests/fuzz/corpus/TARGET (real captures
+# and recordings, and every input that ever crashed) is read first; what the
+# fuzzer finds goes to build/fuzz/corpus/TARGET, crashes to
+# build/fuzz/crashes/. Prints one line per target and fails on any crash.
+#   usage: tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]
+set -u
+cd "$(dirname "$0")/../.."
+dir=$1 secs=$2
+shift 2
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=($(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//'))
+failed=()
+mkdir -p "$dir/crashes"
+for t in "${targets[@]}"; do
+	name=${t#fuzz_}
+	work=$dir/corpus/$name
+	seeds=tests/fuzz/corpus/$name
+	log=$dir/$t.log
+	dict=()
+	case $name in
+	event | recording) dict=(-dict=tests/fuzz/json.dict) ;;
+	lesson) dict=(-dict=tests/fuzz/lesson.dict) ;;
+	esac
+	mkdir -p "$work" "$seeds"
+	"$dir/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$dir/crashes/$name-" "${dict[@]}" "$work" "$seeds" >"$log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	printf '%-16s %3ss %10s execs  %5s corpus files  %s\n' "$t" "$secs" "${execs:-?}" \
+		"$(ls "$work" | wc -l)" "$([ $rc = 0 ] && echo "no crash" || echo "CRASH (exit $rc), see $log")"
+	[ $rc = 0 ] || failed+=("$t")
+done
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "fuzz: crashes in ${failed[*]}; reproduce with $dir/TARGET CRASH_FILE"
+	exit 1
+fi

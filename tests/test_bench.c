@@ -1,0 +1,97 @@
+/* test_bench.c: the benchmark's percentiles, and a short real run against
+ * a loopback echo peer made in the test. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "echo.h"
+
+static void percentile_is_nearest_rank(void **state)
+{
+	uint64_t v[] = {50, 10, 40, 20, 30, 100, 90, 80, 70, 60};
+	(void)state;
+
+	assert_int_equal(bench_percentile(v, 10, 50), 50);
+	assert_int_equal(bench_percentile(v, 10, 99), 100);
+	assert_int_equal(bench_percentile(v, 10, 10), 10);
+	assert_int_equal(bench_percentile(v, 1, 99), 10);
+	assert_int_equal(bench_percentile(v, 0, 50), 0);
+}
+
+/* A one-connection-at-a-time echo peer: serves `conns` connections. */
+struct peer {
+	int lfd, conns;
+};
+
+static void *echo_peer(void *arg)
+{
+	struct peer *p = arg;
+	char buf[ECHO_READ_MAX], reply[ECHO_REPLY_MAX];
+
+	for (int i = 0; i < p->conns; i++) {
+		int fd = accept(p->lfd, NULL, NULL);
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (write(fd, reply, echo_reply(buf, (size_t)n, reply)) < 0)
+				break;
+		close(fd);
+	}
+	return NULL;
+}
+
+static void a_run_answers_every_request(void **state)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	struct client_options o = {.conns = 1, .requests = 200};
+	struct peer p = {.lfd = socket(AF_INET, SOCK_STREAM, 0), .conns = 1};
+	pthread_t tid;
+	(void)state;
+
+	assert_int_equal(bind(p.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(p.lfd, 8), 0);
+	getsockname(p.lfd, (struct sockaddr *)&sa, &len);
+	pthread_create(&tid, NULL, echo_peer, &p);
+	assert_int_equal(bench_run(&o, (struct sockaddr *)&sa, len), 0);
+	pthread_join(tid, NULL);
+
+	o.reconnect = true;
+	o.requests = 20;
+	p.conns = 20;
+	pthread_create(&tid, NULL, echo_peer, &p);
+	assert_int_equal(bench_run(&o, (struct sockaddr *)&sa, len), 0);
+	pthread_join(tid, NULL);
+	close(p.lfd);
+}
+
+static void a_refused_server_counts_errors(void **state)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	struct client_options o = {.conns = 2, .requests = 10};
+	int probe = socket(AF_INET, SOCK_STREAM, 0);
+	(void)state;
+
+	bind(probe, (struct sockaddr *)&sa, sizeof(sa));
+	getsockname(probe, (struct sockaddr *)&sa, &len);
+	close(probe);
+	assert_int_equal(bench_run(&o, (struct sockaddr *)&sa, len), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(percentile_is_nearest_rank),
+		cmocka_unit_test(a_run_answers_every_request),
+		cmocka_unit_test(a_refused_server_counts_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,140 @@
+/* test_channel.c: the event channel on real UNIX datagram sockets: records
+ * arrive, a stale socket file is replaced, a second listener is refused,
+ * "go" reaches a reply socket. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "channel.h"
+
+static char dir[] = "/tmp/socklab-test-channel-XXXXXX";
+static char path[100];
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/sub/events.sock", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static int bound_socket(const char *p)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", p);
+	unlink(p);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+static void send_to(const char *p, const char *msg)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", p);
+	assert_int_equal(sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa)), (ssize_t)strlen(msg));
+	close(fd);
+}
+
+static void records_arrive(void **state)
+{
+	char err[256], buf[256];
+	struct channel *ch = channel_open(path, -1, err, sizeof(err));
+
+	(void)state;
+	if (!ch)
+		fail_msg("%s", err);
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf)), 0); /* nothing yet, and no blocking */
+	send_to(path, "{\"type\":\"hello\"}");
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf)), 16);
+	assert_string_equal(buf, "{\"type\":\"hello\"}");
+	assert_int_equal(channel_rejected(ch), 0);
+	channel_close(ch);
+	assert_int_not_equal(access(path, F_OK), 0); /* the socket file is gone */
+}
+
+static void stale_socket_replaced_live_one_refused(void **state)
+{
+	char err[256];
+	int stale = bound_socket(path);
+	struct channel *ch, *second;
+
+	(void)state;
+	close(stale); /* the file stays, nobody answers on it */
+	ch = channel_open(path, -1, err, sizeof(err));
+	if (!ch)
+		fail_msg("%s", err);
+	second = channel_open(path, -1, err, sizeof(err));
+	assert_null(second);
+	assert_non_null(strstr(err, "another socklab is already listening there"));
+	channel_close(ch);
+}
+
+static void go_reaches_the_reply_socket(void **state)
+{
+	char err[256], reply[100], buf[64];
+	struct channel *ch = channel_open(path, -1, err, sizeof(err));
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	assert_non_null(ch);
+	snprintf(reply, sizeof(reply), "%s/sub/step-1.sock", dir);
+	fd = bound_socket(reply);
+	assert_int_equal(channel_send_go(ch, reply, 7, err, sizeof(err)), 0);
+	n = recv(fd, buf, sizeof(buf) - 1, 0);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "{\"type\":\"go\",\"seq\":7}");
+	close(fd);
+	unlink(reply);
+	assert_int_equal(channel_send_go(ch, reply, 8, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "step-1.sock"));
+	channel_close(ch);
+}
+
+static void not_a_socket(void **state)
+{
+	char err[256], p[256];
+	FILE *f;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/plain-file", dir);
+	f = fopen(p, "w");
+	fclose(f);
+	assert_null(channel_open(p, -1, err, sizeof(err)));
+	assert_non_null(strstr(err, "is not a socket"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(records_arrive),
+		cmocka_unit_test(stale_socket_replaced_live_one_refused),
+		cmocka_unit_test(go_reaches_the_reply_socket),
+		cmocka_unit_test(not_a_socket),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,120 @@
+/* test_event_parse.c: records as the tracer, the lab and recordings write
+ * them, parsed into the UI's struct; errors name the field; unknown types
+ * and fields are ignored. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "event_parse.h"
+#include "output.h"
+
+static int parse(const char *json, struct ui_event *ev, char *err, size_t n)
+{
+	return ui_event_parse(json, strlen(json), ev, err, n);
+}
+
+static void packet_with_options(void **state)
+{
+	struct ui_event ev;
+	char err[256], ep[ENDPOINT_STRLEN];
+
+	(void)state;
+	assert_int_equal(parse("{\"type\":\"packet\",\"ts_ns\":1764107207123456789,\"conn\":1,\"src\":\"127.0.0.1:50322\","
+			       "\"dst\":\"[::1]:8080\",\"dir\":\"s2c\",\"flags\":\"SYN|ACK\",\"seq\":0,\"ack\":1,\"len\":0,"
+			       "\"win\":65495,\"abs_seq\":3861947192,\"abs_ack\":12,\"opts\":{\"mss\":65495,\"sack_perm\":true,"
+			       "\"ts\":[2864150917,0],\"wscale\":7,\"sack\":[[1,5]]},\"retrans\":true,\"future\":{\"x\":1}}",
+			       &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.type, UEV_PACKET);
+	assert_true(ev.ts_ns == 1764107207123456789ull);
+	assert_string_equal(endpoint_format(&ev.u.packet.dst, ep, sizeof(ep)), "[::1]:8080");
+	assert_false(ev.u.packet.from_client);
+	assert_int_equal(ev.u.packet.flags, TCP_SYN | TCP_ACK);
+	assert_int_equal(ev.u.packet.abs_seq, 3861947192u);
+	assert_int_equal(ev.u.packet.opt.has, OPT_MSS | OPT_SACK_PERM | OPT_TS | OPT_WSCALE | OPT_SACK);
+	assert_int_equal(ev.u.packet.opt.wscale, 7);
+	assert_int_equal(ev.u.packet.opt.ts_val, 2864150917u);
+	assert_int_equal(ev.u.packet.opt.sack[0].right, 5);
+	assert_true(ev.u.packet.retrans);
+}
+
+static void call_and_step(void **state)
+{
+	struct ui_event ev;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("{\"type\":\"call\",\"ts_ns\":5,\"phase\":\"exit\",\"proc\":\"client\",\"pid\":4242,\"seq\":2,"
+			       "\"call\":\"connect\",\"fd\":3,\"args\":\"3, 127.0.0.1:8080\",\"ret\":-1,\"errno\":\"ECONNREFUSED\","
+			       "\"local\":\"127.0.0.1:50322\",\"peer\":null}", &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.type, UEV_CALL);
+	assert_true(ev.u.call.exit);
+	assert_int_equal(ev.u.call.ret, -1);
+	assert_string_equal(ev.u.call.err, "ECONNREFUSED");
+	assert_int_equal(ev.u.call.local.port, 50322);
+	assert_int_equal(ev.u.call.peer.family, 0);
+	assert_int_equal(parse("{\"type\":\"step\",\"ts_ns\":5,\"proc\":\"server\",\"pid\":7,\"seq\":3,\"call\":\"listen\","
+			       "\"fd\":3,\"args\":\"3, 128\",\"reply\":\"/tmp/x/step-7.sock\"}", &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.type, UEV_STEP);
+	assert_string_equal(ev.u.call.reply, "/tmp/x/step-7.sock");
+	assert_int_equal(ev.u.call.seq, 3);
+}
+
+static void errors_name_what_is_wrong(void **state)
+{
+	struct ui_event ev;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("[1,2]", &ev, err, sizeof(err)), -1);
+	assert_string_equal(err, "expected an object");
+	assert_int_equal(parse("{\"type\":\"state\",\"ts_ns\":1", &ev, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not valid JSON"));
+	assert_int_equal(parse("{\"type\":\"state\",\"ts_ns\":1,\"conn\":1,\"client\":\"127.0.0.1:1\",\"server\":\"127.0.0.1:2\","
+			       "\"role\":\"client\",\"from\":\"CLOSED\",\"to\":\"SYN_SENDING\",\"why\":\"x\"}", &ev, err, sizeof(err)), -1);
+	assert_string_equal(err, "state: field 'to' is not a TCP state name");
+	assert_int_equal(parse("{\"type\":\"packet\",\"ts_ns\":1,\"conn\":1,\"src\":\"127.0.0.1:1\",\"dst\":\"127.0.0.1:2\","
+			       "\"flags\":\"SYN|XYZ\",\"seq\":0}", &ev, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'flags'"));
+	assert_int_equal(parse("{\"type\":\"call\",\"ts_ns\":1}", &ev, err, sizeof(err)), -1);
+	assert_string_equal(err, "call: missing field 'phase'");
+	/* unknown types are records too, just not ones the UI draws */
+	assert_int_equal(parse("{\"type\":\"kernel\",\"ts_ns\":1,\"anything\":[1]}", &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.type, UEV_OTHER);
+}
+
+/* What the tracer writes (output_json) parses back to the same event. */
+static void tracer_records_round_trip(void **state)
+{
+	struct segment seg = {.seq = 1000, .ack = 5001, .win = 512, .flags = TCP_FIN | TCP_ACK, .len = 0};
+	struct trace_event tev = {.kind = EVENT_PACKET, .ts_ns = 77, .conn = 4, .seg = &seg, .from_client = true,
+				  .rel_seq = 6, .rel_ack = 13, .note = "the ACK rode on the FIN"};
+	struct ui_event a, b;
+	char json[OUTPUT_LINE_MAX], err[256];
+
+	(void)state;
+	endpoint_parse("127.0.0.1:50000", &seg.src);
+	endpoint_parse("127.0.0.1:9000", &seg.dst);
+	assert_true(output_json(&tev, json, sizeof(json)) > 0);
+	assert_int_equal(parse(json, &a, err, sizeof(err)), 0);
+	ui_event_from_trace(&tev, &b);
+	assert_int_equal(a.u.packet.flags, b.u.packet.flags);
+	assert_int_equal(a.u.packet.seq, 6);
+	assert_int_equal(b.u.packet.ack, 13);
+	assert_string_equal(a.u.packet.note, b.u.packet.note);
+	assert_true(endpoint_equal(&a.u.packet.src, &b.u.packet.src));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(packet_with_options),
+		cmocka_unit_test(call_and_step),
+		cmocka_unit_test(errors_name_what_is_wrong),
+		cmocka_unit_test(tracer_records_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

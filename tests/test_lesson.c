@@ -1,0 +1,348 @@
+/* test_lesson.c: the lesson file parser (a good file read back, every
+ * shipped lesson, malformed files rejected at the right line) and the
+ * checkpoint matcher (table-driven, over a timeline built from the JSON
+ * records the tracer and the lab programs write). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_parse.h"
+#include "lesson.h"
+
+#define HEADER "lesson: 2\ntitle: The handshake\nseed: 客户端进入 SYN_SENT 状态\n"
+
+static const char good[] =
+	"# a comment\n"
+	HEADER
+	"say: intro one\n"
+	"say: intro two\n"
+	"\n"
+	"step: connect\n"
+	"say: first line\n"
+	"say:\n"
+	"say: second paragraph\n"
+	"run: server --backlog 1\n"
+	"run-free: client@spare -m hi --bind-port {local}\n"
+	"hold: server\n"
+	"stop: client server\n"
+	"predict: Which state?\n"
+	"choice: SYN_SENT\n"
+	"choice: ESTABLISHED\n"
+	"answer: 2\n"
+	"hint: think\n"
+	"timeout: 5\n"
+	"expect: call client connect exit ret=0 errno=none\n"
+	"expect: call server accept enter\n"
+	"expect: packet s2c SYN|ACK seq=0 ack=1 count=2\n"
+	"expect: packet c2s SYN retrans\n"
+	"expect: state any TIME_WAIT\n"
+	"expect: no packet any RST|ACK\n"
+	"then: done\r\n"
+	"step: two\n"
+	"show: output\n"
+	"expect: call client bind exit errno=EADDRINUSE\n";
+
+static void parses_every_key(void **state)
+{
+	struct lesson l;
+	char err[512];
+	const struct lesson_step *s;
+
+	(void)state;
+	assert_int_equal(lesson_parse(good, strlen(good), "good.lesson", &l, err, sizeof(err)), 0);
+	assert_int_equal(l.number, 2);
+	assert_string_equal(l.title, "The handshake");
+	assert_string_equal(l.seed, "客户端进入 SYN_SENT 状态");
+	assert_string_equal(l.intro, "intro one intro two");
+	assert_int_equal(l.nsteps, 2);
+	s = &l.steps[0];
+	assert_string_equal(s->title, "connect");
+	assert_int_equal(s->line, 8);
+	assert_string_equal(s->say, "first line\nsecond paragraph");
+	assert_int_equal(s->nruns, 2);
+	assert_int_equal(s->runs[0].proc, ROLE_SERVER);
+	assert_true(s->runs[0].step);
+	assert_int_equal(s->runs[0].argc, 2);
+	assert_string_equal(s->runs[0].argv[1], "1");
+	assert_int_equal(s->runs[1].proc, ROLE_CLIENT);
+	assert_false(s->runs[1].step);
+	assert_int_equal(s->runs[1].port, PORT_SPARE);
+	assert_string_equal(s->runs[1].argv[3], "{local}");
+	assert_true(s->hold[ROLE_SERVER] && !s->hold[ROLE_CLIENT]);
+	assert_true(s->stop[ROLE_SERVER] && s->stop[ROLE_CLIENT]);
+	assert_int_equal(s->nchoices, 2);
+	assert_int_equal(s->answer, 2);
+	assert_int_equal(s->timeout_s, 5);
+	assert_string_equal(s->then, "done");
+	assert_int_equal(s->nexpects, 6);
+	assert_int_equal(s->expects[0].kind, EXPECT_CALL);
+	assert_int_equal(s->expects[0].phase, 1);
+	assert_true(s->expects[0].has_ret && s->expects[0].ret == 0);
+	assert_string_equal(s->expects[0].err, "none");
+	assert_int_equal(s->expects[0].line, 22);
+	assert_int_equal(s->expects[1].phase, 0);
+	assert_int_equal(s->expects[2].dir, DIR_S2C);
+	assert_int_equal(s->expects[2].seq, 0);
+	assert_int_equal(s->expects[2].ack, 1);
+	assert_int_equal(s->expects[2].count, 2);
+	assert_true(s->expects[3].retrans);
+	assert_int_equal(s->expects[4].proc, PROC_ANY);
+	assert_int_equal(s->expects[4].state, TCPS_TIME_WAIT);
+	assert_true(s->expects[5].absent);
+	assert_string_equal(s->expects[5].text, "no packet any RST|ACK");
+	assert_true(l.steps[1].show_output);
+	assert_string_equal(l.steps[1].expects[0].err, "EADDRINUSE");
+	lesson_free(&l);
+}
+
+/* Each malformed file and the message it must get, line number included. */
+static const struct {
+	const char *text, *err;
+} bad[] = {
+	{HEADER "step: a\nexpect: state server SYN_RECEIVED\n",
+	 "bad.lesson:5: unknown state 'SYN_RECEIVED' (expected one of CLOSED LISTEN SYN_SENT SYN_RCVD ESTABLISHED"},
+	{HEADER "step: a\nsay: x\nsya: y\nexpect: call client connect\n", "bad.lesson:6: unknown key 'sya' in a step"},
+	{HEADER "bogus: 1\n", "bad.lesson:4: unknown key 'bogus' before the first step"},
+	{"lesson: 2\nseed: x\nstep: a\nexpect: call client connect\n", "bad.lesson:3: step: before the header is complete"},
+	{"lesson: 2\ntitle: x\n", "bad.lesson:2: no step"},
+	{HEADER "step: a\nsay: nothing to wait for\nstep: b\nexpect: call client connect\n",
+	 "bad.lesson:4: step 'a' has no expect: line"},
+	{HEADER "step: a\nexpect: no packet any\n", "bad.lesson:4: step 'a' has no expect: line"},
+	{HEADER "step: a\nexpect: call client connect\n\nstep: b\nsay: x\n", "bad.lesson:7: step 'b' has no expect"},
+	{HEADER "step: a\nexpect: packet up SYN\n", "bad.lesson:5: expect: packet direction 'up'"},
+	{HEADER "step: a\nexpect: packet c2s SYNN\n", "bad.lesson:5: expect: flags 'SYNN'"},
+	{HEADER "step: a\nexpect: call client connect enter ret=0\n", "bad.lesson:5: expect: 'ret=0' only on a call's exit"},
+	{HEADER "step: a\nexpect: call client connect errno=oops\n", "bad.lesson:5: expect: errno 'oops'"},
+	{HEADER "step: a\nexpect: state client SYN_SENT seq=1\n", "bad.lesson:5: expect: unknown option 'seq' for a state"},
+	{HEADER "step: a\nexpect: socket client\n", "bad.lesson:5: expect: unknown kind 'socket'"},
+	{HEADER "step: a\nrun: browser\nexpect: call client connect\n", "bad.lesson:5: run: program 'browser'"},
+	{HEADER "step: a\nrun: client --step\nexpect: call client connect\n", "bad.lesson:5: run: '--step' is set by"},
+	{HEADER "step: a\nrun: server@spare\nexpect: call client connect\n", "bad.lesson:5: run: only a client"},
+	{HEADER "step: a\nchoice: x\n", "bad.lesson:5: choice: without a predict"},
+	{HEADER "step: a\npredict: q?\nchoice: x\nchoice: y\nanswer: 3\n", "bad.lesson:8: answer: '3'"},
+	{HEADER "step: a\npredict: q?\nchoice: x\nchoice: y\nexpect: call client connect\n",
+	 "bad.lesson:4: step 'a': predict: has no answer"},
+	{HEADER "step: a\npredict: q?\nchoice: x\nanswer: 1\nexpect: call client connect\n",
+	 "bad.lesson:4: step 'a': predict: needs at least two"},
+	{"lesson: 100\n", "bad.lesson:1: lesson: '100'"},
+	{"lesson: 1\nlesson: 2\n", "bad.lesson:2: lesson: given twice"},
+	{HEADER "just words\n", "bad.lesson:4: expected 'key: value'"},
+	{HEADER "Step: a\n", "bad.lesson:4: expected 'key: value'"},
+	{HEADER "step: a\ntimeout: 0\n", "bad.lesson:5: timeout: '0'"},
+	{HEADER "step: a\nshow: input\n", "bad.lesson:5: show: 'input'"},
+	{HEADER "step:\n", "bad.lesson:4: step: the step needs a title"},
+};
+
+static void rejects_malformed_files_at_their_line(void **state)
+{
+	struct lesson l;
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (lesson_parse(bad[i].text, strlen(bad[i].text), "bad.lesson", &l, err, sizeof(err)) == 0)
+			fail_msg("case %zu parsed: %s", i, bad[i].text);
+		if (strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
+			fail_msg("case %zu: got '%s', want '%s...'", i, err, bad[i].err);
+	}
+	assert_int_equal(lesson_parse("lesson: 1\0x", 11, "nul.lesson", &l, err, sizeof(err)), -1);
+	assert_string_equal(err, "nul.lesson:0: a NUL byte in the file: not a text file");
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = malloc(256 * 1024);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 256 * 1024, f);
+	fclose(f);
+	return buf;
+}
+
+/* Every shipped lesson parses; both languages have the same lessons with
+ * the same steps and the same expectations. */
+static void every_shipped_lesson_parses(void **state)
+{
+	const char *root = getenv("SOCKLAB_ROOT") ? getenv("SOCKLAB_ROOT") : ".";
+	char dir[512], path[1024], err[1024];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/lessons/en", root);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		struct lesson en, zh;
+		size_t len;
+		char *text;
+		if (!strstr(e->d_name, ".lesson"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		text = read_all(path, &len);
+		if (lesson_parse(text, len, path, &en, err, sizeof(err)) < 0)
+			fail_msg("%s", err);
+		free(text);
+		snprintf(path, sizeof(path), "%s/lessons/zh/%s", root, e->d_name);
+		text = read_all(path, &len);
+		if (lesson_parse(text, len, path, &zh, err, sizeof(err)) < 0)
+			fail_msg("%s", err);
+		free(text);
+		assert_int_equal(en.number, atoi(e->d_name));
+		assert_int_equal(zh.number, en.number);
+		assert_int_equal(zh.nsteps, en.nsteps);
+		for (int i = 0; i < en.nsteps; i++) {
+			assert_int_equal(zh.steps[i].nexpects, en.steps[i].nexpects);
+			for (int j = 0; j < en.steps[i].nexpects; j++)
+				assert_string_equal(zh.steps[i].expects[j].text, en.steps[i].expects[j].text);
+			assert_int_equal(zh.steps[i].answer, en.steps[i].answer);
+		}
+		lesson_free(&en);
+		lesson_free(&zh);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 12);
+}
+
+/* ---- the matcher ---- */
+
+#define C "\"client\":\"127.0.0.1:50000\",\"server\":\"127.0.0.1:9000\""
+#define P2S "\"src\":\"127.0.0.1:50000\",\"dst\":\"127.0.0.1:9000\",\"dir\":\"c2s\""
+#define S2C "\"src\":\"127.0.0.1:9000\",\"dst\":\"127.0.0.1:50000\",\"dir\":\"s2c\""
+
+/* A handshake, a refused connect and a bind error, at times 100..900. */
+static const char *const records[] = {
+	"{\"type\":\"call\",\"ts_ns\":100,\"phase\":\"enter\",\"proc\":\"client\",\"pid\":7,\"seq\":1,\"call\":\"connect\",\"fd\":3,\"args\":\"3\"}",
+	"{\"type\":\"packet\",\"ts_ns\":200,\"conn\":1," P2S ",\"flags\":\"SYN\",\"seq\":0,\"ack\":0,\"len\":0,\"win\":1,\"abs_seq\":5,\"abs_ack\":0}",
+	"{\"type\":\"state\",\"ts_ns\":200,\"conn\":1," C ",\"role\":\"client\",\"from\":\"CLOSED\",\"to\":\"SYN_SENT\",\"why\":\"w\"}",
+	"{\"type\":\"state\",\"ts_ns\":200,\"conn\":1," C ",\"role\":\"server\",\"from\":\"LISTEN\",\"to\":\"SYN_RCVD\",\"why\":\"w\"}",
+	"{\"type\":\"packet\",\"ts_ns\":300,\"conn\":1," S2C ",\"flags\":\"SYN|ACK\",\"seq\":0,\"ack\":1,\"len\":0,\"win\":1,\"abs_seq\":9,\"abs_ack\":6}",
+	"{\"type\":\"state\",\"ts_ns\":300,\"conn\":1," C ",\"role\":\"client\",\"from\":\"SYN_SENT\",\"to\":\"ESTABLISHED\",\"why\":\"w\"}",
+	"{\"type\":\"packet\",\"ts_ns\":400,\"conn\":1," P2S ",\"flags\":\"SYN\",\"seq\":0,\"ack\":0,\"len\":0,\"win\":1,\"abs_seq\":5,\"abs_ack\":0,\"retrans\":true}",
+	"{\"type\":\"call\",\"ts_ns\":500,\"phase\":\"exit\",\"proc\":\"client\",\"pid\":7,\"seq\":1,\"call\":\"connect\",\"fd\":3,\"args\":\"3\",\"ret\":0,\"errno\":null,\"local\":\"127.0.0.1:50000\",\"peer\":\"127.0.0.1:9000\"}",
+	"{\"type\":\"call\",\"ts_ns\":800,\"phase\":\"exit\",\"proc\":\"server\",\"pid\":8,\"seq\":4,\"call\":\"bind\",\"fd\":3,\"args\":\"3\",\"ret\":-1,\"errno\":\"EADDRINUSE\"}",
+	"{\"type\":\"call\",\"ts_ns\":900,\"phase\":\"exit\",\"proc\":\"client\",\"pid\":9,\"seq\":2,\"call\":\"connect\",\"fd\":3,\"args\":\"3\",\"ret\":-1,\"errno\":\"ECONNREFUSED\"}",
+};
+
+static struct timeline *build_timeline(void)
+{
+	struct timeline *tl = timeline_new(NULL);
+	struct ui_event ev;
+	char err[256];
+
+	assert_non_null(tl);
+	for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
+		if (ui_event_parse(records[i], strlen(records[i]), &ev, err, sizeof(err)) < 0)
+			fail_msg("%s: %s", records[i], err);
+		timeline_add(tl, &ev, NULL);
+	}
+	return tl;
+}
+
+static const struct {
+	const char *expect;
+	uint64_t since;
+	bool met;
+} match_cases[] = {
+	{"call client connect exit ret=0", 0, true},
+	{"call client connect exit ret=0 errno=none", 0, true},
+	{"call client connect ret=-1", 0, true},
+	{"call client connect exit errno=ECONNREFUSED", 0, true},
+	{"call client connect exit errno=ETIMEDOUT", 0, false},
+	{"call client connect enter", 0, true},
+	{"call client connect enter", 150, false},
+	{"call server connect", 0, false},
+	{"call any bind errno=EADDRINUSE", 0, true},
+	{"call server bind ret=0", 0, false},
+	{"call client connect count=2", 0, true},
+	{"call client connect count=3", 0, false},
+	{"call client connect count=2", 600, false},
+	{"packet c2s SYN", 0, true},
+	{"packet c2s SYN seq=0 ack=0 len=0", 0, true},
+	{"packet s2c SYN", 0, false},
+	{"packet s2c SYN|ACK ack=1", 0, true},
+	{"packet s2c SYN|ACK ack=2", 0, false},
+	{"packet any SYN|ACK", 0, true},
+	{"packet c2s SYN retrans", 0, true},
+	{"packet c2s SYN retrans", 450, false},
+	{"packet c2s SYN count=2", 0, true},
+	{"packet any", 0, true},
+	{"packet any RST", 0, false},
+	{"state client SYN_SENT", 0, true},
+	{"state server SYN_RCVD", 0, true},
+	{"state client SYN_RCVD", 0, false},
+	{"state any ESTABLISHED", 0, true},
+	{"state server ESTABLISHED", 0, false},
+	{"state client ESTABLISHED", 350, false},
+	{"no packet any RST", 0, true},
+	{"no packet c2s SYN", 0, false},
+	{"no packet c2s SYN", 450, true},
+	{"no state any TIME_WAIT", 0, true},
+};
+
+static void matcher_follows_the_table(void **state)
+{
+	struct timeline *tl = build_timeline();
+	char text[256], err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(match_cases) / sizeof(match_cases[0]); i++) {
+		struct lesson l;
+		bool met[LESSON_MAX_EXPECTS];
+		snprintf(text, sizeof(text), HEADER "step: s\nexpect: %s\n", match_cases[i].expect);
+		if (lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)) < 0) {
+			/* a lone "no" expectation is not a valid step: pair it with one that holds */
+			snprintf(text, sizeof(text), HEADER "step: s\nexpect: %s\nexpect: call client connect\n",
+				 match_cases[i].expect);
+			if (lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)) < 0)
+				fail_msg("%s", err);
+		}
+		lesson_match(&l.steps[0], tl, match_cases[i].since, met);
+		if (met[0] != match_cases[i].met)
+			fail_msg("'%s' since %llu: met %d, want %d", match_cases[i].expect,
+				 (unsigned long long)match_cases[i].since, met[0], match_cases[i].met);
+		lesson_free(&l);
+	}
+	timeline_free(tl);
+}
+
+/* The checkpoint holds only when every expectation does. */
+static void checkpoint_needs_all(void **state)
+{
+	struct timeline *tl = build_timeline();
+	struct lesson l;
+	bool met[LESSON_MAX_EXPECTS];
+	const char *text = HEADER "step: s\nexpect: state client ESTABLISHED\nexpect: state server ESTABLISHED\n";
+	char err[256];
+
+	(void)state;
+	assert_int_equal(lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)), 0);
+	assert_false(lesson_match(&l.steps[0], tl, 0, met));
+	assert_true(met[0]);
+	assert_false(met[1]);
+	lesson_free(&l);
+	timeline_free(tl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_every_key),
+		cmocka_unit_test(rejects_malformed_files_at_their_line),
+		cmocka_unit_test(every_shipped_lesson_parses),
+		cmocka_unit_test(matcher_follows_the_table),
+		cmocka_unit_test(checkpoint_needs_all),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,140 @@
+/* test_options.c: the command lines of echo-server and echo-client. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "options.h"
+
+/* argv with "prog" first and NULL last; argc counted from it. */
+#define ARGV(...) ((char *[]){"prog", __VA_ARGS__, NULL})
+#define ARGC(...) ((int)(sizeof(ARGV(__VA_ARGS__)) / sizeof(char *)) - 1)
+#define SERVER(o, err, ...) server_options_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), o, err, 128)
+#define CLIENT(o, err, ...) client_options_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), o, err, 128)
+
+static void server_defaults_are_the_seeds(void **state)
+{
+	struct server_options o;
+	char err[128];
+	char *argv[] = {"prog", NULL};
+	(void)state;
+
+	assert_int_equal(server_options_parse(1, argv, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.bind_addr, "127.0.0.1");
+	assert_string_equal(o.port, "8080");
+	assert_int_equal(o.mode, MODE_THREAD);
+	assert_false(o.udp || o.linger0 || o.close_first || o.no_read || o.half_close || o.step || o.quiet);
+}
+
+static void server_flags(void **state)
+{
+	struct server_options o;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(SERVER(&o, err, "-b", "::1", "-p", "9000", "--mode", "epoll", "--backlog", "3",
+				"--accept-delay", "250", "--linger0", "--shutdown", "-q", "--step",
+				"--events", "/tmp/e.sock"), 0);
+	assert_string_equal(o.bind_addr, "::1");
+	assert_string_equal(o.port, "9000");
+	assert_int_equal(o.mode, MODE_EPOLL);
+	assert_int_equal(o.backlog, 3);
+	assert_int_equal(o.accept_delay_ms, 250);
+	assert_true(o.linger0 && o.half_close && o.quiet && o.step);
+	assert_string_equal(o.events_path, "/tmp/e.sock");
+}
+
+static void server_mistakes_are_one_line(void **state)
+{
+	struct server_options o;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(SERVER(&o, err, "--mode", "select"), -1);
+	assert_string_equal(err, "--mode select: want thread, fork, iterative or epoll");
+	assert_int_equal(SERVER(&o, err, "-p", "70000"), -1);
+	assert_string_equal(err, "port 70000: want a number from 1 to 65535");
+	assert_int_equal(SERVER(&o, err, "--frobnicate"), -1);
+	assert_string_equal(err, "unknown option --frobnicate");
+	assert_int_equal(SERVER(&o, err, "-x"), -1);
+	assert_string_equal(err, "unknown option -x");
+	assert_int_equal(SERVER(&o, err, "--backlog"), -1);
+	assert_string_equal(err, "option --backlog needs a value");
+	assert_int_equal(SERVER(&o, err, "--udp", "--linger0"), -1);
+	assert_non_null(strstr(err, "--udp has no connections"));
+	assert_int_equal(SERVER(&o, err, "extra"), -1);
+	assert_string_equal(err, "unexpected argument extra");
+	assert_int_equal(SERVER(&o, err, "--help"), 1);
+}
+
+static void client_host_port_and_script(void **state)
+{
+	struct client_options o;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(CLIENT(&o, err, "::1", "9000", "-m", "a", "-m", "b", "--count", "3", "--close", "rst",
+				"--hold", "500", "--bind-port", "40000"), 0);
+	assert_string_equal(o.host, "::1");
+	assert_string_equal(o.port, "9000");
+	assert_int_equal(o.nmessages, 2);
+	assert_string_equal(o.messages[1], "b");
+	assert_int_equal(o.count, 3);
+	assert_int_equal(o.close_how, CLOSE_RST);
+	assert_int_equal(o.hold_ms, 500);
+	assert_int_equal(o.bind_port, 40000);
+}
+
+static void client_defaults_interactive_and_count_alone_sends_hello(void **state)
+{
+	struct client_options o;
+	char err[128];
+	char *argv[] = {"prog", NULL};
+	(void)state;
+
+	assert_int_equal(client_options_parse(1, argv, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.host, "127.0.0.1");
+	assert_string_equal(o.port, "8080");
+	assert_int_equal(o.count, 0); /* interactive */
+	assert_int_equal(o.bind_port, -1);
+	assert_int_equal(CLIENT(&o, err, "--count", "2"), 0);
+	assert_int_equal(o.nmessages, 1);
+	assert_string_equal(o.messages[0], "hello");
+	assert_int_equal(CLIENT(&o, err, "-m", "x"), 0);
+	assert_int_equal(o.count, 1);
+}
+
+static void client_bench_and_mistakes(void **state)
+{
+	struct client_options o;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(CLIENT(&o, err, "--bench", "-c", "50", "-n", "1000", "--reconnect"), 0);
+	assert_true(o.bench && o.reconnect);
+	assert_int_equal(o.conns, 50);
+	assert_int_equal(o.requests, 1000);
+	assert_int_equal(CLIENT(&o, err, "--close", "slam"), -1);
+	assert_string_equal(err, "--close slam: want close, shutdown or rst");
+	assert_int_equal(CLIENT(&o, err, "-c", "0"), -1);
+	assert_int_equal(CLIENT(&o, err, "--bench", "--udp"), -1);
+	assert_int_equal(CLIENT(&o, err, "h", "1", "extra"), -1);
+	assert_string_equal(err, "unexpected argument extra");
+	assert_int_equal(CLIENT(&o, err, "h", "port"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(server_defaults_are_the_seeds),
+		cmocka_unit_test(server_flags),
+		cmocka_unit_test(server_mistakes_are_one_line),
+		cmocka_unit_test(client_host_port_and_script),
+		cmocka_unit_test(client_defaults_interactive_and_count_alone_sends_hello),
+		cmocka_unit_test(client_bench_and_mistakes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,38 @@
+# Helpers for the UI's end-to-end tests: socklab runs in a real terminal
+# (tmux on a private server socket, so concurrent tests never meet), keys
+# are sent with send-keys and the screen is read back with capture-pane.
+TMUX_SOCK="socklab-it-$$"
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+screen() { tm capture-pane -p -t ui; }
+# wait_screen TEXT [SECONDS]: until TEXT is on the screen.
+wait_screen() {
+	local i
+	for i in $(seq 1 $((${2:-10} * 10))); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "FAIL: '$1' never appeared on the screen:"; screen
+	return 1
+}
+# line_of TEXT: the screen line number where TEXT first appears (0 if absent).
+line_of() { screen | grep -nF -m1 -- "$1" | cut -d: -f1 | grep . || echo 0; }
+tmux_cleanup() { tm kill-server 2>/dev/null; }
+# The UI tests capture on lo and need tmux: skip loudly otherwise.
+ui_test_start() {
+	if [ "$(id -u)" != 0 ]; then echo "SKIP: capturing on lo needs root"; exit 77; fi
+	command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
+	trap tmux_cleanup EXIT
+}
+# The socklab in the pane and the lab processes it started (its children).
+ui_pid() { pgrep -P "$(tm list-panes -t ui -F '#{pane_pid}')" -x socklab; }
+ui_children() { pgrep -P "$(ui_pid)" | tr '\n' ' '; }
+# orphans PIDS...: fails if any of them is still alive.
+no_orphans() {
+	local p
+	for p in "$@"; do
+		if kill -0 "$p" 2>/dev/null; then
+			echo "FAIL: lab process $p outlived socklab: $(ps -o args= -p "$p")"
+			return 1
+		fi
+	done
+}

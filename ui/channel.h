@@ -1,0 +1,38 @@
+/* channel.h: the UI's end of the event channel (BRIEF: "Event channel"). A
+ * UNIX datagram socket the lab programs send their hello/call/step records
+ * to; "go" datagrams release a stepping program's next call. Only datagrams
+ * from this user (or root) are taken: the sender's credentials come with
+ * each datagram (SCM_CREDENTIALS). */
+#ifndef SOCKLAB_UI_CHANNEL_H
+#define SOCKLAB_UI_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct channel;
+
+/* Binds path, creating its directory (0700). A socket file nobody answers
+ * on is a stale one and is replaced; one somebody answers on means another
+ * socklab is listening, and the open fails saying so. owner >= 0: the
+ * directory and socket are given to that uid (the user root will drop to),
+ * whose datagrams are also taken. */
+struct channel *channel_open(const char *path, int owner, char *err, size_t errlen);
+
+int channel_fd(const struct channel *ch);
+const char *channel_path(const struct channel *ch);
+
+/* One datagram into buf (NUL-terminated); returns its length, 0 when none
+ * is waiting, -1 on error. Datagrams from other users are dropped. */
+ssize_t channel_recv(struct channel *ch, char *buf, size_t n);
+
+/* Datagrams dropped because another user sent them. */
+uint64_t channel_rejected(const struct channel *ch);
+
+/* Sends {"type":"go","seq":seq} to a stepping program's reply socket. */
+int channel_send_go(struct channel *ch, const char *reply, long seq, char *err, size_t errlen);
+
+/* Closes and removes the socket file. */
+void channel_close(struct channel *ch);
+
+#endif

@@ -1,0 +1,221 @@
+/* demo.c: scenarios and the lab processes that play them. */
+#include "demo.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MSG "-m", "hello"
+
+static const struct demo_scenario scenarios[] = {
+	{"echo", "handshake, one echo, close (the client closes first and ends in TIME_WAIT)",
+	 {NULL}, {MSG, NULL}, false},
+	{"server-close", "the server closes first: the server ends in TIME_WAIT, the client in CLOSED",
+	 {"--close-first", NULL}, {MSG, "--hold", "1000", NULL}, false},
+	{"half-close", "the client shuts down its sending side (shutdown SHUT_WR) and still reads the reply",
+	 {NULL}, {MSG, "--close", "shutdown", NULL}, false},
+	{"rst", "abortive close: SO_LINGER 0 makes close() send RST; nobody goes to TIME_WAIT",
+	 {"--linger0", NULL}, {MSG, "--hold", "1000", NULL}, false},
+	{"unread", "the server closes with unread data queued: the kernel sends RST instead of FIN",
+	 {"--no-read", NULL}, {MSG, "--hold", "1000", NULL}, false},
+	{"refused", "connect() to a port nobody listens on: the kernel answers the SYN with RST, ECONNREFUSED",
+	 {NULL}, {MSG, NULL}, true},
+	{"accept-delay", "the server waits 2 s before accept(): the handshake completes without it (accept queue)",
+	 {"--accept-delay", "2000", NULL}, {MSG, NULL}, false},
+};
+
+const struct demo_scenario *demo_find(const char *name)
+{
+	if (!name || !*name)
+		return &scenarios[0];
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (strcmp(scenarios[i].name, name) == 0)
+			return &scenarios[i];
+	return NULL;
+}
+
+const struct demo_scenario *demo_at(size_t i)
+{
+	return i < sizeof(scenarios) / sizeof(scenarios[0]) ? &scenarios[i] : NULL;
+}
+
+struct demo {
+	struct demo_opts o;
+	pid_t server, client;
+	bool client_started, client_done;
+	const char *output;
+};
+
+int demo_free_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+int demo_bindir(char *buf, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (len < 0)
+		return -1;
+	exe[len] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return snprintf(buf, n, "%s", exe) < (int)n ? 0 : -1;
+}
+
+/* Runs BINDIR/prog with the scenario's arguments and the common ones; its
+ * output goes to /dev/null (the screen belongs to curses) or to output. */
+static pid_t spawn(const struct demo_opts *o, const char *prog, const char *const *args, bool client,
+		   const char *output,
+		   char *err, size_t errlen)
+{
+	char path[PATH_MAX], port[16];
+	const char *argv[DEMO_MAX_ARGS + 12];
+	int argc = 0;
+	pid_t pid, parent;
+
+	snprintf(path, sizeof(path), "%s/%s", o->bindir, prog);
+	snprintf(port, sizeof(port), "%d", o->port);
+	if (access(path, X_OK) < 0) {
+		snprintf(err, errlen, "demo: %s: %s (run make first)", path, strerror(errno));
+		return -1;
+	}
+	argv[argc++] = prog;
+	if (client) {
+		argv[argc++] = "127.0.0.1";
+		argv[argc++] = port;
+	} else {
+		argv[argc++] = "-p";
+		argv[argc++] = port;
+	}
+	for (int i = 0; args[i] && i < DEMO_MAX_ARGS; i++)
+		argv[argc++] = args[i];
+	argv[argc++] = "--events";
+	argv[argc++] = o->events_path;
+	argv[argc++] = "--quiet";
+	if (o->step)
+		argv[argc++] = "--step";
+	argv[argc] = NULL;
+	parent = getpid();
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "demo: fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		int out = output ? open(output, O_WRONLY | O_CREAT | O_APPEND, 0600) : null;
+		setpgid(0, 0); /* Ctrl-C in the terminal is the UI's, not theirs */
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(out >= 0 ? out : null, STDOUT_FILENO);
+			dup2(out >= 0 ? out : null, STDERR_FILENO);
+		}
+		if (o->run_as >= 0 && getuid() == 0 &&
+		    (setgroups(0, NULL) < 0 || setgid((gid_t)o->run_as_gid) < 0 || setuid((uid_t)o->run_as) < 0))
+			_exit(126);
+		/* after setuid, which clears it; and the UI may already be gone */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(125);
+		execv(path, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen)
+{
+	struct demo *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		snprintf(err, errlen, "demo: out of memory");
+		return NULL;
+	}
+	d->o = *o;
+	d->server = d->client = -1;
+	if (!o->scenario->no_server) {
+		d->server = spawn(o, "echo-server", o->scenario->server_args, false, NULL, err, errlen);
+		if (d->server < 0) {
+			free(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+void demo_set_output(struct demo *d, const char *path)
+{
+	d->output = path;
+}
+
+int demo_start_client(struct demo *d, char *err, size_t errlen)
+{
+	d->client = spawn(&d->o, "echo-client", d->o.scenario->client_args, true, d->output, err, errlen);
+	d->client_started = d->client > 0;
+	return d->client > 0 ? 0 : -1;
+}
+
+bool demo_client_started(const struct demo *d)
+{
+	return d->client_started;
+}
+
+bool demo_client_done(struct demo *d)
+{
+	if (d->client > 0 && !d->client_done && waitpid(d->client, NULL, WNOHANG) == d->client)
+		d->client_done = true;
+	if (d->server > 0 && waitpid(d->server, NULL, WNOHANG) == d->server)
+		d->server = -1;
+	return d->client_done;
+}
+
+static void stop_child(pid_t pid)
+{
+	struct timespec pause = {0, 10 * 1000 * 1000};
+
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 50; i++) { /* half a second to leave politely */
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+void demo_stop(struct demo *d)
+{
+	if (!d)
+		return;
+	if (!d->client_done)
+		stop_child(d->client);
+	stop_child(d->server);
+	free(d);
+}

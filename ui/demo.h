@@ -1,0 +1,57 @@
+/* demo.h: `socklab demo [NAME]`: named scenarios, and the lab programs
+ * (bin/echo-server, bin/echo-client, found next to socklab) started for
+ * them on a free port with --events pointing at the UI's channel. The
+ * children never outlive the UI: they are stopped on exit and get SIGTERM
+ * from the kernel should the UI die (PR_SET_PDEATHSIG). */
+#ifndef SOCKLAB_UI_DEMO_H
+#define SOCKLAB_UI_DEMO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DEMO_MAX_ARGS 8
+
+struct demo_scenario {
+	const char *name;
+	const char *what;                         /* one line for --list */
+	const char *server_args[DEMO_MAX_ARGS];   /* NULL-terminated; server_args[0] NULL and no_server: none */
+	const char *client_args[DEMO_MAX_ARGS];
+	bool no_server;
+};
+
+/* NULL or "" gives the default scenario ("echo"); NULL for an unknown name. */
+const struct demo_scenario *demo_find(const char *name);
+const struct demo_scenario *demo_at(size_t i); /* NULL past the end */
+
+struct demo;
+
+struct demo_opts {
+	const struct demo_scenario *scenario;
+	const char *bindir;      /* where echo-server and echo-client are */
+	const char *events_path;
+	int port;                /* the server's port */
+	bool step;               /* both programs run with --step */
+	int run_as;              /* >= 0: the uid (and its group) the children run as */
+	int run_as_gid;
+};
+
+/* Starts the server (the client comes with demo_start_client). */
+struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen);
+/* The client started next writes its stdout and stderr to path (appended)
+ * instead of /dev/null; path must outlive d. */
+void demo_set_output(struct demo *d, const char *path);
+/* Starts the client; returns 0 or -1 with err. */
+int demo_start_client(struct demo *d, char *err, size_t errlen);
+bool demo_client_started(const struct demo *d);
+/* Reaps children that exited; true once the client has. */
+bool demo_client_done(struct demo *d);
+/* Stops the children (SIGTERM, then SIGKILL after a grace period) and frees d. */
+void demo_stop(struct demo *d);
+
+/* A free TCP port on 127.0.0.1 (bound with port 0 and read back), or -1. */
+int demo_free_port(void);
+
+/* The directory of the running executable (for bin/echo-*), into buf. */
+int demo_bindir(char *buf, size_t n);
+
+#endif

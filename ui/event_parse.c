@@ -1,0 +1,399 @@
+/* event_parse.c: JSON records -> struct ui_event (jansson), and tracer
+ * events -> the same struct, so live, channel and replay feed one model. */
+#include "event_parse.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const flag_names[] = {"SYN", "FIN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+static const uint8_t flag_bits[] = {TCP_SYN, TCP_FIN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR};
+
+int tcp_flags_parse(const char *s, uint8_t *out)
+{
+	uint8_t bits = 0;
+
+	if (strcmp(s, "none") == 0 || *s == '\0') {
+		*out = 0;
+		return 0;
+	}
+	while (*s) {
+		size_t n = strcspn(s, "|");
+		size_t i;
+
+		for (i = 0; i < sizeof(flag_bits); i++)
+			if (strlen(flag_names[i]) == n && strncmp(s, flag_names[i], n) == 0)
+				break;
+		if (i == sizeof(flag_bits))
+			return -1;
+		bits |= flag_bits[i];
+		s += n;
+		if (*s == '|')
+			s++;
+	}
+	*out = bits;
+	return 0;
+}
+
+size_t ui_event_size(enum ui_event_type type)
+{
+	const size_t head = offsetof(struct ui_event, u);
+
+	switch (type) {
+	case UEV_PACKET: return head + sizeof(struct ui_packet);
+	case UEV_STATE: return head + sizeof(struct ui_state);
+	case UEV_CALL:
+	case UEV_STEP: return head + sizeof(struct ui_call);
+	case UEV_HELLO: return head + sizeof(struct ui_hello);
+	case UEV_CONN_END: return head + sizeof(struct ui_conn_end);
+	case UEV_STATS: return head + sizeof(struct ui_stats);
+	case UEV_OTHER: break;
+	}
+	return head;
+}
+
+/* Field readers: each fails with a message naming the field, so a broken
+ * recording says exactly what is wrong. */
+struct reader {
+	json_t *obj;
+	const char *type;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static json_t *field(struct reader *r, const char *name, int required)
+{
+	json_t *v = json_object_get(r->obj, name);
+
+	if ((!v || json_is_null(v)) && required && !r->failed) {
+		snprintf(r->err, r->errlen, "%s: missing field '%s'", r->type, name);
+		r->failed = 1;
+	}
+	return v && !json_is_null(v) ? v : NULL;
+}
+
+static void wrong(struct reader *r, const char *name, const char *what)
+{
+	if (!r->failed)
+		snprintf(r->err, r->errlen, "%s: field '%s' is not %s", r->type, name, what);
+	r->failed = 1;
+}
+
+static long long get_int(struct reader *r, const char *name, int required, long long dflt)
+{
+	json_t *v = field(r, name, required);
+
+	if (!v)
+		return dflt;
+	if (!json_is_integer(v)) {
+		wrong(r, name, "an integer");
+		return dflt;
+	}
+	return json_integer_value(v);
+}
+
+static void get_str(struct reader *r, const char *name, int required, char *buf, size_t n)
+{
+	json_t *v = field(r, name, required);
+
+	buf[0] = '\0';
+	if (!v)
+		return;
+	if (!json_is_string(v)) {
+		wrong(r, name, "a string");
+		return;
+	}
+	snprintf(buf, n, "%s", json_string_value(v));
+}
+
+static int get_bool(struct reader *r, const char *name)
+{
+	json_t *v = field(r, name, 0);
+
+	return v && json_is_true(v);
+}
+
+static void get_endpoint(struct reader *r, const char *name, int required, struct endpoint *out)
+{
+	char text[ENDPOINT_STRLEN + 8];
+
+	memset(out, 0, sizeof(*out));
+	get_str(r, name, required, text, sizeof(text));
+	if (text[0] && endpoint_parse(text, out) < 0)
+		wrong(r, name, "an endpoint like 127.0.0.1:8080");
+}
+
+static enum tcp_state get_state(struct reader *r, const char *name)
+{
+	char text[24];
+	int s;
+
+	get_str(r, name, 1, text, sizeof(text));
+	if (r->failed)
+		return TCPS_CLOSED;
+	s = tcp_state_parse(text);
+	if (s < 0) {
+		wrong(r, name, "a TCP state name");
+		return TCPS_CLOSED;
+	}
+	return (enum tcp_state)s;
+}
+
+static enum tcp_role get_role(struct reader *r, const char *name)
+{
+	char text[16];
+
+	get_str(r, name, 1, text, sizeof(text));
+	if (r->failed)
+		return ROLE_CLIENT;
+	if (strcmp(text, "client") == 0)
+		return ROLE_CLIENT;
+	if (strcmp(text, "server") == 0)
+		return ROLE_SERVER;
+	wrong(r, name, "\"client\" or \"server\"");
+	return ROLE_CLIENT;
+}
+
+static void parse_opts(struct reader *r, struct tcp_options *opt)
+{
+	json_t *o = field(r, "opts", 0), *v;
+
+	memset(opt, 0, sizeof(*opt));
+	if (!o)
+		return;
+	if (!json_is_object(o)) {
+		wrong(r, "opts", "an object");
+		return;
+	}
+	if ((v = json_object_get(o, "mss")) && json_is_integer(v)) {
+		opt->has |= OPT_MSS;
+		opt->mss = (uint16_t)json_integer_value(v);
+	}
+	if ((v = json_object_get(o, "wscale")) && json_is_integer(v)) {
+		opt->has |= OPT_WSCALE;
+		opt->wscale = (uint8_t)json_integer_value(v);
+	}
+	if (json_is_true(json_object_get(o, "sack_perm")))
+		opt->has |= OPT_SACK_PERM;
+	if ((v = json_object_get(o, "ts")) && json_is_array(v) && json_array_size(v) == 2) {
+		opt->has |= OPT_TS;
+		opt->ts_val = (uint32_t)json_integer_value(json_array_get(v, 0));
+		opt->ts_ecr = (uint32_t)json_integer_value(json_array_get(v, 1));
+	}
+	if ((v = json_object_get(o, "sack")) && json_is_array(v)) {
+		size_t i;
+		json_t *blk;
+
+		opt->has |= OPT_SACK;
+		json_array_foreach(v, i, blk) {
+			if (i >= TCP_MAX_SACK_BLOCKS || !json_is_array(blk))
+				break;
+			opt->sack[i].left = (uint32_t)json_integer_value(json_array_get(blk, 0));
+			opt->sack[i].right = (uint32_t)json_integer_value(json_array_get(blk, 1));
+			opt->nsack = (uint8_t)(i + 1);
+		}
+	}
+}
+
+static void parse_packet(struct reader *r, struct ui_packet *p)
+{
+	char text[64];
+
+	p->conn = (uint32_t)get_int(r, "conn", 1, 0);
+	get_endpoint(r, "src", 1, &p->src);
+	get_endpoint(r, "dst", 1, &p->dst);
+	get_str(r, "dir", 0, text, sizeof(text));
+	p->from_client = strcmp(text, "s2c") != 0;
+	get_str(r, "flags", 1, text, sizeof(text));
+	if (!r->failed && tcp_flags_parse(text, &p->flags) < 0)
+		wrong(r, "flags", "a list of TCP flags like \"SYN|ACK\"");
+	p->seq = (uint32_t)get_int(r, "seq", 1, 0);
+	p->ack = (uint32_t)get_int(r, "ack", 0, 0);
+	p->abs_seq = (uint32_t)get_int(r, "abs_seq", 0, 0);
+	p->abs_ack = (uint32_t)get_int(r, "abs_ack", 0, 0);
+	p->len = (uint32_t)get_int(r, "len", 0, 0);
+	p->win = (uint16_t)get_int(r, "win", 0, 0);
+	parse_opts(r, &p->opt);
+	p->retrans = get_bool(r, "retrans");
+	p->midstream = get_bool(r, "midstream");
+	get_str(r, "note", 0, p->note, sizeof(p->note));
+	get_str(r, "payload", 0, p->payload, sizeof(p->payload));
+}
+
+static void parse_state(struct reader *r, struct ui_state *s)
+{
+	s->conn = (uint32_t)get_int(r, "conn", 1, 0);
+	get_endpoint(r, "client", 1, &s->client);
+	get_endpoint(r, "server", 1, &s->server);
+	s->role = get_role(r, "role");
+	s->from = get_state(r, "from");
+	s->to = get_state(r, "to");
+	get_str(r, "why", 1, s->why, sizeof(s->why));
+}
+
+static void parse_call(struct reader *r, struct ui_call *c, int is_step)
+{
+	char text[16];
+
+	if (!is_step) {
+		get_str(r, "phase", 1, text, sizeof(text));
+		if (!r->failed && strcmp(text, "enter") != 0 && strcmp(text, "exit") != 0)
+			wrong(r, "phase", "\"enter\" or \"exit\"");
+		c->exit = strcmp(text, "exit") == 0;
+	}
+	c->proc = get_role(r, "proc");
+	c->pid = (int)get_int(r, "pid", 1, 0);
+	c->seq = (long)get_int(r, "seq", is_step, -1);
+	get_str(r, "call", 1, c->call, sizeof(c->call));
+	c->fd = (int)get_int(r, "fd", 0, -1);
+	get_str(r, "args", 0, c->args, sizeof(c->args));
+	c->has_ret = json_object_get(r->obj, "ret") && json_is_integer(json_object_get(r->obj, "ret"));
+	c->ret = get_int(r, "ret", 0, 0);
+	get_str(r, "errno", 0, c->err, sizeof(c->err));
+	get_endpoint(r, "local", 0, &c->local);
+	get_endpoint(r, "peer", 0, &c->peer);
+	get_str(r, "data", 0, c->data, sizeof(c->data));
+	c->blocked_ns = (uint64_t)get_int(r, "blocked_ns", 0, 0);
+	get_str(r, "reply", is_step, c->reply, sizeof(c->reply));
+}
+
+static void parse_conn_end(struct reader *r, struct ui_conn_end *e)
+{
+	e->conn = (uint32_t)get_int(r, "conn", 1, 0);
+	get_endpoint(r, "client", 0, &e->client);
+	get_endpoint(r, "server", 0, &e->server);
+	get_str(r, "reason", 0, e->reason, sizeof(e->reason));
+	get_str(r, "client_path", 0, e->client_path, sizeof(e->client_path));
+	get_str(r, "server_path", 0, e->server_path, sizeof(e->server_path));
+	e->packets = (uint64_t)get_int(r, "packets", 0, 0);
+}
+
+static void parse_stats(struct reader *r, struct ui_stats *s)
+{
+	s->seen = (uint64_t)get_int(r, "seen", 0, 0);
+	s->tcp = (uint64_t)get_int(r, "tcp", 0, 0);
+	s->dropped = (uint64_t)get_int(r, "dropped", 0, 0);
+	s->truncated = (uint64_t)get_int(r, "truncated", 0, 0);
+	s->invalid = (uint64_t)get_int(r, "invalid", 0, 0);
+}
+
+static const struct {
+	const char *name;
+	enum ui_event_type type;
+} type_names[] = {
+	{"packet", UEV_PACKET}, {"state", UEV_STATE}, {"call", UEV_CALL}, {"step", UEV_STEP},
+	{"hello", UEV_HELLO}, {"conn_end", UEV_CONN_END}, {"stats", UEV_STATS},
+};
+
+int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	struct reader r = {root, "record", err, errlen, 0};
+	char type[24];
+
+	memset(out, 0, sizeof(*out));
+	if (!root) {
+		snprintf(err, errlen, "not valid JSON: %s (column %d)", jerr.text, jerr.column);
+		return -1;
+	}
+	if (!json_is_object(root)) {
+		snprintf(err, errlen, "expected an object");
+		json_decref(root);
+		return -1;
+	}
+	get_str(&r, "type", 1, type, sizeof(type));
+	if (!r.failed) {
+		out->type = UEV_OTHER;
+		for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+			if (strcmp(type, type_names[i].name) == 0)
+				out->type = type_names[i].type;
+		r.type = type;
+		out->ts_ns = (uint64_t)get_int(&r, "ts_ns", out->type != UEV_OTHER, 0);
+	}
+	if (!r.failed) {
+		switch (out->type) {
+		case UEV_PACKET: parse_packet(&r, &out->u.packet); break;
+		case UEV_STATE: parse_state(&r, &out->u.state); break;
+		case UEV_CALL: parse_call(&r, &out->u.call, 0); break;
+		case UEV_STEP: parse_call(&r, &out->u.call, 1); break;
+		case UEV_HELLO:
+			out->u.hello.proc = get_role(&r, "proc");
+			out->u.hello.pid = (int)get_int(&r, "pid", 1, 0);
+			get_str(&r, "argv", 0, out->u.hello.argv, sizeof(out->u.hello.argv));
+			break;
+		case UEV_CONN_END: parse_conn_end(&r, &out->u.end); break;
+		case UEV_STATS: parse_stats(&r, &out->u.stats); break;
+		case UEV_OTHER: break;
+		}
+	}
+	json_decref(root);
+	return r.failed ? -1 : 0;
+}
+
+/* Payload bytes as text for the details view: printable ASCII kept, the
+ * rest shown as '.', like tcpdump -A. */
+static void payload_text(const struct segment *s, char *buf, size_t n)
+{
+	size_t i, len = s->payload ? s->payload_caplen : 0;
+
+	if (len > s->len)
+		len = s->len;
+	for (i = 0; i < len && i + 1 < n; i++)
+		buf[i] = s->payload[i] >= 0x20 && s->payload[i] < 0x7f ? (char)s->payload[i] : '.';
+	buf[i] = '\0';
+}
+
+void ui_event_from_trace(const struct trace_event *ev, struct ui_event *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->ts_ns = ev->ts_ns;
+	switch (ev->kind) {
+	case EVENT_PACKET: {
+		struct ui_packet *p = &out->u.packet;
+		const struct segment *s = ev->seg;
+
+		out->type = UEV_PACKET;
+		p->conn = ev->conn;
+		p->src = s->src;
+		p->dst = s->dst;
+		p->from_client = ev->from_client;
+		p->flags = s->flags;
+		p->seq = ev->rel_seq;
+		p->ack = ev->rel_ack;
+		p->abs_seq = s->seq;
+		p->abs_ack = s->ack;
+		p->len = s->len;
+		p->win = s->win;
+		p->opt = s->opt;
+		for (unsigned i = 0; i < p->opt.nsack && i < TCP_MAX_SACK_BLOCKS; i++) {
+			p->opt.sack[i].left -= ev->peer_isn;
+			p->opt.sack[i].right -= ev->peer_isn;
+		}
+		p->retrans = ev->retransmission;
+		p->midstream = ev->midstream;
+		snprintf(p->note, sizeof(p->note), "%s", ev->note ? ev->note : "");
+		payload_text(s, p->payload, sizeof(p->payload));
+		break;
+	}
+	case EVENT_STATE:
+		out->type = UEV_STATE;
+		out->u.state = (struct ui_state){ev->conn, ev->client, ev->server, ev->role, ev->from, ev->to, ""};
+		snprintf(out->u.state.why, sizeof(out->u.state.why), "%s", ev->why ? ev->why : "");
+		break;
+	case EVENT_CONN_END: {
+		struct ui_conn_end *e = &out->u.end;
+
+		out->type = UEV_CONN_END;
+		e->conn = ev->conn;
+		e->client = ev->client;
+		e->server = ev->server;
+		snprintf(e->reason, sizeof(e->reason), "%s", ev->end_reason ? ev->end_reason : "");
+		state_path_format(&ev->client_path, e->client_path, sizeof(e->client_path));
+		state_path_format(&ev->server_path, e->server_path, sizeof(e->server_path));
+		e->packets = ev->packets;
+		break;
+	}
+	}
+}

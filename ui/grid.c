@@ -1,0 +1,198 @@
+/* grid.c: the cell grid. */
+#include "grid.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int grid_init(struct grid *g, int w, int h)
+{
+	g->w = w > 0 ? w : 0;
+	g->h = h > 0 ? h : 0;
+	g->cells = calloc((size_t)g->w * (size_t)g->h + 1, sizeof(*g->cells));
+	if (!g->cells) {
+		g->w = g->h = 0;
+		return -1;
+	}
+	grid_clear(g);
+	return 0;
+}
+
+void grid_free(struct grid *g)
+{
+	free(g->cells);
+	g->cells = NULL;
+	g->w = g->h = 0;
+}
+
+void grid_clear(struct grid *g)
+{
+	for (int i = 0; i < g->w * g->h; i++)
+		g->cells[i] = (struct cell){' ', ATTR_NORMAL};
+}
+
+/* Decodes one code point at *s and advances past it; malformed bytes give
+ * U+FFFD and advance by one. */
+static uint32_t utf8_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	uint32_t cp;
+	int n;
+
+	if (p[0] < 0x80) {
+		*s = p + 1;
+		return p[0];
+	}
+	if ((p[0] & 0xe0) == 0xc0) {
+		cp = p[0] & 0x1f;
+		n = 1;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		cp = p[0] & 0x0f;
+		n = 2;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		cp = p[0] & 0x07;
+		n = 3;
+	} else {
+		*s = p + 1;
+		return 0xfffd;
+	}
+	for (int i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*s = p + 1;
+			return 0xfffd;
+		}
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	*s = p + n + 1;
+	return cp;
+}
+
+int utf8_width(const char *utf8)
+{
+	const unsigned char *p = (const unsigned char *)utf8;
+	int n = 0;
+
+	while (*p) {
+		utf8_next(&p);
+		n++;
+	}
+	return n;
+}
+
+int utf8_encode(uint32_t cp, char out[4])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static void set(struct grid *g, int x, int y, uint32_t ch, uint8_t attr)
+{
+	if (x >= 0 && y >= 0 && x < g->w && y < g->h)
+		g->cells[y * g->w + x] = (struct cell){ch, attr};
+}
+
+int grid_put(struct grid *g, int x, int y, const char *utf8, int maxw, uint8_t attr, bool ascii)
+{
+	const unsigned char *p = (const unsigned char *)utf8;
+	int width = utf8_width(utf8), n = 0;
+
+	if (maxw <= 0)
+		return 0;
+	while (*p && n < maxw) {
+		uint32_t cp = utf8_next(&p);
+		if (width > maxw && n == maxw - 1)
+			cp = ascii ? '~' : 0x2026;
+		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || (ascii && cp >= 0x80))
+			cp = '?';
+		set(g, x + n, y, cp, attr);
+		n++;
+	}
+	return n;
+}
+
+void grid_fill(struct grid *g, int x, int y, int n, uint32_t ch, uint8_t attr)
+{
+	for (int i = 0; i < n; i++)
+		set(g, x + i, y, ch, attr);
+}
+
+void grid_or_attr(struct grid *g, int x, int y, int n, uint8_t bits)
+{
+	for (int i = x; i < x + n && i < g->w; i++)
+		if (i >= 0 && y >= 0 && y < g->h)
+			g->cells[y * g->w + i].attr |= bits;
+}
+
+size_t grid_line(const struct grid *g, int y, char *buf, size_t n)
+{
+	size_t len = 0, end = 0;
+
+	if (n == 0)
+		return 0;
+	for (int x = 0; y >= 0 && y < g->h && x < g->w; x++) {
+		char enc[4];
+		int k = utf8_encode(g->cells[y * g->w + x].ch, enc);
+		if (len + (size_t)k + 1 > n)
+			break;
+		memcpy(buf + len, enc, (size_t)k);
+		len += (size_t)k;
+		if (g->cells[y * g->w + x].ch != ' ')
+			end = len;
+	}
+	buf[end] = '\0';
+	return end;
+}
+
+int grid_put_wrapped(struct grid *g, int x, int y, int w, int lines, const char *text, uint8_t attr,
+		     bool ascii)
+{
+	int used = 0;
+
+	while (*text && used < lines && w > 0) {
+		/* Take the longest run of whole words (in cells) that fits w. */
+		const unsigned char *p = (const unsigned char *)text;
+		const unsigned char *cut = NULL;
+		int cells = 0;
+		char line[1024];
+		size_t len;
+
+		while (*p && *p != '\n' && cells < w) {
+			utf8_next(&p);
+			cells++;
+			if (*p == ' ' || *p == '\n' || *p == '\0')
+				cut = p;
+		}
+		if (!*p || *p == '\n' || !cut)
+			cut = p;
+		len = (size_t)(cut - (const unsigned char *)text);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		memcpy(line, text, len);
+		line[len] = '\0';
+		grid_put(g, x, y + used, line, w, attr, ascii);
+		used++;
+		text = (const char *)cut;
+		while (*text == ' ')
+			text++;
+		if (*text == '\n')
+			text++;
+	}
+	return used;
+}

@@ -1,0 +1,67 @@
+/* grid.h: an off-screen grid of character cells with attribute ids. The
+ * ladder draws into it, tests read its lines as text, the curses view and
+ * the text export copy it out. Pure. Characters are Unicode code points of
+ * width one (box drawing and arrows included). */
+#ifndef SOCKLAB_UI_GRID_H
+#define SOCKLAB_UI_GRID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a cell shows; the view maps each to a colour pair or, in
+ * monochrome, to bold/underline/reverse. */
+enum cell_attr {
+	ATTR_NORMAL,
+	ATTR_HEADER,    /* lane titles */
+	ATTR_CALL,      /* a call entering */
+	ATTR_RETURN,    /* a call returning */
+	ATTR_ERROR,     /* a call failing, a RST */
+	ATTR_STATE,     /* a state change */
+	ATTR_C2S,       /* arrow client -> server */
+	ATTR_S2C,       /* arrow server -> client */
+	ATTR_DIM,       /* lifelines, connection ends */
+	ATTR_STATUS,    /* status line */
+	ATTR_HELP,      /* key help line */
+	ATTR_COUNT,
+	ATTR_SELECTED = 0x80, /* or-ed in: the selected row */
+};
+
+struct cell {
+	uint32_t ch;
+	uint8_t attr;
+};
+
+struct grid {
+	int w, h;
+	struct cell *cells;
+};
+
+/* Returns 0, or -1 when out of memory (the grid is then empty). */
+int grid_init(struct grid *g, int w, int h);
+void grid_free(struct grid *g);
+void grid_clear(struct grid *g);
+
+/* Writes UTF-8 text at (x, y), at most maxw cells; text that does not fit
+ * ends with an ellipsis ("…", or "~" when ascii). Returns the cells written.
+ * Control characters and bytes that are not UTF-8 show as '?'. */
+int grid_put(struct grid *g, int x, int y, const char *utf8, int maxw, uint8_t attr, bool ascii);
+void grid_fill(struct grid *g, int x, int y, int n, uint32_t ch, uint8_t attr);
+/* Or-s bits into the attributes of n cells. */
+void grid_or_attr(struct grid *g, int x, int y, int n, uint8_t bits);
+
+/* Writes text word-wrapped into the box (x, y, w cells, at most lines
+ * lines); '\n' starts a new line. Returns the lines used. */
+int grid_put_wrapped(struct grid *g, int x, int y, int w, int lines, const char *text, uint8_t attr,
+		     bool ascii);
+
+/* Line y as UTF-8 without trailing spaces; returns its length in bytes. */
+size_t grid_line(const struct grid *g, int y, char *buf, size_t n);
+
+/* Cells utf8 takes (code points; every one is one cell wide here). */
+int utf8_width(const char *utf8);
+
+/* Encodes one code point; returns the bytes written (at most 4). */
+int utf8_encode(uint32_t cp, char out[4]);
+
+#endif

@@ -1,0 +1,280 @@
+/* ladder.c: rows -> cells. Geometry first (where lanes, lifelines and the
+ * arrow area go for a width), then one drawer per row kind. */
+#include "ladder.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CH_HLINE 0x2500 /* ─ */
+#define CH_VLINE 0x2502 /* │ */
+#define CH_RIGHT 0x25b6 /* ▶ */
+#define CH_LEFT 0x25c0  /* ◀ */
+#define TIME_COL_MIN_WIDTH 100
+#define TIME_WAIT_NS 60000000000ull /* Linux's 2MSL */
+
+struct geometry {
+	int tx, tw;   /* time column */
+	int cx, cw;   /* "#N" column (every-connection view) */
+	int lx, lw;   /* left lane */
+	int bar1;     /* client lifeline */
+	int mx, mw;   /* arrows */
+	int bar2;     /* server lifeline */
+	int rx, rw;   /* right lane */
+};
+
+static struct geometry geometry(int width, const struct ladder_opts *o)
+{
+	struct geometry gm = {0};
+	int rest;
+
+	gm.tw = width >= TIME_COL_MIN_WIDTH ? 11 : 0;
+	gm.cx = gm.tw;
+	gm.cw = o->conn == 0 ? 5 : 0;
+	gm.lx = gm.cx + gm.cw;
+	rest = width - gm.lx;
+	gm.mw = rest * 3 / 8;
+	if (gm.mw < 28)
+		gm.mw = 28;
+	if (gm.mw > 64)
+		gm.mw = 64;
+	gm.lw = (rest - gm.mw - 2) / 2;
+	gm.bar1 = gm.lx + gm.lw;
+	gm.mx = gm.bar1 + 1;
+	gm.bar2 = gm.mx + gm.mw;
+	gm.rx = gm.bar2 + 2;
+	gm.rw = width - gm.rx;
+	return gm;
+}
+
+int ladder_row_lines(const struct ladder_opts *o)
+{
+	return o->big ? 2 : 1;
+}
+
+static uint32_t ch(bool ascii, uint32_t uni, char fallback)
+{
+	return ascii ? (uint32_t)fallback : uni;
+}
+
+static void lifelines(struct grid *g, const struct geometry *gm, int y, bool ascii)
+{
+	grid_fill(g, gm->bar1, y, 1, ch(ascii, CH_VLINE, '|'), ATTR_DIM);
+	grid_fill(g, gm->bar2, y, 1, ch(ascii, CH_VLINE, '|'), ATTR_DIM);
+}
+
+/* Text in a lane: the client lane's text leans on its lifeline (right
+ * aligned) for states, the server lane's starts right after its own. */
+static void lane_text(struct grid *g, const struct geometry *gm, enum tcp_role role, bool right_align,
+		      int y, const char *text, uint8_t attr, bool ascii)
+{
+	int w = utf8_width(text);
+
+	if (role == ROLE_CLIENT) {
+		int avail = gm->lw - 2;
+		int x = right_align && w < avail ? gm->bar1 - 1 - w : gm->lx + 1;
+		grid_put(g, x, y, text, avail, attr, ascii);
+	} else {
+		grid_put(g, gm->rx, y, text, gm->rw - 1, attr, ascii);
+	}
+}
+
+void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n)
+{
+	if (!c->exit) {
+		snprintf(buf, n, "%s(%s) %s", c->call, c->args, ascii ? "..." : "\u2026");
+		return;
+	}
+	if (c->fd >= 0 && strcmp(c->call, "socket") != 0)
+		snprintf(buf, n, "%s(%d) = %lld%s%s", c->call, c->fd, c->ret, c->err[0] ? " " : "", c->err);
+	else
+		snprintf(buf, n, "%s() = %lld%s%s", c->call, c->ret, c->err[0] ? " " : "", c->err);
+	if (c->data[0] && !c->err[0]) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, n - len, " \"%s\"", c->data);
+	}
+}
+
+void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t n)
+{
+	char flags[48];
+	size_t len;
+
+	tcp_flags_format(p->flags, flags, sizeof(flags));
+	len = (size_t)snprintf(buf, n, "%s seq=%" PRIu32, flags, p->seq);
+	if ((p->flags & TCP_ACK) && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " ack=%" PRIu32, p->ack);
+	if (p->len && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " len=%" PRIu32, p->len);
+	if (lng && (p->opt.has & OPT_MSS) && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " mss=%u", (unsigned)p->opt.mss);
+	if (lng && (p->opt.has & OPT_WSCALE) && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " ws=%u", (unsigned)p->opt.wscale);
+	if (lng && (p->opt.has & (OPT_SACK_PERM | OPT_SACK)) && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " sack");
+	if (p->retrans && len < n)
+		snprintf(buf + len, n - len, " (again)");
+}
+
+/* "──SYN seq=0──────▶" or "◀──SYN|ACK seq=0 ack=1──" across the arrow area. */
+static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const struct ui_packet *p,
+		       bool big, bool ascii)
+{
+	char label[160];
+	uint8_t attr = p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C;
+	uint32_t line = ch(ascii, CH_HLINE, '-');
+	int room = gm->mw - 4, w;
+
+	ladder_packet_label(p, !big && gm->mw >= 40, label, sizeof(label));
+	grid_fill(g, gm->mx, y, gm->mw, line, attr);
+	w = utf8_width(label);
+	if (w > room)
+		w = room;
+	if (p->from_client) {
+		grid_put(g, gm->mx + 2, y, label, room, attr, ascii);
+		grid_fill(g, gm->mx + gm->mw - 1, y, 1, ch(ascii, CH_RIGHT, '>'), attr);
+	} else {
+		grid_fill(g, gm->mx, y, 1, ch(ascii, CH_LEFT, '<'), attr);
+		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, room, attr, ascii);
+	}
+}
+
+/* The state changes of one role on a row: "SYN_SENT", or
+ * "FIN_WAIT_2→TIME_WAIT" when one segment caused two. */
+static bool changes_text(const struct row *r, enum tcp_role role, bool ascii, char *buf, size_t n)
+{
+	size_t len = 0;
+	bool any = false;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < r->nchanges; i++) {
+		if (r->changes[i].role != role)
+			continue;
+		if (r->kind == ROW_STATE && !any)
+			len += (size_t)snprintf(buf + len, n - len, "%s", tcp_state_name(r->changes[i].from));
+		if (len < n)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? (ascii ? "->" : "\u2192") : "",
+						tcp_state_name(r->changes[i].to));
+		any = true;
+		if (len >= n)
+			break;
+	}
+	return any;
+}
+
+static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, const struct row *r,
+			struct grid *g, int y)
+{
+	char text[256];
+
+	lifelines(g, gm, y, o->ascii);
+	if (gm->tw) {
+		uint64_t dt = r->ts_ns >= o->t0_ns ? r->ts_ns - o->t0_ns : 0;
+		snprintf(text, sizeof(text), "%9.3f", (double)dt / 1e6);
+		grid_put(g, gm->tx, y, text, gm->tw - 1, ATTR_DIM, o->ascii);
+	}
+	if (gm->cw && r->conn) {
+		snprintf(text, sizeof(text), "#%" PRIu32, r->conn);
+		grid_put(g, gm->cx, y, text, gm->cw - 1, ATTR_DIM, o->ascii);
+	}
+	switch (r->kind) {
+	case ROW_PACKET:
+	case ROW_STATE:
+		if (r->kind == ROW_PACKET)
+			draw_arrow(g, gm, y, &r->ev->u.packet, o->big, o->ascii);
+		for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++)
+			if (changes_text(r, (enum tcp_role)role, o->ascii, text, sizeof(text)))
+				lane_text(g, gm, (enum tcp_role)role, true, y, text, ATTR_STATE, o->ascii);
+		break;
+	case ROW_CALL: {
+		const struct ui_call *c = &r->ev->u.call;
+		ladder_call_text(c, o->ascii, text, sizeof(text));
+		lane_text(g, gm, c->proc, false, y, text,
+			  c->err[0] ? ATTR_ERROR : c->exit ? ATTR_RETURN : ATTR_CALL, o->ascii);
+		break;
+	}
+	case ROW_END: {
+		int w;
+		snprintf(text, sizeof(text), "released: %s", r->ev->u.end.reason);
+		w = utf8_width(text);
+		grid_put(g, gm->mx + (w < gm->mw ? (gm->mw - w) / 2 : 0), y, text, gm->mw, ATTR_DIM, o->ascii);
+		break;
+	}
+	}
+}
+
+void ladder_draw_row(const struct timeline *tl, const struct ladder_opts *o, long pos, struct grid *g, int y)
+{
+	struct geometry gm = geometry(g->w, o);
+	const struct row *r = timeline_row(tl, (size_t)pos);
+
+	if (r)
+		draw_row_at(o, &gm, r, g, y);
+}
+
+void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, struct grid *g, int y0)
+{
+	struct geometry gm = geometry(g->w, o);
+	const struct conn_info *ci = o->conn ? timeline_conn(tl, o->conn) : NULL;
+	char ep[ENDPOINT_STRLEN], text[128];
+
+
+	lifelines(g, &gm, y0, o->ascii);
+	lifelines(g, &gm, y0 + 1, o->ascii);
+	for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++) {
+		const struct endpoint *e = ci ? (role == ROLE_CLIENT ? &ci->client : &ci->server) : NULL;
+		const char *name = role == ROLE_CLIENT ? "CLIENT" : "SERVER";
+		if (ci) {
+			enum tcp_state s = timeline_state_at(tl, o->sel >= 0 ? o->sel : (long)timeline_count(tl) - 1,
+							     o->conn, (enum tcp_role)role);
+			int x = role == ROLE_CLIENT ? gm.lx + 1 : gm.rx;
+			x += grid_put(g, x, y0, name, 6, ATTR_HEADER, o->ascii) + 1;
+			if (s == TCPS_TIME_WAIT && o->now_ns && ci->time_wait_ns && o->now_ns >= ci->time_wait_ns) {
+				uint64_t gone = o->now_ns - ci->time_wait_ns;
+				snprintf(text, sizeof(text), "TIME_WAIT %llus", gone < TIME_WAIT_NS ?
+					 (unsigned long long)((TIME_WAIT_NS - gone) / 1000000000u) : 0ull);
+			} else {
+				snprintf(text, sizeof(text), "%s", tcp_state_name(s));
+			}
+			grid_put(g, x, y0, text, (role == ROLE_CLIENT ? gm.bar1 : g->w) - x - 1, ATTR_STATE,
+				 o->ascii);
+			lane_text(g, &gm, (enum tcp_role)role, false, y0 + 1, endpoint_format(e, ep, sizeof(ep)),
+				  ATTR_HEADER, o->ascii);
+		} else {
+			lane_text(g, &gm, (enum tcp_role)role, false, y0, name, ATTR_HEADER, o->ascii);
+		}
+	}
+	if (ci)
+		snprintf(text, sizeof(text), "connection #%" PRIu32, o->conn);
+	else
+		snprintf(text, sizeof(text), "all connections");
+	grid_put(g, gm.mx + (gm.mw - utf8_width(text)) / 2, y0, text, gm.mw, ATTR_HEADER, o->ascii);
+}
+
+long ladder_draw(const struct timeline *tl, const struct ladder_opts *o, struct grid *g, int y0, int h)
+{
+	struct geometry gm = geometry(g->w, o);
+	int step = ladder_row_lines(o);
+	long pos = o->top, last = -1;
+	const struct row *r;
+
+	ladder_draw_header(tl, o, g, y0);
+	r = pos >= 0 ? timeline_row(tl, (size_t)pos) : NULL;
+	if (!r)
+		pos = -1;
+	else if (!timeline_row_in_view(tl, r, o->conn))
+		pos = timeline_step(tl, pos, 1, o->conn);
+	for (int y = y0 + LADDER_HEADER_LINES; y < y0 + h; y++) {
+		lifelines(g, &gm, y, o->ascii);
+		if (pos < 0 || (o->end > 0 && pos >= o->end) || (y - y0 - LADDER_HEADER_LINES) % step != 0 ||
+		    y + step > y0 + h)
+			continue;
+		r = timeline_row(tl, (size_t)pos);
+		draw_row_at(o, &gm, r, g, y);
+		if (pos == o->sel)
+			grid_or_attr(g, 0, y, g->w, ATTR_SELECTED);
+		last = pos;
+		pos = timeline_step(tl, pos, 1, o->conn);
+	}
+	return last;
+}

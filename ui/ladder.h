@@ -1,0 +1,56 @@
+/* ladder.h: the ladder (sequence) diagram laid out into a grid.
+ *
+ *  CLIENT 127.0.0.1:50322    │            #1            │ SERVER 127.0.0.1:8080
+ *  ESTABLISHED               │                          │ LISTEN
+ *  connect(3, 127.0.0.1:80… │                          │
+ *                  SYN_SENT  │──SYN seq=0─────────────▶│ SYN_RCVD
+ *               ESTABLISHED  │◀─SYN|ACK seq=0 ack=1─────│
+ *
+ * Left lane: the client's calls and state changes; middle: the segments as
+ * arrows; right lane: the server's. The header shows both states as they
+ * were at the selected row. Pure: the curses view copies the grid out. */
+#ifndef SOCKLAB_UI_LADDER_H
+#define SOCKLAB_UI_LADDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "grid.h"
+#include "timeline.h"
+
+#define LADDER_HEADER_LINES 2
+
+struct ladder_opts {
+	uint32_t conn;   /* the connection shown; 0: every row, tagged "#N" */
+	long top;        /* first row drawn */
+	long sel;        /* the selected row, -1 for none */
+	long end;        /* rows from this position on are not drawn (replay); 0: all */
+	bool big;        /* projector: a blank line between rows, shorter labels */
+	bool ascii;      /* no UTF-8: '-', '|', '>' instead of box drawing */
+	uint64_t t0_ns;  /* time column origin (shown when the grid is 100+ wide) */
+	uint64_t now_ns; /* live: the header counts TIME_WAIT down (Linux: 60 s); 0: no clock */
+};
+
+/* Screen lines one row takes. */
+int ladder_row_lines(const struct ladder_opts *o);
+
+/* Draws the header at line y0 and the rows of the view from o->top into
+ * lines y0+LADDER_HEADER_LINES .. y0+h-1. Returns the position of the last
+ * row drawn, or -1 when none was. */
+long ladder_draw(const struct timeline *tl, const struct ladder_opts *o, struct grid *g, int y0, int h);
+
+/* Draws only the header (for text export). */
+void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, struct grid *g, int y0);
+
+/* Draws row pos alone on line y (for --plain and text export). */
+void ladder_draw_row(const struct timeline *tl, const struct ladder_opts *o, long pos, struct grid *g, int y);
+
+/* Short text of a call row: "connect(3, 127.0.0.1:8080) …" on enter,
+ * "connect(3) = -1 ECONNREFUSED" on exit. */
+void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n);
+
+/* The arrow label of a packet: "SYN|ACK seq=0 ack=1", plus length and
+ * options when long is set. */
+void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,542 @@
+/* lesson.c: the lesson file parser and the checkpoint matcher. */
+#include "lesson.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_parse.h"
+
+struct parser {
+	const char *name;
+	int line;
+	char *err;
+	size_t errlen;
+	struct lesson *l;
+	struct lesson_step *step; /* the step being read, NULL in the header */
+};
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(p->err, p->errlen, "%s:%d: ", p->name, p->line);
+
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < p->errlen)
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int dup_into(struct parser *p, char **dst, const char *s)
+{
+	*dst = strdup(s);
+	return *dst ? 0 : fail(p, "out of memory");
+}
+
+/* Repeated say:/hint:/then: lines make one text: lines join with a space,
+ * an empty value starts a new paragraph. */
+static int append_text(struct parser *p, char **dst, const char *s)
+{
+	size_t old = *dst ? strlen(*dst) : 0, add = strlen(s);
+	char *t = realloc(*dst, old + add + 2);
+
+	if (!t)
+		return fail(p, "out of memory");
+	if (old && add && t[old - 1] != '\n')
+		t[old++] = ' ';
+	if (!add)
+		t[old++] = '\n';
+	memcpy(t + old, s, add + 1);
+	*dst = t;
+	return 0;
+}
+
+static int parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || !*s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_role(const char *s, bool any_ok, enum expect_proc *out)
+{
+	if (strcmp(s, "client") == 0)
+		*out = PROC_CLIENT;
+	else if (strcmp(s, "server") == 0)
+		*out = PROC_SERVER;
+	else if (any_ok && strcmp(s, "any") == 0)
+		*out = PROC_ANY;
+	else
+		return -1;
+	return 0;
+}
+
+static int bad_state(struct parser *p, const char *s)
+{
+	char names[200] = "";
+	size_t n = 0;
+
+	for (int i = 0; i < TCP_NSTATES && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? " " : "", tcp_state_name(i));
+	return fail(p, "unknown state '%s' (expected one of %s)", s, names);
+}
+
+/* Splits value into space-separated words (in place). */
+static int split_words(char *value, char **words, int max)
+{
+	int n = 0;
+	char *save = NULL;
+
+	for (char *w = strtok_r(value, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return -1;
+		words[n++] = w;
+	}
+	return n;
+}
+
+/* key=N options shared by the kinds of expectation. */
+static int expect_option(struct parser *p, struct lesson_expect *e, const char *w)
+{
+	long v;
+	const char *eq = strchr(w, '=');
+
+	if (!eq)
+		return fail(p, "expect: unexpected word '%s'", w);
+	if (strncmp(w, "count=", 6) == 0) {
+		if (parse_int(eq + 1, 1, 1000, &v) < 0)
+			return fail(p, "expect: count '%s': expected a number from 1 to 1000", eq + 1);
+		e->count = (int)v;
+		return 0;
+	}
+	if (e->kind == EXPECT_CALL && strncmp(w, "ret=", 4) == 0) {
+		if (parse_int(eq + 1, -1, 1L << 30, &v) < 0)
+			return fail(p, "expect: ret '%s': expected a number", eq + 1);
+		e->has_ret = true;
+		e->ret = v;
+		return 0;
+	}
+	if (e->kind == EXPECT_CALL && strncmp(w, "errno=", 6) == 0) {
+		if (strlen(eq + 1) >= sizeof(e->err) || !(strcmp(eq + 1, "none") == 0 || (eq[1] == 'E' && eq[2])))
+			return fail(p, "expect: errno '%s': expected an errno name (EADDRINUSE) or none", eq + 1);
+		snprintf(e->err, sizeof(e->err), "%s", eq + 1);
+		return 0;
+	}
+	if (e->kind == EXPECT_PACKET) {
+		long *field = strncmp(w, "seq=", 4) == 0 ? &e->seq
+			    : strncmp(w, "ack=", 4) == 0 ? &e->ack
+			    : strncmp(w, "len=", 4) == 0 ? &e->len : NULL;
+		if (field) {
+			if (parse_int(eq + 1, 0, UINT32_MAX, field) < 0)
+				return fail(p, "expect: '%s': expected a number", w);
+			return 0;
+		}
+	}
+	return fail(p, "expect: unknown option '%.*s' for a %s", (int)(eq - w), w,
+		    e->kind == EXPECT_CALL ? "call" : e->kind == EXPECT_PACKET ? "packet" : "state");
+}
+
+/*   call PROC NAME [enter|exit] [ret=N] [errno=E|none]
+ *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [retrans]
+ *   state PROC STATE
+ * each optionally preceded by "no" and followed by count=N. */
+static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
+{
+	char *w[12];
+	int n, i = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->line = p->line;
+	e->count = 1;
+	e->phase = 1;
+	e->seq = e->ack = e->len = -1;
+	snprintf(e->text, sizeof(e->text), "%s", value);
+	n = split_words(value, w, 12);
+	if (n < 0)
+		return fail(p, "expect: too many words");
+	if (i < n && strcmp(w[i], "no") == 0) {
+		e->absent = true;
+		i++;
+	}
+	if (i >= n)
+		return fail(p, "expect: what? (call, packet or state)");
+	if (strcmp(w[i], "call") == 0) {
+		e->kind = EXPECT_CALL;
+		if (n - i < 3 || parse_role(w[i + 1], true, &e->proc) < 0)
+			return fail(p, "expect: 'call client|server|any NAME' expected");
+		if (strlen(w[i + 2]) >= sizeof(e->call))
+			return fail(p, "expect: call name '%s' too long", w[i + 2]);
+		snprintf(e->call, sizeof(e->call), "%s", w[i + 2]);
+		i += 3;
+		if (i < n && (strcmp(w[i], "enter") == 0 || strcmp(w[i], "exit") == 0))
+			e->phase = strcmp(w[i++], "exit") == 0;
+		if (e->phase == 0)
+			for (int j = i; j < n; j++)
+				if (strncmp(w[j], "ret=", 4) == 0 || strncmp(w[j], "errno=", 6) == 0)
+					return fail(p, "expect: '%s' only on a call's exit", w[j]);
+	} else if (strcmp(w[i], "packet") == 0) {
+		e->kind = EXPECT_PACKET;
+		if (n - i < 2)
+			return fail(p, "expect: 'packet c2s|s2c|any [FLAGS]' expected");
+		if (strcmp(w[i + 1], "c2s") == 0)
+			e->dir = DIR_C2S;
+		else if (strcmp(w[i + 1], "s2c") == 0)
+			e->dir = DIR_S2C;
+		else if (strcmp(w[i + 1], "any") == 0)
+			e->dir = DIR_ANY;
+		else
+			return fail(p, "expect: packet direction '%s': expected c2s, s2c or any", w[i + 1]);
+		i += 2;
+		if (i < n && !strchr(w[i], '=') && strcmp(w[i], "retrans") != 0) {
+			if (tcp_flags_parse(w[i], &e->flags) < 0)
+				return fail(p, "expect: flags '%s': expected names like SYN, SYN|ACK, FIN|ACK, RST", w[i]);
+			e->has_flags = true;
+			i++;
+		}
+		for (int j = i; j < n; j++)
+			if (strcmp(w[j], "retrans") == 0) {
+				e->retrans = true;
+				memmove(&w[j], &w[j + 1], (size_t)(n - j - 1) * sizeof(w[0]));
+				n--;
+				break;
+			}
+	} else if (strcmp(w[i], "state") == 0) {
+		int s;
+		e->kind = EXPECT_STATE;
+		if (n - i < 3 || parse_role(w[i + 1], true, &e->proc) < 0)
+			return fail(p, "expect: 'state client|server|any STATE' expected");
+		s = tcp_state_parse(w[i + 2]);
+		if (s < 0)
+			return bad_state(p, w[i + 2]);
+		e->state = (enum tcp_state)s;
+		i += 3;
+	} else {
+		return fail(p, "expect: unknown kind '%s' (expected call, packet or state)", w[i]);
+	}
+	for (; i < n; i++)
+		if (expect_option(p, e, w[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/*   run: client|server[@spare] ARGS...     (run-free: the same, not stepped) */
+static int parse_run(struct parser *p, char *value, bool step, struct lesson_run *r)
+{
+	char *w[LESSON_MAX_ARGS + 2];
+	int n = split_words(value, w, LESSON_MAX_ARGS + 1);
+	char *at;
+	enum expect_proc proc;
+
+	memset(r, 0, sizeof(*r));
+	r->step = step;
+	r->line = p->line;
+	if (n < 0)
+		return fail(p, "run: at most %d arguments", LESSON_MAX_ARGS);
+	if (n == 0)
+		return fail(p, "run: which program? (client or server)");
+	at = strchr(w[0], '@');
+	if (at) {
+		*at++ = '\0';
+		if (strcmp(at, "spare") != 0)
+			return fail(p, "run: '@%s': only @spare (a port nobody listens on) is known", at);
+		r->port = PORT_SPARE;
+	}
+	if (parse_role(w[0], false, &proc) < 0)
+		return fail(p, "run: program '%s': expected client or server", w[0]);
+	r->proc = (enum tcp_role)proc;
+	if (r->port == PORT_SPARE && r->proc != ROLE_CLIENT)
+		return fail(p, "run: only a client can go to @spare");
+	for (int i = 1; i < n; i++) {
+		if (strcmp(w[i], "--step") == 0 || strcmp(w[i], "--events") == 0 || strcmp(w[i], "-p") == 0 ||
+		    strcmp(w[i], "--port") == 0)
+			return fail(p, "run: '%s' is set by the lesson runner", w[i]);
+		if (dup_into(p, &r->argv[r->argc++], w[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_roles(struct parser *p, const char *key, char *value, bool out[2])
+{
+	char *w[2];
+	int n = split_words(value, w, 2);
+	enum expect_proc proc;
+
+	if (n <= 0)
+		return fail(p, "%s: client, server or both", key);
+	for (int i = 0; i < n; i++) {
+		if (parse_role(w[i], false, &proc) < 0)
+			return fail(p, "%s: '%s': expected client or server", key, w[i]);
+		out[proc] = true;
+	}
+	return 0;
+}
+
+/* The step being closed (at a new step: or the end) must be complete. */
+static int finish_step(struct parser *p)
+{
+	struct lesson_step *s = p->step;
+	int positive = 0, line = p->line;
+
+	if (!s)
+		return 0;
+	for (int i = 0; i < s->nexpects; i++)
+		positive += !s->expects[i].absent;
+	p->line = s->line;
+	if (!positive)
+		return fail(p, "step '%s' has no expect: line (a checkpoint needs something to wait for)", s->title);
+	if (s->predict && s->nchoices < 2)
+		return fail(p, "step '%s': predict: needs at least two choice: lines", s->title);
+	if (s->predict && !s->answer)
+		return fail(p, "step '%s': predict: has no answer: line", s->title);
+	p->line = line;
+	return 0;
+}
+
+static int step_key(struct parser *p, const char *key, char *value)
+{
+	struct lesson_step *s = p->step;
+	long v;
+
+	if (strcmp(key, "say") == 0)
+		return append_text(p, &s->say, value);
+	if (strcmp(key, "hint") == 0)
+		return append_text(p, &s->hint, value);
+	if (strcmp(key, "then") == 0)
+		return append_text(p, &s->then, value);
+	if (strcmp(key, "run") == 0 || strcmp(key, "run-free") == 0) {
+		if (s->nruns == LESSON_MAX_RUNS)
+			return fail(p, "run: at most %d programs a step", LESSON_MAX_RUNS);
+		return parse_run(p, value, strcmp(key, "run") == 0, &s->runs[s->nruns++]);
+	}
+	if (strcmp(key, "stop") == 0)
+		return parse_roles(p, key, value, s->stop);
+	if (strcmp(key, "hold") == 0)
+		return parse_roles(p, key, value, s->hold);
+	if (strcmp(key, "predict") == 0) {
+		if (s->predict)
+			return fail(p, "predict: one prediction a step");
+		if (!*value)
+			return fail(p, "predict: the question is missing");
+		return dup_into(p, &s->predict, value);
+	}
+	if (strcmp(key, "choice") == 0) {
+		if (!s->predict)
+			return fail(p, "choice: without a predict: line before it");
+		if (s->nchoices == LESSON_MAX_CHOICES)
+			return fail(p, "choice: at most %d choices", LESSON_MAX_CHOICES);
+		return dup_into(p, &s->choices[s->nchoices++], value);
+	}
+	if (strcmp(key, "answer") == 0) {
+		if (!s->predict)
+			return fail(p, "answer: without a predict: line before it");
+		if (parse_int(value, 1, s->nchoices, &v) < 0)
+			return fail(p, "answer: '%s': expected the number of a choice, 1 to %d", value, s->nchoices);
+		s->answer = (int)v;
+		return 0;
+	}
+	if (strcmp(key, "timeout") == 0) {
+		if (parse_int(value, 1, 600, &v) < 0)
+			return fail(p, "timeout: '%s': expected seconds, 1 to 600", value);
+		s->timeout_s = (int)v;
+		return 0;
+	}
+	if (strcmp(key, "show") == 0) {
+		if (strcmp(value, "output") != 0)
+			return fail(p, "show: '%s': only 'show: output' is known", value);
+		s->show_output = true;
+		return 0;
+	}
+	if (strcmp(key, "expect") == 0) {
+		if (s->nexpects == LESSON_MAX_EXPECTS)
+			return fail(p, "expect: at most %d a step", LESSON_MAX_EXPECTS);
+		return parse_expect(p, value, &s->expects[s->nexpects++]);
+	}
+	return fail(p, "unknown key '%s' in a step (expected say, run, run-free, stop, hold, predict, choice, answer, "
+		       "hint, then, timeout, show, expect)", key);
+}
+
+static int header_key(struct parser *p, const char *key, char *value)
+{
+	struct lesson *l = p->l;
+	long v;
+
+	if (strcmp(key, "lesson") == 0) {
+		if (l->number)
+			return fail(p, "lesson: given twice");
+		if (parse_int(value, 1, 99, &v) < 0)
+			return fail(p, "lesson: '%s': expected a number from 1 to 99", value);
+		l->number = (int)v;
+		return 0;
+	}
+	if (strcmp(key, "title") == 0 || strcmp(key, "seed") == 0) {
+		char **dst = key[0] == 't' ? &l->title : &l->seed;
+		if (*dst)
+			return fail(p, "%s: given twice", key);
+		if (!*value)
+			return fail(p, "%s: empty", key);
+		return dup_into(p, dst, value);
+	}
+	if (strcmp(key, "say") == 0)
+		return append_text(p, &l->intro, value);
+	return fail(p, "unknown key '%s' before the first step (expected lesson, title, seed, say, step)", key);
+}
+
+static int parse_line(struct parser *p, char *line)
+{
+	char *colon = strchr(line, ':'), *value;
+	const char *key = line;
+
+	if (!colon || colon == line || strspn(line, "abcdefghijklmnopqrstuvwxyz-") != (size_t)(colon - line))
+		return fail(p, "expected 'key: value', got '%.40s'", line);
+	*colon = '\0';
+	value = colon + 1 + strspn(colon + 1, " \t");
+	if (strcmp(key, "step") == 0) {
+		if (!p->l->number || !p->l->title || !p->l->seed)
+			return fail(p, "step: before the header is complete (lesson:, title: and seed: come first)");
+		if (finish_step(p) < 0)
+			return -1;
+		if (p->l->nsteps == LESSON_MAX_STEPS)
+			return fail(p, "step: at most %d steps", LESSON_MAX_STEPS);
+		if (!*value)
+			return fail(p, "step: the step needs a title");
+		p->step = &p->l->steps[p->l->nsteps++];
+		p->step->line = p->line;
+		return dup_into(p, &p->step->title, value);
+	}
+	return p->step ? step_key(p, key, value) : header_key(p, key, value);
+}
+
+int lesson_parse(const char *text, size_t len, const char *name, struct lesson *out, char *err, size_t errlen)
+{
+	struct parser p = {name, 0, err, errlen, out, NULL};
+	char *copy = malloc(len + 1), *line, *next;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!copy)
+		return fail(&p, "out of memory");
+	if (memchr(text, '\0', len)) {
+		free(copy);
+		return fail(&p, "a NUL byte in the file: not a text file");
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (line = copy; rc == 0 && line; line = next) {
+		size_t n;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else if (!*line)
+			break; /* after the last newline */
+		p.line++;
+		n = strlen(line);
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		if (!n || line[0] == '#')
+			continue;
+		rc = parse_line(&p, line);
+	}
+	if (rc == 0 && !out->nsteps)
+		rc = fail(&p, "no step: a lesson needs at least one (and lesson:, title:, seed: before it)");
+	if (rc == 0)
+		rc = finish_step(&p);
+	free(copy);
+	if (rc < 0)
+		lesson_free(out);
+	return rc;
+}
+
+void lesson_free(struct lesson *l)
+{
+	free(l->title);
+	free(l->seed);
+	free(l->intro);
+	for (int i = 0; i < l->nsteps; i++) {
+		struct lesson_step *s = &l->steps[i];
+		free(s->title);
+		free(s->say);
+		free(s->hint);
+		free(s->then);
+		free(s->predict);
+		for (int j = 0; j < s->nchoices; j++)
+			free(s->choices[j]);
+		for (int j = 0; j < s->nruns; j++)
+			for (int k = 0; k < s->runs[j].argc; k++)
+				free(s->runs[j].argv[k]);
+	}
+	memset(l, 0, sizeof(*l));
+}
+
+/* ---- the checkpoint matcher ---- */
+
+static bool proc_matches(enum expect_proc want, enum tcp_role got)
+{
+	return want == PROC_ANY || (int)want == (int)got;
+}
+
+bool lesson_row_matches(const struct lesson_expect *e, const struct row *r)
+{
+	switch (e->kind) {
+	case EXPECT_CALL: {
+		const struct ui_call *c = &r->ev->u.call;
+		if (r->kind != ROW_CALL || !proc_matches(e->proc, c->proc) || strcmp(c->call, e->call) != 0 ||
+		    (int)c->exit != e->phase)
+			return false;
+		if (e->has_ret && (!c->has_ret || c->ret != e->ret))
+			return false;
+		if (strcmp(e->err, "none") == 0)
+			return c->err[0] == '\0';
+		return !e->err[0] || strcmp(c->err, e->err) == 0;
+	}
+	case EXPECT_PACKET: {
+		const struct ui_packet *pk = &r->ev->u.packet;
+		if (r->kind != ROW_PACKET)
+			return false;
+		if ((e->dir == DIR_C2S && !pk->from_client) || (e->dir == DIR_S2C && pk->from_client))
+			return false;
+		if ((e->has_flags && pk->flags != e->flags) || (e->retrans && !pk->retrans))
+			return false;
+		return (e->seq < 0 || pk->seq == (uint32_t)e->seq) && (e->ack < 0 || pk->ack == (uint32_t)e->ack) &&
+		       (e->len < 0 || pk->len == (uint32_t)e->len);
+	}
+	case EXPECT_STATE:
+		for (int i = 0; i < r->nchanges; i++)
+			if (proc_matches(e->proc, r->changes[i].role) && r->changes[i].to == e->state)
+				return true;
+		return false;
+	}
+	return false;
+}
+
+bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uint64_t since_ns,
+		  bool met[LESSON_MAX_EXPECTS])
+{
+	int seen[LESSON_MAX_EXPECTS] = {0};
+	bool all = true;
+	size_t n = timeline_count(tl);
+
+	/* rows are sorted by time: walk back from the newest */
+	for (size_t pos = n; pos-- > 0;) {
+		const struct row *r = timeline_row(tl, pos);
+		if (r->ts_ns < since_ns)
+			break;
+		for (int i = 0; i < step->nexpects; i++)
+			seen[i] += lesson_row_matches(&step->expects[i], r);
+	}
+	for (int i = 0; i < step->nexpects; i++) {
+		const struct lesson_expect *e = &step->expects[i];
+		met[i] = e->absent ? seen[i] == 0 : seen[i] >= e->count;
+		all = all && met[i];
+	}
+	return all;
+}

@@ -1,0 +1,116 @@
+/* lesson.h: `socklab lesson` files and their checkpoints. Pure: the parser
+ * takes the file's text, the matcher the timeline's rows; reading files,
+ * running programs and talking to the student is lesson_run.c.
+ *
+ * The format (docs/lesson-format.md), one "key: value" a line:
+ *
+ *   lesson: 2
+ *   title: The three-way handshake
+ *   seed: 客户端进入 SYN_SENT 状态
+ *   step: The client connects
+ *   say: connect() sends a SYN ...
+ *   run: client -m hello
+ *   predict: What state is the client in after the SYN|ACK?
+ *   choice: SYN_RCVD
+ *   choice: ESTABLISHED
+ *   answer: 2
+ *   hint: ...
+ *   expect: state client ESTABLISHED
+ *   then: ...
+ */
+#ifndef SOCKLAB_UI_LESSON_H
+#define SOCKLAB_UI_LESSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpfsm.h"
+#include "timeline.h"
+
+#define LESSON_MAX_STEPS 24
+#define LESSON_MAX_EXPECTS 12
+#define LESSON_MAX_RUNS 6
+#define LESSON_MAX_ARGS 7   /* demo.h: DEMO_MAX_ARGS minus the NULL */
+#define LESSON_MAX_CHOICES 6
+
+enum expect_kind { EXPECT_CALL, EXPECT_PACKET, EXPECT_STATE };
+enum expect_dir { DIR_ANY, DIR_C2S, DIR_S2C };
+enum expect_proc { PROC_CLIENT = ROLE_CLIENT, PROC_SERVER = ROLE_SERVER, PROC_ANY };
+
+/* One "expect:" line: a kind of row that must have been seen (count times),
+ * or, with "no", must not have been seen by the time the others were. */
+struct lesson_expect {
+	enum expect_kind kind;
+	bool absent;           /* "no ..." */
+	int count;             /* at least this many rows (default 1) */
+	int line;              /* in the lesson file */
+	char text[160];        /* as written, for messages */
+	enum expect_proc proc; /* call, state */
+	/* call */
+	char call[24];
+	int phase;             /* 0 enter, 1 exit (default) */
+	bool has_ret;
+	long long ret;
+	char err[24];          /* errno name; "none": no error; "": any */
+	/* packet */
+	enum expect_dir dir;
+	bool has_flags;
+	uint8_t flags;         /* exact TCP_* bits */
+	long seq, ack, len;    /* relative; -1: any */
+	bool retrans;
+	/* state */
+	enum tcp_state state;
+};
+
+enum lesson_port { PORT_LESSON, PORT_SPARE };
+
+/* One "run:" line: a lab program started for the step. */
+struct lesson_run {
+	enum tcp_role proc;
+	bool step;               /* run: (stepped) or run-free: (not stepped) */
+	enum lesson_port port;   /* client@spare: a port nobody listens on */
+	int argc;
+	char *argv[LESSON_MAX_ARGS]; /* may contain {local}: a free port for --bind-port */
+	int line;
+};
+
+struct lesson_step {
+	char *title;
+	int line;
+	char *say, *hint, *then;  /* paragraphs; NULL when absent */
+	char *predict;
+	char *choices[LESSON_MAX_CHOICES];
+	int nchoices, answer;     /* answer: 1-based, 0 when no prediction */
+	struct lesson_run runs[LESSON_MAX_RUNS];
+	int nruns;
+	bool stop[2];             /* stop: client|server before the runs */
+	bool hold[2];             /* hold: client|server: their calls wait this step */
+	int timeout_s;            /* 0: the runner's default */
+	bool show_output;         /* show: output: wait for the step's clients to exit, print their output */
+	struct lesson_expect expects[LESSON_MAX_EXPECTS];
+	int nexpects;
+};
+
+struct lesson {
+	int number;
+	char *title, *seed, *intro;
+	struct lesson_step steps[LESSON_MAX_STEPS];
+	int nsteps;
+};
+
+/* Parses a lesson file's text; name is used in messages. Returns 0, or -1
+ * with err "NAME:LINE: reason" (lesson is then freed). */
+int lesson_parse(const char *text, size_t len, const char *name, struct lesson *out, char *err, size_t errlen);
+void lesson_free(struct lesson *l);
+
+/* Which expectations of step are met by the rows stamped at or after
+ * since_ns. met[i] for expects[i]; an absent ("no") expectation is met
+ * while no row matches it. Returns true when all are. */
+bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uint64_t since_ns,
+		  bool met[LESSON_MAX_EXPECTS]);
+
+/* Does one row match one expectation (its count aside)? */
+bool lesson_row_matches(const struct lesson_expect *e, const struct row *r);
+
+#endif

@@ -1,0 +1,327 @@
+/* recording.c: JSON Lines and pcapng files, written block by block. */
+#include "recording.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* pcapng block types and option codes. */
+enum {
+	PCAPNG_SHB = 0x0a0d0d0a,
+	PCAPNG_IDB = 0x00000001,
+	PCAPNG_EPB = 0x00000006,
+	PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d,
+	OPT_ENDOFOPT = 0,
+	OPT_COMMENT = 1,
+	SHB_USERAPPL = 4,
+	IF_TSRESOL = 9,
+	LINK_TYPES = LINK_RAW + 1,
+	SNAPLEN = 262144,
+};
+
+struct recording {
+	int jsonl_fd, pcapng_fd;
+	char jsonl_path[PATH_MAX], pcapng_path[PATH_MAX];
+	int if_id[LINK_TYPES]; /* interface id per link type, -1 until its IDB is written */
+	int nifs;
+	char error[256];
+};
+
+/* LINKTYPE_* values of the pcap/pcapng link-type registry. */
+static uint16_t linktype_of(enum link_type lt)
+{
+	switch (lt) {
+	case LINK_ETHERNET: return 1;
+	case LINK_NULL: return 0;
+	case LINK_LOOP: return 108;
+	case LINK_SLL: return 113;
+	case LINK_SLL2: return 276;
+	case LINK_RAW: return 101;
+	}
+	return 101;
+}
+
+/* A block being built: body appended, then framed by type and length. */
+struct block {
+	uint8_t buf[SNAPLEN + 4096];
+	size_t len;
+};
+
+static void put(struct block *b, const void *p, size_t n)
+{
+	if (n && b->len + n <= sizeof(b->buf)) {
+		memcpy(b->buf + b->len, p, n);
+		b->len += n;
+	}
+}
+
+static void put32(struct block *b, uint32_t v)
+{
+	put(b, &v, 4);
+}
+
+static void put16(struct block *b, uint16_t v)
+{
+	put(b, &v, 2);
+}
+
+static void pad4(struct block *b)
+{
+	static const uint8_t zero[4];
+
+	put(b, zero, (4 - b->len % 4) % 4);
+}
+
+static void put_option(struct block *b, uint16_t code, const void *val, size_t n)
+{
+	put16(b, code);
+	put16(b, (uint16_t)n);
+	put(b, val, n);
+	pad4(b);
+}
+
+static void block_begin(struct block *b, uint32_t type)
+{
+	b->len = 0;
+	put32(b, type);
+	put32(b, 0); /* total length, set by block_end */
+}
+
+static void block_end(struct block *b)
+{
+	uint32_t total;
+
+	put_option(b, OPT_ENDOFOPT, NULL, 0);
+	total = (uint32_t)b->len + 4;
+	memcpy(b->buf + 4, &total, 4);
+	put32(b, total);
+}
+
+/* One write(2) normally. A short one (the disk filled up mid-line) is
+ * followed by another for the rest: it completes the line, or its errno
+ * says why not (ENOSPC) instead of a bare "short write". */
+static int write_all(struct recording *r, int fd, const void *p, size_t n, const char *path)
+{
+	size_t done = 0;
+	ssize_t w = 0;
+
+	while (done < n && (w = write(fd, (const char *)p + done, n - done)) > 0)
+		done += (size_t)w;
+	if (done == n)
+		return 0;
+	if (!r->error[0])
+		snprintf(r->error, sizeof(r->error), "record %s: %s", path, w < 0 ? strerror(errno) : "short write");
+	return -1;
+}
+
+static int write_block(struct recording *r, const struct block *b)
+{
+	return write_all(r, r->pcapng_fd, b->buf, b->len, r->pcapng_path);
+}
+
+static int write_shb(struct recording *r, struct block *b)
+{
+	static const char appl[] = "socklab";
+	int64_t section_len = -1;
+
+	block_begin(b, PCAPNG_SHB);
+	put32(b, PCAPNG_BYTE_ORDER_MAGIC);
+	put16(b, 1);
+	put16(b, 0);
+	put(b, &section_len, 8);
+	put_option(b, SHB_USERAPPL, appl, sizeof(appl) - 1);
+	block_end(b);
+	return write_block(r, b);
+}
+
+static int open_file(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		snprintf(err, errlen, "record %s: %s", path, strerror(errno));
+	return fd;
+}
+
+struct recording *recording_open(const char *base, char *err, size_t errlen)
+{
+	struct recording *r = calloc(1, sizeof(*r));
+	struct block *b = malloc(sizeof(*b));
+	size_t n = strlen(base);
+
+	if (!r || !b) {
+		snprintf(err, errlen, "record %s: out of memory", base);
+		goto fail;
+	}
+	r->jsonl_fd = r->pcapng_fd = -1;
+	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
+		n -= 6;
+	if (snprintf(r->jsonl_path, sizeof(r->jsonl_path), "%.*s.jsonl", (int)n, base) >= (int)sizeof(r->jsonl_path) ||
+	    snprintf(r->pcapng_path, sizeof(r->pcapng_path), "%.*s.pcapng", (int)n, base) >= (int)sizeof(r->pcapng_path)) {
+		snprintf(err, errlen, "record %s: name too long", base);
+		goto fail;
+	}
+	for (int i = 0; i < LINK_TYPES; i++)
+		r->if_id[i] = -1;
+	if ((r->jsonl_fd = open_file(r->jsonl_path, err, errlen)) < 0 ||
+	    (r->pcapng_fd = open_file(r->pcapng_path, err, errlen)) < 0)
+		goto fail;
+	if (write_shb(r, b) < 0) {
+		snprintf(err, errlen, "%s", r->error);
+		goto fail;
+	}
+	free(b);
+	return r;
+fail:
+	free(b);
+	recording_close(r);
+	return NULL;
+}
+
+int recording_write_line(struct recording *r, const char *json, size_t len)
+{
+	char stackbuf[4096];
+	char *line = len + 1 <= sizeof(stackbuf) ? stackbuf : malloc(len + 1);
+	int rc;
+
+	if (!line)
+		return -1;
+	memcpy(line, json, len);
+	/* A record must stay one line: newlines inside a datagram become spaces. */
+	for (size_t i = 0; i < len; i++)
+		if (line[i] == '\n' || line[i] == '\r')
+			line[i] = ' ';
+	line[len] = '\n';
+	rc = write_all(r, r->jsonl_fd, line, len + 1, r->jsonl_path);
+	if (line != stackbuf)
+		free(line);
+	return rc;
+}
+
+static int interface_for(struct recording *r, enum link_type lt, struct block *b)
+{
+	static const uint8_t nanoseconds = 9;
+
+	if (r->if_id[lt] >= 0)
+		return r->if_id[lt];
+	block_begin(b, PCAPNG_IDB);
+	put16(b, linktype_of(lt));
+	put16(b, 0);
+	put32(b, SNAPLEN);
+	put_option(b, IF_TSRESOL, &nanoseconds, 1);
+	block_end(b);
+	if (write_block(r, b) < 0)
+		return -1;
+	r->if_id[lt] = r->nifs++;
+	return r->if_id[lt];
+}
+
+int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_ns, const uint8_t *frame,
+			   uint32_t caplen, uint32_t wirelen, const char *comment)
+{
+	struct block *b = malloc(sizeof(*b));
+	int id, rc = -1;
+
+	if (!b || (unsigned)lt >= LINK_TYPES)
+		goto out;
+	if (caplen > SNAPLEN)
+		caplen = SNAPLEN;
+	id = interface_for(r, lt, b);
+	if (id < 0)
+		goto out;
+	block_begin(b, PCAPNG_EPB);
+	put32(b, (uint32_t)id);
+	put32(b, (uint32_t)(ts_ns >> 32));
+	put32(b, (uint32_t)ts_ns);
+	put32(b, caplen);
+	put32(b, wirelen);
+	put(b, frame, caplen);
+	pad4(b);
+	if (comment && *comment)
+		put_option(b, OPT_COMMENT, comment, strnlen(comment, 2048));
+	block_end(b);
+	rc = write_block(r, b);
+out:
+	free(b);
+	return rc;
+}
+
+const char *recording_jsonl_path(const struct recording *r)
+{
+	return r->jsonl_path;
+}
+
+const char *recording_pcapng_path(const struct recording *r)
+{
+	return r->pcapng_path;
+}
+
+const char *recording_error(const struct recording *r)
+{
+	return r->error[0] ? r->error : NULL;
+}
+
+void recording_close(struct recording *r)
+{
+	if (!r)
+		return;
+	if (r->jsonl_fd >= 0)
+		close(r->jsonl_fd);
+	if (r->pcapng_fd >= 0)
+		close(r->pcapng_fd);
+	free(r);
+}
+
+long recording_read_jsonl(const char *path, recording_record_fn fn, void *ctx, char *err, size_t errlen,
+			  char *warn, size_t warnlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, why[256];
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0, count = 0;
+	struct ui_event *ev = malloc(sizeof(*ev));
+
+	if (warnlen)
+		warn[0] = '\0';
+	if (!f || !ev) {
+		snprintf(err, errlen, "replay %s: %s", path, f ? "out of memory" : strerror(errno));
+		count = -1;
+		goto out;
+	}
+	while ((len = getline(&line, &cap, f)) > 0) {
+		bool complete = line[len - 1] == '\n';
+
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0)
+			continue;
+		if (ui_event_parse(line, (size_t)len, ev, why, sizeof(why)) < 0) {
+			if (!complete) {
+				snprintf(warn, warnlen, "%s:%ld: last line cut short (the recording was interrupted); skipped",
+					 path, lineno);
+				break;
+			}
+			snprintf(err, errlen, "%s:%ld: %s", path, lineno, why);
+			count = -1;
+			goto out;
+		}
+		fn(ev, ctx);
+		count++;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "replay %s: %s", path, strerror(errno));
+		count = -1;
+	}
+out:
+	free(line);
+	free(ev);
+	if (f)
+		fclose(f);
+	return count;
+}

@@ -1,0 +1,51 @@
+/* recording.h: `socklab record FILE` writes FILE.jsonl (every record: calls,
+ * packets, states) and FILE.pcapng (every packet, each with a comment naming
+ * the state changes it caused and the socket call it belongs to); replay
+ * reads a .jsonl back.
+ *
+ * Everything is written as it arrives, one write(2) per line or per pcapng
+ * block, so Ctrl-C, SIGTERM, a closed terminal or a crash leaves complete
+ * files (at worst, one torn last line that the reader reports and skips).
+ * libpcap writes only pcap, so the pcapng blocks are built here
+ * (draft-ietf-opsawg-pcapng: SHB, one IDB per link type, EPB per packet). */
+#ifndef SOCKLAB_UI_RECORDING_H
+#define SOCKLAB_UI_RECORDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "event_parse.h"
+
+struct recording;
+
+/* Creates base.jsonl and base.pcapng (base may already end in .jsonl).
+ * Returns NULL with err filled ("record /x/y.jsonl: permission denied"). */
+struct recording *recording_open(const char *base, char *err, size_t errlen);
+
+/* Appends one JSON record (no newline) as a line. Returns 0 or -1. */
+int recording_write_line(struct recording *r, const char *json, size_t len);
+
+/* Appends one packet as captured, with an optional comment. */
+int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_ns, const uint8_t *frame,
+			   uint32_t caplen, uint32_t wirelen, const char *comment);
+
+/* The .jsonl path, for messages. */
+const char *recording_jsonl_path(const struct recording *r);
+const char *recording_pcapng_path(const struct recording *r);
+/* First write error so far, or NULL. */
+const char *recording_error(const struct recording *r);
+
+void recording_close(struct recording *r);
+
+/* Called with each record of a .jsonl file, in file order. */
+typedef void (*recording_record_fn)(const struct ui_event *ev, void *ctx);
+
+/* Reads a .jsonl recording. A line that does not parse fails the read with
+ * "FILE:LINE: reason"; a last line without its newline (a recording cut
+ * short) is skipped and described in warn instead. Returns the records
+ * read, or -1. */
+long recording_read_jsonl(const char *path, recording_record_fn fn, void *ctx, char *err, size_t errlen,
+			  char *warn, size_t warnlen);
+
+#endif

@@ -1,0 +1,323 @@
+/* session.c: capture, flow table, channel and recording, feeding one
+ * timeline. */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "channel.h"
+#include "event_parse.h"
+#include "flow.h"
+#include "recording.h"
+
+#define MAX_STEPS 16
+#define DATAGRAM_MAX 4096
+
+struct step_request {
+	char reply[108];
+	long seq;
+	char what[48];
+};
+
+struct session {
+	struct timeline *tl;
+	struct capture *cap;
+	struct flow_table *flows;
+	struct channel *chan;
+	struct recording *rec;
+	session_row_fn on_row;
+	void *ctx;
+	struct step_request steps[MAX_STEPS];
+	size_t nsteps;
+	char notice[512];
+	char record_error[512]; /* why the recording stopped, "" while it runs */
+	/* the state changes of the segment being handled, for its pcapng comment */
+	char comment[1024];
+	size_t comment_len;
+	uint32_t comment_conn;
+};
+
+static void add_event(struct session *s, const struct ui_event *ev)
+{
+	uint64_t dropped = timeline_dropped(s->tl);
+	bool before;
+	long pos = timeline_add(s->tl, ev, &before);
+
+	if (pos >= 0 && s->on_row)
+		s->on_row(pos, before, dropped, s->ctx);
+}
+
+/* A recording that cannot be written (disk full) stops, and says so. */
+static void recording_failed(struct session *s)
+{
+	snprintf(s->record_error, sizeof(s->record_error), "%s (recording stopped)",
+		 recording_error(s->rec) ? recording_error(s->rec) : "recording: write failed");
+	snprintf(s->notice, sizeof(s->notice), "%s", s->record_error);
+	recording_close(s->rec);
+	s->rec = NULL;
+}
+
+static void record_line(struct session *s, const char *json, size_t len)
+{
+	if (s->rec && recording_write_line(s->rec, json, len) < 0)
+		recording_failed(s);
+}
+
+/* The packet record plus its first payload bytes ("payload", UI
+ * recordings only, docs/trace-format.md). */
+static void record_trace_event(struct session *s, const struct trace_event *ev, const struct ui_event *uev)
+{
+	char line[OUTPUT_LINE_MAX + 128];
+	int len = output_json(ev, line, OUTPUT_LINE_MAX);
+	size_t pos;
+
+	if (len < 0)
+		return;
+	pos = (size_t)len;
+	if (ev->kind == EVENT_PACKET && uev->u.packet.payload[0]) {
+		pos--; /* reopen the object */
+		if (snprintf(line + pos, sizeof(line) - pos, ",\"payload\":") > 0) {
+			pos += strlen(line + pos);
+			if (json_put_string(line, sizeof(line) - 1, &pos, uev->u.packet.payload) < 0)
+				return;
+			line[pos++] = '}';
+			line[pos] = '\0';
+		}
+	}
+	record_line(s, line, pos);
+}
+
+static void comment_add(struct session *s, const char *fmt, const char *a, const char *b, const char *c)
+{
+	size_t room = sizeof(s->comment) - s->comment_len;
+	int n;
+
+	if (room < 2)
+		return;
+	n = snprintf(s->comment + s->comment_len, room, "%s", s->comment_len ? "; " : "");
+	if (n > 0 && (size_t)n < room)
+		s->comment_len += (size_t)n;
+	room = sizeof(s->comment) - s->comment_len;
+	n = snprintf(s->comment + s->comment_len, room, fmt, a, b, c);
+	if (n > 0)
+		s->comment_len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+static void on_trace_event(const struct trace_event *ev, void *ctx)
+{
+	struct session *s = ctx;
+	struct ui_event *uev = malloc(sizeof(*uev));
+
+	if (!uev)
+		return;
+	ui_event_from_trace(ev, uev);
+	if (s->rec) {
+		record_trace_event(s, ev, uev);
+		if (ev->kind == EVENT_PACKET)
+			s->comment_conn = ev->conn;
+		if (s->rec && ev->kind == EVENT_STATE && ev->conn == s->comment_conn)
+			comment_add(s, "%s %s -> %s", tcp_role_name(ev->role), tcp_state_name(ev->from),
+				    tcp_state_name(ev->to));
+	}
+	add_event(s, uev);
+	free(uev);
+}
+
+/* The socket calls in progress this packet belongs to, for its comment. */
+static void comment_calls(struct session *s, uint64_t ts_ns)
+{
+	struct open_call open[4];
+	size_t n = timeline_calls_at(s->tl, s->comment_conn, ts_ns, open, 4);
+	char pid[16];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(pid, sizeof(pid), "%d", open[i].pid);
+		comment_add(s, "call: %s() by %s pid %s", open[i].call, tcp_role_name(open[i].proc), pid);
+	}
+}
+
+static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
+{
+	struct session *s = ctx;
+	struct capture_frame frame;
+
+	s->comment_len = 0;
+	s->comment[0] = '\0';
+	s->comment_conn = 0;
+	flow_table_segment(s->flows, seg, ts_ns, on_trace_event, s);
+	if (s->rec && capture_current_frame(s->cap, &frame) == 0) {
+		comment_calls(s, ts_ns);
+		if (recording_write_packet(s->rec, frame.link, ts_ns, frame.bytes, frame.caplen, frame.wirelen,
+					   s->comment) < 0)
+			recording_failed(s);
+	}
+}
+
+struct session *session_open(const struct session_opts *o, struct timeline *tl, char *err, size_t errlen)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	struct capture_opts co = {.iface = o->iface, .file = o->file, .filter = o->filter, .port = o->port};
+	struct flow_config fc;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->tl = tl;
+	s->on_row = o->on_row;
+	s->ctx = o->ctx;
+	flow_config_default(&fc);
+	fc.max_flows = 100000;
+	s->flows = flow_table_new(&fc);
+	if (!s->flows) {
+		snprintf(err, errlen, "out of memory for the flow table");
+		goto fail;
+	}
+	if (!o->no_capture && !(s->cap = capture_open(&co, err, errlen)))
+		goto fail;
+	if (o->events_path && !(s->chan = channel_open(o->events_path, o->owner, err, errlen)))
+		goto fail;
+	return s;
+fail:
+	session_close(s);
+	return NULL;
+}
+
+void session_close(struct session *s)
+{
+	if (!s)
+		return;
+	capture_close(s->cap);
+	flow_table_free(s->flows);
+	channel_close(s->chan);
+	recording_close(s->rec);
+	free(s);
+}
+
+int session_capture_fd(const struct session *s)
+{
+	return s->cap ? capture_fd(s->cap) : -1;
+}
+
+int session_channel_fd(const struct session *s)
+{
+	return s->chan ? channel_fd(s->chan) : -1;
+}
+
+const char *session_source(const struct session *s)
+{
+	return s->cap ? capture_source(s->cap) : "no capture";
+}
+
+const char *session_filter(const struct session *s)
+{
+	return s->cap ? capture_filter(s->cap) : "";
+}
+
+int session_pump_capture(struct session *s, int max, char *err, size_t errlen)
+{
+	return s->cap ? capture_dispatch(s->cap, max, on_segment, s, err, errlen) : 0;
+}
+
+static void queue_step(struct session *s, const struct ui_call *c)
+{
+	struct step_request *r;
+
+	if (s->nsteps == MAX_STEPS)
+		memmove(s->steps, s->steps + 1, --s->nsteps * sizeof(s->steps[0]));
+	r = &s->steps[s->nsteps++];
+	snprintf(r->reply, sizeof(r->reply), "%s", c->reply);
+	r->seq = c->seq;
+	snprintf(r->what, sizeof(r->what), "%s %s()", tcp_role_name(c->proc), c->call);
+}
+
+int session_pump_channel(struct session *s)
+{
+	char buf[DATAGRAM_MAX], why[256];
+	struct ui_event *ev;
+	int n = 0;
+	ssize_t len;
+
+	if (!s->chan || !(ev = malloc(sizeof(*ev))))
+		return 0;
+	while ((len = channel_recv(s->chan, buf, sizeof(buf))) > 0) {
+		n++;
+		if (ui_event_parse(buf, (size_t)len, ev, why, sizeof(why)) < 0) {
+			snprintf(s->notice, sizeof(s->notice), "event channel: a record was ignored: %s", why);
+			continue;
+		}
+		record_line(s, buf, (size_t)len);
+		if (ev->type == UEV_STEP)
+			queue_step(s, &ev->u.call);
+		else if (ev->type == UEV_HELLO)
+			snprintf(s->notice, sizeof(s->notice), "%s pid %d joined: %s", tcp_role_name(ev->u.hello.proc),
+				 ev->u.hello.pid, ev->u.hello.argv);
+		add_event(s, ev);
+	}
+	free(ev);
+	return n;
+}
+
+void session_tick(struct session *s, uint64_t now_ns)
+{
+	flow_table_tick(s->flows, now_ns, on_trace_event, s);
+}
+
+void session_finish(struct session *s, uint64_t now_ns)
+{
+	flow_table_finish(s->flows, now_ns, on_trace_event, s);
+}
+
+int session_record(struct session *s, const char *base, char *err, size_t errlen)
+{
+	if (s->rec) {
+		snprintf(err, errlen, "already recording to %s", recording_jsonl_path(s->rec));
+		return -1;
+	}
+	s->rec = recording_open(base, err, errlen);
+	return s->rec ? 0 : -1;
+}
+
+const char *session_recording(const struct session *s)
+{
+	return s->rec ? recording_jsonl_path(s->rec) : NULL;
+}
+
+size_t session_steps_waiting(const struct session *s, char *first, size_t n)
+{
+	if (n)
+		snprintf(first, n, "%s", s->nsteps ? s->steps[0].what : "");
+	return s->nsteps;
+}
+
+int session_step_go(struct session *s, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!s->nsteps) {
+		snprintf(err, errlen, "no program is waiting (start them with --step)");
+		return -1;
+	}
+	rc = channel_send_go(s->chan, s->steps[0].reply, s->steps[0].seq, err, errlen);
+	memmove(s->steps, s->steps + 1, --s->nsteps * sizeof(s->steps[0]));
+	return rc;
+}
+
+void session_stats(struct session *s, struct capture_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (s->cap)
+		capture_get_stats(s->cap, out);
+}
+
+const char *session_notice(const struct session *s)
+{
+	return s->notice[0] ? s->notice : NULL;
+}
+
+const char *session_record_error(const struct session *s)
+{
+	return s->record_error[0] ? s->record_error : NULL;
+}

@@ -1,0 +1,451 @@
+/* timeline.c: rows in a ring, sorted by time on insertion; connection
+ * summaries in a ring indexed by id (ids grow 1, 2, 3, ...). */
+#include "timeline.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_MAX_ROWS 100000
+#define DEFAULT_MAX_CONNS 4096
+#define MAX_OPEN_CALLS 32
+#define MAX_PENDING 32
+/* How far back a state event looks for its packet, and a call exit for its
+ * enter: the two sources are at most a few hundred rows apart in practice. */
+#define ATTACH_SCAN 64
+#define TIE_SCAN 4096
+#define STATE_UNSET 0xff
+
+/* A call exit whose connection has not been seen yet (the capture lags the
+ * channel): tied when the connection's first packet arrives. */
+struct pending_tie {
+	enum tcp_role proc;
+	int pid;
+	long seq;
+	struct endpoint local, peer;
+};
+
+struct timeline {
+	struct row *rows;
+	size_t cap, head, count;
+	uint64_t dropped, skipped;
+	struct conn_info *conns;
+	size_t nconns;
+	uint32_t last_conn, pinned;
+	struct open_call open[MAX_OPEN_CALLS];
+	size_t nopen;
+	struct pending_tie pending[MAX_PENDING];
+	size_t npending;
+};
+
+struct timeline *timeline_new(const struct timeline_config *cfg)
+{
+	struct timeline *tl = calloc(1, sizeof(*tl));
+
+	if (!tl)
+		return NULL;
+	tl->cap = cfg && cfg->max_rows ? cfg->max_rows : DEFAULT_MAX_ROWS;
+	tl->nconns = cfg && cfg->max_conns ? cfg->max_conns : DEFAULT_MAX_CONNS;
+	tl->rows = calloc(tl->cap, sizeof(*tl->rows));
+	tl->conns = calloc(tl->nconns, sizeof(*tl->conns));
+	if (!tl->rows || !tl->conns) {
+		timeline_free(tl);
+		return NULL;
+	}
+	return tl;
+}
+
+static void row_release(struct row *r)
+{
+	for (unsigned i = 0; i < r->nchanges; i++)
+		free(r->changes[i].why);
+	free(r->changes);
+	free(r->ev);
+	memset(r, 0, sizeof(*r));
+}
+
+static struct row *at(const struct timeline *tl, size_t pos)
+{
+	return &tl->rows[(tl->head + pos) % tl->cap];
+}
+
+void timeline_free(struct timeline *tl)
+{
+	if (!tl)
+		return;
+	if (tl->rows)
+		for (size_t i = 0; i < tl->count; i++)
+			row_release(at(tl, i));
+	free(tl->rows);
+	free(tl->conns);
+	free(tl);
+}
+
+size_t timeline_count(const struct timeline *tl)
+{
+	return tl->count;
+}
+
+uint64_t timeline_dropped(const struct timeline *tl)
+{
+	return tl->dropped;
+}
+
+uint64_t timeline_skipped(const struct timeline *tl)
+{
+	return tl->skipped;
+}
+
+const struct row *timeline_row(const struct timeline *tl, size_t pos)
+{
+	return pos < tl->count ? at(tl, pos) : NULL;
+}
+
+static struct conn_info *conn_slot(const struct timeline *tl, uint32_t id)
+{
+	struct conn_info *c = &tl->conns[id % tl->nconns];
+
+	return id && c->id == id ? c : NULL;
+}
+
+const struct conn_info *timeline_conn(const struct timeline *tl, uint32_t id)
+{
+	return conn_slot(tl, id);
+}
+
+uint32_t timeline_last_conn(const struct timeline *tl)
+{
+	return tl->last_conn;
+}
+
+uint32_t timeline_conn_next(const struct timeline *tl, uint32_t id, int dir)
+{
+	uint32_t lo = tl->last_conn > tl->nconns ? tl->last_conn - (uint32_t)tl->nconns + 1 : 1;
+
+	for (uint32_t i = id + (uint32_t)dir; i >= lo && i <= tl->last_conn; i += (uint32_t)dir)
+		if (conn_slot(tl, i))
+			return i;
+	return 0;
+}
+
+void timeline_pin(struct timeline *tl, uint32_t conn)
+{
+	tl->pinned = conn;
+}
+
+/* Finds a connection by the endpoints a call reported: a client's socket
+ * has local == client, a server's accepted socket local == server. */
+static struct conn_info *conn_by_endpoints(struct timeline *tl, enum tcp_role proc,
+					   const struct endpoint *local, const struct endpoint *peer)
+{
+	const struct endpoint *c = proc == ROLE_CLIENT ? local : peer;
+	const struct endpoint *s = proc == ROLE_CLIENT ? peer : local;
+
+	for (uint32_t id = tl->last_conn; id > 0 && tl->last_conn - id < tl->nconns; id--) {
+		struct conn_info *ci = conn_slot(tl, id);
+		if (ci && endpoint_equal(&ci->client, c) && endpoint_equal(&ci->server, s))
+			return ci;
+	}
+	return NULL;
+}
+
+/* Ties the enter and exit rows of call (pid, seq), found scanning back from
+ * pos, to connection ci. */
+static void tie_call_rows(struct timeline *tl, long pos, int pid, long seq, struct conn_info *ci)
+{
+	for (long i = pos; i >= 0 && pos - i < TIE_SCAN; i--) {
+		struct row *r = at(tl, (size_t)i);
+		if (r->kind == ROW_CALL && r->conn == 0 && r->ev->u.call.pid == pid && r->ev->u.call.seq == seq)
+			r->conn = ci->id;
+	}
+	for (size_t i = 0; i < tl->nopen; i++)
+		if (tl->open[i].pid == pid && tl->open[i].seq == seq)
+			tl->open[i].conn = ci->id;
+}
+
+static struct conn_info *conn_create(struct timeline *tl, uint32_t id, const struct endpoint *client,
+				     const struct endpoint *server, uint64_t ts)
+{
+	struct conn_info *ci = &tl->conns[id % tl->nconns];
+
+	memset(ci, 0, sizeof(*ci));
+	ci->id = id;
+	ci->client = *client;
+	ci->server = *server;
+	ci->state[ROLE_CLIENT] = TCPS_CLOSED;
+	ci->state[ROLE_SERVER] = TCPS_LISTEN;
+	ci->first_state[ROLE_CLIENT] = ci->first_state[ROLE_SERVER] = STATE_UNSET;
+	ci->first_ns = ci->last_ns = ts;
+	if (id > tl->last_conn)
+		tl->last_conn = id;
+	for (size_t i = 0; i < tl->npending;) {
+		struct pending_tie *p = &tl->pending[i];
+		if (conn_by_endpoints(tl, p->proc, &p->local, &p->peer) == ci) {
+			ci->pid[p->proc] = p->pid;
+			tie_call_rows(tl, (long)tl->count - 1, p->pid, p->seq, ci);
+			*p = tl->pending[--tl->npending];
+		} else {
+			i++;
+		}
+	}
+	return ci;
+}
+
+static void drop_front(struct timeline *tl)
+{
+	row_release(at(tl, 0));
+	tl->head = (tl->head + 1) % tl->cap;
+	tl->count--;
+	tl->dropped++;
+}
+
+/* Inserts after every row stamped at or before ts: the position it took. */
+static long insert_row(struct timeline *tl, const struct row *r, bool *inserted_before)
+{
+	size_t pos;
+
+	if (tl->count == tl->cap)
+		drop_front(tl);
+	pos = tl->count;
+	while (pos > 0 && at(tl, pos - 1)->ts_ns > r->ts_ns)
+		pos--;
+	for (size_t i = tl->count; i > pos; i--)
+		*at(tl, i) = *at(tl, i - 1);
+	*at(tl, pos) = *r;
+	tl->count++;
+	if (inserted_before)
+		*inserted_before = pos + 1 < tl->count;
+	return (long)pos;
+}
+
+static struct ui_event *event_copy(const struct ui_event *ev)
+{
+	size_t n = ui_event_size(ev->type);
+	struct ui_event *copy = malloc(n);
+
+	if (copy)
+		memcpy(copy, ev, n);
+	return copy;
+}
+
+static long add_row(struct timeline *tl, enum row_kind kind, const struct ui_event *ev,
+		    const struct conn_info *ci, bool *inserted_before)
+{
+	struct row r = {.kind = kind, .ts_ns = ev->ts_ns, .conn = ci ? ci->id : 0};
+
+	if (ci) {
+		r.state[ROLE_CLIENT] = ci->state[ROLE_CLIENT];
+		r.state[ROLE_SERVER] = ci->state[ROLE_SERVER];
+	}
+	r.ev = event_copy(ev);
+	if (!r.ev)
+		return -1;
+	return insert_row(tl, &r, inserted_before);
+}
+
+/* Near the row cap, connections no lab call is tied to cost only their
+ * summary: a flood of unrelated traffic cannot push the lesson out. */
+static bool keep_rows_of(const struct timeline *tl, const struct conn_info *ci)
+{
+	return tl->count < tl->cap - tl->cap / 10 || ci->id == tl->pinned || ci->pid[0] || ci->pid[1];
+}
+
+static long add_packet(struct timeline *tl, const struct ui_event *ev, bool *inserted_before)
+{
+	const struct ui_packet *p = &ev->u.packet;
+	struct conn_info *ci = conn_slot(tl, p->conn);
+
+	if (!ci)
+		ci = conn_create(tl, p->conn, p->from_client ? &p->src : &p->dst,
+				 p->from_client ? &p->dst : &p->src, ev->ts_ns);
+	ci->packets++;
+	ci->last_ns = ev->ts_ns;
+	if (!keep_rows_of(tl, ci)) {
+		tl->skipped++;
+		return -1;
+	}
+	return add_row(tl, ROW_PACKET, ev, ci, inserted_before);
+}
+
+static int change_append(struct row *r, const struct ui_state *s)
+{
+	struct row_change *c = realloc(r->changes, (r->nchanges + 1u) * sizeof(*c));
+
+	if (!c)
+		return -1;
+	r->changes = c;
+	c[r->nchanges] = (struct row_change){s->role, s->from, s->to, strdup(s->why)};
+	r->nchanges++;
+	r->state[s->role] = (uint8_t)s->to;
+	return 0;
+}
+
+static long add_state(struct timeline *tl, const struct ui_event *ev, bool *inserted_before)
+{
+	const struct ui_state *s = &ev->u.state;
+	struct conn_info *ci = conn_slot(tl, s->conn);
+	long pos;
+
+	if (!ci)
+		ci = conn_create(tl, s->conn, &s->client, &s->server, ev->ts_ns);
+	if (ci->first_state[s->role] == STATE_UNSET)
+		ci->first_state[s->role] = (uint8_t)s->from;
+	ci->state[s->role] = (uint8_t)s->to;
+	ci->time_wait_ns = s->to == TCPS_TIME_WAIT ? ev->ts_ns : s->from == TCPS_TIME_WAIT ? 0 : ci->time_wait_ns;
+	if (!keep_rows_of(tl, ci))
+		return -1;
+	for (long i = (long)tl->count - 1; i >= 0 && (long)tl->count - i <= ATTACH_SCAN; i--) {
+		struct row *r = at(tl, (size_t)i);
+		if (r->kind == ROW_PACKET && r->conn == s->conn && r->ts_ns == ev->ts_ns &&
+		    r->nchanges < ROW_MAX_CHANGES) {
+			if (inserted_before)
+				*inserted_before = false;
+			return change_append(r, s) < 0 ? -1 : i;
+		}
+	}
+	pos = add_row(tl, ROW_STATE, ev, ci, inserted_before);
+	if (pos >= 0 && change_append(at(tl, (size_t)pos), s) < 0)
+		return -1;
+	return pos;
+}
+
+static void track_open_call(struct timeline *tl, const struct ui_call *c, uint32_t conn)
+{
+	for (size_t i = 0; i < tl->nopen; i++) {
+		if (tl->open[i].pid == c->pid && tl->open[i].seq == c->seq) {
+			tl->open[i] = tl->open[--tl->nopen];
+			break;
+		}
+	}
+	if (c->exit)
+		return;
+	if (tl->nopen == MAX_OPEN_CALLS) /* calls whose exit never came */
+		memmove(tl->open, tl->open + 1, --tl->nopen * sizeof(tl->open[0]));
+	tl->open[tl->nopen] = (struct open_call){c->proc, c->pid, c->seq, "", conn};
+	memcpy(tl->open[tl->nopen].call, c->call, sizeof(c->call));
+	tl->nopen++;
+}
+
+static long add_call(struct timeline *tl, const struct ui_event *ev, bool *inserted_before)
+{
+	const struct ui_call *c = &ev->u.call;
+	struct conn_info *ci = NULL;
+	long pos;
+
+	if (c->local.family && c->peer.family) {
+		ci = conn_by_endpoints(tl, c->proc, &c->local, &c->peer);
+		if (!ci && c->exit) {
+			if (tl->npending == MAX_PENDING)
+				memmove(tl->pending, tl->pending + 1, --tl->npending * sizeof(tl->pending[0]));
+			tl->pending[tl->npending++] = (struct pending_tie){c->proc, c->pid, c->seq, c->local, c->peer};
+		}
+	}
+	/* An exit after close() has no endpoints left: it belongs where its
+	 * enter went. */
+	for (size_t i = 0; !ci && c->exit && i < tl->nopen; i++)
+		if (tl->open[i].pid == c->pid && tl->open[i].seq == c->seq && tl->open[i].conn)
+			ci = conn_slot(tl, tl->open[i].conn);
+	track_open_call(tl, c, ci ? ci->id : 0);
+	pos = add_row(tl, ROW_CALL, ev, ci, inserted_before);
+	if (pos >= 0 && ci) {
+		ci->pid[c->proc] = c->pid;
+		if (c->seq >= 0)
+			tie_call_rows(tl, pos, c->pid, c->seq, ci);
+	}
+	return pos;
+}
+
+long timeline_add(struct timeline *tl, const struct ui_event *ev, bool *inserted_before)
+{
+	struct conn_info *ci;
+
+	if (inserted_before)
+		*inserted_before = false;
+	switch (ev->type) {
+	case UEV_PACKET: return add_packet(tl, ev, inserted_before);
+	case UEV_STATE: return add_state(tl, ev, inserted_before);
+	case UEV_CALL: return add_call(tl, ev, inserted_before);
+	case UEV_CONN_END:
+		ci = conn_slot(tl, ev->u.end.conn);
+		if (!ci)
+			return -1;
+		ci->ended = true;
+		ci->time_wait_ns = 0;
+		return keep_rows_of(tl, ci) ? add_row(tl, ROW_END, ev, ci, inserted_before) : -1;
+	default:
+		return -1;
+	}
+}
+
+bool timeline_row_in_view(const struct timeline *tl, const struct row *r, uint32_t conn)
+{
+	const struct conn_info *ci;
+	int pid;
+
+	if (conn == 0 || r->conn == conn)
+		return true;
+	if (r->conn != 0 || r->kind != ROW_CALL || !(ci = conn_slot(tl, conn)))
+		return false;
+	pid = ci->pid[r->ev->u.call.proc];
+	return pid == 0 || pid == r->ev->u.call.pid;
+}
+
+long timeline_step(const struct timeline *tl, long pos, int dir, uint32_t conn)
+{
+	for (long i = pos + dir; i >= 0 && i < (long)tl->count; i += dir)
+		if (timeline_row_in_view(tl, at(tl, (size_t)i), conn))
+			return i;
+	return -1;
+}
+
+enum tcp_state timeline_state_at(const struct timeline *tl, long pos, uint32_t conn, enum tcp_role role)
+{
+	const struct conn_info *ci = conn_slot(tl, conn);
+
+	if (pos >= (long)tl->count)
+		pos = (long)tl->count - 1;
+	for (long i = pos; i >= 0; i--) {
+		const struct row *r = at(tl, (size_t)i);
+		if (r->conn == conn && r->kind != ROW_CALL)
+			return (enum tcp_state)r->state[role];
+	}
+	if (!ci)
+		return role == ROLE_CLIENT ? TCPS_CLOSED : TCPS_LISTEN;
+	if (ci->first_state[role] != STATE_UNSET)
+		return (enum tcp_state)ci->first_state[role];
+	return (enum tcp_state)ci->state[role];
+}
+
+static bool call_may_belong(const struct timeline *tl, const struct row *r, uint32_t conn)
+{
+	return r->conn == conn || (r->conn == 0 && timeline_row_in_view(tl, r, conn));
+}
+
+size_t timeline_calls_at(const struct timeline *tl, uint32_t conn, uint64_t ts_ns, struct open_call *out,
+			 size_t max)
+{
+	size_t n = 0;
+
+	for (long i = (long)tl->count - 1; i >= 0 && (long)tl->count - i <= TIE_SCAN && n < max; i--) {
+		const struct row *r = at(tl, (size_t)i), *x;
+		const struct ui_call *c;
+		bool returned = false;
+
+		if (r->kind != ROW_CALL || r->ts_ns > ts_ns || r->ev->u.call.exit || !call_may_belong(tl, r, conn))
+			continue;
+		c = &r->ev->u.call;
+		/* its exit, if it came before ts_ns, lies between it and the end */
+		for (long j = i + 1; j < (long)tl->count && !returned; j++) {
+			x = at(tl, (size_t)j);
+			if (x->ts_ns > ts_ns)
+				break;
+			returned = x->kind == ROW_CALL && x->ev->u.call.exit && x->ev->u.call.pid == c->pid &&
+				   x->ev->u.call.seq == c->seq;
+		}
+		if (returned)
+			continue;
+		out[n] = (struct open_call){c->proc, c->pid, c->seq, "", r->conn};
+		memcpy(out[n].call, c->call, sizeof(c->call));
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,27 @@
+/* view.h: the curses edge (ncursesw). Copies a composed grid to the
+ * terminal with colours (or bold/reverse in monochrome) and reads keys as
+ * screen.h codes. */
+#ifndef SOCKLAB_UI_VIEW_H
+#define SOCKLAB_UI_VIEW_H
+
+#include <stdbool.h>
+
+#include "grid.h"
+
+/* Starts curses on the terminal; -1 with err when there is none. */
+int view_open(bool mono, char *err, size_t errlen);
+void view_close(void);
+
+/* The terminal's size now (follows resizes). */
+void view_size(int *w, int *h);
+
+void view_blit(const struct grid *g);
+
+/* The next key as a screen_key_code or character; -1 when none is waiting.
+ * A resize is reported as 0 (the caller redraws at the new size). */
+int view_read_key(void);
+
+/* True when the locale's character set is UTF-8. */
+bool view_locale_utf8(void);
+
+#endif
