@@ -41,7 +41,7 @@ start_server() {
 	local name=$1 try
 	shift
 	for ((try = 0; try < 20; try++)); do
-		PORT=$((20000 + RANDOM % 40000))
+		PORT=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768-60999)
 		"$BIN/echo-server" -p "$PORT" "$@" >"$TMP/srv-$name.out" 2>"$TMP/srv-$name.err" &
 		SERVER_PID=$!
 		STARTED+=("$SERVER_PID")

@@ -21,7 +21,10 @@ run_one() {
 	case $rc in
 	0) pass=$((pass + 1)); printf 'PASS  %-34s %3ss\n' "$name" "$dt" ;;
 	77) skip=$((skip + 1)); printf 'SKIP  %-34s %s\n' "$name" "$(grep -m1 -i skip "$log" || tail -n1 "$log")" ;;
-	*) fail=$((fail + 1)); failed+=("$name"); printf 'FAIL  %-34s (exit %d)\n' "$name" "$rc"; sed 's/^/      | /' "$log" | tail -n 60 ;;
+	*) fail=$((fail + 1)); failed+=("$name"); printf 'FAIL  %-34s (exit %d)\n' "$name" "$rc"
+	   # the failing checks first (they may be far up a long log), then the log's end
+	   grep -E '^FAIL:|\[  (ERROR|FAILED)  \]|ERROR: (Address|Undefined|Leak)Sanitizer|runtime error:' "$log" | head -n 20 | sed 's/^/      ! /'
+	   sed 's/^/      | /' "$log" | tail -n 60 ;;
 	esac
 	rm -f "$log"
 }
