@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "clock.h"
 #include "echo.h"
 
 #define STALL_NS (10 * 1000000000ull) /* no reply for this long: give up */
@@ -37,14 +38,6 @@ struct bench {
 	int active;       /* connections with requests left */
 	struct bench_conn *conns;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -108,7 +101,7 @@ static void conn_open(struct bench *b, struct bench_conn *c, long requests)
 
 static void send_request(struct bench *b, struct bench_conn *c)
 {
-	c->sent_ns = now_ns();
+	c->sent_ns = clock_ns(CLOCK_MONOTONIC);
 	c->got = 0;
 	if (write(c->fd, b->msg, b->msglen) != (ssize_t)b->msglen) {
 		conn_done(b, c, true);
@@ -144,7 +137,7 @@ static void on_event(struct bench *b, struct bench_conn *c)
 	c->got += (size_t)n;
 	if (c->got < b->replylen)
 		return;
-	b->lat[b->nlat++] = now_ns() - c->sent_ns;
+	b->lat[b->nlat++] = clock_ns(CLOCK_MONOTONIC) - c->sent_ns;
 	if (--c->left > 0) {
 		send_request(b, c);
 		return;
@@ -161,7 +154,7 @@ static void on_event(struct bench *b, struct bench_conn *c)
 static void run(struct bench *b)
 {
 	struct epoll_event events[512];
-	uint64_t last_progress = now_ns();
+	uint64_t last_progress = clock_ns(CLOCK_MONOTONIC);
 	long per_conn = b->o->requests / b->o->conns, extra = b->o->requests % b->o->conns;
 
 	for (int i = 0; i < b->o->conns; i++) {
@@ -181,8 +174,8 @@ static void run(struct bench *b)
 		for (int i = 0; i < n; i++)
 			on_event(b, events[i].data.ptr);
 		if (b->nlat != before)
-			last_progress = now_ns();
-		else if (now_ns() - last_progress > STALL_NS)
+			last_progress = clock_ns(CLOCK_MONOTONIC);
+		else if (clock_ns(CLOCK_MONOTONIC) - last_progress > STALL_NS)
 			break;
 	}
 	for (int i = 0; i < b->o->conns; i++)
@@ -230,9 +223,9 @@ int bench_run(const struct client_options *o, const struct sockaddr *addr, sockl
 	for (int i = 0; i < o->conns; i++)
 		b.conns[i].fd = -1;
 	echo_raise_fd_limit();
-	start = now_ns();
+	start = clock_ns(CLOCK_MONOTONIC);
 	run(&b);
-	elapsed = now_ns() - start;
+	elapsed = clock_ns(CLOCK_MONOTONIC) - start;
 	secs = (double)elapsed / 1e9;
 	printf("bench: %s %d conns %ld requests%s: %.0f req/s p50 %.3f ms p99 %.3f ms errors %ld time %.3f s\n",
 	       addr_format(addr, addrlen, where, sizeof(where)), o->conns, o->requests,

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "clock.h"
 #include "events.h"
 #include "output.h"
 #include "step.h"
@@ -43,7 +44,7 @@ struct call {
 	char local[ENDPOINT_STRLEN];
 	char peer[ENDPOINT_STRLEN];
 	uint64_t enter_ns;
-	struct timespec start;
+	uint64_t start_ns; /* CLOCK_MONOTONIC: how long the call blocked */
 };
 
 static void on_stop_signal(int sig)
@@ -91,14 +92,6 @@ static int stopped(void)
 static bool restart(long ret)
 {
 	return ret < 0 && errno == EINTR && !stop_requested;
-}
-
-static uint64_t mono_ns_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)((t.tv_sec - t0->tv_sec) * 1000000000ll + (t.tv_nsec - t0->tv_nsec));
 }
 
 /* "Connection refused" -> "connection refused": messages are lower case. */
@@ -239,7 +232,7 @@ static void call_begin(struct call *c, const char *name, int fd, const char *fmt
 		step_gate(c->seq, name, fd, c->args);
 	c->send = c->report && events_listening();
 	c->enter_ns = events_now_ns();
-	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	c->start_ns = clock_ns(CLOCK_MONOTONIC);
 }
 
 /* Records the address argument; call between call_begin and the call. */
@@ -271,7 +264,7 @@ static void call_begin_at(struct call *c, const char *name, int fd, const struct
 static void call_end(struct call *c, long ret, int ep_fd, const void *data)
 {
 	int err = ret < 0 ? errno : 0;
-	uint64_t blocked_ns = mono_ns_since(&c->start), exit_ns = events_now_ns();
+	uint64_t blocked_ns = clock_ns(CLOCK_MONOTONIC) - c->start_ns, exit_ns = events_now_ns();
 	char text[DATA_SHOWN * 4];
 
 	if (c->report) {
@@ -460,7 +453,7 @@ ssize_t lab_recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *fr
 	do
 		ret = stop_requested ? stopped() : recvfrom(fd, buf, n, flags, from, fromlen);
 	while (restart(ret));
-	if (ret >= 0)
+	if (ret >= 0 && from)
 		call_addr(&c, from, *fromlen);
 	call_end(&c, ret, fd, buf);
 	return ret;

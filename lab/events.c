@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "output.h"
 
 #define RETRY_NS 500000000ull /* look for a listener at most twice a second */
@@ -34,10 +35,7 @@ static struct {
 
 uint64_t events_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return clock_ns(CLOCK_REALTIME);
 }
 
 int events_path_resolve(const char *flag, const char *env_events, const char *xdg,
@@ -58,9 +56,10 @@ int events_path_resolve(const char *flag, const char *env_events, const char *xd
 	return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
-/* The channel's directory must be ours alone: step replies arrive there, and
- * /tmp is shared, so a directory someone else made is not used. */
-static int ensure_private_dir(const char *path)
+/* The directory holds step reply sockets: whoever can replace a socket
+ * there can drive the lab, and /tmp is shared, so one that exists already is
+ * used only if it is ours (or owner's) and nobody else can write in it. */
+int events_private_dir(const char *path, int owner, char *err, size_t n)
 {
 	char dir[sizeof(chan.path)];
 	char *slash;
@@ -71,13 +70,19 @@ static int ensure_private_dir(const char *path)
 	if (!slash || slash == dir)
 		return 0;
 	*slash = '\0';
-	if (mkdir(dir, 0700) == 0)
-		return 0;
-	if (errno != EEXIST || lstat(dir, &st) < 0)
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		snprintf(err, n, "event channel %s: %s", dir, strerror(errno));
 		return -1;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 022)) {
-		fprintf(stderr, "%s: event channel %s: not a private directory of this user, events are off\n",
-			chan.proc, dir);
+	}
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    (st.st_uid != getuid() && (owner < 0 || st.st_uid != (uid_t)owner)) || (st.st_mode & 022)) {
+		snprintf(err, n,
+			 "event channel %s: not a private directory of this user (another user may own it or write in it; use --events PATH)",
+			 dir);
+		return -1;
+	}
+	if (owner >= 0 && chown(dir, (uid_t)owner, (gid_t)-1) < 0) {
+		snprintf(err, n, "event channel %s: chown: %s", dir, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -101,6 +106,8 @@ static bool try_connect(void)
 
 void events_open(const char *flag_path, const char *proc)
 {
+	char err[256];
+
 	snprintf(chan.proc, sizeof(chan.proc), "%s", proc);
 	chan.pid = getpid();
 	if (events_path_resolve(flag_path, getenv("SOCKLAB_EVENTS"), getenv("XDG_RUNTIME_DIR"),
@@ -109,8 +116,10 @@ void events_open(const char *flag_path, const char *proc)
 		chan.path[0] = '\0';
 		return;
 	}
-	if (ensure_private_dir(chan.path) < 0)
+	if (events_private_dir(chan.path, -1, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s; events are off\n", proc, err);
 		return;
+	}
 	chan.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	try_connect();
 }

@@ -22,6 +22,13 @@
 int events_path_resolve(const char *flag, const char *env_events, const char *xdg,
 			unsigned uid, char *buf, size_t n);
 
+/* Makes the directory holding the channel at path private: created with
+ * mode 0700 when missing, else used only if it is this user's (or owner's,
+ * when owner >= 0) and nobody else can write in it. owner >= 0: the
+ * directory is given to that uid. Returns 0, or -1 with err filled
+ * ("event channel /tmp/x: not a private directory of this user ..."). */
+int events_private_dir(const char *path, int owner, char *err, size_t n);
+
 /* Opens the channel at flag_path (or the default) for a process named proc
  * ("server" or "client"). Creates the channel's directory (mode 0700) if it
  * is missing. Never fails: problems only mean records are dropped. */

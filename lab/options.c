@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
+
 const char server_usage[] =
 	"usage: echo-server [-b ADDR] [-p PORT] [--mode thread|fork|iterative|epoll] [options]\n"
 	"TCP echo server: replies \"server-\" + what it read (default 127.0.0.1:8080).\n"
@@ -55,30 +57,6 @@ enum {
 	OPT_BENCH, OPT_RECONNECT,
 };
 
-/* A whole decimal number in [min, max]. */
-static int parse_number(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtol(s, &end, 10);
-	if (*end != '\0' || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int number_arg(const char *flag, const char *s, long min, long max, long *out,
-		      char *err, size_t n)
-{
-	if (parse_number(s, min, max, out) == 0)
-		return 0;
-	snprintf(err, n, "%s %s: want a number from %ld to %ld", flag, s, min, max);
-	return -1;
-}
-
 /* What getopt_long rejected (c is ':' for a missing value), in one line. */
 static int bad_option(int c, char **argv, char *err, size_t n)
 {
@@ -97,7 +75,7 @@ static int port_arg(const char *s, char *err, size_t n)
 {
 	long v;
 
-	return number_arg("port", s, 1, 65535, &v, err, n);
+	return args_number("port", s, 1, 65535, &v, err, n);
 }
 
 int server_options_parse(int argc, char **argv, struct server_options *o, char *err, size_t n)
@@ -146,12 +124,12 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 			o->mode = (enum serve_mode)v;
 			break;
 		case OPT_BACKLOG:
-			if (number_arg("--backlog", optarg, 0, INT_MAX, &v, err, n) < 0)
+			if (args_number("--backlog", optarg, 0, INT_MAX, &v, err, n) < 0)
 				return -1;
 			o->backlog = (int)v;
 			break;
 		case OPT_ACCEPT_DELAY:
-			if (number_arg("--accept-delay", optarg, 0, 3600000, &v, err, n) < 0)
+			if (args_number("--accept-delay", optarg, 0, 3600000, &v, err, n) < 0)
 				return -1;
 			o->accept_delay_ms = (int)v;
 			break;
@@ -215,7 +193,7 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 			o->messages[o->nmessages++] = optarg;
 			break;
 		case OPT_COUNT:
-			if (number_arg("--count", optarg, 1, INT_MAX, &v, err, n) < 0)
+			if (args_number("--count", optarg, 1, INT_MAX, &v, err, n) < 0)
 				return -1;
 			o->count = (int)v;
 			break;
@@ -232,24 +210,24 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 			}
 			break;
 		case OPT_HOLD:
-			if (number_arg("--hold", optarg, 0, 3600000, &v, err, n) < 0)
+			if (args_number("--hold", optarg, 0, 3600000, &v, err, n) < 0)
 				return -1;
 			o->hold_ms = (int)v;
 			break;
 		case OPT_BIND_PORT:
-			if (number_arg("--bind-port", optarg, 1, 65535, &v, err, n) < 0)
+			if (args_number("--bind-port", optarg, 1, 65535, &v, err, n) < 0)
 				return -1;
 			o->bind_port = (int)v;
 			break;
 		case OPT_UDP: o->udp = true; break;
 		case OPT_BENCH: o->bench = true; break;
 		case 'c':
-			if (number_arg("-c", optarg, 1, 1000000, &v, err, n) < 0)
+			if (args_number("-c", optarg, 1, 1000000, &v, err, n) < 0)
 				return -1;
 			o->conns = (int)v;
 			break;
 		case 'n':
-			if (number_arg("-n", optarg, 1, 10000000, &v, err, n) < 0)
+			if (args_number("-n", optarg, 1, 10000000, &v, err, n) < 0)
 				return -1;
 			o->requests = v;
 			break;

@@ -27,7 +27,7 @@ cleanup() {
 	wait 2>/dev/null
 	for m in "${mounts[@]}"; do umount "$m" 2>/dev/null; done
 	for l in "${links[@]}"; do ip link del "$l" 2>/dev/null; done
-	[ -n "${TMUX_SOCK:-}" ] && tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	[ -n "${TMUX_SOCK:-}" ] && tmux -L "$TMUX_SOCK" kill-server 2>/dev/null && rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -207,10 +207,11 @@ if command -v tmux >/dev/null; then
 	tm send-keys -t ui Space
 	sleep 0.5
 	kill -0 "$ui" 2>/dev/null || fail "socklab died with its server"
+	last=$(screen | grep -v '^ *$' | tail -n1 | cut -c1-48)
 	tm send-keys -t ui q
 	for _ in $(seq 50); do screen | grep -q "EXITED" && break; sleep 0.1; done
 	screen | grep -q "EXITED 0" || fail "socklab did not exit 0 after its programs died: $(screen | tail -n 3)"
-	echo "server killed inside accept(): keys still answered ($(screen | tail -n1 | cut -c1-50)), q exits 0"
+	echo "server killed inside accept(): keys still answered (\"$last\"), q exits 0"
 else
 	echo "note: tmux is not installed, the stepping UI was not tested"
 fi

@@ -74,4 +74,26 @@ grep -q "torn.jsonl:[0-9]*: last line cut short" "$tmp/torn.err" || fail "torn l
 sed '3s/.*/{"type":"packet",/' "$tmp/clean.jsonl" >"$tmp/bad.jsonl"
 if "$BIN/socklab" replay "$tmp/bad.jsonl" --plain >/dev/null 2>"$tmp/bad.err"; then fail "a broken recording replayed"; fi
 grep -q "bad.jsonl:3: " "$tmp/bad.err" || fail "no file:line in: $(cat "$tmp/bad.err")"
+
+# export is a filter: a reader that stops early (| head) ends it quietly
+(sleep 0.3; "$BIN/socklab" export "$tmp/clean.jsonl" --format text 2>"$tmp/pipe.err") | true
+[ ! -s "$tmp/pipe.err" ] || fail "export into a closed pipe complained: $(cat "$tmp/pipe.err")"
+echo "export into a closed pipe: no message"
+
+# `sudo socklab record`: the files belong to the user who ran sudo, not root
+nobody_uid=$(id -u nobody) nobody_gid=$(id -g nobody)
+mkdir -m 755 "$tmp/sudo"
+port=$(free_port)
+SUDO_UID=$nobody_uid SUDO_GID=$nobody_gid "$BIN/socklab" record "$tmp/sudo/rec" -p "$port" \
+	--events "$tmp/sudo/ev/events.sock" --plain >/dev/null 2>"$tmp/sudo.err" &
+ui=$!
+pids+=("$ui")
+wait_for "$tmp/sudo.err" capturing
+kill -TERM "$ui"
+wait "$ui" 2>/dev/null
+for f in rec.jsonl rec.pcapng; do
+	owner=$(stat -c %u:%g "$tmp/sudo/$f") || fail "sudo record wrote no $f"
+	[ "$owner" = "$nobody_uid:$nobody_gid" ] || fail "sudo record left $f owned by $owner"
+done
+echo "sudo record: rec.jsonl and rec.pcapng owned by the sudo caller ($nobody_uid:$nobody_gid)"
 echo PASS

@@ -821,6 +821,23 @@ static void test_tcp_flags_format(void **state)
 	assert_int_equal(buf[0], 'x');
 }
 
+/* Every combination of bits reads back from its text; unknown names fail. */
+static void test_tcp_flags_parse_inverts_format(void **state)
+{
+	char buf[40];
+	uint8_t bits;
+	(void)state;
+	for (unsigned flags = 0; flags < 256; flags++) {
+		assert_int_equal(tcp_flags_parse(tcp_flags_format((uint8_t)flags, buf, sizeof(buf)), &bits), 0);
+		assert_int_equal(bits, flags);
+	}
+	assert_int_equal(tcp_flags_parse("ACK|SYN", &bits), 0);
+	assert_int_equal(bits, TCP_SYN | TCP_ACK);
+	assert_int_equal(tcp_flags_parse("SYN|NOP", &bits), -1);
+	assert_int_equal(tcp_flags_parse("SY", &bits), -1);
+	assert_int_equal(tcp_flags_parse("SYNACK", &bits), -1);
+}
+
 static void test_decode_result_name(void **state)
 {
 	(void)state;
@@ -967,6 +984,7 @@ int main(void)
 		cmocka_unit_test(test_ethernet_padding_not_payload),
 		cmocka_unit_test(test_ipv4_total_length_zero_uses_capture),
 		cmocka_unit_test(test_tcp_flags_format),
+		cmocka_unit_test(test_tcp_flags_parse_inverts_format),
 		cmocka_unit_test(test_decode_result_name),
 		cmocka_unit_test(test_real_captures),
 		cmocka_unit_test(test_record_time_out_of_range_invalid),

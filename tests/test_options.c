@@ -56,7 +56,7 @@ static void server_mistakes_are_one_line(void **state)
 	assert_int_equal(SERVER(&o, err, "--mode", "select"), -1);
 	assert_string_equal(err, "--mode select: want thread, fork, iterative or epoll");
 	assert_int_equal(SERVER(&o, err, "-p", "70000"), -1);
-	assert_string_equal(err, "port 70000: want a number from 1 to 65535");
+	assert_string_equal(err, "port '70000': expected a number from 1 to 65535");
 	assert_int_equal(SERVER(&o, err, "--frobnicate"), -1);
 	assert_string_equal(err, "unknown option --frobnicate");
 	assert_int_equal(SERVER(&o, err, "-x"), -1);

@@ -77,17 +77,22 @@ static void without_listener_or_terminal_it_runs_on(void **state)
 {
 	int tty = open("/dev/tty", O_RDONLY | O_NOCTTY);
 	bool foreground = tty >= 0 && tcgetpgrp(tty) == getpgrp();
+	struct test_channel ch;
+	char nobody[160];
 	(void)state;
 
 	if (tty >= 0)
 		close(tty);
 	if (foreground)
 		skip(); /* run by hand in a terminal: the gate would wait for Enter */
-	events_open("/nonexistent-dir/events.sock", "client");
+	assert_int_equal(test_channel_open(&ch), 0);
+	snprintf(nobody, sizeof(nobody), "%s/nobody.sock", ch.dir); /* a channel nobody listens on */
+	events_open(nobody, "client");
 	step_enable();
 	step_gate(1, "socket", -1, "AF_INET, SOCK_STREAM, 0");
 	step_disable();
 	events_close();
+	test_channel_close(&ch);
 }
 
 int main(void)

@@ -170,6 +170,8 @@ struct capture *capture_open(const struct capture_opts *o, char *err, size_t err
 			goto fail;
 		}
 		snprintf(c->write_path, sizeof(c->write_path), "%s", o->write_path);
+		if (capture_give_to_sudo_caller(fileno(pcap_dump_file(c->dump)), o->write_path, err, errlen) < 0)
+			goto fail;
 	}
 	return c;
 fail:
@@ -320,25 +322,52 @@ static int drop_capabilities(char *err, size_t errlen)
 	return 0;
 }
 
-int capture_drop_privileges(char *err, size_t errlen)
+/* Started with sudo by a user other than root: who that was. */
+static bool sudo_caller(uid_t *uid, gid_t *gid)
 {
 	const char *sudo_uid = getenv("SUDO_UID"), *sudo_gid = getenv("SUDO_GID");
+
+	if (!sudo_uid || !sudo_gid || atoi(sudo_uid) <= 0)
+		return false;
+	*uid = (uid_t)atoi(sudo_uid);
+	*gid = (gid_t)atoi(sudo_gid);
+	return true;
+}
+
+int capture_drop_target(uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+
+	if (sudo_caller(uid, gid))
+		return 0;
+	if (!(pw = getpwnam("nobody")))
+		return -1;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+int capture_give_to_sudo_caller(int fd, const char *path, char *err, size_t errlen)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if (geteuid() != 0 || !sudo_caller(&uid, &gid) || fchown(fd, uid, gid) == 0)
+		return 0;
+	snprintf(err, errlen, "chown %s: %s", path, strerror(errno));
+	return -1;
+}
+
+int capture_drop_privileges(char *err, size_t errlen)
+{
 	uid_t uid;
 	gid_t gid;
 
 	if (geteuid() != 0)
 		return drop_capabilities(err, errlen);
-	if (sudo_uid && sudo_gid && atoi(sudo_uid) > 0) {
-		uid = (uid_t)atoi(sudo_uid);
-		gid = (gid_t)atoi(sudo_gid);
-	} else {
-		struct passwd *pw = getpwnam("nobody");
-		if (!pw) {
-			snprintf(err, errlen, "drop root: no user 'nobody' to switch to");
-			return -1;
-		}
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
+	if (capture_drop_target(&uid, &gid) < 0) {
+		snprintf(err, errlen, "drop root: no user 'nobody' to switch to");
+		return -1;
 	}
 	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
 		snprintf(err, errlen, "drop root: %s", strerror(errno));

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "decode.h"
 #include "output.h"
@@ -65,5 +66,14 @@ void capture_close(struct capture *c);
  * when started with sudo, else to "nobody"; keeps nothing. Returns 0, 0 when
  * not root (nothing to do), or -1 with err filled. */
 int capture_drop_privileges(char *err, size_t errlen);
+
+/* The user capture_drop_privileges switches root to: the sudo caller, else
+ * "nobody". Returns 0, or -1 when there is no such user. */
+int capture_drop_target(uid_t *uid, gid_t *gid);
+
+/* A file root created under sudo is given to the sudo caller, whose file it
+ * is meant to be; anything else is left as it is. Returns 0, or -1 with err
+ * filled ("chown OUT.pcap: ..."). */
+int capture_give_to_sudo_caller(int fd, const char *path, char *err, size_t errlen);
 
 #endif

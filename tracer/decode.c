@@ -379,28 +379,56 @@ const char *decode_result_name(enum decode_result r)
 	return "unknown";
 }
 
+static const struct {
+	uint8_t bit;
+	char name[4];
+} flag_names[] = {
+	{ TCP_SYN, "SYN" }, { TCP_FIN, "FIN" }, { TCP_RST, "RST" }, { TCP_PSH, "PSH" },
+	{ TCP_ACK, "ACK" }, { TCP_URG, "URG" }, { TCP_ECE, "ECE" }, { TCP_CWR, "CWR" },
+};
+#define N_FLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
+
 const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)
 {
-	static const struct {
-		uint8_t bit;
-		char name[4];
-	} names[] = {
-		{ TCP_SYN, "SYN" }, { TCP_FIN, "FIN" }, { TCP_RST, "RST" }, { TCP_PSH, "PSH" },
-		{ TCP_ACK, "ACK" }, { TCP_URG, "URG" }, { TCP_ECE, "ECE" }, { TCP_CWR, "CWR" },
-	};
 	char text[sizeof("SYN|FIN|RST|PSH|ACK|URG|ECE|CWR")];
 	size_t len = 0;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(flags & names[i].bit))
+	for (size_t i = 0; i < N_FLAG_NAMES; i++) {
+		if (!(flags & flag_names[i].bit))
 			continue;
 		if (len > 0)
 			text[len++] = '|';
-		memcpy(text + len, names[i].name, 3);
+		memcpy(text + len, flag_names[i].name, 3);
 		len += 3;
 	}
 	text[len] = '\0';
 	if (n > 0)
 		snprintf(buf, n, "%s", len > 0 ? text : "none");
 	return buf;
+}
+
+int tcp_flags_parse(const char *s, uint8_t *out)
+{
+	uint8_t bits = 0;
+
+	if (strcmp(s, "none") == 0 || *s == '\0') {
+		*out = 0;
+		return 0;
+	}
+	while (*s) {
+		size_t n = strcspn(s, "|");
+		size_t i;
+
+		for (i = 0; i < N_FLAG_NAMES; i++)
+			if (n == 3 && strncmp(s, flag_names[i].name, 3) == 0)
+				break;
+		if (i == N_FLAG_NAMES)
+			return -1;
+		bits |= flag_names[i].bit;
+		s += n;
+		if (*s == '|')
+			s++;
+	}
+	*out = bits;
+	return 0;
 }

@@ -83,4 +83,8 @@ const char *decode_result_name(enum decode_result r);
  * Order: SYN FIN RST PSH ACK URG ECE CWR. Returns buf. */
 const char *tcp_flags_format(uint8_t flags, char *buf, size_t n);
 
+/* The inverse: "SYN|ACK" (any order; "none" or "" is 0) -> bits. Returns 0,
+ * or -1 for an unknown flag name. */
+int tcp_flags_parse(const char *s, uint8_t *out);
+
 #endif

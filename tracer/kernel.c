@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 #define SOCK_DIAG_INTERVAL_MS 10
 /* The tracepoint path still wakes up this often to release held records. */
 #define TRACE_INTERVAL_MS 50
@@ -53,14 +55,6 @@ int kernel_mode_parse(const char *s)
 	if (strcmp(s, "sock_diag") == 0)
 		return KERNEL_SOCK_DIAG;
 	return -1;
-}
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* ---- tracefs ---- */

@@ -11,9 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "args.h"
 #include "capture.h"
+#include "clock.h"
 #include "flow.h"
 #include "kernel.h"
 #include "kstate.h"
@@ -40,14 +41,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 	if (active_capture)
 		capture_breakloop(active_capture);
-}
-
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void emit_line(struct tracer *t, const char *line, int len)
@@ -101,8 +94,8 @@ static void on_event(const struct trace_event *ev, void *ctx)
 	}
 }
 
-/* Time advances with the packets, so a pcap file expires TIME_WAIT exactly
- * as the live capture did. */
+/* Time advances with the packets (flow_table_segment fires the timers due
+ * first), so a pcap file expires TIME_WAIT exactly as the live capture did. */
 static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 {
 	struct tracer *t = ctx;
@@ -111,7 +104,6 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 		t->t0_ns = ts_ns;
 	if (ts_ns > t->last_ns)
 		t->last_ns = ts_ns;
-	flow_table_tick(t->flows, ts_ns, on_event, t);
 	flow_table_segment(t->flows, seg, ts_ns, on_event, t);
 }
 
@@ -142,17 +134,12 @@ static void usage(FILE *f)
 
 static int parse_number(const char *what, const char *s, long min, long max, long *out)
 {
-	char *end;
-	long v;
+	char err[160];
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "socklab-trace: %s '%s': expected a number from %ld to %ld\n", what, s, min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	if (args_number(what, s, min, max, out, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "socklab-trace: %s\n", err);
+	return -1;
 }
 
 /* Reads what the kernel reported so far; its records wait in the view until
@@ -183,7 +170,7 @@ static int run_capture(struct tracer *t, struct capture *c, struct kernel_source
 			}
 			if (k && read_kernel(t, k) < 0)
 				return -1;
-			flow_table_tick(t->flows, realtime_ns(), on_event, t);
+			flow_table_tick(t->flows, clock_ns(CLOCK_REALTIME), on_event, t);
 		}
 		n = capture_dispatch(c, 4096, on_segment, t, err, sizeof(err));
 		if (n == CAPTURE_EOF)
@@ -193,7 +180,7 @@ static int run_capture(struct tracer *t, struct capture *c, struct kernel_source
 			return -1;
 		}
 		if (k)
-			kview_tick(t->kview, realtime_ns(), on_kernel_event, t);
+			kview_tick(t->kview, clock_ns(CLOCK_REALTIME), on_kernel_event, t);
 		if (capture_is_live(c) && fflush(stdout) == EOF)
 			t->write_failed = 1;
 		if (t->write_failed)
@@ -328,13 +315,13 @@ int main(int argc, char **argv)
 	rc = run_capture(&t, active_capture, kernel);
 	if (kernel && read_kernel(&t, kernel) < 0)
 		rc = -1;
-	flow_table_finish(t.flows, capture_is_live(active_capture) ? realtime_ns() : t.last_ns, on_event, &t);
+	flow_table_finish(t.flows, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, on_event, &t);
 	if (t.kview)
 		kview_finish(t.kview, on_kernel_event, &t);
 	capture_get_stats(active_capture, &stats);
 	stats.connections = t.connections;
 	if (t.format == FORMAT_JSON)
-		emit_line(&t, line, output_stats_json(&stats, capture_is_live(active_capture) ? realtime_ns() : t.last_ns, line, sizeof(line)));
+		emit_line(&t, line, output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, line, sizeof(line)));
 	else
 		emit_line(&t, line, output_stats_text(&stats, line, sizeof(line)));
 	if (fflush(stdout) == EOF || t.write_failed) {

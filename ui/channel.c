@@ -11,6 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "events.h"
+
 struct channel {
 	int fd, send_fd;
 	uid_t uid;
@@ -26,38 +28,6 @@ static int make_addr(const char *path, struct sockaddr_un *sa)
 	if (strlen(path) >= sizeof(sa->sun_path))
 		return -1;
 	memcpy(sa->sun_path, path, strlen(path) + 1);
-	return 0;
-}
-
-/* The directory holds step reply sockets: it must be private. One that
- * exists already (/tmp is shared) is used only if it is ours and nobody
- * else can write in it: whoever can replace the socket can drive the lab. */
-static int make_dir(const char *path, int owner, char *err, size_t errlen)
-{
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char *slash;
-	struct stat st;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "event channel %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    (st.st_uid != getuid() && (owner < 0 || st.st_uid != (uid_t)owner)) || (st.st_mode & 022)) {
-		snprintf(err, errlen,
-			 "event channel %s: not a private directory of this user (another user may own it or write in it; use --events PATH)",
-			 dir);
-		return -1;
-	}
-	if (owner >= 0 && chown(dir, (uid_t)owner, (gid_t)-1) < 0) {
-		snprintf(err, errlen, "event channel %s: chown: %s", dir, strerror(errno));
-		return -1;
-	}
 	return 0;
 }
 
@@ -94,7 +64,7 @@ struct channel *channel_open(const char *path, int owner, char *err, size_t errl
 		snprintf(err, errlen, "event channel %s: path too long for a UNIX socket", path);
 		goto fail;
 	}
-	if (make_dir(path, owner, err, errlen) < 0)
+	if (events_private_dir(path, owner, err, errlen) < 0)
 		goto fail;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {

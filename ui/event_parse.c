@@ -6,34 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const flag_names[] = {"SYN", "FIN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
-static const uint8_t flag_bits[] = {TCP_SYN, TCP_FIN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR};
-
-int tcp_flags_parse(const char *s, uint8_t *out)
-{
-	uint8_t bits = 0;
-
-	if (strcmp(s, "none") == 0 || *s == '\0') {
-		*out = 0;
-		return 0;
-	}
-	while (*s) {
-		size_t n = strcspn(s, "|");
-		size_t i;
-
-		for (i = 0; i < sizeof(flag_bits); i++)
-			if (strlen(flag_names[i]) == n && strncmp(s, flag_names[i], n) == 0)
-				break;
-		if (i == sizeof(flag_bits))
-			return -1;
-		bits |= flag_bits[i];
-		s += n;
-		if (*s == '|')
-			s++;
-	}
-	*out = bits;
-	return 0;
-}
+#include "bytes.h"
 
 size_t ui_event_size(enum ui_event_type type)
 {
@@ -336,12 +309,12 @@ int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err
  * rest shown as '.', like tcpdump -A. */
 static void payload_text(const struct segment *s, char *buf, size_t n)
 {
-	size_t i, len = s->payload ? s->payload_caplen : 0;
+	struct bytes payload = bytes_make(s->payload, s->payload ? s->payload_caplen : 0);
+	uint8_t c;
+	size_t i;
 
-	if (len > s->len)
-		len = s->len;
-	for (i = 0; i < len && i + 1 < n; i++)
-		buf[i] = s->payload[i] >= 0x20 && s->payload[i] < 0x7f ? (char)s->payload[i] : '.';
+	for (i = 0; i < s->len && i + 1 < n && bytes_u8(&payload, i, &c); i++)
+		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '.';
 	buf[i] = '\0';
 }
 

@@ -109,9 +109,6 @@ int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err
  * are kept as text for the details view). */
 void ui_event_from_trace(const struct trace_event *ev, struct ui_event *out);
 
-/* "SYN|ACK" -> bits; returns -1 for an unknown flag name. */
-int tcp_flags_parse(const char *s, uint8_t *out);
-
 /* How many bytes of the union a record of this type needs: rows store
  * only that much. */
 size_t ui_event_size(enum ui_event_type type);

@@ -869,13 +869,30 @@ static int open_runner(struct runner *r)
 	return 0;
 }
 
+/* The channel's directory is the runner's own: a lab program killed while
+ * it waited leaves its step socket there (and show: output its file). */
+static void remove_private_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
+			unlink(path);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 static void close_runner(struct runner *r)
 {
 	for (int i = 0; i < r->nprocs; i++)
 		demo_stop(r->procs[i].demo);
 	if (r->ch) {
 		channel_close(r->ch);
-		rmdir(dirname(r->chan_path));
+		remove_private_dir(dirname(r->chan_path));
 	}
 	session_close(r->sess);
 	timeline_free(r->tl);

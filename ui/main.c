@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "capture.h"
+#include "clock.h"
 #include "demo.h"
 #include "events.h"
 #include "export.h"
@@ -86,14 +87,6 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void usage(FILE *f)
 {
 	fputs("usage: socklab [-p PORT] [-i IFACE] [-f 'BPF'] [--step] [--plain] [--big]\n"
@@ -101,6 +94,7 @@ static void usage(FILE *f)
 	      "       socklab record FILE [-p PORT] [-i IFACE]\n"
 	      "       socklab replay FILE.jsonl|FILE.pcap [--speed X] [--plain]\n"
 	      "       socklab export FILE --format text|mermaid|csv [--conn N] [--width N]\n"
+	      "       socklab lesson [N] [--lang en|zh] [--auto]   (socklab lesson --help)\n"
 	      "\n"
 	      "The TCP lab: a ladder diagram of real connections, the client's socket calls on the\n"
 	      "left, the segments in the middle, the server's calls on the right, and both\n"
@@ -129,17 +123,12 @@ static void usage(FILE *f)
 
 static int parse_long(const char *what, const char *s, long min, long max, long *out)
 {
-	char *end;
-	long v;
+	char err[160];
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || !*s || *end || v < min || v > max) {
-		fprintf(stderr, "socklab: %s '%s': expected a number from %ld to %ld\n", what, s, min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	if (args_number(what, s, min, max, out, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "socklab: %s\n", err);
+	return -1;
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -219,7 +208,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		if (strcmp(args[0], commands[i]) == 0)
 			o->cmd = (enum command)i;
 	if (o->cmd == CMD_LIVE && nargs) {
-		fprintf(stderr, "socklab: unknown command '%s' (demo, record, replay, export); try --help\n", args[0]);
+		fprintf(stderr, "socklab: unknown command '%s' (demo, record, replay, export, lesson); try --help\n", args[0]);
 		return -1;
 	}
 	if (o->cmd == CMD_DEMO) {
@@ -287,7 +276,7 @@ static void print_line(const char *line, void *ctx)
 static void plain_flush(struct app *a, bool final)
 {
 	struct export_opts eo = {EXPORT_TEXT, 0, a->opt.width, a->opt.ascii || !view_locale_utf8()};
-	uint64_t horizon = now_ns() - PLAIN_HOLD_NS;
+	uint64_t horizon = clock_ns(CLOCK_REALTIME) - PLAIN_HOLD_NS;
 	char line[2048];
 
 	for (; a->printed < (long)timeline_count(a->tl); a->printed++) {
@@ -326,19 +315,19 @@ static void draw(struct app *a)
 		st.recording = session_recording(a->sess);
 		if (!a->message[0] && session_notice(a->sess))
 			st.message = session_notice(a->sess);
-		st.now_ns = a->opt.cmd == CMD_REPLAY ? 0 : now_ns();
+		st.now_ns = a->opt.cmd == CMD_REPLAY ? 0 : clock_ns(CLOCK_REALTIME);
 	} else {
 		st.source = a->opt.file;
 	}
 	if (a->message[0])
 		st.message = a->message;
 	if (a->opt.cmd == CMD_REPLAY)
-		snprintf(a->mode, sizeof(a->mode), "replay x%g %s", a->opt.speed, a->playing ? "playing" : "");
+		snprintf(a->mode, sizeof(a->mode), "replay x%g", a->opt.speed); /* the status adds playing/paused */
 	st.mode = a->mode;
 	screen_compose(&a->scr, a->tl, &st, &a->grid);
 	view_blit(&a->grid);
 	a->dirty = false;
-	a->last_draw_ns = now_ns();
+	a->last_draw_ns = clock_ns(CLOCK_REALTIME);
 }
 
 /* ---- replay playing ---- */
@@ -362,13 +351,13 @@ static void play_toggle(struct app *a)
 	}
 	a->scr.limit = a->scr.sel + 1;
 	a->play_ts0 = timeline_row(a->tl, (size_t)a->scr.sel)->ts_ns;
-	a->play_wall0 = now_ns();
+	a->play_wall0 = clock_ns(CLOCK_REALTIME);
 }
 
 /* Reveals the rows whose time has come at the chosen speed. */
 static void play_advance(struct app *a)
 {
-	uint64_t target = a->play_ts0 + (uint64_t)((double)(now_ns() - a->play_wall0) * a->opt.speed);
+	uint64_t target = a->play_ts0 + (uint64_t)((double)(clock_ns(CLOCK_REALTIME) - a->play_wall0) * a->opt.speed);
 	long count = (long)timeline_count(a->tl);
 	const struct row *next;
 
@@ -379,7 +368,7 @@ static void play_advance(struct app *a)
 		a->scr.limit = LONG_MAX;
 	} else if ((next = timeline_row(a->tl, (size_t)a->scr.limit))->ts_ns > target + MAX_GAP_NS) {
 		a->play_ts0 = next->ts_ns; /* skip a long silence */
-		a->play_wall0 = now_ns();
+		a->play_wall0 = clock_ns(CLOCK_REALTIME);
 	}
 	a->scr.sel = screen_last(&a->scr, a->tl);
 	a->dirty = true;
@@ -450,7 +439,7 @@ static int run_loop(struct app *a)
 	while (!stop_requested && !a->plain_failed) {
 		struct pollfd pfd[3];
 		int n = 0, cap = -1, chan = -1, key = -1, rc;
-		uint64_t now = now_ns();
+		uint64_t now = clock_ns(CLOCK_REALTIME);
 		int timeout = a->dirty || a->playing ? 33 : 250;
 
 		if (a->curses || (a->opt.plain && a->opt.step))
@@ -464,7 +453,7 @@ static int run_loop(struct app *a)
 			snprintf(a->message, sizeof(a->message), "poll: %s", strerror(errno));
 			return -1;
 		}
-		now = now_ns();
+		now = clock_ns(CLOCK_REALTIME);
 		if (rc > 0 && chan >= 0 && (pfd[chan].revents & POLLIN))
 			session_pump_channel(a->sess);
 		/* POLLERR alone: the interface went away; the dispatch says so. */
@@ -517,21 +506,16 @@ static int run_loop(struct app *a)
 
 /* ---- setting up ---- */
 
-/* The user root will become: the sudo caller, else nobody. */
+/* The user root will become (the sudo caller, else nobody); -1 when not root. */
 static void drop_target(int *uid, int *gid)
 {
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
-	struct passwd *pw;
+	uid_t u;
+	gid_t g;
 
 	*uid = *gid = -1;
-	if (geteuid() != 0)
-		return;
-	if (su && sg && atoi(su) > 0) {
-		*uid = atoi(su);
-		*gid = atoi(sg);
-	} else if ((pw = getpwnam("nobody"))) {
-		*uid = (int)pw->pw_uid;
-		*gid = (int)pw->pw_gid;
+	if (geteuid() == 0 && capture_drop_target(&u, &g) == 0) {
+		*uid = (int)u;
+		*gid = (int)g;
 	}
 }
 
@@ -624,7 +608,7 @@ static int open_live(struct app *a)
 	if (geteuid() != 0 && uid >= 0 && so.owner < 0 && !a->opt.plain)
 		snprintf(a->message, sizeof(a->message),
 			 "running as root without sudo: root was dropped, so --step replies to root's programs may fail");
-	a->started_ns = now_ns();
+	a->started_ns = clock_ns(CLOCK_REALTIME);
 	return 0;
 }
 
@@ -707,7 +691,10 @@ static void remove_demo_dir(char *events_path)
 	rmdir(events_path);
 }
 
-static void install_signals(void)
+/* An export is a filter like any other: `socklab export ... | head` ends it
+ * quietly by SIGPIPE. Everything else has sockets and children to clean up,
+ * so a closed pipe must not kill it. */
+static void install_signals(bool quiet_on_closed_pipe)
 {
 	struct sigaction sa;
 
@@ -716,7 +703,8 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if (!quiet_on_closed_pipe)
+		signal(SIGPIPE, SIG_IGN);
 }
 
 int main(int argc, char **argv)
@@ -739,7 +727,7 @@ int main(int argc, char **argv)
 	}
 	screen_init(&a.scr, a.opt.cmd == CMD_REPLAY || a.opt.cmd == CMD_EXPORT, a.opt.big,
 		    a.opt.ascii || !view_locale_utf8());
-	install_signals();
+	install_signals(a.opt.cmd == CMD_EXPORT);
 	if (a.opt.cmd == CMD_REPLAY || a.opt.cmd == CMD_EXPORT) {
 		rc = load_file(&a);
 		if (rc == 0 && a.opt.cmd == CMD_EXPORT)

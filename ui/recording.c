@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
+
 /* pcapng block types and option codes. */
 enum {
 	PCAPNG_SHB = 0x0a0d0d0a,
@@ -138,12 +140,17 @@ static int write_shb(struct recording *r, struct block *b)
 	return write_block(r, b);
 }
 
+/* `sudo socklab record FILE`: the files are the student's, not root's. */
 static int open_file(const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 
-	if (fd < 0)
+	if (fd < 0) {
 		snprintf(err, errlen, "record %s: %s", path, strerror(errno));
+	} else if (capture_give_to_sudo_caller(fd, path, err, errlen) < 0) {
+		close(fd);
+		fd = -1;
+	}
 	return fd;
 }
 
