@@ -5,6 +5,7 @@
 #include "events.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -120,8 +121,21 @@ void events_open(const char *flag_path, const char *proc)
 		fprintf(stderr, "%s: %s; events are off\n", proc, err);
 		return;
 	}
-	chan.fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	chan.fd = events_fd_out_of_the_way(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
 	try_connect();
+}
+
+int events_fd_out_of_the_way(int fd)
+{
+	int high;
+
+	if (fd < 0)
+		return fd;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 100);
+	if (high < 0)
+		return fd;
+	close(fd);
+	return high;
 }
 
 void events_after_fork(void)

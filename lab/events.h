@@ -34,6 +34,12 @@ int events_private_dir(const char *path, int owner, char *err, size_t n);
  * is missing. Never fails: problems only mean records are dropped. */
 void events_open(const char *flag_path, const char *proc);
 
+/* Moves one of the instrumentation's own descriptors (channel, step reply
+ * socket, tty) up to 100 or above and returns the new one (fd itself if
+ * that fails; -1 stays -1). The program's own sockets then get the numbers
+ * a student expects, socket() = 3 as without socklab. */
+int events_fd_out_of_the_way(int fd);
+
 /* After fork(): the child takes its own pid. */
 void events_after_fork(void);
 

@@ -37,7 +37,7 @@ static void bind_reply_socket(void)
 
 	len = snprintf(st.reply_path, sizeof(st.reply_path), "%.*s/step-%d.sock", dirlen,
 		       slash ? chan : ".", (int)getpid());
-	st.reply_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	st.reply_fd = events_fd_out_of_the_way(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
 	if (len < 0 || (size_t)len >= sizeof(st.reply_path) || st.reply_fd < 0)
 		goto fail;
 	memcpy(sa.sun_path, st.reply_path, sizeof(sa.sun_path));
@@ -58,7 +58,7 @@ fail:
 void step_enable(void)
 {
 	st.on = true;
-	st.tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	st.tty_fd = events_fd_out_of_the_way(open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC));
 	bind_reply_socket();
 }
 
