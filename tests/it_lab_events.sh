@@ -35,7 +35,7 @@ mkfifo "$TMP/go"
 STARTED+=($!)
 exec 3>"$TMP/go"
 for ((i = 0; i < 50; i++)); do [ -S "$TMP/step.sock" ] && break; sleep 0.1; done
-PORT=$((20000 + RANDOM % 40000))
+PORT=$(free_port)
 "$BIN/echo-server" -q --step --events "$TMP/step.sock" -p "$PORT" >"$TMP/srv-step.out" 2>"$TMP/srv-step.err" &
 SERVER_PID=$!
 STARTED+=("$SERVER_PID")
@@ -56,7 +56,7 @@ stop_server
 
 # --- --step with nobody listening and no terminal: runs, and says so
 start_server_notty() {
-	PORT=$((20000 + RANDOM % 40000))
+	PORT=$(free_port)
 	setsid "$BIN/echo-server" -q --step --events "$TMP/nobody.sock" -p "$PORT" \
 		>"$TMP/srv-notty.out" 2>"$TMP/srv-notty.err" </dev/null &
 	SERVER_PID=$!

@@ -13,6 +13,14 @@ tm new-session -d -s ui -x 100 -y 60 "$BIN/socklab demo; echo EXITED \$?; sleep 
 wait_screen "SERVER CLOSED" 10 || exit 1
 kids=$(ui_children)
 [ -n "$kids" ] || { echo "FAIL: the demo started no lab process"; exit 1; }
+# the lab programs run unprivileged: none may hold socklab's packet socket
+for k in $kids; do
+	for fd in /proc/"$k"/fd/*; do
+		ino=$(readlink "$fd" | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
+		[ -n "$ino" ] && awk -v i="$ino" '$NF == i { found = 1 } END { exit !found }' /proc/net/packet &&
+			{ echo "FAIL: lab process $k ($(ps -o args= -p "$k")) inherited the capture socket"; exit 1; }
+	done
+done
 sleep 0.5
 # the handshake, bracketed by connect's enter and exit, in this order
 line_re() { screen | grep -nE -m1 -- "$1" | cut -d: -f1 | grep . || echo 0; }

@@ -31,6 +31,12 @@ wait_for() {
 	return 1
 }
 
+# free_port: a TCP port nobody uses now (bind port 0 and read it back), for
+# a server the test starts itself with --step, where start_server cannot retry.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
 have_ipv6() {
 	[ -e /proc/net/if_inet6 ] && grep -q '^0\{31\}1 ' /proc/net/if_inet6
 }

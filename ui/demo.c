@@ -136,6 +136,8 @@ static pid_t spawn(const struct demo_opts *o, const char *prog, const char *cons
 			dup2(out >= 0 ? out : null, STDOUT_FILENO);
 			dup2(out >= 0 ? out : null, STDERR_FILENO);
 		}
+		/* nothing else of the UI's: not these two, not its packet socket */
+		closefrom(STDERR_FILENO + 1);
 		if (o->run_as >= 0 && getuid() == 0 &&
 		    (setgroups(0, NULL) < 0 || setgid((gid_t)o->run_as_gid) < 0 || setuid((uid_t)o->run_as) < 0))
 			_exit(126);
