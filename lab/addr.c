@@ -1,5 +1,6 @@
 /* addr.c: sockaddr <-> text for the lab programs. */
 #include "addr.h"
+#include "errtext.h"
 
 #include <ctype.h>
 #include <netdb.h>

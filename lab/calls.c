@@ -22,6 +22,7 @@
 #include "events.h"
 #include "output.h"
 #include "step.h"
+#include "errtext.h"
 
 #define DATA_SHOWN 64 /* bytes of a read/write carried in a record */
 #define LINE_DATA 40  /* bytes of it printed on the stderr line */
@@ -94,20 +95,10 @@ static bool restart(long ret)
 	return ret < 0 && errno == EINTR && !stop_requested;
 }
 
-/* "Connection refused" -> "connection refused": messages are lower case. */
-static const char *error_text(int err, char *buf, size_t n)
-{
-	snprintf(buf, n, "%s", strerror(err));
-	buf[0] = (char)tolower((unsigned char)buf[0]);
-	return buf;
-}
-
 void lab_report_error(const char *what, const char *subject, int err, const char *hint)
 {
-	char why[128];
-
 	fprintf(stderr, "%s: %s%s%s: %s%s%s%s\n", prog, what, subject ? " " : "", subject ? subject : "",
-		error_text(err, why, sizeof(why)), hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+		errtext(err), hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
 }
 
 /* Fields shared by the enter and exit records. */
@@ -138,7 +129,7 @@ static void send_enter(const struct call *c)
 static void send_exit(const struct call *c, uint64_t exit_ns, long ret, int err, uint64_t blocked_ns,
 		      const char *data)
 {
-	char rec[EVENTS_RECORD_MAX], why[128];
+	char rec[EVENTS_RECORD_MAX];
 	size_t pos = 0, n = sizeof(rec);
 
 	if (put_call_fields(c, "exit", exit_ns, rec, n, &pos) < 0 ||
@@ -146,7 +137,7 @@ static void send_exit(const struct call *c, uint64_t exit_ns, long ret, int err,
 		return;
 	if (err) {
 		if (events_putf(rec, n, &pos, "\"%s\",\"error\":", strerrorname_np(err)) < 0 ||
-		    json_put_string(rec, n, &pos, error_text(err, why, sizeof(why))) < 0)
+		    json_put_string(rec, n, &pos, errtext(err)) < 0)
 			return;
 	} else if (events_putf(rec, n, &pos, "null") < 0) {
 		return;
@@ -190,7 +181,7 @@ static bool named(const struct call *c, const char *a, const char *b)
 static void print_line(const struct call *c, uint64_t now, long ret, int err, uint64_t blocked_ns,
 		       const void *data, size_t datalen)
 {
-	char line[512], why[128];
+	char line[512];
 	size_t pos = 0, n = sizeof(line);
 	time_t secs = (time_t)(now / 1000000000ull);
 	struct tm tm;
@@ -199,7 +190,7 @@ static void print_line(const struct call *c, uint64_t now, long ret, int err, ui
 	events_putf(line, n, &pos, "%02d:%02d:%02d.%06u %s %s(%s) = %ld", tm.tm_hour, tm.tm_min,
 		    tm.tm_sec, (unsigned)(now % 1000000000ull / 1000), proc, c->name, c->args, ret);
 	if (err)
-		events_putf(line, n, &pos, " %s (%s)", strerrorname_np(err), error_text(err, why, sizeof(why)));
+		events_putf(line, n, &pos, " %s (%s)", strerrorname_np(err), errtext(err));
 	if (named(c, "bind", "connect") && c->local[0])
 		events_putf(line, n, &pos, "  local %s", c->local);
 	if ((named(c, "accept", "accept4") || named(c, "close", "shutdown")) && c->peer[0])

@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "output.h"
+#include "errtext.h"
 
 #define RETRY_NS 500000000ull /* look for a listener at most twice a second */
 
@@ -72,7 +73,7 @@ int events_private_dir(const char *path, int owner, char *err, size_t n)
 		return 0;
 	*slash = '\0';
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, n, "event channel %s: %s", dir, strerror(errno));
+		snprintf(err, n, "event channel %s: %s", dir, errtext(errno));
 		return -1;
 	}
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
@@ -83,7 +84,7 @@ int events_private_dir(const char *path, int owner, char *err, size_t n)
 		return -1;
 	}
 	if (owner >= 0 && chown(dir, (uid_t)owner, (gid_t)-1) < 0) {
-		snprintf(err, n, "event channel %s: chown: %s", dir, strerror(errno));
+		snprintf(err, n, "event channel %s: chown: %s", dir, errtext(errno));
 		return -1;
 	}
 	return 0;

@@ -16,6 +16,7 @@
 
 #include "events.h"
 #include "output.h"
+#include "errtext.h"
 
 static struct {
 	bool on;
@@ -48,7 +49,7 @@ static void bind_reply_socket(void)
 	return;
 fail:
 	fprintf(stderr, "%s: step reply socket %s: %s (only Enter can release a call)\n",
-		events_proc(), st.reply_path, strerror(errno));
+		events_proc(), st.reply_path, errtext(errno));
 	if (st.reply_fd >= 0)
 		close(st.reply_fd);
 	st.reply_fd = -1;

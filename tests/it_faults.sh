@@ -155,7 +155,7 @@ for p in "$ui:socklab record:full-ui" "$tracer:socklab-trace -w:full-trace" "$js
 	IFS=: read -r pid name log <<<"$p"
 	exits_within 20 "$pid" || fail "$name still runs on a full disk after 20 s"
 	[ "$rc" -ne 0 ] || fail "$name exited 0 on a full disk"
-	grep -q "No space left on device" "$tmp/$log.err" || fail "$name: no clear error: $(cat "$tmp/$log.err")"
+	grep -qi "no space left on device" "$tmp/$log.err" || fail "$name: no clear error: $(cat "$tmp/$log.err")"
 	echo "disk full: $name exited $rc: $(grep -v capturing "$tmp/$log.err")"
 done
 stop_traffic

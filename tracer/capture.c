@@ -4,6 +4,7 @@
  * outgoing copy on lo (and on "any" for the lo ifindex), so no direction
  * filter is needed here, and real interfaces keep both directions. */
 #include "capture.h"
+#include "errtext.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -256,7 +257,7 @@ int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ct
 	 * a full disk stops the capture with its reason instead of leaving a
 	 * file silently cut short. */
 	if (c->dump && n > 0 && pcap_dump_flush(c->dump) < 0) {
-		snprintf(err, errlen, "write %s: %s", c->write_path, strerror(errno));
+		snprintf(err, errlen, "write %s: %s", c->write_path, errtext(errno));
 		return -1;
 	}
 	if (n == PCAP_ERROR) {
@@ -316,7 +317,7 @@ static int drop_capabilities(char *err, size_t errlen)
 
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capset, &hdr, data) < 0) {
-		snprintf(err, errlen, "drop capabilities: %s", strerror(errno));
+		snprintf(err, errlen, "drop capabilities: %s", errtext(errno));
 		return -1;
 	}
 	return 0;
@@ -354,7 +355,7 @@ int capture_give_to_sudo_caller(int fd, const char *path, char *err, size_t errl
 
 	if (geteuid() != 0 || !sudo_caller(&uid, &gid) || fchown(fd, uid, gid) == 0)
 		return 0;
-	snprintf(err, errlen, "chown %s: %s", path, strerror(errno));
+	snprintf(err, errlen, "chown %s: %s", path, errtext(errno));
 	return -1;
 }
 
@@ -370,7 +371,7 @@ int capture_drop_privileges(char *err, size_t errlen)
 		return -1;
 	}
 	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
-		snprintf(err, errlen, "drop root: %s", strerror(errno));
+		snprintf(err, errlen, "drop root: %s", errtext(errno));
 		return -1;
 	}
 	if (setuid(0) == 0) {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "errtext.h"
 
 #define SOCK_DIAG_INTERVAL_MS 10
 /* The tracepoint path still wakes up this often to release held records. */
@@ -67,12 +68,12 @@ static int write_file(const char *dir, const char *name, const char *text, char 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "open %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "open %s: %s", path, errtext(errno));
 		return -1;
 	}
 	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
 	if (!ok)
-		snprintf(err, errlen, "write '%s' to %s: %s", text, path, strerror(errno));
+		snprintf(err, errlen, "write '%s' to %s: %s", text, path, errtext(errno));
 	close(fd);
 	return ok ? 0 : -1;
 }
@@ -92,7 +93,7 @@ static const char *tracefs_root(char *err, size_t errlen)
 
 	if (!is_dir("/sys/kernel/tracing/instances") && is_dir("/sys/kernel/tracing") &&
 	    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
-		snprintf(err, errlen, "mount tracefs on /sys/kernel/tracing: %s", strerror(errno));
+		snprintf(err, errlen, "mount tracefs on /sys/kernel/tracing: %s", errtext(errno));
 	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
 		char path[256];
 		snprintf(path, sizeof(path), "%s/instances", roots[i]);
@@ -130,12 +131,12 @@ static int start_guardian(struct kernel_source *k, char *err, size_t errlen)
 	int p[2];
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		snprintf(err, errlen, "pipe: %s", errtext(errno));
 		return -1;
 	}
 	k->guardian = fork();
 	if (k->guardian < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		snprintf(err, errlen, "fork: %s", errtext(errno));
 		close(p[0]);
 		close(p[1]);
 		return -1;
@@ -172,7 +173,7 @@ static int open_tracepoint(struct kernel_source *k, char *err, size_t errlen)
 	}
 	snprintf(k->instance, sizeof(k->instance), "%s/instances/socklab-%ld", root, (long)getpid());
 	if (mkdir(k->instance, 0700) < 0) {
-		snprintf(err, errlen, "create tracing instance %s: %s%s", k->instance, strerror(errno),
+		snprintf(err, errlen, "create tracing instance %s: %s%s", k->instance, errtext(errno),
 			 errno == EACCES || errno == EPERM ? " (tracing needs root)" : "");
 		k->instance[0] = '\0';
 		return -1;
@@ -193,7 +194,7 @@ static int open_tracepoint(struct kernel_source *k, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/trace_pipe", k->instance);
 	k->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (k->fd < 0) {
-		snprintf(err, errlen, "open %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "open %s: %s", path, errtext(errno));
 		return -1;
 	}
 	k->mono_to_real = mono_to_realtime();
@@ -229,7 +230,7 @@ static int read_tracepoint(struct kernel_source *k, kstate_record_fn fn, void *c
 		if (got < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				return d.n;
-			snprintf(err, errlen, "read %s/trace_pipe: %s", k->instance, strerror(errno));
+			snprintf(err, errlen, "read %s/trace_pipe: %s", k->instance, errtext(errno));
 			return -1;
 		}
 		if (got == 0)
@@ -296,7 +297,7 @@ static int diag_dump(struct kernel_source *k, int family, char *err, size_t errl
 	static _Alignas(struct nlmsghdr) char buf[32768];
 
 	if (send(k->fd, &msg, sizeof(msg), 0) < 0) {
-		snprintf(err, errlen, "sock_diag request: %s", strerror(errno));
+		snprintf(err, errlen, "sock_diag request: %s", errtext(errno));
 		return -1;
 	}
 	for (;;) {
@@ -307,7 +308,7 @@ static int diag_dump(struct kernel_source *k, int family, char *err, size_t errl
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
-			snprintf(err, errlen, "sock_diag reply: %s", strerror(errno));
+			snprintf(err, errlen, "sock_diag reply: %s", errtext(errno));
 			return -1;
 		}
 		for (left = (size_t)got; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
@@ -315,7 +316,7 @@ static int diag_dump(struct kernel_source *k, int family, char *err, size_t errl
 				return 0;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = NLMSG_DATA(h);
-				snprintf(err, errlen, "sock_diag: %s", strerror(-e->error));
+				snprintf(err, errlen, "sock_diag: %s", errtext(-e->error));
 				return -1;
 			}
 			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg)) &&
@@ -350,7 +351,7 @@ static int open_sock_diag(struct kernel_source *k, char *err, size_t errlen)
 {
 	k->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (k->fd < 0) {
-		snprintf(err, errlen, "sock_diag socket: %s", strerror(errno));
+		snprintf(err, errlen, "sock_diag socket: %s", errtext(errno));
 		return -1;
 	}
 	if (diag_snapshot(k, err, errlen) < 0)

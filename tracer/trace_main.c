@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errtext.h"
 #include "args.h"
 #include "capture.h"
 #include "clock.h"
@@ -165,7 +166,7 @@ static int run_capture(struct tracer *t, struct capture *c, struct kernel_source
 		if (capture_is_live(c)) {
 			struct pollfd pfd[2] = {{capture_fd(c), POLLIN, 0}, {k ? kernel_fd(k) : -1, POLLIN, 0}};
 			if (poll(pfd, 2, k ? kernel_poll_ms(k) : 200) < 0 && errno != EINTR) {
-				fprintf(stderr, "socklab-trace: poll: %s\n", strerror(errno));
+				fprintf(stderr, "socklab-trace: poll: %s\n", errtext(errno));
 				return -1;
 			}
 			if (k && read_kernel(t, k) < 0)
@@ -325,7 +326,7 @@ int main(int argc, char **argv)
 	else
 		emit_line(&t, line, output_stats_text(&stats, line, sizeof(line)));
 	if (fflush(stdout) == EOF || t.write_failed) {
-		fprintf(stderr, "socklab-trace: write to standard output: %s\n", strerror(errno));
+		fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 		rc = -1;
 	}
 	flow_table_free(t.flows);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "errtext.h"
 
 struct channel {
 	int fd, send_fd;
@@ -83,11 +84,11 @@ struct channel *channel_open(const char *path, int owner, char *err, size_t errl
 	ch->send_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ch->fd < 0 || ch->send_fd < 0 || bind(ch->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    setsockopt(ch->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
-		snprintf(err, errlen, "event channel %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "event channel %s: %s", path, errtext(errno));
 		goto fail;
 	}
 	if (owner >= 0 && chown(path, (uid_t)owner, (gid_t)-1) < 0) {
-		snprintf(err, errlen, "event channel %s: chown: %s", path, strerror(errno));
+		snprintf(err, errlen, "event channel %s: chown: %s", path, errtext(errno));
 		channel_close(ch);
 		return NULL;
 	}
@@ -160,7 +161,7 @@ int channel_send_go(struct channel *ch, const char *reply, long seq, char *err, 
 
 	if (make_addr(reply, &sa) < 0 ||
 	    sendto(ch->send_fd, msg, (size_t)len, 0, (struct sockaddr *)&sa, sizeof(sa)) != len) {
-		snprintf(err, errlen, "step %s: %s", reply, strerror(errno));
+		snprintf(err, errlen, "step %s: %s", reply, errtext(errno));
 		return -1;
 	}
 	return 0;

@@ -1,5 +1,6 @@
 /* demo.c: scenarios and the lab processes that play them. */
 #include "demo.h"
+#include "errtext.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -102,7 +103,7 @@ static pid_t spawn(const struct demo_opts *o, const char *prog, const char *cons
 	snprintf(path, sizeof(path), "%s/%s", o->bindir, prog);
 	snprintf(port, sizeof(port), "%d", o->port);
 	if (access(path, X_OK) < 0) {
-		snprintf(err, errlen, "demo: %s: %s (run make first)", path, strerror(errno));
+		snprintf(err, errlen, "demo: %s: %s (run make first)", path, errtext(errno));
 		return -1;
 	}
 	argv[argc++] = prog;
@@ -124,7 +125,7 @@ static pid_t spawn(const struct demo_opts *o, const char *prog, const char *cons
 	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "demo: fork: %s", strerror(errno));
+		snprintf(err, errlen, "demo: fork: %s", errtext(errno));
 		return -1;
 	}
 	if (pid == 0) {

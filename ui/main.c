@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errtext.h"
 #include "args.h"
 #include "capture.h"
 #include "clock.h"
@@ -450,7 +451,7 @@ static int run_loop(struct app *a)
 			pfd[chan = n++] = (struct pollfd){session_channel_fd(a->sess), POLLIN, 0};
 		rc = poll(pfd, (nfds_t)n, timeout);
 		if (rc < 0 && errno != EINTR) {
-			snprintf(a->message, sizeof(a->message), "poll: %s", strerror(errno));
+			snprintf(a->message, sizeof(a->message), "poll: %s", errtext(errno));
 			return -1;
 		}
 		now = clock_ns(CLOCK_REALTIME);

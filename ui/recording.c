@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "errtext.h"
 
 /* pcapng block types and option codes. */
 enum {
@@ -116,7 +117,7 @@ static int write_all(struct recording *r, int fd, const void *p, size_t n, const
 	if (done == n)
 		return 0;
 	if (!r->error[0])
-		snprintf(r->error, sizeof(r->error), "record %s: %s", path, w < 0 ? strerror(errno) : "short write");
+		snprintf(r->error, sizeof(r->error), "record %s: %s", path, w < 0 ? errtext(errno) : "short write");
 	return -1;
 }
 
@@ -146,7 +147,7 @@ static int open_file(const char *path, char *err, size_t errlen)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "record %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "record %s: %s", path, errtext(errno));
 	} else if (capture_give_to_sudo_caller(fd, path, err, errlen) < 0) {
 		close(fd);
 		fd = -1;
@@ -296,7 +297,7 @@ long recording_read_jsonl(const char *path, recording_record_fn fn, void *ctx, c
 	if (warnlen)
 		warn[0] = '\0';
 	if (!f || !ev) {
-		snprintf(err, errlen, "replay %s: %s", path, f ? "out of memory" : strerror(errno));
+		snprintf(err, errlen, "replay %s: %s", path, f ? "out of memory" : errtext(errno));
 		count = -1;
 		goto out;
 	}
@@ -322,7 +323,7 @@ long recording_read_jsonl(const char *path, recording_record_fn fn, void *ctx, c
 		count++;
 	}
 	if (ferror(f)) {
-		snprintf(err, errlen, "replay %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "replay %s: %s", path, errtext(errno));
 		count = -1;
 	}
 out:
