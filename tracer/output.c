@@ -35,15 +35,28 @@ static void put_char(struct out *o, char c)
 	put_mem(o, &c, 1);
 }
 
+/* Two digits per division: numbers are most of a packet record. */
 static void put_u64(struct out *o, uint64_t v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char tmp[24];
 	size_t i = sizeof(tmp);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		tmp[--i] = pairs[d + 1];
+		tmp[--i] = pairs[d];
+	}
+	if (v >= 10) {
+		tmp[--i] = pairs[v * 2 + 1];
+		tmp[--i] = pairs[v * 2];
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	put_mem(o, tmp + i, sizeof(tmp) - i);
 }
 
@@ -63,27 +76,58 @@ static void put_secs(struct out *o, uint64_t ns)
 	put_mem(o, frac, 6);
 }
 
+/* True when one of the 8 bytes in w must be escaped in JSON: below 0x20,
+ * '"', '\\' or DEL (bit tricks from "Bit Twiddling Hacks": haszero/hasless). */
+static int word_needs_escape(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+#define HASZERO(v) (((v) - ones) & ~(v) & highs)
+	uint64_t below_space = (w - ones * 0x20) & ~w & highs;
+
+	return (below_space | HASZERO(w ^ (ones * '"')) | HASZERO(w ^ (ones * '\\')) |
+		HASZERO(w ^ (ones * 0x7f))) != 0;
+#undef HASZERO
+}
+
+/* Copies runs of plain characters in one piece, skipping 8 bytes at a time
+ * where nothing needs escaping: the `why` texts are long and this is the
+ * hottest loop of --json. */
 static void put_json_string(struct out *o, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	const unsigned char *end = p + strlen(s);
 
 	put_char(o, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	while (p < end) {
+		uint64_t w;
+
+		if (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (!word_needs_escape(w)) {
+				p += 8;
+				continue;
+			}
+		}
+		if (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f) {
+			p++;
+			continue;
+		}
+		put_mem(o, (const char *)run, (size_t)(p - run));
 		switch (*p) {
 		case '"': put_lit(o, "\\\""); break;
 		case '\\': put_lit(o, "\\\\"); break;
 		case '\n': put_lit(o, "\\n"); break;
 		case '\r': put_lit(o, "\\r"); break;
 		case '\t': put_lit(o, "\\t"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-				put_mem(o, esc, 6);
-			} else {
-				put_char(o, (char)*p);
-			}
+		default: {
+			char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+			put_mem(o, esc, 6);
 		}
+		}
+		run = ++p;
 	}
+	put_mem(o, (const char *)run, (size_t)(p - run));
 	put_char(o, '"');
 }
 

@@ -66,15 +66,30 @@ static uint32_t utf8_next(const unsigned char **s)
 	return cp;
 }
 
+/* The East Asian Wide and Fullwidth blocks (Unicode's EastAsianWidth.txt,
+ * coarsely): what terminals draw two cells wide. A table, not wcwidth(3):
+ * the grid must not depend on the locale. */
+int cell_width(uint32_t cp)
+{
+	static const uint32_t wide[][2] = {
+		{0x1100, 0x115f}, {0x2e80, 0x303e}, {0x3041, 0x33ff}, {0x3400, 0x4dbf}, {0x4e00, 0x9fff},
+		{0xa000, 0xa4cf}, {0xac00, 0xd7a3}, {0xf900, 0xfaff}, {0xfe30, 0xfe4f}, {0xff00, 0xff60},
+		{0xffe0, 0xffe6}, {0x1f300, 0x1f64f}, {0x20000, 0x3fffd},
+	};
+
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
 int utf8_width(const char *utf8)
 {
 	const unsigned char *p = (const unsigned char *)utf8;
 	int n = 0;
 
-	while (*p) {
-		utf8_next(&p);
-		n++;
-	}
+	while (*p)
+		n += cell_width(utf8_next(&p));
 	return n;
 }
 
@@ -117,12 +132,18 @@ int grid_put(struct grid *g, int x, int y, const char *utf8, int maxw, uint8_t a
 		return 0;
 	while (*p && n < maxw) {
 		uint32_t cp = utf8_next(&p);
-		if (width > maxw && n == maxw - 1)
-			cp = ascii ? '~' : 0x2026;
-		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || (ascii && cp >= 0x80))
+		int cw;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || (ascii && cp >= 0x80))
 			cp = '?';
+		cw = cell_width(cp);
+		if (width > maxw && n + cw > maxw - 1) {
+			set(g, x + n, y, ascii ? '~' : 0x2026, attr);
+			return n + 1;
+		}
 		set(g, x + n, y, cp, attr);
-		n++;
+		if (cw == 2)
+			set(g, x + n + 1, y, GRID_WIDE_TAIL, attr);
+		n += cw;
 	}
 	return n;
 }
@@ -148,7 +169,10 @@ size_t grid_line(const struct grid *g, int y, char *buf, size_t n)
 		return 0;
 	for (int x = 0; y >= 0 && y < g->h && x < g->w; x++) {
 		char enc[4];
-		int k = utf8_encode(g->cells[y * g->w + x].ch, enc);
+		int k;
+		if (g->cells[y * g->w + x].ch == GRID_WIDE_TAIL)
+			continue;
+		k = utf8_encode(g->cells[y * g->w + x].ch, enc);
 		if (len + (size_t)k + 1 > n)
 			break;
 		memcpy(buf + len, enc, (size_t)k);
@@ -166,17 +190,22 @@ int grid_put_wrapped(struct grid *g, int x, int y, int w, int lines, const char 
 	int used = 0;
 
 	while (*text && used < lines && w > 0) {
-		/* Take the longest run of whole words (in cells) that fits w. */
+		/* Take the longest run of whole words (in cells) that fits w;
+		 * Chinese breaks after any wide character. */
 		const unsigned char *p = (const unsigned char *)text;
 		const unsigned char *cut = NULL;
 		int cells = 0;
 		char line[1024];
 		size_t len;
 
-		while (*p && *p != '\n' && cells < w) {
-			utf8_next(&p);
-			cells++;
-			if (*p == ' ' || *p == '\n' || *p == '\0')
+		while (*p && *p != '\n') {
+			const unsigned char *q = p;
+			int cw = cell_width(utf8_next(&q));
+			if (cells + cw > w)
+				break;
+			p = q;
+			cells += cw;
+			if (*p == ' ' || *p == '\n' || *p == '\0' || cw == 2)
 				cut = p;
 		}
 		if (!*p || *p == '\n' || !cut)

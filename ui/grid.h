@@ -1,7 +1,8 @@
 /* grid.h: an off-screen grid of character cells with attribute ids. The
  * ladder draws into it, tests read its lines as text, the curses view and
- * the text export copy it out. Pure. Characters are Unicode code points of
- * width one (box drawing and arrows included). */
+ * the text export copy it out. Pure. A cell holds one Unicode code point;
+ * a wide one (Chinese, fullwidth forms) takes two cells, the second holding
+ * GRID_WIDE_TAIL, as a terminal shows it. */
 #ifndef SOCKLAB_UI_GRID_H
 #define SOCKLAB_UI_GRID_H
 
@@ -26,6 +27,8 @@ enum cell_attr {
 	ATTR_COUNT,
 	ATTR_SELECTED = 0x80, /* or-ed in: the selected row */
 };
+
+#define GRID_WIDE_TAIL 0 /* the right half of a wide character */
 
 struct cell {
 	uint32_t ch;
@@ -58,8 +61,11 @@ int grid_put_wrapped(struct grid *g, int x, int y, int w, int lines, const char 
 /* Line y as UTF-8 without trailing spaces; returns its length in bytes. */
 size_t grid_line(const struct grid *g, int y, char *buf, size_t n);
 
-/* Cells utf8 takes (code points; every one is one cell wide here). */
+/* Cells utf8 takes on a terminal. */
 int utf8_width(const char *utf8);
+
+/* Cells code point cp takes: 2 for East Asian wide and fullwidth ones, else 1. */
+int cell_width(uint32_t cp);
 
 /* Encodes one code point; returns the bytes written (at most 4). */
 int utf8_encode(uint32_t cp, char out[4]);

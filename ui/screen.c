@@ -286,6 +286,8 @@ static void draw_help_line(const struct screen *s, const struct screen_status *s
 			 st->waiting_call ? st->waiting_call : "the next call", st->steps_waiting);
 	else if (st->message)
 		snprintf(text, sizeof(text), "%s", st->message);
+	else if (st->pane && st->pane->keys)
+		snprintf(text, sizeof(text), "%s", st->pane->keys);
 	else
 		snprintf(text, sizeof(text), "j/k move  g/G start/end  f follow  Tab conn  l list  d details  / search  z zoom  ? help  q quit");
 	grid_put(g, 0, y, text, g->w, st->message && !s->searching && !st->steps_waiting ? ATTR_ERROR : ATTR_HELP,
@@ -350,9 +352,19 @@ static void draw_conns(const struct screen *s, const struct timeline *tl, struct
 	draw_box(s, g, " connections (j/k, Enter shows one) ", lines, n);
 }
 
+/* Lines the pane below the ladder takes. */
+static int pane_lines(const struct screen_status *st, int height)
+{
+	int most = height - 3 - LADDER_HEADER_LINES - PANE_LINES; /* a few ladder rows stay */
+
+	if (st->pane)
+		return st->pane->lines < most ? st->pane->lines : most;
+	return height >= 30 ? PANE_LINES_TALL : PANE_LINES;
+}
+
 void screen_compose(struct screen *s, const struct timeline *tl, const struct screen_status *st, struct grid *g)
 {
-	int pane = g->h >= 30 ? PANE_LINES_TALL : PANE_LINES;
+	int pane = pane_lines(st, g->h);
 	int ladder_h = g->h - 3 - pane;
 	struct ladder_opts lo = {.conn = s->conn, .big = s->big, .ascii = s->ascii, .now_ns = st->now_ns,
 				 .end = s->limit < (long)timeline_count(tl) ? s->limit : 0};
@@ -381,13 +393,21 @@ void screen_compose(struct screen *s, const struct timeline *tl, const struct sc
 			 s->replay ? "the recording has no rows" : "waiting for connections and socket calls...", g->w - 4,
 			 ATTR_DIM, s->ascii);
 	grid_fill(g, 0, 1 + ladder_h, g->w, s->ascii ? '-' : 0x2500, ATTR_DIM);
-	grid_put(g, 2, 1 + ladder_h, " explanation ", 20, ATTR_DIM, s->ascii);
-	explain_row(tl, s->sel, text, sizeof(text));
-	grid_put_wrapped(g, 1, 2 + ladder_h, g->w - 2, pane, text, ATTR_NORMAL, s->ascii);
+	if (st->pane) {
+		grid_put(g, 2, 1 + ladder_h, st->pane->title, g->w - 4, ATTR_HEADER, s->ascii);
+		st->pane->draw(g, 2 + ladder_h, pane, st->pane->ctx);
+	} else {
+		grid_put(g, 2, 1 + ladder_h, " explanation ", 20, ATTR_DIM, s->ascii);
+		explain_row(tl, s->sel, text, sizeof(text));
+		grid_put_wrapped(g, 1, 2 + ladder_h, g->w - 2, pane, text, ATTR_NORMAL, s->ascii);
+	}
 	draw_help_line(s, st, g, g->h - 1);
 	switch (s->overlay) {
 	case OVERLAY_HELP:
-		draw_box(s, g, " help ", help_lines, (int)(sizeof(help_lines) / sizeof(help_lines[0])));
+		if (s->help)
+			draw_box(s, g, " help ", s->help, s->nhelp);
+		else
+			draw_box(s, g, " help ", help_lines, (int)(sizeof(help_lines) / sizeof(help_lines[0])));
 		break;
 	case OVERLAY_DETAILS:
 		explain_details(tl, s->sel, lo.t0_ns, text, sizeof(text));

@@ -46,6 +46,18 @@ struct screen {
 	bool searching;       /* typing a search */
 	char search[64];
 	uint32_t conn_cursor; /* the connection list's cursor */
+	const char *const *help; /* the help overlay's lines (NULL: the lab's own) */
+	int nhelp;
+};
+
+/* A pane drawn below the ladder instead of the explanation (a lesson's):
+ * draw fills lines y .. y+h-1 of the grid. */
+struct screen_pane {
+	const char *title;       /* on the line above it */
+	int lines;               /* lines it wants; the ladder keeps a few rows */
+	const char *keys;        /* the key help line, or NULL */
+	void (*draw)(struct grid *g, int y, int h, void *ctx);
+	void *ctx;
 };
 
 struct screen_status {
@@ -58,6 +70,7 @@ struct screen_status {
 	const char *recording;  /* the .jsonl being written, or NULL */
 	const char *message;    /* last error or notice, or NULL */
 	uint64_t now_ns;        /* live clock for the TIME_WAIT countdown, 0 in replay */
+	const struct screen_pane *pane; /* or NULL: the explanation */
 };
 
 void screen_init(struct screen *s, bool replay, bool big, bool ascii);

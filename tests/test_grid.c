@@ -1,0 +1,63 @@
+/* test_grid.c: the cell grid with wide characters: Chinese takes two cells
+ * a character, as a terminal draws it, so columns after it stay aligned,
+ * truncation and wrapping count cells, and lines read back as the text. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "grid.h"
+
+static void wide_characters_take_two_cells(void **state)
+{
+	struct grid g;
+	char line[256];
+
+	(void)state;
+	assert_int_equal(utf8_width("检查点"), 6);
+	assert_int_equal(utf8_width("a│✓…"), 4);
+	assert_int_equal(utf8_width("（SYN）"), 7); /* fullwidth brackets */
+	assert_int_equal(grid_init(&g, 20, 3), 0);
+	assert_int_equal(grid_put(&g, 0, 0, "步骤 3", 20, ATTR_NORMAL, false), 6);
+	grid_put(&g, 6, 0, "|x", 20, ATTR_NORMAL, false);
+	grid_line(&g, 0, line, sizeof(line));
+	assert_string_equal(line, "步骤 3|x");
+	assert_int_equal(g.cells[1].ch, GRID_WIDE_TAIL);
+	/* too long: cut by cells, the ellipsis where a whole character no longer fits */
+	assert_int_equal(grid_put(&g, 0, 1, "客户端进入状态", 6, ATTR_NORMAL, false), 5);
+	grid_line(&g, 1, line, sizeof(line));
+	assert_string_equal(line, "客户…");
+	grid_free(&g);
+}
+
+static void chinese_wraps_between_characters(void **state)
+{
+	struct grid g;
+	char line[256];
+
+	(void)state;
+	assert_int_equal(grid_init(&g, 10, 4), 0);
+	assert_int_equal(grid_put_wrapped(&g, 0, 0, 9, 4, "服务器进入 SYN_RCVD 状态", ATTR_NORMAL, false), 4);
+	grid_line(&g, 0, line, sizeof(line));
+	assert_string_equal(line, "服务器进"); /* 8 cells: a ninth would split 入 */
+	grid_line(&g, 1, line, sizeof(line));
+	assert_string_equal(line, "入");
+	grid_line(&g, 2, line, sizeof(line));
+	assert_string_equal(line, "SYN_RCVD"); /* a word stays whole */
+	grid_line(&g, 3, line, sizeof(line));
+	assert_string_equal(line, "状态");
+	grid_free(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(wide_characters_take_two_cells),
+		cmocka_unit_test(chinese_wraps_between_characters),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,68 @@
+/* lesson_lab.h: the lab a lesson runs in: a capture on lo and the event
+ * channel merged into a timeline, the lab programs each step starts (in
+ * --step mode) and the release of their calls one at a time until the
+ * step's checkpoint is met. An edge (sockets, capture, processes) shared
+ * by the text runner and the curses lab; it never talks to the student. */
+#ifndef SOCKLAB_UI_LESSON_LAB_H
+#define SOCKLAB_UI_LESSON_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lesson.h"
+#include "session.h"
+#include "timeline.h"
+
+struct lesson_lab_opts {
+	const struct lesson *les;
+	const char *bindir;      /* where echo-server and echo-client are */
+	int pace_ms;             /* between released calls */
+	int timeout_s;           /* a checkpoint's default time */
+	session_row_fn on_row;   /* a row went into the timeline */
+	void *ctx;
+};
+
+enum lesson_lab_state { LAB_RUNNING, LAB_MET, LAB_TIMEOUT };
+
+struct lesson_lab;
+
+/* Opens the capture (as root), drops root, opens a private channel. NULL
+ * with err on failure; *capture_refused tells the capture was the cause. */
+struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *capture_refused, char *err,
+				   size_t errlen);
+/* Stops the programs, removes the channel's directory. NULL is fine. */
+void lesson_lab_close(struct lesson_lab *lab);
+
+struct timeline *lesson_lab_timeline(const struct lesson_lab *lab);
+struct session *lesson_lab_session(const struct lesson_lab *lab);
+
+/* Step idx begins: its stop: lines, then its run: lines (a client waits
+ * for the server's listen()); its checkpoint's clock starts. */
+int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t errlen);
+
+/* When step idx started (rows from then on count for its checkpoint); 0
+ * for a step not run yet. */
+uint64_t lesson_lab_step_start(const struct lesson_lab *lab, int idx);
+
+/* Seconds step idx's checkpoint may take. */
+int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx);
+
+/* Waits up to ms for capture, channel or fd (>= 0; *fd_ready says it is
+ * readable) and takes the capture and channel input in. */
+int lesson_lab_poll(struct lesson_lab *lab, int ms, int fd, bool *fd_ready, char *err, size_t errlen);
+
+/* Moves the running step on: starts the clients waiting for the server,
+ * releases one call every pace, and matches the checkpoint into met[].
+ * LAB_MET once every expectation is met (and, with show: output, the
+ * step's clients exited) and what the last call caused had a moment to
+ * arrive. -1 with err when a program cannot start. */
+int lesson_lab_advance(struct lesson_lab *lab, uint64_t now_ns, bool met[LESSON_MAX_EXPECTS], char *err,
+		       size_t errlen);
+
+/* show: output: each line step idx's clients printed (the files are
+ * removed). */
+void lesson_lab_outputs(struct lesson_lab *lab, int idx, void (*line)(const char *proc, const char *text, void *ctx),
+			void *ctx);
+
+#endif
