@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build/release}
 BIN=${SOCKLAB_BIN:-$PWD/bin}
 tmp=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 gen=$BUILD/tools/gen_pcap
 
 # best of 3 wall times, and the peak RSS of the last run: "seconds kib"
