@@ -169,6 +169,8 @@ static void draw_words(const struct lesson_view *v, struct pen *p)
 	default:
 		break;
 	}
+	if (f->shown == 0 && before_run(f)) /* the lesson's opening words come before its first step */
+		say(p, v->o.les->intro, ATTR_NORMAL);
 	if (s->predict && !f->predicted) { /* the question and every choice stay in view */
 		int end = p->end, need = text_lines(s->predict, "? ", p->w);
 		for (int i = 0; i < s->nchoices; i++)
