@@ -13,16 +13,9 @@
 # within 5 s; once they are gone the server holds exactly the descriptors
 # (and, in fork mode, the children) it held before. tests/bench/
 # hostile_bench.sh runs the same with 10,000 idle connections.
-source "$(dirname "$0")/lab_helpers.sh"
+. "$(dirname "$0")/helpers.sh"
+. "$ROOT/tests/lab_helpers.sh"
 IDLE=${IDLE_CONNS:-2000}
-# The server echoes megabytes to its stdout: show only the start of lines.
-fail() {
-	echo "FAIL: $*"
-	for f in "$TMP"/*.out "$TMP"/*.err; do
-		[ -s "$f" ] && { echo "--- $f"; tail -n 8 "$f" | cut -c1-160; }
-	done
-	exit 1
-}
 
 cat >"$TMP/abuse.py" <<'PY'
 import resource, select, socket, struct, sys, time
@@ -113,7 +106,7 @@ abuse() {
 	rm -f "$stop"
 	python3 "$TMP/abuse.py" "$kind" "$PORT" "$n" "$stop" >"$TMP/$kind-$MODE.out" 2>&1 &
 	local pid=$!
-	wait_for "$TMP/$kind-$MODE.out" "ready\|longline:" 300 || fail "$MODE: $kind abuse did not get going: $(cat "$TMP/$kind-$MODE.out")"
+	wait_for "$TMP/$kind-$MODE.out" "ready\|longline:" 30 || fail "$MODE: $kind abuse did not get going: $(cat "$TMP/$kind-$MODE.out")"
 	still_serves "$kind ($n)"
 	touch "$stop"
 	wait "$pid" || fail "$MODE: $kind: $(cat "$TMP/$kind-$MODE.out")"

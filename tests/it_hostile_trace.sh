@@ -10,50 +10,45 @@
 #  2. --max-flows 100, fewer than the random flows between two packets of a
 #     real connection: it is evicted, and says so ("evicted", then joined
 #     again "midstream"), never mixed up with another.
-set -u
-cd "$(dirname "$0")/.."
-BIN=${SOCKLAB_BIN:-$PWD/bin}
-BUILD=${BUILD:-build/release}
-FLOOD=$BUILD/tools/flood
+. "$(dirname "$0")/helpers.sh"
+cd "$ROOT"
+FLOOD=$TOOLS/flood
 N=${FLOOD_PACKETS:-150000}
 REAL=(tests/golden/echo.pcap tests/golden/rst.pcap tests/golden/server-close.pcap
 	tests/golden/half-close.pcap tests/golden/ipv6.pcap)
-[ -x "$FLOOD" ] || { echo "FAIL: $FLOOD not built (make)"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+[ -x "$FLOOD" ] || fail "$FLOOD not built (make)"
 
 seed=${SEED:-$RANDOM}
 echo "flood: $N random segments, seed $seed (rerun with SEED=$seed)"
-"$FLOOD" "$tmp/flood.pcap" "$N" "$seed" 500 "${REAL[@]}" || fail "flood generator failed"
+"$FLOOD" "$TMP/flood.pcap" "$N" "$seed" 500 "${REAL[@]}" || fail "flood generator failed"
 for r in "${REAL[@]}"; do
-	"$BIN/socklab-trace" -r "$r" --json >"$tmp/alone-$(basename "$r").jsonl" || fail "socklab-trace -r $r"
+	"$BIN/socklab-trace" -r "$r" --json >"$TMP/alone-$(basename "$r").jsonl" || fail "socklab-trace -r $r"
 done
 
-# peak RSS in KB of socklab-trace ARGS..., output to $tmp/out.jsonl
+# peak RSS in KB of socklab-trace ARGS..., output to $TMP/out.jsonl
 peak_kb() {
-	/usr/bin/time -f %M -o "$tmp/rss" "$BIN/socklab-trace" "$@" >"$tmp/out.jsonl" 2>"$tmp/err" ||
-		fail "socklab-trace $* exited non-zero: $(cat "$tmp/err")"
-	cat "$tmp/rss"
+	/usr/bin/time -f %M -o "$TMP/rss" "$BIN/socklab-trace" "$@" >"$TMP/out.jsonl" 2>"$TMP/err" ||
+		fail "socklab-trace $* exited non-zero: $(cat "$TMP/err")"
+	cat "$TMP/rss"
 }
 
 base=$(peak_kb -r tests/golden/echo.pcap --json)
-capped=$(peak_kb -r "$tmp/flood.pcap" --json --max-flows 1000)
-mv "$tmp/out.jsonl" "$tmp/capped.jsonl"
+capped=$(peak_kb -r "$TMP/flood.pcap" --json --max-flows 1000)
+mv "$TMP/out.jsonl" "$TMP/capped.jsonl"
 # The cap's worth of flows at a generous 1 KB each, plus 8 MB for stdio,
 # libpcap and allocator slack.
 bound=$((base + 1000 + 8192))
 case $BUILD in
 *san-*) echo "memory: ${capped} KB peak (not checked: sanitizer builds keep freed memory in quarantine)" ;;
 *)
-	uncapped=$(peak_kb -r "$tmp/flood.pcap" --json)
+	uncapped=$(peak_kb -r "$TMP/flood.pcap" --json)
 	echo "memory: ${capped} KB peak with --max-flows 1000 (bound ${bound} KB: ${base} KB reading one connection + cap), ${uncapped} KB without the cap"
 	[ "$capped" -le "$bound" ] || fail "peak RSS ${capped} KB with --max-flows 1000 is over the bound ${bound} KB"
 	[ "$uncapped" -gt "$bound" ] || echo "note: the uncapped run stays under the bound too: raise FLOOD_PACKETS to make the bound bite"
 	;;
 esac
 
-python3 - "$tmp/capped.jsonl" "$N" "$tmp"/alone-*.jsonl <<'PY' || fail "capped run: see above"
+python3 - "$TMP/capped.jsonl" "$N" "$TMP"/alone-*.jsonl <<'PY' || fail "capped run: see above"
 import json, sys
 out, n, alone = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 recs = []
@@ -105,8 +100,8 @@ print("capped run: %d records, all JSON; %d segments, %d cut short, %d malformed
        sum(len(v) for v in want.values())))
 PY
 
-"$BIN/socklab-trace" -r "$tmp/flood.pcap" --json --max-flows 100 >"$tmp/tight.jsonl" || fail "--max-flows 100 run failed"
-python3 - "$tmp/tight.jsonl" <<'PY' || fail "tight run: see above"
+"$BIN/socklab-trace" -r "$TMP/flood.pcap" --json --max-flows 100 >"$TMP/tight.jsonl" || fail "--max-flows 100 run failed"
+python3 - "$TMP/tight.jsonl" <<'PY' || fail "tight run: see above"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 real = lambda e: e.startswith("127.0.0.1:") or e.startswith("[::1]:")

@@ -2,13 +2,11 @@
 # `make install` into a scratch DESTDIR puts the four programs, their man
 # pages and the lessons in place; every page renders without groff warnings
 # and documents every option and command its program's --help lists.
-set -u
-ROOT=${SOCKLAB_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/helpers.sh"
 PROGRAMS="socklab socklab-trace echo-server echo-client"
-command -v make >/dev/null || { echo "SKIP: make is not installed"; exit 77; }
-dest=$(mktemp -d)
-trap 'rm -rf "$dest"' EXIT
-fail=0
+command -v make >/dev/null || skip "make is not installed"
+dest=$TMP
+failed=0
 
 # -o all: install what `make test` built (any variant), rebuild nothing.
 if ! make -s -C "$ROOT" -o all install DESTDIR="$dest" PREFIX=/usr >"$dest/make.log" 2>&1; then
@@ -19,21 +17,21 @@ fi
 for p in $PROGRAMS; do
 	bin=$dest/usr/bin/$p page=$dest/usr/share/man/man1/$p.1
 	if [ ! -x "$bin" ] || ! "$bin" --help >/dev/null 2>&1; then
-		echo "FAIL: $bin missing, not executable or --help fails"; fail=1
+		echo "FAIL: $bin missing, not executable or --help fails"; failed=1
 	fi
 	if [ ! -f "$page" ]; then
-		echo "FAIL: $page missing"; fail=1; continue
+		echo "FAIL: $page missing"; failed=1; continue
 	fi
 	# the page's text with roff's \- turned back into plain hyphens
 	text=$(sed 's/\\-/-/g' "$page")
 	help=$("$ROOT/bin/$p" --help)
 	[ "$p" = socklab ] && help+=$'\n'$("$ROOT/bin/$p" lesson --help)
 	for opt in $(grep -oE -- '--[a-z][a-z0-9-]*' <<<"$help" | sort -u); do
-		grep -qF -- "$opt" <<<"$text" || { echo "FAIL: $p.1 does not document $opt (listed by $p --help)"; fail=1; }
+		grep -qF -- "$opt" <<<"$text" || { echo "FAIL: $p.1 does not document $opt (listed by $p --help)"; failed=1; }
 	done
 	for cmd in $(sed -nE "s/^(usage:)? +$p ([a-z]+).*/\2/p" <<<"$help" | sort -u); do
 		grep -qE -- "^\.(SY|BI?) \"?$p $cmd" <<<"$text" ||
-			{ echo "FAIL: $p.1 has no entry for '$p $cmd' (listed by $p --help)"; fail=1; }
+			{ echo "FAIL: $p.1 has no entry for '$p $cmd' (listed by $p --help)"; failed=1; }
 	done
 done
 
@@ -42,16 +40,14 @@ for lang in en zh; do
 	want=$(ls "$ROOT"/lessons/$lang/*.lesson | wc -l)
 	got=$(cd / && "$dest/usr/bin/socklab" lesson --lang $lang | grep -cE '^ *[0-9]+ ')
 	[ "$want" -gt 0 ] && [ "$got" -eq "$want" ] ||
-		{ echo "FAIL: installed socklab lesson --lang $lang lists $got lessons, the tree has $want"; fail=1; }
+		{ echo "FAIL: installed socklab lesson --lang $lang lists $got lessons, the tree has $want"; failed=1; }
 done
-[ "$fail" -eq 0 ] || exit 1
+[ "$failed" -eq 0 ] || exit 1
 
-if ! command -v groff >/dev/null; then
-	echo "SKIP: groff is not installed (apt-get install groff-base): the pages were not checked for warnings"
-	exit 77
-fi
+command -v groff >/dev/null ||
+	skip "groff is not installed (apt-get install groff-base): the pages were not checked for warnings"
 for p in $PROGRAMS; do
 	warnings=$(groff -man -ww -z "$dest/usr/share/man/man1/$p.1" 2>&1)
-	[ -z "$warnings" ] || { echo "FAIL: groff -man -ww $p.1:"; echo "$warnings"; fail=1; }
+	[ -z "$warnings" ] || { echo "FAIL: groff -man -ww $p.1:"; echo "$warnings"; failed=1; }
 done
-exit "$fail"
+exit $failed

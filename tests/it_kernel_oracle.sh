@@ -11,69 +11,42 @@
 # kernel's sequences are pinned to what Linux really reports. Two scenarios
 # run again with --kernel=sock_diag, the polled fallback; they keep both
 # sockets open long enough (300 ms) for 10 ms polls to see each of them.
-set -u
-cd "$(dirname "$0")/.."
-BIN=${SOCKLAB_BIN:-$PWD/bin}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root for tracefs (sock:inet_sock_set_state)"
-	exit 77
-fi
+. "$(dirname "$0")/helpers.sh"
+need_root "tracefs: sock:inet_sock_set_state"
 for b in socklab-trace echo-server echo-client; do
-	[ -x "$BIN/$b" ] || { echo "FAIL: $BIN/$b is missing (run make)"; exit 1; }
+	[ -x "$BIN/$b" ] || fail "$BIN/$b is missing (run make)"
 done
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# A port nobody listens on: bind port 0 and read it back.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# wait_for FILE TEXT: up to 5 s for TEXT to appear in FILE.
-wait_for() {
-	for _ in $(seq 100); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "FAIL: '$2' never appeared in $1:"; cat "$1"
-	return 1
-}
-
-fail=0
+failed=0
 
 # run_scenario NAME KERNEL_MODE SERVER_ARGS|- CLIENT_ARGS
 # Starts the tracer, the server (unless "-"), runs the client, stops both and
-# leaves the JSON trace in $tmp/NAME.jsonl.
+# leaves the JSON trace in $TMP/NAME.jsonl.
 run_scenario() {
 	local name=$1 mode=$2 sargs=$3 cargs=$4 port tp sp
 	port=$(free_port)
-	"$BIN/socklab-trace" -i lo -p "$port" --json --kernel="$mode" >"$tmp/$name.jsonl" 2>"$tmp/$name.err" &
+	"$BIN/socklab-trace" -i lo -p "$port" --json --kernel="$mode" >"$TMP/$name.jsonl" 2>"$TMP/$name.err" &
 	tp=$!
-	pids+=("$tp")
-	wait_for "$tmp/$name.err" "capturing on" || return 1
+	STARTED+=("$tp")
+	if ! wait_for "$TMP/$name.err" "capturing on"; then
+		echo "FAIL: $name: socklab-trace did not start capturing:"; cat "$TMP/$name.err"
+		return 1
+	fi
 	if [ "$sargs" != - ]; then
 		# shellcheck disable=SC2086
-		"$BIN/echo-server" -p "$port" --quiet $sargs >"$tmp/$name.server" 2>&1 &
+		"$BIN/echo-server" -p "$port" --quiet $sargs >"$TMP/$name.server" 2>&1 &
 		sp=$!
-		pids+=("$sp")
+		STARTED+=("$sp")
 		sleep 0.2
 	fi
 	# shellcheck disable=SC2086
-	"$BIN/echo-client" 127.0.0.1 "$port" --quiet $cargs >"$tmp/$name.client" 2>&1
+	"$BIN/echo-client" 127.0.0.1 "$port" --quiet $cargs >"$TMP/$name.client" 2>&1
 	sleep 0.4
 	[ "$sargs" != - ] && kill "$sp" 2>/dev/null && wait "$sp" 2>/dev/null
 	sleep 0.2
 	kill -INT "$tp"
 	if ! wait "$tp"; then
-		echo "FAIL: $name: socklab-trace exited with an error:"; cat "$tmp/$name.err"
+		echo "FAIL: $name: socklab-trace exited with an error:"; cat "$TMP/$name.err"
 		return 1
 	fi
 	if ls -d /sys/kernel/tracing/instances/socklab-"$tp" 2>/dev/null; then
@@ -85,7 +58,7 @@ run_scenario() {
 # check NAME MODE 'CLIENT_KERNEL_PATH' 'SERVER_KERNEL_PATH'
 # (expected kernel paths; "" for an endpoint the kernel must not report)
 check() {
-	python3 - "$tmp/$1.jsonl" "$1" "$2" "$3" "$4" <<'EOF' || { cat "$tmp/$1.err"; return 1; }
+	python3 - "$TMP/$1.jsonl" "$1" "$2" "$3" "$4" <<'EOF' || { cat "$TMP/$1.err"; return 1; }
 import json, sys
 path, name, mode, want_client, want_server = sys.argv[1:]
 recs = [json.loads(l) for l in open(path)]
@@ -181,7 +154,7 @@ for s in "${scenarios[@]}"; do
 	[ "$sargs" = NONE ] && sargs=-
 	if ! run_scenario "$name" "$mode" "$sargs" "$cargs" || ! check "$name" "$mode" "$want_c" "$want_s"; then
 		echo "FAIL: scenario $name"
-		fail=1
+		failed=1
 	fi
 done
-exit $fail
+exit $failed

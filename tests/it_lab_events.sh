@@ -3,7 +3,8 @@
 # each call's enter before its exit, and the endpoints tie the client's
 # connect to the server's accept. --step holds each call until released,
 # and without a listener or a terminal the program runs on and says so.
-. "$(dirname "$0")/lab_helpers.sh"
+. "$(dirname "$0")/helpers.sh"
+. "$ROOT/tests/lab_helpers.sh"
 SINK=$TOOLS/event_sink
 [ -x "$SINK" ] || fail "$SINK not built (make builds tests/tools)"
 ev=$TMP/ev.sock

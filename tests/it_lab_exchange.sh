@@ -2,7 +2,8 @@
 # echo-server and echo-client exchange messages in every server mode, over
 # IPv4 and IPv6, TCP and UDP; a second client is served while a first one
 # holds its connection, except in iterative mode where it must wait.
-. "$(dirname "$0")/lab_helpers.sh"
+. "$(dirname "$0")/helpers.sh"
+. "$ROOT/tests/lab_helpers.sh"
 
 addrs="127.0.0.1"
 if have_ipv6; then addrs="$addrs ::1"; else echo "note: no ::1 on this machine, IPv6 not tested"; fi

@@ -2,16 +2,16 @@
 # Interop with the seed's Go programs, both ways: the Go client talks to
 # echo-server, echo-client talks to the Go server. The seed hard-codes
 # 127.0.0.1:8080, so this runs only while that port is free.
-. "$(dirname "$0")/lab_helpers.sh"
-ROOT=${SOCKLAB_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+. "$(dirname "$0")/helpers.sh"
+. "$ROOT/tests/lab_helpers.sh"
 SEED=${SOCKLAB_SEED:-$ROOT/../shared/seed}/go
 
-command -v go >/dev/null || { echo "SKIP: go is not installed (apt-get install golang-go)"; exit 77; }
-[ -f "$SEED/server/main.go" ] || { echo "SKIP: the seed's Go programs are not at $SEED"; exit 77; }
+command -v go >/dev/null || skip "go is not installed (apt-get install golang-go)"
+[ -f "$SEED/server/main.go" ] || skip "the seed's Go programs are not at $SEED"
 port_busy() { ss -Hltn "( sport = :8080 )" 2>/dev/null | grep -q .; } # TIME_WAIT leftovers do not stop a listener
-if port_busy; then echo "SKIP: port 8080 is in use (the seed's programs need it)"; exit 77; fi
+if port_busy; then skip "port 8080 is in use (the seed's programs need it)"; fi
 
-export GOCACHE=$ROOT/${BUILD:-build/release}/gocache GOFLAGS=-mod=mod GOPATH=$TMP/gopath GO111MODULE=on
+export GOCACHE=$ROOT/$BUILD/gocache GOFLAGS=-mod=mod GOPATH=$TMP/gopath GO111MODULE=on
 for prog in server client; do
 	cp -r "$SEED/$prog" "$TMP/src-$prog"
 	(cd "$TMP/src-$prog" && go build -o "$TMP/go-$prog" .) >"$TMP/build-$prog.err" 2>&1 ||
@@ -22,7 +22,7 @@ done
 "$BIN/echo-server" -q >"$TMP/srv-c.out" 2>"$TMP/srv-c.err" &
 SERVER_PID=$!
 STARTED+=("$SERVER_PID")
-wait_for "$TMP/srv-c.out" "listening on" || { port_busy && { echo "SKIP: port 8080 was taken meanwhile"; exit 77; }; fail "echo-server on 8080"; }
+wait_for "$TMP/srv-c.out" "listening on" || { port_busy && skip "port 8080 was taken meanwhile"; fail "echo-server on 8080"; }
 printf 'hello from go\nq\n' | timeout 10 "$TMP/go-client" >"$TMP/goclient.out" 2>&1 || fail "go client exit $?"
 grep -q "server-hello from go" "$TMP/goclient.out" || fail "go client got no reply: $(cat "$TMP/goclient.out")"
 wait_for "$TMP/srv-c.out" "received from 127.0.0.1:[0-9]*: hello from go" || fail "echo-server did not print"

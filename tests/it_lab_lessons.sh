@@ -2,7 +2,8 @@
 # Each lesson switch of echo-server and echo-client does what it promises,
 # checked by the results of the real socket calls (and ss for TIME_WAIT),
 # in the thread and epoll modes. Also the error lines and exit codes.
-. "$(dirname "$0")/lab_helpers.sh"
+. "$(dirname "$0")/helpers.sh"
+. "$ROOT/tests/lab_helpers.sh"
 
 # time_wait_on PORT: connections with local or remote PORT in TIME_WAIT
 time_wait_on() {

@@ -3,13 +3,9 @@
 # student (--auto) on real sockets and reaches its last checkpoint; a
 # --script student asks for a hint, predicts wrong and goes back; a broken
 # lesson file is refused with its line number.
-set -u
-cd "$(dirname "$0")/.."
-BIN=${SOCKLAB_BIN:-$PWD/bin}
-if [ "$(id -u)" != 0 ]; then echo "SKIP: lessons capture on lo, which needs root"; exit 77; fi
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/helpers.sh"
+cd "$ROOT"
+need_root "lessons capture on lo"
 
 for lang in en zh; do
 	for f in lessons/$lang/*.lesson; do

@@ -10,23 +10,10 @@
 #     and records what its user sent, never what another user injected.
 #  4. A directory another user prepared for the channel (or one others may
 #     write in) is refused with a clear error.
-set -u
-cd "$(dirname "$0")/.."
-BIN=${SOCKLAB_BIN:-$PWD/bin}
-if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root (to drop it, and to act as other users)"; exit 77; fi
-command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) is not installed"; exit 77; }
-tmp=$(mktemp -d)
-chmod 711 "$tmp" # other users may pass through to what we open to them
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; fail "'$2' not in $1: $(cat "$1")"; }
+. "$(dirname "$0")/helpers.sh"
+need_root "to drop it, and to act as other users"
+command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+chmod 711 "$TMP" # other users may pass through to what we open to them
 # A student runs `sudo socklab`: socklab drops to the student's uid and
 # takes the student's datagrams; another user on the machine must not get in.
 student=$(($(id -u nobody) - 5)) other=$(($(id -u nobody) - 7))
@@ -56,35 +43,35 @@ call() { printf '{"type":"call","ts_ns":%s,"phase":"enter","proc":"client","pid"
 
 # ---- 1. root, then a setcap user: nothing privileged after the open
 port=$(free_port)
-"$BIN/socklab-trace" -i lo -p "$port" --json >/dev/null 2>"$tmp/trace.err" &
+"$BIN/socklab-trace" -i lo -p "$port" --json >/dev/null 2>"$TMP/trace.err" &
 tracer=$!
-pids+=("$tracer")
-SUDO_UID=$student SUDO_GID=$student "$BIN/socklab" record "$tmp/rec" -p "$port" --events "$tmp/chan/events.sock" --plain >/dev/null 2>"$tmp/ui.err" &
+STARTED+=("$tracer")
+SUDO_UID=$student SUDO_GID=$student "$BIN/socklab" record "$TMP/rec" -p "$port" --events "$TMP/chan/events.sock" --plain >/dev/null 2>"$TMP/ui.err" &
 ui=$!
-pids+=("$ui")
-wait_for "$tmp/trace.err" capturing
-wait_for "$tmp/ui.err" capturing
+STARTED+=("$ui")
+wait_for "$TMP/trace.err" capturing 10 || fail "socklab-trace did not start capturing"
+wait_for "$TMP/ui.err" capturing 10 || fail "socklab record did not start capturing"
 unprivileged "$tracer" "socklab-trace (started as root)"
 unprivileged "$ui" "socklab (started with sudo by uid $student)"
 
 if command -v setcap >/dev/null; then
-	mkdir "$tmp/capbin" && cp "$BIN/socklab-trace" "$tmp/capbin/" && chmod 755 "$tmp/capbin"
-	if setcap cap_net_raw,cap_net_admin=eip "$tmp/capbin/socklab-trace" 2>/dev/null; then
+	mkdir "$TMP/capbin" && cp "$BIN/socklab-trace" "$TMP/capbin/" && chmod 755 "$TMP/capbin"
+	if setcap cap_net_raw,cap_net_admin=eip "$TMP/capbin/socklab-trace" 2>/dev/null; then
 		setpriv --reuid="$other" --regid="$other" --clear-groups --inh-caps=-all \
-			"$tmp/capbin/socklab-trace" -i lo -p "$port" >/dev/null 2>"$tmp/cap.err" &
+			"$TMP/capbin/socklab-trace" -i lo -p "$port" >/dev/null 2>"$TMP/cap.err" &
 		capped=$!
-		pids+=("$capped")
-		for _ in $(seq 50); do grep -q "capturing\|socklab-trace:" "$tmp/cap.err" && break; sleep 0.1; done
-		if grep -q capturing "$tmp/cap.err"; then
+		STARTED+=("$capped")
+		for _ in $(seq 50); do grep -q "capturing\|socklab-trace:" "$TMP/cap.err" && break; sleep 0.1; done
+		if grep -q capturing "$TMP/cap.err"; then
 			unprivileged "$capped" "socklab-trace (uid $other with file capabilities)"
 		else
-			echo "note: file capabilities do not work on $tmp ($(cat "$tmp/cap.err")): setcap case not tested"
+			echo "note: file capabilities do not work on $TMP ($(cat "$TMP/cap.err")): setcap case not tested"
 		fi
 	fi
 fi
 
 # ---- 2. the channel's directory
-dir=$tmp/chan
+dir=$TMP/chan
 mode=$(stat -c %a "$dir")
 [ "$mode" = 700 ] || fail "the channel directory $dir has mode $mode, not 700"
 echo "channel directory: mode $mode, owner uid $(stat -c %u "$dir")"
@@ -100,9 +87,9 @@ res=$(send_as "$other" "$dir/events.sock" "$(call 4343 INJECTED)")
 res=$(send_as "$student" "$dir/events.sock" "$(call 4444 ALLOWED)")
 [ "$res" = sent ] || fail "socklab's own user could not send: $res"
 res=$(send_as "$other" "$dir/events.sock" '{"type":"step","ts_ns":1,"proc":"client","pid":4545,"seq":1,"call":"connect","fd":3,"args":"x","reply":"/nonexistent"}')
-for _ in $(seq 50); do grep -q ALLOWED "$tmp/rec.jsonl" 2>/dev/null && break; sleep 0.1; done
-grep -q ALLOWED "$tmp/rec.jsonl" || fail "the datagram of socklab's own user was not taken"
-if grep -q 'INJECTED\|4545' "$tmp/rec.jsonl"; then fail "socklab took datagrams from uid $other"; fi
+for _ in $(seq 50); do grep -q ALLOWED "$TMP/rec.jsonl" 2>/dev/null && break; sleep 0.1; done
+grep -q ALLOWED "$TMP/rec.jsonl" || fail "the datagram of socklab's own user was not taken"
+if grep -q 'INJECTED\|4545' "$TMP/rec.jsonl"; then fail "socklab took datagrams from uid $other"; fi
 echo "credentials: the call from uid $student was recorded, the call and step from uid $other were dropped"
 kill "$ui"
 wait "$ui"
@@ -110,18 +97,18 @@ wait "$ui"
 # ---- 4. a directory prepared by someone else, or open to writes
 for setup in "other:700" "root:777"; do
 	IFS=: read -r owner perm <<<"$setup"
-	d=$tmp/prepared-$owner
+	d=$TMP/prepared-$owner
 	mkdir "$d"
 	chmod "$perm" "$d"
 	[ "$owner" = other ] && chown "$other" "$d"
-	if "$BIN/socklab" -p "$port" --events "$d/events.sock" --plain >/dev/null 2>"$tmp/prep.err" </dev/null & then
+	if "$BIN/socklab" -p "$port" --events "$d/events.sock" --plain >/dev/null 2>"$TMP/prep.err" </dev/null & then
 		p=$!
-		pids+=("$p")
+		STARTED+=("$p")
 		for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -0 "$p" 2>/dev/null && fail "socklab listens in a directory owned by $owner with mode $perm"
 		wait "$p" && fail "socklab exited 0 refusing the directory"
 	fi
-	grep -q "not a private directory" "$tmp/prep.err" || fail "no clear error for a $owner $perm directory: $(cat "$tmp/prep.err")"
-	echo "channel directory owned by $owner, mode $perm: $(cat "$tmp/prep.err")"
+	grep -q "not a private directory" "$TMP/prep.err" || fail "no clear error for a $owner $perm directory: $(cat "$TMP/prep.err")"
+	echo "channel directory owned by $owner, mode $perm: $(cat "$TMP/prep.err")"
 done
 echo PASS

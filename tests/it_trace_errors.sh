@@ -1,31 +1,28 @@
 #!/usr/bin/env bash
 # Bad input gets one clear line naming the thing and a non-zero exit.
-set -u
-BIN=${SOCKLAB_BIN:-$(dirname "$0")/../bin}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
+. "$(dirname "$0")/helpers.sh"
+failed=0
 
 # expect EXIT_CODE PATTERN -- command...: exit code, and one stderr line matching PATTERN
 expect() {
 	local want=$1 pattern=$2; shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
+	"$@" >"$TMP/out" 2>"$TMP/err"
 	local rc=$?
-	local lines; lines=$(wc -l <"$tmp/err")
-	if [ "$rc" -ne "$want" ] || ! grep -qE -- "$pattern" "$tmp/err" || [ "$lines" -ne 1 ]; then
-		echo "FAIL: $*: exit $rc (want $want), stderr ($lines lines):"; cat "$tmp/err"
-		fail=1
+	local lines; lines=$(wc -l <"$TMP/err")
+	if [ "$rc" -ne "$want" ] || ! grep -qE -- "$pattern" "$TMP/err" || [ "$lines" -ne 1 ]; then
+		echo "FAIL: $*: exit $rc (want $want), stderr ($lines lines):"; cat "$TMP/err"
+		failed=1
 	fi
 }
 
-printf 'this is not a capture file\n' >"$tmp/garbage.pcap"
-head -c 300 "$(dirname "$0")/golden/echo.pcap" >"$tmp/cut.pcap"
-: >"$tmp/empty.pcap"
+printf 'this is not a capture file\n' >"$TMP/garbage.pcap"
+head -c 300 "$(dirname "$0")/golden/echo.pcap" >"$TMP/cut.pcap"
+: >"$TMP/empty.pcap"
 
-expect 1 "read .*missing.pcap: .*No such file" -- "$BIN/socklab-trace" -r "$tmp/missing.pcap"
-expect 1 "read .*garbage.pcap: .*(format|pcap)" -- "$BIN/socklab-trace" -r "$tmp/garbage.pcap"
-expect 1 "read .*empty.pcap" -- "$BIN/socklab-trace" -r "$tmp/empty.pcap"
-expect 1 "cut.pcap: .*truncated" -- "$BIN/socklab-trace" -r "$tmp/cut.pcap"
+expect 1 "read .*missing.pcap: .*No such file" -- "$BIN/socklab-trace" -r "$TMP/missing.pcap"
+expect 1 "read .*garbage.pcap: .*(format|pcap)" -- "$BIN/socklab-trace" -r "$TMP/garbage.pcap"
+expect 1 "read .*empty.pcap" -- "$BIN/socklab-trace" -r "$TMP/empty.pcap"
+expect 1 "cut.pcap: .*truncated" -- "$BIN/socklab-trace" -r "$TMP/cut.pcap"
 expect 1 "filter 'tcp port banana'" -- "$BIN/socklab-trace" -r "$(dirname "$0")/golden/echo.pcap" -f 'tcp port banana'
 expect 2 "port '70000'" -- "$BIN/socklab-trace" -p 70000
 expect 2 "try --help" -- "$BIN/socklab-trace" --no-such-flag
@@ -40,6 +37,6 @@ if [ "$(id -u)" = 0 ]; then
 	fi
 fi
 # A truncated file still prints what it read before the error.
-"$BIN/socklab-trace" -r "$tmp/cut.pcap" >"$tmp/out" 2>/dev/null
-grep -q '\[SYN\]' "$tmp/out" || { echo "FAIL: cut.pcap: packets before the cut were lost"; fail=1; }
-exit $fail
+"$BIN/socklab-trace" -r "$TMP/cut.pcap" >"$TMP/out" 2>/dev/null
+grep -q '\[SYN\]' "$TMP/out" || { echo "FAIL: cut.pcap: packets before the cut were lost"; failed=1; }
+exit $failed

@@ -4,10 +4,9 @@
 # (NAME.expected). The JSON output of the same file must be valid JSON Lines
 # whose state records carry every field the contract requires.
 # UPDATE=1 rewrites the expected files (review the diff before committing).
-set -u
-cd "$(dirname "$0")/golden"
-BIN=${SOCKLAB_BIN:-../../bin}
-fail=0
+. "$(dirname "$0")/helpers.sh"
+cd "$ROOT/tests/golden"
+failed=0
 for pcap in *.pcap *.pcapng; do
 	name=${pcap%.*}
 	[ "${pcap##*.}" = pcapng ] && name=$name-pcapng
@@ -18,7 +17,7 @@ for pcap in *.pcap *.pcapng; do
 	fi
 	if ! diff -u "$name.expected" <(printf '%s\n' "$out"); then
 		echo "FAIL: $pcap: timeline differs from $name.expected"
-		fail=1
+		failed=1
 	fi
 	if ! "$BIN/socklab-trace" -r "$pcap" --json | python3 -c '
 import json, sys
@@ -38,7 +37,7 @@ assert r["type"] == "stats", "last record must be stats"
 assert n > 0, "no state records"
 '; then
 		echo "FAIL: $pcap: --json output breaks the contract"
-		fail=1
+		failed=1
 	fi
 done
-exit $fail
+exit $failed

@@ -2,12 +2,10 @@
 # socklab demo in a real terminal (tmux, 100x60: every row fits): the ladder shows the
 # calls, arrows and states in the right rows, navigation goes back in time,
 # q quits and leaves no lab process behind.
-set -u
-cd "$(dirname "$0")/.."
-BIN=${SOCKLAB_BIN:-$PWD/bin}
-. tests/ui/tmux_helpers.sh
+. "$(dirname "$0")/helpers.sh"
+cd "$ROOT"
+. "$ROOT/tests/ui/tmux_helpers.sh"
 ui_test_start
-fail() { echo "FAIL: $*"; screen; exit 1; }
 
 tm new-session -d -s ui -x 100 -y 60 "$BIN/socklab demo; echo EXITED \$?; sleep 30"
 wait_screen "SERVER CLOSED" 10 || exit 1

@@ -5,13 +5,11 @@
 # checkpoint ticks each expectation, b goes back a step, the lesson reaches
 # its last step and ends with exit 0 and no lab process left behind; the
 # Chinese lesson keeps its columns aligned.
-set -u
-cd "$(dirname "$0")/.."
-BIN=${SOCKLAB_BIN:-$PWD/bin}
+. "$(dirname "$0")/helpers.sh"
+cd "$ROOT"
 export LC_ALL=C.UTF-8 # wide characters: tmux draws them, wc -L counts their cells
-. tests/ui/tmux_helpers.sh
+. "$ROOT/tests/ui/tmux_helpers.sh"
 ui_test_start
-fail() { echo "FAIL: $*"; screen; exit 1; }
 # The lesson pane's words (left of its checkpoint column) as one line.
 pane_words() { screen | sed -n '/^── Lesson/,$p' | sed '1d;$d' | sed 's/ *│.*//' | tr '\n' ' ' | tr -s ' '; }
 

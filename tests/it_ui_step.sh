@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # socklab demo --step in a real terminal: the lab programs wait before each
 # socket call, and each space lets exactly one call run.
-set -u
-cd "$(dirname "$0")/.."
-BIN=${SOCKLAB_BIN:-$PWD/bin}
-. tests/ui/tmux_helpers.sh
+. "$(dirname "$0")/helpers.sh"
+cd "$ROOT"
+. "$ROOT/tests/ui/tmux_helpers.sh"
 ui_test_start
 
 # calls that have entered: rows with a call that are not its return ("= N")

@@ -1,41 +1,6 @@
-# lab_helpers.sh: sourced by tests/it_lab_*.sh. Runs the real echo-server
-# and echo-client on free ports, cleans up whatever it started.
-set -u
-BIN=${SOCKLAB_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bin}
-TOOLS=${SOCKLAB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}/${BUILD:-build/release}/tools
-TMP=$(mktemp -d)
-STARTED=()
-
-cleanup() {
-	for p in "${STARTED[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
-	for f in "$TMP"/*.out "$TMP"/*.err; do
-		[ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }
-	done
-	exit 1
-}
-
-# wait_for FILE PATTERN [TENTHS]: until grep finds PATTERN in FILE (default 5 s).
-wait_for() {
-	local i
-	for ((i = 0; i < ${3:-50}; i++)); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# free_port: a TCP port nobody uses now (bind port 0 and read it back), for
-# a server the test starts itself with --step, where start_server cannot retry.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# lab_helpers.sh: sourced after helpers.sh by the tests that run the real
+# echo-server and echo-client (tests/it_lab_*.sh, it_hostile_server.sh): a
+# server on a free port, its clean stop, a client run to completion.
 
 have_ipv6() {
 	[ -e /proc/net/if_inet6 ] && grep -q '^0\{31\}1 ' /proc/net/if_inet6

@@ -1,6 +1,7 @@
-# Helpers for the UI's end-to-end tests: socklab runs in a real terminal
-# (tmux on a private server socket, so concurrent tests never meet), keys
-# are sent with send-keys and the screen is read back with capture-pane.
+# Helpers for the UI's end-to-end tests, sourced after tests/helpers.sh:
+# socklab runs in a real terminal (tmux on a private server socket, so
+# concurrent tests never meet), keys are sent with send-keys and the screen
+# is read back with capture-pane.
 TMUX_SOCK="socklab-it-$$"
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
 screen() { tm capture-pane -p -t ui; }
@@ -16,12 +17,18 @@ wait_screen() {
 }
 # line_of TEXT: the screen line number where TEXT first appears (0 if absent).
 line_of() { screen | grep -nF -m1 -- "$1" | cut -d: -f1 | grep . || echo 0; }
-tmux_cleanup() { tm kill-server 2>/dev/null; }
+# On failure the screen is the evidence (replaces helpers.sh's logs).
+show_evidence() { screen; }
+# tmux_cleanup: the server, and its socket file that kill-server leaves behind.
+tmux_cleanup() {
+	tm kill-server
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
+}
 # The UI tests capture on lo and need tmux: skip loudly otherwise.
 ui_test_start() {
-	if [ "$(id -u)" != 0 ]; then echo "SKIP: capturing on lo needs root"; exit 77; fi
-	command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
-	trap tmux_cleanup EXIT
+	need_root "capturing on lo"
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	at_exit tmux_cleanup
 }
 # The socklab in the pane and the lab processes it started (its children).
 ui_pid() { pgrep -P "$(tm list-panes -t ui -F '#{pane_pid}')" -x socklab; }
