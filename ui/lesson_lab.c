@@ -17,6 +17,7 @@
 #include "demo.h"
 #include "event_parse.h"
 #include "events.h"
+#include "errtext.h"
 
 #define MAX_PROCS 16
 #define MAX_WAITING 16
@@ -127,7 +128,7 @@ int lesson_lab_poll(struct lesson_lab *lab, int ms, int fd, bool *fd_ready, char
 	struct pollfd pfd[3] = {{session_capture_fd(lab->sess), POLLIN, 0}, {channel_fd(lab->ch), POLLIN, 0}, {fd, POLLIN, 0}};
 
 	if (poll(pfd, fd >= 0 ? 3 : 2, ms) < 0 && errno != EINTR) {
-		snprintf(err, errlen, "poll: %s", strerror(errno));
+		snprintf(err, errlen, "poll: %s", errtext(errno));
 		return -1;
 	}
 	if (fd_ready)

@@ -24,6 +24,8 @@
 #include "lesson_view.h"
 #include "timeline.h"
 #include "view.h"
+#include "args.h"
+#include "errtext.h"
 
 #define MAX_FILES 100
 #define FILE_MAX (256 * 1024)
@@ -87,13 +89,11 @@ static void usage(FILE *f)
 
 static int parse_num(const char *what, const char *s, long min, long max, int *out)
 {
-	char *end;
+	char err[160];
 	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || !*s || *end || v < min || v > max) {
-		fprintf(stderr, "socklab lesson: %s '%s': expected a number from %ld to %ld\n", what, s, min, max);
+	if (args_number(what, s, min, max, &v, err, sizeof(err)) < 0) {
+		fprintf(stderr, "socklab lesson: %s\n", err);
 		return -1;
 	}
 	*out = (int)v;
@@ -132,7 +132,7 @@ static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
 	o->pace_ms = -1;
 	o->width = 100;
 	optind = 0; /* glibc: start afresh, whatever parsed argv before */
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {
@@ -160,7 +160,12 @@ static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
 		case 'A': o->ascii = true; break;
 		case 'P': o->plain = true; break;
 		case 'h': usage(stdout); exit(0);
-		default: fprintf(stderr, "socklab lesson: try --help\n"); return -1;
+		case ':':
+			fprintf(stderr, "socklab lesson: option '%s' needs a value; try --help\n", argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "socklab lesson: unknown option '%s'; try --help\n", argv[optind - 1]);
+			return -1;
 		}
 	}
 	if (o->pace_ms < 0)
@@ -192,7 +197,7 @@ static int lesson_load(const char *path, struct lesson *l, char *err, size_t err
 	int rc;
 
 	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, errtext(errno));
 		return -1;
 	}
 	text = malloc(FILE_MAX + 1);
@@ -203,7 +208,7 @@ static int lesson_load(const char *path, struct lesson *l, char *err, size_t err
 	}
 	n = fread(text, 1, FILE_MAX + 1, f);
 	if (ferror(f) || n > FILE_MAX) {
-		snprintf(err, errlen, "%s: %s", path, ferror(f) ? strerror(errno) : "larger than 256 KiB");
+		snprintf(err, errlen, "%s: %s", path, ferror(f) ? errtext(errno) : "larger than 256 KiB");
 		rc = -1;
 	} else {
 		rc = lesson_parse(text, n, path, l, err, errlen);
@@ -701,7 +706,7 @@ int lesson_main(int argc, char **argv)
 		return 0;
 	}
 	if (r->o.script && !(r->script = fopen(r->o.script, "r"))) {
-		fprintf(stderr, "socklab lesson: script %s: %s\n", r->o.script, strerror(errno));
+		fprintf(stderr, "socklab lesson: script %s: %s\n", r->o.script, errtext(errno));
 		lesson_free(&r->les);
 		free(r);
 		return 2;

@@ -155,7 +155,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->speed = 1.0;
 	o->width = 100;
 	o->format = EXPORT_TEXT;
-	while ((c = getopt_long(argc, argv, "-p:i:f:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-:p:i:f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 1:
 			if (nargs == 2) {
@@ -201,7 +201,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->width = (int)v;
 			break;
 		case 'h': usage(stdout); exit(0);
-		default: fprintf(stderr, "socklab: try --help\n"); return -1;
+		case ':':
+			fprintf(stderr, "socklab: option '%s' needs a value; try --help\n", argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "socklab: unknown option '%s'; try --help\n", argv[optind - 1]);
+			return -1;
 		}
 	}
 	o->cmd = CMD_LIVE;
