@@ -49,6 +49,23 @@ static const char *const help_lines[] = {
 	"  ?                  this help        q  quit the lesson",
 };
 
+static const char *const help_lines_zh[] = {
+	"socklab 课程按键",
+	"",
+	"  空格  回车         运行本步骤；检查点达成后，进入下一步",
+	"  1-9                步骤提问时，选择你的预测",
+	"  h                  本步骤的提示（再按一次隐藏）",
+	"  b                  回到上一步：它的讲解和它的行（空格再向前）",
+	"  j k  Down Up       下一行 / 上一行（两侧显示该行时刻的状态）",
+	"  g G  Home End      第一行 / 最后一行（G 重新跟随新行）",
+	"  PgUp PgDn          上 / 下翻一页",
+	"  d                  所选报文或调用的全部字段",
+	"  Tab  c / C  a  l   下一个 / 上一个 / 全部连接；连接列表",
+	"  /  n  N            搜索行；下一个 / 上一个匹配",
+	"  z                  放大（投影用）",
+	"  ?                  本帮助            q  退出课程",
+};
+
 struct lesson_view *lesson_view_new(const struct lesson_view_opts *o)
 {
 	struct lesson_view *v = calloc(1, sizeof(*v));
@@ -58,8 +75,13 @@ struct lesson_view *lesson_view_new(const struct lesson_view_opts *o)
 	v->o = *o;
 	lesson_flow_init(&v->flow, o->les);
 	screen_init(&v->scr, false, false, o->ascii);
-	v->scr.help = help_lines;
-	v->scr.nhelp = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
+	if (o->w == &lesson_words_zh) {
+		v->scr.help = help_lines_zh;
+		v->scr.nhelp = (int)(sizeof(help_lines_zh) / sizeof(help_lines_zh[0]));
+	} else {
+		v->scr.help = help_lines;
+		v->scr.nhelp = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
+	}
 	return v;
 }
 
