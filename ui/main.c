@@ -35,6 +35,7 @@
 #include "lesson_run.h"
 #include "recording.h"
 #include "screen.h"
+#include "portcheck.h"
 #include "session.h"
 #include "timeline.h"
 #include "view.h"
@@ -605,7 +606,17 @@ static int open_live(struct app *a)
 		snprintf(a->mode, sizeof(a->mode), "demo %s%s", scenario->name, a->opt.step ? " (step)" : "");
 		snprintf(a->message, sizeof(a->message), "demo %s: %s", scenario->name, scenario->what);
 	} else {
+		char who[96];
+
 		snprintf(a->mode, sizeof(a->mode), "live%s", a->opt.cmd == CMD_RECORD ? " recording" : "");
+		/* Something else on the port: echo-server's bind() would fail there. */
+		if (!a->opt.filter && port_listener(port, who, sizeof(who)) == 1 && strncmp(who, "echo-server ", 12) != 0) {
+			snprintf(a->message, sizeof(a->message),
+				 "port %d is already in use by %s: echo-server cannot listen there; stop it, or use -p PORT on both",
+				 port, who);
+			if (a->opt.plain)
+				fprintf(stderr, "socklab: %s\n", a->message);
+		}
 	}
 	if (capture_drop_privileges(a->message, sizeof(a->message)) < 0) {
 		fprintf(stderr, "socklab: %s\n", a->message);
