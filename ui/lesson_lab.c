@@ -14,6 +14,7 @@
 
 #include "capture.h"
 #include "channel.h"
+#include "clock.h"
 #include "demo.h"
 #include "event_parse.h"
 #include "events.h"
@@ -133,10 +134,14 @@ int lesson_lab_poll(struct lesson_lab *lab, int ms, int fd, bool *fd_ready, char
 	}
 	if (fd_ready)
 		*fd_ready = fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP));
-	if ((pfd[0].revents & POLLIN) && session_pump_capture(lab->sess, 2048, err, errlen) < 0)
+	/* POLLERR alone: the interface went away; the dispatch says so (as in main.c). */
+	if ((pfd[0].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) &&
+	    session_pump_capture(lab->sess, 2048, err, errlen) < 0)
 		return -1;
 	if (pfd[1].revents & POLLIN)
 		pump_channel(lab);
+	/* TIME_WAIT expires during a lesson too (lesson 6 shows its countdown). */
+	session_tick(lab->sess, clock_ns(CLOCK_REALTIME));
 	for (int i = 0; i < lab->nprocs; i++)
 		if (lab->procs[i].demo)
 			demo_client_done(lab->procs[i].demo);

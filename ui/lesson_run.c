@@ -715,6 +715,7 @@ int lesson_main(int argc, char **argv)
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal ends the lesson cleanly, as in main.c */
 	signal(SIGPIPE, SIG_IGN);
 	rc = run(r) < 0 ? 1 : 0;
 	lesson_free(&r->les);
