@@ -191,10 +191,9 @@ static void hold_and_close(struct bench *b)
 	for (int i = 0; i < b->o->conns; i++)
 		open += b->conns[i].fd >= 0;
 	if (b->o->hold_ms) {
-		struct timespec ts = {.tv_sec = b->o->hold_ms / 1000, .tv_nsec = (long)(b->o->hold_ms % 1000) * 1000000};
 		printf("bench: holding %d connections for %d ms\n", open, b->o->hold_ms);
 		fflush(stdout);
-		nanosleep(&ts, NULL);
+		sleep_ms(b->o->hold_ms);
 	}
 	for (int i = 0; i < b->o->conns; i++)
 		if (b->conns[i].fd >= 0)

@@ -76,11 +76,6 @@ bool calls_stopping(void)
 	return stop_requested;
 }
 
-const char *calls_prog(void)
-{
-	return prog;
-}
-
 /* After a stop signal, calls that could block fail at once with EINTR,
  * even when the signal came just before they started. */
 static int stopped(void)

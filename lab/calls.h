@@ -51,7 +51,4 @@ ssize_t lab_write_all(int fd, const void *buf, size_t n);
  * hint may be NULL. */
 void lab_report_error(const char *what, const char *subject, int err, const char *hint);
 
-/* The process name given to calls_init ("echo-server"). */
-const char *calls_prog(void);
-
 #endif

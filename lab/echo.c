@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -82,4 +83,11 @@ int echo_usage_exit(int parse_rc, const char *prog, const char *usage, const cha
 	}
 	fprintf(stderr, "%s: %s (try --help)\n", prog, err);
 	return 2;
+}
+
+void sleep_ms(int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
 }

@@ -53,4 +53,7 @@ int echo_usage_exit(int parse_rc, const char *prog, const char *usage, const cha
  * need 10,000 descriptors. */
 void echo_raise_fd_limit(void);
 
+/* Sleeps ms milliseconds (a signal may cut it short: callers check the stop flag). */
+void sleep_ms(int ms);
+
 #endif

@@ -144,13 +144,6 @@ static void start_process(int lfd, struct connection *c)
 	free(c);
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
-
-	nanosleep(&ts, NULL);
-}
-
 /* The accept loop of the thread, fork and iterative modes; returns when a
  * stop signal arrives. */
 static void accept_loop(int lfd)
@@ -224,7 +217,6 @@ static const char *bind_hint(int err)
 	}
 }
 
-static const char *const mode_names[] = {"thread", "fork", "iterative", "epoll"};
 
 int main(int argc, char **argv)
 {
@@ -272,7 +264,7 @@ int main(int argc, char **argv)
 			lab_report_error("listen on", where, errno, NULL);
 			goto close_out;
 		}
-		printf("echo-server: listening on %s (%s mode)\n", where, mode_names[opt.mode]);
+		printf("echo-server: listening on %s (%s mode)\n", where, serve_mode_name(opt.mode));
 		if (opt.mode == MODE_EPOLL)
 			reactor_serve(fd, &opt);
 		else

@@ -78,6 +78,13 @@ static int port_arg(const char *s, char *err, size_t n)
 	return args_number("port", s, 1, 65535, &v, err, n);
 }
 
+static const char *const mode_names[] = {"thread", "fork", "iterative", "epoll"};
+
+const char *serve_mode_name(enum serve_mode m)
+{
+	return mode_names[m];
+}
+
 int server_options_parse(int argc, char **argv, struct server_options *o, char *err, size_t n)
 {
 	static const struct option longopts[] = {
@@ -97,7 +104,6 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	static const char *const modes[] = {"thread", "fork", "iterative", "epoll"};
 	bool mode_given = false;
 	long v;
 	int c;
@@ -115,7 +121,7 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 			break;
 		case OPT_MODE:
 			mode_given = true;
-			for (v = 0; v < 4 && strcmp(optarg, modes[v]) != 0; v++)
+			for (v = 0; v < 4 && strcmp(optarg, serve_mode_name((enum serve_mode)v)) != 0; v++)
 				;
 			if (v == 4) {
 				snprintf(err, n, "--mode %s: want thread, fork, iterative or epoll", optarg);

@@ -13,6 +13,10 @@ enum serve_mode {
 	MODE_EPOLL,     /* one thread, an epoll reactor */
 };
 
+/* "thread", "fork", "iterative", "epoll": the --mode names. */
+const char *serve_mode_name(enum serve_mode m);
+
+
 enum close_how {
 	CLOSE_FIN,      /* close(): FIN */
 	CLOSE_SHUTDOWN, /* shutdown(SHUT_WR), read to EOF, then close() */

@@ -66,9 +66,7 @@ static void accept_ready(struct reactor *r)
 		int fd;
 
 		if (r->opt->accept_delay_ms) {
-			struct timespec ts = {.tv_sec = r->opt->accept_delay_ms / 1000,
-					      .tv_nsec = (long)(r->opt->accept_delay_ms % 1000) * 1000000};
-			nanosleep(&ts, NULL);
+			sleep_ms(r->opt->accept_delay_ms);
 			if (calls_stopping())
 				return;
 		}

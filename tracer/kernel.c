@@ -426,11 +426,6 @@ struct kernel_source *kernel_open(enum kernel_mode mode, int port, char *err, si
 	return k;
 }
 
-enum kstate_source kernel_source_kind(const struct kernel_source *k)
-{
-	return k->kind;
-}
-
 const char *kernel_fallback_reason(const struct kernel_source *k)
 {
 	return k->fallback;

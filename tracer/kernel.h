@@ -26,7 +26,6 @@ struct kernel_source;
  * the end. Returns NULL with a one-line reason in err. */
 struct kernel_source *kernel_open(enum kernel_mode mode, int port, char *err, size_t errlen);
 
-enum kstate_source kernel_source_kind(const struct kernel_source *k);
 /* Why auto mode fell back to sock_diag ("" if it did not). */
 const char *kernel_fallback_reason(const struct kernel_source *k);
 

@@ -28,7 +28,6 @@ struct tracer {
 	struct flow_table *flows;
 	uint64_t t0_ns;       /* first packet: text times are relative to it */
 	uint64_t last_ns;     /* newest packet time */
-	uint64_t connections; /* CONN_END events seen: the stats record counts them */
 	int write_failed;
 	struct kview *kview; /* --kernel: the kernel's own states, else NULL */
 };
@@ -79,8 +78,6 @@ static void on_event(const struct trace_event *ev, void *ctx)
 
 	if (t->kview)
 		kview_wire_event(t->kview, ev, on_kernel_event, t);
-	if (ev->kind == EVENT_CONN_END)
-		t->connections++;
 	switch (t->format) {
 	case FORMAT_JSON:
 		emit_line(t, line, output_json(ev, line, sizeof(line)));
@@ -320,7 +317,12 @@ int main(int argc, char **argv)
 	if (t.kview)
 		kview_finish(t.kview, on_kernel_event, &t);
 	capture_get_stats(active_capture, &stats);
-	stats.connections = t.connections;
+	{
+		struct flow_table_stats fs;
+
+		flow_table_stats(t.flows, &fs); /* every flow has ended by now: total = connections */
+		stats.connections = fs.total;
+	}
 	if (t.format == FORMAT_JSON)
 		emit_line(&t, line, output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, line, sizeof(line)));
 	else

@@ -107,11 +107,6 @@ int channel_fd(const struct channel *ch)
 	return ch->fd;
 }
 
-const char *channel_path(const struct channel *ch)
-{
-	return ch->path;
-}
-
 uint64_t channel_rejected(const struct channel *ch)
 {
 	return ch->rejected;

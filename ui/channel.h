@@ -20,7 +20,6 @@ struct channel;
 struct channel *channel_open(const char *path, int owner, char *err, size_t errlen);
 
 int channel_fd(const struct channel *ch);
-const char *channel_path(const struct channel *ch);
 
 /* One datagram into buf (NUL-terminated); returns its length, 0 when none
  * is waiting, -1 on error. Datagrams from other users are dropped. */
