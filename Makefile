@@ -50,7 +50,7 @@ PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
 TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
 TOOLS    := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: demo all test unit integration bench deps setcap install clean fuzz
+.PHONY: demo all test bench deps setcap install clean fuzz
 all: $(PROGRAMS) $(TOOLS)
 
 # The main demo: the lab shows a real handshake, echo and close. Capturing
@@ -68,12 +68,10 @@ $(B)/%.o: %.c
 
 $(LIBCORE): $(call obj,$(CORE_SRCS))
 	@rm -f $@; ar rcs $@ $^
-$(LIBLAB): $(call obj,$(LAB_SRCS)) $(if $(LAB_SRCS),,$(B)/empty.o)
+$(LIBLAB): $(call obj,$(LAB_SRCS))
 	@rm -f $@; ar rcs $@ $^
-$(LIBUI): $(call obj,$(UI_SRCS)) $(if $(UI_SRCS),,$(B)/empty.o)
+$(LIBUI): $(call obj,$(UI_SRCS))
 	@rm -f $@; ar rcs $@ $^
-$(B)/empty.o:
-	@mkdir -p $(B); echo 'typedef int socklab_empty_unit;' | $(CC) $(CFLAGS) -x c -c - -o $@
 
 bin/socklab-trace: $(call obj,$(TRACER_MAIN)) $(LIBCORE) build/variant
 	@mkdir -p bin
@@ -109,8 +107,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Werror -g -O1 $(FUZZ_SAN) \
-                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_CFLAGS   = -std=c11 -Wall -Wextra -Werror -g -O1 $(FUZZ_SAN) $(PKG_CFLAGS)
 FUZZ_LIB     := $(FUZZ_DIR)/libfuzzed.a
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 

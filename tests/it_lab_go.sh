@@ -11,7 +11,7 @@ command -v go >/dev/null || skip "go is not installed (apt-get install golang-go
 port_busy() { ss -Hltn "( sport = :8080 )" 2>/dev/null | grep -q .; } # TIME_WAIT leftovers do not stop a listener
 if port_busy; then skip "port 8080 is in use (the seed's programs need it)"; fi
 
-export GOCACHE=$ROOT/$BUILD/gocache GOFLAGS=-mod=mod GOPATH=$TMP/gopath GO111MODULE=on
+export GOCACHE=$ROOT/build/gocache # one Go cache for every C variant GOFLAGS=-mod=mod GOPATH=$TMP/gopath GO111MODULE=on
 for prog in server client; do
 	cp -r "$SEED/$prog" "$TMP/src-$prog"
 	(cd "$TMP/src-$prog" && go build -o "$TMP/go-$prog" .) >"$TMP/build-$prog.err" 2>&1 ||

@@ -10,7 +10,7 @@ failed=0
 for pcap in *.pcap *.pcapng; do
 	name=${pcap%.*}
 	[ "${pcap##*.}" = pcapng ] && name=$name-pcapng
-	out=$("$BIN/socklab-trace" -r "$pcap" 2>&1)
+	out=$("$BIN/socklab-trace" -r "$pcap" 2>&1) || { echo "FAIL: $pcap: socklab-trace exited $?: $out"; failed=1; }
 	if [ "${UPDATE:-}" = 1 ]; then
 		printf '%s\n' "$out" >"$name.expected"
 		continue
@@ -19,7 +19,15 @@ for pcap in *.pcap *.pcapng; do
 		echo "FAIL: $pcap: timeline differs from $name.expected"
 		failed=1
 	fi
-	if ! "$BIN/socklab-trace" -r "$pcap" --json | python3 -c '
+	# to a file first: a failing exit (or a sanitizer report) must not hide behind the pipe
+	if ! "$BIN/socklab-trace" -r "$pcap" --json >"$TMP/$name.jsonl" 2>"$TMP/$name.err"; then
+		echo "FAIL: $pcap: socklab-trace --json exited non-zero: $(cat "$TMP/$name.err")"
+		failed=1
+	elif [ -s "$TMP/$name.err" ]; then
+		echo "FAIL: $pcap: socklab-trace --json wrote to stderr: $(cat "$TMP/$name.err")"
+		failed=1
+	fi
+	if ! python3 -c '
 import json, sys
 required = {"type", "ts_ns", "conn", "client", "server", "role", "from", "to", "why"}
 states = {"CLOSED","LISTEN","SYN_SENT","SYN_RCVD","ESTABLISHED","FIN_WAIT_1","FIN_WAIT_2","CLOSE_WAIT","CLOSING","LAST_ACK","TIME_WAIT"}
@@ -35,7 +43,7 @@ for line in sys.stdin:
         n += 1
 assert r["type"] == "stats", "last record must be stats"
 assert n > 0, "no state records"
-'; then
+' <"$TMP/$name.jsonl"; then
 		echo "FAIL: $pcap: --json output breaks the contract"
 		failed=1
 	fi

@@ -33,7 +33,7 @@ diff -u "$TMP/clean.live" "$TMP/clean.replay" || fail "replay rows differ from t
 echo "record then replay: $(wc -l <"$TMP/clean.replay") identical rows"
 
 # the pcapng: valid, one packet per packet row, comments with the lesson
-command -v tshark >/dev/null || skip "tshark is not installed (pcapng not checked)"
+command -v tshark >/dev/null || fail "tshark is not installed (make deps installs it)"
 capinfos "$TMP/clean.pcapng" >"$TMP/capinfos" 2>&1 || fail "capinfos rejects the pcapng: $(cat "$TMP/capinfos")"
 grep -q "File type:.*pcapng" "$TMP/capinfos" || fail "not a pcapng: $(cat "$TMP/capinfos")"
 packets=$(tshark -r "$TMP/clean.pcapng" 2>/dev/null | wc -l)
@@ -63,8 +63,10 @@ if "$BIN/socklab" replay "$TMP/bad.jsonl" --plain >/dev/null 2>"$TMP/bad.err"; t
 grep -q "bad.jsonl:3: " "$TMP/bad.err" || fail "no file:line in: $(cat "$TMP/bad.err")"
 
 # export is a filter: a reader that stops early (| head) ends it quietly
-(sleep 0.3; "$BIN/socklab" export "$TMP/clean.jsonl" --format text 2>"$TMP/pipe.err") | true
+(sleep 0.3; "$BIN/socklab" export "$TMP/clean.jsonl" --format text 2>"$TMP/pipe.err"; echo $? >"$TMP/pipe.rc") | true
 [ ! -s "$TMP/pipe.err" ] || fail "export into a closed pipe complained: $(cat "$TMP/pipe.err")"
+# 0 if it finished first, 141 (SIGPIPE) if the reader was gone: nothing else
+case $(cat "$TMP/pipe.rc") in 0 | 141) ;; *) fail "export into a closed pipe exited $(cat "$TMP/pipe.rc")" ;; esac
 echo "export into a closed pipe: no message"
 
 # `sudo socklab record`: the files belong to the user who ran sudo, not root
