@@ -107,7 +107,6 @@ static void send_request(struct bench *b, struct bench_conn *c)
 		conn_done(b, c, true);
 		return;
 	}
-	watch(b, c, EPOLL_CTL_MOD, EPOLLIN);
 }
 
 static void on_event(struct bench *b, struct bench_conn *c)
@@ -124,6 +123,7 @@ static void on_event(struct bench *b, struct bench_conn *c)
 			return;
 		}
 		c->connecting = false;
+		watch(b, c, EPOLL_CTL_MOD, EPOLLIN); /* once: from now on it only waits for replies */
 		send_request(b, c);
 		return;
 	}

@@ -24,6 +24,7 @@ struct conn {
 	int fd;
 	int replies;
 	bool write_shut;            /* --shutdown: FIN sent, only reading now */
+	bool waiting_out;           /* watched for EPOLLOUT: the send buffer was full */
 	size_t out_len, out_off;    /* unsent part of the last reply */
 	char out[ECHO_REPLY_MAX];
 	char peer[ENDPOINT_STRLEN];
@@ -98,7 +99,9 @@ static bool conn_flush(struct reactor *r, struct conn *c)
 	while (c->out_off < c->out_len) {
 		ssize_t w = lab_write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
 		if (w < 0 && errno == EAGAIN) {
-			watch(r, c, EPOLL_CTL_MOD, EPOLLOUT); /* the send buffer is full */
+			if (!c->waiting_out)
+				watch(r, c, EPOLL_CTL_MOD, EPOLLOUT); /* the send buffer is full */
+			c->waiting_out = true;
 			return true;
 		}
 		if (w < 0) {
@@ -120,7 +123,12 @@ static bool conn_flush(struct reactor *r, struct conn *c)
 	case KEEP_SERVING:
 		break;
 	}
-	watch(r, c, EPOLL_CTL_MOD, EPOLLIN);
+	/* back to reading only if we had switched to waiting for room: an
+	 * epoll_ctl per reply would cost a system call per request */
+	if (c->waiting_out) {
+		watch(r, c, EPOLL_CTL_MOD, EPOLLIN);
+		c->waiting_out = false;
+	}
 	return true;
 }
 
