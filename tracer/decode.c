@@ -401,9 +401,17 @@ const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)
 		memcpy(text + len, flag_names[i].name, 3);
 		len += 3;
 	}
-	text[len] = '\0';
-	if (n > 0)
-		snprintf(buf, n, "%s", len > 0 ? text : "none");
+	if (len == 0) {
+		memcpy(text, "none", 4);
+		len = 4;
+	}
+	/* memcpy, not snprintf: this runs for every packet the tracer prints */
+	if (n == 0)
+		return buf;
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 	return buf;
 }
 
