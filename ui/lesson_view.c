@@ -100,6 +100,7 @@ void lesson_view_on_row(long pos, bool inserted_before, uint64_t dropped_before,
 	if (!v->tl)
 		return;
 	screen_rows_changed(&v->scr, v->tl, pos, inserted_before, dropped_before, timeline_dropped(v->tl));
+	timeline_pin(v->tl, v->scr.conn); /* the shown connection keeps its rows when the cap is hit */
 	v->dirty = true;
 }
 
@@ -328,6 +329,7 @@ static void draw(struct lesson_view *v)
 	st.drops = cs.dropped;
 	st.now_ns = events_now_ns();
 	st.pane = &pane;
+	timeline_pin(v->tl, v->scr.conn); /* a key may have chosen another connection */
 	screen_compose(&v->scr, v->tl, &st, &v->grid);
 	view_blit(&v->grid);
 	v->dirty = false;

@@ -242,6 +242,7 @@ static void on_row(long pos, bool inserted_before, uint64_t dropped_before, void
 	uint64_t dropped_now = timeline_dropped(a->tl);
 
 	screen_rows_changed(&a->scr, a->tl, pos, inserted_before, dropped_before, dropped_now);
+	timeline_pin(a->tl, a->scr.conn); /* the shown connection keeps its rows when the cap is hit */
 	if (a->opt.plain) {
 		a->printed -= (long)(dropped_now - dropped_before);
 		if (a->printed < 0)
@@ -331,6 +332,7 @@ static void draw(struct app *a)
 	if (a->opt.cmd == CMD_REPLAY)
 		snprintf(a->mode, sizeof(a->mode), "replay x%g", a->opt.speed); /* the status adds playing/paused */
 	st.mode = a->mode;
+	timeline_pin(a->tl, a->scr.conn); /* a key may have chosen another connection */
 	screen_compose(&a->scr, a->tl, &st, &a->grid);
 	view_blit(&a->grid);
 	a->dirty = false;
