@@ -17,7 +17,7 @@ OPT      := -O1 -g
 endif
 
 B        := build/$(VARIANT)
-CPPFLAGS += -D_GNU_SOURCE -Itracer -Ilab -Iui -MMD -MP
+CPPFLAGS += -D_GNU_SOURCE -MMD -MP
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) $(SANFLAGS) \
             $(PKG_CFLAGS)
 LDFLAGS  += $(SANFLAGS)
@@ -27,27 +27,46 @@ LDLIBS   += $(PKG_LIBS) -lpthread
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
 
-# Programs and the modules they are made of. A *_main.c / echo_*.c / main.c
-# holds main(); everything else in a directory goes into that directory's
-# library, so tests can link the modules without the mains.
+# One library per folder, layered (docs/architecture.md). Each folder sees
+# only its own headers and those of the layers below it: a wrong include
+# fails the build (tests/it/it_layers.sh shows it).
+#   common/  <-  tracer/core/  <-  tracer/  <-  ui/  <-  ui/lesson/
+#   common/  <-  lab/
+INC_common      := -Icommon
+INC_tracer_core := $(INC_common) -Itracer/core
+INC_tracer      := $(INC_tracer_core) -Itracer
+INC_lab         := $(INC_common) -Ilab
+INC_ui          := $(INC_tracer) -Iui
+INC_lesson      := $(INC_ui) -Iui/lesson
+INC_tests       := $(INC_lesson) -Ilab -Itests/lib
+
+# A folder's main.c / *_main.c / echo_*.c holds a program's main(); the rest
+# of the folder is its library, so tests link the modules without the mains.
 TRACER_MAIN := tracer/trace_main.c
 LAB_MAINS   := lab/echo_server.c lab/echo_client.c
 UI_MAIN     := ui/main.c
-CORE_SRCS   := $(filter-out $(TRACER_MAIN),$(wildcard tracer/*.c))
+COMMON_SRCS := $(wildcard common/*.c)
+CORE_SRCS   := $(wildcard tracer/core/*.c)
+TRACER_SRCS := $(filter-out $(TRACER_MAIN),$(wildcard tracer/*.c))
 LAB_SRCS    := $(filter-out $(LAB_MAINS),$(wildcard lab/*.c))
 UI_SRCS     := $(filter-out $(UI_MAIN),$(wildcard ui/*.c))
-TEST_SRCS   := $(wildcard tests/test_*.c)
+LESSON_SRCS := $(wildcard ui/lesson/*.c)
+TEST_SRCS   := $(wildcard tests/unit/test_*.c)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
-LIBCORE := $(B)/libcore.a
-LIBLAB  := $(B)/liblab.a
-LIBUI   := $(B)/libui.a
-LIBS    := $(LIBUI) $(LIBLAB) $(LIBCORE)
+LIBCOMMON := $(B)/libcommon.a
+LIBCORE   := $(B)/libtracecore.a
+LIBTRACER := $(B)/libtracer.a
+LIBLAB    := $(B)/liblab.a
+LIBUI     := $(B)/libui.a
+LIBLESSON := $(B)/liblesson.a
+UI_LIBS   := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON)
+ALL_LIBS  := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBLAB) $(LIBCOMMON)
 
 PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
-TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SRCS))
+TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TOOLS    := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
 .PHONY: demo all test bench deps setcap install clean fuzz
@@ -62,33 +81,49 @@ demo: all
 # so relinks every program) only when the variant does.
 $(shell mkdir -p build; [ "$$(cat build/variant 2>/dev/null)" = "$(VARIANT)" ] || echo $(VARIANT) > build/variant)
 
+# The include list of the folder a source file is in (ui/main.c, the
+# program, sees the lessons: its subcommand table runs them).
+inc_of = $(strip $(if $(filter tests/%,$(1)),$(INC_tests),\
+	$(if $(filter ui/lesson/% ui/main.c,$(1)),$(INC_lesson),\
+	$(if $(filter ui/%,$(1)),$(INC_ui),\
+	$(if $(filter lab/%,$(1)),$(INC_lab),\
+	$(if $(filter tracer/core/%,$(1)),$(INC_tracer_core),\
+	$(if $(filter tracer/%,$(1)),$(INC_tracer),\
+	$(if $(filter common/%,$(1)),$(INC_common),$(error no layer for $(1))))))))))
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(call inc_of,$<) $(CFLAGS) -c $< -o $@
 
+$(LIBCOMMON): $(call obj,$(COMMON_SRCS))
+	@rm -f $@; ar rcs $@ $^
 $(LIBCORE): $(call obj,$(CORE_SRCS))
+	@rm -f $@; ar rcs $@ $^
+$(LIBTRACER): $(call obj,$(TRACER_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(LIBLAB): $(call obj,$(LAB_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(LIBUI): $(call obj,$(UI_SRCS))
 	@rm -f $@; ar rcs $@ $^
+$(LIBLESSON): $(call obj,$(LESSON_SRCS))
+	@rm -f $@; ar rcs $@ $^
 
-bin/socklab-trace: $(call obj,$(TRACER_MAIN)) $(LIBCORE) build/variant
+bin/socklab-trace: $(call obj,$(TRACER_MAIN)) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON) build/variant
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
-bin/echo-server: $(B)/lab/echo_server.o $(LIBLAB) $(LIBCORE) build/variant
+bin/echo-server: $(B)/lab/echo_server.o $(LIBLAB) $(LIBCOMMON) build/variant
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
-bin/echo-client: $(B)/lab/echo_client.o $(LIBLAB) $(LIBCORE) build/variant
+bin/echo-client: $(B)/lab/echo_client.o $(LIBLAB) $(LIBCOMMON) build/variant
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
-bin/socklab: $(call obj,$(UI_MAIN)) $(LIBS) build/variant
+bin/socklab: $(call obj,$(UI_MAIN)) $(UI_LIBS) build/variant
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-$(B)/tests/%: $(B)/tests/%.o $(LIBS)
+$(B)/tests/%: $(B)/tests/unit/%.o $(ALL_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(B)/tools/%: $(B)/tests/tools/%.o $(LIBS)
+$(B)/tools/%: $(B)/tests/tools/%.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -113,8 +148,8 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fu
 
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/%.o,$(CORE_SRCS) $(LAB_SRCS) $(UI_SRCS))
+	$(FUZZ_CC) $(CPPFLAGS) $(call inc_of,$<) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/%.o,$(COMMON_SRCS) $(CORE_SRCS) $(TRACER_SRCS) $(LAB_SRCS) $(UI_SRCS) $(LESSON_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)

@@ -20,7 +20,7 @@
 #include "addr.h"
 #include "clock.h"
 #include "events.h"
-#include "output.h"
+#include "json.h"
 #include "step.h"
 #include "errtext.h"
 
@@ -259,7 +259,7 @@ static void call_end(struct call *c, long ret, int ep_fd, const void *data)
 			addr_peer(ep_fd, c->peer, sizeof(c->peer));
 		}
 		if (data && ret > 0)
-			events_text(text, sizeof(text), data, (size_t)ret < DATA_SHOWN ? (size_t)ret : DATA_SHOWN);
+			json_safe_text(text, sizeof(text), data, (size_t)ret < DATA_SHOWN ? (size_t)ret : DATA_SHOWN);
 		if (c->send)
 			send_exit(c, exit_ns, ret, err, blocked_ns, data && ret > 0 ? text : NULL);
 		if (!quiet)

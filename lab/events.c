@@ -20,14 +20,15 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "output.h"
+#include "chanpath.h"
+#include "json.h"
 #include "errtext.h"
 
 #define RETRY_NS 500000000ull /* look for a listener at most twice a second */
 
 static struct {
 	int fd;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char path[CHANPATH_MAX];
 	char proc[16];
 	pid_t pid;
 	atomic_bool connected;
@@ -38,56 +39,6 @@ static struct {
 uint64_t events_now_ns(void)
 {
 	return clock_ns(CLOCK_REALTIME);
-}
-
-int events_path_resolve(const char *flag, const char *env_events, const char *xdg,
-			unsigned uid, char *buf, size_t n)
-{
-	int len;
-
-	if (n > sizeof(chan.path))
-		n = sizeof(chan.path);
-	if (flag && *flag)
-		len = snprintf(buf, n, "%s", flag);
-	else if (env_events && *env_events)
-		len = snprintf(buf, n, "%s", env_events);
-	else if (xdg && *xdg)
-		len = snprintf(buf, n, "%s/socklab/events.sock", xdg);
-	else
-		len = snprintf(buf, n, "/tmp/socklab-%u/events.sock", uid);
-	return len < 0 || (size_t)len >= n ? -1 : 0;
-}
-
-/* The directory holds step reply sockets: whoever can replace a socket
- * there can drive the lab, and /tmp is shared, so one that exists already is
- * used only if it is ours (or owner's) and nobody else can write in it. */
-int events_private_dir(const char *path, int owner, char *err, size_t n)
-{
-	char dir[sizeof(chan.path)];
-	char *slash;
-	struct stat st;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, n, "event channel %s: %s", dir, errtext(errno));
-		return -1;
-	}
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    (st.st_uid != getuid() && (owner < 0 || st.st_uid != (uid_t)owner)) || (st.st_mode & 022)) {
-		snprintf(err, n,
-			 "event channel %s: not a private directory of this user (another user may own it or write in it; use --events PATH)",
-			 dir);
-		return -1;
-	}
-	if (owner >= 0 && chown(dir, (uid_t)owner, (gid_t)-1) < 0) {
-		snprintf(err, n, "event channel %s: chown: %s", dir, errtext(errno));
-		return -1;
-	}
-	return 0;
 }
 
 static bool try_connect(void)
@@ -112,13 +63,13 @@ void events_open(const char *flag_path, const char *proc)
 
 	snprintf(chan.proc, sizeof(chan.proc), "%s", proc);
 	chan.pid = getpid();
-	if (events_path_resolve(flag_path, getenv("SOCKLAB_EVENTS"), getenv("XDG_RUNTIME_DIR"),
+	if (chanpath_resolve(flag_path, getenv("SOCKLAB_EVENTS"), getenv("XDG_RUNTIME_DIR"),
 				(unsigned)getuid(), chan.path, sizeof(chan.path)) < 0) {
 		fprintf(stderr, "%s: event channel path too long, events are off\n", proc);
 		chan.path[0] = '\0';
 		return;
 	}
-	if (events_private_dir(chan.path, -1, err, sizeof(err)) < 0) {
+	if (chanpath_private_dir(chan.path, -1, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s; events are off\n", proc, err);
 		return;
 	}
@@ -173,60 +124,6 @@ int events_send(const char *json, size_t len)
 	return -1;
 }
 
-/* Length of the UTF-8 sequence starting at p (at most avail bytes), or 0 if
- * it is not valid UTF-8 (overlong forms and surrogates included). */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-	size_t len;
-	unsigned min;
-	unsigned cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0)
-		len = 2, min = 0x80, cp = p[0] & 0x1f;
-	else if ((p[0] & 0xf0) == 0xe0)
-		len = 3, min = 0x800, cp = p[0] & 0x0f;
-	else if ((p[0] & 0xf8) == 0xf0)
-		len = 4, min = 0x10000, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (len > avail)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-size_t events_text(char *dst, size_t n, const void *src, size_t len)
-{
-	const unsigned char *s = src;
-	size_t in = 0, out = 0;
-
-	if (n == 0)
-		return 0;
-	while (in < len) {
-		size_t clen = s[in] ? utf8_len(s + in, len - in) : 0;
-		size_t take = clen ? clen : 1;
-
-		if (out + take >= n)
-			break;
-		if (clen)
-			memcpy(dst + out, s + in, clen);
-		else
-			dst[out] = '?';
-		out += take;
-		in += clen ? clen : 1;
-	}
-	dst[out] = '\0';
-	return out;
-}
-
 int events_putf(char *buf, size_t n, size_t *pos, const char *fmt, ...)
 {
 	va_list ap;
@@ -261,7 +158,7 @@ void events_hello(int argc, char **argv)
 	for (int i = 0; i < argc && used + 2 < sizeof(line); i++) {
 		if (i)
 			line[used++] = ' ';
-		used += events_text(line + used, sizeof(line) - used, argv[i], strlen(argv[i]));
+		used += json_safe_text(line + used, sizeof(line) - used, argv[i], strlen(argv[i]));
 	}
 	if (events_put_header(rec, sizeof(rec), &pos, "hello", events_now_ns()) == 0 &&
 	    events_putf(rec, sizeof(rec), &pos, ",\"argv\":") == 0 &&

@@ -15,20 +15,6 @@
 /* Longest record the lab sends; longer ones are dropped. */
 #define EVENTS_RECORD_MAX 1024
 
-/* The channel path: flag (--events), else env_events ($SOCKLAB_EVENTS),
- * else xdg ($XDG_RUNTIME_DIR)/socklab/events.sock, else
- * /tmp/socklab-UID/events.sock. NULL or "" means unset. Returns 0, or -1 if
- * the path does not fit a UNIX socket address. Pure. */
-int events_path_resolve(const char *flag, const char *env_events, const char *xdg,
-			unsigned uid, char *buf, size_t n);
-
-/* Makes the directory holding the channel at path private: created with
- * mode 0700 when missing, else used only if it is this user's (or owner's,
- * when owner >= 0) and nobody else can write in it. owner >= 0: the
- * directory is given to that uid. Returns 0, or -1 with err filled
- * ("event channel /tmp/x: not a private directory of this user ..."). */
-int events_private_dir(const char *path, int owner, char *err, size_t n);
-
 /* Opens the channel at flag_path (or the default) for a process named proc
  * ("server" or "client"). Creates the channel's directory (mode 0700) if it
  * is missing. Never fails: problems only mean records are dropped. */
@@ -61,11 +47,6 @@ int events_put_header(char *buf, size_t n, size_t *pos, const char *type, uint64
 /* Appends printf-style text at buf+*pos; returns -1 if it does not fit. */
 int events_putf(char *buf, size_t n, size_t *pos, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-
-/* Copies len bytes of src into dst (n bytes, NUL-terminated) as text a JSON
- * string can carry: valid UTF-8 is kept, NUL and invalid bytes become '?',
- * and the cut falls between characters. Returns the length written. Pure. */
-size_t events_text(char *dst, size_t n, const void *src, size_t len);
 
 /* Sends {"type":"hello",...,"argv":"..."} with the program's command line. */
 void events_hello(int argc, char **argv);

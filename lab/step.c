@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "events.h"
-#include "output.h"
+#include "json.h"
 #include "errtext.h"
 
 static struct {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: the cmocka unit tests (build/<variant>/tests/test_*), then
-# the integration tests (tests/it_*.sh) that drive the real binaries.
+# the integration tests (tests/it/it_*.sh) that drive the real binaries.
 # An integration script exits 0 for pass, 77 for skip (printing why), else fail.
 # Closes with "N passed, N failed, N skipped" and exits non-zero on any failure.
 set -u
@@ -34,7 +34,7 @@ for t in "$BUILD"/tests/test_*; do
 	case $t in *.o|*.d) continue ;; esac
 	run_one "$(basename "$t")" "$t"
 done
-for t in tests/it_*.sh; do
+for t in tests/it/it_*.sh; do
 	[ -e "$t" ] || continue
 	run_one "$(basename "$t" .sh)" bash "$t"
 done

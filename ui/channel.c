@@ -11,7 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "events.h"
+#include "chanpath.h"
+#include "clock.h"
 #include "errtext.h"
 
 struct channel {
@@ -65,7 +66,7 @@ struct channel *channel_open(const char *path, int owner, char *err, size_t errl
 		snprintf(err, errlen, "event channel %s: path too long for a UNIX socket", path);
 		goto fail;
 	}
-	if (events_private_dir(path, owner, err, errlen) < 0)
+	if (chanpath_private_dir(path, owner, err, errlen) < 0)
 		goto fail;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {

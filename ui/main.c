@@ -30,7 +30,8 @@
 #include "capture.h"
 #include "clock.h"
 #include "demo.h"
-#include "events.h"
+#include "chanpath.h"
+#include "clock.h"
 #include "export.h"
 #include "lesson_run.h"
 #include "recording.h"
@@ -542,7 +543,7 @@ static int channel_path(const struct options *o, char *buf, size_t n)
 		if (stat(run, &st) == 0)
 			xdg = run;
 	}
-	return events_path_resolve(o->events, getenv("SOCKLAB_EVENTS"), xdg, uid, buf, n);
+	return chanpath_resolve(o->events, getenv("SOCKLAB_EVENTS"), xdg, uid, buf, n);
 }
 
 static int demo_list(void)

@@ -1,6 +1,7 @@
 /* session.c: capture, flow table, channel and recording, feeding one
  * timeline. */
 #include "session.h"
+#include "json.h"
 
 #include <stdio.h>
 #include <stdlib.h>

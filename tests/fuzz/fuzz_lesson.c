@@ -2,7 +2,7 @@
  * are text anyone may write and share, so any bytes go to lesson_parse();
  * what it accepts must be consistent (answers among the choices, counts
  * within their arrays), and every step's expectations are matched against
- * a real recording's timeline (tests/ui/echo.jsonl), as the runner does. */
+ * a real recording's timeline (tests/golden/echo.jsonl), as the runner does. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,7 @@ static const struct timeline *recorded_timeline(void)
 
 	if (!tl) {
 		tl = timeline_new(NULL);
-		if (!tl || recording_read_jsonl("tests/ui/echo.jsonl", add_record, tl, err, sizeof(err), warn,
+		if (!tl || recording_read_jsonl("tests/golden/echo.jsonl", add_record, tl, err, sizeof(err), warn,
 						sizeof(warn)) <= 0)
 			abort(); /* run from the repository root (make fuzz does) */
 	}

@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 python3 - "$@" <<'PY'
 import glob, hashlib, json, os, struct, sys
-recordings = ["tests/ui/echo.jsonl"] + sys.argv[1:]
+recordings = ["tests/golden/echo.jsonl"] + sys.argv[1:]
 
 def put(target, data):
     d = os.path.join("tests/fuzz/corpus", target)

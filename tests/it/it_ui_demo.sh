@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# socklab demo in a real terminal (tmux, 100x60: every row fits): the ladder shows the
+# calls, arrows and states in the right rows, navigation goes back in time,
+# q quits and leaves no lab process behind.
+. "$(dirname "$0")/../lib/helpers.sh"
+cd "$ROOT"
+. "$ROOT/tests/lib/tmux_helpers.sh"
+ui_test_start
+
+tm new-session -d -s ui -x 100 -y 60 "$BIN/socklab demo; echo EXITED \$?; sleep 30"
+wait_screen "SERVER CLOSED" 10 || exit 1
+kids=$(ui_children)
+[ -n "$kids" ] || { echo "FAIL: the demo started no lab process"; exit 1; }
+# the lab programs run unprivileged: none may hold socklab's packet socket
+for k in $kids; do
+	for fd in /proc/"$k"/fd/*; do
+		ino=$(readlink "$fd" | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
+		[ -n "$ino" ] && awk -v i="$ino" '$NF == i { found = 1 } END { exit !found }' /proc/net/packet &&
+			{ echo "FAIL: lab process $k ($(ps -o args= -p "$k")) inherited the capture socket"; exit 1; }
+	done
+done
+sleep 0.5
+# the handshake, bracketed by connect's enter and exit, in this order
+line_re() { screen | grep -nE -m1 -- "$1" | cut -d: -f1 | grep . || echo 0; }
+connect=$(line_re 'connect\([0-9]+, 127')
+syn=$(line_of "──SYN seq=0")
+synack=$(line_of "SYN|ACK seq=0 ack=1──│")
+ack=$(line_of "──ACK seq=1 ack=1")
+ret=$(line_re 'connect\([0-9]+\) = 0')
+echo "rows: connect $connect, SYN $syn, SYN|ACK $synack, ACK $ack, connect returns $ret"
+[ "$connect" -gt 0 ] && [ "$connect" -lt "$syn" ] && [ "$syn" -lt "$synack" ] && [ "$synack" -lt "$ack" ] &&
+	[ "$ack" -lt "${ret:-0}" ] || fail "the handshake rows are out of order"
+# states in the lanes of the rows that caused them
+screen | grep -qE 'SYN_SENT │──SYN seq=0' || fail "SYN_SENT is not on the SYN row"
+screen | grep -qE 'ESTABLISHED │◀─+SYN\|ACK' || fail "client ESTABLISHED is not on the SYN|ACK row"
+screen | grep -qE 'FIN_WAIT_1 │──FIN\|ACK' || fail "FIN_WAIT_1 is not on the client's FIN row"
+screen | grep -qE 'TIME_WAIT │◀─+FIN\|ACK.*LAST_ACK' || fail "TIME_WAIT/LAST_ACK are not on the server's FIN row"
+screen | grep -qE 'CLIENT TIME_WAIT [0-9]+s' || fail "no TIME_WAIT countdown in the header"
+
+# back to the start: the header shows the states as they were then
+tm send-keys -t ui g
+wait_screen "CLIENT CLOSED" 3 || exit 1
+screen | grep -q "SERVER LISTEN" || fail "server state at the first row should be LISTEN"
+screen | grep -q "paused" || fail "moving by hand should pause following"
+# down to the SYN|ACK row: client ESTABLISHED, server SYN_RCVD
+for _ in $(seq 1 40); do
+	screen | grep -q "SYN|ACK: the server accepts" && break
+	tm send-keys -t ui j
+	sleep 0.05
+done
+wait_screen "CLIENT ESTABLISHED" 3 || exit 1
+screen | grep -q "SERVER SYN_RCVD" || fail "server state at the SYN|ACK row should be SYN_RCVD"
+# details of that packet: absolute numbers and options
+tm send-keys -t ui d
+wait_screen "option MSS" 3 || exit 1
+screen | grep -q "seq 0 (absolute" || fail "details lack the absolute sequence number"
+tm send-keys -t ui Escape
+# help overlay
+tm send-keys -t ui '?'
+wait_screen "socklab keys" 3 || exit 1
+tm send-keys -t ui q
+sleep 0.3
+# search: the first close() call
+tm send-keys -t ui g / c l o s e "(" Enter
+wait_screen "releases the descriptor" 3 || exit 1
+
+# a terminal too small says so
+tm resize-window -t ui -x 60 -y 20
+wait_screen "terminal too small: 60x20" 3 || exit 1
+tm resize-window -t ui -x 100 -y 60
+wait_screen "connection #1" 3 || exit 1
+
+pid=$(tm list-panes -t ui -F '#{pane_pid}')
+tm send-keys -t ui q
+wait_screen "EXITED 0" 5 || exit 1
+sleep 0.5
+# shellcheck disable=SC2086
+no_orphans $kids || exit 1
+echo "PASS (shell pid $pid)"

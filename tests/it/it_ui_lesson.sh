@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# socklab lesson 2 in a real terminal (tmux, 100x40): the lesson pane shows
+# the narrative, the prediction is answered with a key and judged, the
+# handshake's arrows and states appear in the ladder in the right rows, the
+# checkpoint ticks each expectation, b goes back a step, the lesson reaches
+# its last step and ends with exit 0 and no lab process left behind; the
+# Chinese lesson keeps its columns aligned.
+. "$(dirname "$0")/../lib/helpers.sh"
+cd "$ROOT"
+export LC_ALL=C.UTF-8 # wide characters: tmux draws them, wc -L counts their cells
+. "$ROOT/tests/lib/tmux_helpers.sh"
+ui_test_start
+# The lesson pane's words (left of its checkpoint column) as one line.
+pane_words() { screen | sed -n '/^── Lesson/,$p' | sed '1d;$d' | sed 's/ *│.*//' | tr '\n' ' ' | tr -s ' '; }
+
+tm new-session -d -s ui -x 100 -y 40 "$BIN/socklab lesson 2 --lang en; echo EXITED \$?; sleep 30"
+wait_screen "Step 1/4: the server waits in accept()" 10 || exit 1
+screen | grep -q "The server runs socket, bind, listen and enters accept()" || fail "no narrative"
+screen | grep -q "space/Enter run this step" || fail "no key help for a step to run"
+tm send-keys -t ui Space
+wait_screen "✓ call server accept enter" 10 || exit 1
+wait_screen "space/Enter next step" 3 || exit 1
+kids=$(ui_children)
+[ -n "$kids" ] || fail "the lesson started no lab process"
+tm send-keys -t ui Enter
+wait_screen "Step 2/4: the client makes its socket" 5 || exit 1
+tm send-keys -t ui Space
+wait_screen "✓ no packet any" 10 || exit 1
+wait_screen "space/Enter next step" 3 || exit 1
+tm send-keys -t ui Space
+wait_screen "? What state is the client in right after it receives the SYN|ACK?" 5 || exit 1
+screen | grep -q "3) ESTABLISHED: its SYN is acknowledged" || fail "the choices are not shown"
+screen | grep -q "state client ESTABLISHED" && fail "the checkpoint gives the answer away before the prediction"
+screen | grep -q "checkpoint: 9 expectation(s), shown once the step runs" || fail "no checkpoint size"
+tm send-keys -t ui h
+wait_screen 'hint: The seed: "客户端协议栈收到 ACK 之后' 3 || exit 1
+tm send-keys -t ui 1
+wait_screen "✓ call server accept exit" 10 || exit 1
+wait_screen "space/Enter next step" 3 || exit 1
+pane_words | grep -qF '✗ You predicted "SYN_SENT: it is still waiting for the server"; what happened: ESTABLISHED: its SYN is acknowledged' ||
+	fail "no feedback on a wrong prediction naming what happened"
+for e in "packet c2s SYN seq=0" "state client SYN_SENT" "state server SYN_RCVD" "packet s2c SYN|ACK seq=0 ack=1" \
+	"state client ESTABLISHED" "packet c2s ACK seq=1 ack=1" "state server ESTABLISHED" "call client connect exit ret=0"; do
+	screen | grep -qF "✓ $e" || fail "checkpoint: '$e' not ticked"
+done
+# the handshake in the ladder, states in the lanes of the rows that caused them
+syn=$(line_of "──SYN seq=0")
+synack=$(line_of "SYN|ACK seq=0 ack=1──│")
+ack=$(line_of "──ACK seq=1 ack=1")
+[ "$syn" -gt 0 ] && [ "$syn" -lt "$synack" ] && [ "$synack" -lt "$ack" ] || fail "the handshake rows are missing or out of order ($syn $synack $ack)"
+screen | grep -qE 'SYN_SENT │──SYN seq=0' || fail "SYN_SENT is not on the SYN row"
+screen | grep -qE 'ESTABLISHED │◀─+SYN\|ACK seq=0 ack=1──│ SYN_RCVD' || fail "ESTABLISHED / SYN_RCVD are not on the SYN|ACK row"
+screen | grep -qE '──ACK seq=1 ack=1─+▶│ ESTABLISHED' || fail "server ESTABLISHED is not on the ACK row"
+# back a step: its words and the ladder as it was then; forward again
+tm send-keys -t ui b
+wait_screen "looking back: space/Enter forward to step 3" 3 || exit 1
+screen | grep -q "Step 2/4: the client makes its socket" || fail "b did not show step 2"
+screen | grep -q "CLIENT CLOSED" || fail "going back did not show the states of step 2's rows"
+tm send-keys -t ui Space
+wait_screen "Step 3/4: connect() and the three segments" 3 || exit 1
+tm send-keys -t ui Space
+wait_screen "Step 4/4: two sockets on the server" 5 || exit 1
+tm send-keys -t ui Space
+wait_screen "✓ call server read enter" 10 || exit 1
+wait_screen "space/Enter finish the lesson" 3 || exit 1
+tm send-keys -t ui Space
+wait_screen "lesson complete   b look back" 3 || exit 1
+pane_words | grep -qF "Lesson complete: every checkpoint was reached on real sockets." || fail "no end of the lesson"
+tm send-keys -t ui q
+wait_screen "EXITED 0" 5 || exit 1
+sleep 0.5
+no_orphans $kids || exit 1
+tm kill-session -t ui
+
+# Chinese: the lesson pane's column stays where it is under wide characters
+tm new-session -d -s ui -x 80 -y 24 "$BIN/socklab lesson 2 --lang zh; echo EXITED \$?; sleep 30"
+wait_screen "步骤 1/4" 10 || exit 1
+tm send-keys -t ui Space
+wait_screen "✓ call server accept enter" 10 || exit 1
+cols=$(screen | grep -E "│ (检查点|✓ call server)" | while IFS= read -r l; do
+	pre=${l%%│ *}; printf '%s\n' "$pre" | wc -L; done | sort -u | tr '\n' ' ')
+[ "$(echo $cols | wc -w)" = 1 ] || fail "the checkpoint column moves under Chinese text (columns $cols)"
+tm send-keys -t ui q
+wait_screen "课程已停止。" 5 || exit 1
+wait_screen "EXITED 1" 3 || exit 1
+echo "lesson 2 in the curses lab: narrative, prediction, checkpoint, handshake rows, back, finish (en, zh)"

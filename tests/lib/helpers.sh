@@ -1,0 +1,69 @@
+# shellcheck shell=bash
+# helpers.sh: sourced first by every tests/it_*.sh. Where the programs are,
+# a scratch directory $TMP, and a clean-up at exit of whatever the test
+# started or set up, so that a failing test leaves nothing behind.
+set -u
+ROOT=${SOCKLAB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BIN=${SOCKLAB_BIN:-$ROOT/bin}
+BUILD=${BUILD:-build/release}
+TOOLS=$ROOT/$BUILD/tools # the test tools (tests/tools/*.c) make builds
+TMP=$(mktemp -d)
+STARTED=() # background processes to stop at exit: STARTED+=("$!")
+UNDO=()    # commands to run at exit (at_exit), the last one first
+
+# at_exit COMMAND ARGS...: undoes at exit what the test set up (a mount, an
+# interface, a tmux server), once the processes it started are gone.
+at_exit() { UNDO=("$(printf '%q ' "$@")" "${UNDO[@]}"); }
+
+# SIGTERM rather than SIGKILL: the tracers remove their tracefs instances
+# on the way out.
+cleanup() {
+	local p u
+	for p in "${STARTED[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	for u in "${UNDO[@]}"; do eval "$u" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# skip REASON: the test cannot run here; exit 77 tells tests/run.sh so.
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root ($*)"; }
+
+# fail MESSAGE: the test fails; the evidence follows the message.
+fail() {
+	echo "FAIL: $*"
+	show_evidence
+	exit 1
+}
+
+# show_evidence: the end of what each program wrote to $TMP/*.out and
+# $TMP/*.err (cut short: a server may echo megabyte lines). A test with other
+# evidence, a terminal's screen, defines its own.
+show_evidence() {
+	local f
+	for f in "$TMP"/*.out "$TMP"/*.err; do
+		[ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f" | cut -c1-200; }
+	done
+	return 0
+}
+
+# wait_for FILE PATTERN [SECONDS]: until grep finds PATTERN in FILE (5 s by
+# default); false if it never does.
+wait_for() {
+	local i
+	for ((i = 0; i < ${3:-5} * 20; i++)); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# free_port: a TCP port nobody uses now (bind port 0 and read it back).
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}

@@ -1,0 +1,183 @@
+/* test_ladder.c: the ladder laid out into an off-screen grid for a known
+ * sequence (tests/golden/echo.jsonl: handshake, one echo, close), compared line
+ * by line with the expected picture. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ladder.h"
+#include "fixture.h"
+
+/* The row of the view whose text contains needle. */
+static long find_row(const struct timeline *tl, const struct ladder_opts *o, const char *needle)
+{
+	struct grid g;
+	char line[1024];
+	long found = -1;
+
+	assert_int_equal(grid_init(&g, 80, 1), 0);
+	for (long p = timeline_step(tl, -1, 1, o->conn); p >= 0 && found < 0; p = timeline_step(tl, p, 1, o->conn)) {
+		grid_clear(&g);
+		ladder_draw_row(tl, o, p, &g, 0);
+		grid_line(&g, 0, line, sizeof(line));
+		if (strstr(line, needle))
+			found = p;
+	}
+	grid_free(&g);
+	return found;
+}
+
+static void assert_lines(const struct grid *g, int y0, const char *const *expected, int n)
+{
+	char line[1024];
+
+	for (int i = 0; i < n; i++) {
+		grid_line(g, y0 + i, line, sizeof(line));
+		if (strcmp(line, expected[i]) != 0)
+			fail_msg("line %d:\n got  '%s'\n want '%s'", y0 + i, line, expected[i]);
+	}
+}
+
+static void handshake_at_80_columns(void **state)
+{
+	static const char *const want[] = {
+		" CLIENT CLOSED          │        connection #1         │ SERVER LISTEN",
+		" 127.0.0.1:50000        │                              │ 127.0.0.1:9000",
+		" connect(3, 127.0.0.1:… │                              │",
+		"               SYN_SENT │──SYN seq=0──────────────────▶│ SYN_RCVD",
+		"            ESTABLISHED │◀────────SYN|ACK seq=0 ack=1──│",
+		"                        │──ACK seq=1 ack=1────────────▶│ ESTABLISHED",
+		" connect(3) = 0         │                              │",
+		"                        │                              │ accept(3) = 4",
+	};
+	struct timeline *tl = fixture_load();
+	struct ladder_opts o = {.conn = 1};
+	struct grid g;
+
+	(void)state;
+	o.top = find_row(tl, &o, "connect(3, ");
+	o.sel = o.top;
+	assert_true(o.top >= 0);
+	assert_int_equal(grid_init(&g, 80, 8), 0);
+	assert_true(ladder_draw(tl, &o, &g, 0, 8) > o.top);
+	assert_lines(&g, 0, want, 8);
+	/* the selected row is marked across the whole width */
+	for (int x = 0; x < 80; x++)
+		assert_true(g.cells[2 * 80 + x].attr & ATTR_SELECTED);
+	assert_false(g.cells[3 * 80].attr & ATTR_SELECTED);
+	grid_free(&g);
+	timeline_free(tl);
+}
+
+/* The header shows the states as they were at the selected row. */
+static void header_follows_the_selected_row(void **state)
+{
+	struct timeline *tl = fixture_load();
+	struct ladder_opts o = {.conn = 1};
+	struct grid g;
+	char line[256];
+
+	(void)state;
+	assert_int_equal(grid_init(&g, 80, 2), 0);
+	o.sel = find_row(tl, &o, "FIN_WAIT_1");
+	ladder_draw_header(tl, &o, &g, 0);
+	grid_line(&g, 0, line, sizeof(line));
+	assert_string_equal(line, " CLIENT FIN_WAIT_1      │        connection #1         │ SERVER CLOSE_WAIT");
+	grid_clear(&g);
+	o.sel = (long)timeline_count(tl) - 1;
+	ladder_draw_header(tl, &o, &g, 0);
+	grid_line(&g, 0, line, sizeof(line));
+	assert_string_equal(line, " CLIENT TIME_WAIT       │        connection #1         │ SERVER CLOSED");
+	grid_free(&g);
+	timeline_free(tl);
+}
+
+/* One FIN|ACK moved the client twice: both changes show, joined by an arrow. */
+static void close_in_three_segments_ascii(void **state)
+{
+	static const char *const want[] = {
+		"            FIN_WAIT_1 |--FIN|ACK seq=6 ack=13----->| CLOSE_WAIT",
+		" close(3) = 0          |                            |",
+	};
+	struct timeline *tl = fixture_load();
+	struct ladder_opts o = {.conn = 1, .ascii = true, .sel = -1};
+	struct grid g;
+	char line[256];
+
+	(void)state;
+	assert_int_equal(grid_init(&g, 76, 4), 0);
+	o.top = find_row(tl, &o, "FIN_WAIT_1");
+	ladder_draw(tl, &o, &g, 0, 4);
+	assert_lines(&g, 2, want, 2);
+	grid_clear(&g);
+	ladder_draw_row(tl, &o, find_row(tl, &o, "TIME_WAIT"), &g, 0);
+	grid_line(&g, 0, line, sizeof(line));
+	assert_string_equal(line, " FIN_WAIT_2->TIME_WAIT |<-----FIN|ACK seq=13 ack=7--| LAST_ACK");
+	grid_free(&g);
+	timeline_free(tl);
+}
+
+/* --big: a blank line between rows; wide screens get a time column and
+ * the segments' options. */
+static void big_and_wide_layouts(void **state)
+{
+	struct timeline *tl = fixture_load();
+	struct ladder_opts o = {.conn = 1, .big = true, .sel = -1};
+	struct grid g;
+	char line[512];
+
+	(void)state;
+	o.top = find_row(tl, &o, "SYN seq=0");
+	o.t0_ns = timeline_row(tl, (size_t)o.top)->ts_ns;
+	assert_int_equal(grid_init(&g, 120, 6), 0);
+	ladder_draw(tl, &o, &g, 0, 6);
+	grid_line(&g, 2, line, sizeof(line));
+	assert_non_null(strstr(line, "    0.000 "));
+	assert_non_null(strstr(line, "SYN seq=0"));
+	grid_line(&g, 3, line, sizeof(line));
+	assert_null(strstr(line, "SYN"));
+	grid_line(&g, 4, line, sizeof(line));
+	assert_non_null(strstr(line, "    0.005 "));
+	assert_non_null(strstr(line, "SYN|ACK seq=0 ack=1"));
+	grid_clear(&g);
+	o.big = false;
+	ladder_draw_row(tl, &o, o.top, &g, 0);
+	grid_line(&g, 0, line, sizeof(line));
+	assert_non_null(strstr(line, "SYN seq=0 mss=65495 ws=7 sack"));
+	grid_free(&g);
+	timeline_free(tl);
+}
+
+static void call_texts(void **state)
+{
+	struct ui_call c = {.exit = true, .fd = 3, .has_ret = true, .ret = -1};
+	char buf[128];
+
+	(void)state;
+	snprintf(c.call, sizeof(c.call), "connect");
+	snprintf(c.err, sizeof(c.err), "ECONNREFUSED");
+	ladder_call_text(&c, false, buf, sizeof(buf));
+	assert_string_equal(buf, "connect(3) = -1 ECONNREFUSED");
+	c.exit = false;
+	snprintf(c.args, sizeof(c.args), "3, 127.0.0.1:8080");
+	ladder_call_text(&c, true, buf, sizeof(buf));
+	assert_string_equal(buf, "connect(3, 127.0.0.1:8080) ...");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(handshake_at_80_columns),
+		cmocka_unit_test(header_follows_the_selected_row),
+		cmocka_unit_test(close_in_three_segments_ascii),
+		cmocka_unit_test(big_and_wide_layouts),
+		cmocka_unit_test(call_texts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

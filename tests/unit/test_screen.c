@@ -1,0 +1,146 @@
+/* test_screen.c: the whole screen composed off-screen and driven by keys:
+ * status line, ladder, explanation, help line; going back in time,
+ * connections, search, overlays, a terminal too small. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screen.h"
+#include "fixture.h"
+
+struct fixture {
+	struct timeline *tl;
+	struct screen s;
+	struct grid g;
+};
+
+static void add_to(const struct ui_event *ev, void *ctx)
+{
+	struct fixture *f = ctx;
+	uint64_t dropped = timeline_dropped(f->tl);
+	bool before;
+	long pos = timeline_add(f->tl, ev, &before);
+
+	if (pos >= 0)
+		screen_rows_changed(&f->s, f->tl, pos, before, dropped, timeline_dropped(f->tl));
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	screen_init(&f->s, false, false, false);
+	/* rows reach the screen as they arrive, as in a live session */
+	f->tl = timeline_new(NULL);
+	fixture_read(add_to, f);
+	*state = f;
+	return grid_init(&f->g, 80, 24);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	grid_free(&f->g);
+	timeline_free(f->tl);
+	free(f);
+	return 0;
+}
+
+static bool screen_has(struct fixture *f, const char *text)
+{
+	struct screen_status st = {.source = "lo", .filter = "tcp port 9000", .mode = "live", .packets = 13};
+	char line[1024];
+
+	screen_compose(&f->s, f->tl, &st, &f->g);
+	for (int y = 0; y < f->g.h; y++) {
+		grid_line(&f->g, y, line, sizeof(line));
+		if (strstr(line, text))
+			return true;
+	}
+	return false;
+}
+
+static void keys(struct fixture *f, const char *k)
+{
+	for (; *k; k++)
+		screen_key(&f->s, f->tl, *k == '\n' ? SK_ENTER : *k, 24);
+}
+
+static void follows_then_goes_back_in_time(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(f->s.conn, 1); /* the first connection is shown by itself */
+	assert_true(screen_has(f, " socklab  live  lo 'tcp port 9000'  packets 13  drops 0  following"));
+	assert_true(screen_has(f, "CLIENT TIME_WAIT"));
+	assert_true(screen_has(f, "the server got the ACK of its FIN"));
+	keys(f, "g");
+	assert_true(screen_has(f, "CLIENT CLOSED"));
+	assert_true(screen_has(f, "SERVER LISTEN"));
+	assert_true(screen_has(f, "paused"));
+	assert_true(screen_has(f, "creates an endpoint"));
+	keys(f, "G");
+	assert_true(screen_has(f, "following"));
+}
+
+static void search_details_help(void **state)
+{
+	struct fixture *f = *state;
+
+	keys(f, "g/listen(\n");
+	assert_true(screen_has(f, "marks the socket passive"));
+	keys(f, "d");
+	assert_true(screen_has(f, "details (any key closes)"));
+	assert_true(screen_has(f, "server pid 200, call #3: listen (entered)"));
+	keys(f, "x?");
+	assert_true(screen_has(f, "socklab keys"));
+	keys(f, "x");
+	assert_false(screen_has(f, "socklab keys"));
+}
+
+static void connections_and_zoom(void **state)
+{
+	struct fixture *f = *state;
+
+	keys(f, "a");
+	assert_int_equal(f->s.conn, 0);
+	assert_true(screen_has(f, "all connections"));
+	keys(f, "l");
+	assert_true(screen_has(f, "> #1    127.0.0.1:50000 -> 127.0.0.1:9000  client TIME_WAIT"));
+	keys(f, "\n");
+	assert_int_equal(f->s.conn, 1);
+	keys(f, "z");
+	assert_true(f->s.big);
+	assert_true(screen_has(f, "connection #1"));
+	assert_int_equal(screen_key(&f->s, f->tl, ' ', 24), ACT_STEP_GO);
+	assert_int_equal(screen_key(&f->s, f->tl, 'q', 24), ACT_QUIT);
+}
+
+static void too_small(void **state)
+{
+	struct fixture *f = *state;
+
+	grid_free(&f->g);
+	assert_int_equal(grid_init(&f->g, 60, 20), 0);
+	assert_true(screen_has(f, "terminal too small: 60x20; socklab needs at least 80x24"));
+	grid_free(&f->g);
+	assert_int_equal(grid_init(&f->g, 80, 24), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(follows_then_goes_back_in_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_details_help, setup, teardown),
+		cmocka_unit_test_setup_teardown(connections_and_zoom, setup, teardown),
+		cmocka_unit_test_setup_teardown(too_small, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

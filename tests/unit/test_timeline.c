@@ -1,0 +1,239 @@
+/* test_timeline.c: merging and ordering of calls and packets, state changes
+ * attached to their packets, calls tied to connections, states as of a row,
+ * bounded memory. Records are the JSON the tracer and the lab write. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_parse.h"
+#include "fixture.h"
+
+static void add_json(struct timeline *tl, const char *json)
+{
+	struct ui_event ev;
+	char err[256];
+
+	if (ui_event_parse(json, strlen(json), &ev, err, sizeof(err)) < 0)
+		fail_msg("%s: %s", json, err);
+	timeline_add(tl, &ev, NULL);
+}
+
+/* Row positions of the call (proc, call, phase) and of the packet with
+ * flags: found by content, not by index. */
+static long find_call(const struct timeline *tl, const char *call, bool exit, enum tcp_role proc)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		const struct row *r = timeline_row(tl, i);
+		if (r->kind == ROW_CALL && strcmp(r->ev->u.call.call, call) == 0 && r->ev->u.call.exit == exit &&
+		    r->ev->u.call.proc == proc)
+			return (long)i;
+	}
+	return -1;
+}
+
+static long find_packet(const struct timeline *tl, const char *flags)
+{
+	uint8_t bits;
+
+	assert_int_equal(tcp_flags_parse(flags, &bits), 0);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		const struct row *r = timeline_row(tl, i);
+		if (r->kind == ROW_PACKET && r->ev->u.packet.flags == bits)
+			return (long)i;
+	}
+	return -1;
+}
+
+static void rows_are_in_time_order(void **state)
+{
+	struct timeline *tl = fixture_load();
+
+	(void)state;
+	assert_true(timeline_count(tl) > 30);
+	for (size_t i = 1; i < timeline_count(tl); i++)
+		assert_true(timeline_row(tl, i - 1)->ts_ns <= timeline_row(tl, i)->ts_ns);
+	timeline_free(tl);
+}
+
+/* connect's exit arrives on the channel before the capture delivers the
+ * handshake; the model still reads: connect enters, SYN, SYN|ACK, ACK,
+ * connect returns. */
+static void connect_brackets_the_handshake(void **state)
+{
+	struct timeline *tl = fixture_load();
+	long enter = find_call(tl, "connect", false, ROLE_CLIENT), exit = find_call(tl, "connect", true, ROLE_CLIENT);
+	long syn = find_packet(tl, "SYN"), synack = find_packet(tl, "SYN|ACK");
+
+	(void)state;
+	assert_true(enter >= 0 && syn >= 0 && synack >= 0 && exit >= 0);
+	assert_true(enter < syn);
+	assert_true(syn < synack);
+	assert_true(synack < exit);
+	timeline_free(tl);
+}
+
+static void states_attach_to_the_packet_that_caused_them(void **state)
+{
+	struct timeline *tl = fixture_load();
+	const struct row *syn = timeline_row(tl, (size_t)find_packet(tl, "SYN"));
+
+	(void)state;
+	assert_int_equal(syn->nchanges, 2);
+	assert_int_equal(syn->state[ROLE_CLIENT], TCPS_SYN_SENT);
+	assert_int_equal(syn->state[ROLE_SERVER], TCPS_SYN_RCVD);
+	assert_non_null(strstr(syn->changes[0].why, "SYN"));
+	for (size_t i = 0; i < timeline_count(tl); i++)
+		assert_true(timeline_row(tl, i)->kind != ROW_STATE);
+	timeline_free(tl);
+}
+
+static void calls_are_tied_by_endpoints(void **state)
+{
+	struct timeline *tl = fixture_load();
+	const struct conn_info *ci = timeline_conn(tl, 1);
+
+	(void)state;
+	assert_non_null(ci);
+	assert_int_equal(ci->pid[ROLE_CLIENT], 300);
+	assert_int_equal(ci->pid[ROLE_SERVER], 200);
+	/* the enter has no endpoints: tied through its exit (same pid and seq) */
+	assert_int_equal(timeline_row(tl, (size_t)find_call(tl, "connect", false, ROLE_CLIENT))->conn, 1);
+	assert_int_equal(timeline_row(tl, (size_t)find_call(tl, "accept", true, ROLE_SERVER))->conn, 1);
+	/* the listening socket belongs to no connection... */
+	assert_int_equal(timeline_row(tl, (size_t)find_call(tl, "listen", true, ROLE_SERVER))->conn, 0);
+	/* ...but shows in the view of a connection of its process */
+	assert_true(timeline_row_in_view(tl, timeline_row(tl, (size_t)find_call(tl, "listen", true, ROLE_SERVER)), 1));
+	/* close's exit has no endpoints left: it follows its enter */
+	assert_int_equal(timeline_row(tl, (size_t)find_call(tl, "close", true, ROLE_CLIENT))->conn, 1);
+	timeline_free(tl);
+}
+
+static void states_as_of_a_row_go_back_in_time(void **state)
+{
+	struct timeline *tl = fixture_load();
+	long connect = find_call(tl, "connect", false, ROLE_CLIENT), synack = find_packet(tl, "SYN|ACK");
+	long last = (long)timeline_count(tl) - 1;
+
+	(void)state;
+	assert_int_equal(timeline_state_at(tl, connect, 1, ROLE_CLIENT), TCPS_CLOSED);
+	assert_int_equal(timeline_state_at(tl, connect, 1, ROLE_SERVER), TCPS_LISTEN);
+	assert_int_equal(timeline_state_at(tl, synack, 1, ROLE_CLIENT), TCPS_ESTABLISHED);
+	assert_int_equal(timeline_state_at(tl, synack, 1, ROLE_SERVER), TCPS_SYN_RCVD);
+	assert_int_equal(timeline_state_at(tl, last, 1, ROLE_CLIENT), TCPS_TIME_WAIT);
+	assert_int_equal(timeline_state_at(tl, last, 1, ROLE_SERVER), TCPS_CLOSED);
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		if (timeline_row(tl, i)->state[ROLE_CLIENT] == TCPS_TIME_WAIT) {
+			assert_int_equal(timeline_conn(tl, 1)->time_wait_ns, timeline_row(tl, i)->ts_ns);
+			break;
+		}
+	}
+	timeline_free(tl);
+}
+
+static void step_walks_only_the_view(void **state)
+{
+	struct timeline *tl = fixture_load();
+	size_t in_view = 0;
+
+	(void)state;
+	/* a second connection from another client process */
+	add_json(tl, "{\"type\":\"packet\",\"ts_ns\":1764107207000400000,\"conn\":2,\"src\":\"127.0.0.1:50001\","
+		     "\"dst\":\"127.0.0.1:9000\",\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,\"ack\":0,\"len\":0}");
+	add_json(tl, "{\"type\":\"call\",\"ts_ns\":1764107207000390000,\"phase\":\"enter\",\"proc\":\"client\","
+		     "\"pid\":301,\"seq\":2,\"call\":\"connect\",\"fd\":3,\"args\":\"3, 127.0.0.1:9000\"}");
+	for (long p = timeline_step(tl, -1, 1, 1); p >= 0; p = timeline_step(tl, p, 1, 1)) {
+		assert_true(timeline_row(tl, (size_t)p)->conn != 2);
+		assert_true(timeline_row(tl, (size_t)p)->kind != ROW_CALL || timeline_row(tl, (size_t)p)->ev->u.call.pid != 301);
+		in_view++;
+	}
+	assert_int_equal(in_view, timeline_count(tl) - 2);
+	assert_int_equal(timeline_conn_next(tl, 1, 1), 2);
+	assert_int_equal(timeline_conn_next(tl, 2, 1), 0);
+	assert_int_equal(timeline_conn_next(tl, 2, -1), 1);
+	timeline_free(tl);
+}
+
+static void packet_json(char *buf, size_t n, uint32_t conn, uint64_t ts, const char *flags)
+{
+	snprintf(buf, n,
+		 "{\"type\":\"packet\",\"ts_ns\":%llu,\"conn\":%u,\"src\":\"127.0.0.1:%u\",\"dst\":\"127.0.0.1:7\","
+		 "\"dir\":\"c2s\",\"flags\":\"%s\",\"seq\":1,\"ack\":1,\"len\":100}",
+		 (unsigned long long)ts, conn, 20000 + conn, flags);
+}
+
+/* Past the row cap the oldest rows go; near it, unrelated connections cost
+ * only their summaries while the pinned one keeps its rows. */
+static void memory_is_bounded(void **state)
+{
+	struct timeline_config cfg = {.max_rows = 100, .max_conns = 8};
+	struct timeline *tl = timeline_new(&cfg);
+	char json[512];
+	uint64_t ts = 1000;
+
+	(void)state;
+	timeline_pin(tl, 3);
+	for (int i = 0; i < 1000; i++) {
+		packet_json(json, sizeof(json), (uint32_t)(i % 20 + 1), ts++, "ACK");
+		add_json(tl, json);
+	}
+	assert_true(timeline_count(tl) <= 100);
+	assert_true(timeline_skipped(tl) > 0);
+	for (size_t i = 90; i < timeline_count(tl); i++)
+		assert_int_equal(timeline_row(tl, i)->conn, 3);
+	for (int i = 0; i < 200; i++) {
+		packet_json(json, sizeof(json), 3, ts++, "ACK");
+		add_json(tl, json);
+	}
+	assert_int_equal(timeline_count(tl), 100);
+	assert_true(timeline_dropped(tl) > 0);
+	for (size_t i = 0; i < timeline_count(tl); i++)
+		assert_int_equal(timeline_row(tl, i)->conn, 3);
+	/* only the last max_conns summaries are kept */
+	assert_null(timeline_conn(tl, 1));
+	assert_non_null(timeline_conn(tl, 20));
+	timeline_free(tl);
+}
+
+/* The calls in progress when a packet was stamped, whatever arrived since. */
+static void calls_in_progress_at_a_time(void **state)
+{
+	struct timeline *tl = fixture_load();
+	const struct row *syn = timeline_row(tl, (size_t)find_packet(tl, "SYN"));
+	struct open_call open[4];
+	size_t n;
+
+	(void)state;
+	n = timeline_calls_at(tl, 1, syn->ts_ns, open, 4);
+	assert_int_equal(n, 2); /* the client's connect, the server's accept */
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(open[i].call, open[i].proc == ROLE_CLIENT ? "connect" : "accept");
+	/* after the last row nothing is in progress */
+	assert_int_equal(timeline_calls_at(tl, 1, timeline_row(tl, timeline_count(tl) - 1)->ts_ns, open, 4), 0);
+	add_json(tl, "{\"type\":\"call\",\"ts_ns\":1764107207000500000,\"phase\":\"enter\",\"proc\":\"server\","
+		     "\"pid\":200,\"seq\":9,\"call\":\"accept\",\"fd\":3,\"args\":\"3\"}");
+	assert_int_equal(timeline_calls_at(tl, 1, 1764107207000600000ull, open, 4), 1);
+	assert_string_equal(open[0].call, "accept");
+	assert_int_equal(open[0].pid, 200);
+	timeline_free(tl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rows_are_in_time_order),
+		cmocka_unit_test(connect_brackets_the_handshake),
+		cmocka_unit_test(states_attach_to_the_packet_that_caused_them),
+		cmocka_unit_test(calls_are_tied_by_endpoints),
+		cmocka_unit_test(states_as_of_a_row_go_back_in_time),
+		cmocka_unit_test(step_walks_only_the_view),
+		cmocka_unit_test(memory_is_bounded),
+		cmocka_unit_test(calls_in_progress_at_a_time),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

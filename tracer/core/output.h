@@ -1,0 +1,37 @@
+/* output.h: trace events -> text timeline lines and JSON Lines records
+ * (docs/trace-format.md). Pure formatting into caller buffers; no I/O. */
+#ifndef SOCKLAB_OUTPUT_H
+#define SOCKLAB_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+
+#define OUTPUT_LINE_MAX 1024
+
+/* One JSON object (no newline) for a PACKET or STATE event; CONN_END gives a
+ * "conn_end" record. Returns the length written, or -1 if buf is too small. */
+int output_json(const struct trace_event *ev, char *buf, size_t n);
+
+/* One readable line (no newline) with time relative to t0_ns. */
+int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t n);
+
+/* One --summary line for a CONN_END event. */
+int output_summary(const struct trace_event *ev, char *buf, size_t n);
+
+struct capture_stats {
+	uint64_t seen;      /* frames handed to the decoder */
+	uint64_t tcp;       /* TCP segments decoded */
+	uint64_t dropped;   /* dropped by the kernel (pcap_stats ps_drop) */
+	uint64_t if_dropped;
+	uint64_t truncated; /* headers cut short */
+	uint64_t invalid;   /* malformed headers */
+	uint64_t not_tcp;
+	uint64_t connections;
+};
+int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, size_t n);
+int output_stats_text(const struct capture_stats *s, char *buf, size_t n);
+
+
+#endif

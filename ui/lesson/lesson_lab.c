@@ -1,0 +1,397 @@
+/* lesson_lab.c: the lab a lesson runs in: capture (session.c), the event
+ * channel, the lab programs (demo.c) and the release of their calls. */
+#include "lesson_lab.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "channel.h"
+#include "clock.h"
+#include "demo.h"
+#include "event_parse.h"
+#include "chanpath.h"
+#include "clock.h"
+#include "errtext.h"
+
+#define MAX_PROCS 16
+#define MAX_WAITING 16
+#define DATAGRAM_MAX 4096
+#define SETTLE_NS 250000000ull /* what the last call caused arrives a moment later */
+#define MS 1000000ull
+
+struct proc {
+	struct demo *demo;
+	enum tcp_role role;
+	int step;                /* the step that started it */
+	char output[160];        /* its stdout and stderr (show: output), or "" */
+	struct demo_scenario scenario;
+	char args[LESSON_MAX_ARGS][64];
+};
+
+struct waiting {
+	enum tcp_role proc;
+	long seq;
+	char reply[108];
+};
+
+struct lesson_lab {
+	struct lesson_lab_opts o;
+	char chan_path[108];
+	struct timeline *tl;
+	struct session *sess;
+	struct channel *ch;
+	int port, spare, local;
+	struct proc procs[MAX_PROCS];
+	int nprocs;
+	int cur;                 /* the step running */
+	struct waiting waiting[MAX_WAITING];
+	int nwaiting;
+	/* clients wait for the server: they start once its listen() (UDP: bind()) returned */
+	bool server_ready;
+	char ready_call[8];
+	const struct lesson_run *pending[LESSON_MAX_RUNS];
+	int npending;
+	uint64_t step_start[LESSON_MAX_STEPS + 1];
+	uint64_t deadline, last_release, settle;
+};
+
+struct timeline *lesson_lab_timeline(const struct lesson_lab *lab)
+{
+	return lab->tl;
+}
+
+struct session *lesson_lab_session(const struct lesson_lab *lab)
+{
+	return lab->sess;
+}
+
+uint64_t lesson_lab_step_start(const struct lesson_lab *lab, int idx)
+{
+	return idx >= 0 && idx <= LESSON_MAX_STEPS ? lab->step_start[idx] : 0;
+}
+
+int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx)
+{
+	int t = lab->o.les->steps[idx].timeout_s;
+
+	return t ? t : lab->o.timeout_s;
+}
+
+static void queue_step(struct lesson_lab *lab, const struct ui_call *c)
+{
+	struct waiting *w;
+
+	if (lab->nwaiting == MAX_WAITING)
+		memmove(lab->waiting, lab->waiting + 1, (size_t)--lab->nwaiting * sizeof(lab->waiting[0]));
+	w = &lab->waiting[lab->nwaiting++];
+	w->proc = c->proc;
+	w->seq = c->seq;
+	snprintf(w->reply, sizeof(w->reply), "%s", c->reply);
+}
+
+static void pump_channel(struct lesson_lab *lab)
+{
+	char buf[DATAGRAM_MAX], why[256];
+	struct ui_event *ev = malloc(sizeof(*ev));
+	ssize_t len;
+
+	if (!ev)
+		return;
+	while ((len = channel_recv(lab->ch, buf, sizeof(buf))) > 0) {
+		uint64_t dropped = timeline_dropped(lab->tl);
+		long pos;
+		bool before;
+
+		if (ui_event_parse(buf, (size_t)len, ev, why, sizeof(why)) < 0)
+			continue;
+		if (ev->type == UEV_STEP) {
+			queue_step(lab, &ev->u.call);
+			continue;
+		}
+		if (ev->type == UEV_CALL && ev->u.call.exit && ev->u.call.proc == ROLE_SERVER && ev->u.call.has_ret &&
+		    ev->u.call.ret == 0 && strcmp(ev->u.call.call, lab->ready_call) == 0)
+			lab->server_ready = true;
+		if ((pos = timeline_add(lab->tl, ev, &before)) >= 0 && lab->o.on_row)
+			lab->o.on_row(pos, before, dropped, lab->o.ctx);
+	}
+	free(ev);
+}
+
+int lesson_lab_poll(struct lesson_lab *lab, int ms, int fd, bool *fd_ready, char *err, size_t errlen)
+{
+	struct pollfd pfd[3] = {{session_capture_fd(lab->sess), POLLIN, 0}, {channel_fd(lab->ch), POLLIN, 0}, {fd, POLLIN, 0}};
+
+	if (poll(pfd, fd >= 0 ? 3 : 2, ms) < 0 && errno != EINTR) {
+		snprintf(err, errlen, "poll: %s", errtext(errno));
+		return -1;
+	}
+	if (fd_ready)
+		*fd_ready = fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP));
+	/* POLLERR alone: the interface went away; the dispatch says so (as in main.c). */
+	if ((pfd[0].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) &&
+	    session_pump_capture(lab->sess, 2048, err, errlen) < 0)
+		return -1;
+	if (pfd[1].revents & POLLIN)
+		pump_channel(lab);
+	/* TIME_WAIT expires during a lesson too (lesson 6 shows its countdown). */
+	session_tick(lab->sess, clock_ns(CLOCK_REALTIME));
+	for (int i = 0; i < lab->nprocs; i++)
+		if (lab->procs[i].demo)
+			demo_client_done(lab->procs[i].demo);
+	return 0;
+}
+
+/* Lets the longest-waiting call of a program not held run. */
+static bool release_one(struct lesson_lab *lab, const bool hold[2])
+{
+	char err[256];
+
+	for (int i = 0; i < lab->nwaiting; i++) {
+		struct waiting w = lab->waiting[i];
+		if (hold[w.proc])
+			continue;
+		memmove(lab->waiting + i, lab->waiting + i + 1, (size_t)(lab->nwaiting - i - 1) * sizeof(lab->waiting[0]));
+		lab->nwaiting--;
+		/* a program that is gone cannot be released: nothing to do */
+		if (channel_send_go(lab->ch, w.reply, w.seq, err, sizeof(err)) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void stop_role(struct lesson_lab *lab, enum tcp_role role)
+{
+	for (int i = 0; i < lab->nprocs; i++) {
+		if (lab->procs[i].demo && lab->procs[i].role == role) {
+			demo_stop(lab->procs[i].demo);
+			lab->procs[i].demo = NULL;
+		}
+	}
+	for (int i = 0; i < lab->nwaiting; i++)
+		if (lab->waiting[i].proc == role) {
+			memmove(lab->waiting + i, lab->waiting + i + 1,
+				(size_t)(lab->nwaiting - i - 1) * sizeof(lab->waiting[0]));
+			lab->nwaiting--;
+			i--;
+		}
+}
+
+static bool server_alive(const struct lesson_lab *lab)
+{
+	for (int i = 0; i < lab->nprocs; i++)
+		if (lab->procs[i].demo && lab->procs[i].role == ROLE_SERVER)
+			return true;
+	return false;
+}
+
+static bool has_arg(const struct lesson_run *run, const char *arg)
+{
+	for (int i = 0; i < run->argc; i++)
+		if (strcmp(run->argv[i], arg) == 0)
+			return true;
+	return false;
+}
+
+static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char *err, size_t errlen)
+{
+	struct proc *p;
+	char local[16];
+
+	if (lab->nprocs == MAX_PROCS) {
+		snprintf(err, errlen, "too many programs in one lesson (at most %d)", MAX_PROCS);
+		return -1;
+	}
+	p = &lab->procs[lab->nprocs];
+	memset(p, 0, sizeof(*p));
+	p->role = run->proc;
+	snprintf(local, sizeof(local), "%d", lab->local);
+	for (int i = 0; i < run->argc; i++) {
+		const char *at = strstr(run->argv[i], "{local}");
+		if (at)
+			snprintf(p->args[i], sizeof(p->args[i]), "%.*s%s%s", (int)(at - run->argv[i]), run->argv[i], local,
+				 at + 7);
+		else
+			snprintf(p->args[i], sizeof(p->args[i]), "%s", run->argv[i]);
+		if (run->proc == ROLE_SERVER)
+			p->scenario.server_args[i] = p->args[i];
+		else
+			p->scenario.client_args[i] = p->args[i];
+	}
+	if (run->proc == ROLE_SERVER && !server_alive(lab)) {
+		lab->server_ready = false;
+		snprintf(lab->ready_call, sizeof(lab->ready_call), "%s", has_arg(run, "--udp") ? "bind" : "listen");
+	}
+	p->scenario.name = "lesson";
+	p->scenario.no_server = run->proc == ROLE_CLIENT;
+	p->step = lab->cur;
+	if (lab->o.les->steps[lab->cur].show_output && run->proc == ROLE_CLIENT)
+		snprintf(p->output, sizeof(p->output), "%.100s.out%d", lab->chan_path, lab->nprocs);
+	struct demo_opts dopt = {&p->scenario, lab->o.bindir, lab->chan_path,
+				 run->port == PORT_SPARE ? lab->spare : lab->port, run->step, -1, -1};
+	p->demo = demo_start(&dopt, err, errlen);
+	if (!p->demo)
+		return -1;
+	if (p->output[0])
+		demo_set_output(p->demo, p->output);
+	if (run->proc == ROLE_CLIENT && demo_start_client(p->demo, err, errlen) < 0)
+		return -1;
+	lab->nprocs++;
+	return 0;
+}
+
+int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t errlen)
+{
+	const struct lesson_step *s = &lab->o.les->steps[idx];
+
+	for (int role = 0; role < 2; role++)
+		if (s->stop[role])
+			stop_role(lab, (enum tcp_role)role);
+	lab->step_start[idx] = clock_ns(CLOCK_REALTIME);
+	lab->deadline = lab->step_start[idx] + (uint64_t)lesson_lab_timeout_s(lab, idx) * 1000000000ull;
+	lab->last_release = 0;
+	lab->settle = 0;
+	lab->cur = idx;
+	for (int i = 0; i < s->nruns; i++)
+		if (s->runs[i].proc == ROLE_CLIENT && s->runs[i].port == PORT_LESSON && (!lab->server_ready || lab->npending))
+			lab->pending[lab->npending++] = &s->runs[i];
+		else if (start_run(lab, &s->runs[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+/* Have the clients step idx started exited? */
+static bool clients_done(struct lesson_lab *lab, int idx)
+{
+	for (int i = 0; i < lab->nprocs; i++)
+		if (lab->procs[i].demo && lab->procs[i].step == idx && lab->procs[i].role == ROLE_CLIENT &&
+		    !demo_client_done(lab->procs[i].demo))
+			return false;
+	return lab->npending == 0;
+}
+
+int lesson_lab_advance(struct lesson_lab *lab, uint64_t now_ns, bool met[LESSON_MAX_EXPECTS], char *err,
+		       size_t errlen)
+{
+	const struct lesson_step *s = &lab->o.les->steps[lab->cur];
+
+	while (lab->npending && lab->server_ready) {
+		if (start_run(lab, lab->pending[0], err, errlen) < 0)
+			return -1;
+		memmove(lab->pending, lab->pending + 1, (size_t)--lab->npending * sizeof(lab->pending[0]));
+	}
+	if (lesson_match(s, lab->tl, lab->step_start[lab->cur], met) && (!s->show_output || clients_done(lab, lab->cur))) {
+		if (!lab->settle)
+			lab->settle = now_ns + SETTLE_NS;
+		return now_ns >= lab->settle ? LAB_MET : LAB_RUNNING;
+	}
+	if (now_ns > lab->deadline)
+		return LAB_TIMEOUT;
+	if (now_ns - lab->last_release >= (uint64_t)lab->o.pace_ms * MS && release_one(lab, s->hold))
+		lab->last_release = now_ns;
+	return LAB_RUNNING;
+}
+
+void lesson_lab_outputs(struct lesson_lab *lab, int idx, void (*line)(const char *proc, const char *text, void *ctx),
+			void *ctx)
+{
+	char text[512];
+
+	for (int i = 0; i < lab->nprocs; i++) {
+		FILE *f;
+		if (lab->procs[i].step != idx || !lab->procs[i].output[0] || !(f = fopen(lab->procs[i].output, "r")))
+			continue;
+		while (fgets(text, sizeof(text), f))
+			line(tcp_role_name(lab->procs[i].role), text, ctx);
+		fclose(f);
+		unlink(lab->procs[i].output);
+	}
+}
+
+/* Capture first (as root), then root is dropped and everything else (the
+ * channel, the lab programs) runs as the user root became. */
+struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *capture_refused, char *err,
+				   size_t errlen)
+{
+	struct lesson_lab *lab = calloc(1, sizeof(*lab));
+	struct session_opts so = {0};
+	char filter[96];
+
+	*capture_refused = false;
+	if (!lab) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	lab->o = *o;
+	lab->port = demo_free_port();
+	lab->spare = demo_free_port();
+	lab->local = demo_free_port();
+	if (lab->port < 0 || lab->spare < 0 || lab->local < 0 || lab->spare == lab->port) {
+		snprintf(err, errlen, "cannot find free ports on 127.0.0.1");
+		goto fail;
+	}
+	snprintf(filter, sizeof(filter), "tcp port %d or tcp port %d", lab->port, lab->spare);
+	so.filter = filter;
+	so.owner = -1;
+	so.on_row = o->on_row;
+	so.ctx = o->ctx;
+	lab->tl = timeline_new(NULL);
+	if (!lab->tl) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	lab->sess = session_open(&so, lab->tl, err, errlen);
+	if (!lab->sess) {
+		*capture_refused = true;
+		goto fail;
+	}
+	if (capture_drop_privileges(err, errlen) < 0)
+		goto fail;
+	snprintf(lab->chan_path, sizeof(lab->chan_path), "/tmp/socklab-lesson-%d/events.sock", (int)getpid());
+	lab->ch = channel_open(lab->chan_path, -1, err, errlen);
+	if (!lab->ch)
+		goto fail;
+	return lab;
+fail:
+	lesson_lab_close(lab);
+	return NULL;
+}
+
+/* The channel's directory is the lab's own: a lab program killed while
+ * it waited leaves its step socket there (and show: output its file). */
+static void remove_private_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
+			unlink(path);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+void lesson_lab_close(struct lesson_lab *lab)
+{
+	if (!lab)
+		return;
+	for (int i = 0; i < lab->nprocs; i++)
+		demo_stop(lab->procs[i].demo);
+	if (lab->ch) {
+		channel_close(lab->ch);
+		remove_private_dir(dirname(lab->chan_path));
+	}
+	session_close(lab->sess);
+	timeline_free(lab->tl);
+	free(lab);
+}

@@ -1,0 +1,727 @@
+/* lesson_run.c: `socklab lesson`: the arguments, the lesson files, and the
+ * text front end (stdin/stdout) around lesson_lab.c (the programs and the
+ * capture) and lesson_flow.c (the steps). In a terminal the lesson runs in
+ * the curses lab instead (lesson_view.c). */
+#include "lesson_run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "chanpath.h"
+#include "clock.h"
+#include "export.h"
+#include "grid.h"
+#include "lesson.h"
+#include "lesson_flow.h"
+#include "lesson_lab.h"
+#include "lesson_view.h"
+#include "timeline.h"
+#include "view.h"
+#include "args.h"
+#include "errtext.h"
+
+#define MAX_FILES 100
+#define FILE_MAX (256 * 1024)
+#define PRINT_HOLD_NS 200000000ull  /* rows are printed once this old: late calls sort in first */
+
+enum lang { LANG_EN, LANG_ZH };
+
+struct opts {
+	int number;
+	enum lang lang;
+	bool autorun, check, ascii, plain;
+	const char *script, *dir;
+	int timeout_s, pace_ms, width;
+};
+
+struct runner {
+	struct opts o;
+	const struct lesson_words *w;
+	struct lesson les;
+	char path[PATH_MAX + 256], bindir[PATH_MAX];
+	struct lesson_lab *lab;
+	struct timeline *tl;
+	struct lesson_flow flow;
+	FILE *script;
+	long printed;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: socklab lesson                        list the lessons\n"
+	      "       socklab lesson N [--lang en|zh] [--auto | --script FILE | --plain] [--timeout S]\n"
+	      "       socklab lesson --check FILE...       check lesson files\n"
+	      "\n"
+	      "Runs lesson N on real sockets: each step explains, asks you to predict, runs the\n"
+	      "echo server and client one socket call at a time, and waits until the expected\n"
+	      "calls, segments and states have really been seen.\n"
+	      "\n"
+	      "      --lang L       en or zh (default: from LC_ALL, LC_MESSAGES or LANG)\n"
+	      "      --auto         a scripted student: predictions answered, no pauses\n"
+	      "      --script FILE  read the student's answers and commands from FILE\n"
+	      "      --plain        text on stdin/stdout even in a terminal (the default elsewhere)\n"
+	      "      --timeout S    seconds a checkpoint may take (default 10)\n"
+	      "      --pace MS      pause between released calls (default 400, --auto 60)\n"
+	      "      --dir DIR      the lessons directory (default $SOCKLAB_LESSONS, next to the program)\n"
+	      "      --width N      ladder columns (default 100);  --ascii  no UTF-8 box drawing\n"
+	      "\n"
+	      "In a terminal the lesson runs in the lab's ladder view: space/Enter runs a step and\n"
+	      "goes on, 1-9 answers a prediction, h hint, b back a step, j/k rows, ? help, q quit.\n"
+	      "As text: a number answers a prediction, h shows the hint, b goes back a step, q quits.\n"
+	      "Capturing needs root or CAP_NET_RAW (`sudo make setcap`).\n",
+	      f);
+}
+
+static int parse_num(const char *what, const char *s, long min, long max, int *out)
+{
+	char err[160];
+	long v;
+
+	if (args_number(what, s, min, max, &v, err, sizeof(err)) < 0) {
+		fprintf(stderr, "socklab lesson: %s\n", err);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* zh when the locale says Chinese, else en. */
+static enum lang lang_from_locale(void)
+{
+	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
+	}
+	return LANG_EN;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
+{
+	static const struct option longopts[] = {
+		{"lang", required_argument, NULL, 'l'},  {"auto", no_argument, NULL, 'a'},
+		{"script", required_argument, NULL, 's'}, {"check", no_argument, NULL, 'c'},
+		{"dir", required_argument, NULL, 'd'},   {"timeout", required_argument, NULL, 't'},
+		{"pace", required_argument, NULL, 'p'},  {"width", required_argument, NULL, 'w'},
+		{"ascii", no_argument, NULL, 'A'},       {"help", no_argument, NULL, 'h'},
+		{"plain", no_argument, NULL, 'P'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->lang = lang_from_locale();
+	o->timeout_s = 10;
+	o->pace_ms = -1;
+	o->width = 100;
+	optind = 0; /* glibc: start afresh, whatever parsed argv before */
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {
+				fprintf(stderr, "socklab lesson: language '%s': expected en or zh\n", optarg);
+				return -1;
+			}
+			o->lang = optarg[0] == 'z' ? LANG_ZH : LANG_EN;
+			break;
+		case 'a': o->autorun = true; break;
+		case 's': o->script = optarg; break;
+		case 'c': o->check = true; break;
+		case 'd': o->dir = optarg; break;
+		case 't':
+			if (parse_num("timeout", optarg, 1, 600, &o->timeout_s) < 0)
+				return -1;
+			break;
+		case 'p':
+			if (parse_num("pace", optarg, 0, 10000, &o->pace_ms) < 0)
+				return -1;
+			break;
+		case 'w':
+			if (parse_num("width", optarg, 80, 1000, &o->width) < 0)
+				return -1;
+			break;
+		case 'A': o->ascii = true; break;
+		case 'P': o->plain = true; break;
+		case 'h': usage(stdout); exit(0);
+		case ':':
+			fprintf(stderr, "socklab lesson: option '%s' needs a value; try --help\n", argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "socklab lesson: unknown option '%s'; try --help\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (o->pace_ms < 0)
+		o->pace_ms = o->autorun || o->script ? 60 : 400;
+	*first_file = optind;
+	if (o->check) {
+		if (optind == argc) {
+			fprintf(stderr, "socklab lesson --check: which files?\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (optind < argc && parse_num("lesson", argv[optind++], 1, 99, &o->number) < 0)
+		return -1;
+	if (optind < argc) {
+		fprintf(stderr, "socklab lesson: unexpected argument '%s'; try --help\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- lesson files ---- */
+
+static int lesson_load(const char *path, struct lesson *l, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	size_t n;
+	int rc;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, errtext(errno));
+		return -1;
+	}
+	text = malloc(FILE_MAX + 1);
+	if (!text) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	n = fread(text, 1, FILE_MAX + 1, f);
+	if (ferror(f) || n > FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", path, ferror(f) ? errtext(errno) : "larger than 256 KiB");
+		rc = -1;
+	} else {
+		rc = lesson_parse(text, n, path, l, err, errlen);
+	}
+	free(text);
+	fclose(f);
+	return rc;
+}
+
+/* The lessons directory of the language: --dir, $SOCKLAB_LESSONS, the
+ * source tree's lessons/ next to bin/, or the installed share/socklab. */
+static int lessons_dir(const struct opts *o, const char *bindir, char *buf, size_t n)
+{
+	const char *lang = o->lang == LANG_ZH ? "zh" : "en";
+	const char *base = o->dir ? o->dir : getenv("SOCKLAB_LESSONS");
+	const char *tries[] = {"%s/../lessons/%s", "%s/../share/socklab/lessons/%s"};
+
+	if (base && *base)
+		return snprintf(buf, n, "%s/%s", base, lang) < (int)n ? 0 : -1;
+	for (size_t i = 0; i < 2; i++) {
+		DIR *d;
+		if (snprintf(buf, n, tries[i], bindir, lang) >= (int)n)
+			return -1;
+		if ((d = opendir(buf))) {
+			closedir(d);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The NN-name.lesson files of dir, sorted; returns how many, or -1. */
+static int list_files(const char *dir, char *names[MAX_FILES])
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) && n < MAX_FILES) {
+		size_t len = strlen(e->d_name);
+		if (len > 10 && strcmp(e->d_name + len - 7, ".lesson") == 0 && (names[n] = strdup(e->d_name)))
+			n++;
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof(names[0]), by_name);
+	return n;
+}
+
+static void free_names(char *names[], int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+}
+
+/* Lists the lessons (number 0), or finds lesson number's file into path. */
+static int find_lessons(struct runner *r, int number)
+{
+	char dir[PATH_MAX], err[1024], *names[MAX_FILES];
+	int n, rc = number ? -1 : 0;
+
+	if (lessons_dir(&r->o, r->bindir, dir, sizeof(dir)) < 0 || (n = list_files(dir, names)) < 0) {
+		fprintf(stderr, "socklab lesson: no lessons directory (looked next to %s; try --dir DIR)\n", r->bindir);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		struct lesson l;
+		char path[PATH_MAX + 256];
+		if (number && atoi(names[i]) != number)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (lesson_load(path, &l, err, sizeof(err)) < 0) {
+			fprintf(stderr, "socklab lesson: %s\n", err);
+			rc = -1;
+			continue;
+		}
+		if (number) {
+			snprintf(r->path, sizeof(r->path), "%s", path);
+			r->les = l;
+			rc = 0;
+			break;
+		}
+		printf("%3d  %s\n", l.number, l.title);
+		lesson_free(&l);
+	}
+	if (number && rc < 0 && !r->path[0])
+		fprintf(stderr, "socklab lesson: no lesson %d in %s (socklab lesson lists them)\n", number, dir);
+	free_names(names, n);
+	return rc;
+}
+
+/* ---- the student's side ---- */
+
+#define TEXT_WIDTH 78
+
+/* Terminal cells of the UTF-8 sequence at s (CJK and fullwidth: two). */
+static int cells_at(const char *s, int *bytes)
+{
+	unsigned char c = (unsigned char)s[0];
+	uint32_t cp = c < 0x80 ? c : c < 0xe0 ? c & 0x1fu : c < 0xf0 ? c & 0x0fu : c & 0x07u;
+
+	*bytes = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	for (int i = 1; i < *bytes; i++) {
+		if (!s[i]) {
+			*bytes = i;
+			return 1;
+		}
+		cp = cp << 6 | ((unsigned char)s[i] & 0x3fu);
+	}
+	return cell_width(cp);
+}
+
+/* Prints a paragraph text word-wrapped: at spaces, or anywhere in text
+ * without spaces (Chinese). */
+static void print_text(const char *text)
+{
+	const char *line = text, *brk = NULL, *p;
+	int col = 0, n;
+
+	if (!text)
+		return;
+	for (p = text; *p; p += n) {
+		int w = cells_at(p, &n);
+		if (*p == '\n') {
+			printf("%.*s\n", (int)(p - line), line);
+			line = p + 1;
+			brk = NULL;
+			col = 0;
+			continue;
+		}
+		if (*p == ' ')
+			brk = p;
+		if (col + w > TEXT_WIDTH && p > line) {
+			/* Chinese breaks between any two characters; other text at a space */
+			const char *end = brk && w == 1 ? brk : p;
+			printf("%.*s\n", (int)(end - line), line);
+			line = end == brk ? brk + 1 : p;
+			brk = NULL;
+			col = 0;
+			for (const char *q = line; q < p + n; q += n)
+				col += cells_at(q, &n);
+			continue;
+		}
+		col += w;
+	}
+	printf("%s\n", line);
+}
+
+/* The next line the student types (or the script holds), without its
+ * newline; NULL when there is none (auto, the end of the script). */
+static const char *read_answer(struct runner *r, char *buf, size_t n)
+{
+	FILE *in = r->o.script ? r->script : r->o.autorun ? NULL : stdin;
+
+	fflush(stdout);
+	while (in && fgets(buf, (int)n, in)) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (buf[0] == '#' && r->o.script)
+			continue;
+		if (r->o.script)
+			printf("%s\n", buf);
+		return buf;
+	}
+	if (in)
+		printf("\n");
+	return NULL;
+}
+
+/* Asks the step's question until a choice, the hint or q. */
+static enum flow_action ask_prediction(struct runner *r, const struct lesson_step *s)
+{
+	char buf[64];
+	const char *a;
+
+	printf("\n? %s\n", s->predict);
+	for (int i = 0; i < s->nchoices; i++)
+		printf("   %d) %s\n", i + 1, s->choices[i]);
+	for (;;) {
+		enum flow_action act;
+		printf(r->w->predict_prompt, s->nchoices);
+		if (!(a = read_answer(r, buf, sizeof(buf)))) {
+			printf("%d\n", s->answer);
+			return lesson_flow_event(&r->flow, FLOW_ANSWER, s->answer);
+		}
+		if (strcmp(a, "q") == 0)
+			return lesson_flow_event(&r->flow, FLOW_STOP, 0);
+		if (strcmp(a, "h") == 0) {
+			lesson_flow_event(&r->flow, FLOW_HINT, 0);
+			print_text(s->hint ? s->hint : r->w->hint_none);
+		} else if ((act = lesson_flow_event(&r->flow, FLOW_ANSWER, atoi(a))) != FLOW_NOTHING) {
+			return act;
+		}
+	}
+}
+
+/* ---- the ladder as text ---- */
+
+/* Prints rows from r->printed on, up to those stamped until_ns. */
+static void print_new_rows(struct runner *r, uint64_t until_ns)
+{
+	struct export_opts eo = {EXPORT_TEXT, 0, r->o.width, r->o.ascii || !view_locale_utf8()};
+	char line[2048];
+
+	for (; r->printed < (long)timeline_count(r->tl); r->printed++) {
+		if (timeline_row(r->tl, (size_t)r->printed)->ts_ns > until_ns)
+			break;
+		if (export_text_row(r->tl, &eo, r->printed, line, sizeof(line)) == 0)
+			puts(line);
+	}
+}
+
+/* Prints the rows stamped from since_ns to until_ns again. */
+static void reprint_rows(struct runner *r, uint64_t since_ns, uint64_t until_ns)
+{
+	struct export_opts eo = {EXPORT_TEXT, 0, r->o.width, r->o.ascii || !view_locale_utf8()};
+	char line[2048];
+
+	for (size_t pos = 0; pos < timeline_count(r->tl); pos++) {
+		uint64_t ts = timeline_row(r->tl, pos)->ts_ns;
+		if (ts >= since_ns && ts < until_ns && export_text_row(r->tl, &eo, (long)pos, line, sizeof(line)) == 0)
+			puts(line);
+	}
+}
+
+/* A row went in at pos: one sorted in before what is printed stays unprinted. */
+static void row_added(long pos, bool inserted_before, uint64_t dropped_before, void *ctx)
+{
+	struct runner *r = ctx;
+
+	(void)dropped_before;
+	if (inserted_before && pos < r->printed)
+		r->printed++;
+}
+
+/* ---- one step ---- */
+
+static void print_output(const char *proc, const char *text, void *ctx)
+{
+	(void)ctx;
+	printf("  %s: %s", proc, text);
+}
+
+/* The message for a checkpoint not reached: the step and each unmet
+ * expectation with its line (both front ends end with it). */
+static void print_unmet(const struct runner *r, int idx, const bool met[])
+{
+	const struct lesson_step *s = &r->les.steps[idx];
+
+	fprintf(stderr, "socklab lesson %d, step %d '%s': checkpoint not reached in %d s; still waiting for:\n",
+		r->les.number, idx + 1, s->title, lesson_lab_timeout_s(r->lab, idx));
+	for (int i = 0; i < s->nexpects; i++)
+		if (!met[i])
+			fprintf(stderr, "  expect: %s (%s:%d)\n", s->expects[i].text, r->path, s->expects[i].line);
+}
+
+/* Releases calls until the checkpoint is met; 0, or -1 (a timeout, an
+ * error, a stop). */
+static int run_checkpoint(struct runner *r, int idx)
+{
+	const struct lesson_step *s = &r->les.steps[idx];
+	bool met[LESSON_MAX_EXPECTS];
+	char err[512];
+	int st;
+
+	if (lesson_lab_start_step(r->lab, idx, err, sizeof(err)) < 0) {
+		fprintf(stderr, "socklab lesson: %s\n", err);
+		return -1;
+	}
+	do {
+		if (stop_requested)
+			return -1;
+		if (lesson_lab_poll(r->lab, 10, -1, NULL, err, sizeof(err)) < 0 ||
+		    (st = lesson_lab_advance(r->lab, clock_ns(CLOCK_REALTIME), met, err, sizeof(err))) < 0) {
+			fprintf(stderr, "socklab lesson: %s\n", err);
+			return -1;
+		}
+		if (!s->show_output) /* a benchmark's thousands of rows would bury its numbers */
+			print_new_rows(r, clock_ns(CLOCK_REALTIME) - PRINT_HOLD_NS);
+		if (st == LAB_TIMEOUT) {
+			fflush(stdout);
+			print_unmet(r, idx, met);
+			return -1;
+		}
+	} while (st != LAB_MET);
+	if (s->show_output) {
+		printf("(%ld rows of the ladder not shown)\n", (long)timeline_count(r->tl) - r->printed);
+		r->printed = (long)timeline_count(r->tl);
+		lesson_lab_outputs(r->lab, idx, print_output, NULL);
+	}
+	print_new_rows(r, UINT64_MAX);
+	printf("%s\n", r->w->checkpoint);
+	for (int i = 0; i < s->nexpects; i++)
+		printf("  %s %s\n", r->o.ascii || !view_locale_utf8() ? "ok" : "✓", s->expects[i].text);
+	return 0;
+}
+
+static void show_step(struct runner *r, int idx)
+{
+	const struct lesson_step *s = &r->les.steps[idx];
+
+	printf("\n== %s %d/%d: %s ==\n", r->w->step, idx + 1, r->les.nsteps, s->title);
+	print_text(s->say);
+}
+
+/* After the checkpoint: the prediction's outcome and then:. */
+static void show_outcome(struct runner *r)
+{
+	const struct lesson_step *s = &r->les.steps[r->flow.cur];
+
+	if (s->predict) {
+		if (lesson_flow_predicted_right(&r->flow))
+			printf(r->w->right, s->choices[s->answer - 1]);
+		else
+			printf(r->w->wrong, s->choices[r->flow.predicted - 1], s->choices[s->answer - 1]);
+		printf("\n");
+	}
+	print_text(s->then);
+}
+
+/* The prompt after a step: Enter goes on, h, b, q. */
+static enum flow_action next_command(struct runner *r)
+{
+	const struct lesson_step *s = &r->les.steps[r->flow.cur];
+	char buf[64];
+	const char *a;
+
+	for (;;) {
+		if (r->o.autorun && !r->o.script)
+			return lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+		printf("%s", r->w->next_prompt);
+		if (!(a = read_answer(r, buf, sizeof(buf))) || !a[0] || strcmp(a, "n") == 0)
+			return lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+		if (strcmp(a, "q") == 0)
+			return lesson_flow_event(&r->flow, FLOW_STOP, 0);
+		if (strcmp(a, "h") == 0) {
+			lesson_flow_event(&r->flow, FLOW_HINT, 0);
+			print_text(s->hint ? s->hint : r->w->hint_none);
+		} else if (strcmp(a, "b") == 0 && lesson_flow_event(&r->flow, FLOW_BACK, 0) == FLOW_SHOW_REVIEW) {
+			/* the sockets cannot rewind: show the previous step and what it saw again */
+			int prev = r->flow.shown;
+			printf("%s\n", r->w->back);
+			show_step(r, prev);
+			reprint_rows(r, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
+			print_text(r->les.steps[prev].then);
+			lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+			show_step(r, r->flow.shown);
+		}
+	}
+}
+
+/* The text front end: what the flow asks for, printed, and the student's
+ * lines read back. */
+static int run_lesson(struct runner *r)
+{
+	enum flow_action act = FLOW_SHOW_STEP;
+
+	printf(r->w->lesson, r->les.number, r->les.title);
+	printf("%s:\n", r->w->seed);
+	print_text(r->les.seed);
+	print_text(r->les.intro);
+	lesson_flow_init(&r->flow, &r->les);
+	while (act != FLOW_END && !stop_requested) {
+		const struct lesson_step *s = &r->les.steps[r->flow.cur];
+		switch (act) {
+		case FLOW_SHOW_STEP:
+			show_step(r, r->flow.cur);
+			act = s->predict ? ask_prediction(r, s) : lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+			break;
+		case FLOW_RUN_STEP:
+			act = lesson_flow_event(&r->flow, run_checkpoint(r, r->flow.cur) < 0 ? FLOW_TIMEOUT : FLOW_MET, 0);
+			break;
+		case FLOW_SHOW_OUTCOME:
+			show_outcome(r);
+			act = next_command(r);
+			break;
+		default:
+			act = FLOW_END;
+			break;
+		}
+	}
+	if (stop_requested || r->flow.phase == FLOW_QUIT)
+		printf("%s\n", r->w->quit);
+	return r->flow.phase == FLOW_FINISHED && !stop_requested ? 0 : -1;
+}
+
+/* The curses front end, then one line on the terminal it leaves. */
+static int run_lesson_view(struct runner *r, struct lesson_view *v)
+{
+	bool met[LESSON_MAX_EXPECTS];
+	char err[512] = "";
+	int step = 0;
+	enum flow_phase end;
+
+	if (lesson_view_run(v, r->lab, &stop_requested, &end, &step, met, err, sizeof(err)) < 0) {
+		fprintf(stderr, "socklab lesson: %s\n", err);
+		return -1;
+	}
+	if (end == FLOW_FINISHED) {
+		printf(r->w->lesson, r->les.number, r->les.title);
+		printf("%s\n", r->w->finished);
+		return 0;
+	}
+	if (end == FLOW_FAILED)
+		print_unmet(r, step, met);
+	else
+		printf("%s\n", r->w->quit);
+	return -1;
+}
+
+/* ---- setting up ---- */
+
+static int check_files(char **files, int n)
+{
+	struct lesson l;
+	char err[1024];
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (lesson_load(files[i], &l, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			bad++;
+			continue;
+		}
+		printf("%s: lesson %d, %d steps: ok\n", files[i], l.number, l.nsteps);
+		lesson_free(&l);
+	}
+	return bad ? 2 : 0;
+}
+
+/* Opens the lab and runs the lesson in the front end that fits: the
+ * curses lab on a terminal, text otherwise. */
+static int run(struct runner *r)
+{
+	bool curses = !r->o.plain && !r->o.autorun && !r->o.script && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	struct lesson_view_opts vo = {&r->les, r->w, r->o.ascii || !view_locale_utf8(), r->o.pace_ms};
+	struct lesson_view *v = curses ? lesson_view_new(&vo) : NULL;
+	struct lesson_lab_opts lo = {&r->les, r->bindir, r->o.pace_ms, r->o.timeout_s, curses ? lesson_view_on_row : row_added,
+				     curses ? (void *)v : (void *)r};
+	bool refused;
+	char err[600];
+	int rc;
+
+	if (curses && !v) {
+		fprintf(stderr, "socklab lesson: out of memory\n");
+		return -1;
+	}
+	r->lab = lesson_lab_open(&lo, &refused, err, sizeof(err));
+	if (!r->lab) {
+		fprintf(stderr, "socklab lesson: %s\n", err);
+		if (refused)
+			fprintf(stderr, "%s\n", r->w->no_capture);
+		lesson_view_free(v);
+		return -1;
+	}
+	r->tl = lesson_lab_timeline(r->lab);
+	rc = curses ? run_lesson_view(r, v) : run_lesson(r);
+	fflush(stdout);
+	lesson_lab_close(r->lab);
+	lesson_view_free(v);
+	return rc;
+}
+
+int lesson_main(int argc, char **argv)
+{
+	struct runner *r = calloc(1, sizeof(*r));
+	struct sigaction sa;
+	int first, rc;
+
+	if (!r) {
+		fprintf(stderr, "socklab lesson: out of memory\n");
+		return 1;
+	}
+	if (parse_args(argc, argv, &r->o, &first) < 0) {
+		free(r);
+		return 2;
+	}
+	if (r->o.check) {
+		rc = check_files(argv + first, argc - first);
+		free(r);
+		return rc;
+	}
+	r->w = r->o.lang == LANG_ZH ? &lesson_words_zh : &lesson_words_en;
+	if (demo_bindir(r->bindir, sizeof(r->bindir)) < 0 || find_lessons(r, r->o.number) < 0) {
+		free(r);
+		return 2;
+	}
+	if (!r->o.number) {
+		free(r);
+		return 0;
+	}
+	if (r->o.script && !(r->script = fopen(r->o.script, "r"))) {
+		fprintf(stderr, "socklab lesson: script %s: %s\n", r->o.script, errtext(errno));
+		lesson_free(&r->les);
+		free(r);
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal ends the lesson cleanly, as in main.c */
+	signal(SIGPIPE, SIG_IGN);
+	rc = run(r) < 0 ? 1 : 0;
+	lesson_free(&r->les);
+	if (r->script)
+		fclose(r->script);
+	free(r);
+	return rc;
+}
