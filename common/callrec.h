@@ -1,0 +1,60 @@
+/* callrec.h: the "call" record (docs/trace-format.md) and the stderr line of
+ * one socket call, written the same way by every program that reports calls
+ * (the lab's wrappers today; a tracer of other programs can fill the same
+ * struct). Pure: a description in, text out through the bounded appender,
+ * no I/O; the only outside input is the time zone of the stderr line. */
+#ifndef SOCKLAB_CALLREC_H
+#define SOCKLAB_CALLREC_H
+
+#include <stdint.h>
+
+#include "json.h"
+
+/* Bytes of a read or write carried in a record's "data". */
+#define CALLREC_DATA_SHOWN 64
+
+/* Who made the call: the fields every record of a lab program starts with. */
+struct call_origin {
+	const char *proc; /* "client", "server", or the program's name */
+	int pid, tid;
+};
+
+enum call_phase { CALL_ENTER, CALL_EXIT };
+
+/* One socket call at its entry or its return. Text fields that are NULL or
+ * "" are left out; the fields marked "exit" are written only on exit. */
+struct call {
+	struct call_origin who;
+	enum call_phase phase;
+	uint64_t ts_ns;       /* CLOCK_REALTIME: when it entered, or returned */
+	unsigned seq;         /* per process; enter and exit share it */
+	const char *name;     /* "connect" */
+	int fd;               /* -1 for socket() on entry */
+	const char *args;     /* as a C programmer writes them: "3, 127.0.0.1:8080" */
+	const char *addr;     /* the address argument, or recvfrom's sender */
+	long ret;             /* exit */
+	int err;              /* exit: errno, 0 on success */
+	uint64_t blocked_ns;  /* exit: how long the call took */
+	const char *local;    /* exit: the socket's endpoints, when known */
+	const char *peer;
+	/* exit, read and write: the bytes moved (ret of them, when ret > 0);
+	 * only the first CALLREC_DATA_SHOWN are read, so a tracer need copy
+	 * no more. NULL for other calls. */
+	const void *data;
+};
+
+/* Appends {"type":TYPE,"ts_ns":TS,"proc":...,"pid":...,"tid":... (no
+ * closing brace): the start of every record a lab program sends. */
+void callrec_put_header(struct outbuf *o, const char *type, uint64_t ts_ns, const struct call_origin *who);
+
+/* Appends c as one JSON record (no newline) and finishes o: returns the
+ * length of o's text, or -1 when the record does not fit (never a record
+ * cut short). */
+int callrec_encode(struct outbuf *o, const struct call *c);
+
+/* Appends the line printed to stderr as the call returns, without the
+ * newline, the time of day in local time, and finishes o (length or -1):
+ * 12:04:05.123456 client connect(3, 127.0.0.1:8080) = 0  local 127.0.0.1:50322  [0.105 ms] */
+int callrec_line(struct outbuf *o, const struct call *c);
+
+#endif
