@@ -2,8 +2,9 @@
  * signature of the POSIX call X and does exactly X, and around it:
  *   - with --step, waits for the go-ahead (step.h);
  *   - sends a "call" enter record and, when X returns, an exit record with
- *     the result, errno, time blocked and the socket's endpoints (events.h);
- *   - prints one line to stderr as X returns (unless quiet):
+ *     the result, errno, time blocked and the socket's endpoints (written by
+ *     callrec.h, sent by events.h);
+ *   - prints one line to stderr as X returns (unless quiet; callrec.h):
  *     12:04:05.123456 client connect(3, 127.0.0.1:8080) = 0  local 127.0.0.1:50322  [0.105 ms]
  * Calls interrupted by a signal (EINTR) are restarted, unless a stop signal
  * arrived (calls_catch_stop_signals), so a server can leave accept(). */
@@ -17,11 +18,11 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-/* Names the program for stderr lines and error messages (prog
- * "echo-server", proc "server"), turns the stderr lines off when quiet, and
- * ignores SIGPIPE: writing to a vanished peer is an EPIPE error to report,
- * not a reason to die. */
-void calls_init(const char *prog, const char *proc, bool quiet);
+/* Names the program for error messages (prog "echo-server"; records and
+ * stderr lines name the process as events_open() did, "server"), turns the
+ * stderr lines off when quiet, and ignores SIGPIPE: writing to a vanished
+ * peer is an EPIPE error to report, not a reason to die. */
+void calls_init(const char *prog, bool quiet);
 
 /* SIGINT and SIGTERM set the stop flag and interrupt blocking calls. */
 void calls_catch_stop_signals(void);

@@ -56,7 +56,7 @@ void echo_start(const char *prog, const char *proc, bool quiet, const char *even
 		int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	calls_init(prog, proc, quiet);
+	calls_init(prog, quiet);
 	events_open(events_path, proc);
 	events_hello(argc, argv);
 	if (step)

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "callrec.h"
 #include "clock.h"
 #include "chanpath.h"
 #include "json.h"
@@ -124,35 +124,18 @@ int events_send(const char *json, size_t len)
 	return -1;
 }
 
-int events_putf(char *buf, size_t n, size_t *pos, const char *fmt, ...)
+struct call_origin events_origin(void)
 {
-	va_list ap;
-	int len;
-
-	if (*pos >= n)
-		return -1;
-	va_start(ap, fmt);
-	len = vsnprintf(buf + *pos, n - *pos, fmt, ap);
-	va_end(ap);
-	if (len < 0 || (size_t)len >= n - *pos)
-		return -1;
-	*pos += (size_t)len;
-	return 0;
-}
-
-int events_put_header(char *buf, size_t n, size_t *pos, const char *type, uint64_t ts_ns)
-{
-	if (events_putf(buf, n, pos, "{\"type\":\"%s\",\"ts_ns\":%llu,\"proc\":", type,
-			(unsigned long long)ts_ns) < 0 ||
-	    json_put_string(buf, n, pos, chan.proc) < 0)
-		return -1;
-	return events_putf(buf, n, pos, ",\"pid\":%d,\"tid\":%d", (int)chan.pid, (int)gettid());
+	return (struct call_origin){.proc = chan.proc, .pid = (int)chan.pid, .tid = (int)gettid()};
 }
 
 void events_hello(int argc, char **argv)
 {
 	char rec[EVENTS_RECORD_MAX], line[EVENTS_RECORD_MAX / 2];
-	size_t pos = 0, used = 0;
+	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
+	struct call_origin who = events_origin();
+	size_t used = 0;
+	int len;
 
 	line[0] = '\0';
 	for (int i = 0; i < argc && used + 2 < sizeof(line); i++) {
@@ -160,11 +143,13 @@ void events_hello(int argc, char **argv)
 			line[used++] = ' ';
 		used += json_safe_text(line + used, sizeof(line) - used, argv[i], strlen(argv[i]));
 	}
-	if (events_put_header(rec, sizeof(rec), &pos, "hello", events_now_ns()) == 0 &&
-	    events_putf(rec, sizeof(rec), &pos, ",\"argv\":") == 0 &&
-	    json_put_string(rec, sizeof(rec), &pos, line) == 0 &&
-	    events_putf(rec, sizeof(rec), &pos, "}") == 0)
-		events_send(rec, pos);
+	callrec_put_header(&o, "hello", events_now_ns(), &who);
+	outbuf_lit(&o, ",\"argv\":");
+	outbuf_json_string(&o, line);
+	outbuf_char(&o, '}');
+	len = outbuf_finish(&o);
+	if (len >= 0)
+		events_send(rec, (size_t)len);
 }
 
 const char *events_channel_path(void)

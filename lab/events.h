@@ -1,4 +1,4 @@
-/* events.h: the event channel (BRIEF: "Event channel"). A lab program sends
+/* events.h: the event channel. A lab program sends
  * its records (docs/trace-format.md: hello, call, step) as JSON datagrams to
  * a UNIX datagram socket that the UI listens on. Sending never blocks and
  * never fails the program: with nobody listening the records are dropped.
@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "callrec.h"
 
 /* Longest record the lab sends; longer ones are dropped. */
 #define EVENTS_RECORD_MAX 1024
@@ -40,13 +42,9 @@ bool events_listening(void);
  * dropped (nobody listening, queue full, any error). Never blocks. */
 int events_send(const char *json, size_t len);
 
-/* Starts a record: {"type":TYPE,"ts_ns":TS,"proc":...,"pid":...
- * (no closing brace) into buf at *pos. Returns 0, or -1 if it does not fit. */
-int events_put_header(char *buf, size_t n, size_t *pos, const char *type, uint64_t ts_ns);
-
-/* Appends printf-style text at buf+*pos; returns -1 if it does not fit. */
-int events_putf(char *buf, size_t n, size_t *pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* Who the records of the calling thread come from (proc, pid, tid), for
+ * callrec.h's writers. */
+struct call_origin events_origin(void);
 
 /* Sends {"type":"hello",...,"argv":"..."} with the program's command line. */
 void events_hello(int argc, char **argv);

@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "callrec.h"
 #include "events.h"
 #include "json.h"
 #include "errtext.h"
@@ -101,19 +102,27 @@ static bool tty_usable(void)
 static bool send_step_record(unsigned seq, const char *call, int fd, const char *args)
 {
 	char rec[EVENTS_RECORD_MAX];
-	size_t pos = 0;
+	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
+	struct call_origin who;
+	int len;
 
 	if (st.reply_fd < 0)
 		return false;
-	if (events_put_header(rec, sizeof(rec), &pos, "step", events_now_ns()) < 0 ||
-	    events_putf(rec, sizeof(rec), &pos, ",\"seq\":%u,\"call\":\"%s\",\"fd\":%d,\"args\":",
-			seq, call, fd) < 0 ||
-	    json_put_string(rec, sizeof(rec), &pos, args) < 0 ||
-	    events_putf(rec, sizeof(rec), &pos, ",\"reply\":") < 0 ||
-	    json_put_string(rec, sizeof(rec), &pos, st.reply_path) < 0 ||
-	    events_putf(rec, sizeof(rec), &pos, "}") < 0)
-		return false;
-	return events_send(rec, pos) == 0;
+	who = events_origin();
+	callrec_put_header(&o, "step", events_now_ns(), &who);
+	outbuf_lit(&o, ",\"seq\":");
+	outbuf_u64(&o, seq);
+	outbuf_lit(&o, ",\"call\":");
+	outbuf_json_string(&o, call);
+	outbuf_lit(&o, ",\"fd\":");
+	outbuf_i64(&o, fd);
+	outbuf_lit(&o, ",\"args\":");
+	outbuf_json_string(&o, args);
+	outbuf_lit(&o, ",\"reply\":");
+	outbuf_json_string(&o, st.reply_path);
+	outbuf_char(&o, '}');
+	len = outbuf_finish(&o);
+	return len >= 0 && events_send(rec, (size_t)len) == 0;
 }
 
 /* True when the datagram is {"type":"go","seq":seq}. */

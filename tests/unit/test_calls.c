@@ -55,7 +55,7 @@ static int setup(void **state)
 
 	if (!r || test_channel_open(&r->ch) < 0)
 		return -1;
-	calls_init("test_calls", "client", true);
+	calls_init("test_calls", true);
 	events_open(r->ch.path, "client");
 	*state = r;
 	return 0;
