@@ -206,12 +206,97 @@ static void calls_work_with_nobody_listening(void **state)
 	assert_null(test_channel_next(&r->ch, 0));
 }
 
+/* The address argument of bind, sendto and connect is both the last of the
+ * arguments and the record's addr; recvfrom's addr is the sender. */
+static void datagrams_carry_their_addresses(void **state)
+{
+	struct recorder *r = *state;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in from;
+	socklen_t len = sizeof(sa), fromlen = sizeof(from);
+	char server_ep[ENDPOINT_STRLEN], client_ep[ENDPOINT_STRLEN], want[128], buf[16];
+	int sfd, cfd, i;
+	json_t *rec;
+
+	sfd = lab_socket(AF_INET, SOCK_DGRAM, 0);
+	collect(r);
+	assert_int_equal(lab_bind(sfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	collect(r);
+	getsockname(sfd, (struct sockaddr *)&sa, &len);
+	addr_local(sfd, server_ep, sizeof(server_ep));
+	cfd = lab_socket(AF_INET, SOCK_DGRAM, 0);
+	collect(r);
+	assert_int_equal(lab_sendto(cfd, "ping", 4, 0, (struct sockaddr *)&sa, len), 4);
+	collect(r);
+	len = sizeof(from);
+	getsockname(cfd, (struct sockaddr *)&from, &len); /* 0.0.0.0:PORT: the sender is 127.0.0.1:PORT */
+	snprintf(client_ep, sizeof(client_ep), "127.0.0.1:%u", ntohs(from.sin_port));
+	assert_int_equal(lab_recvfrom(sfd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen), 4);
+	collect(r);
+	lab_close(cfd);
+	collect(r);
+	lab_close(sfd);
+	collect(r);
+
+	every_enter_comes_before_its_exit(r);
+	rec = find(r, "bind", "enter", &i);
+	snprintf(want, sizeof(want), "%d, 127.0.0.1:0", sfd);
+	assert_string_equal(field(rec, "args"), want);
+	assert_string_equal(field(rec, "addr"), "127.0.0.1:0");
+	rec = find(r, "sendto", "enter", &i);
+	snprintf(want, sizeof(want), "%d, buf, 4, 0, %s", cfd, server_ep);
+	assert_string_equal(field(rec, "args"), want);
+	assert_string_equal(field(rec, "addr"), server_ep);
+	rec = find(r, "sendto", "exit", &i);
+	assert_string_equal(field(rec, "addr"), server_ep);
+	assert_string_equal(field(rec, "data"), "ping");
+	rec = find(r, "recvfrom", "enter", &i);
+	assert_null(json_object_get(rec, "addr"));
+	rec = find(r, "recvfrom", "exit", &i);
+	assert_string_equal(field(rec, "addr"), client_ep);
+	assert_string_equal(field(rec, "data"), "ping");
+}
+
+/* Unless quiet, each call prints one line as it returns, naming the
+ * process as events_open() did. */
+static void each_call_prints_a_line(void **state)
+{
+	char path[] = "/tmp/socklab-test-stderr-XXXXXX", text[512], want[128];
+	int out = mkstemp(path), saved = dup(STDERR_FILENO), fd;
+	FILE *f;
+	(void)state;
+
+	assert_true(out >= 0);
+	fflush(stderr);
+	dup2(out, STDERR_FILENO);
+	calls_init("test_calls", false);
+	fd = lab_socket(AF_INET, SOCK_STREAM, 0);
+	lab_close(fd);
+	calls_init("test_calls", true);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	f = fdopen(out, "r");
+	rewind(f);
+	assert_non_null(fgets(text, sizeof(text), f));
+	snprintf(want, sizeof(want), " client socket(AF_INET, SOCK_STREAM, 0) = %d  [", fd);
+	assert_non_null(strstr(text, want));
+	assert_non_null(fgets(text, sizeof(text), f));
+	snprintf(want, sizeof(want), " client close(%d) = 0  [", fd);
+	assert_non_null(strstr(text, want));
+	assert_null(fgets(text, sizeof(text), f));
+	fclose(f);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_conversation_is_reported_with_its_endpoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failure_carries_errno_and_keeps_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(calls_work_with_nobody_listening, setup, teardown),
+		cmocka_unit_test_setup_teardown(datagrams_carry_their_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(each_call_prints_a_line, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
