@@ -5,6 +5,7 @@
  * filter is needed here, and real interfaces keep both directions. */
 #include "capture.h"
 #include "errtext.h"
+#include "json.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -36,25 +37,35 @@ struct capture {
 	const u_char *cur_bytes;
 };
 
+/* The DLT libpcap reports, by its name, in decode's link-type table. */
 static int link_type_from_dlt(int dlt, enum link_type *out)
 {
-	switch (dlt) {
-	case DLT_EN10MB: *out = LINK_ETHERNET; return 0;
-	case DLT_NULL: *out = LINK_NULL; return 0;
-	case DLT_LOOP: *out = LINK_LOOP; return 0;
-	case DLT_LINUX_SLL: *out = LINK_SLL; return 0;
-#ifdef DLT_LINUX_SLL2
-	case DLT_LINUX_SLL2: *out = LINK_SLL2; return 0;
-#endif
-	case DLT_RAW:
-#ifdef DLT_IPV4
-	case DLT_IPV4:
-	case DLT_IPV6:
-#endif
-		*out = LINK_RAW;
-		return 0;
+	const char *name = pcap_datalink_val_to_name(dlt);
+
+	return name ? link_type_from_pcap_name(name, out) : -1;
+}
+
+/* "Ethernet, loopback, Linux cooked and raw IP": the kinds of link in
+ * decode's table, each named once. */
+static void supported_link_kinds(char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+	const char *kinds[LINK_COUNT];
+	size_t nkinds = 0;
+
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++) {
+		const char *kind = link_info((enum link_type)lt)->kind;
+
+		if (nkinds == 0 || strcmp(kinds[nkinds - 1], kind) != 0)
+			kinds[nkinds++] = kind;
 	}
-	return -1;
+	for (size_t i = 0; i < nkinds; i++) {
+		if (i > 0)
+			outbuf_lit(&o, i + 1 == nkinds ? " and " : ", ");
+		outbuf_lit(&o, kinds[i]);
+	}
+	if (outbuf_finish(&o) < 0)
+		snprintf(buf, n, "other link types");
 }
 
 /* Turns libpcap's activation result into one line that says what to do. */
@@ -158,8 +169,11 @@ struct capture *capture_open(const struct capture_opts *o, char *err, size_t err
 	dlt = pcap_datalink(c->pcap);
 	if (link_type_from_dlt(dlt, &c->link) < 0) {
 		const char *name = pcap_datalink_val_to_name(dlt);
-		snprintf(err, errlen, "%s: unsupported link type %d (%s); socklab reads Ethernet, loopback, Linux cooked and raw IP",
-			 c->source, dlt, name ? name : "unknown");
+		char kinds[128];
+
+		supported_link_kinds(kinds, sizeof(kinds));
+		snprintf(err, errlen, "%s: unsupported link type %d (%s); socklab reads %s", c->source, dlt,
+			 name ? name : "unknown", kinds);
 		goto fail;
 	}
 	if (apply_filter(c, o, err, errlen) < 0)

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <glob.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,6 +402,8 @@ static void assert_full_options(const struct tcp_options *opt)
 
 static void test_every_link_type_decodes(void **state)
 {
+	bool covered[LINK_COUNT] = { false };
+
 	(void)state;
 	for (size_t i = 0; i < NSAMPLES; i++) {
 		struct pkt p = { .len = 0 };
@@ -421,7 +424,47 @@ static void test_every_link_type_decodes(void **state)
 		assert_memory_equal(seg.payload, PAYLOAD, strlen(PAYLOAD));
 		assert_full_options(&seg.opt);
 		free(copy);
+		covered[samples[i].lt] = true;
 	}
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++)
+		if (!covered[lt])
+			fail_msg("link type %s has no sample packet", link_info(lt)->pcap_names[0]);
+}
+
+/* The one link-type table: every type has its facts and a decoder, names
+ * map back to their type, numbers are the registry's. */
+static void test_link_table(void **state)
+{
+	static const uint16_t registry[LINK_COUNT] = {
+		[LINK_ETHERNET] = 1, [LINK_NULL] = 0, [LINK_LOOP] = 108,
+		[LINK_SLL] = 113, [LINK_SLL2] = 276, [LINK_RAW] = 101,
+	};
+	enum link_type got;
+	struct segment seg;
+	uint8_t *copy;
+
+	(void)state;
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++) {
+		const struct link_info *li = link_info(lt);
+
+		assert_non_null(li);
+		assert_non_null(li->kind);
+		assert_non_null(li->pcap_names[0]);
+		assert_int_equal(li->linktype, registry[lt]);
+		for (unsigned i = 0; i < LINK_PCAP_NAMES_MAX && li->pcap_names[i]; i++) {
+			assert_int_equal(link_type_from_pcap_name(li->pcap_names[i], &got), 0);
+			assert_int_equal(got, lt);
+		}
+		/* an empty frame reaches the type's decoder and is cut short */
+		assert_int_equal(decode_exact(lt, (const uint8_t *)"", 0, &seg, &copy), DECODE_TRUNCATED);
+		free(copy);
+	}
+	assert_int_equal(link_type_from_pcap_name("IPV4", &got), 0);
+	assert_int_equal(got, LINK_RAW);
+	assert_int_equal(link_type_from_pcap_name("IEEE802_11", &got), -1);
+	assert_int_equal(link_type_from_pcap_name("", &got), -1);
+	assert_null(link_info(LINK_COUNT));
+	assert_int_equal(decode_packet(LINK_COUNT, (const uint8_t *)"", 0, &seg), DECODE_NOT_TCP);
 }
 
 /* Every valid packet cut at every length: headers cut are TRUNCATED, a cut
@@ -969,6 +1012,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_link_type_decodes),
+		cmocka_unit_test(test_link_table),
 		cmocka_unit_test(test_every_prefix_truncated_or_ok),
 		cmocka_unit_test(test_no_options),
 		cmocka_unit_test(test_each_option_alone),

@@ -328,40 +328,101 @@ static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
 	return decode_ip(version, &ip, out);
 }
 
+/* The link-layer headers, one function each: the header's fields are
+ * checked and what follows goes to the IP (or ethertype) decoders. */
+static enum decode_result decode_ethernet(const struct bytes *frame, struct segment *out)
+{
+	uint16_t type;
+
+	if (!bytes_be16(frame, ETHER_HDR_LEN - 2, &type))
+		return DECODE_TRUNCATED;
+	struct bytes rest = bytes_sub(frame, ETHER_HDR_LEN, SIZE_MAX);
+	return decode_ethertype(type, &rest, out);
+}
+
+static enum decode_result decode_sll(const struct bytes *frame, struct segment *out)
+{
+	uint16_t type;
+
+	if (!bytes_be16(frame, SLL_HDR_LEN - 2, &type))
+		return DECODE_TRUNCATED;
+	struct bytes rest = bytes_sub(frame, SLL_HDR_LEN, SIZE_MAX);
+	return decode_ethertype(type, &rest, out);
+}
+
+static enum decode_result decode_sll2(const struct bytes *frame, struct segment *out)
+{
+	uint16_t type;
+
+	if (!bytes_has(frame, 0, SLL2_HDR_LEN) || !bytes_be16(frame, 0, &type))
+		return DECODE_TRUNCATED;
+	struct bytes rest = bytes_sub(frame, SLL2_HDR_LEN, SIZE_MAX);
+	return decode_ethertype(type, &rest, out);
+}
+
+static enum decode_result decode_null(const struct bytes *frame, struct segment *out)
+{
+	return decode_loopback(true, frame, out);
+}
+
+static enum decode_result decode_loop(const struct bytes *frame, struct segment *out)
+{
+	return decode_loopback(false, frame, out);
+}
+
+static enum decode_result decode_raw(const struct bytes *frame, struct segment *out)
+{
+	uint8_t version;
+
+	if (!bytes_u8(frame, 0, &version))
+		return DECODE_TRUNCATED;
+	return decode_ip(version >> 4, frame, out);
+}
+
+/* The one link-type table: LINKTYPE numbers from the tcpdump.org link-type
+ * registry, names as libpcap's pcap_datalink_val_to_name() gives them. */
+static const struct link_row {
+	struct link_info info;
+	enum decode_result (*decode)(const struct bytes *frame, struct segment *out);
+} link_rows[] = {
+	[LINK_ETHERNET] = { { 1, { "EN10MB" }, "Ethernet" }, decode_ethernet },
+	[LINK_NULL] = { { 0, { "NULL" }, "loopback" }, decode_null },
+	[LINK_LOOP] = { { 108, { "LOOP" }, "loopback" }, decode_loop },
+	[LINK_SLL] = { { 113, { "LINUX_SLL" }, "Linux cooked" }, decode_sll },
+	[LINK_SLL2] = { { 276, { "LINUX_SLL2" }, "Linux cooked" }, decode_sll2 },
+	[LINK_RAW] = { { 101, { "RAW", "IPV4", "IPV6" }, "raw IP" }, decode_raw },
+};
+_Static_assert(sizeof(link_rows) / sizeof(link_rows[0]) == LINK_COUNT,
+	       "one link_rows entry for each enum link_type value");
+
+const struct link_info *link_info(enum link_type lt)
+{
+	return (unsigned)lt < LINK_COUNT ? &link_rows[lt].info : NULL;
+}
+
+int link_type_from_pcap_name(const char *name, enum link_type *out)
+{
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++) {
+		const struct link_info *li = &link_rows[lt].info;
+
+		for (unsigned i = 0; i < LINK_PCAP_NAMES_MAX && li->pcap_names[i]; i++) {
+			if (strcmp(li->pcap_names[i], name) == 0) {
+				*out = (enum link_type)lt;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
 enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
 				 struct segment *out)
 {
 	struct bytes frame = bytes_make(buf, caplen);
-	struct bytes rest;
-	uint16_t type;
-	uint8_t version;
 
-	switch (lt) {
-	case LINK_ETHERNET:
-		if (!bytes_be16(&frame, ETHER_HDR_LEN - 2, &type))
-			return DECODE_TRUNCATED;
-		rest = bytes_sub(&frame, ETHER_HDR_LEN, SIZE_MAX);
-		return decode_ethertype(type, &rest, out);
-	case LINK_SLL:
-		if (!bytes_be16(&frame, SLL_HDR_LEN - 2, &type))
-			return DECODE_TRUNCATED;
-		rest = bytes_sub(&frame, SLL_HDR_LEN, SIZE_MAX);
-		return decode_ethertype(type, &rest, out);
-	case LINK_SLL2:
-		if (!bytes_has(&frame, 0, SLL2_HDR_LEN) || !bytes_be16(&frame, 0, &type))
-			return DECODE_TRUNCATED;
-		rest = bytes_sub(&frame, SLL2_HDR_LEN, SIZE_MAX);
-		return decode_ethertype(type, &rest, out);
-	case LINK_NULL:
-		return decode_loopback(true, &frame, out);
-	case LINK_LOOP:
-		return decode_loopback(false, &frame, out);
-	case LINK_RAW:
-		if (!bytes_u8(&frame, 0, &version))
-			return DECODE_TRUNCATED;
-		return decode_ip(version >> 4, &frame, out);
-	}
-	return DECODE_NOT_TCP;
+	if ((unsigned)lt >= LINK_COUNT)
+		return DECODE_NOT_TCP;
+	return link_rows[lt].decode(&frame, out);
 }
 
 const char *decode_result_name(enum decode_result r)
