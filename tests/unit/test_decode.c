@@ -388,7 +388,7 @@ static void assert_endpoints(const struct segment *seg, int family)
 
 static void assert_full_options(const struct tcp_options *opt)
 {
-	assert_int_equal(opt->has, OPT_MSS | OPT_WSCALE | OPT_SACK_PERM | OPT_SACK | OPT_TS);
+	assert_int_equal(opt->has, TCPOPT_HAS_MSS | TCPOPT_HAS_WSCALE | TCPOPT_HAS_SACK_PERM | TCPOPT_HAS_SACK | TCPOPT_HAS_TS);
 	assert_int_equal(opt->mss, 65495);
 	assert_int_equal(opt->wscale, 7);
 	assert_int_equal(opt->ts_val, 2864150917u);
@@ -545,23 +545,23 @@ static void test_each_option_alone(void **state)
 	(void)state;
 
 	opt_mss(&o, 1460);
-	seg = decode_options_ok(&o, OPT_MSS);
+	seg = decode_options_ok(&o, TCPOPT_HAS_MSS);
 	assert_int_equal(seg.opt.mss, 1460);
 
 	o.len = 0;
 	opt_wscale(&o, 15); /* above 14 kept raw: clamping is the flow table's job */
-	seg = decode_options_ok(&o, OPT_WSCALE);
+	seg = decode_options_ok(&o, TCPOPT_HAS_WSCALE);
 	assert_int_equal(seg.opt.wscale, 15);
 
 	o.len = 0;
 	opt_sack_perm(&o);
-	decode_options_ok(&o, OPT_SACK_PERM);
+	decode_options_ok(&o, TCPOPT_HAS_SACK_PERM);
 
 	o.len = 0;
 	opt_nop(&o);
 	opt_nop(&o);
 	opt_ts(&o, 0xfffffffeu, 0x01020304u);
-	seg = decode_options_ok(&o, OPT_TS);
+	seg = decode_options_ok(&o, TCPOPT_HAS_TS);
 	assert_int_equal(seg.opt.ts_val, 0xfffffffeu);
 	assert_int_equal(seg.opt.ts_ecr, 0x01020304u);
 }
@@ -575,7 +575,7 @@ static void test_option_sack_one_and_four_blocks(void **state)
 		opt_nop(&o);
 		opt_nop(&o);
 		opt_sack(&o, n, 7000);
-		seg = decode_options_ok(&o, OPT_SACK);
+		seg = decode_options_ok(&o, TCPOPT_HAS_SACK);
 		assert_int_equal(seg.opt.nsack, n);
 		for (unsigned i = 0; i < n; i++) {
 			assert_int_equal(seg.opt.sack[i].left, 7000 + 1000 * i);
@@ -594,7 +594,7 @@ static void test_option_unknown_skipped(void **state)
 	put8(&o, 6);
 	put32(&o, 0xdeadbeef);
 	opt_mss(&o, 536);
-	seg = decode_options_ok(&o, OPT_MSS);
+	seg = decode_options_ok(&o, TCPOPT_HAS_MSS);
 	assert_int_equal(seg.opt.mss, 536);
 }
 
@@ -607,7 +607,7 @@ static void test_option_eol_ends_list(void **state)
 	put8(&o, 0); /* EOL */
 	put8(&o, 8); /* a timestamp kind... */
 	put8(&o, 1); /* ...with an impossible length */
-	decode_options_ok(&o, OPT_MSS);
+	decode_options_ok(&o, TCPOPT_HAS_MSS);
 }
 
 static void test_tcp_flags_all_kinds(void **state)

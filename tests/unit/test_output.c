@@ -70,7 +70,7 @@ static struct segment syn_segment(void)
 	s.seq = 1000;
 	s.flags = TCP_SYN;
 	s.win = 65495;
-	s.opt.has = OPT_MSS | OPT_WSCALE | OPT_SACK_PERM | OPT_TS;
+	s.opt.has = TCPOPT_HAS_MSS | TCPOPT_HAS_WSCALE | TCPOPT_HAS_SACK_PERM | TCPOPT_HAS_TS;
 	s.opt.mss = 65495;
 	s.opt.wscale = 7;
 	s.opt.ts_val = 11;

@@ -65,17 +65,17 @@ static enum decode_result decode_tcp_option(uint8_t kind, const struct bytes *v,
 	case TCPOPT_MAXSEG:
 		if (v->len != TCPOLEN_MAXSEG - 2 || !bytes_be16(v, 0, &opt->mss))
 			return DECODE_MALFORMED;
-		opt->has |= OPT_MSS;
+		opt->has |= TCPOPT_HAS_MSS;
 		break;
 	case TCPOPT_WINDOW:
 		if (v->len != TCPOLEN_WINDOW - 2 || !bytes_u8(v, 0, &opt->wscale))
 			return DECODE_MALFORMED;
-		opt->has |= OPT_WSCALE;
+		opt->has |= TCPOPT_HAS_WSCALE;
 		break;
 	case TCPOPT_SACK_PERMITTED:
 		if (v->len != TCPOLEN_SACK_PERMITTED - 2)
 			return DECODE_MALFORMED;
-		opt->has |= OPT_SACK_PERM;
+		opt->has |= TCPOPT_HAS_SACK_PERM;
 		break;
 	case TCPOPT_SACK:
 		nblocks = v->len / SACK_BLOCK_LEN;
@@ -87,13 +87,13 @@ static enum decode_result decode_tcp_option(uint8_t kind, const struct bytes *v,
 				return DECODE_MALFORMED;
 		}
 		opt->nsack = (uint8_t)nblocks;
-		opt->has |= OPT_SACK;
+		opt->has |= TCPOPT_HAS_SACK;
 		break;
 	case TCPOPT_TIMESTAMP:
 		if (v->len != TCPOLEN_TIMESTAMP - 2 || !bytes_be32(v, 0, &opt->ts_val) ||
 		    !bytes_be32(v, 4, &opt->ts_ecr))
 			return DECODE_MALFORMED;
-		opt->has |= OPT_TS;
+		opt->has |= TCPOPT_HAS_TS;
 		break;
 	default: /* unknown kinds are skipped by their length */
 		break;

@@ -55,21 +55,30 @@ enum {
 	TCP_CWR = 0x80,
 };
 
-/* Which options a segment carried (tcp_options.has). */
+/* Which TCP options a segment carried: bits of tcp_options.has (the
+ * options' kind numbers are <netinet/tcp.h>'s TCPOPT_MAXSEG, ...). */
 enum {
-	OPT_MSS = 0x01,
-	OPT_WSCALE = 0x02,
-	OPT_SACK_PERM = 0x04,
-	OPT_SACK = 0x08,
-	OPT_TS = 0x10,
+	TCPOPT_HAS_MSS = 0x01,
+	TCPOPT_HAS_WSCALE = 0x02,
+	TCPOPT_HAS_SACK_PERM = 0x04,
+	TCPOPT_HAS_SACK = 0x08,
+	TCPOPT_HAS_TS = 0x10,
+};
+/* The former names, until their last users in ui/ are renamed. */
+enum {
+	OPT_MSS = TCPOPT_HAS_MSS,
+	OPT_WSCALE = TCPOPT_HAS_WSCALE,
+	OPT_SACK_PERM = TCPOPT_HAS_SACK_PERM,
+	OPT_SACK = TCPOPT_HAS_SACK,
+	OPT_TS = TCPOPT_HAS_TS,
 };
 
 #define TCP_MAX_SACK_BLOCKS 4
 
 struct tcp_options {
-	uint8_t has;    /* OPT_* bits */
-	uint8_t wscale; /* shift count, valid with OPT_WSCALE */
-	uint8_t nsack;  /* number of SACK blocks, valid with OPT_SACK */
+	uint8_t has;    /* TCPOPT_HAS_* bits */
+	uint8_t wscale; /* shift count, valid with TCPOPT_HAS_WSCALE */
+	uint8_t nsack;  /* number of SACK blocks, valid with TCPOPT_HAS_SACK */
 	uint16_t mss;
 	uint32_t ts_val, ts_ecr;
 	struct {

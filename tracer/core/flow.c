@@ -409,7 +409,7 @@ static void track_sent(struct side *x, const struct side *y, const struct segmen
 		return; /* a RST takes no sequence space and offers no window */
 	if (fl & TCP_SYN) {
 		x->syns |= fl & TCP_ACK ? SENT_SYNACK : SENT_SYN;
-		x->has_wscale = seg->opt.has & OPT_WSCALE;
+		x->has_wscale = seg->opt.has & TCPOPT_HAS_WSCALE;
 		x->wscale = seg->opt.wscale > 14 ? 14 : seg->opt.wscale; /* RFC 7323 2.3 */
 		end++;
 	}

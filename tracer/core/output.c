@@ -27,21 +27,21 @@ static void put_opts_json(struct outbuf *o, const struct trace_event *ev)
 		return;
 	outbuf_lit(o, ",\"opts\":{");
 #define SEP() do { if (!first) outbuf_char(o, ','); first = 0; } while (0)
-	if (opt->has & OPT_MSS) {
+	if (opt->has & TCPOPT_HAS_MSS) {
 		SEP();
 		outbuf_lit(o, "\"mss\":");
 		outbuf_u64(o, opt->mss);
 	}
-	if (opt->has & OPT_WSCALE) {
+	if (opt->has & TCPOPT_HAS_WSCALE) {
 		SEP();
 		outbuf_lit(o, "\"wscale\":");
 		outbuf_u64(o, opt->wscale);
 	}
-	if (opt->has & OPT_SACK_PERM) {
+	if (opt->has & TCPOPT_HAS_SACK_PERM) {
 		SEP();
 		outbuf_lit(o, "\"sack_perm\":true");
 	}
-	if (opt->has & OPT_SACK) {
+	if (opt->has & TCPOPT_HAS_SACK) {
 		SEP();
 		outbuf_lit(o, "\"sack\":[");
 		for (unsigned i = 0; i < opt->nsack; i++) {
@@ -55,7 +55,7 @@ static void put_opts_json(struct outbuf *o, const struct trace_event *ev)
 		}
 		outbuf_char(o, ']');
 	}
-	if (opt->has & OPT_TS) {
+	if (opt->has & TCPOPT_HAS_TS) {
 		SEP();
 		outbuf_lit(o, "\"ts\":[");
 		outbuf_u64(o, opt->ts_val);
@@ -162,28 +162,28 @@ static void put_opts_text(struct outbuf *o, const struct trace_event *ev)
 		return;
 	outbuf_lit(o, " <");
 #define SEP() do { if (!first) outbuf_char(o, ','); first = 0; } while (0)
-	if (opt->has & OPT_MSS) {
+	if (opt->has & TCPOPT_HAS_MSS) {
 		SEP();
 		outbuf_lit(o, "mss ");
 		outbuf_u64(o, opt->mss);
 	}
-	if (opt->has & OPT_SACK_PERM) {
+	if (opt->has & TCPOPT_HAS_SACK_PERM) {
 		SEP();
 		outbuf_lit(o, "sackOK");
 	}
-	if (opt->has & OPT_TS) {
+	if (opt->has & TCPOPT_HAS_TS) {
 		SEP();
 		outbuf_lit(o, "TS val ");
 		outbuf_u64(o, opt->ts_val);
 		outbuf_lit(o, " ecr ");
 		outbuf_u64(o, opt->ts_ecr);
 	}
-	if (opt->has & OPT_WSCALE) {
+	if (opt->has & TCPOPT_HAS_WSCALE) {
 		SEP();
 		outbuf_lit(o, "wscale ");
 		outbuf_u64(o, opt->wscale);
 	}
-	if (opt->has & OPT_SACK) {
+	if (opt->has & TCPOPT_HAS_SACK) {
 		SEP();
 		outbuf_lit(o, "sack");
 		for (unsigned i = 0; i < opt->nsack; i++) {
