@@ -565,8 +565,25 @@ static void test_state_path(void **state)
 	assert_string_equal(state_path_format(&p, small, sizeof(small)), "LISTEN");
 	for (int i = 0; i < 20; i++)
 		state_path_push(&p, TCPS_CLOSED);
-	assert_int_equal(p.len, 16);
+	assert_int_equal(p.len, STATE_PATH_CAPACITY);
 	assert_int_equal(state_path_at(&p, 2), TCPS_TIME_WAIT);
+}
+
+/* STATE_PATH_STRLEN holds the longest path: the longest name, every time. */
+static void test_state_path_strlen_fits_longest(void **state)
+{
+	struct state_path p = { 0 };
+	char buf[STATE_PATH_STRLEN];
+	enum tcp_state longest = TCPS_CLOSED;
+
+	(void)state;
+	for (int s = 0; s < TCP_NSTATES; s++)
+		if (strlen(tcp_state_name((enum tcp_state)s)) > strlen(tcp_state_name(longest)))
+			longest = (enum tcp_state)s;
+	for (int i = 0; i < STATE_PATH_CAPACITY; i++)
+		state_path_push(&p, longest);
+	state_path_format(&p, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), STATE_PATH_CAPACITY * (strlen(tcp_state_name(longest)) + 1) - 1);
 }
 
 int main(void)
@@ -580,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_and_ipv6_are_distinct),
 		cmocka_unit_test(test_flow_size),
 		cmocka_unit_test(test_state_path),
+		cmocka_unit_test(test_state_path_strlen_fits_longest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

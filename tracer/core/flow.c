@@ -13,7 +13,6 @@
 #include <string.h>
 
 #define NS_PER_SEC 1000000000ull
-#define PATH_MAX_STATES 16
 
 /* An intrusive doubly linked list; a node alone points to itself. */
 struct dlink {
@@ -695,10 +694,13 @@ void flow_table_stats(const struct flow_table *t, struct flow_table_stats *out)
 	out->flow_bytes = sizeof(struct flow);
 }
 
+/* 4 bits a state, in one uint64_t. */
+_Static_assert(TCP_NSTATES <= 16 && STATE_PATH_CAPACITY * 4 <= 64, "a state path packs 4-bit states");
+
 void state_path_push(struct state_path *p, enum tcp_state s)
 {
-	if (p->len >= PATH_MAX_STATES)
-		return; /* a longer path keeps its first 16 states */
+	if (p->len >= STATE_PATH_CAPACITY)
+		return; /* a longer path keeps its first states */
 	p->packed |= (uint64_t)s << (4 * p->len);
 	p->len++;
 }

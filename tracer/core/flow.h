@@ -22,8 +22,13 @@ enum trace_event_kind {
 	EVENT_CONN_END, /* a connection is released: its summary */
 };
 
-/* A state path packs up to 16 states, 4 bits each, first state in the low
- * bits; path_len says how many. */
+/* A state path packs up to STATE_PATH_CAPACITY states, 4 bits each, first
+ * state in the low bits; len says how many. */
+#define STATE_PATH_CAPACITY 16
+/* Room for any formatted path: STATE_PATH_CAPACITY names of at most 11
+ * characters ("ESTABLISHED"), a '>' between two, and the NUL. */
+#define STATE_PATH_STRLEN (STATE_PATH_CAPACITY * 12)
+
 struct state_path {
 	uint64_t packed;
 	uint8_t len;

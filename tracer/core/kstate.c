@@ -291,52 +291,59 @@ void kstate_snapshot_diff(const struct kstate_sock *prev, size_t nprev, const st
 
 /* ---- comparing the two views of one endpoint ---- */
 
-#define PATH_MAX_STATES 16
-
-struct states {
-	enum tcp_state s[PATH_MAX_STATES];
-	unsigned n;
-};
-
-static void states_load(struct states *st, const struct state_path *p)
+/* Small edits of a state path, built only from flow's state_path API. */
+static struct state_path path_slice(const struct state_path *p, unsigned from, unsigned to)
 {
-	st->n = p->len < PATH_MAX_STATES ? p->len : PATH_MAX_STATES;
-	for (unsigned i = 0; i < st->n; i++)
-		st->s[i] = state_path_at(p, i);
+	struct state_path out = {0};
+
+	for (unsigned i = from; i < to && i < p->len; i++)
+		state_path_push(&out, state_path_at(p, i));
+	return out;
 }
 
-static bool states_equal(const struct states *a, const struct states *b)
+static struct state_path path_replace(const struct state_path *p, unsigned at, enum tcp_state s)
 {
-	return a->n == b->n && memcmp(a->s, b->s, a->n * sizeof(a->s[0])) == 0;
+	struct state_path out = {0};
+
+	for (unsigned i = 0; i < p->len; i++)
+		state_path_push(&out, i == at ? s : state_path_at(p, i));
+	return out;
 }
 
-static enum tcp_state states_last(const struct states *st)
+static bool path_equal(const struct state_path *a, const struct state_path *b)
 {
-	return st->s[st->n - 1];
+	if (a->len != b->len)
+		return false;
+	for (unsigned i = 0; i < a->len; i++)
+		if (state_path_at(a, i) != state_path_at(b, i))
+			return false;
+	return true;
+}
+
+static enum tcp_state path_last(const struct state_path *p)
+{
+	return state_path_at(p, p->len - 1u);
+}
+
+/* Does p end with the two states a, b? */
+static bool path_ends_with(const struct state_path *p, enum tcp_state a, enum tcp_state b)
+{
+	return p->len >= 2 && state_path_at(p, p->len - 2u) == a && state_path_at(p, p->len - 1u) == b;
 }
 
 /* Is a (in order, maybe with gaps) inside b? */
-static bool states_within(const struct states *a, const struct states *b)
+static bool path_within(const struct state_path *a, const struct state_path *b)
 {
 	unsigned j = 0;
 
-	for (unsigned i = 0; i < a->n; i++) {
-		while (j < b->n && b->s[j] != a->s[i])
+	for (unsigned i = 0; i < a->len; i++) {
+		while (j < b->len && state_path_at(b, j) != state_path_at(a, i))
 			j++;
-		if (j == b->n)
+		if (j == b->len)
 			return false;
 		j++;
 	}
 	return true;
-}
-
-static void states_format(const struct states *st, char *buf, size_t n)
-{
-	size_t pos = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < st->n && pos < n; i++)
-		pos += (size_t)snprintf(buf + pos, n - pos, "%s%s", i ? ">" : "", tcp_state_name(st->s[i]));
 }
 
 /* Appends one sentence to why. */
@@ -365,38 +372,39 @@ static const char NOTE_ORPHAN_FIN_WAIT_2[] =
 static const char NOTE_POLLED[] =
 	"sock_diag polling saw %u of the wire's %u states; the others lasted less than a poll interval";
 
-static enum kstate_verdict disagree(const struct states *w, const struct states *k, char *why, size_t n)
+static enum kstate_verdict disagree(const struct state_path *w, const struct state_path *k, char *why,
+				   size_t n)
 {
-	char wire[160], kern[160];
+	char wire[STATE_PATH_STRLEN], kern[STATE_PATH_STRLEN];
 	unsigned i = 0;
 
-	while (i < w->n && i < k->n && w->s[i] == k->s[i])
+	while (i < w->len && i < k->len && state_path_at(w, i) == state_path_at(k, i))
 		i++;
-	states_format(w, wire, sizeof(wire));
-	states_format(k, kern, sizeof(kern));
+	state_path_format(w, wire, sizeof(wire));
+	state_path_format(k, kern, sizeof(kern));
 	snprintf(why, n,
 		 "the wire shows %s but the kernel %s: they part %s%s (wire %s, kernel %s); a segment the "
 		 "capture missed (kernel drops, a filter) or a transition the wire cannot show",
-		 wire, kern, i ? "after " : "at the start", i ? tcp_state_name(w->s[i - 1]) : "",
-		 i < w->n ? tcp_state_name(w->s[i]) : "ends", i < k->n ? tcp_state_name(k->s[i]) : "ends");
+		 wire, kern, i ? "after " : "at the start", i ? tcp_state_name(state_path_at(w, i - 1)) : "",
+		 i < w->len ? tcp_state_name(state_path_at(w, i)) : "ends",
+		 i < k->len ? tcp_state_name(state_path_at(k, i)) : "ends");
 	return KSTATE_DISAGREE;
 }
 
-static enum kstate_verdict compare_polled(const struct states *w, struct states *k, char *why, size_t n)
+static enum kstate_verdict compare_polled(const struct state_path *w, struct state_path *k, char *why,
+					  size_t n)
 {
 	char note[200];
 
 	/* A socket sock_diag saw appear was CLOSED before only as far as the
 	 * poll knows; its first real states may have come and gone between polls. */
-	if (k->n > 1 && k->s[0] == TCPS_CLOSED) {
-		memmove(k->s, k->s + 1, (k->n - 1) * sizeof(k->s[0]));
-		k->n--;
-	}
-	if (k->n >= 2 && k->s[k->n - 1] == TCPS_CLOSED && k->s[k->n - 2] == TCPS_TIME_WAIT)
-		k->n--;
-	if (!states_within(k, w) || states_last(k) != states_last(w))
+	if (k->len > 1 && state_path_at(k, 0) == TCPS_CLOSED)
+		*k = path_slice(k, 1, k->len);
+	if (path_ends_with(k, TCPS_TIME_WAIT, TCPS_CLOSED))
+		*k = path_slice(k, 0, k->len - 1u);
+	if (!path_within(k, w) || path_last(k) != path_last(w))
 		return disagree(w, k, why, n);
-	snprintf(note, sizeof(note), NOTE_POLLED, k->n, w->n);
+	snprintf(note, sizeof(note), NOTE_POLLED, (unsigned)k->len, (unsigned)w->len);
 	explain(why, n, note);
 	return KSTATE_AGREE;
 }
@@ -405,18 +413,16 @@ enum kstate_verdict kstate_compare(enum tcp_role role, const struct state_path *
 				   const struct state_path *kernel, enum kstate_source source, char *why,
 				   size_t n)
 {
-	struct states w, k, tw;
+	struct state_path w = *wire, k = *kernel, tw;
 	char note[300];
 
 	why[0] = '\0';
-	states_load(&w, wire);
-	states_load(&k, kernel);
-	if (w.n >= 2 && w.s[w.n - 1] == TCPS_CLOSED && w.s[w.n - 2] == TCPS_TIME_WAIT) {
-		w.n--;
+	if (path_ends_with(&w, TCPS_TIME_WAIT, TCPS_CLOSED)) {
+		w = path_slice(&w, 0, w.len - 1u);
 		explain(why, n, NOTE_TIME_WAIT_EXPIRY);
 	}
-	if (k.n == 0) {
-		if (w.n <= 1) {
+	if (k.len == 0) {
+		if (w.len <= 1) {
 			snprintf(why, n, "neither view shows this endpoint change state: it had no socket of its "
 					 "own (a refused connection has none on the server's side)");
 			return KSTATE_AGREE;
@@ -425,32 +431,31 @@ enum kstate_verdict kstate_compare(enum tcp_role role, const struct state_path *
 				 "host, or its records were lost");
 		return KSTATE_UNSEEN;
 	}
-	if (w.n == 0)
+	if (w.len == 0)
 		return disagree(&w, &k, why, n);
 	if (source == KSTATE_SOCK_DIAG)
 		return compare_polled(&w, &k, why, n);
 
-	if (role == ROLE_SERVER && k.n >= 2 && k.s[0] == TCPS_CLOSED && k.s[1] == TCPS_SYN_RCVD) {
-		k.s[0] = TCPS_LISTEN;
+	if (role == ROLE_SERVER && k.len >= 2 && state_path_at(&k, 0) == TCPS_CLOSED &&
+	    state_path_at(&k, 1) == TCPS_SYN_RCVD) {
+		k = path_replace(&k, 0, TCPS_LISTEN);
 		explain(why, n, NOTE_CHILD_FROM_CLOSED);
 	}
-	if (states_equal(&w, &k)) {
+	if (path_equal(&w, &k)) {
 		explain(why, n, "the same states in the same order");
 		return KSTATE_AGREE;
 	}
-	if (k.n >= 2 && states_last(&k) == TCPS_CLOSED &&
-	    (k.s[k.n - 2] == TCPS_FIN_WAIT_2 || k.s[k.n - 2] == TCPS_CLOSING)) {
-		const char *before = tcp_state_name(k.s[k.n - 2]);
+	if (path_ends_with(&k, TCPS_FIN_WAIT_2, TCPS_CLOSED) || path_ends_with(&k, TCPS_CLOSING, TCPS_CLOSED)) {
+		const char *before = tcp_state_name(state_path_at(&k, k.len - 2u));
 
-		tw = k;
-		tw.s[tw.n - 1] = TCPS_TIME_WAIT;
-		if (states_equal(&w, &tw)) {
+		tw = path_replace(&k, k.len - 1u, TCPS_TIME_WAIT);
+		if (path_equal(&w, &tw)) {
 			snprintf(note, sizeof(note), NOTE_HANDED_TO_TIME_WAIT, before, before);
 			explain(why, n, note);
 			return KSTATE_AGREE;
 		}
-		tw.n--;
-		if (tw.s[tw.n - 1] == TCPS_FIN_WAIT_2 && states_equal(&w, &tw)) {
+		tw = path_slice(&tw, 0, tw.len - 1u);
+		if (path_last(&tw) == TCPS_FIN_WAIT_2 && path_equal(&w, &tw)) {
 			explain(why, n, NOTE_ORPHAN_FIN_WAIT_2);
 			return KSTATE_AGREE;
 		}
