@@ -18,7 +18,7 @@
 #include "clock.h"
 #include "flow.h"
 #include "kernel.h"
-#include "kstate.h"
+#include "kview.h"
 #include "output.h"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SUMMARY };
@@ -61,9 +61,9 @@ static void on_kernel_event(const struct kview_event *ev, void *ctx)
 	if (!t->t0_ns)
 		t->t0_ns = ev->ts_ns;
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, kview_json(ev, line, sizeof(line)));
+		emit_line(t, line, output_kernel_json(ev, line, sizeof(line)));
 	else if (t->format == FORMAT_TEXT || ev->kind == KVIEW_CHECK)
-		emit_line(t, line, kview_text(ev, t->t0_ns, line, sizeof(line)));
+		emit_line(t, line, output_kernel_text(ev, t->t0_ns, line, sizeof(line)));
 }
 
 static void on_kernel_record(const struct kstate_record *rec, void *ctx)

@@ -5,6 +5,8 @@
  * snprintf, and never allocate. */
 #include "output.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json.h"
@@ -327,4 +329,70 @@ int output_stats_text(const struct capture_stats *s, char *buf, size_t n)
 	outbuf_u64(&o, s->not_tcp);
 	outbuf_lit(&o, " not tcp");
 	return outbuf_finish(&o);
+}
+
+int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
+{
+	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN], wire[160], kern[160];
+	size_t pos;
+	int len;
+
+	if (ev->kind == KVIEW_RECORD)
+		len = snprintf(buf, n,
+			       "{\"type\":\"kernel\",\"ts_ns\":%" PRIu64 ",\"conn\":%" PRIu32 ",\"role\":\"%s\","
+			       "\"local\":\"%s\",\"peer\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"source\":\"%s\"}",
+			       ev->ts_ns, ev->conn, kview_owner_name(ev->owner), endpoint_format(&ev->local, a, sizeof(a)),
+			       endpoint_format(&ev->peer, b, sizeof(b)), tcp_state_name(ev->from),
+			       tcp_state_name(ev->to), kstate_source_name(ev->source));
+	else
+		len = snprintf(buf, n,
+			       "{\"type\":\"kernel_check\",\"ts_ns\":%" PRIu64 ",\"conn\":%" PRIu32 ",\"client\":\"%s\","
+			       "\"server\":\"%s\",\"role\":\"%s\",\"verdict\":\"%s\",\"wire\":\"%s\",\"kernel\":\"%s\","
+			       "\"source\":\"%s\",\"why\":",
+			       ev->ts_ns, ev->conn, endpoint_format(&ev->client, a, sizeof(a)),
+			       endpoint_format(&ev->server, b, sizeof(b)), kview_owner_name(ev->owner),
+			       kstate_verdict_name(ev->verdict), state_path_format(&ev->wire, wire, sizeof(wire)),
+			       state_path_format(&ev->kernel, kern, sizeof(kern)), kstate_source_name(ev->source));
+	if (len < 0 || (size_t)len >= n)
+		return -1;
+	if (ev->kind == KVIEW_RECORD)
+		return len;
+	pos = (size_t)len;
+	if (json_put_string(buf, n, &pos, ev->why) < 0 || pos + 2 > n)
+		return -1;
+	buf[pos++] = '}';
+	buf[pos] = '\0';
+	return (int)pos;
+}
+
+int output_kernel_text(const struct kview_event *ev, uint64_t t0_ns, char *buf, size_t n)
+{
+	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN], wire[160], kern[160], when[32], conn[16];
+	uint64_t us = (ev->ts_ns >= t0_ns ? ev->ts_ns - t0_ns : 0) / 1000;
+	const char *polled = ev->source == KSTATE_SOCK_DIAG ? " (sock_diag)" : "";
+	int len;
+
+	snprintf(when, sizeof(when), "%" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+	if (ev->conn)
+		snprintf(conn, sizeof(conn), "#%" PRIu32, ev->conn);
+	else
+		snprintf(conn, sizeof(conn), "#-");
+	if (ev->kind == KVIEW_CHECK)
+		len = snprintf(buf, n, "%s %s   %s: %s wire %s, kernel %s%s: %s", when, conn,
+			       kstate_verdict_name(ev->verdict), kview_owner_name(ev->owner),
+			       state_path_format(&ev->wire, wire, sizeof(wire)),
+			       ev->kernel.len ? state_path_format(&ev->kernel, kern, sizeof(kern)) : "(nothing)",
+			       polled, ev->why);
+	else if (ev->owner == KVIEW_CLIENT || ev->owner == KVIEW_SERVER)
+		len = snprintf(buf, n, "%s %s   kernel %s %s -> %s%s", when, conn, kview_owner_name(ev->owner),
+			       tcp_state_name(ev->from), tcp_state_name(ev->to), polled);
+	else if (ev->owner == KVIEW_LISTENER)
+		len = snprintf(buf, n, "%s %s   kernel listener %s %s -> %s%s", when, conn,
+			       endpoint_format(&ev->local, a, sizeof(a)), tcp_state_name(ev->from),
+			       tcp_state_name(ev->to), polled);
+	else
+		len = snprintf(buf, n, "%s %s   kernel %s > %s %s -> %s%s", when, conn,
+			       endpoint_format(&ev->local, a, sizeof(a)), endpoint_format(&ev->peer, b, sizeof(b)),
+			       tcp_state_name(ev->from), tcp_state_name(ev->to), polled);
+	return len < 0 || (size_t)len >= n ? -1 : len;
 }
