@@ -16,6 +16,7 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "json.h"
 
 /* ---- packet builder: appends big-endian fields, patches lengths later ---- */
 
@@ -864,6 +865,24 @@ static void test_tcp_flags_format(void **state)
 	assert_int_equal(buf[0], 'x');
 }
 
+static void test_tcp_flags_put(void **state)
+{
+	char buf[40];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	outbuf_char(&o, '[');
+	tcp_flags_put(&o, TCP_FIN | TCP_ACK);
+	outbuf_lit(&o, "] [");
+	tcp_flags_put(&o, 0);
+	outbuf_char(&o, ']');
+	assert_int_equal(outbuf_finish(&o), (int)strlen("[FIN|ACK] [none]"));
+	assert_string_equal(buf, "[FIN|ACK] [none]");
+	o = outbuf_at(buf, 7, 0); /* "SYN|ACK" and its NUL need 8 */
+	tcp_flags_put(&o, TCP_SYN | TCP_ACK);
+	assert_int_equal(outbuf_finish(&o), -1);
+}
+
 /* Every combination of bits reads back from its text; unknown names fail. */
 static void test_tcp_flags_parse_inverts_format(void **state)
 {
@@ -1028,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_ethernet_padding_not_payload),
 		cmocka_unit_test(test_ipv4_total_length_zero_uses_capture),
 		cmocka_unit_test(test_tcp_flags_format),
+		cmocka_unit_test(test_tcp_flags_put),
 		cmocka_unit_test(test_tcp_flags_parse_inverts_format),
 		cmocka_unit_test(test_decode_result_name),
 		cmocka_unit_test(test_real_captures),

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "json.h"
 
 #define CLIENT_ISN 1000000000u
 #define SERVER_ISN 0xfffffff0u
@@ -569,6 +570,25 @@ static void test_state_path(void **state)
 	assert_int_equal(state_path_at(&p, 2), TCPS_TIME_WAIT);
 }
 
+/* In a record a path is one more piece: whole, or the record is refused. */
+static void test_state_path_put(void **state)
+{
+	struct state_path p = { 0 };
+	char buf[32];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	state_path_push(&p, TCPS_SYN_SENT);
+	state_path_push(&p, TCPS_ESTABLISHED);
+	outbuf_lit(&o, "path=");
+	state_path_put(&o, &p);
+	assert_int_equal(outbuf_finish(&o), (int)strlen("path=SYN_SENT>ESTABLISHED"));
+	assert_string_equal(buf, "path=SYN_SENT>ESTABLISHED");
+	o = outbuf_at(buf, 12, 0);
+	state_path_put(&o, &p);
+	assert_int_equal(outbuf_finish(&o), -1);
+}
+
 /* STATE_PATH_STRLEN holds the longest path: the longest name, every time. */
 static void test_state_path_strlen_fits_longest(void **state)
 {
@@ -597,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_and_ipv6_are_distinct),
 		cmocka_unit_test(test_flow_size),
 		cmocka_unit_test(test_state_path),
+		cmocka_unit_test(test_state_path_put),
 		cmocka_unit_test(test_state_path_strlen_fits_longest),
 	};
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "json.h"
 
 enum {
 	SLL_HDR_LEN = 16,        /* protocol at offset 14 */
@@ -449,28 +450,32 @@ static const struct {
 };
 #define N_FLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
 
-const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)
+void tcp_flags_put(struct outbuf *o, uint8_t flags)
 {
-	char text[sizeof("SYN|FIN|RST|PSH|ACK|URG|ECE|CWR")];
-	size_t len = 0;
+	bool any = false;
 
 	for (size_t i = 0; i < N_FLAG_NAMES; i++) {
 		if (!(flags & flag_names[i].bit))
 			continue;
-		if (len > 0)
-			text[len++] = '|';
-		memcpy(text + len, flag_names[i].name, 3);
-		len += 3;
+		if (any)
+			outbuf_char(o, '|');
+		outbuf_mem(o, flag_names[i].name, 3);
+		any = true;
 	}
-	if (len == 0) {
-		memcpy(text, "none", 4);
-		len = 4;
-	}
-	/* memcpy, not snprintf: this runs for every packet the tracer prints */
+	if (!any)
+		outbuf_mem(o, "none", 4);
+}
+
+const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)
+{
+	char text[sizeof("SYN|FIN|RST|PSH|ACK|URG|ECE|CWR")];
+	struct outbuf o = outbuf_at(text, sizeof(text), 0);
+	size_t len;
+
 	if (n == 0)
 		return buf;
-	if (len >= n)
-		len = n - 1;
+	tcp_flags_put(&o, flags);
+	len = o.pos < n ? o.pos : n - 1;
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	return buf;

@@ -110,8 +110,13 @@ enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t c
 
 const char *decode_result_name(enum decode_result r);
 
-/* Writes flags as "SYN|ACK", "FIN|ACK", "RST", ... ("none" when zero).
- * Order: SYN FIN RST PSH ACK URG ECE CWR. Returns buf. */
+struct outbuf;
+
+/* Appends flags as "SYN|ACK", "FIN|ACK", "RST", ... ("none" when zero) to
+ * o (json.h's bounded appender). Order: SYN FIN RST PSH ACK URG ECE CWR. */
+void tcp_flags_put(struct outbuf *o, uint8_t flags);
+
+/* The same into buf, cut to fit (32 bytes hold every combination); returns buf. */
 const char *tcp_flags_format(uint8_t flags, char *buf, size_t n);
 
 /* The inverse: "SYN|ACK" (any order; "none" or "" is 0) -> bits. Returns 0,

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 #define NS_PER_SEC 1000000000ull
 
 /* An intrusive doubly linked list; a node alone points to itself. */
@@ -710,23 +712,30 @@ enum tcp_state state_path_at(const struct state_path *p, unsigned i)
 	return i < p->len ? (enum tcp_state)((p->packed >> (4 * i)) & 0xf) : TCPS_CLOSED;
 }
 
+void state_path_put(struct outbuf *o, const struct state_path *p)
+{
+	for (unsigned i = 0; i < p->len; i++) {
+		if (i > 0)
+			outbuf_char(o, '>');
+		outbuf_lit(o, tcp_state_name(state_path_at(p, i)));
+	}
+}
+
 const char *state_path_format(const struct state_path *p, char *buf, size_t n)
 {
-	size_t pos = 0;
+	char text[STATE_PATH_STRLEN];
+	struct outbuf o = outbuf_at(text, sizeof(text), 0);
+	size_t len;
 
 	if (n == 0)
 		return buf;
-	for (unsigned i = 0; i < p->len; i++) {
-		const char *name = tcp_state_name(state_path_at(p, i));
-		size_t len = strlen(name), sep = i > 0;
-
-		if (pos + sep + len >= n)
-			break;
-		if (sep)
-			buf[pos++] = '>';
-		memcpy(buf + pos, name, len);
-		pos += len;
+	state_path_put(&o, p);
+	len = o.pos;
+	if (len >= n) { /* cut before the '>' of the first state that does not fit */
+		const char *sep = memrchr(text, '>', n);
+		len = sep ? (size_t)(sep - text) : 0;
 	}
-	buf[pos] = '\0';
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 	return buf;
 }

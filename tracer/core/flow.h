@@ -104,7 +104,12 @@ void flow_table_stats(const struct flow_table *t, struct flow_table_stats *out);
 /* state_path helpers */
 void state_path_push(struct state_path *p, enum tcp_state s);
 enum tcp_state state_path_at(const struct state_path *p, unsigned i);
-/* "CLOSED>SYN_SENT>ESTABLISHED>..." into buf; returns buf. */
+struct outbuf;
+
+/* Appends "CLOSED>SYN_SENT>ESTABLISHED>..." to o (json.h's bounded appender). */
+void state_path_put(struct outbuf *o, const struct state_path *p);
+/* The same into buf, cut to the whole states that fit (STATE_PATH_STRLEN
+ * bytes hold every path); returns buf. */
 const char *state_path_format(const struct state_path *p, char *buf, size_t n);
 
 #endif
