@@ -6,17 +6,13 @@
 #include "capture.h"
 #include "errtext.h"
 #include "json.h"
+#include "privileges.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <pcap/pcap.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 /* Headers only: Ethernet/cooked (20) + IPv6 with extension headers + TCP
  * with options (60) fit, plus a few payload bytes for the UI's details. */
@@ -185,7 +181,7 @@ struct capture *capture_open(const struct capture_opts *o, char *err, size_t err
 			goto fail;
 		}
 		snprintf(c->write_path, sizeof(c->write_path), "%s", o->write_path);
-		if (capture_give_to_sudo_caller(fileno(pcap_dump_file(c->dump)), o->write_path, err, errlen) < 0)
+		if (privileges_give_to_sudo_caller(fileno(pcap_dump_file(c->dump)), o->write_path, err, errlen) < 0)
 			goto fail;
 	}
 	return c;
@@ -320,77 +316,4 @@ void capture_close(struct capture *c)
 	if (c->pcap)
 		pcap_close(c->pcap);
 	free(c);
-}
-
-/* Clears every capability set: a binary given CAP_NET_RAW by `make setcap`
- * keeps nothing once its capture is open. */
-static int drop_capabilities(char *err, size_t errlen)
-{
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2];
-
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data) < 0) {
-		snprintf(err, errlen, "drop capabilities: %s", errtext(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Started with sudo by a user other than root: who that was. */
-static bool sudo_caller(uid_t *uid, gid_t *gid)
-{
-	const char *sudo_uid = getenv("SUDO_UID"), *sudo_gid = getenv("SUDO_GID");
-
-	if (!sudo_uid || !sudo_gid || atoi(sudo_uid) <= 0)
-		return false;
-	*uid = (uid_t)atoi(sudo_uid);
-	*gid = (gid_t)atoi(sudo_gid);
-	return true;
-}
-
-int capture_drop_target(uid_t *uid, gid_t *gid)
-{
-	struct passwd *pw;
-
-	if (sudo_caller(uid, gid))
-		return 0;
-	if (!(pw = getpwnam("nobody")))
-		return -1;
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	return 0;
-}
-
-int capture_give_to_sudo_caller(int fd, const char *path, char *err, size_t errlen)
-{
-	uid_t uid;
-	gid_t gid;
-
-	if (geteuid() != 0 || !sudo_caller(&uid, &gid) || fchown(fd, uid, gid) == 0)
-		return 0;
-	snprintf(err, errlen, "chown %s: %s", path, errtext(errno));
-	return -1;
-}
-
-int capture_drop_privileges(char *err, size_t errlen)
-{
-	uid_t uid;
-	gid_t gid;
-
-	if (geteuid() != 0)
-		return drop_capabilities(err, errlen);
-	if (capture_drop_target(&uid, &gid) < 0) {
-		snprintf(err, errlen, "drop root: no user 'nobody' to switch to");
-		return -1;
-	}
-	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
-		snprintf(err, errlen, "drop root: %s", errtext(errno));
-		return -1;
-	}
-	if (setuid(0) == 0) {
-		snprintf(err, errlen, "drop root: could still regain root, refusing to go on");
-		return -1;
-	}
-	return 0;
 }

@@ -20,6 +20,7 @@
 #include "kernel.h"
 #include "kview.h"
 #include "output.h"
+#include "privileges.h"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SUMMARY };
 
@@ -281,7 +282,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "socklab-trace: kernel view: %s; polling sock_diag every %d ms instead "
 				"(short-lived states can be missed)\n", kernel_fallback_reason(kernel), kernel_poll_ms(kernel));
 	}
-	if (capture_drop_privileges(err, sizeof(err)) < 0) {
+	if (privileges_drop(err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab-trace: %s\n", err);
 		kernel_close(kernel);
 		capture_close(active_capture);
