@@ -331,34 +331,32 @@ static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
 
 /* The link-layer headers, one function each: the header's fields are
  * checked and what follows goes to the IP (or ethertype) decoders. */
-static enum decode_result decode_ethernet(const struct bytes *frame, struct segment *out)
+
+/* A header of hdr_len bytes with the ethertype at type_off. */
+static enum decode_result decode_typed_header(const struct bytes *frame, size_t type_off, size_t hdr_len,
+					      struct segment *out)
 {
 	uint16_t type;
 
-	if (!bytes_be16(frame, ETHER_HDR_LEN - 2, &type))
+	if (!bytes_has(frame, 0, hdr_len) || !bytes_be16(frame, type_off, &type))
 		return DECODE_TRUNCATED;
-	struct bytes rest = bytes_sub(frame, ETHER_HDR_LEN, SIZE_MAX);
+	struct bytes rest = bytes_sub(frame, hdr_len, SIZE_MAX);
 	return decode_ethertype(type, &rest, out);
+}
+
+static enum decode_result decode_ethernet(const struct bytes *frame, struct segment *out)
+{
+	return decode_typed_header(frame, ETHER_HDR_LEN - 2, ETHER_HDR_LEN, out);
 }
 
 static enum decode_result decode_sll(const struct bytes *frame, struct segment *out)
 {
-	uint16_t type;
-
-	if (!bytes_be16(frame, SLL_HDR_LEN - 2, &type))
-		return DECODE_TRUNCATED;
-	struct bytes rest = bytes_sub(frame, SLL_HDR_LEN, SIZE_MAX);
-	return decode_ethertype(type, &rest, out);
+	return decode_typed_header(frame, SLL_HDR_LEN - 2, SLL_HDR_LEN, out);
 }
 
 static enum decode_result decode_sll2(const struct bytes *frame, struct segment *out)
 {
-	uint16_t type;
-
-	if (!bytes_has(frame, 0, SLL2_HDR_LEN) || !bytes_be16(frame, 0, &type))
-		return DECODE_TRUNCATED;
-	struct bytes rest = bytes_sub(frame, SLL2_HDR_LEN, SIZE_MAX);
-	return decode_ethertype(type, &rest, out);
+	return decode_typed_header(frame, 0, SLL2_HDR_LEN, out);
 }
 
 static enum decode_result decode_null(const struct bytes *frame, struct segment *out)

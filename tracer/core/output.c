@@ -193,11 +193,17 @@ static void put_opts_text(struct outbuf *o, const struct trace_event *ev)
 	outbuf_char(o, '>');
 }
 
+/* A text line's time: seconds since t0_ns (the first packet). */
+static void put_since(struct outbuf *o, uint64_t ts_ns, uint64_t t0_ns)
+{
+	outbuf_secs(o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
+}
+
 int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
 
-	outbuf_secs(&o, ev->ts_ns >= t0_ns ? ev->ts_ns - t0_ns : 0);
+	put_since(&o, ev->ts_ns, t0_ns);
 	outbuf_lit(&o, " #");
 	outbuf_u64(&o, ev->conn);
 	switch (ev->kind) {
@@ -375,7 +381,7 @@ int output_kernel_text(const struct kview_event *ev, uint64_t t0_ns, char *buf, 
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
 
-	outbuf_secs(&o, ev->ts_ns >= t0_ns ? ev->ts_ns - t0_ns : 0);
+	put_since(&o, ev->ts_ns, t0_ns);
 	outbuf_lit(&o, " #");
 	if (ev->conn)
 		outbuf_u64(&o, ev->conn);
