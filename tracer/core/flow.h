@@ -102,10 +102,10 @@ struct flow_table_stats {
 void flow_table_stats(const struct flow_table *t, struct flow_table_stats *out);
 
 /* state_path helpers */
-void state_path_push(struct state_path *p, enum tcp_state s);
-enum tcp_state state_path_at(const struct state_path *p, unsigned i);
 struct outbuf;
 
+void state_path_push(struct state_path *p, enum tcp_state s);
+enum tcp_state state_path_at(const struct state_path *p, unsigned i);
 /* Appends "CLOSED>SYN_SENT>ESTABLISHED>..." to o (json.h's bounded appender). */
 void state_path_put(struct outbuf *o, const struct state_path *p);
 /* The same into buf, cut to the whole states that fit (STATE_PATH_STRLEN
