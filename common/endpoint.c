@@ -6,49 +6,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Decimal digits of v at p, returns the new end; used because the tracer
- * formats two endpoints per packet and snprintf dominates otherwise. */
-static char *put_decimal(char *p, unsigned v)
-{
-	char tmp[10];
-	int i = 0;
+#include "json.h"
 
-	do {
-		tmp[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (i)
-		*p++ = tmp[--i];
-	return p;
+void endpoint_put(struct outbuf *o, const struct endpoint *e)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	switch (e->family) {
+	case 4:
+		for (int i = 0; i < 4; i++) {
+			outbuf_u64(o, e->addr[i]);
+			outbuf_char(o, i < 3 ? '.' : ':');
+		}
+		break;
+	case 6:
+		inet_ntop(AF_INET6, e->addr, ip, sizeof(ip));
+		outbuf_char(o, '[');
+		outbuf_lit(o, ip);
+		outbuf_lit(o, "]:");
+		break;
+	default:
+		outbuf_char(o, '?');
+		return;
+	}
+	outbuf_u64(o, e->port);
 }
 
 const char *endpoint_format(const struct endpoint *e, char *buf, size_t n)
 {
-	char tmp[ENDPOINT_STRLEN], *p = tmp;
+	char text[ENDPOINT_STRLEN];
+	struct outbuf o = outbuf_at(text, sizeof(text), 0);
 	size_t len;
 
 	if (n == 0)
 		return buf;
-	if (e->family == 4) {
-		for (int i = 0; i < 4; i++) {
-			p = put_decimal(p, e->addr[i]);
-			*p++ = i < 3 ? '.' : ':';
-		}
-	} else if (e->family == 6) {
-		*p++ = '[';
-		inet_ntop(AF_INET6, e->addr, p, INET6_ADDRSTRLEN);
-		p += strlen(p);
-		*p++ = ']';
-		*p++ = ':';
-	} else {
-		*p++ = '?';
-	}
-	if (e->family)
-		p = put_decimal(p, e->port);
-	len = (size_t)(p - tmp);
-	if (len >= n)
-		len = n - 1;
-	memcpy(buf, tmp, len);
+	endpoint_put(&o, e);
+	len = o.pos < n ? o.pos : n - 1;
+	memcpy(buf, text, len);
 	buf[len] = '\0';
 	return buf;
 }

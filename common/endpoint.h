@@ -1,5 +1,5 @@
-/* endpoint.h: an IP address and port, written the way socklab shows them:
- * "127.0.0.1:50322" for IPv4, "[::1]:8080" for IPv6 (BRIEF: endpoints). */
+/* endpoint.h: an IP address and port, written the way every socklab program
+ * shows them: "127.0.0.1:50322" for IPv4, "[::1]:8080" for IPv6. */
 #ifndef SOCKLAB_ENDPOINT_H
 #define SOCKLAB_ENDPOINT_H
 
@@ -16,8 +16,13 @@ struct endpoint {
 	uint16_t port;    /* host byte order */
 };
 
-/* Writes the text form into buf (at least ENDPOINT_STRLEN bytes is always
- * enough); returns buf so it can be used inside printf arguments. */
+struct outbuf;
+
+/* Appends the text form to o (json.h's bounded appender). */
+void endpoint_put(struct outbuf *o, const struct endpoint *e);
+
+/* Writes the text form into buf, cut to fit (ENDPOINT_STRLEN bytes always
+ * hold it whole); returns buf so it can be used inside printf arguments. */
 const char *endpoint_format(const struct endpoint *e, char *buf, size_t n);
 
 /* Parses "1.2.3.4:80" or "[::1]:80"; returns 0, or -1 if malformed. */

@@ -5,17 +5,14 @@
  * filter is needed here, and real interfaces keep both directions. */
 #include "capture.h"
 #include "errtext.h"
+#include "json.h"
+#include "privileges.h"
 
 #include <errno.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <pcap/pcap.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 /* Headers only: Ethernet/cooked (20) + IPv6 with extension headers + TCP
  * with options (60) fit, plus a few payload bytes for the UI's details. */
@@ -36,25 +33,35 @@ struct capture {
 	const u_char *cur_bytes;
 };
 
+/* The DLT libpcap reports, by its name, in decode's link-type table. */
 static int link_type_from_dlt(int dlt, enum link_type *out)
 {
-	switch (dlt) {
-	case DLT_EN10MB: *out = LINK_ETHERNET; return 0;
-	case DLT_NULL: *out = LINK_NULL; return 0;
-	case DLT_LOOP: *out = LINK_LOOP; return 0;
-	case DLT_LINUX_SLL: *out = LINK_SLL; return 0;
-#ifdef DLT_LINUX_SLL2
-	case DLT_LINUX_SLL2: *out = LINK_SLL2; return 0;
-#endif
-	case DLT_RAW:
-#ifdef DLT_IPV4
-	case DLT_IPV4:
-	case DLT_IPV6:
-#endif
-		*out = LINK_RAW;
-		return 0;
+	const char *name = pcap_datalink_val_to_name(dlt);
+
+	return name ? link_type_from_pcap_name(name, out) : -1;
+}
+
+/* "Ethernet, loopback, Linux cooked and raw IP": the kinds of link in
+ * decode's table, each named once. */
+static void supported_link_kinds(char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+	const char *kinds[LINK_COUNT];
+	size_t nkinds = 0;
+
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++) {
+		const char *kind = link_info((enum link_type)lt)->kind;
+
+		if (nkinds == 0 || strcmp(kinds[nkinds - 1], kind) != 0)
+			kinds[nkinds++] = kind;
 	}
-	return -1;
+	for (size_t i = 0; i < nkinds; i++) {
+		if (i > 0)
+			outbuf_lit(&o, i + 1 == nkinds ? " and " : ", ");
+		outbuf_lit(&o, kinds[i]);
+	}
+	if (outbuf_finish(&o) < 0)
+		snprintf(buf, n, "other link types");
 }
 
 /* Turns libpcap's activation result into one line that says what to do. */
@@ -158,8 +165,11 @@ struct capture *capture_open(const struct capture_opts *o, char *err, size_t err
 	dlt = pcap_datalink(c->pcap);
 	if (link_type_from_dlt(dlt, &c->link) < 0) {
 		const char *name = pcap_datalink_val_to_name(dlt);
-		snprintf(err, errlen, "%s: unsupported link type %d (%s); socklab reads Ethernet, loopback, Linux cooked and raw IP",
-			 c->source, dlt, name ? name : "unknown");
+		char kinds[128];
+
+		supported_link_kinds(kinds, sizeof(kinds));
+		snprintf(err, errlen, "%s: unsupported link type %d (%s); socklab reads %s", c->source, dlt,
+			 name ? name : "unknown", kinds);
 		goto fail;
 	}
 	if (apply_filter(c, o, err, errlen) < 0)
@@ -171,7 +181,7 @@ struct capture *capture_open(const struct capture_opts *o, char *err, size_t err
 			goto fail;
 		}
 		snprintf(c->write_path, sizeof(c->write_path), "%s", o->write_path);
-		if (capture_give_to_sudo_caller(fileno(pcap_dump_file(c->dump)), o->write_path, err, errlen) < 0)
+		if (privileges_give_to_sudo_caller(fileno(pcap_dump_file(c->dump)), o->write_path, err, errlen) < 0)
 			goto fail;
 	}
 	return c;
@@ -306,77 +316,4 @@ void capture_close(struct capture *c)
 	if (c->pcap)
 		pcap_close(c->pcap);
 	free(c);
-}
-
-/* Clears every capability set: a binary given CAP_NET_RAW by `make setcap`
- * keeps nothing once its capture is open. */
-static int drop_capabilities(char *err, size_t errlen)
-{
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2];
-
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data) < 0) {
-		snprintf(err, errlen, "drop capabilities: %s", errtext(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Started with sudo by a user other than root: who that was. */
-static bool sudo_caller(uid_t *uid, gid_t *gid)
-{
-	const char *sudo_uid = getenv("SUDO_UID"), *sudo_gid = getenv("SUDO_GID");
-
-	if (!sudo_uid || !sudo_gid || atoi(sudo_uid) <= 0)
-		return false;
-	*uid = (uid_t)atoi(sudo_uid);
-	*gid = (gid_t)atoi(sudo_gid);
-	return true;
-}
-
-int capture_drop_target(uid_t *uid, gid_t *gid)
-{
-	struct passwd *pw;
-
-	if (sudo_caller(uid, gid))
-		return 0;
-	if (!(pw = getpwnam("nobody")))
-		return -1;
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	return 0;
-}
-
-int capture_give_to_sudo_caller(int fd, const char *path, char *err, size_t errlen)
-{
-	uid_t uid;
-	gid_t gid;
-
-	if (geteuid() != 0 || !sudo_caller(&uid, &gid) || fchown(fd, uid, gid) == 0)
-		return 0;
-	snprintf(err, errlen, "chown %s: %s", path, errtext(errno));
-	return -1;
-}
-
-int capture_drop_privileges(char *err, size_t errlen)
-{
-	uid_t uid;
-	gid_t gid;
-
-	if (geteuid() != 0)
-		return drop_capabilities(err, errlen);
-	if (capture_drop_target(&uid, &gid) < 0) {
-		snprintf(err, errlen, "drop root: no user 'nobody' to switch to");
-		return -1;
-	}
-	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
-		snprintf(err, errlen, "drop root: %s", errtext(errno));
-		return -1;
-	}
-	if (setuid(0) == 0) {
-		snprintf(err, errlen, "drop root: could still regain root, refusing to go on");
-		return -1;
-	}
-	return 0;
 }

@@ -6,10 +6,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "decode.h"
 #include "output.h"
+#include "privileges.h" /* for callers of the former capture_* names */
 
 struct capture_opts {
 	const char *iface;      /* live interface ("lo" when neither is set) */
@@ -61,19 +61,5 @@ void capture_breakloop(struct capture *c);
 void capture_get_stats(struct capture *c, struct capture_stats *out);
 
 void capture_close(struct capture *c);
-
-/* Once the capture is open, gives up root: switches to $SUDO_UID/$SUDO_GID
- * when started with sudo, else to "nobody"; keeps nothing. Returns 0, 0 when
- * not root (nothing to do), or -1 with err filled. */
-int capture_drop_privileges(char *err, size_t errlen);
-
-/* The user capture_drop_privileges switches root to: the sudo caller, else
- * "nobody". Returns 0, or -1 when there is no such user. */
-int capture_drop_target(uid_t *uid, gid_t *gid);
-
-/* A file root created under sudo is given to the sudo caller, whose file it
- * is meant to be; anything else is left as it is. Returns 0, or -1 with err
- * filled ("chown OUT.pcap: ..."). */
-int capture_give_to_sudo_caller(int fd, const char *path, char *err, size_t errlen);
 
 #endif

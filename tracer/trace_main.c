@@ -18,8 +18,9 @@
 #include "clock.h"
 #include "flow.h"
 #include "kernel.h"
-#include "kstate.h"
+#include "kview.h"
 #include "output.h"
+#include "privileges.h"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SUMMARY };
 
@@ -61,9 +62,9 @@ static void on_kernel_event(const struct kview_event *ev, void *ctx)
 	if (!t->t0_ns)
 		t->t0_ns = ev->ts_ns;
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, kview_json(ev, line, sizeof(line)));
+		emit_line(t, line, output_kernel_json(ev, line, sizeof(line)));
 	else if (t->format == FORMAT_TEXT || ev->kind == KVIEW_CHECK)
-		emit_line(t, line, kview_text(ev, t->t0_ns, line, sizeof(line)));
+		emit_line(t, line, output_kernel_text(ev, t->t0_ns, line, sizeof(line)));
 }
 
 static void on_kernel_record(const struct kstate_record *rec, void *ctx)
@@ -281,7 +282,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "socklab-trace: kernel view: %s; polling sock_diag every %d ms instead "
 				"(short-lived states can be missed)\n", kernel_fallback_reason(kernel), kernel_poll_ms(kernel));
 	}
-	if (capture_drop_privileges(err, sizeof(err)) < 0) {
+	if (privileges_drop(err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab-trace: %s\n", err);
 		kernel_close(kernel);
 		capture_close(active_capture);

@@ -22,7 +22,7 @@ enum {
 	OPT_COMMENT = 1,
 	SHB_USERAPPL = 4,
 	IF_TSRESOL = 9,
-	LINK_TYPES = LINK_RAW + 1,
+	LINK_TYPES = LINK_COUNT,
 	SNAPLEN = 262144,
 };
 
@@ -37,15 +37,7 @@ struct recording {
 /* LINKTYPE_* values of the pcap/pcapng link-type registry. */
 static uint16_t linktype_of(enum link_type lt)
 {
-	switch (lt) {
-	case LINK_ETHERNET: return 1;
-	case LINK_NULL: return 0;
-	case LINK_LOOP: return 108;
-	case LINK_SLL: return 113;
-	case LINK_SLL2: return 276;
-	case LINK_RAW: return 101;
-	}
-	return 101;
+	return link_info(lt)->linktype;
 }
 
 /* A block being built: body appended, then framed by type and length. */

@@ -7,18 +7,14 @@
 
 #include "decode.h"
 
-static const enum link_type link_types[] = {
-	LINK_ETHERNET, LINK_NULL, LINK_LOOP, LINK_SLL, LINK_SLL2, LINK_RAW,
-};
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	for (size_t i = 0; i < sizeof(link_types) / sizeof(link_types[0]); i++) {
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++) {
 		struct segment seg;
 
-		if (decode_packet(link_types[i], data, size, &seg) != DECODE_OK)
+		if (decode_packet((enum link_type)lt, data, size, &seg) != DECODE_OK)
 			continue;
 		/* The captured payload lies inside the input and never exceeds
 		 * the length the IP header declares. */

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <glob.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "json.h"
 
 /* ---- packet builder: appends big-endian fields, patches lengths later ---- */
 
@@ -387,7 +389,7 @@ static void assert_endpoints(const struct segment *seg, int family)
 
 static void assert_full_options(const struct tcp_options *opt)
 {
-	assert_int_equal(opt->has, OPT_MSS | OPT_WSCALE | OPT_SACK_PERM | OPT_SACK | OPT_TS);
+	assert_int_equal(opt->has, TCPOPT_HAS_MSS | TCPOPT_HAS_WSCALE | TCPOPT_HAS_SACK_PERM | TCPOPT_HAS_SACK | TCPOPT_HAS_TS);
 	assert_int_equal(opt->mss, 65495);
 	assert_int_equal(opt->wscale, 7);
 	assert_int_equal(opt->ts_val, 2864150917u);
@@ -401,6 +403,8 @@ static void assert_full_options(const struct tcp_options *opt)
 
 static void test_every_link_type_decodes(void **state)
 {
+	bool covered[LINK_COUNT] = { false };
+
 	(void)state;
 	for (size_t i = 0; i < NSAMPLES; i++) {
 		struct pkt p = { .len = 0 };
@@ -421,7 +425,47 @@ static void test_every_link_type_decodes(void **state)
 		assert_memory_equal(seg.payload, PAYLOAD, strlen(PAYLOAD));
 		assert_full_options(&seg.opt);
 		free(copy);
+		covered[samples[i].lt] = true;
 	}
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++)
+		if (!covered[lt])
+			fail_msg("link type %s has no sample packet", link_info(lt)->pcap_names[0]);
+}
+
+/* The one link-type table: every type has its facts and a decoder, names
+ * map back to their type, numbers are the registry's. */
+static void test_link_table(void **state)
+{
+	static const uint16_t registry[LINK_COUNT] = {
+		[LINK_ETHERNET] = 1, [LINK_NULL] = 0, [LINK_LOOP] = 108,
+		[LINK_SLL] = 113, [LINK_SLL2] = 276, [LINK_RAW] = 101,
+	};
+	enum link_type got;
+	struct segment seg;
+	uint8_t *copy;
+
+	(void)state;
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++) {
+		const struct link_info *li = link_info(lt);
+
+		assert_non_null(li);
+		assert_non_null(li->kind);
+		assert_non_null(li->pcap_names[0]);
+		assert_int_equal(li->linktype, registry[lt]);
+		for (unsigned i = 0; i < LINK_PCAP_NAMES_MAX && li->pcap_names[i]; i++) {
+			assert_int_equal(link_type_from_pcap_name(li->pcap_names[i], &got), 0);
+			assert_int_equal(got, lt);
+		}
+		/* an empty frame reaches the type's decoder and is cut short */
+		assert_int_equal(decode_exact(lt, (const uint8_t *)"", 0, &seg, &copy), DECODE_TRUNCATED);
+		free(copy);
+	}
+	assert_int_equal(link_type_from_pcap_name("IPV4", &got), 0);
+	assert_int_equal(got, LINK_RAW);
+	assert_int_equal(link_type_from_pcap_name("IEEE802_11", &got), -1);
+	assert_int_equal(link_type_from_pcap_name("", &got), -1);
+	assert_null(link_info(LINK_COUNT));
+	assert_int_equal(decode_packet(LINK_COUNT, (const uint8_t *)"", 0, &seg), DECODE_NOT_TCP);
 }
 
 /* Every valid packet cut at every length: headers cut are TRUNCATED, a cut
@@ -502,23 +546,23 @@ static void test_each_option_alone(void **state)
 	(void)state;
 
 	opt_mss(&o, 1460);
-	seg = decode_options_ok(&o, OPT_MSS);
+	seg = decode_options_ok(&o, TCPOPT_HAS_MSS);
 	assert_int_equal(seg.opt.mss, 1460);
 
 	o.len = 0;
 	opt_wscale(&o, 15); /* above 14 kept raw: clamping is the flow table's job */
-	seg = decode_options_ok(&o, OPT_WSCALE);
+	seg = decode_options_ok(&o, TCPOPT_HAS_WSCALE);
 	assert_int_equal(seg.opt.wscale, 15);
 
 	o.len = 0;
 	opt_sack_perm(&o);
-	decode_options_ok(&o, OPT_SACK_PERM);
+	decode_options_ok(&o, TCPOPT_HAS_SACK_PERM);
 
 	o.len = 0;
 	opt_nop(&o);
 	opt_nop(&o);
 	opt_ts(&o, 0xfffffffeu, 0x01020304u);
-	seg = decode_options_ok(&o, OPT_TS);
+	seg = decode_options_ok(&o, TCPOPT_HAS_TS);
 	assert_int_equal(seg.opt.ts_val, 0xfffffffeu);
 	assert_int_equal(seg.opt.ts_ecr, 0x01020304u);
 }
@@ -532,7 +576,7 @@ static void test_option_sack_one_and_four_blocks(void **state)
 		opt_nop(&o);
 		opt_nop(&o);
 		opt_sack(&o, n, 7000);
-		seg = decode_options_ok(&o, OPT_SACK);
+		seg = decode_options_ok(&o, TCPOPT_HAS_SACK);
 		assert_int_equal(seg.opt.nsack, n);
 		for (unsigned i = 0; i < n; i++) {
 			assert_int_equal(seg.opt.sack[i].left, 7000 + 1000 * i);
@@ -551,7 +595,7 @@ static void test_option_unknown_skipped(void **state)
 	put8(&o, 6);
 	put32(&o, 0xdeadbeef);
 	opt_mss(&o, 536);
-	seg = decode_options_ok(&o, OPT_MSS);
+	seg = decode_options_ok(&o, TCPOPT_HAS_MSS);
 	assert_int_equal(seg.opt.mss, 536);
 }
 
@@ -564,7 +608,7 @@ static void test_option_eol_ends_list(void **state)
 	put8(&o, 0); /* EOL */
 	put8(&o, 8); /* a timestamp kind... */
 	put8(&o, 1); /* ...with an impossible length */
-	decode_options_ok(&o, OPT_MSS);
+	decode_options_ok(&o, TCPOPT_HAS_MSS);
 }
 
 static void test_tcp_flags_all_kinds(void **state)
@@ -821,6 +865,24 @@ static void test_tcp_flags_format(void **state)
 	assert_int_equal(buf[0], 'x');
 }
 
+static void test_tcp_flags_put(void **state)
+{
+	char buf[40];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	outbuf_char(&o, '[');
+	tcp_flags_put(&o, TCP_FIN | TCP_ACK);
+	outbuf_lit(&o, "] [");
+	tcp_flags_put(&o, 0);
+	outbuf_char(&o, ']');
+	assert_int_equal(outbuf_finish(&o), (int)strlen("[FIN|ACK] [none]"));
+	assert_string_equal(buf, "[FIN|ACK] [none]");
+	o = outbuf_at(buf, 7, 0); /* "SYN|ACK" and its NUL need 8 */
+	tcp_flags_put(&o, TCP_SYN | TCP_ACK);
+	assert_int_equal(outbuf_finish(&o), -1);
+}
+
 /* Every combination of bits reads back from its text; unknown names fail. */
 static void test_tcp_flags_parse_inverts_format(void **state)
 {
@@ -969,6 +1031,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_link_type_decodes),
+		cmocka_unit_test(test_link_table),
 		cmocka_unit_test(test_every_prefix_truncated_or_ok),
 		cmocka_unit_test(test_no_options),
 		cmocka_unit_test(test_each_option_alone),
@@ -984,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_ethernet_padding_not_payload),
 		cmocka_unit_test(test_ipv4_total_length_zero_uses_capture),
 		cmocka_unit_test(test_tcp_flags_format),
+		cmocka_unit_test(test_tcp_flags_put),
 		cmocka_unit_test(test_tcp_flags_parse_inverts_format),
 		cmocka_unit_test(test_decode_result_name),
 		cmocka_unit_test(test_real_captures),

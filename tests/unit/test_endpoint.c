@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "endpoint.h"
+#include "json.h"
 
 static void round_trips(void **state)
 {
@@ -51,12 +52,37 @@ static void equality_and_small_buffers(void **state)
 	assert_string_equal(endpoint_format(&a, small, sizeof(small)), "10.0.0.");
 }
 
+/* Appended to a record as one more piece: whole, or the record is refused. */
+static void appends_to_an_outbuf(void **state)
+{
+	struct endpoint v4, v6, unset = {0};
+	char buf[64];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	endpoint_parse("192.168.100.200:65535", &v4);
+	endpoint_parse("[2001:db8::1]:443", &v6);
+	outbuf_lit(&o, "from ");
+	endpoint_put(&o, &v4);
+	outbuf_lit(&o, " to ");
+	endpoint_put(&o, &v6);
+	outbuf_char(&o, ' ');
+	endpoint_put(&o, &unset);
+	assert_int_equal(outbuf_finish(&o), (int)strlen("from 192.168.100.200:65535 to [2001:db8::1]:443 ?"));
+	assert_string_equal(buf, "from 192.168.100.200:65535 to [2001:db8::1]:443 ?");
+
+	o = outbuf_at(buf, strlen("192.168.100.200:65535"), 0); /* no room for the NUL */
+	endpoint_put(&o, &v4);
+	assert_int_equal(outbuf_finish(&o), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trips),
 		cmocka_unit_test(bad_text_is_refused),
 		cmocka_unit_test(equality_and_small_buffers),
+		cmocka_unit_test(appends_to_an_outbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

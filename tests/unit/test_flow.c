@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "json.h"
 
 #define CLIENT_ISN 1000000000u
 #define SERVER_ISN 0xfffffff0u
@@ -565,8 +566,44 @@ static void test_state_path(void **state)
 	assert_string_equal(state_path_format(&p, small, sizeof(small)), "LISTEN");
 	for (int i = 0; i < 20; i++)
 		state_path_push(&p, TCPS_CLOSED);
-	assert_int_equal(p.len, 16);
+	assert_int_equal(p.len, STATE_PATH_CAPACITY);
 	assert_int_equal(state_path_at(&p, 2), TCPS_TIME_WAIT);
+}
+
+/* In a record a path is one more piece: whole, or the record is refused. */
+static void test_state_path_put(void **state)
+{
+	struct state_path p = { 0 };
+	char buf[32];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	state_path_push(&p, TCPS_SYN_SENT);
+	state_path_push(&p, TCPS_ESTABLISHED);
+	outbuf_lit(&o, "path=");
+	state_path_put(&o, &p);
+	assert_int_equal(outbuf_finish(&o), (int)strlen("path=SYN_SENT>ESTABLISHED"));
+	assert_string_equal(buf, "path=SYN_SENT>ESTABLISHED");
+	o = outbuf_at(buf, 12, 0);
+	state_path_put(&o, &p);
+	assert_int_equal(outbuf_finish(&o), -1);
+}
+
+/* STATE_PATH_STRLEN holds the longest path: the longest name, every time. */
+static void test_state_path_strlen_fits_longest(void **state)
+{
+	struct state_path p = { 0 };
+	char buf[STATE_PATH_STRLEN];
+	enum tcp_state longest = TCPS_CLOSED;
+
+	(void)state;
+	for (int s = 0; s < TCP_NSTATES; s++)
+		if (strlen(tcp_state_name((enum tcp_state)s)) > strlen(tcp_state_name(longest)))
+			longest = (enum tcp_state)s;
+	for (int i = 0; i < STATE_PATH_CAPACITY; i++)
+		state_path_push(&p, longest);
+	state_path_format(&p, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), STATE_PATH_CAPACITY * (strlen(tcp_state_name(longest)) + 1) - 1);
 }
 
 int main(void)
@@ -580,6 +617,8 @@ int main(void)
 		cmocka_unit_test(test_ipv4_and_ipv6_are_distinct),
 		cmocka_unit_test(test_flow_size),
 		cmocka_unit_test(test_state_path),
+		cmocka_unit_test(test_state_path_put),
+		cmocka_unit_test(test_state_path_strlen_fits_longest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
-/* test_output.c: JSON and text formatting of trace events. Every JSON
- * record is parsed back with jansson, so escaping is checked by a real
- * parser, not by comparing our own strings. */
+/* test_output.c: JSON and text formatting of trace events and of the
+ * kernel view's events. Every JSON record is parsed back with jansson, so
+ * escaping is checked by a real parser, not by comparing our own strings. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,7 +70,7 @@ static struct segment syn_segment(void)
 	s.seq = 1000;
 	s.flags = TCP_SYN;
 	s.win = 65495;
-	s.opt.has = OPT_MSS | OPT_WSCALE | OPT_SACK_PERM | OPT_TS;
+	s.opt.has = TCPOPT_HAS_MSS | TCPOPT_HAS_WSCALE | TCPOPT_HAS_SACK_PERM | TCPOPT_HAS_TS;
 	s.opt.mss = 65495;
 	s.opt.wscale = 7;
 	s.opt.ts_val = 11;
@@ -148,6 +148,108 @@ static void numbers_at_their_limits(void **state)
 	assert_int_equal(output_stats_json(&st, 0, buf, 20), -1); /* too small: refused, not cut */
 }
 
+/* ---- the kernel view's records ---- */
+
+static struct kview_event kernel_record(enum kview_owner owner, uint32_t conn, uint64_t ts, const char *local,
+					const char *peer, enum tcp_state from, enum tcp_state to,
+					enum kstate_source source)
+{
+	struct kview_event ev = {.kind = KVIEW_RECORD, .ts_ns = ts, .conn = conn, .owner = owner,
+				 .source = source, .from = from, .to = to};
+
+	assert_int_equal(endpoint_parse(local, &ev.local), 0);
+	assert_int_equal(endpoint_parse(peer, &ev.peer), 0);
+	return ev;
+}
+
+static struct kview_event kernel_check(enum kview_owner owner, enum kstate_verdict verdict,
+				       const enum tcp_state *wire, size_t nwire, const enum tcp_state *kern,
+				       size_t nkern, enum kstate_source source, const char *why)
+{
+	struct kview_event ev = {.kind = KVIEW_CHECK, .ts_ns = 30, .conn = 1, .owner = owner,
+				 .source = source, .verdict = verdict, .why = why};
+
+	assert_int_equal(endpoint_parse("127.0.0.1:50000", &ev.client), 0);
+	assert_int_equal(endpoint_parse("127.0.0.1:8080", &ev.server), 0);
+	for (size_t i = 0; i < nwire; i++)
+		state_path_push(&ev.wire, wire[i]);
+	for (size_t i = 0; i < nkern; i++)
+		state_path_push(&ev.kernel, kern[i]);
+	return ev;
+}
+
+/* A record that fits exactly is written; one byte less is refused, never cut. */
+static void assert_exact_fit(const struct kview_event *ev, const char *want_json, const char *want_text,
+			     uint64_t t0_ns)
+{
+	char buf[OUTPUT_LINE_MAX];
+	size_t jlen = strlen(want_json), tlen = strlen(want_text);
+	json_t *j;
+
+	assert_int_equal(output_kernel_json(ev, buf, sizeof(buf)), (int)jlen);
+	assert_string_equal(buf, want_json);
+	j = parse(buf);
+	assert_true(json_is_object(j));
+	json_decref(j);
+	assert_int_equal(output_kernel_json(ev, buf, jlen + 1), (int)jlen);
+	assert_string_equal(buf, want_json);
+	assert_int_equal(output_kernel_json(ev, buf, jlen), -1);
+	assert_int_equal(output_kernel_text(ev, t0_ns, buf, sizeof(buf)), (int)tlen);
+	assert_string_equal(buf, want_text);
+	assert_int_equal(output_kernel_text(ev, t0_ns, buf, tlen + 1), (int)tlen);
+	assert_int_equal(output_kernel_text(ev, t0_ns, buf, tlen), -1);
+}
+
+static void kernel_records_json_and_text(void **state)
+{
+	static const enum tcp_state wire[] = {TCPS_ESTABLISHED, TCPS_FIN_WAIT_1};
+	static const enum tcp_state kern[] = {TCPS_ESTABLISHED, TCPS_CLOSED};
+	struct kview_event ev;
+
+	(void)state;
+	ev = kernel_record(KVIEW_CLIENT, 1, 20, "127.0.0.1:50000", "127.0.0.1:8080", TCPS_ESTABLISHED,
+			   TCPS_CLOSED, KSTATE_TRACEPOINT);
+	assert_exact_fit(&ev,
+			 "{\"type\":\"kernel\",\"ts_ns\":20,\"conn\":1,\"role\":\"client\","
+			 "\"local\":\"127.0.0.1:50000\",\"peer\":\"127.0.0.1:8080\","
+			 "\"from\":\"ESTABLISHED\",\"to\":\"CLOSED\",\"source\":\"tracepoint\"}",
+			 "0.000000 #1   kernel client ESTABLISHED -> CLOSED", 10);
+
+	ev = kernel_record(KVIEW_LISTENER, 0, 1234567890, "[::1]:8080", "[::]:0", TCPS_CLOSED, TCPS_LISTEN,
+			   KSTATE_SOCK_DIAG);
+	assert_exact_fit(&ev,
+			 "{\"type\":\"kernel\",\"ts_ns\":1234567890,\"conn\":0,\"role\":\"listener\","
+			 "\"local\":\"[::1]:8080\",\"peer\":\"[::]:0\","
+			 "\"from\":\"CLOSED\",\"to\":\"LISTEN\",\"source\":\"sock_diag\"}",
+			 "1.234567 #-   kernel listener [::1]:8080 CLOSED -> LISTEN (sock_diag)", 0);
+
+	ev = kernel_record(KVIEW_UNKNOWN, 0, 5, "127.0.0.1:40000", "127.0.0.1:9", TCPS_ESTABLISHED, TCPS_CLOSED,
+			   KSTATE_TRACEPOINT);
+	assert_exact_fit(&ev,
+			 "{\"type\":\"kernel\",\"ts_ns\":5,\"conn\":0,\"role\":\"unknown\","
+			 "\"local\":\"127.0.0.1:40000\",\"peer\":\"127.0.0.1:9\","
+			 "\"from\":\"ESTABLISHED\",\"to\":\"CLOSED\",\"source\":\"tracepoint\"}",
+			 "0.000000 #-   kernel 127.0.0.1:40000 > 127.0.0.1:9 ESTABLISHED -> CLOSED", 10);
+
+	ev = kernel_check(KVIEW_CLIENT, KSTATE_DISAGREE, wire, 2, kern, 2, KSTATE_TRACEPOINT,
+			  "they part \"after\" ESTABLISHED\\");
+	assert_exact_fit(&ev,
+			 "{\"type\":\"kernel_check\",\"ts_ns\":30,\"conn\":1,\"client\":\"127.0.0.1:50000\","
+			 "\"server\":\"127.0.0.1:8080\",\"role\":\"client\",\"verdict\":\"disagree\","
+			 "\"wire\":\"ESTABLISHED>FIN_WAIT_1\",\"kernel\":\"ESTABLISHED>CLOSED\","
+			 "\"source\":\"tracepoint\",\"why\":\"they part \\\"after\\\" ESTABLISHED\\\\\"}",
+			 "0.000000 #1   disagree: client wire ESTABLISHED>FIN_WAIT_1, kernel ESTABLISHED>CLOSED: "
+			 "they part \"after\" ESTABLISHED\\",
+			 30);
+
+	ev = kernel_check(KVIEW_SERVER, KSTATE_AGREE, wire, 1, NULL, 0, KSTATE_SOCK_DIAG, "no socket");
+	assert_exact_fit(&ev,
+			 "{\"type\":\"kernel_check\",\"ts_ns\":30,\"conn\":1,\"client\":\"127.0.0.1:50000\","
+			 "\"server\":\"127.0.0.1:8080\",\"role\":\"server\",\"verdict\":\"agree\","
+			 "\"wire\":\"ESTABLISHED\",\"kernel\":\"\",\"source\":\"sock_diag\",\"why\":\"no socket\"}",
+			 "0.000000 #1   agree: server wire ESTABLISHED, kernel (nothing) (sock_diag): no socket", 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +258,7 @@ int main(void)
 		cmocka_unit_test(packet_record_has_every_field),
 		cmocka_unit_test(state_record_and_text_line),
 		cmocka_unit_test(numbers_at_their_limits),
+		cmocka_unit_test(kernel_records_json_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "json.h"
 
 enum {
 	SLL_HDR_LEN = 16,        /* protocol at offset 14 */
@@ -65,17 +66,17 @@ static enum decode_result decode_tcp_option(uint8_t kind, const struct bytes *v,
 	case TCPOPT_MAXSEG:
 		if (v->len != TCPOLEN_MAXSEG - 2 || !bytes_be16(v, 0, &opt->mss))
 			return DECODE_MALFORMED;
-		opt->has |= OPT_MSS;
+		opt->has |= TCPOPT_HAS_MSS;
 		break;
 	case TCPOPT_WINDOW:
 		if (v->len != TCPOLEN_WINDOW - 2 || !bytes_u8(v, 0, &opt->wscale))
 			return DECODE_MALFORMED;
-		opt->has |= OPT_WSCALE;
+		opt->has |= TCPOPT_HAS_WSCALE;
 		break;
 	case TCPOPT_SACK_PERMITTED:
 		if (v->len != TCPOLEN_SACK_PERMITTED - 2)
 			return DECODE_MALFORMED;
-		opt->has |= OPT_SACK_PERM;
+		opt->has |= TCPOPT_HAS_SACK_PERM;
 		break;
 	case TCPOPT_SACK:
 		nblocks = v->len / SACK_BLOCK_LEN;
@@ -87,13 +88,13 @@ static enum decode_result decode_tcp_option(uint8_t kind, const struct bytes *v,
 				return DECODE_MALFORMED;
 		}
 		opt->nsack = (uint8_t)nblocks;
-		opt->has |= OPT_SACK;
+		opt->has |= TCPOPT_HAS_SACK;
 		break;
 	case TCPOPT_TIMESTAMP:
 		if (v->len != TCPOLEN_TIMESTAMP - 2 || !bytes_be32(v, 0, &opt->ts_val) ||
 		    !bytes_be32(v, 4, &opt->ts_ecr))
 			return DECODE_MALFORMED;
-		opt->has |= OPT_TS;
+		opt->has |= TCPOPT_HAS_TS;
 		break;
 	default: /* unknown kinds are skipped by their length */
 		break;
@@ -328,40 +329,99 @@ static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
 	return decode_ip(version, &ip, out);
 }
 
+/* The link-layer headers, one function each: the header's fields are
+ * checked and what follows goes to the IP (or ethertype) decoders. */
+
+/* A header of hdr_len bytes with the ethertype at type_off. */
+static enum decode_result decode_typed_header(const struct bytes *frame, size_t type_off, size_t hdr_len,
+					      struct segment *out)
+{
+	uint16_t type;
+
+	if (!bytes_has(frame, 0, hdr_len) || !bytes_be16(frame, type_off, &type))
+		return DECODE_TRUNCATED;
+	struct bytes rest = bytes_sub(frame, hdr_len, SIZE_MAX);
+	return decode_ethertype(type, &rest, out);
+}
+
+static enum decode_result decode_ethernet(const struct bytes *frame, struct segment *out)
+{
+	return decode_typed_header(frame, ETHER_HDR_LEN - 2, ETHER_HDR_LEN, out);
+}
+
+static enum decode_result decode_sll(const struct bytes *frame, struct segment *out)
+{
+	return decode_typed_header(frame, SLL_HDR_LEN - 2, SLL_HDR_LEN, out);
+}
+
+static enum decode_result decode_sll2(const struct bytes *frame, struct segment *out)
+{
+	return decode_typed_header(frame, 0, SLL2_HDR_LEN, out);
+}
+
+static enum decode_result decode_null(const struct bytes *frame, struct segment *out)
+{
+	return decode_loopback(true, frame, out);
+}
+
+static enum decode_result decode_loop(const struct bytes *frame, struct segment *out)
+{
+	return decode_loopback(false, frame, out);
+}
+
+static enum decode_result decode_raw(const struct bytes *frame, struct segment *out)
+{
+	uint8_t version;
+
+	if (!bytes_u8(frame, 0, &version))
+		return DECODE_TRUNCATED;
+	return decode_ip(version >> 4, frame, out);
+}
+
+/* The one link-type table: LINKTYPE numbers from the tcpdump.org link-type
+ * registry, names as libpcap's pcap_datalink_val_to_name() gives them. */
+static const struct link_row {
+	struct link_info info;
+	enum decode_result (*decode)(const struct bytes *frame, struct segment *out);
+} link_rows[] = {
+	[LINK_ETHERNET] = { { 1, { "EN10MB" }, "Ethernet" }, decode_ethernet },
+	[LINK_NULL] = { { 0, { "NULL" }, "loopback" }, decode_null },
+	[LINK_LOOP] = { { 108, { "LOOP" }, "loopback" }, decode_loop },
+	[LINK_SLL] = { { 113, { "LINUX_SLL" }, "Linux cooked" }, decode_sll },
+	[LINK_SLL2] = { { 276, { "LINUX_SLL2" }, "Linux cooked" }, decode_sll2 },
+	[LINK_RAW] = { { 101, { "RAW", "IPV4", "IPV6" }, "raw IP" }, decode_raw },
+};
+_Static_assert(sizeof(link_rows) / sizeof(link_rows[0]) == LINK_COUNT,
+	       "one link_rows entry for each enum link_type value");
+
+const struct link_info *link_info(enum link_type lt)
+{
+	return (unsigned)lt < LINK_COUNT ? &link_rows[lt].info : NULL;
+}
+
+int link_type_from_pcap_name(const char *name, enum link_type *out)
+{
+	for (unsigned lt = 0; lt < LINK_COUNT; lt++) {
+		const struct link_info *li = &link_rows[lt].info;
+
+		for (unsigned i = 0; i < LINK_PCAP_NAMES_MAX && li->pcap_names[i]; i++) {
+			if (strcmp(li->pcap_names[i], name) == 0) {
+				*out = (enum link_type)lt;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
 enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
 				 struct segment *out)
 {
 	struct bytes frame = bytes_make(buf, caplen);
-	struct bytes rest;
-	uint16_t type;
-	uint8_t version;
 
-	switch (lt) {
-	case LINK_ETHERNET:
-		if (!bytes_be16(&frame, ETHER_HDR_LEN - 2, &type))
-			return DECODE_TRUNCATED;
-		rest = bytes_sub(&frame, ETHER_HDR_LEN, SIZE_MAX);
-		return decode_ethertype(type, &rest, out);
-	case LINK_SLL:
-		if (!bytes_be16(&frame, SLL_HDR_LEN - 2, &type))
-			return DECODE_TRUNCATED;
-		rest = bytes_sub(&frame, SLL_HDR_LEN, SIZE_MAX);
-		return decode_ethertype(type, &rest, out);
-	case LINK_SLL2:
-		if (!bytes_has(&frame, 0, SLL2_HDR_LEN) || !bytes_be16(&frame, 0, &type))
-			return DECODE_TRUNCATED;
-		rest = bytes_sub(&frame, SLL2_HDR_LEN, SIZE_MAX);
-		return decode_ethertype(type, &rest, out);
-	case LINK_NULL:
-		return decode_loopback(true, &frame, out);
-	case LINK_LOOP:
-		return decode_loopback(false, &frame, out);
-	case LINK_RAW:
-		if (!bytes_u8(&frame, 0, &version))
-			return DECODE_TRUNCATED;
-		return decode_ip(version >> 4, &frame, out);
-	}
-	return DECODE_NOT_TCP;
+	if ((unsigned)lt >= LINK_COUNT)
+		return DECODE_NOT_TCP;
+	return link_rows[lt].decode(&frame, out);
 }
 
 const char *decode_result_name(enum decode_result r)
@@ -388,28 +448,32 @@ static const struct {
 };
 #define N_FLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
 
-const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)
+void tcp_flags_put(struct outbuf *o, uint8_t flags)
 {
-	char text[sizeof("SYN|FIN|RST|PSH|ACK|URG|ECE|CWR")];
-	size_t len = 0;
+	bool any = false;
 
 	for (size_t i = 0; i < N_FLAG_NAMES; i++) {
 		if (!(flags & flag_names[i].bit))
 			continue;
-		if (len > 0)
-			text[len++] = '|';
-		memcpy(text + len, flag_names[i].name, 3);
-		len += 3;
+		if (any)
+			outbuf_char(o, '|');
+		outbuf_mem(o, flag_names[i].name, 3);
+		any = true;
 	}
-	if (len == 0) {
-		memcpy(text, "none", 4);
-		len = 4;
-	}
-	/* memcpy, not snprintf: this runs for every packet the tracer prints */
+	if (!any)
+		outbuf_mem(o, "none", 4);
+}
+
+const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)
+{
+	char text[sizeof("SYN|FIN|RST|PSH|ACK|URG|ECE|CWR")];
+	struct outbuf o = outbuf_at(text, sizeof(text), 0);
+	size_t len;
+
 	if (n == 0)
 		return buf;
-	if (len >= n)
-		len = n - 1;
+	tcp_flags_put(&o, flags);
+	len = o.pos < n ? o.pos : n - 1;
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	return buf;

@@ -1,9 +1,10 @@
 /* decode.h: packet bytes -> one decoded TCP segment.
  *
  * Pure code: no I/O and no libpcap types. The caller maps its link-layer
- * type (a pcap DLT) to enum link_type. Every byte is read through the
- * bounds-checked accessors of bytes.h; a packet cut short or with
- * inconsistent headers is reported, never read past its end. */
+ * type (a pcap DLT, by libpcap's name for it) to enum link_type with
+ * link_type_from_pcap_name(). Every byte is read through the bounds-checked
+ * accessors of bytes.h; a packet cut short or with inconsistent headers is
+ * reported, never read past its end. */
 #ifndef SOCKLAB_DECODE_H
 #define SOCKLAB_DECODE_H
 
@@ -12,14 +13,35 @@
 
 #include "endpoint.h"
 
+/* The link layers socklab decodes. Everything else about each one (its
+ * numbers, names and header decoder) is its row of the one table in
+ * decode.c: adding a link type adds a value here and a row there. */
 enum link_type {
-	LINK_ETHERNET, /* DLT_EN10MB: Linux lo, real NICs; 802.1Q tags skipped */
-	LINK_NULL,     /* DLT_NULL: BSD/macOS loopback, host-order AF word */
-	LINK_LOOP,     /* DLT_LOOP: OpenBSD loopback, network-order AF word */
-	LINK_SLL,      /* DLT_LINUX_SLL: "-i any", 16-byte cooked header */
-	LINK_SLL2,     /* DLT_LINUX_SLL2: 20-byte cooked header */
-	LINK_RAW,      /* DLT_RAW / DLT_IPV4 / DLT_IPV6: starts at the IP header */
+	LINK_ETHERNET, /* Linux lo, real NICs; 802.1Q tags skipped */
+	LINK_NULL,     /* BSD/macOS loopback, host-order AF word */
+	LINK_LOOP,     /* OpenBSD loopback, network-order AF word */
+	LINK_SLL,      /* "-i any", 16-byte cooked header */
+	LINK_SLL2,     /* 20-byte cooked header */
+	LINK_RAW,      /* starts at the IP header */
+	LINK_COUNT
 };
+
+#define LINK_PCAP_NAMES_MAX 3
+
+struct link_info {
+	uint16_t linktype; /* LINKTYPE_* number, as pcap and pcapng files store it */
+	/* libpcap's names for the DLTs decoded this way (pcap_datalink_val_to_name:
+	 * "EN10MB", "LINUX_SLL2", ...), unused slots NULL. Names, not DLT
+	 * numbers: DLT_RAW's number differs between systems. */
+	const char *pcap_names[LINK_PCAP_NAMES_MAX];
+	const char *kind; /* for messages: "Ethernet", "loopback", "Linux cooked", "raw IP" */
+};
+
+/* The facts about lt, or NULL for a value that is not a link type. */
+const struct link_info *link_info(enum link_type lt);
+
+/* The link type libpcap calls name; -1 when socklab does not decode it. */
+int link_type_from_pcap_name(const char *name, enum link_type *out);
 
 /* TCP header flag bits (RFC 9293 section 3.1). */
 enum {
@@ -33,21 +55,30 @@ enum {
 	TCP_CWR = 0x80,
 };
 
-/* Which options a segment carried (tcp_options.has). */
+/* Which TCP options a segment carried: bits of tcp_options.has (the
+ * options' kind numbers are <netinet/tcp.h>'s TCPOPT_MAXSEG, ...). */
 enum {
-	OPT_MSS = 0x01,
-	OPT_WSCALE = 0x02,
-	OPT_SACK_PERM = 0x04,
-	OPT_SACK = 0x08,
-	OPT_TS = 0x10,
+	TCPOPT_HAS_MSS = 0x01,
+	TCPOPT_HAS_WSCALE = 0x02,
+	TCPOPT_HAS_SACK_PERM = 0x04,
+	TCPOPT_HAS_SACK = 0x08,
+	TCPOPT_HAS_TS = 0x10,
+};
+/* The former names, until their last users in ui/ are renamed. */
+enum {
+	OPT_MSS = TCPOPT_HAS_MSS,
+	OPT_WSCALE = TCPOPT_HAS_WSCALE,
+	OPT_SACK_PERM = TCPOPT_HAS_SACK_PERM,
+	OPT_SACK = TCPOPT_HAS_SACK,
+	OPT_TS = TCPOPT_HAS_TS,
 };
 
 #define TCP_MAX_SACK_BLOCKS 4
 
 struct tcp_options {
-	uint8_t has;    /* OPT_* bits */
-	uint8_t wscale; /* shift count, valid with OPT_WSCALE */
-	uint8_t nsack;  /* number of SACK blocks, valid with OPT_SACK */
+	uint8_t has;    /* TCPOPT_HAS_* bits */
+	uint8_t wscale; /* shift count, valid with TCPOPT_HAS_WSCALE */
+	uint8_t nsack;  /* number of SACK blocks, valid with TCPOPT_HAS_SACK */
 	uint16_t mss;
 	uint32_t ts_val, ts_ecr;
 	struct {
@@ -79,8 +110,13 @@ enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t c
 
 const char *decode_result_name(enum decode_result r);
 
-/* Writes flags as "SYN|ACK", "FIN|ACK", "RST", ... ("none" when zero).
- * Order: SYN FIN RST PSH ACK URG ECE CWR. Returns buf. */
+struct outbuf;
+
+/* Appends flags as "SYN|ACK", "FIN|ACK", "RST", ... ("none" when zero) to
+ * o (json.h's bounded appender). Order: SYN FIN RST PSH ACK URG ECE CWR. */
+void tcp_flags_put(struct outbuf *o, uint8_t flags);
+
+/* The same into buf, cut to fit (32 bytes hold every combination); returns buf. */
 const char *tcp_flags_format(uint8_t flags, char *buf, size_t n);
 
 /* The inverse: "SYN|ACK" (any order; "none" or "" is 0) -> bits. Returns 0,

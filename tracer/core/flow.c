@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 #define NS_PER_SEC 1000000000ull
-#define PATH_MAX_STATES 16
 
 /* An intrusive doubly linked list; a node alone points to itself. */
 struct dlink {
@@ -409,7 +410,7 @@ static void track_sent(struct side *x, const struct side *y, const struct segmen
 		return; /* a RST takes no sequence space and offers no window */
 	if (fl & TCP_SYN) {
 		x->syns |= fl & TCP_ACK ? SENT_SYNACK : SENT_SYN;
-		x->has_wscale = seg->opt.has & OPT_WSCALE;
+		x->has_wscale = seg->opt.has & TCPOPT_HAS_WSCALE;
 		x->wscale = seg->opt.wscale > 14 ? 14 : seg->opt.wscale; /* RFC 7323 2.3 */
 		end++;
 	}
@@ -695,10 +696,13 @@ void flow_table_stats(const struct flow_table *t, struct flow_table_stats *out)
 	out->flow_bytes = sizeof(struct flow);
 }
 
+/* 4 bits a state, in one uint64_t. */
+_Static_assert(TCP_NSTATES <= 16 && STATE_PATH_CAPACITY * 4 <= 64, "a state path packs 4-bit states");
+
 void state_path_push(struct state_path *p, enum tcp_state s)
 {
-	if (p->len >= PATH_MAX_STATES)
-		return; /* a longer path keeps its first 16 states */
+	if (p->len >= STATE_PATH_CAPACITY)
+		return; /* a longer path keeps its first states */
 	p->packed |= (uint64_t)s << (4 * p->len);
 	p->len++;
 }
@@ -708,23 +712,30 @@ enum tcp_state state_path_at(const struct state_path *p, unsigned i)
 	return i < p->len ? (enum tcp_state)((p->packed >> (4 * i)) & 0xf) : TCPS_CLOSED;
 }
 
+void state_path_put(struct outbuf *o, const struct state_path *p)
+{
+	for (unsigned i = 0; i < p->len; i++) {
+		if (i > 0)
+			outbuf_char(o, '>');
+		outbuf_lit(o, tcp_state_name(state_path_at(p, i)));
+	}
+}
+
 const char *state_path_format(const struct state_path *p, char *buf, size_t n)
 {
-	size_t pos = 0;
+	char text[STATE_PATH_STRLEN];
+	struct outbuf o = outbuf_at(text, sizeof(text), 0);
+	size_t len;
 
 	if (n == 0)
 		return buf;
-	for (unsigned i = 0; i < p->len; i++) {
-		const char *name = tcp_state_name(state_path_at(p, i));
-		size_t len = strlen(name), sep = i > 0;
-
-		if (pos + sep + len >= n)
-			break;
-		if (sep)
-			buf[pos++] = '>';
-		memcpy(buf + pos, name, len);
-		pos += len;
+	state_path_put(&o, p);
+	len = o.pos;
+	if (len >= n) { /* cut before the '>' of the first state that does not fit */
+		const char *sep = memrchr(text, '>', n);
+		len = sep ? (size_t)(sep - text) : 0;
 	}
-	buf[pos] = '\0';
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 	return buf;
 }

@@ -22,8 +22,13 @@ enum trace_event_kind {
 	EVENT_CONN_END, /* a connection is released: its summary */
 };
 
-/* A state path packs up to 16 states, 4 bits each, first state in the low
- * bits; path_len says how many. */
+/* A state path packs up to STATE_PATH_CAPACITY states, 4 bits each, first
+ * state in the low bits; len says how many. */
+#define STATE_PATH_CAPACITY 16
+/* Room for any formatted path: STATE_PATH_CAPACITY names of at most 11
+ * characters ("ESTABLISHED"), a '>' between two, and the NUL. */
+#define STATE_PATH_STRLEN (STATE_PATH_CAPACITY * 12)
+
 struct state_path {
 	uint64_t packed;
 	uint8_t len;
@@ -97,9 +102,14 @@ struct flow_table_stats {
 void flow_table_stats(const struct flow_table *t, struct flow_table_stats *out);
 
 /* state_path helpers */
+struct outbuf;
+
 void state_path_push(struct state_path *p, enum tcp_state s);
 enum tcp_state state_path_at(const struct state_path *p, unsigned i);
-/* "CLOSED>SYN_SENT>ESTABLISHED>..." into buf; returns buf. */
+/* Appends "CLOSED>SYN_SENT>ESTABLISHED>..." to o (json.h's bounded appender). */
+void state_path_put(struct outbuf *o, const struct state_path *p);
+/* The same into buf, cut to the whole states that fit (STATE_PATH_STRLEN
+ * bytes hold every path); returns buf. */
 const char *state_path_format(const struct state_path *p, char *buf, size_t n);
 
 #endif

@@ -1,11 +1,12 @@
-/* kstate.h: the kernel's own view of TCP states, next to the wire's.
+/* kstate.h: the kernel's own reports of TCP states, and their comparison
+ * with the wire's.
  *
  * Pure code: no I/O, no globals. It parses the text of the
  * sock:inet_sock_set_state tracepoint, turns sock_diag snapshots into state
- * changes, ties kernel records to the flow table's connections, and
- * compares each endpoint's kernel path with its wire path after removing the
- * known, explainable differences (docs/kernel-view.md). The tracefs and
- * netlink edge is kernel.h. */
+ * changes, and compares one endpoint's kernel path with its wire path after
+ * removing the known, explainable differences (docs/kernel-view.md).
+ * Holding records until the wire catches up and tying them to connections
+ * is kview.h; the tracefs and netlink edge is kernel.h. */
 #ifndef SOCKLAB_KSTATE_H
 #define SOCKLAB_KSTATE_H
 
@@ -81,66 +82,5 @@ const char *kstate_verdict_name(enum kstate_verdict v); /* "agree" "disagree" "u
 enum kstate_verdict kstate_compare(enum tcp_role role, const struct state_path *wire,
 				   const struct state_path *kernel, enum kstate_source source, char *why,
 				   size_t n);
-
-/* ---- the view: kernel records tied to the wire's connections ---- */
-
-enum kview_kind {
-	KVIEW_RECORD, /* one kernel record, ready to show */
-	KVIEW_CHECK,  /* one endpoint's kernel path compared with its wire path */
-};
-
-enum kview_owner {
-	KVIEW_CLIENT = ROLE_CLIENT,
-	KVIEW_SERVER = ROLE_SERVER,
-	KVIEW_LISTENER, /* a listening socket: no connection of its own */
-	KVIEW_UNKNOWN,  /* matched no traced connection */
-};
-
-struct kview_event {
-	enum kview_kind kind;
-	uint64_t ts_ns;
-	uint32_t conn; /* 0 for a listener or an unknown socket */
-	enum kview_owner owner;
-	enum kstate_source source;
-
-	/* KVIEW_RECORD */
-	struct endpoint local, peer;
-	enum tcp_state from, to;
-
-	/* KVIEW_CHECK */
-	struct endpoint client, server;
-	struct state_path wire, kernel;
-	enum kstate_verdict verdict;
-	const char *why;
-};
-
-typedef void (*kview_sink_fn)(const struct kview_event *ev, void *ctx);
-
-struct kview;
-
-struct kview *kview_new(void);
-void kview_free(struct kview *v);
-
-/* Takes one kernel record (ts_ns in CLOCK_REALTIME). It is held back until
- * the wire catches up, so records and packets come out in time order. */
-void kview_record(struct kview *v, const struct kstate_record *rec);
-
-/* Shows the view a flow table event before the caller prints it: a new
- * connection claims its held records, records older than the event are
- * released, and a CONN_END schedules the comparison of both endpoints. */
-void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_fn sink, void *ctx);
-
-/* Releases records held longer than the hold time and compares the
- * connections that ended more than the grace time before now_ns. */
-void kview_tick(struct kview *v, uint64_t now_ns, kview_sink_fn sink, void *ctx);
-
-/* Releases everything and compares every ended connection. */
-void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx);
-
-/* A "kernel" or "kernel_check" JSON record (docs/trace-format.md), no
- * newline; returns the length or -1 if buf is too small. */
-int kview_json(const struct kview_event *ev, char *buf, size_t n);
-/* A text timeline line, time relative to t0_ns. */
-int kview_text(const struct kview_event *ev, uint64_t t0_ns, char *buf, size_t n);
 
 #endif

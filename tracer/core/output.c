@@ -1,20 +1,15 @@
-/* output.c: trace events -> JSON Lines records and text timeline lines.
+/* output.c: trace events and the kernel view's events -> JSON Lines
+ * records and text timeline lines.
  *
- * The tracer prints one record per packet, so this is a hot path: records
- * are built with small appenders into the caller's buffer instead of
- * snprintf, and never allocate. */
+ * The tracer prints one record per packet, so this is a hot path: every
+ * piece, endpoints, flags and state paths included, is appended with
+ * json.h's outbuf straight into the caller's buffer; no snprintf, no
+ * temporary copies, no allocation. */
 #include "output.h"
 
 #include <string.h>
 
 #include "json.h"
-
-static void put_endpoint(struct outbuf *o, const struct endpoint *e)
-{
-	char tmp[ENDPOINT_STRLEN];
-
-	outbuf_lit(o, endpoint_format(e, tmp, sizeof(tmp)));
-}
 
 /* Sequence numbers in SACK blocks are shown relative to the receiver's view
  * of the sender's ISN, like seq itself. */
@@ -27,21 +22,21 @@ static void put_opts_json(struct outbuf *o, const struct trace_event *ev)
 		return;
 	outbuf_lit(o, ",\"opts\":{");
 #define SEP() do { if (!first) outbuf_char(o, ','); first = 0; } while (0)
-	if (opt->has & OPT_MSS) {
+	if (opt->has & TCPOPT_HAS_MSS) {
 		SEP();
 		outbuf_lit(o, "\"mss\":");
 		outbuf_u64(o, opt->mss);
 	}
-	if (opt->has & OPT_WSCALE) {
+	if (opt->has & TCPOPT_HAS_WSCALE) {
 		SEP();
 		outbuf_lit(o, "\"wscale\":");
 		outbuf_u64(o, opt->wscale);
 	}
-	if (opt->has & OPT_SACK_PERM) {
+	if (opt->has & TCPOPT_HAS_SACK_PERM) {
 		SEP();
 		outbuf_lit(o, "\"sack_perm\":true");
 	}
-	if (opt->has & OPT_SACK) {
+	if (opt->has & TCPOPT_HAS_SACK) {
 		SEP();
 		outbuf_lit(o, "\"sack\":[");
 		for (unsigned i = 0; i < opt->nsack; i++) {
@@ -55,7 +50,7 @@ static void put_opts_json(struct outbuf *o, const struct trace_event *ev)
 		}
 		outbuf_char(o, ']');
 	}
-	if (opt->has & OPT_TS) {
+	if (opt->has & TCPOPT_HAS_TS) {
 		SEP();
 		outbuf_lit(o, "\"ts\":[");
 		outbuf_u64(o, opt->ts_val);
@@ -67,40 +62,40 @@ static void put_opts_json(struct outbuf *o, const struct trace_event *ev)
 	outbuf_char(o, '}');
 }
 
-static void put_head(struct outbuf *o, const char *type, const struct trace_event *ev)
+/* {"type":"...","ts_ns":N,"conn":N: how every record starts. */
+static void put_head(struct outbuf *o, const char *type, uint64_t ts_ns, uint32_t conn)
 {
 	outbuf_lit(o, "{\"type\":\"");
 	outbuf_lit(o, type);
 	outbuf_lit(o, "\",\"ts_ns\":");
-	outbuf_u64(o, ev->ts_ns);
+	outbuf_u64(o, ts_ns);
 	outbuf_lit(o, ",\"conn\":");
-	outbuf_u64(o, ev->conn);
+	outbuf_u64(o, conn);
 }
 
-static void put_client_server(struct outbuf *o, const struct trace_event *ev)
+static void put_client_server(struct outbuf *o, const struct endpoint *client, const struct endpoint *server)
 {
 	outbuf_lit(o, ",\"client\":\"");
-	put_endpoint(o, &ev->client);
+	endpoint_put(o, client);
 	outbuf_lit(o, "\",\"server\":\"");
-	put_endpoint(o, &ev->server);
+	endpoint_put(o, server);
 	outbuf_char(o, '"');
 }
 
 int output_json(const struct trace_event *ev, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
-	char flags[48], path[160];
 
 	switch (ev->kind) {
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
-		put_head(&o, "packet", ev);
+		put_head(&o, "packet", ev->ts_ns, ev->conn);
 		outbuf_lit(&o, ",\"src\":\"");
-		put_endpoint(&o, &s->src);
+		endpoint_put(&o, &s->src);
 		outbuf_lit(&o, "\",\"dst\":\"");
-		put_endpoint(&o, &s->dst);
+		endpoint_put(&o, &s->dst);
 		outbuf_lit(&o, ev->from_client ? "\",\"dir\":\"c2s\",\"flags\":\"" : "\",\"dir\":\"s2c\",\"flags\":\"");
-		outbuf_lit(&o, tcp_flags_format(s->flags, flags, sizeof(flags)));
+		tcp_flags_put(&o, s->flags);
 		outbuf_lit(&o, "\",\"seq\":");
 		outbuf_u64(&o, ev->rel_seq);
 		outbuf_lit(&o, ",\"ack\":");
@@ -125,8 +120,8 @@ int output_json(const struct trace_event *ev, char *buf, size_t n)
 		break;
 	}
 	case EVENT_STATE:
-		put_head(&o, "state", ev);
-		put_client_server(&o, ev);
+		put_head(&o, "state", ev->ts_ns, ev->conn);
+		put_client_server(&o, &ev->client, &ev->server);
 		outbuf_lit(&o, ",\"role\":\"");
 		outbuf_lit(&o, tcp_role_name(ev->role));
 		outbuf_lit(&o, "\",\"from\":\"");
@@ -137,12 +132,12 @@ int output_json(const struct trace_event *ev, char *buf, size_t n)
 		outbuf_json_string(&o, ev->why ? ev->why : "");
 		break;
 	case EVENT_CONN_END:
-		put_head(&o, "conn_end", ev);
-		put_client_server(&o, ev);
+		put_head(&o, "conn_end", ev->ts_ns, ev->conn);
+		put_client_server(&o, &ev->client, &ev->server);
 		outbuf_lit(&o, ",\"client_path\":\"");
-		outbuf_lit(&o, state_path_format(&ev->client_path, path, sizeof(path)));
+		state_path_put(&o, &ev->client_path);
 		outbuf_lit(&o, "\",\"server_path\":\"");
-		outbuf_lit(&o, state_path_format(&ev->server_path, path, sizeof(path)));
+		state_path_put(&o, &ev->server_path);
 		outbuf_lit(&o, "\",\"reason\":");
 		outbuf_json_string(&o, ev->end_reason ? ev->end_reason : "");
 		outbuf_lit(&o, ",\"packets\":");
@@ -162,28 +157,28 @@ static void put_opts_text(struct outbuf *o, const struct trace_event *ev)
 		return;
 	outbuf_lit(o, " <");
 #define SEP() do { if (!first) outbuf_char(o, ','); first = 0; } while (0)
-	if (opt->has & OPT_MSS) {
+	if (opt->has & TCPOPT_HAS_MSS) {
 		SEP();
 		outbuf_lit(o, "mss ");
 		outbuf_u64(o, opt->mss);
 	}
-	if (opt->has & OPT_SACK_PERM) {
+	if (opt->has & TCPOPT_HAS_SACK_PERM) {
 		SEP();
 		outbuf_lit(o, "sackOK");
 	}
-	if (opt->has & OPT_TS) {
+	if (opt->has & TCPOPT_HAS_TS) {
 		SEP();
 		outbuf_lit(o, "TS val ");
 		outbuf_u64(o, opt->ts_val);
 		outbuf_lit(o, " ecr ");
 		outbuf_u64(o, opt->ts_ecr);
 	}
-	if (opt->has & OPT_WSCALE) {
+	if (opt->has & TCPOPT_HAS_WSCALE) {
 		SEP();
 		outbuf_lit(o, "wscale ");
 		outbuf_u64(o, opt->wscale);
 	}
-	if (opt->has & OPT_SACK) {
+	if (opt->has & TCPOPT_HAS_SACK) {
 		SEP();
 		outbuf_lit(o, "sack");
 		for (unsigned i = 0; i < opt->nsack; i++) {
@@ -198,23 +193,28 @@ static void put_opts_text(struct outbuf *o, const struct trace_event *ev)
 	outbuf_char(o, '>');
 }
 
+/* A text line's time: seconds since t0_ns (the first packet). */
+static void put_since(struct outbuf *o, uint64_t ts_ns, uint64_t t0_ns)
+{
+	outbuf_secs(o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
+}
+
 int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
-	char flags[48], path[160];
 
-	outbuf_secs(&o, ev->ts_ns >= t0_ns ? ev->ts_ns - t0_ns : 0);
+	put_since(&o, ev->ts_ns, t0_ns);
 	outbuf_lit(&o, " #");
 	outbuf_u64(&o, ev->conn);
 	switch (ev->kind) {
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
 		outbuf_lit(&o, ev->from_client ? " client " : " server ");
-		put_endpoint(&o, &s->src);
+		endpoint_put(&o, &s->src);
 		outbuf_lit(&o, " > ");
-		put_endpoint(&o, &s->dst);
+		endpoint_put(&o, &s->dst);
 		outbuf_lit(&o, " [");
-		outbuf_lit(&o, tcp_flags_format(s->flags, flags, sizeof(flags)));
+		tcp_flags_put(&o, s->flags);
 		outbuf_lit(&o, "] seq=");
 		outbuf_u64(&o, ev->rel_seq);
 		if (s->flags & TCP_ACK) {
@@ -250,9 +250,9 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t 
 		outbuf_lit(&o, " end (");
 		outbuf_lit(&o, ev->end_reason ? ev->end_reason : "");
 		outbuf_lit(&o, "): client ");
-		outbuf_lit(&o, state_path_format(&ev->client_path, path, sizeof(path)));
+		state_path_put(&o, &ev->client_path);
 		outbuf_lit(&o, ", server ");
-		outbuf_lit(&o, state_path_format(&ev->server_path, path, sizeof(path)));
+		state_path_put(&o, &ev->server_path);
 		break;
 	}
 	return outbuf_finish(&o);
@@ -261,20 +261,18 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t 
 int output_summary(const struct trace_event *ev, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
-	char path[160];
-
 	outbuf_char(&o, '#');
 	outbuf_u64(&o, ev->conn);
 	outbuf_char(&o, ' ');
-	put_endpoint(&o, &ev->client);
+	endpoint_put(&o, &ev->client);
 	outbuf_lit(&o, " -> ");
-	put_endpoint(&o, &ev->server);
+	endpoint_put(&o, &ev->server);
 	outbuf_lit(&o, " packets=");
 	outbuf_u64(&o, ev->packets);
 	outbuf_lit(&o, " client ");
-	outbuf_lit(&o, state_path_format(&ev->client_path, path, sizeof(path)));
+	state_path_put(&o, &ev->client_path);
 	outbuf_lit(&o, " server ");
-	outbuf_lit(&o, state_path_format(&ev->server_path, path, sizeof(path)));
+	state_path_put(&o, &ev->server_path);
 	outbuf_lit(&o, " (");
 	outbuf_lit(&o, ev->end_reason ? ev->end_reason : "");
 	outbuf_char(&o, ')');
@@ -326,5 +324,99 @@ int output_stats_text(const struct capture_stats *s, char *buf, size_t n)
 	outbuf_lit(&o, " invalid, ");
 	outbuf_u64(&o, s->not_tcp);
 	outbuf_lit(&o, " not tcp");
+	return outbuf_finish(&o);
+}
+
+int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+
+	if (ev->kind == KVIEW_RECORD) {
+		put_head(&o, "kernel", ev->ts_ns, ev->conn);
+		outbuf_lit(&o, ",\"role\":\"");
+		outbuf_lit(&o, kview_owner_name(ev->owner));
+		outbuf_lit(&o, "\",\"local\":\"");
+		endpoint_put(&o, &ev->local);
+		outbuf_lit(&o, "\",\"peer\":\"");
+		endpoint_put(&o, &ev->peer);
+		outbuf_lit(&o, "\",\"from\":\"");
+		outbuf_lit(&o, tcp_state_name(ev->from));
+		outbuf_lit(&o, "\",\"to\":\"");
+		outbuf_lit(&o, tcp_state_name(ev->to));
+		outbuf_lit(&o, "\",\"source\":\"");
+		outbuf_lit(&o, kstate_source_name(ev->source));
+		outbuf_lit(&o, "\"}");
+		return outbuf_finish(&o);
+	}
+	put_head(&o, "kernel_check", ev->ts_ns, ev->conn);
+	put_client_server(&o, &ev->client, &ev->server);
+	outbuf_lit(&o, ",\"role\":\"");
+	outbuf_lit(&o, kview_owner_name(ev->owner));
+	outbuf_lit(&o, "\",\"verdict\":\"");
+	outbuf_lit(&o, kstate_verdict_name(ev->verdict));
+	outbuf_lit(&o, "\",\"wire\":\"");
+	state_path_put(&o, &ev->wire);
+	outbuf_lit(&o, "\",\"kernel\":\"");
+	state_path_put(&o, &ev->kernel);
+	outbuf_lit(&o, "\",\"source\":\"");
+	outbuf_lit(&o, kstate_source_name(ev->source));
+	outbuf_lit(&o, "\",\"why\":");
+	outbuf_json_string(&o, ev->why);
+	outbuf_char(&o, '}');
+	return outbuf_finish(&o);
+}
+
+/* " from -> to" and " (sock_diag)" when the kernel was polled. */
+static void put_kernel_change(struct outbuf *o, const struct kview_event *ev)
+{
+	outbuf_char(o, ' ');
+	outbuf_lit(o, tcp_state_name(ev->from));
+	outbuf_lit(o, " -> ");
+	outbuf_lit(o, tcp_state_name(ev->to));
+	if (ev->source == KSTATE_SOCK_DIAG)
+		outbuf_lit(o, " (sock_diag)");
+}
+
+int output_kernel_text(const struct kview_event *ev, uint64_t t0_ns, char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+
+	put_since(&o, ev->ts_ns, t0_ns);
+	outbuf_lit(&o, " #");
+	if (ev->conn)
+		outbuf_u64(&o, ev->conn);
+	else
+		outbuf_char(&o, '-');
+	outbuf_lit(&o, "   ");
+	if (ev->kind == KVIEW_CHECK) {
+		outbuf_lit(&o, kstate_verdict_name(ev->verdict));
+		outbuf_lit(&o, ": ");
+		outbuf_lit(&o, kview_owner_name(ev->owner));
+		outbuf_lit(&o, " wire ");
+		state_path_put(&o, &ev->wire);
+		outbuf_lit(&o, ", kernel ");
+		if (ev->kernel.len)
+			state_path_put(&o, &ev->kernel);
+		else
+			outbuf_lit(&o, "(nothing)");
+		if (ev->source == KSTATE_SOCK_DIAG)
+			outbuf_lit(&o, " (sock_diag)");
+		outbuf_lit(&o, ": ");
+		outbuf_lit(&o, ev->why);
+	} else if (ev->owner == KVIEW_CLIENT || ev->owner == KVIEW_SERVER) {
+		outbuf_lit(&o, "kernel ");
+		outbuf_lit(&o, kview_owner_name(ev->owner));
+		put_kernel_change(&o, ev);
+	} else if (ev->owner == KVIEW_LISTENER) {
+		outbuf_lit(&o, "kernel listener ");
+		endpoint_put(&o, &ev->local);
+		put_kernel_change(&o, ev);
+	} else {
+		outbuf_lit(&o, "kernel ");
+		endpoint_put(&o, &ev->local);
+		outbuf_lit(&o, " > ");
+		endpoint_put(&o, &ev->peer);
+		put_kernel_change(&o, ev);
+	}
 	return outbuf_finish(&o);
 }

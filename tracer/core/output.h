@@ -1,5 +1,6 @@
-/* output.h: trace events -> text timeline lines and JSON Lines records
- * (docs/trace-format.md). Pure formatting into caller buffers; no I/O. */
+/* output.h: trace events and the kernel view's events -> text timeline
+ * lines and JSON Lines records (docs/trace-format.md). Pure formatting into
+ * caller buffers; no I/O. */
 #ifndef SOCKLAB_OUTPUT_H
 #define SOCKLAB_OUTPUT_H
 
@@ -7,6 +8,7 @@
 #include <stdint.h>
 
 #include "flow.h"
+#include "kview.h"
 
 #define OUTPUT_LINE_MAX 1024
 
@@ -33,5 +35,10 @@ struct capture_stats {
 int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, size_t n);
 int output_stats_text(const struct capture_stats *s, char *buf, size_t n);
 
+/* The kernel's view: a "kernel" or "kernel_check" JSON record
+ * (docs/trace-format.md), or a text timeline line with time relative to
+ * t0_ns. Return the length, or -1 if buf is too small. */
+int output_kernel_json(const struct kview_event *ev, char *buf, size_t n);
+int output_kernel_text(const struct kview_event *ev, uint64_t t0_ns, char *buf, size_t n);
 
 #endif

@@ -1,0 +1,207 @@
+/* test_kview.c: the kernel's view held next to the wire's: kernel records
+ * tied to the connections the wire shows, released in time order, and each
+ * ended connection's endpoints compared once its last records are in. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kview.h"
+
+/* A wire path from its states. */
+static struct state_path path_of(const enum tcp_state *states, size_t n)
+{
+	struct state_path p = {0};
+
+	for (size_t i = 0; i < n; i++)
+		state_path_push(&p, states[i]);
+	return p;
+}
+static bool path_equal_text(const struct state_path *p, const char *text)
+{
+	char buf[STATE_PATH_STRLEN];
+
+	return strcmp(state_path_format(p, buf, sizeof(buf)), text) == 0;
+}
+
+#define PATH(...) path_of((const enum tcp_state[]){__VA_ARGS__}, \
+			  sizeof((const enum tcp_state[]){__VA_ARGS__}) / sizeof(enum tcp_state))
+
+struct shown {
+	struct kview_event ev[32];
+	char why[32][KSTATE_WHY_MAX];
+	int n;
+};
+
+static void collect_event(const struct kview_event *ev, void *ctx)
+{
+	struct shown *s = ctx;
+
+	assert_true(s->n < 32);
+	s->ev[s->n] = *ev;
+	if (ev->why) {
+		snprintf(s->why[s->n], KSTATE_WHY_MAX, "%s", ev->why);
+		s->ev[s->n].why = s->why[s->n];
+	}
+	s->n++;
+}
+
+static struct kstate_record rec_of(uint64_t ts, const char *local, const char *peer, enum tcp_state from,
+				   enum tcp_state to)
+{
+	struct kstate_record r = {.ts_ns = ts, .from = from, .to = to, .source = KSTATE_TRACEPOINT};
+
+	assert_int_equal(endpoint_parse(local, &r.local), 0);
+	assert_int_equal(endpoint_parse(peer, &r.peer), 0);
+	return r;
+}
+
+static struct trace_event wire_of(enum trace_event_kind kind, uint64_t ts)
+{
+	struct trace_event ev = {.kind = kind, .ts_ns = ts, .conn = 1};
+
+	assert_int_equal(endpoint_parse("127.0.0.1:50000", &ev.client), 0);
+	assert_int_equal(endpoint_parse("127.0.0.1:8080", &ev.server), 0);
+	return ev;
+}
+
+#define C "127.0.0.1:50000"
+#define S "127.0.0.1:8080"
+
+/* The echo connection as the kernel and the wire reported it, in the order
+ * the tracer reads them: records early and late, a listener, an unbound
+ * connect(), and a record no connection claims. */
+static void test_view_ties_records_in_time_order(void **state)
+{
+	struct kview *v = kview_new();
+	struct shown s = {0};
+	struct trace_event ev;
+	struct kstate_record r;
+	int checks = 0;
+
+	(void)state;
+	assert_non_null(v);
+	r = rec_of(100, S, "0.0.0.0:0", TCPS_CLOSED, TCPS_LISTEN);
+	kview_record(v, &r);
+	r = rec_of(200, "127.0.0.1:0", S, TCPS_CLOSED, TCPS_SYN_SENT);
+	kview_record(v, &r);
+	r = rec_of(250, "127.0.0.1:40000", "127.0.0.1:9", TCPS_ESTABLISHED, TCPS_CLOSED);
+	kview_record(v, &r);
+
+	/* The SYN: the connection appears, claims connect()'s record. */
+	ev = wire_of(EVENT_PACKET, 300);
+	kview_wire_event(v, &ev, collect_event, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ev[0].owner, KVIEW_LISTENER);
+	assert_int_equal(s.ev[0].conn, 0);
+	assert_int_equal(s.ev[1].owner, KVIEW_CLIENT);
+	assert_int_equal(s.ev[1].conn, 1);
+	assert_int_equal(s.ev[1].to, TCPS_SYN_SENT);
+	assert_int_equal(s.ev[1].local.port, 50000); /* the port the SYN showed */
+
+	/* Kernel records after the packets they follow wait for a later packet. */
+	r = rec_of(410, C, S, TCPS_SYN_SENT, TCPS_ESTABLISHED);
+	kview_record(v, &r);
+	r = rec_of(420, S, C, TCPS_LISTEN, TCPS_SYN_RCVD);
+	kview_record(v, &r);
+	r = rec_of(421, S, C, TCPS_SYN_RCVD, TCPS_ESTABLISHED);
+	kview_record(v, &r);
+	ev = wire_of(EVENT_PACKET, 415);
+	kview_wire_event(v, &ev, collect_event, &s);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.ev[2].to, TCPS_ESTABLISHED);
+	assert_int_equal(s.ev[2].owner, KVIEW_CLIENT);
+
+	static const struct {
+		const char *local, *peer;
+		enum tcp_state from, to;
+	} close_seq[] = {
+		{C, S, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1}, {S, C, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT},
+		{S, C, TCPS_CLOSE_WAIT, TCPS_LAST_ACK},    {C, S, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2},
+		{C, S, TCPS_FIN_WAIT_2, TCPS_CLOSED},      {S, C, TCPS_LAST_ACK, TCPS_CLOSED},
+	};
+	for (unsigned i = 0; i < 6; i++) {
+		r = rec_of(500 + i, close_seq[i].local, close_seq[i].peer, close_seq[i].from, close_seq[i].to);
+		kview_record(v, &r);
+	}
+	ev = wire_of(EVENT_CONN_END, 600);
+	ev.client_path = PATH(TCPS_CLOSED, TCPS_SYN_SENT, TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2,
+			      TCPS_TIME_WAIT);
+	ev.server_path = PATH(TCPS_LISTEN, TCPS_SYN_RCVD, TCPS_ESTABLISHED, TCPS_CLOSE_WAIT, TCPS_LAST_ACK,
+			      TCPS_CLOSED);
+	kview_wire_event(v, &ev, collect_event, &s);
+	assert_int_equal(s.n, 11);
+
+	/* Not yet compared: the grace time has not passed. */
+	kview_tick(v, 200 * 1000000ull, collect_event, &s);
+	assert_int_equal(s.n, 12); /* the unclaimed record, held long enough */
+	assert_int_equal(s.ev[11].owner, KVIEW_UNKNOWN);
+	kview_finish(v, collect_event, &s);
+	assert_int_equal(s.n, 14);
+	for (int i = 0; i < s.n; i++) {
+		if (i > 0 && s.ev[i].kind == KVIEW_RECORD)
+			assert_true(s.ev[i].ts_ns >= s.ev[i - 1].ts_ns || s.ev[i].owner == KVIEW_UNKNOWN);
+		if (s.ev[i].kind != KVIEW_CHECK)
+			continue;
+		checks++;
+		assert_int_equal(s.ev[i].verdict, KSTATE_AGREE);
+		assert_int_equal(s.ev[i].conn, 1);
+		assert_true(s.ev[i].kernel.len > 0);
+	}
+	assert_int_equal(checks, 2);
+	assert_int_equal(s.ev[12].owner, KVIEW_CLIENT);
+	assert_string_equal(s.why[12] + strlen(s.why[12]) - strlen("FIN_WAIT_2 -> TIME_WAIT"),
+			    "FIN_WAIT_2 -> TIME_WAIT");
+	kview_free(v);
+}
+
+/* A disagreement comes out as such, with both paths; the endpoint that
+ * changed state in neither view agrees. */
+static void test_view_reports_disagreement(void **state)
+{
+	struct kview *v = kview_new();
+	struct shown s = {0};
+	struct trace_event ev = wire_of(EVENT_PACKET, 10);
+	struct kstate_record r;
+
+	(void)state;
+	kview_wire_event(v, &ev, collect_event, &s);
+	r = rec_of(20, C, S, TCPS_ESTABLISHED, TCPS_CLOSED);
+	kview_record(v, &r);
+	ev = wire_of(EVENT_CONN_END, 30);
+	ev.client_path = PATH(TCPS_ESTABLISHED, TCPS_FIN_WAIT_1);
+	ev.server_path = PATH(TCPS_ESTABLISHED);
+	kview_wire_event(v, &ev, collect_event, &s);
+	kview_tick(v, 30 + 400 * 1000000ull, collect_event, &s);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.ev[0].kind, KVIEW_RECORD);
+	assert_int_equal(s.ev[0].owner, KVIEW_CLIENT);
+	assert_int_equal(s.ev[0].conn, 1);
+	assert_true(s.ev[0].ts_ns == 20);
+	assert_int_equal(s.ev[0].from, TCPS_ESTABLISHED);
+	assert_int_equal(s.ev[0].to, TCPS_CLOSED);
+	assert_int_equal(s.ev[1].kind, KVIEW_CHECK);
+	assert_int_equal(s.ev[1].owner, KVIEW_CLIENT);
+	assert_int_equal(s.ev[1].verdict, KSTATE_DISAGREE);
+	assert_true(path_equal_text(&s.ev[1].wire, "ESTABLISHED>FIN_WAIT_1"));
+	assert_true(path_equal_text(&s.ev[1].kernel, "ESTABLISHED>CLOSED"));
+	assert_non_null(strstr(s.ev[1].why, "they part after ESTABLISHED (wire FIN_WAIT_1, kernel CLOSED)"));
+	assert_int_equal(s.ev[2].owner, KVIEW_SERVER);
+	assert_int_equal(s.ev[2].verdict, KSTATE_AGREE); /* the server: no change, no socket */
+	assert_int_equal(s.ev[2].kernel.len, 0);
+	kview_free(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_view_ties_records_in_time_order),
+		cmocka_unit_test(test_view_reports_disagreement),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

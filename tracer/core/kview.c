@@ -1,0 +1,294 @@
+/* kview.c: the kernel's records held until the wire catches up, tied to
+ * the flow table's connections, and each ended connection's endpoints
+ * compared (kstate_compare) once its last records are in. */
+#include "kview.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Records wait this long for the packets they belong with (pcap and
+ * trace_pipe are read separately); ended connections wait a little longer
+ * for the kernel's last records before they are compared. */
+#define KVIEW_HOLD_NS (100 * 1000000ull)
+#define KVIEW_GRACE_NS (300 * 1000000ull)
+/* A bound on memory if records pile up that no connection claims. */
+#define KVIEW_MAX_QUEUED 65536
+
+/* One traced connection and what the kernel said about its two sockets. */
+struct kconn {
+	uint32_t id;
+	struct endpoint client, server;
+	struct state_path kpath[2]; /* by role */
+	enum kstate_source source;
+	bool ended;
+	uint64_t end_ns;
+	struct state_path wire[2];
+};
+
+struct kqueued {
+	struct kstate_record rec;
+	uint32_t conn; /* 0 while no connection claims it */
+	enum kview_owner owner;
+};
+
+struct kview {
+	struct kconn *conns;
+	size_t nconns, capconns;
+	struct kqueued *queue;
+	size_t nqueued, capqueued;
+	uint32_t newest_conn; /* flow ids grow in order of first sight */
+};
+
+struct kview *kview_new(void)
+{
+	return calloc(1, sizeof(struct kview));
+}
+
+void kview_free(struct kview *v)
+{
+	if (!v)
+		return;
+	free(v->conns);
+	free(v->queue);
+	free(v);
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	p = realloc(*arr, ncap * size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+/* A listening socket has no peer; a connect()ing one has no local port yet. */
+static bool is_listener(const struct kstate_record *r)
+{
+	return r->peer.port == 0 && (r->from == TCPS_LISTEN || r->to == TCPS_LISTEN);
+}
+
+static bool is_unbound_connect(const struct kstate_record *r)
+{
+	return r->local.port == 0 && r->to == TCPS_SYN_SENT;
+}
+
+/* Does record r belong to connection c, and as which endpoint? */
+static int record_role(const struct kconn *c, const struct kstate_record *r)
+{
+	if (endpoint_equal(&r->local, &c->client) && endpoint_equal(&r->peer, &c->server))
+		return ROLE_CLIENT;
+	if (endpoint_equal(&r->local, &c->server) && endpoint_equal(&r->peer, &c->client))
+		return ROLE_SERVER;
+	/* Before its port was chosen: the connect() towards this server whose
+	 * client side the kernel has said nothing about yet. */
+	if (is_unbound_connect(r) && endpoint_equal(&r->peer, &c->server) && c->kpath[ROLE_CLIENT].len == 0)
+		return ROLE_CLIENT;
+	return -1;
+}
+
+static void kpath_add(struct kconn *c, enum tcp_role role, const struct kstate_record *r)
+{
+	struct state_path *p = &c->kpath[role];
+
+	if (p->len == 0 || state_path_at(p, p->len - 1u) != r->from)
+		state_path_push(p, r->from);
+	state_path_push(p, r->to);
+	c->source = r->source;
+}
+
+/* Ties a record to conn c as role; an unbound connect takes the client's
+ * endpoint, so it reads like the kernel's later records. */
+static void claim(struct kconn *c, struct kqueued *q, int role)
+{
+	q->conn = c->id;
+	q->owner = (enum kview_owner)role;
+	if (is_unbound_connect(&q->rec))
+		q->rec.local = c->client;
+	kpath_add(c, (enum tcp_role)role, &q->rec);
+}
+
+/* Live connections first, newest first: a reused 4-tuple belongs to the
+ * latest connection; an ended one still takes its late records. */
+static struct kconn *find_owner(struct kview *v, const struct kstate_record *r, int *role)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = v->nconns; i-- > 0;) {
+			struct kconn *c = &v->conns[i];
+			if (c->ended != (pass == 1))
+				continue;
+			*role = record_role(c, r);
+			if (*role >= 0)
+				return c;
+		}
+	}
+	return NULL;
+}
+
+static void emit_record(const struct kqueued *q, kview_sink_fn sink, void *ctx)
+{
+	struct kview_event ev = {
+		.kind = KVIEW_RECORD, .ts_ns = q->rec.ts_ns, .conn = q->conn, .owner = q->owner,
+		.source = q->rec.source, .local = q->rec.local, .peer = q->rec.peer,
+		.from = q->rec.from, .to = q->rec.to,
+	};
+	sink(&ev, ctx);
+}
+
+/* Emits and removes, in order, the queued records pick() selects. */
+static void release_if(struct kview *v, bool (*pick)(const struct kqueued *, uint64_t), uint64_t arg,
+		       kview_sink_fn sink, void *ctx)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < v->nqueued; i++) {
+		if (pick(&v->queue[i], arg))
+			emit_record(&v->queue[i], sink, ctx);
+		else
+			v->queue[kept++] = v->queue[i];
+	}
+	v->nqueued = kept;
+}
+
+static bool pick_placed_until(const struct kqueued *q, uint64_t ts)
+{
+	return q->owner != KVIEW_UNKNOWN && q->rec.ts_ns <= ts;
+}
+
+static bool pick_held_since(const struct kqueued *q, uint64_t cutoff)
+{
+	return q->rec.ts_ns <= cutoff;
+}
+
+static bool pick_conn(const struct kqueued *q, uint64_t conn)
+{
+	return q->conn == conn;
+}
+
+static bool pick_all(const struct kqueued *q, uint64_t unused)
+{
+	(void)q;
+	(void)unused;
+	return true;
+}
+
+void kview_record(struct kview *v, const struct kstate_record *rec)
+{
+	struct kqueued q = {.rec = *rec, .owner = KVIEW_UNKNOWN};
+	struct kconn *c;
+	int role;
+
+	if (is_listener(rec)) {
+		q.owner = KVIEW_LISTENER;
+	} else if ((c = find_owner(v, rec, &role))) {
+		claim(c, &q, role);
+	}
+	if (v->nqueued == KVIEW_MAX_QUEUED || grow((void **)&v->queue, &v->capqueued, v->nqueued + 1,
+						   sizeof(q)) < 0)
+		return; /* out of room: this record is not shown */
+	v->queue[v->nqueued++] = q;
+}
+
+static struct kconn *find_conn(struct kview *v, uint32_t id)
+{
+	for (size_t i = v->nconns; i-- > 0;)
+		if (v->conns[i].id == id)
+			return &v->conns[i];
+	return NULL;
+}
+
+/* A connection the wire just saw for the first time claims the records
+ * that arrived before its first packet (connect()'s CLOSED -> SYN_SENT). */
+static void add_conn(struct kview *v, const struct trace_event *ev)
+{
+	struct kconn *c;
+
+	v->newest_conn = ev->conn;
+	if (grow((void **)&v->conns, &v->capconns, v->nconns + 1, sizeof(*c)) < 0)
+		return;
+	c = &v->conns[v->nconns++];
+	memset(c, 0, sizeof(*c));
+	c->id = ev->conn;
+	c->client = ev->client;
+	c->server = ev->server;
+	for (size_t i = 0; i < v->nqueued; i++) {
+		struct kqueued *q = &v->queue[i];
+		int role;
+
+		if (q->owner == KVIEW_UNKNOWN && (role = record_role(c, &q->rec)) >= 0)
+			claim(c, q, role);
+	}
+}
+
+void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_fn sink, void *ctx)
+{
+	struct kconn *c;
+
+	if (ev->conn > v->newest_conn)
+		add_conn(v, ev);
+	release_if(v, pick_placed_until, ev->ts_ns, sink, ctx);
+	if (ev->kind == EVENT_CONN_END && (c = find_conn(v, ev->conn))) {
+		c->ended = true;
+		c->end_ns = ev->ts_ns;
+		c->wire[ROLE_CLIENT] = ev->client_path;
+		c->wire[ROLE_SERVER] = ev->server_path;
+	}
+}
+
+static void check_endpoint(const struct kconn *c, enum tcp_role role, kview_sink_fn sink, void *ctx)
+{
+	char why[KSTATE_WHY_MAX];
+	struct kview_event ev = {
+		.kind = KVIEW_CHECK, .ts_ns = c->end_ns, .conn = c->id, .owner = (enum kview_owner)role,
+		.source = c->source, .client = c->client, .server = c->server,
+		.wire = c->wire[role], .kernel = c->kpath[role], .why = why,
+	};
+	ev.verdict = kstate_compare(role, &c->wire[role], &c->kpath[role], c->source, why, sizeof(why));
+	sink(&ev, ctx);
+}
+
+/* Compares the ended connections (all of them with cutoff UINT64_MAX);
+ * their remaining records go out first. */
+static void check_ended(struct kview *v, uint64_t cutoff, kview_sink_fn sink, void *ctx)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < v->nconns; i++) {
+		struct kconn *c = &v->conns[i];
+
+		if (c->ended && c->end_ns <= cutoff) {
+			release_if(v, pick_conn, c->id, sink, ctx);
+			check_endpoint(c, ROLE_CLIENT, sink, ctx);
+			check_endpoint(c, ROLE_SERVER, sink, ctx);
+		} else {
+			v->conns[kept++] = *c;
+		}
+	}
+	v->nconns = kept;
+}
+
+void kview_tick(struct kview *v, uint64_t now_ns, kview_sink_fn sink, void *ctx)
+{
+	if (now_ns > KVIEW_HOLD_NS)
+		release_if(v, pick_held_since, now_ns - KVIEW_HOLD_NS, sink, ctx);
+	if (now_ns > KVIEW_GRACE_NS)
+		check_ended(v, now_ns - KVIEW_GRACE_NS, sink, ctx);
+}
+
+void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx)
+{
+	release_if(v, pick_all, 0, sink, ctx);
+	check_ended(v, UINT64_MAX, sink, ctx);
+}
+
+const char *kview_owner_name(enum kview_owner o)
+{
+	static const char *const names[] = {"client", "server", "listener", "unknown"};
+	return names[o];
+}

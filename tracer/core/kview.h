@@ -1,0 +1,74 @@
+/* kview.h: the kernel's view next to the wire's. Kernel records
+ * (kstate.h) are held until the packets they belong with have been seen,
+ * tied to the flow table's connections, and each ended connection's
+ * endpoints are compared. Records and comparisons come out as kview_events,
+ * in time order with the wire's events; output.h writes them.
+ *
+ * Pure code: no I/O, no globals; time comes in with each call. */
+#ifndef SOCKLAB_KVIEW_H
+#define SOCKLAB_KVIEW_H
+
+#include <stdint.h>
+
+#include "endpoint.h"
+#include "flow.h"
+#include "kstate.h"
+#include "tcpfsm.h"
+
+enum kview_kind {
+	KVIEW_RECORD, /* one kernel record, ready to show */
+	KVIEW_CHECK,  /* one endpoint's kernel path compared with its wire path */
+};
+
+enum kview_owner {
+	KVIEW_CLIENT = ROLE_CLIENT,
+	KVIEW_SERVER = ROLE_SERVER,
+	KVIEW_LISTENER, /* a listening socket: no connection of its own */
+	KVIEW_UNKNOWN,  /* matched no traced connection */
+};
+
+struct kview_event {
+	enum kview_kind kind;
+	uint64_t ts_ns;
+	uint32_t conn; /* 0 for a listener or an unknown socket */
+	enum kview_owner owner;
+	enum kstate_source source;
+
+	/* KVIEW_RECORD */
+	struct endpoint local, peer;
+	enum tcp_state from, to;
+
+	/* KVIEW_CHECK */
+	struct endpoint client, server;
+	struct state_path wire, kernel;
+	enum kstate_verdict verdict;
+	const char *why;
+};
+
+typedef void (*kview_sink_fn)(const struct kview_event *ev, void *ctx);
+
+struct kview;
+
+struct kview *kview_new(void);
+void kview_free(struct kview *v);
+
+/* Takes one kernel record (ts_ns in CLOCK_REALTIME). It is held back until
+ * the wire catches up, so records and packets come out in time order. */
+void kview_record(struct kview *v, const struct kstate_record *rec);
+
+/* Shows the view a flow table event before the caller prints it: a new
+ * connection claims its held records, records older than the event are
+ * released, and a CONN_END schedules the comparison of both endpoints. */
+void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_fn sink, void *ctx);
+
+/* Releases records held longer than the hold time and compares the
+ * connections that ended more than the grace time before now_ns. */
+void kview_tick(struct kview *v, uint64_t now_ns, kview_sink_fn sink, void *ctx);
+
+/* Releases everything and compares every ended connection. */
+void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx);
+
+/* "client", "server", "listener", "unknown". */
+const char *kview_owner_name(enum kview_owner o);
+
+#endif
