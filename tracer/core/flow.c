@@ -54,7 +54,7 @@ enum { SENT_SYN = 1, SENT_SYNACK = 2 };
  * point can see a segment leave without it ever arriving (dropped after
  * the capture, or lost on the wire), so the receiver's transition waits
  * for evidence, its ACK or its reply. */
-enum { PEND_SYNACK = 1, PEND_FIN = 2 };
+enum { PEND_SYNACK = 1, PEND_FIN = 2, PEND_ACK_AFTER_FIN = 4 };
 
 /* One endpoint: its machine and what its segments told us. */
 struct side {
@@ -62,13 +62,13 @@ struct side {
 	uint32_t isn;         /* initial sequence number (guessed when joined mid-stream) */
 	uint32_t snd_nxt;     /* highest seq + len (+1 for SYN, FIN) sent: the peer's RCV.NXT */
 	uint32_t acked;       /* highest ack it sent, with has_acked: its RCV.NXT as shown */
-	uint32_t fin_rel_seq, fin_rel_ack; /* the held-back FIN's numbers, for its why */
+	uint32_t fin_rel_ack; /* the held-back FIN's ack, for its why */
 	uint32_t fin_seq;     /* sequence number of its FIN, with fin_sent */
 	uint32_t rcv_wnd;     /* last window it advertised, scaled */
 	struct state_path path;
 	uint16_t syn_data;    /* bytes of data on its SYN that the peer has not acknowledged */
 	uint8_t syns;         /* SENT_SYN | SENT_SYNACK */
-	uint8_t pending;      /* PEND_SYNACK | PEND_FIN: received, arrival not yet shown */
+	uint8_t pending;      /* PEND_*: received, arrival not yet shown */
 	uint8_t wscale;       /* window shift from its SYN, with has_wscale */
 	bool has_wscale, isn_known, fin_sent, has_acked;
 };
@@ -126,9 +126,11 @@ static const char NOTE_RST_OUTSIDE[] =
 /* Indexed by the role of the FIN's sender. */
 static const char *const NOTE_FINS_CROSSED[2] = {
 	[ROLE_CLIENT] = "the FINs crossed: this FIN left before the server's FIN arrived (its ack does "
-			"not cover it), so both sides close at once: FIN_WAIT_1, CLOSING, TIME_WAIT",
+			"not cover it), so the client closes from FIN_WAIT_1 and passes through CLOSING "
+			"if the server's FIN reaches it before the ACK of its own",
 	[ROLE_SERVER] = "the FINs crossed: this FIN left before the client's FIN arrived (its ack does "
-			"not cover it), so both sides close at once: FIN_WAIT_1, CLOSING, TIME_WAIT",
+			"not cover it), so the server closes from FIN_WAIT_1 and passes through CLOSING "
+			"if the client's FIN reaches it before the ACK of its own",
 };
 static const char NOTE_LONE_RST[] =
 	"RST for a connection this capture does not know (it ended earlier, or began before the "
@@ -510,6 +512,20 @@ static void end_closed(struct flow_table *t, struct flow *f, uint64_t ts, const 
 	dlink_append(&t->linger, &f->timer);
 }
 
+/* The peer's ACK of x's FIN that came behind the peer's own held-back FIN
+ * (PEND_ACK_AFTER_FIN) takes effect: after that FIN when the FIN arrived
+ * first (in order), before it when the FIN had been lost and is resent. */
+static void release_held_ack(struct flow *f, enum tcp_role xr, struct changes *ch)
+{
+	struct side *x = &f->side[xr];
+	const struct tcpfsm_input in = { .flags = TCP_ACK, .acks_fin = true, .rel_ack = x->fin_seq + 1 - x->isn };
+
+	if (!(x->pending & PEND_ACK_AFTER_FIN))
+		return;
+	x->pending &= (uint8_t)~PEND_ACK_AFTER_FIN;
+	queue_step(f, xr, &in, ch);
+}
+
 /* What x's segment shows about what x received before: an ACK that covers
  * a held-back SYN|ACK or FIN shows it arrived, so its transition happens
  * now; a bare RST answering a held-back SYN|ACK shows x's socket was gone.
@@ -540,18 +556,19 @@ static void settle_pending(struct flow *f, enum tcp_role xr, const struct segmen
 	covers = y->fin_sent && seq_before(y->fin_seq, seg->ack);
 	if ((x->pending & PEND_FIN) && !(x->pending & PEND_SYNACK) && covers) {
 		/* 3.10.7.4 eighth: the FIN arrived (its ACK shows it). */
-		const struct tcpfsm_input in = { .flags = TCP_FIN, .rel_seq = x->fin_rel_seq,
+		const struct tcpfsm_input in = { .flags = TCP_FIN, .rel_seq = y->fin_seq - y->isn,
 						 .rel_ack = x->fin_rel_ack };
 
 		x->pending &= (uint8_t)~PEND_FIN;
 		queue_step(f, xr, &in, ch);
+		release_held_ack(f, xr, ch);
 	}
 }
 
 /* The part of a segment y takes in now, and what is held back for
  * settle_pending: a SYN|ACK that would synchronize a client in SYN_SENT,
  * and a new FIN. */
-static void hold_back(struct side *y, const struct segment *seg, struct tcpfsm_input *in)
+static void hold_back(struct side *y, struct tcpfsm_input *in)
 {
 	if (y->state == TCPS_SYN_SENT && (in->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) &&
 	    in->acks_syn) {
@@ -561,7 +578,6 @@ static void hold_back(struct side *y, const struct segment *seg, struct tcpfsm_i
 	}
 	if ((in->flags & TCP_FIN) && !in->retransmission && !(in->flags & TCP_RST)) {
 		y->pending |= PEND_FIN;
-		y->fin_rel_seq = in->rel_seq + (seg->flags & TCP_SYN ? 1 : 0) + seg->len;
 		y->fin_rel_ack = in->rel_ack;
 		in->flags &= (uint8_t)~TCP_FIN;
 		in->carries_fin = true;
@@ -612,17 +628,17 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		queue_step(f, xr, &crossed, &ch);
 	}
 	in.sent = false;
-	if ((y->pending & PEND_FIN) && x->fin_sent && seq_before(x->fin_seq, seg->seq)) {
-		/* A segment from beyond x's FIN is taken in after it: TCP
-		 * delivers in order, so the FIN arrived first (3.10.7.4 eighth). */
-		const struct tcpfsm_input fin = { .flags = TCP_FIN, .rel_seq = y->fin_rel_seq,
-						  .rel_ack = y->fin_rel_ack };
-
-		y->pending &= (uint8_t)~PEND_FIN;
-		queue_step(f, yr, &fin, &ch);
-	}
 	taken = in;
-	hold_back(y, seg, &taken);
+	if ((y->pending & PEND_FIN) && (seg->flags & TCP_FIN) && in.retransmission)
+		release_held_ack(f, yr, &ch); /* x's FIN is resent: the first copy was lost */
+	if ((y->pending & PEND_FIN) && taken.acks_fin && x->fin_sent && seq_before(x->fin_seq, seg->seq)) {
+		/* x's ACK of y's FIN comes from behind x's own FIN, which y has
+		 * not yet shown it took in: which came first at y decides between
+		 * CLOSING and FIN_WAIT_2, and is known only later. */
+		y->pending |= PEND_ACK_AFTER_FIN;
+		taken.acks_fin = false;
+	}
+	hold_back(y, &taken);
 	if (seg->flags & TCP_RST)
 		y->pending = in.rst_acceptable ? 0 : y->pending;
 	y_changes = queue_step(f, yr, &taken, &ch);
