@@ -122,7 +122,9 @@ def normalise_wire(p):
 def same(role, w, k):
     w = normalise_wire(w)
     if not k:
-        return len(w) <= 1           # no socket, no change: a refused server
+        # no socket, no change (a refused server), or a half-open server
+        # that lived only in a request socket, which the tracepoint never reports
+        return len(w) <= 1 or (role == "server" and "ESTABLISHED" not in w)
     if mode == "sock_diag":
         if k[0] == "CLOSED":         # appeared between two polls
             k = k[1:]
@@ -156,13 +158,14 @@ for cid, end in sorted(conns.items()):
 
     for role, want in (("client", want_client), ("server", want_server)):
         got = ">".join(kern[role])
-        if mode == "tracepoint":
+        if mode == "tracepoint" and want != "ANY":
             assert got == want, "%s: %s: the kernel reported %r, expected %r" % (label, role, got, want)
         assert same(role, wire[role], kern[role]), \
             "%s: %s: wire %s and kernel %s disagree" % (label, role, ">".join(wire[role]), got)
         checks = [r for r in recs if r["type"] == "kernel_check" and r["conn"] == cid and r["role"] == role]
         assert len(checks) == 1, "%s: %s: expected one kernel_check, got %d" % (label, role, len(checks))
-        assert checks[0]["verdict"] == "agree", "%s: %s: socklab-trace says %s: %s" % (
+        assert checks[0]["verdict"] == "agree" or (not want and checks[0]["verdict"] == "unseen"), \
+            "%s: %s: socklab-trace says %s: %s" % (
             label, role, checks[0]["verdict"], checks[0]["why"])
         assert checks[0]["kernel"] == got or not got, (label, role, checks[0]["kernel"], got)
         print("%-17s %-10s %-6s wire   %s\n%-17s %-10s %-6s kernel %s" % (
@@ -176,6 +179,19 @@ EOF
 expect() {
 	case $2 in
 	-) ;;
+	closing)
+		# which end's resent FIN lands first depends on timing: at least
+		# that end went through CLOSING, and the other may have too
+		python3 - "$TMP/$1.jsonl" <<'EOF' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+k = [r["role"] for r in recs if r["type"] == "kernel" and r["to"] == "CLOSING"]
+w = [r["role"] for r in recs if r["type"] == "state" and r["to"] == "CLOSING"]
+assert k, "no endpoint went through CLOSING: the FINs did not cross"
+assert sorted(k) == sorted(w), "CLOSING: kernel %s, wire %s" % (k, w)
+print("CLOSING on: %s" % ", ".join(k))
+EOF
+		;;
 	syn-retrans)
 		python3 - "$TMP/$1.jsonl" <<'EOF' || return 1
 import json, sys
@@ -227,4 +243,30 @@ for s in "${scenarios[@]}"; do
 		failed=1
 	fi
 done
+# Two connections the echo programs cannot make (tests/tools/odd_close.py):
+# crossed FINs (both first FINs dropped by nftables, the resent ones cross)
+# and close() in SYN_SENT (the SYN|ACK dropped, the resent one answered by
+# a bare RST). The half-open server of the second lives in a request socket,
+# which the tracepoint never reports.
+command -v nft >/dev/null || fail "nft is missing (make deps installs nftables)"
+run_scripted() {
+	local name=$1 port tp
+	port=$(free_port)
+	"$BIN/socklab-trace" -i lo -p "$port" --json --kernel=tracepoint >"$TMP/$name.jsonl" 2>"$TMP/$name.err" &
+	tp=$!
+	STARTED+=("$tp")
+	wait_for "$TMP/$name.err" "capturing on" || { echo "FAIL: $name: socklab-trace did not start"; return 1; }
+	python3 "$ROOT/tests/tools/odd_close.py" "$port" "$name" || { echo "FAIL: $name: odd_close.py failed"; return 1; }
+	sleep 0.2
+	kill -INT "$tp"
+	wait "$tp" || { echo "FAIL: $name: socklab-trace exited with an error:"; cat "$TMP/$name.err"; return 1; }
+}
+if ! run_scripted crossed || ! check crossed tracepoint 1 ANY ANY || ! expect crossed closing; then
+	echo "FAIL: scenario crossed"
+	failed=1
+fi
+if ! run_scripted syn-sent || ! check syn-sent tracepoint 1 "CLOSED>SYN_SENT>CLOSED" ""; then
+	echo "FAIL: scenario syn-sent"
+	failed=1
+fi
 exit $failed

@@ -41,6 +41,8 @@ static const struct fsm_case cases[] = {
 	{ "SYN reaches a listener: no change yet", TCPS_LISTEN, S, { RECV(TCP_SYN) }, 0, { 0 }, NULL },
 	{ "listener answers SYN|ACK", TCPS_LISTEN, S, { SENT(TCP_SYN | TCP_ACK), .rel_ack = 1 }, 1,
 	  { TCPS_SYN_RCVD }, "ack=1" },
+	{ "listener answers SYN|ACK with a FIN on it", TCPS_LISTEN, S, { SENT(TCP_SYN | TCP_ACK | TCP_FIN) }, 2,
+	  { TCPS_SYN_RCVD, TCPS_FIN_WAIT_1 }, "SYN-RECEIVED" },
 	{ "listener sends RST: stays", TCPS_LISTEN, S, { SENT(TCP_RST | TCP_ACK) }, 0, { 0 }, NULL },
 	{ "listener ignores RST", TCPS_LISTEN, S, { RECV(TCP_RST), OK_RST }, 0, { 0 }, NULL },
 	{ "SYN|ACK acking our SYN", TCPS_SYN_SENT, C, { RECV(TCP_SYN | TCP_ACK), ACKS_SYN, .rel_ack = 1 },
@@ -81,6 +83,8 @@ static const struct fsm_case cases[] = {
 	  0, { 0 }, NULL },
 	{ "abort: RST sent", TCPS_ESTABLISHED, C, { SENT(TCP_RST | TCP_ACK) }, 1, { TCPS_CLOSED },
 	  "SO_LINGER" },
+	{ "bare RST sent: no socket any more", TCPS_ESTABLISHED, C, { SENT(TCP_RST) }, 1, { TCPS_CLOSED },
+	  "no such connection" },
 	{ "reset by peer", TCPS_ESTABLISHED, S, { RECV(TCP_RST | TCP_ACK), OK_RST, .rel_seq = 7 }, 1,
 	  { TCPS_CLOSED }, "seq=7" },
 	{ "unacceptable RST", TCPS_ESTABLISHED, S, { RECV(TCP_RST) }, 0, { 0 }, NULL },
@@ -98,7 +102,9 @@ static const struct fsm_case cases[] = {
 	{ "retransmitted FIN sent from FIN_WAIT_1", TCPS_FIN_WAIT_1, C, { SENT(TCP_FIN | TCP_ACK), RETRANS }, 0,
 	  { 0 }, NULL },
 	{ "3-segment close: ACK of our FIN rides on the peer's FIN", TCPS_FIN_WAIT_1, C,
-	  { RECV(TCP_FIN | TCP_ACK), ACKS_FIN }, 2, { TCPS_FIN_WAIT_2, TCPS_TIME_WAIT }, "2MSL" },
+	  { RECV(TCP_FIN | TCP_ACK), ACKS_FIN }, 2, { TCPS_FIN_WAIT_2, TCPS_TIME_WAIT }, "TCP_TIMEWAIT_LEN" },
+	{ "3-segment close, the FIN held back until it shows it arrived", TCPS_FIN_WAIT_1, C,
+	  { RECV(TCP_ACK), ACKS_FIN, .carries_fin = true }, 1, { TCPS_FIN_WAIT_2 }, "rode on" },
 	{ "simultaneous close", TCPS_FIN_WAIT_1, C, { RECV(TCP_FIN | TCP_ACK) }, 1, { TCPS_CLOSING },
 	  "simultaneous close" },
 	{ "retransmitted FIN with the ACK of ours", TCPS_FIN_WAIT_1, C, { RECV(TCP_FIN | TCP_ACK), ACKS_FIN, RETRANS },
@@ -108,7 +114,7 @@ static const struct fsm_case cases[] = {
 	  NULL },
 	{ "ACK sent in FIN_WAIT_2", TCPS_FIN_WAIT_2, C, { SENT(TCP_ACK) }, 0, { 0 }, NULL },
 	{ "peer's FIN in FIN_WAIT_2", TCPS_FIN_WAIT_2, C, { RECV(TCP_FIN | TCP_ACK) }, 1, { TCPS_TIME_WAIT },
-	  "2MSL (60 s on Linux)" },
+	  "60 s (Linux's fixed TCP_TIMEWAIT_LEN" },
 	{ "abort in FIN_WAIT_2", TCPS_FIN_WAIT_2, C, { SENT(TCP_RST) }, 1, { TCPS_CLOSED }, NULL },
 	{ "ACK of our FIN in CLOSING", TCPS_CLOSING, C, { RECV(TCP_ACK), ACKS_FIN }, 1, { TCPS_TIME_WAIT },
 	  "TIME_WAIT" },
@@ -177,7 +183,8 @@ static void test_why_names_the_roles(void **state)
 	(void)state;
 	assert_int_equal(tcpfsm_step(&st, C, &in, out), 2);
 	assert_string_equal(out[0].why, "the server's ACK of the client's FIN (ack=2) rode on the server's own "
-					"FIN, so FIN_WAIT_2 lasts no time at all");
+					"FIN, so FIN_WAIT_2 lasts only until the client has taken that FIN in (its "
+					"ACK shows it)");
 	assert_non_null(strstr(out[1].why, "the server's FIN arrived and the client ACKs it"));
 }
 
@@ -192,7 +199,9 @@ static void test_events(void **state)
 	} ev_cases[] = {
 		{ TCPS_CLOSED, TCPFSM_JOINED_MIDSTREAM, 1, TCPS_ESTABLISHED, "before the capture started" },
 		{ TCPS_LISTEN, TCPFSM_JOINED_MIDSTREAM, 0, TCPS_LISTEN, NULL },
-		{ TCPS_TIME_WAIT, TCPFSM_TIME_WAIT_EXPIRED, 1, TCPS_CLOSED, "2MSL" },
+		{ TCPS_TIME_WAIT, TCPFSM_TIME_WAIT_EXPIRED, 1, TCPS_CLOSED, "TCP_TIMEWAIT_LEN" },
+		{ TCPS_SYN_SENT, TCPFSM_GONE_IN_SYN_SENT, 1, TCPS_CLOSED, "bare RST" },
+		{ TCPS_ESTABLISHED, TCPFSM_GONE_IN_SYN_SENT, 0, TCPS_ESTABLISHED, NULL },
 		{ TCPS_LAST_ACK, TCPFSM_TIME_WAIT_EXPIRED, 0, TCPS_LAST_ACK, NULL },
 		{ TCPS_TIME_WAIT, TCPFSM_TIME_WAIT_REUSED, 1, TCPS_CLOSED, "RFC 6191" },
 		{ TCPS_CLOSED, TCPFSM_TIME_WAIT_REUSED, 0, TCPS_CLOSED, NULL },

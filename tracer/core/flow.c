@@ -51,17 +51,27 @@ static void dlink_append(struct dlink *head, struct dlink *l)
 /* Which SYNs an endpoint sent, so a repeat is seen as a retransmission. */
 enum { SENT_SYN = 1, SENT_SYNACK = 2 };
 
+/* What an endpoint received but has not yet shown it took in: a capture
+ * point can see a segment leave without it ever arriving (dropped after
+ * the capture, or lost on the wire), so the receiver's transition waits
+ * for evidence, its ACK or its reply. */
+enum { PEND_SYNACK = 1, PEND_FIN = 2, PEND_ACK_AFTER_FIN = 4 };
+
 /* One endpoint: its machine and what its segments told us. */
 struct side {
 	enum tcp_state state;
 	uint32_t isn;         /* initial sequence number (guessed when joined mid-stream) */
 	uint32_t snd_nxt;     /* highest seq + len (+1 for SYN, FIN) sent: the peer's RCV.NXT */
+	uint32_t acked;       /* highest ack it sent, with has_acked: its RCV.NXT as shown */
+	uint32_t fin_rel_ack; /* the held-back FIN's ack, for its why */
 	uint32_t fin_seq;     /* sequence number of its FIN, with fin_sent */
 	uint32_t rcv_wnd;     /* last window it advertised, scaled */
 	struct state_path path;
+	uint16_t syn_data;    /* bytes of data on its SYN that the peer has not acknowledged */
 	uint8_t syns;         /* SENT_SYN | SENT_SYNACK */
+	uint8_t pending;      /* PEND_*: received, arrival not yet shown */
 	uint8_t wscale;       /* window shift from its SYN, with has_wscale */
-	bool has_wscale, isn_known, fin_sent;
+	bool has_wscale, isn_known, fin_sent, has_acked;
 };
 
 struct flow {
@@ -117,12 +127,18 @@ static const char NOTE_RST_OUTSIDE[] =
 /* Indexed by the role of the FIN's sender. */
 static const char *const NOTE_FINS_CROSSED[2] = {
 	[ROLE_CLIENT] = "the FINs crossed: this FIN left before the server's FIN arrived (its ack does "
-			"not cover it); on the client's host this is a simultaneous close (FIN_WAIT_1, "
-			"CLOSING, TIME_WAIT), which the capture order hides",
+			"not cover it), so the client closes from FIN_WAIT_1 and passes through CLOSING "
+			"if the server's FIN reaches it before the ACK of its own",
 	[ROLE_SERVER] = "the FINs crossed: this FIN left before the client's FIN arrived (its ack does "
-			"not cover it); on the server's host this is a simultaneous close (FIN_WAIT_1, "
-			"CLOSING, TIME_WAIT), which the capture order hides",
+			"not cover it), so the server closes from FIN_WAIT_1 and passes through CLOSING "
+			"if the client's FIN reaches it before the ACK of its own",
 };
+static const char NOTE_LONE_RST[] =
+	"RST for a connection this capture does not know (it ended earlier, or began before the "
+	"capture): it changes no state";
+static const char NOTE_STARTED_AT_SYNACK[] =
+	"the capture started at the SYN|ACK: the client's SYN left before it, so the client was "
+	"already in SYN_SENT";
 static const char *const NOTE_THREE_SEGMENT_CLOSE[2] = {
 	[ROLE_CLIENT] = "4-way close in 3 segments: the client's ACK of the server's FIN rode on the "
 			"client's own FIN",
@@ -134,7 +150,7 @@ void flow_config_default(struct flow_config *cfg)
 {
 	cfg->max_flows = 1000000;
 	cfg->time_wait_ns = 60 * NS_PER_SEC;
-	cfg->idle_timeout_ns = 600 * NS_PER_SEC;
+	cfg->idle_timeout_ns = 0; /* never: a long silence is no new connection */
 	cfg->closed_linger_ns = 5 * NS_PER_SEC;
 }
 
@@ -333,7 +349,8 @@ static void side_init(struct side *s, enum tcp_state initial)
 static struct flow *flow_create(struct flow_table *t, uint32_t h, const struct segment *seg, bool opening,
 				uint64_t ts, const struct sink *out)
 {
-	bool src_is_client = opening || seg->src.port >= seg->dst.port;
+	bool synack = (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK);
+	bool src_is_client = opening || (!synack && seg->src.port >= seg->dst.port);
 	struct flow *f;
 
 	while (t->stats.live >= t->cfg.max_flows && !dlink_empty(&t->lru))
@@ -345,10 +362,19 @@ static struct flow *flow_create(struct flow_table *t, uint32_t h, const struct s
 	f->server = src_is_client ? seg->dst : seg->src;
 	f->hash = h;
 	f->conn = ++t->next_conn;
-	side_init(&f->side[ROLE_CLIENT], TCPS_CLOSED);
+	/* Caught at the SYN|ACK, the client had sent its SYN (3.10.1 OPEN). */
+	side_init(&f->side[ROLE_CLIENT], synack ? TCPS_SYN_SENT : TCPS_CLOSED);
+	if (synack) {
+		struct side *c = &f->side[ROLE_CLIENT];
+
+		c->isn = seg->ack - 1;
+		c->snd_nxt = seg->ack;
+		c->isn_known = true;
+		c->syns = SENT_SYN;
+	}
 	/* A SYN to a port implies a listener; a RST or a SYN of its own
 	 * later shows there was none (see retract_listener). */
-	side_init(&f->side[ROLE_SERVER], opening ? TCPS_LISTEN : TCPS_CLOSED);
+	side_init(&f->side[ROLE_SERVER], opening || synack ? TCPS_LISTEN : TCPS_CLOSED);
 	dlink_init(&f->timer);
 	dlink_append(&t->lru, &f->lru);
 	f->hash_next = t->buckets[h & t->mask];
@@ -391,28 +417,49 @@ static void read_facts(const struct side *x, const struct side *y, const struct 
 	in->retransmission = ((seg->flags & TCP_SYN) && seg->seq == x->isn &&
 			      (x->syns & (ack ? SENT_SYNACK : SENT_SYN))) ||
 			     ((seg->flags & TCP_FIN) && x->fin_sent && seg->seq + seg->len == x->fin_seq);
-	in->acks_syn = ack && y->syns && seq_before(y->isn, seg->ack);
-	in->acks_fin = ack && y->fin_sent && seq_before(y->fin_seq, seg->ack);
+	/* 3.10.7.3 and 3.10.7.4 fifth: an ACK is acceptable only for
+	 * something sent (SND.UNA < SEG.ACK =< SND.NXT). */
+	bool ack_ok = ack && !seq_before(y->snd_nxt + y->syn_data, seg->ack);
+
+	in->acks_syn = ack_ok && y->syns && seq_before(y->isn, seg->ack);
+	in->acks_fin = ack_ok && y->fin_sent && seq_before(y->fin_seq, seg->ack);
 	if (y->state == TCPS_SYN_SENT) /* 3.10.7.3: the RST must acknowledge the SYN */
 		in->rst_acceptable = ack && seg->ack == y->isn + 1;
-	else /* 3.10.7.4 first: exactly RCV.NXT, as far as the wire shows it */
-		in->rst_acceptable = seg->seq == x->snd_nxt;
+	else /* 3.10.7.4 first: exactly RCV.NXT, as far as the wire shows it: all
+	      * that x sent, or what y's own ACKs said it expects (Linux:
+	      * tcp_validate_incoming; RCV.NXT-1 after a FIN) */
+		in->rst_acceptable = seg->seq == x->snd_nxt ||
+				     (y->state >= TCPS_ESTABLISHED && y->has_acked && (seg->seq == y->acked ||
+						       (x->fin_sent && seg->seq == y->acked - 1)));
 }
 
 /* Records what x just sent: its SYN (and window scale), its FIN, how far
  * its data reaches and the window it offers. */
-static void track_sent(struct side *x, const struct side *y, const struct segment *seg)
+static void track_sent(struct side *x, struct side *y, const struct segment *seg)
 {
 	uint8_t fl = seg->flags;
 	uint32_t end = seg->seq + seg->len;
 
+	/* x acknowledges the data on y's SYN: Fast Open took it. */
+	if ((fl & TCP_ACK) && y->syn_data && seq_before(y->snd_nxt, seg->ack) &&
+	    !seq_before(y->snd_nxt + y->syn_data, seg->ack)) {
+		y->snd_nxt = seg->ack;
+		y->syn_data = 0;
+	}
+	if ((fl & TCP_ACK) && !(fl & TCP_RST) && (!x->has_acked || seq_before(x->acked, seg->ack))) {
+		x->acked = seg->ack;
+		x->has_acked = true;
+	}
 	if (fl & TCP_RST)
 		return; /* a RST takes no sequence space and offers no window */
 	if (fl & TCP_SYN) {
 		x->syns |= fl & TCP_ACK ? SENT_SYNACK : SENT_SYN;
 		x->has_wscale = seg->opt.has & TCPOPT_HAS_WSCALE;
 		x->wscale = seg->opt.wscale > 14 ? 14 : seg->opt.wscale; /* RFC 7323 2.3 */
-		end++;
+		/* Data on a SYN is taken only with Fast Open; until the peer
+		 * acknowledges it, the peer's RCV.NXT is just past the SYN. */
+		x->syn_data = seg->len > UINT16_MAX ? UINT16_MAX : (uint16_t)seg->len;
+		end = seg->seq + 1;
 	}
 	if (fl & TCP_FIN) {
 		if (!x->fin_sent) {
@@ -466,14 +513,87 @@ static void end_closed(struct flow_table *t, struct flow *f, uint64_t ts, const 
 	dlink_append(&t->linger, &f->timer);
 }
 
+/* The peer's ACK of x's FIN that came behind the peer's own held-back FIN
+ * (PEND_ACK_AFTER_FIN) takes effect: after that FIN when the FIN arrived
+ * first (in order), before it when the FIN had been lost and is resent. */
+static void release_held_ack(struct flow *f, enum tcp_role xr, struct changes *ch)
+{
+	struct side *x = &f->side[xr];
+	const struct tcpfsm_input in = { .flags = TCP_ACK, .acks_fin = true, .rel_ack = x->fin_seq + 1 - x->isn };
+
+	if (!(x->pending & PEND_ACK_AFTER_FIN))
+		return;
+	x->pending &= (uint8_t)~PEND_ACK_AFTER_FIN;
+	queue_step(f, xr, &in, ch);
+}
+
+/* What x's segment shows about what x received before: an ACK that covers
+ * a held-back SYN|ACK or FIN shows it arrived, so its transition happens
+ * now; a bare RST answering a held-back SYN|ACK shows x's socket was gone.
+ * A segment that does not cover it (x's own FIN crossing the peer's, an
+ * old ACK while the FIN is being retransmitted) leaves it held. */
+static void settle_pending(struct flow *f, enum tcp_role xr, const struct segment *seg, struct changes *ch)
+{
+	struct side *x = &f->side[xr], *y = &f->side[!xr];
+	bool covers;
+
+	if (!x->pending)
+		return;
+	if (seg->flags & TCP_RST) {
+		if ((x->pending & PEND_SYNACK) && !(seg->flags & TCP_ACK) && seg->seq == x->isn + 1)
+			queue_event(f, xr, TCPFSM_GONE_IN_SYN_SENT, ch);
+		x->pending = 0; /* a RST ends what x had, whatever it received */
+		return;
+	}
+	if (!(seg->flags & TCP_ACK))
+		return;
+	if ((x->pending & PEND_SYNACK) && seq_before(y->isn, seg->ack)) {
+		/* 3.10.7.3: the SYN|ACK arrived; x is synchronized. */
+		const struct tcpfsm_input in = { .flags = TCP_SYN | TCP_ACK, .acks_syn = true, .rel_ack = 1 };
+
+		x->pending &= (uint8_t)~PEND_SYNACK;
+		queue_step(f, xr, &in, ch);
+	}
+	covers = y->fin_sent && seq_before(y->fin_seq, seg->ack);
+	if ((x->pending & PEND_FIN) && !(x->pending & PEND_SYNACK) && covers) {
+		/* 3.10.7.4 eighth: the FIN arrived (its ACK shows it). */
+		const struct tcpfsm_input in = { .flags = TCP_FIN, .rel_seq = y->fin_seq - y->isn,
+						 .rel_ack = x->fin_rel_ack };
+
+		x->pending &= (uint8_t)~PEND_FIN;
+		queue_step(f, xr, &in, ch);
+		release_held_ack(f, xr, ch);
+	}
+}
+
+/* The part of a segment y takes in now, and what is held back for
+ * settle_pending: a SYN|ACK that would synchronize a client in SYN_SENT,
+ * and a new FIN. */
+static void hold_back(struct side *y, struct tcpfsm_input *in)
+{
+	if (y->state == TCPS_SYN_SENT && (in->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) &&
+	    in->acks_syn) {
+		y->pending |= PEND_SYNACK;
+		in->flags &= (uint8_t)~(TCP_SYN | TCP_ACK);
+		in->acks_syn = false;
+	}
+	if ((in->flags & TCP_FIN) && !in->retransmission && !(in->flags & TCP_RST)) {
+		y->pending |= PEND_FIN;
+		y->fin_rel_ack = in->rel_ack;
+		in->flags &= (uint8_t)~TCP_FIN;
+		in->carries_fin = true;
+	}
+}
+
 /* One segment from side xr of flow f: facts, both machines, events. */
 static void flow_segment(struct flow_table *t, struct flow *f, const struct segment *seg, enum tcp_role xr,
 			 bool joined, uint64_t ts, const struct sink *out)
 {
 	enum tcp_role yr = xr == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
 	struct side *x = &f->side[xr], *y = &f->side[yr];
-	struct tcpfsm_input in = { 0 };
+	struct tcpfsm_input in = { 0 }, taken;
 	const char *note = f->ended ? NOTE_LATE : NULL;
+	bool first = f->packets == 0;
 	struct trace_event ev;
 	struct changes ch;
 	enum tcp_state x_before;
@@ -490,6 +610,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	}
 	learn_isns(x, y, seg);
 	read_facts(x, y, seg, &in);
+	settle_pending(f, xr, seg, &ch);
 	track_sent(x, y, seg);
 	if (xr == ROLE_SERVER)
 		retract_listener(x, seg);
@@ -508,13 +629,30 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		queue_step(f, xr, &crossed, &ch);
 	}
 	in.sent = false;
-	y_changes = queue_step(f, yr, &in, &ch);
+	taken = in;
+	if ((y->pending & PEND_FIN) && (seg->flags & TCP_FIN) && in.retransmission)
+		release_held_ack(f, yr, &ch); /* x's FIN is resent: the first copy was lost */
+	if ((y->pending & PEND_FIN) && taken.acks_fin && x->fin_sent && seq_before(x->fin_seq, seg->seq)) {
+		/* x's ACK of y's FIN comes from behind x's own FIN, which y has
+		 * not yet shown it took in: which came first at y decides between
+		 * CLOSING and FIN_WAIT_2, and is known only later. */
+		y->pending |= PEND_ACK_AFTER_FIN;
+		taken.acks_fin = false;
+	}
+	hold_back(y, &taken);
+	if (seg->flags & TCP_RST)
+		y->pending = in.rst_acceptable ? 0 : y->pending;
+	y_changes = queue_step(f, yr, &taken, &ch);
 
-	if (!note && y_changes == 2 && ch.c[ch.n - 2].from == TCPS_FIN_WAIT_1 &&
-	    ch.c[ch.n - 1].to == TCPS_TIME_WAIT)
+	if (!note && y_changes == 1 && ch.c[ch.n - 1].from == TCPS_FIN_WAIT_1 &&
+	    ch.c[ch.n - 1].to == TCPS_FIN_WAIT_2 && taken.carries_fin)
 		note = NOTE_THREE_SEGMENT_CLOSE[xr];
 	if (!note && (seg->flags & TCP_FIN) && !in.retransmission && y->fin_sent && !in.acks_fin)
 		note = NOTE_FINS_CROSSED[xr];
+	if (!note && first && (seg->flags & TCP_RST))
+		note = NOTE_LONE_RST;
+	if (!note && first && (seg->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+		note = NOTE_STARTED_AT_SYNACK;
 	if (!note && (seg->flags & TCP_RST) && !in.rst_acceptable)
 		note = rst_note(x, y, seg);
 	if ((seg->flags & TCP_FIN) && y->state == TCPS_TIME_WAIT && y_changes == 0)
@@ -599,6 +737,8 @@ static void expire_linger(struct flow_table *t, uint64_t now)
 
 static void expire_idle(struct flow_table *t, uint64_t now, const struct sink *out)
 {
+	if (t->cfg.idle_timeout_ns == 0)
+		return;
 	while (!dlink_empty(&t->lru)) {
 		struct flow *f = FLOW_OF(t->lru.next, lru);
 		uint64_t due = deadline(f->last_ts, t->cfg.idle_timeout_ns);
@@ -664,7 +804,8 @@ void flow_table_segment(struct flow_table *t, const struct segment *seg, uint64_
 		from_client = endpoint_equal(&f->client, &seg->src);
 		created = true;
 	}
-	flow_segment(t, f, seg, from_client ? ROLE_CLIENT : ROLE_SERVER, created && !opening, ts_ns, &out);
+	flow_segment(t, f, seg, from_client ? ROLE_CLIENT : ROLE_SERVER,
+		     created && !opening && !(seg->flags & (TCP_RST | TCP_SYN)), ts_ns, &out);
 }
 
 void flow_table_tick(struct flow_table *t, uint64_t now_ns, event_sink_fn sink, void *ctx)

@@ -79,18 +79,20 @@ static const char WHY_FIN_ACKED[] =
 	"{who}'s direction is closed; it waits in FIN_WAIT_2 for the {peer}'s FIN";
 static const char WHY_FIN_ACK_RODE_ON_FIN[] =
 	"the {peer}'s ACK of the {who}'s FIN (ack={ack}) rode on the {peer}'s own FIN, so FIN_WAIT_2 "
-	"lasts no time at all";
+	"lasts only until the {who} has taken that FIN in (its ACK shows it)";
 static const char WHY_TIME_WAIT[] =
-	"the {peer}'s FIN arrived and the {who} ACKs it; as the active closer the {who} waits 2MSL "
-	"(60 s on Linux) so a late segment of this connection cannot be mistaken for a new one, and so "
-	"it can re-send the last ACK if the {peer}'s FIN comes again";
+	"the {peer}'s FIN arrived and the {who} ACKs it; as the active closer the {who} stays in "
+	"TIME_WAIT for 60 s (Linux's fixed TCP_TIMEWAIT_LEN; RFC 9293 asks for 2MSL, 4 minutes) so a "
+	"late segment of this connection cannot be mistaken for a new one, and so it can re-send the "
+	"last ACK if the {peer}'s FIN comes again";
 static const char WHY_SIMULTANEOUS_CLOSE[] =
-	"simultaneous close: the {peer}'s FIN crossed the {who}'s FIN (its ack={ack} does not cover "
-	"the {who}'s FIN yet); the {who} ACKs it and waits in CLOSING for the ACK of its own FIN";
+	"simultaneous close: the FINs crossed; the {peer}'s FIN arrived after the {who} had sent its "
+	"own, and does not acknowledge it (ack={ack}); the {who} ACKs it and waits in CLOSING for the "
+	"ACK of its own FIN";
 static const char WHY_CLOSING_ACKED[] =
 	"the {peer}'s ACK (ack={ack}) covers the {who}'s FIN: both FINs are acknowledged; after a "
-	"simultaneous close both sides wait 2MSL in TIME_WAIT (60 s on Linux) so late segments of "
-	"this connection die out";
+	"simultaneous close both sides stay in TIME_WAIT for 60 s (Linux's TCP_TIMEWAIT_LEN) so late "
+	"segments of this connection die out";
 static const char WHY_LAST_ACK_ACKED[] =
 	"the {peer}'s ACK (ack={ack}) covers the {who}'s FIN: the connection is closed; the passive "
 	"closer has no TIME_WAIT to go through";
@@ -118,11 +120,21 @@ static const char WHY_TIME_WAIT_SENT_RST[] =
 static const char WHY_TIME_WAIT_RESET[] =
 	"the {peer}'s RST ended the {who}'s TIME_WAIT early (RFC 9293 allows it; Linux does so unless "
 	"net.ipv4.tcp_rfc1337 is set)";
+static const char WHY_NO_SOCKET[] =
+	"the {who} had no socket for this connection any more: its kernel answered the {peer}'s "
+	"segment with a bare RST (no ACK bit), which says \"no such connection here\"";
+static const char WHY_GONE_IN_SYN_SENT[] =
+	"the {who}'s socket was closed while it waited in SYN_SENT (close() before connect() "
+	"finished): the {peer}'s SYN|ACK found no socket, and the {who}'s kernel answered it with a "
+	"bare RST; the connection never opened";
+static const char WHY_CLOSE_IN_SYN_RCVD[] =
+	"the {who} sent a FIN with its SYN|ACK: it closes its direction before the handshake is "
+	"complete (RFC 9293 3.10.4: CLOSE in SYN-RECEIVED) and waits in FIN_WAIT_1";
 static const char WHY_JOINED[] =
 	"joined mid-stream: the handshake happened before the capture started, so the {who} is taken "
 	"to be ESTABLISHED";
 static const char WHY_TIME_WAIT_EXPIRED[] =
-	"2MSL (60 s on Linux) have passed in TIME_WAIT: no late segment of this connection can still "
+	"60 s (Linux's TCP_TIMEWAIT_LEN) have passed in TIME_WAIT: no late segment of this connection can still "
 	"be in the network, so the {who}'s socket is released and the 4-tuple is free again";
 static const char WHY_TIME_WAIT_REUSED[] =
 	"a new SYN reused this 4-tuple: the {who}'s TIME_WAIT ended early to let the new connection start (allowed "
@@ -224,7 +236,10 @@ static void sent_rst(struct fsm *m)
 		go(m, TCPS_CLOSED, WHY_TIME_WAIT_SENT_RST);
 		break;
 	default:
-		go(m, TCPS_CLOSED, WHY_ABORT); /* 3.10.4 ABORT: send a reset, enter CLOSED */
+		/* 3.10.7.1: a segment for no connection is answered by a RST
+		 * with no ACK bit when it carried an ACK; an abort (3.10.4)
+		 * always carries one. */
+		go(m, TCPS_CLOSED, m->in->flags & TCP_ACK ? WHY_ABORT : WHY_NO_SOCKET);
 		break;
 	}
 }
@@ -278,8 +293,11 @@ static void sent_segment(struct fsm *m)
 		/* 3.10.7.2: the SYN arrived before; the server moves when its
 		 * SYN|ACK shows it took the SYN (a SYN dropped because the queue
 		 * is full leaves it in LISTEN). */
-		if (syn && (fl & TCP_ACK))
+		if (syn && (fl & TCP_ACK)) {
 			go(m, TCPS_SYN_RCVD, WHY_ANSWERED_SYN);
+			if (fin)
+				go(m, TCPS_FIN_WAIT_1, WHY_CLOSE_IN_SYN_RCVD); /* 3.10.4 CLOSE */
+		}
 		break;
 	case TCPS_SYN_RCVD:
 	case TCPS_ESTABLISHED:
@@ -328,7 +346,7 @@ static void received_segment(struct fsm *m)
 	case TCPS_FIN_WAIT_1:
 		if (in->acks_fin) {
 			/* 3.10.7.4 fifth, FIN-WAIT-1: our FIN is acknowledged... */
-			go(m, TCPS_FIN_WAIT_2, fin ? WHY_FIN_ACK_RODE_ON_FIN : WHY_FIN_ACKED);
+			go(m, TCPS_FIN_WAIT_2, fin || in->carries_fin ? WHY_FIN_ACK_RODE_ON_FIN : WHY_FIN_ACKED);
 			/* ...eighth, FIN-WAIT-2: and the peer's FIN came with it. */
 			if (fin)
 				go(m, TCPS_TIME_WAIT, WHY_TIME_WAIT);
@@ -392,6 +410,10 @@ int tcpfsm_apply_event(enum tcp_state *state, enum tcp_role role, enum tcpfsm_ev
 	case TCPFSM_TIME_WAIT_REUSED:
 		if (*state == TCPS_TIME_WAIT)
 			go(&m, TCPS_CLOSED, WHY_TIME_WAIT_REUSED); /* RFC 6191 */
+		break;
+	case TCPFSM_GONE_IN_SYN_SENT:
+		if (*state == TCPS_SYN_SENT)
+			go(&m, TCPS_CLOSED, WHY_GONE_IN_SYN_SENT); /* 3.10.4 CLOSE in SYN-SENT */
 		break;
 	}
 	return m.n;

@@ -44,10 +44,12 @@ struct tcpfsm_input {
 	bool acks_fin;         /* the segment's ACK covers the receiver's FIN */
 	bool rst_acceptable;   /* RST passes the RFC 9293 3.10.7 check for the receiver's state */
 	bool retransmission;   /* same SYN/FIN seen before: no new transition */
+	bool carries_fin;      /* the segment also carries a FIN that the flow table holds back
+				* until the receiver shows it arrived (only words change) */
 	uint32_t rel_seq, rel_ack; /* the segment's relative numbers, quoted in why */
 };
 
-#define TCPFSM_WHY_MAX 320
+#define TCPFSM_WHY_MAX 448
 
 struct tcpfsm_change {
 	enum tcp_state from, to;
@@ -66,6 +68,8 @@ enum tcpfsm_event {
 	TCPFSM_JOINED_MIDSTREAM,  /* CLOSED -> ESTABLISHED: handshake before the capture */
 	TCPFSM_TIME_WAIT_EXPIRED, /* TIME_WAIT -> CLOSED after 2MSL */
 	TCPFSM_TIME_WAIT_REUSED,  /* TIME_WAIT -> CLOSED: a new SYN took the 4-tuple */
+	TCPFSM_GONE_IN_SYN_SENT,  /* SYN_SENT -> CLOSED: a bare RST answered the SYN|ACK, so the
+				   * socket was closed before the answer came */
 };
 
 /* Applies ev if it fits *state; returns 1 with *out filled, else 0. */
