@@ -53,6 +53,7 @@ UI_SRCS     := $(filter-out $(UI_MAIN),$(wildcard ui/*.c))
 LESSON_SRCS := $(wildcard ui/lesson/*.c)
 TEST_SRCS   := $(wildcard tests/unit/test_*.c)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
+TESTLIB_SRCS := $(wildcard tests/lib/*.c)
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
@@ -62,6 +63,7 @@ LIBTRACER := $(B)/libtracer.a
 LIBLAB    := $(B)/liblab.a
 LIBUI     := $(B)/libui.a
 LIBLESSON := $(B)/liblesson.a
+LIBTEST   := $(B)/libtestlib.a
 UI_LIBS   := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON)
 ALL_LIBS  := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBLAB) $(LIBCOMMON)
 
@@ -107,6 +109,8 @@ $(LIBUI): $(call obj,$(UI_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(LIBLESSON): $(call obj,$(LESSON_SRCS))
 	@rm -f $@; ar rcs $@ $^
+$(LIBTEST): $(call obj,$(TESTLIB_SRCS))
+	@rm -f $@; ar rcs $@ $^
 
 bin/socklab-trace: $(call obj,$(TRACER_MAIN)) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON) build/variant
 	@mkdir -p bin
@@ -121,7 +125,7 @@ bin/socklab: $(call obj,$(UI_MAIN)) $(UI_LIBS) build/variant
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(ALL_LIBS)
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIBTEST) $(ALL_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(B)/tools/%: $(B)/tests/tools/%.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
