@@ -16,12 +16,12 @@ UNDO=()    # commands to run at exit (at_exit), the last one first
 at_exit() { UNDO=("$(printf '%q ' "$@")" "${UNDO[@]}"); }
 
 # SIGTERM rather than SIGKILL: the tracers remove their tracefs instances
-# on the way out.
+# on the way out. Every step runs even under set -e (a process may be gone).
 cleanup() {
 	local p u
-	for p in "${STARTED[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for u in "${UNDO[@]}"; do eval "$u" 2>/dev/null; done
+	for p in "${STARTED[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	for u in "${UNDO[@]}"; do eval "$u" 2>/dev/null || true; done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
