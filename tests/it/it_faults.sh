@@ -16,7 +16,7 @@
 #     kernel's FIN for the dead client, the server's next steps), keys are
 #     still answered, and q still exits 0.
 . "$(dirname "$0")/../lib/helpers.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 need_root "capture on lo, tmpfs mounts, veth interfaces"
 command -v tshark >/dev/null || skip "tshark is not installed"
 
@@ -70,7 +70,7 @@ PY
 	tshark -r "$rec.pcapng" >"$TMP/k$round.tshark" 2>"$TMP/k$round.tshark.err" ||
 		fail "round $round: tshark rejects the pcapng: $(cat "$TMP/k$round.tshark.err")"
 	packets=$(wc -l <"$TMP/k$round.tshark") records=$(grep -c '"type":"packet"' "$rec.jsonl")
-	[ "$packets" -gt 0 ] && [ $((packets - records)) -le 1 ] && [ $((records - packets)) -le 1 ] ||
+	((packets > 0 && packets - records <= 1 && records - packets <= 1)) ||
 		fail "round $round: pcapng has $packets packets, the jsonl $records packet records"
 	echo "SIGKILL after ${delay} s: $(wc -l <"$rec.jsonl") records, $(wc -l <"$TMP/r$round") rows replayed, pcapng $packets packets"
 done
@@ -109,7 +109,7 @@ if ip link add "${link}a" type veth peer name "${link}b" 2>/dev/null; then
 		exits_within 5 "$pid" || fail "$name still runs 5 s after its interface was deleted"
 		[ "$rc" -ne 0 ] || fail "$name exited 0 when its interface went away"
 		msg=$(grep -v capturing "$TMP/$log.err")
-		[ "$(printf '%s\n' "$msg" | wc -l)" -eq 1 ] && [[ "$msg" == *"${link}a"* ]] ||
+		[[ $(printf '%s\n' "$msg" | wc -l) -eq 1 && $msg == *"${link}a"* ]] ||
 			fail "$name: expected one line naming ${link}a, got: $msg"
 		echo "interface deleted: $name exited $rc: $msg"
 	done
