@@ -71,7 +71,7 @@ PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TOOLS    := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: demo all test bench deps setcap install clean fuzz
+.PHONY: demo all test bench deps setcap install clean fuzz lint
 all: $(PROGRAMS) $(TOOLS)
 
 # The main demo: the lab shows a real handshake, echo and close. Capturing
@@ -164,7 +164,7 @@ fuzz: $(FUZZ_TARGETS)
 # Debian packages the build, tests and benchmarks use; installs only what is missing.
 DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev \
             tcpdump tshark tmux golang-go libcap2-bin iproute2 time groff-base python3 \
-            clang libclang-rt-14-dev
+            clang libclang-rt-14-dev shellcheck
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -172,6 +172,19 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || { echo "make deps: apt-get install$$missing failed" >&2; exit 1; }; \
 	else echo "deps: all installed"; fi
+
+# make lint: shellcheck on every shell script: each *.sh and each file whose
+# first line runs sh or bash (.ci/run), found rather than listed; -x with
+# SCRIPTDIR follows what a script sources (tests/lib/*.sh).
+lint:
+	@find . \( -name .git -o -name build -o -name bin \) -prune -o -type f -print | sort | \
+	while IFS= read -r f; do \
+	  case $$f in *.sh) echo "$$f" ;; *) head -n1 "$$f" | grep -qE '^#!.*[/ ](ba)?sh( |$$)' && echo "$$f" ;; esac; \
+	done | xargs shellcheck -x -P SCRIPTDIR && echo "lint: shellcheck clean"
+
+# make print-VAR: a variable's value (tests/it/it_layers.sh reads INC_lab).
+print-%:
+	@echo '$($*)'
 
 # Lets non-root users capture: the capturing binaries get CAP_NET_RAW and CAP_NET_ADMIN.
 setcap: all
