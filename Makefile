@@ -53,6 +53,7 @@ UI_SRCS     := $(filter-out $(UI_MAIN),$(wildcard ui/*.c))
 LESSON_SRCS := $(wildcard ui/lesson/*.c)
 TEST_SRCS   := $(wildcard tests/unit/test_*.c)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
+TESTLIB_SRCS := $(wildcard tests/lib/*.c)
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
@@ -62,6 +63,7 @@ LIBTRACER := $(B)/libtracer.a
 LIBLAB    := $(B)/liblab.a
 LIBUI     := $(B)/libui.a
 LIBLESSON := $(B)/liblesson.a
+LIBTEST   := $(B)/libtestlib.a
 UI_LIBS   := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON)
 ALL_LIBS  := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBLAB) $(LIBCOMMON)
 
@@ -69,7 +71,7 @@ PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TOOLS    := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
 
-.PHONY: demo all test bench deps setcap install clean fuzz
+.PHONY: demo all test bench deps setcap install clean fuzz lint
 all: $(PROGRAMS) $(TOOLS)
 
 # The main demo: the lab shows a real handshake, echo and close. Capturing
@@ -107,6 +109,8 @@ $(LIBUI): $(call obj,$(UI_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(LIBLESSON): $(call obj,$(LESSON_SRCS))
 	@rm -f $@; ar rcs $@ $^
+$(LIBTEST): $(call obj,$(TESTLIB_SRCS))
+	@rm -f $@; ar rcs $@ $^
 
 bin/socklab-trace: $(call obj,$(TRACER_MAIN)) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON) build/variant
 	@mkdir -p bin
@@ -121,7 +125,7 @@ bin/socklab: $(call obj,$(UI_MAIN)) $(UI_LIBS) build/variant
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(ALL_LIBS)
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIBTEST) $(ALL_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(B)/tools/%: $(B)/tests/tools/%.o $(ALL_LIBS)
 	@mkdir -p $(dir $@)
@@ -160,7 +164,7 @@ fuzz: $(FUZZ_TARGETS)
 # Debian packages the build, tests and benchmarks use; installs only what is missing.
 DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev \
             tcpdump tshark tmux golang-go libcap2-bin iproute2 time groff-base python3 \
-            clang libclang-rt-14-dev
+            clang libclang-rt-14-dev shellcheck
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -168,6 +172,19 @@ deps:
 	  if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || { echo "make deps: apt-get install$$missing failed" >&2; exit 1; }; \
 	else echo "deps: all installed"; fi
+
+# make lint: shellcheck on every shell script: each *.sh and each file whose
+# first line runs sh or bash (.ci/run), found rather than listed; -x with
+# SCRIPTDIR follows what a script sources (tests/lib/*.sh).
+lint:
+	@find . \( -name .git -o -name build -o -name bin \) -prune -o -type f -print | sort | \
+	while IFS= read -r f; do \
+	  case $$f in *.sh) echo "$$f" ;; *) head -n1 "$$f" | grep -qE '^#!.*[/ ](ba)?sh( |$$)' && echo "$$f" ;; esac; \
+	done | xargs shellcheck -x -P SCRIPTDIR && echo "lint: shellcheck clean"
+
+# make print-VAR: a variable's value (tests/it/it_layers.sh reads INC_lab).
+print-%:
+	@echo '$($*)'
 
 # Lets non-root users capture: the capturing binaries get CAP_NET_RAW and CAP_NET_ADMIN.
 setcap: all

@@ -4,7 +4,7 @@
 # An integration script exits 0 for pass, 77 for skip (printing why), else fail.
 # Closes with "N passed, N failed, N skipped" and exits non-zero on any failure.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build/release}
 export SOCKLAB_ROOT=$PWD SOCKLAB_BIN=$PWD/bin BUILD
 pass=0 fail=0 skip=0 failed=()

@@ -4,6 +4,6 @@
 # how long a normal client waited for its echo during each abuse, and the
 # server's descriptors and peak memory.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 IDLE_CONNS=${IDLE_CONNS:-10000} bash tests/it/it_hostile_server.sh 2>&1 | grep -v '^received from'
 exit "${PIPESTATUS[0]}"

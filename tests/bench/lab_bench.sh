@@ -3,41 +3,22 @@
 # second and latency with echo-client --bench at 1, 50 and 1000 concurrent
 # connections (same client, same machine), then 10,000 idle connections held
 # by the epoll mode. Prints a markdown table and writes docs/benchmarks-lab.md.
-set -u
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-BIN=${SOCKLAB_BIN:-$ROOT/bin}
+. "$(dirname "$0")/../lib/helpers.sh"
+. "$ROOT/tests/lib/lab_helpers.sh"
+cd "$ROOT" || exit 1
 SEED=${SOCKLAB_SEED:-$ROOT/../shared/seed}/go
 OUT=${LAB_BENCH_OUT:-$ROOT/docs/benchmarks-lab.md}
-TMP=$(mktemp -d)
-SRV=
-trap '[ -n "$SRV" ] && kill $SRV 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
 ulimit -n "$(ulimit -Hn)"
 
 # requests per run, by connection count: a few seconds each
 requests_for() { case $1 in 1) echo 20000 ;; 50) echo 100000 ;; *) echo 100000 ;; esac; }
 
-start_ours() { # MODE: sets PORT and SRV
-	local try
-	for ((try = 0; try < 20; try++)); do
-		PORT=$((20000 + RANDOM % 40000))
-		"$BIN/echo-server" -q -p "$PORT" --mode "$1" >"$TMP/srv.out" 2>"$TMP/srv.err" &
-		SRV=$!
-		for ((i = 0; i < 50; i++)); do grep -q "listening" "$TMP/srv.out" && return 0; sleep 0.1; done
-		kill "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null
-	done
-	echo "echo-server --mode $1 did not start" >&2
-	exit 1
-}
-
-stop_server() { kill -INT "$SRV" 2>/dev/null; wait "$SRV" 2>/dev/null; SRV=; }
-
 rows=()
 # The machine is shared, so each cell is run three times and the run with
 # the median requests/s is kept.
 measure() { # LABEL CONNS
-	local line run
-	line=$(for run in 1 2 3; do
+	local line
+	line=$(for _ in 1 2 3; do
 		"$BIN/echo-client" --bench -q -c "$2" -n "$(requests_for "$2")" 127.0.0.1 "$PORT" 2>&1 | grep '^bench:.*conns'
 	done | awk '{ split($0, f, " req/s"); n = split(f[1], g, " "); print g[n] " " $0 }' |
 		sort -n | sed -n 2p | cut -d' ' -f2-)
@@ -50,7 +31,7 @@ measure() { # LABEL CONNS
 }
 
 for mode in thread fork iterative epoll; do
-	start_ours "$mode"
+	start_server "$mode" -q --mode "$mode"
 	for c in 1 50 1000; do measure "echo-server --mode $mode" "$c"; done
 	stop_server
 done
@@ -65,18 +46,21 @@ else
 	(cd "$TMP/gosrc" && GOCACHE=$ROOT/build/gocache GOFLAGS=-mod=mod go build -o "$TMP/go-server" .) ||
 		{ echo "go build failed" >&2; exit 1; }
 	"$TMP/go-server" >/dev/null 2>&1 &
-	SRV=$!
+	go_pid=$!
+	STARTED+=("$go_pid")
 	PORT=8080
 	for ((i = 0; i < 50; i++)); do ss -Hltn "( sport = :8080 )" | grep -q . && break; sleep 0.1; done
+	[ "$i" -lt 50 ] || fail "the seed's Go server did not listen on 8080 within 5 s"
 	for c in 1 50 1000; do measure "seed Go server" "$c"; done
-	kill "$SRV"; wait "$SRV" 2>/dev/null; SRV=
+	kill "$go_pid"; wait "$go_pid" 2>/dev/null
 fi
 
 # 10,000 idle connections on the epoll mode, while 50 busy ones are measured
-start_ours epoll
+start_server epoll-idle -q --mode epoll
 "$BIN/echo-client" --bench -q -c 10000 -n 10000 --hold 6000 127.0.0.1 "$PORT" >"$TMP/idle.out" 2>&1 &
 idle=$!
-for ((i = 0; i < 300; i++)); do grep -q "holding" "$TMP/idle.out" && break; sleep 0.1; done
+STARTED+=("$idle")
+wait_for "$TMP/idle.out" holding 30 || fail "echo-client did not open its 10,000 idle connections within 30 s"
 held=$(ss -Htn state established "( sport = :$PORT )" | wc -l)
 measure "echo-server --mode epoll, 10,000 idle held" 50
 wait "$idle"

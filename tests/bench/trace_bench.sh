@@ -6,38 +6,35 @@
 #  2. memory per tracked flow, from peak RSS with 100,000 vs 1,000 flows.
 #  3. live: socklab-trace --json on lo while echo-client --bench --reconnect
 #     opens, echoes once and closes connections as fast as it can.
+. "$(dirname "$0")/../lib/helpers.sh"
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build/release}
-BIN=${SOCKLAB_BIN:-$PWD/bin}
-tmp=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
-gen=$BUILD/tools/gen_pcap
+cd "$ROOT"
+gen=$TOOLS/gen_pcap
 
 # best of 3 wall times, and the peak RSS of the last run: "seconds kib"
 measure() {
 	local best="" rss=0
 	for _ in 1 2 3; do
-		/usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>&1
-		read -r t rss <"$tmp/time"
+		/usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >/dev/null 2>&1
+		read -r t rss <"$TMP/time"
 		if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
 	done
 	echo "$best $rss"
 }
 
 echo "generating 1,000,000 packets over 100,000 connections..."
-"$gen" "$tmp/big.pcap" 100000 1000 80
-"$gen" "$tmp/small.pcap" 1000 1000 80
+"$gen" "$TMP/big.pcap" 100000 1000 80
+"$gen" "$TMP/small.pcap" 1000 1000 80
 packets=$(( 100000 * 10 ))
 
-read -r t_json rss_json < <(measure "$BIN/socklab-trace" -r "$tmp/big.pcap" --json)
-read -r t_sum rss_sum < <(measure "$BIN/socklab-trace" -r "$tmp/big.pcap" --summary)
-read -r t_tcpdump _ < <(measure tcpdump -nn -r "$tmp/big.pcap")
-read -r _ rss_small < <(measure "$BIN/socklab-trace" -r "$tmp/small.pcap" --summary)
+read -r t_json rss_json < <(measure "$BIN/socklab-trace" -r "$TMP/big.pcap" --json)
+read -r t_sum rss_sum < <(measure "$BIN/socklab-trace" -r "$TMP/big.pcap" --summary)
+read -r t_tcpdump _ < <(measure tcpdump -nn -r "$TMP/big.pcap")
+read -r _ rss_small < <(measure "$BIN/socklab-trace" -r "$TMP/small.pcap" --summary)
 
 # Every connection must end client TIME_WAIT (or expired to CLOSED) / server CLOSED.
-"$BIN/socklab-trace" -r "$tmp/big.pcap" --summary >"$tmp/summary.txt"
-good=$(grep -c 'client CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT.* server LISTEN>SYN_RCVD>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSED' "$tmp/summary.txt" || true)
+"$BIN/socklab-trace" -r "$TMP/big.pcap" --summary >"$TMP/summary.txt"
+good=$(grep -c 'client CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT.* server LISTEN>SYN_RCVD>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSED' "$TMP/summary.txt" || true)
 
 ratio=$(awk "BEGIN{printf \"%.2f\", $t_json / $t_tcpdump}")
 pps_json=$(awk "BEGIN{printf \"%.0f\", $packets / $t_json}")
@@ -60,23 +57,25 @@ if [ "$(id -u)" != 0 ]; then
 	echo "live benchmark: SKIP: needs root to capture on lo"
 	exit 0
 fi
-port=$(( 20000 + RANDOM % 20000 ))
-"$BIN/echo-server" -p "$port" --mode epoll --quiet >/dev/null 2>&1 &
+port=$(free_port)
+"$BIN/echo-server" -p "$port" --mode epoll --quiet >/dev/null 2>"$TMP/srv.err" &
 srv=$!
-"$BIN/socklab-trace" -i lo -p "$port" --json >"$tmp/live.jsonl" 2>"$tmp/live.err" &
+STARTED+=("$srv")
+"$BIN/socklab-trace" -i lo -p "$port" --json >"$TMP/live.jsonl" 2>"$TMP/live.err" &
 tr=$!
-until grep -q capturing "$tmp/live.err"; do sleep 0.1; done
+STARTED+=("$tr")
+wait_for "$TMP/live.err" capturing 10 || fail "socklab-trace did not start capturing on lo within 10 s"
 requests=${LIVE_REQUESTS:-80000}
 start=$(date +%s.%N)
-"$BIN/echo-client" 127.0.0.1 "$port" --bench -c 32 -n "$requests" --reconnect --quiet >"$tmp/load.txt" 2>&1 || true
+"$BIN/echo-client" 127.0.0.1 "$port" --bench -c 32 -n "$requests" --reconnect --quiet >"$TMP/load.txt" 2>&1 || true
 secs=$(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $start}")
 sleep 0.5
 kill -INT "$tr"; wait "$tr" || true
 kill "$srv"; wait "$srv" 2>/dev/null || true
-conns=$(grep -c '"type":"conn_end"' "$tmp/live.jsonl" || true)
-ok=$(grep '"type":"conn_end"' "$tmp/live.jsonl" | grep -c '"client_path":"CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT[^"]*","server_path":"LISTEN>SYN_RCVD>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSED"' || true)
-stats=$(grep '"type":"stats"' "$tmp/live.jsonl" | tail -n1)
+conns=$(grep -c '"type":"conn_end"' "$TMP/live.jsonl" || true)
+ok=$(grep '"type":"conn_end"' "$TMP/live.jsonl" | grep -c '"client_path":"CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT[^"]*","server_path":"LISTEN>SYN_RCVD>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSED"' || true)
+stats=$(grep '"type":"stats"' "$TMP/live.jsonl" | tail -n1)
 echo
-echo "live: $(cat "$tmp/load.txt" | tail -n 3 | tr '\n' ' ')"
+echo "live: $(tail -n 3 "$TMP/load.txt" | tr '\n' ' ')"
 echo "live: $conns connections traced in ${secs} s ($(awk "BEGIN{printf \"%.0f\", $conns / $secs}")/s), $ok ended client TIME_WAIT / server CLOSED"
 echo "live: $stats"

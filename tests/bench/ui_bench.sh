@@ -6,45 +6,33 @@
 # send-keys until capture-pane shows its effect: the help overlay opening
 # and closing), kernel drops, rows kept vs skipped, and the UI's RSS over
 # time (bounded memory).
-set -u
-cd "$(dirname "$0")/../.."
-BIN=${SOCKLAB_BIN:-$PWD/bin}
-if [ "$(id -u)" != 0 ]; then echo "SKIP: capturing on lo needs root"; exit 0; fi
-tmp=$(mktemp -d)
-T="tmux -L socklab-bench-$$"
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	$T kill-server 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/../lib/helpers.sh"
+cd "$ROOT" || exit 1
+. "$ROOT/tests/lib/tmux_helpers.sh"
+ui_test_start
 now_ms() { date +%s%3N; }
-screen() { $T capture-pane -p -t ui; }
 packets() { screen | head -n1 | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
 drops() { screen | head -n1 | sed -n 's/.*drops \([0-9]*\).*/\1/p'; }
 
 lesson=$(free_port) flood=$(free_port)
 "$BIN/echo-server" -p "$flood" --quiet --mode epoll >/dev/null 2>&1 &
-pids+=("$!")
-$T new-session -d -s ui -x 120 -y 40 "$BIN/socklab -f 'tcp port $lesson or tcp port $flood' --events $tmp/ev.sock"
-for _ in $(seq 1 50); do screen | grep -q "socklab  live" && break; sleep 0.1; done
+STARTED+=("$!")
+tm new-session -d -s ui -x 120 -y 40 "$BIN/socklab -f 'tcp port $lesson or tcp port $flood' --events $TMP/ev.sock"
+wait_screen "socklab  live" 5 || exit 1
 ui=$(pgrep -f "socklab -f tcp port $lesson" | head -n1)
-[ -n "$ui" ] || { echo "socklab did not start"; screen; exit 1; }
+[ -n "$ui" ] || fail "socklab did not start"
 
 # the flood: 8 connections echoing as fast as they can, for ~20 s
-"$BIN/echo-client" 127.0.0.1 "$flood" --bench -c 8 -n 10000000 --quiet >"$tmp/bench.out" 2>&1 &
+"$BIN/echo-client" 127.0.0.1 "$flood" --bench -c 8 -n 10000000 --quiet >"$TMP/bench.out" 2>&1 &
 flood_pid=$!
-pids+=("$flood_pid")
+STARTED+=("$flood_pid")
 sleep 2
 
 # one key, timed until the screen shows what it did
 key_latency() { # KEY TEXT present|absent
 	local t0 t1
 	t0=$(now_ms)
-	$T send-keys -t ui "$1"
+	tm send-keys -t ui "$1"
 	while :; do
 		if [ "$3" = present ]; then screen | grep -q "$2" && break; else screen | grep -q "$2" || break; fi
 		[ $(($(now_ms) - t0)) -gt 5000 ] && { echo 5000; return; }
@@ -58,10 +46,10 @@ t0=$(now_ms); for _ in $(seq 1 20); do screen >/dev/null; done; cp_cost=$((($(no
 
 lat=()
 p0=$(packets); t0=$(now_ms)
-for i in $(seq 1 20); do
+for _ in $(seq 1 20); do
 	lat+=("$(key_latency '?' 'socklab keys' present)")
 	lat+=("$(key_latency x 'socklab keys' absent)")
-	grep VmRSS /proc/"$ui"/status | awk '{print $2}' >>"$tmp/rss"
+	grep VmRSS /proc/"$ui"/status | awk '{print $2}' >>"$TMP/rss"
 	sleep 0.3
 done
 p1=$(packets); t1=$(now_ms)
@@ -69,7 +57,7 @@ rate=$(( (p1 - p0) * 1000 / (t1 - t0 + 1) ))
 sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
 p50=$(echo "$sorted" | awk '{a[NR]=$1} END{print a[int(NR*0.5)+1]}')
 p99=$(echo "$sorted" | awk '{a[NR]=$1} END{print a[NR]}')
-rss_first=$(head -n1 "$tmp/rss") rss_last=$(tail -n1 "$tmp/rss") rss_max=$(sort -n "$tmp/rss" | tail -n1)
+rss_first=$(head -n1 "$TMP/rss") rss_last=$(tail -n1 "$TMP/rss") rss_max=$(sort -n "$TMP/rss" | tail -n1)
 hwm=$(grep VmHWM /proc/"$ui"/status | awk '{print $2}')
 kill "$flood_pid" 2>/dev/null
 echo "socklab live under unrelated loopback traffic (echo-client --bench -c 8)"

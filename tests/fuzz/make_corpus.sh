@@ -44,4 +44,4 @@ put("event", b'{"type":"stats","ts_ns":1764107207123400000,"seen":10,"tcp":10,"d
 for p in sorted(glob.glob("lessons/*/*.lesson")):
     put("lesson", open(p, "rb").read())
 PY
-for d in tests/fuzz/corpus/*; do echo "$d: $(ls "$d" | wc -l) files"; done
+for d in tests/fuzz/corpus/*; do echo "$d: $(find "$d" -type f | wc -l) files"; done

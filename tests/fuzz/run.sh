@@ -6,11 +6,16 @@
 # build/fuzz/crashes/. Prints one line per target and fails on any crash.
 #   usage: tests/fuzz/run.sh BUILD_DIR SECONDS [TARGET...]
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 dir=$1 secs=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=($(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//'))
+if [ ${#targets[@]} -eq 0 ]; then
+	for f in tests/fuzz/fuzz_*.c; do
+		f=${f##*/}
+		targets+=("${f%.c}")
+	done
+fi
 failed=()
 mkdir -p "$dir/crashes"
 for t in "${targets[@]}"; do
@@ -28,8 +33,10 @@ for t in "${targets[@]}"; do
 		-artifact_prefix="$dir/crashes/$name-" "${dict[@]}" "$work" "$seeds" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	verdict="no crash"
+	[ $rc = 0 ] || verdict="CRASH (exit $rc), see $log"
 	printf '%-16s %3ss %10s execs  %5s corpus files  %s\n' "$t" "$secs" "${execs:-?}" \
-		"$(ls "$work" | wc -l)" "$([ $rc = 0 ] && echo "no crash" || echo "CRASH (exit $rc), see $log")"
+		"$(find "$work" -type f | wc -l)" "$verdict"
 	[ $rc = 0 ] || failed+=("$t")
 done
 if [ ${#failed[@]} -gt 0 ]; then

@@ -10,12 +10,13 @@ for spec in echo server-close rst unread refused half-close ipv6 \
 	"echo-sll:-i any -y LINUX_SLL" "echo-sll2:-i any -y LINUX_SLL2"; do
 	s=${spec%%:*} link=${spec#*:}
 	[ "$link" = "$spec" ] && link="-i lo"
+	read -ra linkargs <<<"$link"
 	scenario=${s%-sll*}
 	port=$((port + 1))
-	# shellcheck disable=SC2086
-	tcpdump $link -s 256 -U --immediate-mode --time-stamp-precision=nano -w "$s.pcap" "tcp port $port" 2>"$s.log" &
+	tcpdump "${linkargs[@]}" -s 256 -U --immediate-mode --time-stamp-precision=nano -w "$s.pcap" "tcp port $port" 2>"$s.log" &
 	pid=$!
-	until grep -q listening "$s.log"; do sleep 0.1; done
+	for ((i = 0; i < 100; i++)); do grep -q listening "$s.log" && break; sleep 0.1; done
+	grep -q listening "$s.log" || { echo "tcpdump did not start within 10 s:"; cat "$s.log"; kill "$pid"; exit 1; }
 	rm -f "$s.log"
 	python3 scenarios.py "$scenario" "$port"
 	sleep 0.5

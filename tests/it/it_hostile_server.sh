@@ -87,15 +87,15 @@ elif mode == "noread":
     hold([s])
 PY
 
-fd_count() { ls "/proc/$SERVER_PID/fd" | wc -l; }
+fd_count() { find "/proc/$SERVER_PID/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 children() { pgrep -P "$SERVER_PID" | wc -l; }
 
 # still_serves WHAT: a normal client gets its echo within 5 s.
 still_serves() {
 	local t0
 	t0=$(date +%s%N)
-	timeout 5 "$BIN/echo-client" 127.0.0.1 "$PORT" -m still-here --quiet >"$TMP/normal.out" 2>&1 &&
-		grep -q "server-still-here" "$TMP/normal.out" ||
+	{ timeout 5 "$BIN/echo-client" 127.0.0.1 "$PORT" -m still-here --quiet >"$TMP/normal.out" 2>&1 &&
+		grep -q "server-still-here" "$TMP/normal.out"; } ||
 		fail "$MODE: with $1, a normal client got no echo within 5 s: $(cat "$TMP/normal.out")"
 	echo "  $MODE: echo during $1: $((($(date +%s%N) - t0) / 1000000)) ms"
 }

@@ -11,7 +11,7 @@
 #     real connection: it is evicted, and says so ("evicted", then joined
 #     again "midstream"), never mixed up with another.
 . "$(dirname "$0")/../lib/helpers.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 FLOOD=$TOOLS/flood
 N=${FLOOD_PACKETS:-150000}
 REAL=(tests/golden/echo.pcap tests/golden/rst.pcap tests/golden/server-close.pcap

@@ -26,20 +26,20 @@ for p in $PROGRAMS; do
 	text=$(sed 's/\\-/-/g' "$page")
 	help=$("$ROOT/bin/$p" --help)
 	[ "$p" = socklab ] && help+=$'\n'$("$ROOT/bin/$p" lesson --help)
-	for opt in $(grep -oE -- '--[a-z][a-z0-9-]*' <<<"$help" | sort -u); do
+	while read -r opt; do
 		grep -qF -- "$opt" <<<"$text" || { echo "FAIL: $p.1 does not document $opt (listed by $p --help)"; failed=1; }
-	done
-	for cmd in $(sed -nE "s/^(usage:)? +$p ([a-z]+).*/\2/p" <<<"$help" | sort -u); do
+	done < <(grep -oE -- '--[a-z][a-z0-9-]*' <<<"$help" | sort -u)
+	while read -r cmd; do
 		grep -qE -- "^\.(SY|BI?) \"?$p $cmd" <<<"$text" ||
 			{ echo "FAIL: $p.1 has no entry for '$p $cmd' (listed by $p --help)"; failed=1; }
-	done
+	done < <(sed -nE "s/^(usage:)? +$p ([a-z]+).*/\2/p" <<<"$help" | sort -u)
 done
 
 # the installed socklab finds the installed lessons (share/socklab/lessons)
 for lang in en zh; do
-	want=$(ls "$ROOT"/lessons/$lang/*.lesson | wc -l)
+	want=$(find "$ROOT/lessons/$lang" -maxdepth 1 -name '*.lesson' | wc -l)
 	got=$(cd / && "$dest/usr/bin/socklab" lesson --lang $lang | grep -cE '^ *[0-9]+ ')
-	[ "$want" -gt 0 ] && [ "$got" -eq "$want" ] ||
+	[[ $want -gt 0 && $got -eq $want ]] ||
 		{ echo "FAIL: installed socklab lesson --lang $lang lists $got lessons, the tree has $want"; failed=1; }
 done
 [ "$failed" -eq 0 ] || exit 1

@@ -45,8 +45,8 @@ run_clients() {
 		IFS='&' read -ra sets <<<"$group"
 		pids=()
 		for cargs in "${sets[@]}"; do
-			# shellcheck disable=SC2086
-			"$BIN/echo-client" 127.0.0.1 "$port" --quiet $cargs >>"$out" 2>&1 &
+			read -ra cargv <<<"$cargs"
+			"$BIN/echo-client" 127.0.0.1 "$port" --quiet "${cargv[@]}" >>"$out" 2>&1 &
 			pids+=("$!")
 			STARTED+=("$!")
 		done
@@ -59,7 +59,7 @@ run_clients() {
 # Starts the tracer, the server (unless "-"), runs the clients (run_clients),
 # stops both and leaves the JSON trace in $TMP/NAME.jsonl.
 run_scenario() {
-	local name=$1 mode=$2 sargs=$3 clients=$4 port tp sp
+	local name=$1 mode=$2 sargs=$3 clients=$4 port tp sp sargv
 	port=$(free_port)
 	"$BIN/socklab-trace" -i lo -p "$port" --json --kernel="$mode" >"$TMP/$name.jsonl" 2>"$TMP/$name.err" &
 	tp=$!
@@ -69,11 +69,14 @@ run_scenario() {
 		return 1
 	fi
 	if [ "$sargs" != - ]; then
-		# shellcheck disable=SC2086
-		"$BIN/echo-server" -p "$port" --quiet $sargs >"$TMP/$name.server" 2>&1 &
+		read -ra sargv <<<"$sargs"
+		"$BIN/echo-server" -p "$port" --quiet "${sargv[@]}" >"$TMP/$name.server" 2>&1 &
 		sp=$!
 		STARTED+=("$sp")
-		sleep 0.2
+		if ! wait_for "$TMP/$name.server" "listening on\|UDP on"; then
+			echo "FAIL: $name: echo-server did not start:"; cat "$TMP/$name.server"
+			return 1
+		fi
 	fi
 	run_clients "$port" "$clients" "$TMP/$name.client"
 	sleep 0.4

@@ -21,7 +21,7 @@ grep -q '"type":"hello","ts_ns":[0-9]*,"proc":"client"' "$TMP/sink.out" || fail 
 line_of() { grep -n "$1" "$TMP/sink.out" | head -n1 | cut -d: -f1; }
 enter=$(line_of '"proc":"client".*"phase":"enter".*"call":"connect"')
 exit=$(line_of '"proc":"client".*"phase":"exit".*"call":"connect"')
-[ -n "$enter" ] && [ -n "$exit" ] && [ "$enter" -lt "$exit" ] || fail "connect: enter $enter, exit $exit"
+[[ -n $enter && -n $exit && $enter -lt $exit ]] || fail "connect: enter $enter, exit $exit"
 local_ep=$(sed -n "${exit}p" "$TMP/sink.out" | sed 's/.*"local":"\([^"]*\)".*/\1/')
 grep -q "\"proc\":\"client\".*\"phase\":\"exit\".*\"call\":\"connect\".*\"peer\":\"127.0.0.1:$PORT\"" "$TMP/sink.out" ||
 	fail "connect exit has no peer 127.0.0.1:$PORT"

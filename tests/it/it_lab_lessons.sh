@@ -74,7 +74,7 @@ for i in 1 2 3 4; do
 done
 sleep 1
 connected=$(cat "$TMP"/bl?.out | grep -c "connected to")
-[ "$connected" -ge 1 ] && [ "$connected" -lt 4 ] || fail "--backlog 1: $connected of 4 connected"
+[[ $connected -ge 1 && $connected -lt 4 ]] || fail "--backlog 1: $connected of 4 connected"
 stop_server
 
 # --bind-port twice: the first connection's TIME_WAIT holds the port
@@ -99,9 +99,9 @@ client refused -q 127.0.0.1 "$PORT" -m x && fail "client connected to a stopped 
 grep -qx "echo-client: connect 127.0.0.1:$PORT: connection refused (is echo-server running?)" "$TMP/refused.err" ||
 	fail "connect message: $(cat "$TMP/refused.err")"
 "$BIN/echo-server" --mode bogus 2>"$TMP/bad.err"; rc=$?
-[ $rc -eq 2 ] && grep -q "try --help" "$TMP/bad.err" || fail "bad --mode: exit $rc"
+{ [ $rc -eq 2 ] && grep -q "try --help" "$TMP/bad.err"; } || fail "bad --mode: exit $rc"
 "$BIN/echo-client" --nope 2>"$TMP/bad.err"; rc=$?
-[ $rc -eq 2 ] && grep -qx "echo-client: unknown option --nope (try --help)" "$TMP/bad.err" || fail "bad flag: exit $rc"
+{ [ $rc -eq 2 ] && grep -qx "echo-client: unknown option --nope (try --help)" "$TMP/bad.err"; } || fail "bad flag: exit $rc"
 "$BIN/echo-server" --help | grep -q -- "--linger0" || fail "server --help"
 "$BIN/echo-client" --help | grep -q -- "--bind-port" || fail "client --help"
 echo "ok"

@@ -4,11 +4,11 @@
 # --script student asks for a hint, predicts wrong and goes back; a broken
 # lesson file is refused with its line number.
 . "$(dirname "$0")/../lib/helpers.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 need_root "lessons capture on lo"
 
 for lang in en zh; do
-	for f in lessons/$lang/*.lesson; do
+	for f in lessons/"$lang"/*.lesson; do
 		n=$(basename "$f" | sed 's/^0*\([0-9]*\)-.*/\1/')
 		steps=$(grep -c '^step:' "$f")
 		start=$SECONDS
@@ -57,5 +57,6 @@ printf 'lesson: 3\ntitle: t\nseed: s\nstep: a\nexpect: state client SYN_RECEIVED
 [ $? -eq 2 ] || fail "--check of a bad file: exit not 2"
 grep -q "^$TMP/bad.lesson:5: unknown state 'SYN_RECEIVED' (expected one of CLOSED LISTEN" "$TMP/err" || fail "check message: $(cat "$TMP/err")"
 "$BIN/socklab" lesson --check lessons/*/*.lesson >/dev/null || fail "shipped lessons do not check"
-"$BIN/socklab" lesson 99 2>"$TMP/err"; [ $? -eq 2 ] && grep -q "no lesson 99" "$TMP/err" || fail "lesson 99"
+"$BIN/socklab" lesson 99 2>"$TMP/err"; rc=$?
+{ [ $rc -eq 2 ] && grep -q "no lesson 99" "$TMP/err"; } || fail "lesson 99: exit $rc"
 echo PASS

@@ -5,7 +5,7 @@
 # whose state records carry every field the contract requires.
 # UPDATE=1 rewrites the expected files (review the diff before committing).
 . "$(dirname "$0")/../lib/helpers.sh"
-cd "$ROOT/tests/golden"
+cd "$ROOT/tests/golden" || exit 1
 failed=0
 for pcap in *.pcap *.pcapng; do
 	name=${pcap%.*}

@@ -3,23 +3,26 @@
 # calls, arrows and states in the right rows, navigation goes back in time,
 # q quits and leaves no lab process behind.
 . "$(dirname "$0")/../lib/helpers.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 . "$ROOT/tests/lib/tmux_helpers.sh"
 ui_test_start
 
 tm new-session -d -s ui -x 100 -y 60 "$BIN/socklab demo; echo EXITED \$?; sleep 30"
 wait_screen "SERVER CLOSED" 10 || exit 1
-kids=$(ui_children)
-[ -n "$kids" ] || { echo "FAIL: the demo started no lab process"; exit 1; }
+mapfile -t kids < <(ui_children)
+[ ${#kids[@]} -gt 0 ] || { echo "FAIL: the demo started no lab process"; exit 1; }
 # the lab programs run unprivileged: none may hold socklab's packet socket
-for k in $kids; do
+for k in "${kids[@]}"; do
 	for fd in /proc/"$k"/fd/*; do
 		ino=$(readlink "$fd" | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p')
 		[ -n "$ino" ] && awk -v i="$ino" '$NF == i { found = 1 } END { exit !found }' /proc/net/packet &&
 			{ echo "FAIL: lab process $k ($(ps -o args= -p "$k")) inherited the capture socket"; exit 1; }
 	done
 done
-sleep 0.5
+# the calls come on the event channel, not the wire: the last of each side's
+# before anything is checked (the demo's fds: client 3, server's accepted 4)
+wait_screen "close(3) = 0 " 5 || exit 1
+wait_screen "│ close(4) = 0" 5 || exit 1
 # the handshake, bracketed by connect's enter and exit, in this order
 line_re() { screen | grep -nE -m1 -- "$1" | cut -d: -f1 | grep . || echo 0; }
 connect=$(line_re 'connect\([0-9]+, 127')
@@ -28,8 +31,8 @@ synack=$(line_of "SYN|ACK seq=0 ack=1──│")
 ack=$(line_of "──ACK seq=1 ack=1")
 ret=$(line_re 'connect\([0-9]+\) = 0')
 echo "rows: connect $connect, SYN $syn, SYN|ACK $synack, ACK $ack, connect returns $ret"
-[ "$connect" -gt 0 ] && [ "$connect" -lt "$syn" ] && [ "$syn" -lt "$synack" ] && [ "$synack" -lt "$ack" ] &&
-	[ "$ack" -lt "${ret:-0}" ] || fail "the handshake rows are out of order"
+[[ $connect -gt 0 && $connect -lt $syn && $syn -lt $synack && $synack -lt $ack &&
+	$ack -lt ${ret:-0} ]] || fail "the handshake rows are out of order"
 # states in the lanes of the rows that caused them
 screen | grep -qE 'SYN_SENT │──SYN seq=0' || fail "SYN_SENT is not on the SYN row"
 # the client's ACK is the evidence that its SYN|ACK arrived: ESTABLISHED on both ends of that row
@@ -77,6 +80,5 @@ pid=$(tm list-panes -t ui -F '#{pane_pid}')
 tm send-keys -t ui q
 wait_screen "EXITED 0" 5 || exit 1
 sleep 0.5
-# shellcheck disable=SC2086
-no_orphans $kids || exit 1
+no_orphans "${kids[@]}" || exit 1
 echo "PASS (shell pid $pid)"

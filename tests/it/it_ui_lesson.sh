@@ -6,7 +6,7 @@
 # its last step and ends with exit 0 and no lab process left behind; the
 # Chinese lesson keeps its columns aligned.
 . "$(dirname "$0")/../lib/helpers.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 export LC_ALL=C.UTF-8 # wide characters: tmux draws them, wc -L counts their cells
 . "$ROOT/tests/lib/tmux_helpers.sh"
 ui_test_start
@@ -20,8 +20,8 @@ screen | grep -q "space/Enter run this step" || fail "no key help for a step to 
 tm send-keys -t ui Space
 wait_screen "✓ call server accept enter" 10 || exit 1
 wait_screen "space/Enter next step" 3 || exit 1
-kids=$(ui_children)
-[ -n "$kids" ] || fail "the lesson started no lab process"
+mapfile -t kids < <(ui_children)
+[ ${#kids[@]} -gt 0 ] || fail "the lesson started no lab process"
 tm send-keys -t ui Enter
 wait_screen "Step 2/4: the client makes its socket" 5 || exit 1
 tm send-keys -t ui Space
@@ -47,7 +47,7 @@ done
 syn=$(line_of "──SYN seq=0")
 synack=$(line_of "SYN|ACK seq=0 ack=1──│")
 ack=$(line_of "──ACK seq=1 ack=1")
-[ "$syn" -gt 0 ] && [ "$syn" -lt "$synack" ] && [ "$synack" -lt "$ack" ] || fail "the handshake rows are missing or out of order ($syn $synack $ack)"
+[[ $syn -gt 0 && $syn -lt $synack && $synack -lt $ack ]] || fail "the handshake rows are missing or out of order ($syn $synack $ack)"
 screen | grep -qE 'SYN_SENT │──SYN seq=0' || fail "SYN_SENT is not on the SYN row"
 screen | grep -qE '│◀─+SYN\|ACK seq=0 ack=1──│ SYN_RCVD' || fail "SYN_RCVD is not on the SYN|ACK row"
 screen | grep -qE 'ESTABLISHED │──ACK seq=1 ack=1─+▶│ ESTABLISHED' || fail "ESTABLISHED (both) is not on the ACK row"
@@ -70,7 +70,7 @@ pane_words | grep -qF "Lesson complete: every checkpoint was reached on real soc
 tm send-keys -t ui q
 wait_screen "EXITED 0" 5 || exit 1
 sleep 0.5
-no_orphans $kids || exit 1
+no_orphans "${kids[@]}" || exit 1
 tm kill-session -t ui
 
 # Chinese: the lesson pane's column stays where it is under wide characters
@@ -80,7 +80,7 @@ tm send-keys -t ui Space
 wait_screen "✓ call server accept enter" 10 || exit 1
 cols=$(screen | grep -E "│ (检查点|✓ call server)" | while IFS= read -r l; do
 	pre=${l%%│ *}; printf '%s\n' "$pre" | wc -L; done | sort -u | tr '\n' ' ')
-[ "$(echo $cols | wc -w)" = 1 ] || fail "the checkpoint column moves under Chinese text (columns $cols)"
+[ "$(wc -w <<<"$cols")" = 1 ] || fail "the checkpoint column moves under Chinese text (columns $cols)"
 tm send-keys -t ui q
 wait_screen "课程已停止。" 5 || exit 1
 wait_screen "EXITED 1" 3 || exit 1

@@ -25,7 +25,7 @@ session() {
 }
 
 session clean TERM
-[ -s "$TMP/clean.jsonl" ] && [ -s "$TMP/clean.pcapng" ] || fail "no recording written"
+[[ -s $TMP/clean.jsonl && -s $TMP/clean.pcapng ]] || fail "no recording written"
 "$BIN/socklab" replay "$TMP/clean.jsonl" --plain >"$TMP/clean.replay" 2>"$TMP/clean.replay.err" ||
 	fail "replay failed: $(cat "$TMP/clean.replay.err")"
 grep -q "SYN seq=0" "$TMP/clean.live" || fail "the live session printed no SYN: $(cat "$TMP/clean.live")"
@@ -38,7 +38,7 @@ capinfos "$TMP/clean.pcapng" >"$TMP/capinfos" 2>&1 || fail "capinfos rejects the
 grep -q "File type:.*pcapng" "$TMP/capinfos" || fail "not a pcapng: $(cat "$TMP/capinfos")"
 packets=$(tshark -r "$TMP/clean.pcapng" 2>/dev/null | wc -l)
 rows=$(grep -c '"type":"packet"' "$TMP/clean.jsonl")
-[ "$packets" -eq "$rows" ] && [ "$packets" -ge 8 ] || fail "pcapng has $packets packets, the jsonl $rows"
+[[ $packets -eq $rows && $packets -ge 8 ]] || fail "pcapng has $packets packets, the jsonl $rows"
 tshark -r "$TMP/clean.pcapng" -V 2>/dev/null | grep -i "comment" >"$TMP/comments"
 grep -q "client CLOSED -> SYN_SENT; server LISTEN -> SYN_RCVD\|client CLOSED -> SYN_SENT" "$TMP/comments" ||
 	fail "no state change comment on the SYN: $(head "$TMP/comments")"
@@ -49,7 +49,7 @@ echo "pcapng: $packets packets, $(wc -l <"$TMP/comments") comments, e.g. $(head 
 session killed KILL
 "$BIN/socklab" replay "$TMP/killed.jsonl" --plain >"$TMP/killed.replay" 2>"$TMP/killed.err" ||
 	fail "a SIGKILLed recording does not replay: $(cat "$TMP/killed.err")"
-grep -q "SYN seq=0" "$TMP/killed.replay" && grep -q "TIME_WAIT" "$TMP/killed.replay" ||
+{ grep -q "SYN seq=0" "$TMP/killed.replay" && grep -q "TIME_WAIT" "$TMP/killed.replay"; } ||
 	fail "the SIGKILLed recording lost rows: $(cat "$TMP/killed.replay")"
 capinfos "$TMP/killed.pcapng" >/dev/null 2>&1 || fail "the SIGKILLed pcapng is not valid"
 

@@ -2,7 +2,7 @@
 # socklab demo --step in a real terminal: the lab programs wait before each
 # socket call, and each space lets exactly one call run.
 . "$(dirname "$0")/../lib/helpers.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 . "$ROOT/tests/lib/tmux_helpers.sh"
 ui_test_start
 
@@ -11,8 +11,8 @@ entered() { screen | sed -n '4,50p' | grep -E '[a-z_]+\(' | grep -cvE '\) = -?[0
 
 tm new-session -d -s ui -x 160 -y 60 "$BIN/socklab demo --step; echo EXITED \$?; sleep 30"
 wait_screen "space: let server socket() run" 10 || exit 1
-kids=$(ui_children)
-[ -n "$kids" ] || { echo "FAIL: the demo started no lab process"; exit 1; }
+mapfile -t kids < <(ui_children)
+[ ${#kids[@]} -gt 0 ] || { echo "FAIL: the demo started no lab process"; exit 1; }
 [ "$(entered)" -eq 0 ] || { echo "FAIL: a call ran before any key"; screen; exit 1; }
 for k in $(seq 1 8); do
 	tm send-keys -t ui Space
@@ -30,6 +30,5 @@ screen | grep -qE 'SYN_SENT │──SYN seq=0' || { echo "FAIL: connect did not
 tm send-keys -t ui q
 wait_screen "EXITED 0" 5 || exit 1
 sleep 0.5
-# shellcheck disable=SC2086
-no_orphans $kids || exit 1
+no_orphans "${kids[@]}" || exit 1
 echo PASS

@@ -1,11 +1,13 @@
 # shellcheck shell=bash
-# helpers.sh: sourced first by every tests/it_*.sh. Where the programs are,
+# helpers.sh: sourced first by every tests/it/it_*.sh and tests/bench/*.sh. Where the programs are,
 # a scratch directory $TMP, and a clean-up at exit of whatever the test
 # started or set up, so that a failing test leaves nothing behind.
 set -u
 ROOT=${SOCKLAB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# shellcheck disable=SC2034 # used by the scripts that source this file
 BIN=${SOCKLAB_BIN:-$ROOT/bin}
 BUILD=${BUILD:-build/release}
+# shellcheck disable=SC2034 # used by the scripts that source this file
 TOOLS=$ROOT/$BUILD/tools # the test tools (tests/tools/*.c) make builds
 TMP=$(mktemp -d)
 STARTED=() # background processes to stop at exit: STARTED+=("$!")
@@ -16,12 +18,12 @@ UNDO=()    # commands to run at exit (at_exit), the last one first
 at_exit() { UNDO=("$(printf '%q ' "$@")" "${UNDO[@]}"); }
 
 # SIGTERM rather than SIGKILL: the tracers remove their tracefs instances
-# on the way out.
+# on the way out. Every step runs even under set -e (a process may be gone).
 cleanup() {
 	local p u
-	for p in "${STARTED[@]}"; do kill -TERM "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for u in "${UNDO[@]}"; do eval "$u" 2>/dev/null; done
+	for p in "${STARTED[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	for u in "${UNDO[@]}"; do eval "$u" 2>/dev/null || true; done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

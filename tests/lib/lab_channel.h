@@ -13,6 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "net.h"
+
 struct test_channel {
 	char dir[64];
 	char path[108];
@@ -22,15 +24,12 @@ struct test_channel {
 /* Binds dir/events.sock; returns 0 or -1. */
 static int test_channel_open(struct test_channel *ch)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-
 	snprintf(ch->dir, sizeof(ch->dir), "/tmp/socklab-test-XXXXXX");
 	if (!mkdtemp(ch->dir))
 		return -1;
 	snprintf(ch->path, sizeof(ch->path), "%s/events.sock", ch->dir);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ch->path);
-	ch->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	return ch->fd >= 0 && bind(ch->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : -1;
+	ch->fd = net_unix_bind(ch->path);
+	return 0;
 }
 
 static void test_channel_close(struct test_channel *ch)

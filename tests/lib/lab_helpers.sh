@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lab_helpers.sh: sourced after helpers.sh by the tests that run the real
 # echo-server and echo-client (tests/it_lab_*.sh, it_hostile_server.sh): a
 # server on a free port, its clean stop, a client run to completion.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the UI's end-to-end tests, sourced after tests/helpers.sh:
 # socklab runs in a real terminal (tmux on a private server socket, so
 # concurrent tests never meet), keys are sent with send-keys and the screen
@@ -7,8 +8,8 @@ tm() { tmux -L "$TMUX_SOCK" "$@"; }
 screen() { tm capture-pane -p -t ui; }
 # wait_screen TEXT [SECONDS]: until TEXT is on the screen.
 wait_screen() {
-	local i
-	for i in $(seq 1 $((${2:-10} * 10))); do
+	local _
+	for _ in $(seq 1 $((${2:-10} * 10))); do
 		screen | grep -qF -- "$1" && return 0
 		sleep 0.1
 	done
@@ -30,9 +31,10 @@ ui_test_start() {
 	command -v tmux >/dev/null || skip "tmux is not installed"
 	at_exit tmux_cleanup
 }
-# The socklab in the pane and the lab processes it started (its children).
+# The socklab in the pane and the lab processes it started (its children,
+# one pid a line: mapfile -t kids < <(ui_children)).
 ui_pid() { pgrep -P "$(tm list-panes -t ui -F '#{pane_pid}')" -x socklab; }
-ui_children() { pgrep -P "$(ui_pid)" | tr '\n' ' '; }
+ui_children() { pgrep -P "$(ui_pid)"; }
 # orphans PIDS...: fails if any of them is still alive.
 no_orphans() {
 	local p

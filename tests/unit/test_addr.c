@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "net.h"
 
 static void resolve_and_format_round_trip(void **state)
 {
@@ -38,21 +39,18 @@ static void a_bad_name_is_one_lower_case_line(void **state)
 
 static void local_and_peer_only_when_known(void **state)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct net_addr sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), lfd;
 	char local[ENDPOINT_STRLEN], peer[ENDPOINT_STRLEN], want[ENDPOINT_STRLEN];
 	(void)state;
 
 	assert_int_equal(addr_local(fd, local, sizeof(local)), -1); /* not bound yet */
 	assert_string_equal(local, "");
-	bind(lfd, (struct sockaddr *)&sa, sizeof(sa));
-	listen(lfd, 1);
-	getsockname(lfd, (struct sockaddr *)&sa, &len);
+	lfd = net_listen_loopback(AF_INET, 1, &sa);
 	assert_int_equal(addr_peer(fd, peer, sizeof(peer)), -1);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sa, len), 0);
+	assert_int_equal(connect(fd, net_sa(&sa), sa.len), 0);
 	assert_int_equal(addr_peer(fd, peer, sizeof(peer)), 0);
-	assert_string_equal(peer, addr_format((struct sockaddr *)&sa, len, want, sizeof(want)));
+	assert_string_equal(peer, addr_format(net_sa(&sa), sa.len, want, sizeof(want)));
 	assert_int_equal(addr_local(fd, local, sizeof(local)), 0);
 	assert_true(strncmp(local, "127.0.0.1:", 10) == 0);
 	close(fd);

@@ -13,6 +13,7 @@
 
 #include "bench.h"
 #include "echo.h"
+#include "net.h"
 
 static void percentile_is_nearest_rank(void **state)
 {
@@ -49,41 +50,33 @@ static void *echo_peer(void *arg)
 
 static void a_run_answers_every_request(void **state)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(sa);
+	struct net_addr sa;
 	struct client_options o = {.conns = 1, .requests = 200};
-	struct peer p = {.lfd = socket(AF_INET, SOCK_STREAM, 0), .conns = 1};
+	struct peer p = {.lfd = net_listen_loopback(AF_INET, 8, &sa), .conns = 1};
 	pthread_t tid;
 	(void)state;
 
-	assert_int_equal(bind(p.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(p.lfd, 8), 0);
-	getsockname(p.lfd, (struct sockaddr *)&sa, &len);
 	pthread_create(&tid, NULL, echo_peer, &p);
-	assert_int_equal(bench_run(&o, (struct sockaddr *)&sa, len), 0);
+	assert_int_equal(bench_run(&o, net_sa(&sa), sa.len), 0);
 	pthread_join(tid, NULL);
 
 	o.reconnect = true;
 	o.requests = 20;
 	p.conns = 20;
 	pthread_create(&tid, NULL, echo_peer, &p);
-	assert_int_equal(bench_run(&o, (struct sockaddr *)&sa, len), 0);
+	assert_int_equal(bench_run(&o, net_sa(&sa), sa.len), 0);
 	pthread_join(tid, NULL);
 	close(p.lfd);
 }
 
 static void a_refused_server_counts_errors(void **state)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(sa);
+	struct net_addr sa;
 	struct client_options o = {.conns = 2, .requests = 10};
-	int probe = socket(AF_INET, SOCK_STREAM, 0);
 	(void)state;
 
-	bind(probe, (struct sockaddr *)&sa, sizeof(sa));
-	getsockname(probe, (struct sockaddr *)&sa, &len);
-	close(probe);
-	assert_int_equal(bench_run(&o, (struct sockaddr *)&sa, len), 1);
+	net_refused_addr(AF_INET, &sa);
+	assert_int_equal(bench_run(&o, net_sa(&sa), sa.len), 1);
 }
 
 int main(void)

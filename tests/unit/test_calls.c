@@ -13,6 +13,7 @@
 #include "calls.h"
 #include "events.h"
 #include "lab_channel.h"
+#include "net.h"
 
 #define RECORDS_MAX 64
 
@@ -165,18 +166,14 @@ static void a_conversation_is_reported_with_its_endpoints(void **state)
 static void a_failure_carries_errno_and_keeps_it(void **state)
 {
 	struct recorder *r = *state;
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(sa);
-	int probe = socket(AF_INET, SOCK_STREAM, 0), fd, i;
+	struct net_addr sa;
+	int fd, i;
 	json_t *rec;
 
-	/* a port that was just free: bound, never listened on, then closed */
-	bind(probe, (struct sockaddr *)&sa, sizeof(sa));
-	getsockname(probe, (struct sockaddr *)&sa, &len);
-	close(probe);
+	net_refused_addr(AF_INET, &sa);
 	fd = lab_socket(AF_INET, SOCK_STREAM, 0);
 	collect(r);
-	assert_int_equal(lab_connect(fd, (struct sockaddr *)&sa, len), -1);
+	assert_int_equal(lab_connect(fd, net_sa(&sa), sa.len), -1);
 	assert_int_equal(errno, ECONNREFUSED);
 	collect(r);
 	lab_close(fd);

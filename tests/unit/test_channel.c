@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "net.h"
 
 static char dir[] = "/tmp/socklab-test-channel-XXXXXX";
 static char path[100];
@@ -37,27 +38,6 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
-static int bound_socket(const char *p)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", p);
-	unlink(p);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	return fd;
-}
-
-static void send_to(const char *p, const char *msg)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", p);
-	assert_int_equal(sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa)), (ssize_t)strlen(msg));
-	close(fd);
-}
-
 static void records_arrive(void **state)
 {
 	char err[256], buf[256];
@@ -67,7 +47,7 @@ static void records_arrive(void **state)
 	if (!ch)
 		fail_msg("%s", err);
 	assert_int_equal(channel_recv(ch, buf, sizeof(buf)), 0); /* nothing yet, and no blocking */
-	send_to(path, "{\"type\":\"hello\"}");
+	net_unix_send(path, "{\"type\":\"hello\"}");
 	assert_int_equal(channel_recv(ch, buf, sizeof(buf)), 16);
 	assert_string_equal(buf, "{\"type\":\"hello\"}");
 	assert_int_equal(channel_rejected(ch), 0);
@@ -78,7 +58,7 @@ static void records_arrive(void **state)
 static void stale_socket_replaced_live_one_refused(void **state)
 {
 	char err[256];
-	int stale = bound_socket(path);
+	int stale = net_unix_bind(path);
 	struct channel *ch, *second;
 
 	(void)state;
@@ -102,7 +82,7 @@ static void go_reaches_the_reply_socket(void **state)
 	(void)state;
 	assert_non_null(ch);
 	snprintf(reply, sizeof(reply), "%s/sub/step-1.sock", dir);
-	fd = bound_socket(reply);
+	fd = net_unix_bind(reply);
 	assert_int_equal(channel_send_go(ch, reply, 7, err, sizeof(err)), 0);
 	n = recv(fd, buf, sizeof(buf) - 1, 0);
 	assert_true(n > 0);

@@ -18,32 +18,7 @@
 #include <unistd.h>
 
 #include "kernel.h"
-
-/* A listener on 127.0.0.1, port chosen by the kernel. */
-static int listen_any(uint16_t *port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(fd, 4), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
-static int connect_to(uint16_t port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(fd >= 0);
-	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	return fd;
-}
+#include "net.h"
 
 /* What the kernel said about the client socket (local port = client_port). */
 struct seen {
@@ -95,15 +70,18 @@ static uint64_t realtime_ns(void)
 static void run_echo_close(enum kernel_mode mode, struct seen *s, const char *want_open, const char *want_end)
 {
 	char err[256];
-	int lfd = listen_any(&s->server_port);
-	struct kernel_source *k = kernel_open(mode, s->server_port, err, sizeof(err));
+	struct net_addr server;
+	int lfd = net_listen_loopback(AF_INET, 4, &server);
+	struct kernel_source *k;
 	struct sockaddr_in a;
 	socklen_t len = sizeof(a);
 	int cfd, afd;
 
+	s->server_port = net_port(&server);
+	k = kernel_open(mode, s->server_port, err, sizeof(err));
 	if (!k)
 		fail_msg("kernel_open: %s", err);
-	cfd = connect_to(s->server_port);
+	cfd = net_connect(&server);
 	assert_int_equal(getsockname(cfd, (struct sockaddr *)&a, &len), 0);
 	s->client_port = ntohs(a.sin_port);
 	afd = accept(lfd, NULL, NULL);

@@ -12,6 +12,7 @@
 
 #include "events.h"
 #include "lab_channel.h"
+#include "net.h"
 #include "step.h"
 
 static atomic_bool released;
@@ -26,14 +27,10 @@ static void *gate_thread(void *arg)
 
 static void send_go(const char *reply, long long seq)
 {
-	struct sockaddr_un to = {.sun_family = AF_UNIX};
 	char msg[64];
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	int len = snprintf(msg, sizeof(msg), "{\"type\":\"go\",\"seq\":%lld}", seq);
 
-	snprintf(to.sun_path, sizeof(to.sun_path), "%s", reply);
-	assert_int_equal(sendto(fd, msg, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)), len);
-	close(fd);
+	snprintf(msg, sizeof(msg), "{\"type\":\"go\",\"seq\":%lld}", seq);
+	net_unix_send(reply, msg);
 }
 
 static void a_call_waits_for_its_go(void **state)
