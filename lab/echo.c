@@ -66,7 +66,6 @@ void echo_start(const char *prog, const char *proc, bool quiet, const char *even
 void echo_after_fork(void)
 {
 	events_after_fork();
-	step_after_fork();
 }
 
 void echo_finish(void)

@@ -1,7 +1,11 @@
-/* events.c: the event channel sender. A connected, non-blocking AF_UNIX
- * datagram socket: a record either lands in the listener's queue at once or
- * is dropped. While nobody listens the socket stays unconnected and records
- * are not even built, so an unobserved server runs at full speed. */
+/* events.c: the event channel sender. One connected AF_UNIX SOCK_SEQPACKET
+ * socket per process: records keep their boundaries and their order, and a
+ * send waits while the lab is busy (back-pressure) instead of dropping the
+ * record, so every call reaches the lab. A lab that stops answering for
+ * SEND_TIMEOUT_S loses records, and the gap in their seq numbers shows it.
+ * While nobody listens the socket stays unconnected and records are not
+ * even built, so an unobserved server runs at full speed. The lab answers
+ * on the same connection with "go" records for --step. */
 #include "events.h"
 
 #include <errno.h>
@@ -14,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,15 +30,15 @@
 #include "errtext.h"
 
 #define RETRY_NS 500000000ull /* look for a listener at most twice a second */
+#define SEND_TIMEOUT_S 5      /* a lab that takes nothing this long is gone */
 
 static struct {
-	int fd;
+	atomic_int fd;        /* connected socket, or -1 */
 	char path[CHANPATH_MAX];
 	char proc[16];
 	pid_t pid;
-	atomic_bool connected;
 	atomic_uint_fast64_t next_try_ns;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock; /* connecting and sending */
 } chan = {.fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 uint64_t events_now_ns(void)
@@ -41,20 +46,39 @@ uint64_t events_now_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
-static bool try_connect(void)
+/* A fresh socket connected to the lab, or -1. Called with chan.lock held. */
+static int connect_lab(void)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	bool ok;
+	struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
+	int fd;
 
-	if (chan.fd < 0)
-		return false;
+	if (!chan.path[0])
+		return -1;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
 	memcpy(sa.sun_path, chan.path, sizeof(sa.sun_path));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return events_fd_out_of_the_way(fd);
+}
+
+static bool try_connect(void)
+{
+	int fd;
+
 	pthread_mutex_lock(&chan.lock);
-	ok = connect(chan.fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	atomic_store(&chan.connected, ok);
-	atomic_store(&chan.next_try_ns, events_now_ns() + RETRY_NS);
+	if (atomic_load(&chan.fd) < 0 && events_now_ns() >= atomic_load(&chan.next_try_ns)) {
+		atomic_store(&chan.fd, connect_lab());
+		atomic_store(&chan.next_try_ns, events_now_ns() + RETRY_NS);
+	}
+	fd = atomic_load(&chan.fd);
 	pthread_mutex_unlock(&chan.lock);
-	return ok;
+	return fd >= 0;
 }
 
 void events_open(const char *flag_path, const char *proc)
@@ -71,9 +95,10 @@ void events_open(const char *flag_path, const char *proc)
 	}
 	if (chanpath_private_dir(chan.path, -1, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s; events are off\n", proc, err);
+		chan.path[0] = '\0';
 		return;
 	}
-	chan.fd = events_fd_out_of_the_way(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+	atomic_store(&chan.next_try_ns, 0);
 	try_connect();
 }
 
@@ -90,38 +115,56 @@ int events_fd_out_of_the_way(int fd)
 	return high;
 }
 
+/* The child gets a connection of its own: its records keep their own order,
+ * and the "go" records meant for it cannot be read by its parent. */
 void events_after_fork(void)
 {
+	int fd = atomic_exchange(&chan.fd, -1);
+
 	chan.pid = getpid();
+	if (fd >= 0) {
+		close(fd);
+		atomic_store(&chan.next_try_ns, 0);
+		try_connect();
+	}
 }
 
 void events_close(void)
 {
-	if (chan.fd >= 0)
-		close(chan.fd);
-	chan.fd = -1;
-	atomic_store(&chan.connected, false);
+	int fd = atomic_exchange(&chan.fd, -1);
+
+	if (fd >= 0)
+		close(fd);
 }
 
 bool events_listening(void)
 {
-	if (atomic_load(&chan.connected))
-		return true;
-	if (chan.fd < 0 || events_now_ns() < atomic_load(&chan.next_try_ns))
-		return false;
-	return try_connect();
+	return atomic_load(&chan.fd) >= 0 || try_connect();
+}
+
+int events_fd(void)
+{
+	return atomic_load(&chan.fd);
 }
 
 int events_send(const char *json, size_t len)
 {
-	if (!atomic_load(&chan.connected) && !try_connect())
+	int fd;
+	ssize_t n;
+
+	if (!events_listening())
 		return -1;
-	if (send(chan.fd, json, len, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len)
-		return 0;
-	/* EAGAIN: the listener is slow, drop this one but stay connected. */
-	if (errno != EAGAIN)
-		atomic_store(&chan.connected, false);
-	return -1;
+	pthread_mutex_lock(&chan.lock);
+	fd = atomic_load(&chan.fd);
+	n = fd >= 0 ? send(fd, json, len, MSG_NOSIGNAL) : -1;
+	if (n != (ssize_t)len && fd >= 0) {
+		/* The lab went away or stopped taking records: this one is lost
+		 * (the seq gap shows it); try a new connection later. */
+		atomic_store(&chan.fd, -1);
+		close(fd);
+	}
+	pthread_mutex_unlock(&chan.lock);
+	return n == (ssize_t)len ? 0 : -1;
 }
 
 struct call_origin events_origin(void)

@@ -1,7 +1,9 @@
-/* events.h: the event channel. A lab program sends
- * its records (docs/trace-format.md: hello, call, step) as JSON datagrams to
- * a UNIX datagram socket that the UI listens on. Sending never blocks and
- * never fails the program: with nobody listening the records are dropped.
+/* events.h: the event channel. A lab program sends its records
+ * (docs/trace-format.md: hello, call, step) over a connected UNIX
+ * SOCK_SEQPACKET socket to the lab (the UI). A send waits while the lab is
+ * busy, so no record is lost; with nobody listening the records are not
+ * built at all, and the program runs on. The lab's "go" records for --step
+ * come back on the same connection.
  *
  * One channel per process: the module keeps the process's identity (proc,
  * pid) and the socket. Thread-safe. */
@@ -22,13 +24,12 @@
  * is missing. Never fails: problems only mean records are dropped. */
 void events_open(const char *flag_path, const char *proc);
 
-/* Moves one of the instrumentation's own descriptors (channel, step reply
- * socket, tty) up to 100 or above and returns the new one (fd itself if
+/* Moves one of the instrumentation's own descriptors (channel, tty) up to 100 or above and returns the new one (fd itself if
  * that fails; -1 stays -1). The program's own sockets then get the numbers
  * a student expects, socket() = 3 as without socklab. */
 int events_fd_out_of_the_way(int fd);
 
-/* After fork(): the child takes its own pid. */
+/* After fork(): the child takes its own pid and its own connection. */
 void events_after_fork(void);
 
 /* Closes the channel. */
@@ -38,9 +39,12 @@ void events_close(void);
  * again at most twice a second): callers skip building records otherwise. */
 bool events_listening(void);
 
-/* Sends one record; returns 0 when the listener took it, -1 when it was
- * dropped (nobody listening, queue full, any error). Never blocks. */
+/* Sends one record; returns 0 when the lab took it, -1 when nobody listens
+ * or the lab went away. Waits while the lab is busy (at most 5 s). */
 int events_send(const char *json, size_t len);
+
+/* The connected socket (where "go" records arrive), or -1. */
+int events_fd(void);
 
 /* Who the records of the calling thread come from (proc, pid, tid), for
  * callrec.h's writers. */

@@ -1,5 +1,7 @@
-/* step.c: the step gate. The reply socket lives in the channel's private
- * directory, so only this user's UI can release a call. */
+/* step.c: the step gate. The "go" that releases a call comes back on the
+ * process's own event channel connection (events.c), so only the lab that
+ * took the step record can release it, and a UI that dropped root still
+ * can: it already holds the connection. */
 #include "step.h"
 
 #include <errno.h>
@@ -10,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -21,47 +22,15 @@
 
 static struct {
 	bool on;
-	int reply_fd;          /* where "go" datagrams arrive */
 	int tty_fd;            /* the terminal, for Enter; -1 without one */
-	pid_t owner;           /* the process that bound reply_path */
 	bool warned;           /* "running without stepping" said once */
-	char reply_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	pthread_mutex_t turn;  /* one call waits at a time */
-} st = {.reply_fd = -1, .tty_fd = -1, .turn = PTHREAD_MUTEX_INITIALIZER};
-
-static void bind_reply_socket(void)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	const char *chan = events_channel_path();
-	const char *slash = strrchr(chan, '/');
-	int dirlen = slash ? (int)(slash - chan) : 1;
-	int len;
-
-	len = snprintf(st.reply_path, sizeof(st.reply_path), "%.*s/step-%d.sock", dirlen,
-		       slash ? chan : ".", (int)getpid());
-	st.reply_fd = events_fd_out_of_the_way(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-	if (len < 0 || (size_t)len >= sizeof(st.reply_path) || st.reply_fd < 0)
-		goto fail;
-	memcpy(sa.sun_path, st.reply_path, sizeof(sa.sun_path));
-	unlink(st.reply_path); /* a stale socket of a process that had this pid */
-	if (bind(st.reply_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		goto fail;
-	st.owner = getpid();
-	return;
-fail:
-	fprintf(stderr, "%s: step reply socket %s: %s (only Enter can release a call)\n",
-		events_proc(), st.reply_path, errtext(errno));
-	if (st.reply_fd >= 0)
-		close(st.reply_fd);
-	st.reply_fd = -1;
-	st.reply_path[0] = '\0';
-}
+} st = {.tty_fd = -1, .turn = PTHREAD_MUTEX_INITIALIZER};
 
 void step_enable(void)
 {
 	st.on = true;
 	st.tty_fd = events_fd_out_of_the_way(open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC));
-	bind_reply_socket();
 }
 
 bool step_enabled(void)
@@ -69,26 +38,11 @@ bool step_enabled(void)
 	return st.on;
 }
 
-void step_after_fork(void)
-{
-	if (!st.on)
-		return;
-	if (st.reply_fd >= 0)
-		close(st.reply_fd);
-	st.reply_fd = -1;
-	bind_reply_socket();
-}
-
 void step_disable(void)
 {
-	if (st.reply_fd >= 0) {
-		close(st.reply_fd);
-		if (st.owner == getpid())
-			unlink(st.reply_path);
-	}
 	if (st.tty_fd >= 0)
 		close(st.tty_fd);
-	st.reply_fd = st.tty_fd = -1;
+	st.tty_fd = -1;
 	st.on = false;
 }
 
@@ -106,8 +60,6 @@ static bool send_step_record(unsigned seq, const char *call, int fd, const char 
 	struct call_origin who;
 	int len;
 
-	if (st.reply_fd < 0)
-		return false;
 	who = events_origin();
 	callrec_put_header(&o, "step", events_now_ns(), &who);
 	outbuf_lit(&o, ",\"seq\":");
@@ -118,8 +70,6 @@ static bool send_step_record(unsigned seq, const char *call, int fd, const char 
 	outbuf_i64(&o, fd);
 	outbuf_lit(&o, ",\"args\":");
 	outbuf_json_string(&o, args);
-	outbuf_lit(&o, ",\"reply\":");
-	outbuf_json_string(&o, st.reply_path);
 	outbuf_char(&o, '}');
 	len = outbuf_finish(&o);
 	return len >= 0 && events_send(rec, (size_t)len) == 0;
@@ -138,23 +88,30 @@ static bool is_go_for(const char *buf, size_t len, unsigned seq)
 	return ok;
 }
 
-/* Waits on both the reply socket and the terminal, so the UI and the Enter
- * key can each release the call. */
+/* Waits on both the channel and the terminal, so the UI and the Enter key
+ * can each release the call. A channel that closes leaves the terminal. */
 static void wait_for_go(unsigned seq)
 {
 	char buf[512];
 
 	for (;;) {
-		struct pollfd fds[2] = {{.fd = st.reply_fd, .events = POLLIN},
+		int chan_fd = events_fd();
+		struct pollfd fds[2] = {{.fd = chan_fd, .events = POLLIN},
 					{.fd = tty_usable() ? st.tty_fd : -1, .events = POLLIN}};
 		ssize_t n;
 
+		if (chan_fd < 0 && fds[1].fd < 0)
+			return; /* nobody can release it: run on */
 		if (poll(fds, 2, -1) < 0)
 			return; /* a stop signal: let the program wind down */
 		if (fds[0].revents & POLLIN) {
-			n = recv(st.reply_fd, buf, sizeof(buf), 0);
+			n = recv(chan_fd, buf, sizeof(buf), MSG_DONTWAIT);
 			if (n > 0 && is_go_for(buf, (size_t)n, seq))
 				return;
+			if (n == 0)
+				events_close(); /* the lab is gone */
+		} else if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			events_close();
 		}
 		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(st.tty_fd, buf, sizeof(buf));
@@ -162,8 +119,6 @@ static void wait_for_go(unsigned seq)
 				return;
 			close(st.tty_fd);
 			st.tty_fd = -1;
-			if (st.reply_fd < 0)
-				return;
 		}
 	}
 }

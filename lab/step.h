@@ -1,14 +1,13 @@
 /* step.h: --step, the lecturer's single step. Before each socket call the
  * program sends a "step" record on the event channel and waits for a "go"
- * with the same seq on its own reply socket (docs/trace-format.md); when
+ * with the same seq on the same connection (docs/trace-format.md); when
  * nobody listens on the channel it waits for Enter on its terminal instead. */
 #ifndef SOCKLAB_LAB_STEP_H
 #define SOCKLAB_LAB_STEP_H
 
 #include <stdbool.h>
 
-/* Turns stepping on: binds the reply socket (step-PID.sock next to the
- * channel) and opens the terminal. Call after events_open(). */
+/* Turns stepping on: opens the terminal. Call after events_open(). */
 void step_enable(void);
 
 bool step_enabled(void);
@@ -18,10 +17,7 @@ bool step_enabled(void);
  * Threads take their turn: one call waits at a time. */
 void step_gate(unsigned seq, const char *call, int fd, const char *args);
 
-/* After fork(): the child gets its own reply socket. */
-void step_after_fork(void);
-
-/* Closes and removes this process's reply socket. */
+/* Turns stepping off and closes the terminal. */
 void step_disable(void);
 
 #endif

@@ -43,7 +43,8 @@ STARTED+=("$SERVER_PID")
 wait_for "$TMP/step.out" '"type":"step".*"call":"socket"' || fail "no step record for socket"
 sleep 0.5
 ! grep -q '"type":"call"' "$TMP/step.out" || fail "socket ran before its go"
-grep -q "\"reply\":\"$TMP/step-$SERVER_PID.sock\"" "$TMP/step.out" || fail "step record has no reply path"
+# the go comes back on the program's own connection: no reply socket of its own
+! grep -q '"reply"' "$TMP/step.out" || fail "step record names a reply socket"
 echo go >&3
 wait_for "$TMP/step.out" '"phase":"exit".*"call":"socket"' || fail "socket did not run after go"
 wait_for "$TMP/step.out" '"type":"step".*"call":"setsockopt"' || fail "no step for setsockopt"
@@ -53,7 +54,7 @@ printf 'go\ngo\ngo\n' >&3 # setsockopt, bind, listen
 wait_for "$TMP/srv-step.out" "listening on" || fail "server did not get to listen"
 wait_for "$TMP/step.out" '"type":"step".*"call":"accept"' || fail "no step for accept"
 stop_server
-[ ! -e "$TMP/step-$SERVER_PID.sock" ] || fail "reply socket left behind"
+[ -z "$(find "$TMP" -name 'step-*.sock')" ] || fail "a step reply socket was made"
 
 # --- --step with nobody listening and no terminal: runs, and says so
 start_server_notty() {

@@ -95,6 +95,17 @@ int net_unix_bind(const char *path)
 	return fd;
 }
 
+int net_unix_listen(const char *path)
+{
+	struct sockaddr_un sa = unix_addr(path);
+	int fd = check(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), "socket");
+
+	unlink(path);
+	check(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), path);
+	check(listen(fd, 16), path);
+	return fd;
+}
+
 void net_unix_send(const char *path, const char *msg)
 {
 	struct sockaddr_un sa = unix_addr(path);

@@ -45,6 +45,10 @@ uint16_t net_port(const struct net_addr *addr);
 int net_unix_bind(const char *path);
 
 /* Sends msg (without its '\0') as one datagram to the socket at path. */
+/* A listening AF_UNIX SOCK_SEQPACKET socket at path (replacing a stale one),
+ * the event channel's kind. */
+int net_unix_listen(const char *path);
+
 void net_unix_send(const char *path, const char *msg);
 
 #endif

@@ -5,7 +5,8 @@
  * shell tests see and drive the lab programs.
  *
  *   event_sink PATH [--go-auto]
- * Runs until SIGINT or SIGTERM, then removes PATH. */
+ * Each lab program connects (SOCK_SEQPACKET); the go for a step goes back on
+ * the connection it came on. Runs until SIGINT or SIGTERM, then removes PATH. */
 #include <errno.h>
 #include <jansson.h>
 #include <poll.h>
@@ -17,10 +18,11 @@
 #include <unistd.h>
 
 #define PENDING_MAX 256
+#define CONNS_MAX 256
 
 struct pending_step {
 	long long seq;
-	char reply[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int conn; /* the connection the step came on: its go goes back there */
 };
 
 static volatile sig_atomic_t stop;
@@ -31,28 +33,25 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void send_go(int fd, const struct pending_step *p)
+static void send_go(const struct pending_step *p)
 {
-	struct sockaddr_un to = {.sun_family = AF_UNIX};
 	char msg[64];
 	int len = snprintf(msg, sizeof(msg), "{\"type\":\"go\",\"seq\":%lld}", p->seq);
 
-	memcpy(to.sun_path, p->reply, sizeof(to.sun_path));
-	if (sendto(fd, msg, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
-		fprintf(stderr, "event_sink: go to %s: %s\n", p->reply, strerror(errno));
+	if (send(p->conn, msg, (size_t)len, MSG_NOSIGNAL) < 0)
+		fprintf(stderr, "event_sink: go %lld: %s\n", p->seq, strerror(errno));
 }
 
 /* A step record goes to the queue of calls waiting for their go. */
-static void queue_step(const char *buf, size_t len, struct pending_step *q, int *nq)
+static void queue_step(const char *buf, size_t len, int conn, struct pending_step *q, int *nq)
 {
 	json_t *rec = json_loadb(buf, len, 0, NULL);
 	const char *type = json_string_value(json_object_get(rec, "type"));
-	const char *reply = json_string_value(json_object_get(rec, "reply"));
-	int is_step = type && strcmp(type, "step") == 0 && reply && *nq < PENDING_MAX;
+	int is_step = type && strcmp(type, "step") == 0 && *nq < PENDING_MAX;
 
 	if (is_step) {
 		q[*nq].seq = json_integer_value(json_object_get(rec, "seq"));
-		snprintf(q[*nq].reply, sizeof(q[*nq].reply), "%s", reply);
+		q[*nq].conn = conn;
 		(*nq)++;
 	}
 	json_decref(rec);
@@ -62,8 +61,9 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct pending_step q[PENDING_MAX];
+	struct pollfd fds[CONNS_MAX + 2];
 	int nq = 0, go_auto = argc > 2 && strcmp(argv[2], "--go-auto") == 0;
-	int fd, stdin_open = !go_auto, credits = 0;
+	int fd, stdin_open = !go_auto, credits = 0, nconns = 0;
 	char buf[4096];
 
 	if (argc < 2 || strlen(argv[1]) >= sizeof(sa.sun_path)) {
@@ -72,26 +72,41 @@ int main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
 	strcpy(sa.sun_path, argv[1]);
 	unlink(argv[1]);
-	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "event_sink: bind %s: %s\n", argv[1], strerror(errno));
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0) {
+		fprintf(stderr, "event_sink: listen %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* fds[0] listens, fds[1] is stdin, then one per connection */
 	while (!stop) {
-		struct pollfd fds[2] = {{.fd = fd, .events = POLLIN},
-					{.fd = stdin_open ? 0 : -1, .events = POLLIN}};
-
-		if (poll(fds, 2, -1) < 0)
+		fds[0] = (struct pollfd){.fd = fd, .events = POLLIN};
+		fds[1] = (struct pollfd){.fd = stdin_open ? 0 : -1, .events = POLLIN};
+		if (poll(fds, (nfds_t)(nconns + 2), -1) < 0)
 			continue;
-		if (fds[0].revents & POLLIN) {
-			ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if ((fds[0].revents & POLLIN) && nconns < CONNS_MAX) {
+			int c = accept(fd, NULL, NULL);
+
+			if (c >= 0)
+				fds[2 + nconns++] = (struct pollfd){.fd = c, .events = POLLIN};
+		}
+		for (int i = 0; i < nconns; i++) {
+			struct pollfd *p = &fds[2 + i];
+			ssize_t n;
+
+			if (!(p->revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = recv(p->fd, buf, sizeof(buf) - 1, 0);
 			if (n > 0) {
 				buf[n] = '\0';
 				printf("%s\n", buf);
-				queue_step(buf, (size_t)n, q, &nq);
+				queue_step(buf, (size_t)n, p->fd, q, &nq);
+			} else if (n == 0 || errno != EINTR) {
+				close(p->fd);
+				p->fd = -1; /* kept in place: a pending go to it fails quietly */
 			}
 		}
 		if (fds[1].revents & (POLLIN | POLLHUP)) {
@@ -102,11 +117,14 @@ int main(int argc, char **argv)
 				credits += buf[i] == '\n';
 		}
 		while (nq > 0 && (go_auto || credits > 0)) {
-			send_go(fd, &q[0]);
+			send_go(&q[0]);
 			memmove(q, q + 1, (size_t)--nq * sizeof(q[0]));
 			credits -= !go_auto;
 		}
 	}
+	for (int i = 0; i < nconns; i++)
+		if (fds[2 + i].fd >= 0)
+			close(fds[2 + i].fd);
 	close(fd);
 	unlink(argv[1]);
 	return 0;

@@ -1,5 +1,5 @@
 /* test_step.c: the step gate (lab/step.c) holds a call until a "go" with
- * its seq arrives on the reply socket named in the step record. */
+ * its seq arrives on the same event channel connection. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,18 +25,9 @@ static void *gate_thread(void *arg)
 	return NULL;
 }
 
-static void send_go(const char *reply, long long seq)
-{
-	char msg[64];
-
-	snprintf(msg, sizeof(msg), "{\"type\":\"go\",\"seq\":%lld}", seq);
-	net_unix_send(reply, msg);
-}
-
 static void a_call_waits_for_its_go(void **state)
 {
 	struct test_channel ch;
-	char reply[160];
 	pthread_t tid;
 	json_t *rec;
 	(void)state;
@@ -53,19 +44,19 @@ static void a_call_waits_for_its_go(void **state)
 	assert_int_equal(json_integer_value(json_object_get(rec, "seq")), 7);
 	assert_string_equal(json_string_value(json_object_get(rec, "call")), "connect");
 	assert_string_equal(json_string_value(json_object_get(rec, "args")), "3, 127.0.0.1:8080");
-	snprintf(reply, sizeof(reply), "%s/step-%d.sock", ch.dir, (int)getpid());
-	assert_string_equal(json_string_value(json_object_get(rec, "reply")), reply);
+	assert_null(json_object_get(rec, "reply")); /* the go comes back on this connection */
 	json_decref(rec);
 
 	/* the step record was sent before the wait: the call cannot have run */
 	assert_false(atomic_load(&released));
-	send_go(reply, 6);            /* a stale go for another call: ignored */
-	send_go(reply, 7);
+	test_channel_send_go(&ch, 6); /* a stale go for another call: ignored */
+	usleep(100 * 1000);
+	assert_false(atomic_load(&released));
+	test_channel_send_go(&ch, 7);
 	pthread_join(tid, NULL);
 	assert_true(atomic_load(&released));
 
 	step_disable();
-	assert_int_equal(access(reply, F_OK), -1); /* the reply socket is removed */
 	events_close();
 	test_channel_close(&ch);
 }
