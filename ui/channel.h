@@ -1,4 +1,4 @@
-/* channel.h: the UI's end of the event channel (BRIEF: "Event channel"). A
+/* channel.h: the UI's end of the event channel (docs/architecture.md). A
  * UNIX datagram socket the lab programs send their hello/call/step records
  * to; "go" datagrams release a stepping program's next call. Only datagrams
  * from this user (or root) are taken: the sender's credentials come with

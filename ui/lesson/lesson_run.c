@@ -1,6 +1,6 @@
 /* lesson_run.c: `socklab lesson`: the arguments, the lesson files, and the
  * text front end (stdin/stdout) around lesson_lab.c (the programs and the
- * capture) and lesson_flow.c (the steps). In a terminal the lesson runs in
+ * capture) and lesson_progress.c (the steps). In a terminal the lesson runs in
  * the curses lab instead (lesson_view.c). */
 #include "lesson_run.h"
 
@@ -20,9 +20,10 @@
 #include "export.h"
 #include "grid.h"
 #include "lesson.h"
-#include "lesson_flow.h"
+#include "lesson_progress.h"
 #include "lesson_lab.h"
 #include "lesson_view.h"
+#include "lesson_words.h"
 #include "timeline.h"
 #include "view.h"
 #include "args.h"
@@ -32,11 +33,9 @@
 #define FILE_MAX (256 * 1024)
 #define PRINT_HOLD_NS 200000000ull  /* rows are printed once this old: late calls sort in first */
 
-enum lang { LANG_EN, LANG_ZH };
-
 struct opts {
 	int number;
-	enum lang lang;
+	enum lesson_lang lang;
 	bool autorun, check, ascii, plain;
 	const char *script, *dir;
 	int timeout_s, pace_ms, width;
@@ -49,7 +48,7 @@ struct runner {
 	char path[PATH_MAX + 256], bindir[PATH_MAX];
 	struct lesson_lab *lab;
 	struct timeline *tl;
-	struct lesson_flow flow;
+	struct lesson_progress progress;
 	FILE *script;
 	long printed;
 };
@@ -102,7 +101,7 @@ static int parse_num(const char *what, const char *s, long min, long max, int *o
 }
 
 /* zh when the locale says Chinese, else en. */
-static enum lang lang_from_locale(void)
+static enum lesson_lang lang_from_locale(void)
 {
 	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
 
@@ -136,11 +135,10 @@ static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {
+			if (lesson_lang_parse(optarg, &o->lang) < 0) {
 				fprintf(stderr, "socklab lesson: language '%s': expected en or zh\n", optarg);
 				return -1;
 			}
-			o->lang = optarg[0] == 'z' ? LANG_ZH : LANG_EN;
 			break;
 		case 'a': o->autorun = true; break;
 		case 's': o->script = optarg; break;
@@ -223,7 +221,7 @@ static int lesson_load(const char *path, struct lesson *l, char *err, size_t err
  * source tree's lessons/ next to bin/, or the installed share/socklab. */
 static int lessons_dir(const struct opts *o, const char *bindir, char *buf, size_t n)
 {
-	const char *lang = o->lang == LANG_ZH ? "zh" : "en";
+	const char *lang = lesson_words(o->lang)->code;
 	const char *base = o->dir ? o->dir : getenv("SOCKLAB_LESSONS");
 	const char *tries[] = {"%s/../lessons/%s", "%s/../share/socklab/lessons/%s"};
 
@@ -385,7 +383,7 @@ static const char *read_answer(struct runner *r, char *buf, size_t n)
 }
 
 /* Asks the step's question until a choice, the hint or q. */
-static enum flow_action ask_prediction(struct runner *r, const struct lesson_step *s)
+static enum progress_action ask_prediction(struct runner *r, const struct lesson_step *s)
 {
 	char buf[64];
 	const char *a;
@@ -394,18 +392,18 @@ static enum flow_action ask_prediction(struct runner *r, const struct lesson_ste
 	for (int i = 0; i < s->nchoices; i++)
 		printf("   %d) %s\n", i + 1, s->choices[i]);
 	for (;;) {
-		enum flow_action act;
+		enum progress_action act;
 		printf(r->w->predict_prompt, s->nchoices);
 		if (!(a = read_answer(r, buf, sizeof(buf)))) {
 			printf("%d\n", s->answer);
-			return lesson_flow_event(&r->flow, FLOW_ANSWER, s->answer);
+			return lesson_progress_event(&r->progress, STUDENT_ANSWER, s->answer);
 		}
 		if (strcmp(a, "q") == 0)
-			return lesson_flow_event(&r->flow, FLOW_STOP, 0);
+			return lesson_progress_event(&r->progress, STUDENT_STOP, 0);
 		if (strcmp(a, "h") == 0) {
-			lesson_flow_event(&r->flow, FLOW_HINT, 0);
+			lesson_progress_event(&r->progress, STUDENT_HINT, 0);
 			print_text(s->hint ? s->hint : r->w->hint_none);
-		} else if ((act = lesson_flow_event(&r->flow, FLOW_ANSWER, atoi(a))) != FLOW_NOTHING) {
+		} else if ((act = lesson_progress_event(&r->progress, STUDENT_ANSWER, atoi(a))) != DO_NOTHING) {
 			return act;
 		}
 	}
@@ -523,82 +521,82 @@ static void show_step(struct runner *r, int idx)
 /* After the checkpoint: the prediction's outcome and then:. */
 static void show_outcome(struct runner *r)
 {
-	const struct lesson_step *s = &r->les.steps[r->flow.cur];
+	const struct lesson_step *s = &r->les.steps[r->progress.cur];
 
 	if (s->predict) {
-		if (lesson_flow_predicted_right(&r->flow))
+		if (lesson_progress_predicted_right(&r->progress))
 			printf(r->w->right, s->choices[s->answer - 1]);
 		else
-			printf(r->w->wrong, s->choices[r->flow.predicted - 1], s->choices[s->answer - 1]);
+			printf(r->w->wrong, s->choices[r->progress.predicted - 1], s->choices[s->answer - 1]);
 		printf("\n");
 	}
 	print_text(s->then);
 }
 
 /* The prompt after a step: Enter goes on, h, b, q. */
-static enum flow_action next_command(struct runner *r)
+static enum progress_action next_command(struct runner *r)
 {
-	const struct lesson_step *s = &r->les.steps[r->flow.cur];
+	const struct lesson_step *s = &r->les.steps[r->progress.cur];
 	char buf[64];
 	const char *a;
 
 	for (;;) {
 		if (r->o.autorun && !r->o.script)
-			return lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+			return lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 		printf("%s", r->w->next_prompt);
 		if (!(a = read_answer(r, buf, sizeof(buf))) || !a[0] || strcmp(a, "n") == 0)
-			return lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+			return lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 		if (strcmp(a, "q") == 0)
-			return lesson_flow_event(&r->flow, FLOW_STOP, 0);
+			return lesson_progress_event(&r->progress, STUDENT_STOP, 0);
 		if (strcmp(a, "h") == 0) {
-			lesson_flow_event(&r->flow, FLOW_HINT, 0);
+			lesson_progress_event(&r->progress, STUDENT_HINT, 0);
 			print_text(s->hint ? s->hint : r->w->hint_none);
-		} else if (strcmp(a, "b") == 0 && lesson_flow_event(&r->flow, FLOW_BACK, 0) == FLOW_SHOW_REVIEW) {
+		} else if (strcmp(a, "b") == 0 && lesson_progress_event(&r->progress, STUDENT_BACK, 0) == DO_SHOW_REVIEW) {
 			/* the sockets cannot rewind: show the previous step and what it saw again */
-			int prev = r->flow.shown;
+			int prev = r->progress.shown;
 			printf("%s\n", r->w->back);
 			show_step(r, prev);
 			reprint_rows(r, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
 			print_text(r->les.steps[prev].then);
-			lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
-			show_step(r, r->flow.shown);
+			lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
+			show_step(r, r->progress.shown);
 		}
 	}
 }
 
-/* The text front end: what the flow asks for, printed, and the student's
+/* The text front end: what the progress asks for, printed, and the student's
  * lines read back. */
 static int run_lesson(struct runner *r)
 {
-	enum flow_action act = FLOW_SHOW_STEP;
+	enum progress_action act = DO_SHOW_STEP;
 
 	printf(r->w->lesson, r->les.number, r->les.title);
 	printf("%s:\n", r->w->seed);
 	print_text(r->les.seed);
 	print_text(r->les.intro);
-	lesson_flow_init(&r->flow, &r->les);
-	while (act != FLOW_END && !stop_requested) {
-		const struct lesson_step *s = &r->les.steps[r->flow.cur];
+	lesson_progress_init(&r->progress, &r->les);
+	while (act != DO_END && !stop_requested) {
+		const struct lesson_step *s = &r->les.steps[r->progress.cur];
 		switch (act) {
-		case FLOW_SHOW_STEP:
-			show_step(r, r->flow.cur);
-			act = s->predict ? ask_prediction(r, s) : lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+		case DO_SHOW_STEP:
+			show_step(r, r->progress.cur);
+			act = s->predict ? ask_prediction(r, s) : lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 			break;
-		case FLOW_RUN_STEP:
-			act = lesson_flow_event(&r->flow, run_checkpoint(r, r->flow.cur) < 0 ? FLOW_TIMEOUT : FLOW_MET, 0);
+		case DO_RUN_STEP:
+			act = lesson_progress_event(&r->progress, run_checkpoint(r, r->progress.cur) < 0 ? CHECKPOINT_TIMEOUT : CHECKPOINT_MET, 0);
 			break;
-		case FLOW_SHOW_OUTCOME:
+		case DO_SHOW_OUTCOME:
 			show_outcome(r);
 			act = next_command(r);
 			break;
 		default:
-			act = FLOW_END;
+			act = DO_END;
 			break;
 		}
 	}
-	if (stop_requested || r->flow.phase == FLOW_QUIT)
+	if (stop_requested || r->progress.phase == PHASE_QUIT)
 		printf("%s\n", r->w->quit);
-	return r->flow.phase == FLOW_FINISHED && !stop_requested ? 0 : -1;
+	return r->progress.phase == PHASE_FINISHED && !stop_requested ? 0 : -1;
 }
 
 /* The curses front end, then one line on the terminal it leaves. */
@@ -607,18 +605,18 @@ static int run_lesson_view(struct runner *r, struct lesson_view *v)
 	bool met[LESSON_MAX_EXPECTS];
 	char err[512] = "";
 	int step = 0;
-	enum flow_phase end;
+	enum progress_phase end;
 
 	if (lesson_view_run(v, r->lab, &stop_requested, &end, &step, met, err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab lesson: %s\n", err);
 		return -1;
 	}
-	if (end == FLOW_FINISHED) {
+	if (end == PHASE_FINISHED) {
 		printf(r->w->lesson, r->les.number, r->les.title);
 		printf("%s\n", r->w->finished);
 		return 0;
 	}
-	if (end == FLOW_FAILED)
+	if (end == PHASE_FAILED)
 		print_unmet(r, step, met);
 	else
 		printf("%s\n", r->w->quit);
@@ -697,7 +695,7 @@ int lesson_main(int argc, char **argv)
 		free(r);
 		return rc;
 	}
-	r->w = r->o.lang == LANG_ZH ? &lesson_words_zh : &lesson_words_en;
+	r->w = lesson_words(r->o.lang);
 	if (demo_bindir(r->bindir, sizeof(r->bindir)) < 0 || find_lessons(r, r->o.number) < 0) {
 		free(r);
 		return 2;

@@ -22,7 +22,7 @@
 
 struct lesson_view {
 	struct lesson_view_opts o;
-	struct lesson_flow flow;
+	struct lesson_progress progress;
 	struct screen scr;
 	struct grid grid;
 	struct lesson_lab *lab;
@@ -33,40 +33,6 @@ struct lesson_view {
 	char title[256], keys[256], mode[64];
 };
 
-static const char *const help_lines[] = {
-	"socklab lesson keys",
-	"",
-	"  space  Enter       run the step; once its checkpoint is reached, the next step",
-	"  1-9                your prediction, when the step asks for one",
-	"  h                  the step's hint (again: hide it)",
-	"  b                  back a step: its words and its rows (space goes forward again)",
-	"  j k  Down Up       next / previous row (the lanes show the states at that row)",
-	"  g G  Home End      first / last row (G follows new rows again)",
-	"  PgUp PgDn          a page up / down",
-	"  d                  every field of the selected packet or call",
-	"  Tab  c / C  a  l   next / previous / every connection;  the list",
-	"  /  n  N            search rows; next / previous match",
-	"  z                  zoom (big, for a projector)",
-	"  ?                  this help        q  quit the lesson",
-};
-
-static const char *const help_lines_zh[] = {
-	"socklab 课程按键",
-	"",
-	"  空格  回车         运行本步骤；检查点达成后，进入下一步",
-	"  1-9                步骤提问时，选择你的预测",
-	"  h                  本步骤的提示（再按一次隐藏）",
-	"  b                  回到上一步：它的讲解和它的行（空格再向前）",
-	"  j k  Down Up       下一行 / 上一行（两侧显示该行时刻的状态）",
-	"  g G  Home End      第一行 / 最后一行（G 重新跟随新行）",
-	"  PgUp PgDn          上 / 下翻一页",
-	"  d                  所选报文或调用的全部字段",
-	"  Tab  c / C  a  l   下一个 / 上一个 / 全部连接；连接列表",
-	"  /  n  N            搜索行；下一个 / 上一个匹配",
-	"  z                  放大（投影用）",
-	"  ?                  本帮助            q  退出课程",
-};
-
 struct lesson_view *lesson_view_new(const struct lesson_view_opts *o)
 {
 	struct lesson_view *v = calloc(1, sizeof(*v));
@@ -74,15 +40,10 @@ struct lesson_view *lesson_view_new(const struct lesson_view_opts *o)
 	if (!v)
 		return NULL;
 	v->o = *o;
-	lesson_flow_init(&v->flow, o->les);
+	lesson_progress_init(&v->progress, o->les);
 	screen_init(&v->scr, false, false, o->ascii);
-	if (o->w == &lesson_words_zh) {
-		v->scr.help = help_lines_zh;
-		v->scr.nhelp = (int)(sizeof(help_lines_zh) / sizeof(help_lines_zh[0]));
-	} else {
-		v->scr.help = help_lines;
-		v->scr.nhelp = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
-	}
+	v->scr.help = o->w->help;
+	v->scr.nhelp = o->w->nhelp;
 	return v;
 }
 
@@ -105,7 +66,7 @@ void lesson_view_on_row(long pos, bool inserted_before, uint64_t dropped_before,
 	v->dirty = true;
 }
 
-/* ---- the pane (pure: the flow and the checkpoint into the grid) ---- */
+/* ---- the pane (pure: the progress and the checkpoint into the grid) ---- */
 
 struct pen {
 	struct grid *g;
@@ -139,18 +100,18 @@ static int text_lines(const char *text, const char *prefix, int w)
 }
 
 /* Has the current step not run yet (and is it shown)? */
-static bool before_run(const struct lesson_flow *f)
+static bool before_run(const struct lesson_progress *f)
 {
-	return !lesson_flow_reviewing(f) && (f->phase == FLOW_READ || f->phase == FLOW_PREDICT);
+	return !lesson_progress_reviewing(f) && (f->phase == PHASE_READ || f->phase == PHASE_PREDICT);
 }
 
 /* The step's words: narrative, question, outcome, then:, as far as it got. */
 static void draw_words(const struct lesson_view *v, struct pen *p)
 {
-	const struct lesson_flow *f = &v->flow;
+	const struct lesson_progress *f = &v->progress;
 	const struct lesson_words *w = v->o.w;
 	const struct lesson_step *s = &v->o.les->steps[f->shown];
-	bool here = !lesson_flow_reviewing(f);
+	bool here = !lesson_progress_reviewing(f);
 	char buf[512];
 
 	snprintf(buf, sizeof(buf), "%s %d/%d: %s", w->step, f->shown + 1, v->o.les->nsteps, s->title);
@@ -171,22 +132,22 @@ static void draw_words(const struct lesson_view *v, struct pen *p)
 		return;
 	}
 	switch (f->phase) {
-	case FLOW_DONE:
-	case FLOW_FINISHED:
-		if (f->phase == FLOW_FINISHED)
+	case PHASE_DONE:
+	case PHASE_FINISHED:
+		if (f->phase == PHASE_FINISHED)
 			say(p, w->finished, ATTR_RETURN);
 		if (s->predict) {
-			if (lesson_flow_predicted_right(f))
+			if (lesson_progress_predicted_right(f))
 				snprintf(buf, sizeof(buf), w->right, s->choices[s->answer - 1]);
 			else
 				snprintf(buf, sizeof(buf), w->wrong, s->choices[f->predicted - 1], s->choices[s->answer - 1]);
-			say_prefixed(p, lesson_flow_predicted_right(f) ? (p->ascii ? "ok " : "✓ ") : (p->ascii ? "x " : "✗ "),
-				     buf, lesson_flow_predicted_right(f) ? ATTR_RETURN : ATTR_ERROR);
+			say_prefixed(p, lesson_progress_predicted_right(f) ? (p->ascii ? "ok " : "✓ ") : (p->ascii ? "x " : "✗ "),
+				     buf, lesson_progress_predicted_right(f) ? ATTR_RETURN : ATTR_ERROR);
 		}
 		say(p, v->output, ATTR_CALL);
 		say(p, s->then ? s->then : s->say, ATTR_NORMAL);
 		return;
-	case FLOW_FAILED:
+	case PHASE_FAILED:
 		snprintf(buf, sizeof(buf), w->not_reached, lesson_lab_timeout_s(v->lab, f->cur));
 		say(p, buf, ATTR_ERROR);
 		break;
@@ -223,15 +184,15 @@ static void draw_words(const struct lesson_view *v, struct pen *p)
  * moment the step runs: before, it would give the prediction away. */
 static void draw_checkpoint(const struct lesson_view *v, struct pen *p)
 {
-	const struct lesson_flow *f = &v->flow;
+	const struct lesson_progress *f = &v->progress;
 	const struct lesson_step *s = &v->o.les->steps[f->shown];
-	bool here = !lesson_flow_reviewing(f);
+	bool here = !lesson_progress_reviewing(f);
 	char buf[256];
 
 	say(p, v->o.w->checkpoint_title, ATTR_HEADER);
 	for (int i = 0; i < s->nexpects; i++) {
-		bool met = !here || f->phase == FLOW_DONE || f->phase == FLOW_FINISHED || v->met[i];
-		bool failed = !met && f->phase == FLOW_FAILED;
+		bool met = !here || f->phase == PHASE_DONE || f->phase == PHASE_FINISHED || v->met[i];
+		bool failed = !met && f->phase == PHASE_FAILED;
 		const char *mark = met ? (p->ascii ? "ok" : "✓") : failed ? "x " : (p->ascii ? "- " : "·");
 
 		if (p->y == p->end - 1 && i < s->nexpects - 1) {
@@ -252,7 +213,7 @@ static int draw_pane_at(const struct lesson_view *v, struct grid *g, int y, int 
 	struct pen words = {g, 1, g->w - 2, y, y + h, v->o.ascii};
 	struct pen check = {g, left + 1, g->w - left - 2, y, y + h, v->o.ascii};
 
-	if (before_run(&v->flow)) {
+	if (before_run(&v->progress)) {
 		draw_words(v, &words);
 		return words.y - y;
 	}
@@ -276,7 +237,7 @@ static int pane_lines(const struct lesson_view *v, int w, int h)
 	struct grid none = {w, 0, NULL};
 	int n = draw_pane_at(v, &none, 0, 64);
 
-	if (!before_run(&v->flow) && n > h / 2 - 2)
+	if (!before_run(&v->progress) && n > h / 2 - 2)
 		n = h / 2 - 2;
 	return n > PANE_MIN_LINES ? n : PANE_MIN_LINES;
 }
@@ -284,24 +245,24 @@ static int pane_lines(const struct lesson_view *v, int w, int h)
 /* The key help line for where the student is. */
 static const char *keys_now(struct lesson_view *v)
 {
-	const struct lesson_flow *f = &v->flow;
+	const struct lesson_progress *f = &v->progress;
 	const struct lesson_words *w = v->o.w;
 
-	if (lesson_flow_reviewing(f)) {
+	if (lesson_progress_reviewing(f)) {
 		snprintf(v->keys, sizeof(v->keys), w->keys_review, f->shown + 2);
 		return v->keys;
 	}
 	switch (f->phase) {
-	case FLOW_READ: return w->keys_read;
-	case FLOW_PREDICT:
+	case PHASE_READ: return w->keys_read;
+	case PHASE_PREDICT:
 		snprintf(v->keys, sizeof(v->keys), w->keys_predict, v->o.les->steps[f->cur].nchoices);
 		return v->keys;
-	case FLOW_RUNNING:
+	case PHASE_RUNNING:
 		snprintf(v->keys, sizeof(v->keys), w->running, v->o.pace_ms);
 		snprintf(v->keys + strlen(v->keys), sizeof(v->keys) - strlen(v->keys), "   %s", w->keys_running);
 		return v->keys;
-	case FLOW_DONE: return f->cur + 1 == v->o.les->nsteps ? w->keys_last : w->keys_done;
-	case FLOW_FINISHED: return w->keys_finished;
+	case PHASE_DONE: return f->cur + 1 == v->o.les->nsteps ? w->keys_last : w->keys_done;
+	case PHASE_FINISHED: return w->keys_finished;
 	default: return w->keys_failed;
 	}
 }
@@ -321,7 +282,7 @@ static void draw(struct lesson_view *v)
 		return;
 	pane.lines = pane_lines(v, w, h);
 	session_stats(sess, &cs);
-	snprintf(v->mode, sizeof(v->mode), "lesson %d  %s %d/%d", v->o.les->number, v->o.w->step, v->flow.cur + 1,
+	snprintf(v->mode, sizeof(v->mode), "lesson %d  %s %d/%d", v->o.les->number, v->o.w->step, v->progress.cur + 1,
 		 v->o.les->nsteps);
 	st.mode = v->mode;
 	st.source = session_source(sess);
@@ -348,10 +309,10 @@ static void collect_output(const char *proc, const char *text, void *ctx)
  * or follows the newest rows again. */
 static void select_step_rows(struct lesson_view *v)
 {
-	uint64_t until = lesson_lab_step_start(v->lab, v->flow.shown + 1);
+	uint64_t until = lesson_lab_step_start(v->lab, v->progress.shown + 1);
 	long p = screen_last(&v->scr, v->tl);
 
-	v->scr.follow = !lesson_flow_reviewing(&v->flow);
+	v->scr.follow = !lesson_progress_reviewing(&v->progress);
 	if (v->scr.follow || !until)
 		return;
 	while (p >= 0 && timeline_row(v->tl, (size_t)p)->ts_ns >= until)
@@ -360,25 +321,25 @@ static void select_step_rows(struct lesson_view *v)
 		v->scr.sel = p;
 }
 
-/* Carries out what the flow asked for. */
-static int act(struct lesson_view *v, enum flow_action a, char *err, size_t errlen)
+/* Carries out what the progress asked for. */
+static int act(struct lesson_view *v, enum progress_action a, char *err, size_t errlen)
 {
 	switch (a) {
-	case FLOW_RUN_STEP:
+	case DO_RUN_STEP:
 		memset(v->met, 0, sizeof(v->met));
 		v->output[0] = '\0';
 		v->scr.follow = true;
-		return lesson_lab_start_step(v->lab, v->flow.cur, err, errlen);
-	case FLOW_SHOW_OUTCOME:
-		if (v->o.les->steps[v->flow.cur].show_output)
-			lesson_lab_outputs(v->lab, v->flow.cur, collect_output, v);
+		return lesson_lab_start_step(v->lab, v->progress.cur, err, errlen);
+	case DO_SHOW_OUTCOME:
+		if (v->o.les->steps[v->progress.cur].show_output)
+			lesson_lab_outputs(v->lab, v->progress.cur, collect_output, v);
 		break;
-	case FLOW_SHOW_STEP:
-	case FLOW_SHOW_REVIEW:
+	case DO_SHOW_STEP:
+	case DO_SHOW_REVIEW:
 		select_step_rows(v);
 		break;
-	case FLOW_END:
-		v->quit = v->flow.phase == FLOW_QUIT;
+	case DO_END:
+		v->quit = v->progress.phase == PHASE_QUIT;
 		break;
 	default:
 		break;
@@ -389,7 +350,7 @@ static int act(struct lesson_view *v, enum flow_action a, char *err, size_t errl
 
 static int handle_key(struct lesson_view *v, int key, char *err, size_t errlen)
 {
-	struct lesson_flow *f = &v->flow;
+	struct lesson_progress *f = &v->progress;
 
 	v->dirty = true;
 	if (key == 0) /* resized */
@@ -399,25 +360,25 @@ static int handle_key(struct lesson_view *v, int key, char *err, size_t errlen)
 		return 0;
 	}
 	switch (key) {
-	case ' ': case SK_ENTER: return act(v, lesson_flow_event(f, FLOW_CONTINUE, 0), err, errlen);
-	case 'h': return act(v, lesson_flow_event(f, FLOW_HINT, 0), err, errlen);
-	case 'b': return act(v, lesson_flow_event(f, FLOW_BACK, 0), err, errlen);
+	case ' ': case SK_ENTER: return act(v, lesson_progress_event(f, STUDENT_CONTINUE, 0), err, errlen);
+	case 'h': return act(v, lesson_progress_event(f, STUDENT_HINT, 0), err, errlen);
+	case 'b': return act(v, lesson_progress_event(f, STUDENT_BACK, 0), err, errlen);
 	case 'q':
 		/* a finished (or failed) lesson ends as it was */
-		if (f->phase == FLOW_FINISHED || f->phase == FLOW_FAILED)
+		if (f->phase == PHASE_FINISHED || f->phase == PHASE_FAILED)
 			v->quit = true;
 		else
-			act(v, lesson_flow_event(f, FLOW_STOP, 0), err, errlen);
+			act(v, lesson_progress_event(f, STUDENT_STOP, 0), err, errlen);
 		return 0;
 	default:
 		if (key >= '1' && key <= '9')
-			return act(v, lesson_flow_event(f, FLOW_ANSWER, key - '0'), err, errlen);
+			return act(v, lesson_progress_event(f, STUDENT_ANSWER, key - '0'), err, errlen);
 		screen_key(&v->scr, v->tl, key, v->grid.h);
 		return 0;
 	}
 }
 
-int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, volatile sig_atomic_t *stop, enum flow_phase *end,
+int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, volatile sig_atomic_t *stop, enum progress_phase *end,
 		    int *step, bool met[LESSON_MAX_EXPECTS], char *err, size_t errlen)
 {
 	uint64_t last_draw = 0;
@@ -435,21 +396,21 @@ int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, volatile sig_
 	v->dirty = true;
 	while (rc == 0 && !v->quit && !*stop) {
 		uint64_t now;
-		if ((rc = lesson_lab_poll(lab, v->flow.phase == FLOW_RUNNING ? 10 : 100, STDIN_FILENO, NULL, err, errlen)) < 0)
+		if ((rc = lesson_lab_poll(lab, v->progress.phase == PHASE_RUNNING ? 10 : 100, STDIN_FILENO, NULL, err, errlen)) < 0)
 			break;
 		while (rc == 0 && !v->quit && (key = view_read_key()) >= 0) {
 			rc = handle_key(v, key, err, errlen);
 			last_draw = 0; /* a key is answered at once */
 		}
 		now = clock_ns(CLOCK_REALTIME);
-		if (rc == 0 && v->flow.phase == FLOW_RUNNING) {
+		if (rc == 0 && v->progress.phase == PHASE_RUNNING) {
 			int st = lesson_lab_advance(lab, now, v->met, err, errlen);
 			if (st < 0)
 				rc = -1;
 			else if (st == LAB_MET)
-				rc = act(v, lesson_flow_event(&v->flow, FLOW_MET, 0), err, errlen);
+				rc = act(v, lesson_progress_event(&v->progress, CHECKPOINT_MET, 0), err, errlen);
 			else if (st == LAB_TIMEOUT)
-				rc = act(v, lesson_flow_event(&v->flow, FLOW_TIMEOUT, 0), err, errlen);
+				rc = act(v, lesson_progress_event(&v->progress, CHECKPOINT_TIMEOUT, 0), err, errlen);
 			v->dirty = true;
 		}
 		if ((v->dirty && now - last_draw >= REDRAW_NS) || now - last_draw >= TICK_NS) {
@@ -458,8 +419,8 @@ int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, volatile sig_
 		}
 	}
 	view_close();
-	*end = v->flow.phase;
-	*step = v->flow.cur;
+	*end = v->progress.phase;
+	*step = v->progress.cur;
 	memcpy(met, v->met, sizeof(v->met));
 	return rc;
 }
