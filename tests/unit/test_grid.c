@@ -52,11 +52,42 @@ static void chinese_wraps_between_characters(void **state)
 	grid_free(&g);
 }
 
+/* grid_wrap, line by line, as the text runner prints a paragraph. */
+static void wrap_gives_each_line_and_where_the_next_starts(void **state)
+{
+	const char *text = "socket, bind  and listen\nthen accept()", *next;
+	size_t len;
+
+	(void)state;
+	len = grid_wrap(text, 12, &next);
+	assert_int_equal(len, 12);
+	assert_memory_equal(text, "socket, bind", 12);
+	assert_string_equal(next, "and listen\nthen accept()"); /* both spaces skipped */
+	len = grid_wrap(next, 12, &next);
+	assert_int_equal(len, 10); /* "and listen": the line ends at the newline */
+	assert_string_equal(next, "then accept()");
+	len = grid_wrap(next, 12, &next);
+	assert_int_equal(len, 4); /* "then": "accept()" does not fit after it */
+	assert_string_equal(next, "accept()");
+	len = grid_wrap(next, 12, &next);
+	assert_int_equal(len, 8);
+	assert_string_equal(next, "");
+	/* a word longer than the line is cut where the line is full */
+	len = grid_wrap("SO_REUSEADDR", 5, &next);
+	assert_int_equal(len, 5);
+	assert_string_equal(next, "USEADDR");
+	/* Chinese: after any wide character, by cells (each takes two) */
+	len = grid_wrap("服务器进入 SYN_RCVD", 7, &next);
+	assert_int_equal(len, strlen("服务器"));
+	assert_string_equal(next, "进入 SYN_RCVD");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(wide_characters_take_two_cells),
 		cmocka_unit_test(chinese_wraps_between_characters),
+		cmocka_unit_test(wrap_gives_each_line_and_where_the_next_starts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

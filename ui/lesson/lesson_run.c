@@ -309,57 +309,19 @@ static int find_lessons(struct runner *r, int number)
 
 #define TEXT_WIDTH 78
 
-/* Terminal cells of the UTF-8 sequence at s (CJK and fullwidth: two). */
-static int cells_at(const char *s, int *bytes)
-{
-	unsigned char c = (unsigned char)s[0];
-	uint32_t cp = c < 0x80 ? c : c < 0xe0 ? c & 0x1fu : c < 0xf0 ? c & 0x0fu : c & 0x07u;
-
-	*bytes = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	for (int i = 1; i < *bytes; i++) {
-		if (!s[i]) {
-			*bytes = i;
-			return 1;
-		}
-		cp = cp << 6 | ((unsigned char)s[i] & 0x3fu);
-	}
-	return cell_width(cp);
-}
-
-/* Prints a paragraph text word-wrapped: at spaces, or anywhere in text
- * without spaces (Chinese). */
+/* Prints a paragraph word-wrapped as the lesson pane wraps it (grid_wrap):
+ * at spaces, or between any two characters of Chinese. */
 static void print_text(const char *text)
 {
-	const char *line = text, *brk = NULL, *p;
-	int col = 0, n;
+	const char *next;
 
 	if (!text)
 		return;
-	for (p = text; *p; p += n) {
-		int w = cells_at(p, &n);
-		if (*p == '\n') {
-			printf("%.*s\n", (int)(p - line), line);
-			line = p + 1;
-			brk = NULL;
-			col = 0;
-			continue;
-		}
-		if (*p == ' ')
-			brk = p;
-		if (col + w > TEXT_WIDTH && p > line) {
-			/* Chinese breaks between any two characters; other text at a space */
-			const char *end = brk && w == 1 ? brk : p;
-			printf("%.*s\n", (int)(end - line), line);
-			line = end == brk ? brk + 1 : p;
-			brk = NULL;
-			col = 0;
-			for (const char *q = line; q < p + n; q += n)
-				col += cells_at(q, &n);
-			continue;
-		}
-		col += w;
-	}
-	printf("%s\n", line);
+	do {
+		size_t len = grid_wrap(text, TEXT_WIDTH, &next);
+		printf("%.*s\n", (int)len, text);
+		text = next;
+	} while (*text);
 }
 
 /* The next line the student types (or the script holds), without its
