@@ -38,12 +38,12 @@
 #include "screen.h"
 #include "portcheck.h"
 #include "session.h"
+#include "text_ladder.h"
 #include "timeline.h"
 #include "view.h"
 
 #define DEFAULT_PORT 8080
 #define REDRAW_NS 33000000ull        /* at most ~30 redraws a second */
-#define PLAIN_HOLD_NS 200000000ull   /* --plain prints a row once it is this old: late calls sort in first */
 #define FRAMES_PER_PUMP 512          /* then keys and redraws get their turn */
 #define CLIENT_START_TIMEOUT_NS 3000000000ull
 #define PLAIN_DEMO_SETTLE_NS 700000000ull
@@ -71,8 +71,7 @@ struct app {
 	struct grid grid;
 	bool curses, dirty;
 	uint64_t last_draw_ns, started_ns, client_done_ns;
-	long printed;            /* --plain: rows written so far */
-	bool plain_failed;
+	struct text_ladder text; /* --plain, export: what goes to stdout */
 	char message[600];
 	char mode[96];
 	char events_path[108];   /* the channel (the demo's children are told it) */
@@ -244,13 +243,8 @@ static void on_row(long pos, bool inserted_before, uint64_t dropped_before, void
 
 	screen_rows_changed(&a->scr, a->tl, pos, inserted_before, dropped_before, dropped_now);
 	timeline_pin(a->tl, a->scr.conn); /* the shown connection keeps its rows when the cap is hit */
-	if (a->opt.plain) {
-		a->printed -= (long)(dropped_now - dropped_before);
-		if (a->printed < 0)
-			a->printed = 0;
-		if (inserted_before && pos < a->printed)
-			a->printed++; /* a very late row: it is not printed */
-	}
+	if (a->opt.plain)
+		text_ladder_row_added(&a->text, pos, inserted_before, dropped_before);
 	a->dirty = true;
 	/* the demo's client starts once the server listens */
 	if (a->demo && !demo_client_started(a->demo) && r && r->kind == ROW_CALL && r->ev->u.call.exit &&
@@ -269,33 +263,6 @@ static void add_replayed(const struct ui_event *ev, void *ctx)
 
 	if (pos >= 0)
 		on_row(pos, before, dropped, a);
-}
-
-/* ---- --plain ---- */
-
-static void print_line(const char *line, void *ctx)
-{
-	struct app *a = ctx;
-
-	if (puts(line) == EOF)
-		a->plain_failed = true;
-}
-
-/* Prints the rows older than the hold window (all of them when final). */
-static void plain_flush(struct app *a, bool final)
-{
-	struct export_opts eo = {EXPORT_TEXT, 0, a->opt.width, a->opt.ascii || !view_locale_utf8()};
-	uint64_t horizon = clock_ns(CLOCK_REALTIME) - PLAIN_HOLD_NS;
-	char line[2048];
-
-	for (; a->printed < (long)timeline_count(a->tl); a->printed++) {
-		if (!final && timeline_row(a->tl, (size_t)a->printed)->ts_ns > horizon)
-			break;
-		if (export_text_row(a->tl, &eo, a->printed, line, sizeof(line)) == 0)
-			print_line(line, a);
-	}
-	if (fflush(stdout) == EOF)
-		a->plain_failed = true;
 }
 
 /* ---- drawing ---- */
@@ -446,7 +413,7 @@ static int run_loop(struct app *a)
 	char err[512];
 	uint64_t last_tick = 0;
 
-	while (!stop_requested && !a->plain_failed) {
+	while (!stop_requested && !a->text.failed) {
 		struct pollfd pfd[3];
 		int n = 0, cap = -1, chan = -1, key = -1, rc;
 		uint64_t now = clock_ns(CLOCK_REALTIME);
@@ -507,7 +474,7 @@ static int run_loop(struct app *a)
 		if (a->playing)
 			play_advance(a);
 		if (a->opt.plain)
-			plain_flush(a, false);
+			text_ladder_print(&a->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS);
 		else if (a->dirty && now - a->last_draw_ns >= REDRAW_NS)
 			draw(a);
 	}
@@ -688,7 +655,7 @@ static int run_export(struct app *a)
 		fprintf(stderr, "socklab export: %s has no connection #%ld\n", a->opt.file, a->opt.conn);
 		return -1;
 	}
-	if (export_timeline(a->tl, &eo, print_line, a) < 0 || fflush(stdout) == EOF || a->plain_failed) {
+	if (export_timeline(a->tl, &eo, text_ladder_line, &a->text) < 0 || fflush(stdout) == EOF || a->text.failed) {
 		fprintf(stderr, "socklab export: write failed\n");
 		return -1;
 	}
@@ -745,6 +712,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "socklab: out of memory\n");
 		return 1;
 	}
+	text_ladder_init(&a.text, a.tl, a.opt.width, a.opt.ascii || !view_locale_utf8(), stdout);
 	screen_init(&a.scr, a.opt.cmd == CMD_REPLAY || a.opt.cmd == CMD_EXPORT, a.opt.big,
 		    a.opt.ascii || !view_locale_utf8());
 	install_signals(a.opt.cmd == CMD_EXPORT);
@@ -753,7 +721,7 @@ int main(int argc, char **argv)
 		if (rc == 0 && a.opt.cmd == CMD_EXPORT)
 			rc = run_export(&a);
 		else if (rc == 0 && a.opt.plain)
-			plain_flush(&a, true);
+			text_ladder_print(&a.text, TEXT_LADDER_ALL);
 	} else {
 		rc = open_live(&a);
 	}
@@ -776,7 +744,7 @@ int main(int argc, char **argv)
 		if (a.curses)
 			view_close();
 		if (a.opt.plain)
-			plain_flush(&a, true);
+			text_ladder_print(&a.text, TEXT_LADDER_ALL);
 		if (rc < 0 && a.message[0])
 			fprintf(stderr, "socklab: %s\n", a.message);
 	}

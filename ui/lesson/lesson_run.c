@@ -17,13 +17,13 @@
 #include "demo.h"
 #include "chanpath.h"
 #include "clock.h"
-#include "export.h"
 #include "grid.h"
 #include "lesson.h"
 #include "lesson_progress.h"
 #include "lesson_lab.h"
 #include "lesson_view.h"
 #include "lesson_words.h"
+#include "text_ladder.h"
 #include "timeline.h"
 #include "view.h"
 #include "args.h"
@@ -31,7 +31,6 @@
 
 #define MAX_FILES 100
 #define FILE_MAX (256 * 1024)
-#define PRINT_HOLD_NS 200000000ull  /* rows are printed once this old: late calls sort in first */
 
 struct opts {
 	int number;
@@ -50,7 +49,7 @@ struct runner {
 	struct timeline *tl;
 	struct lesson_progress progress;
 	FILE *script;
-	long printed;
+	struct text_ladder text;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -373,41 +372,11 @@ static enum progress_action ask_prediction(struct runner *r, const struct lesson
 
 /* ---- the ladder as text ---- */
 
-/* Prints rows from r->printed on, up to those stamped until_ns. */
-static void print_new_rows(struct runner *r, uint64_t until_ns)
-{
-	struct export_opts eo = {EXPORT_TEXT, 0, r->o.width, r->o.ascii || !view_locale_utf8()};
-	char line[2048];
-
-	for (; r->printed < (long)timeline_count(r->tl); r->printed++) {
-		if (timeline_row(r->tl, (size_t)r->printed)->ts_ns > until_ns)
-			break;
-		if (export_text_row(r->tl, &eo, r->printed, line, sizeof(line)) == 0)
-			puts(line);
-	}
-}
-
-/* Prints the rows stamped from since_ns to until_ns again. */
-static void reprint_rows(struct runner *r, uint64_t since_ns, uint64_t until_ns)
-{
-	struct export_opts eo = {EXPORT_TEXT, 0, r->o.width, r->o.ascii || !view_locale_utf8()};
-	char line[2048];
-
-	for (size_t pos = 0; pos < timeline_count(r->tl); pos++) {
-		uint64_t ts = timeline_row(r->tl, pos)->ts_ns;
-		if (ts >= since_ns && ts < until_ns && export_text_row(r->tl, &eo, (long)pos, line, sizeof(line)) == 0)
-			puts(line);
-	}
-}
-
-/* A row went in at pos: one sorted in before what is printed stays unprinted. */
 static void row_added(long pos, bool inserted_before, uint64_t dropped_before, void *ctx)
 {
 	struct runner *r = ctx;
 
-	(void)dropped_before;
-	if (inserted_before && pos < r->printed)
-		r->printed++;
+	text_ladder_row_added(&r->text, pos, inserted_before, dropped_before);
 }
 
 /* ---- one step ---- */
@@ -453,7 +422,7 @@ static int run_checkpoint(struct runner *r, int idx)
 			return -1;
 		}
 		if (!s->show_output) /* a benchmark's thousands of rows would bury its numbers */
-			print_new_rows(r, clock_ns(CLOCK_REALTIME) - PRINT_HOLD_NS);
+			text_ladder_print(&r->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS);
 		if (st == LAB_TIMEOUT) {
 			fflush(stdout);
 			print_unmet(r, idx, met);
@@ -461,11 +430,10 @@ static int run_checkpoint(struct runner *r, int idx)
 		}
 	} while (st != LAB_MET);
 	if (s->show_output) {
-		printf("(%ld rows of the ladder not shown)\n", (long)timeline_count(r->tl) - r->printed);
-		r->printed = (long)timeline_count(r->tl);
+		printf("(%ld rows of the ladder not shown)\n", text_ladder_skip(&r->text));
 		lesson_lab_outputs(r->lab, idx, print_output, NULL);
 	}
-	print_new_rows(r, UINT64_MAX);
+	text_ladder_print(&r->text, TEXT_LADDER_ALL);
 	printf("%s\n", r->w->checkpoint);
 	for (int i = 0; i < s->nexpects; i++)
 		printf("  %s %s\n", r->o.ascii || !view_locale_utf8() ? "ok" : "✓", s->expects[i].text);
@@ -518,7 +486,7 @@ static enum progress_action next_command(struct runner *r)
 			int prev = r->progress.shown;
 			printf("%s\n", r->w->back);
 			show_step(r, prev);
-			reprint_rows(r, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
+			text_ladder_reprint(&r->text, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
 			print_text(r->les.steps[prev].then);
 			lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 			show_step(r, r->progress.shown);
@@ -631,6 +599,7 @@ static int run(struct runner *r)
 		return -1;
 	}
 	r->tl = lesson_lab_timeline(r->lab);
+	text_ladder_init(&r->text, r->tl, r->o.width, r->o.ascii || !view_locale_utf8(), stdout);
 	rc = curses ? run_lesson_view(r, v) : run_lesson(r);
 	fflush(stdout);
 	lesson_lab_close(r->lab);
