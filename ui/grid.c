@@ -161,6 +161,15 @@ void grid_or_attr(struct grid *g, int x, int y, int n, uint8_t bits)
 			g->cells[y * g->w + i].attr |= bits;
 }
 
+void grid_copy_lines(struct grid *g, int x, int y, const struct grid *src, int from, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < src->w; j++)
+			if (from + i >= 0 && from + i < src->h)
+				set(g, x + j, y + i, src->cells[(from + i) * src->w + j].ch,
+				    src->cells[(from + i) * src->w + j].attr);
+}
+
 size_t grid_line(const struct grid *g, int y, char *buf, size_t n)
 {
 	size_t len = 0, end = 0;

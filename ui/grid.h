@@ -65,6 +65,10 @@ size_t grid_wrap(const char *text, int w, const char **next);
 int grid_put_wrapped(struct grid *g, int x, int y, int w, int lines, const char *text, uint8_t attr,
 		     bool ascii);
 
+/* Copies lines from .. from+n-1 of src, its whole width, to (x, y) of g:
+ * what was drawn off-screen, placed. */
+void grid_copy_lines(struct grid *g, int x, int y, const struct grid *src, int from, int n);
+
 /* Line y as UTF-8 without trailing spaces; returns its length in bytes. */
 size_t grid_line(const struct grid *g, int y, char *buf, size_t n);
 

@@ -82,12 +82,45 @@ static void wrap_gives_each_line_and_where_the_next_starts(void **state)
 	assert_string_equal(next, "进入 SYN_RCVD");
 }
 
+/* A column drawn off-screen and placed: its cells (wide ones whole) and
+ * attributes land where asked, the lines around stay as they were. */
+static void copied_lines_land_where_asked(void **state)
+{
+	struct grid col, g;
+	char line[256];
+
+	(void)state;
+	assert_int_equal(grid_init(&col, 6, 3), 0);
+	assert_int_equal(grid_init(&g, 12, 4), 0);
+	grid_put(&col, 0, 0, "first", 6, ATTR_HEADER, false);
+	grid_put(&col, 0, 1, "检查点", 6, ATTR_RETURN, false);
+	grid_put(&col, 0, 2, "third", 6, ATTR_NORMAL, false);
+	grid_fill(&g, 0, 0, 12, '|', ATTR_DIM);
+	grid_copy_lines(&g, 3, 1, &col, 1, 2); /* lines 1 and 2 of the column */
+	grid_line(&g, 0, line, sizeof(line));
+	assert_string_equal(line, "||||||||||||");
+	grid_line(&g, 1, line, sizeof(line));
+	assert_string_equal(line, "   检查点");
+	assert_int_equal(g.cells[1 * 12 + 3].attr, ATTR_RETURN);
+	assert_int_equal(g.cells[1 * 12 + 4].ch, GRID_WIDE_TAIL);
+	grid_line(&g, 2, line, sizeof(line));
+	assert_string_equal(line, "   third");
+	grid_line(&g, 3, line, sizeof(line));
+	assert_string_equal(line, "");
+	grid_copy_lines(&g, 9, 3, &col, 0, 1); /* past the right edge: cut there */
+	grid_line(&g, 3, line, sizeof(line));
+	assert_string_equal(line, "         fir");
+	grid_free(&col);
+	grid_free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(wide_characters_take_two_cells),
 		cmocka_unit_test(chinese_wraps_between_characters),
 		cmocka_unit_test(wrap_gives_each_line_and_where_the_next_starts),
+		cmocka_unit_test(copied_lines_land_where_asked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
