@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "lesson_lab.h"
 #include "lesson_view.h"
 #include "lesson_words.h"
+#include "loop.h"
 #include "text_ladder.h"
 #include "timeline.h"
 #include "view.h"
@@ -31,6 +31,7 @@
 
 #define MAX_FILES 100
 #define FILE_MAX (256 * 1024)
+#define CHECKPOINT_WAIT_MS 10 /* calls are released at the lesson's pace */
 
 struct opts {
 	int number;
@@ -50,15 +51,11 @@ struct runner {
 	struct lesson_progress progress;
 	FILE *script;
 	struct text_ladder text;
+	/* the step whose checkpoint the loop waits for */
+	int checking;
+	int lab_state;
+	bool met[LESSON_MAX_EXPECTS];
 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -400,35 +397,47 @@ static void print_unmet(const struct runner *r, int idx, const bool met[])
 			fprintf(stderr, "  expect: %s (%s:%d)\n", s->expects[i].text, r->path, s->expects[i].line);
 }
 
+/* The loop's turn hook while a checkpoint is waited for: the lab reaps its
+ * programs, releases calls and matches; the rows old enough are printed. */
+static int checkpoint_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
+{
+	struct runner *r = ctx;
+
+	lesson_lab_reap(r->lab);
+	r->lab_state = lesson_lab_advance(r->lab, now_ns, r->met, err, errlen);
+	if (r->lab_state < 0)
+		return -1;
+	if (!r->les.steps[r->checking].show_output) /* a benchmark's thousands of rows would bury its numbers */
+		text_ladder_print(&r->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS);
+	return r->lab_state == LAB_RUNNING ? LOOP_GO_ON : LOOP_END;
+}
+
 /* Releases calls until the checkpoint is met; 0, or -1 (a timeout, an
  * error, a stop). */
 static int run_checkpoint(struct runner *r, int idx)
 {
 	const struct lesson_step *s = &r->les.steps[idx];
-	bool met[LESSON_MAX_EXPECTS];
+	struct loop l = {.tl = r->tl, .sess = lesson_lab_session(r->lab), .wait_ms = CHECKPOINT_WAIT_MS,
+			 .hooks = {.turn = checkpoint_turn, .ctx = r}};
 	char err[512];
-	int st;
 
 	if (lesson_lab_start_step(r->lab, idx, err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab lesson: %s\n", err);
 		return -1;
 	}
-	do {
-		if (stop_requested)
-			return -1;
-		if (lesson_lab_poll(r->lab, 10, -1, NULL, err, sizeof(err)) < 0 ||
-		    (st = lesson_lab_advance(r->lab, clock_ns(CLOCK_REALTIME), met, err, sizeof(err))) < 0) {
-			fprintf(stderr, "socklab lesson: %s\n", err);
-			return -1;
-		}
-		if (!s->show_output) /* a benchmark's thousands of rows would bury its numbers */
-			text_ladder_print(&r->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS);
-		if (st == LAB_TIMEOUT) {
-			fflush(stdout);
-			print_unmet(r, idx, met);
-			return -1;
-		}
-	} while (st != LAB_MET);
+	r->checking = idx;
+	r->lab_state = LAB_RUNNING;
+	if (loop_run(&l, err, sizeof(err)) < 0) {
+		fprintf(stderr, "socklab lesson: %s\n", err);
+		return -1;
+	}
+	if (r->lab_state == LAB_TIMEOUT) {
+		fflush(stdout);
+		print_unmet(r, idx, r->met);
+		return -1;
+	}
+	if (r->lab_state != LAB_MET) /* stopped */
+		return -1;
 	if (s->show_output) {
 		printf("(%ld rows of the ladder not shown)\n", text_ladder_skip(&r->text));
 		lesson_lab_outputs(r->lab, idx, print_output, NULL);
@@ -505,7 +514,7 @@ static int run_lesson(struct runner *r)
 	print_text(r->les.seed);
 	print_text(r->les.intro);
 	lesson_progress_init(&r->progress, &r->les);
-	while (act != DO_END && !stop_requested) {
+	while (act != DO_END && !loop_stopping()) {
 		const struct lesson_step *s = &r->les.steps[r->progress.cur];
 		switch (act) {
 		case DO_SHOW_STEP:
@@ -524,9 +533,9 @@ static int run_lesson(struct runner *r)
 			break;
 		}
 	}
-	if (stop_requested || r->progress.phase == PHASE_QUIT)
+	if (loop_stopping() || r->progress.phase == PHASE_QUIT)
 		printf("%s\n", r->w->quit);
-	return r->progress.phase == PHASE_FINISHED && !stop_requested ? 0 : -1;
+	return r->progress.phase == PHASE_FINISHED && !loop_stopping() ? 0 : -1;
 }
 
 /* The curses front end, then one line on the terminal it leaves. */
@@ -537,7 +546,7 @@ static int run_lesson_view(struct runner *r, struct lesson_view *v)
 	int step = 0;
 	enum progress_phase end;
 
-	if (lesson_view_run(v, r->lab, &stop_requested, &end, &step, met, err, sizeof(err)) < 0) {
+	if (lesson_view_run(v, r->lab, &end, &step, met, err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab lesson: %s\n", err);
 		return -1;
 	}
@@ -610,7 +619,6 @@ static int run(struct runner *r)
 int lesson_main(int argc, char **argv)
 {
 	struct runner *r = calloc(1, sizeof(*r));
-	struct sigaction sa;
 	int first, rc;
 
 	if (!r) {
@@ -641,12 +649,7 @@ int lesson_main(int argc, char **argv)
 		free(r);
 		return 2;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL); /* a closed terminal ends the lesson cleanly, as in main.c */
-	signal(SIGPIPE, SIG_IGN);
+	loop_catch_signals(false); /* a closed terminal ends the lesson cleanly */
 	rc = run(r) < 0 ? 1 : 0;
 	lesson_free(&r->les);
 	if (r->script)
