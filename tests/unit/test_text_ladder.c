@@ -117,7 +117,7 @@ static void dropped_rows_do_not_hide_new_ones(void **state)
 {
 	struct timeline_config cfg = {.max_rows = 4, .max_conns = 4};
 	struct printed p;
-	char name[16];
+	char name[32];
 
 	(void)state;
 	open_printed(&p, &cfg);
