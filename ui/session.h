@@ -72,7 +72,7 @@ const char *session_recording(const struct session *s); /* the .jsonl path or NU
 const char *session_record_error(const struct session *s);
 
 /* Stepping programs waiting that are not held: how many, and the first
- * ("client connect()"); first may be NULL. */
+ * ("client connect()"); first may be NULL when n is 0. */
 size_t session_steps_waiting(const struct session *s, char *first, size_t n);
 /* Lets the longest-waiting call that is not held run; its request is done
  * with either way. -1 with err when none waits or its program is gone. */
