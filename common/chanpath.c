@@ -2,8 +2,11 @@
  * around it. */
 #include "chanpath.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,4 +61,48 @@ int chanpath_private_dir(const char *path, int owner, char *err, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+int chanpath_private_create(const char *name, char *path, size_t n, char *err, size_t errlen)
+{
+	char dir[CHANPATH_MAX];
+	int len = snprintf(dir, sizeof(dir), "/tmp/%s-XXXXXX", name);
+
+	if (len < 0 || (size_t)len >= sizeof(dir)) {
+		snprintf(err, errlen, "event channel /tmp/%s: name too long", name);
+		return -1;
+	}
+	if (!mkdtemp(dir)) {
+		snprintf(err, errlen, "event channel %s: %s", dir, errtext(errno));
+		return -1;
+	}
+	len = snprintf(path, n, "%s/events.sock", dir);
+	if (len < 0 || (size_t)len >= n || (size_t)len >= CHANPATH_MAX) {
+		rmdir(dir);
+		snprintf(err, errlen, "event channel %s: path too long for a UNIX socket", dir);
+		return -1;
+	}
+	return 0;
+}
+
+void chanpath_private_remove(const char *path)
+{
+	char dir[CHANPATH_MAX], entry[PATH_MAX];
+	char *slash;
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	d = opendir(dir);
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    snprintf(entry, sizeof(entry), "%s/%s", dir, e->d_name) < (int)sizeof(entry))
+			unlink(entry);
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }

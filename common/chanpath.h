@@ -23,4 +23,16 @@ int chanpath_resolve(const char *flag, const char *env_events, const char *xdg,
  * ("event channel /tmp/x: not a private directory of this user ..."). */
 int chanpath_private_dir(const char *path, int owner, char *err, size_t n);
 
+/* A channel of its own (a demo's, a lesson's): creates a new private
+ * directory /tmp/NAME-XXXXXX (mkdtemp: mode 0700, a name nobody could
+ * have prepared) and writes DIR/events.sock into path. Returns 0, or -1
+ * with err filled. chanpath_private_remove removes it. */
+int chanpath_private_create(const char *name, char *path, size_t n, char *err, size_t errlen);
+
+/* Removes the private directory holding the channel at path, with what the
+ * lab programs left in it (the step sockets of programs stopped while they
+ * waited, show: output files). Only for a directory chanpath_private_create
+ * made: everything in it goes. */
+void chanpath_private_remove(const char *path);
+
 #endif

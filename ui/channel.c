@@ -2,6 +2,7 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ struct channel {
 	uid_t uid;
 	int owner;
 	uint64_t rejected;
+	bool private_dir;        /* channel_open_private made the directory: closing removes it */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -103,9 +105,30 @@ fail:
 	return NULL;
 }
 
+struct channel *channel_open_private(const char *name, int owner, char *err, size_t errlen)
+{
+	char path[CHANPATH_MAX];
+	struct channel *ch;
+
+	if (chanpath_private_create(name, path, sizeof(path), err, errlen) < 0)
+		return NULL;
+	ch = channel_open(path, owner, err, errlen);
+	if (!ch) {
+		chanpath_private_remove(path);
+		return NULL;
+	}
+	ch->private_dir = true;
+	return ch;
+}
+
 int channel_fd(const struct channel *ch)
 {
 	return ch->fd;
+}
+
+const char *channel_path(const struct channel *ch)
+{
+	return ch->path;
 }
 
 uint64_t channel_rejected(const struct channel *ch)
@@ -170,5 +193,7 @@ void channel_close(struct channel *ch)
 	close(ch->fd);
 	close(ch->send_fd);
 	unlink(ch->path);
+	if (ch->private_dir)
+		chanpath_private_remove(ch->path);
 	free(ch);
 }

@@ -1,4 +1,4 @@
-/* channel.h: the UI's end of the event channel (BRIEF: "Event channel"). A
+/* channel.h: the UI's end of the event channel (docs/architecture.md). A
  * UNIX datagram socket the lab programs send their hello/call/step records
  * to; "go" datagrams release a stepping program's next call. Only datagrams
  * from this user (or root) are taken: the sender's credentials come with
@@ -19,7 +19,14 @@ struct channel;
  * whose datagrams are also taken. */
 struct channel *channel_open(const char *path, int owner, char *err, size_t errlen);
 
+/* A channel of its own, in a new private directory /tmp/NAME-XXXXXX
+ * (chanpath_private_create) that channel_close removes with whatever the
+ * lab programs left in it. owner as for channel_open. */
+struct channel *channel_open_private(const char *name, int owner, char *err, size_t errlen);
+
 int channel_fd(const struct channel *ch);
+/* The socket's path: what the lab programs are told with --events. */
+const char *channel_path(const struct channel *ch);
 
 /* One datagram into buf (NUL-terminated); returns its length, 0 when none
  * is waiting, -1 on error. Datagrams from other users are dropped. */
@@ -31,7 +38,7 @@ uint64_t channel_rejected(const struct channel *ch);
 /* Sends {"type":"go","seq":seq} to a stepping program's reply socket. */
 int channel_send_go(struct channel *ch, const char *reply, long seq, char *err, size_t errlen);
 
-/* Closes and removes the socket file. */
+/* Closes and removes the socket file (and a private channel's directory). */
 void channel_close(struct channel *ch);
 
 #endif

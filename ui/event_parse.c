@@ -8,23 +8,6 @@
 
 #include "bytes.h"
 
-size_t ui_event_size(enum ui_event_type type)
-{
-	const size_t head = offsetof(struct ui_event, u);
-
-	switch (type) {
-	case UEV_PACKET: return head + sizeof(struct ui_packet);
-	case UEV_STATE: return head + sizeof(struct ui_state);
-	case UEV_CALL:
-	case UEV_STEP: return head + sizeof(struct ui_call);
-	case UEV_HELLO: return head + sizeof(struct ui_hello);
-	case UEV_CONN_END: return head + sizeof(struct ui_conn_end);
-	case UEV_STATS: return head + sizeof(struct ui_stats);
-	case UEV_OTHER: break;
-	}
-	return head;
-}
-
 /* Field readers: each fails with a message naming the field, so a broken
  * recording says exactly what is wrong. */
 struct reader {

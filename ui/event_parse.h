@@ -1,104 +1,13 @@
-/* event_parse.h: one socklab record (docs/trace-format.md) as the UI keeps
- * it, parsed from a JSON line (event channel datagram, recording line) or
- * converted from a tracer event. Pure: no I/O. Unknown types and fields are
- * ignored, as the format asks. */
+/* event_parse.h: socklab records (records.h) parsed from a JSON line (event
+ * channel datagram, recording line) or converted from a tracer event. Pure:
+ * no I/O. Unknown types and fields are ignored, as the format asks. */
 #ifndef SOCKLAB_UI_EVENT_PARSE_H
 #define SOCKLAB_UI_EVENT_PARSE_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#include "decode.h"
-#include "endpoint.h"
 #include "flow.h"
-#include "tcpfsm.h"
-
-enum ui_event_type {
-	UEV_OTHER,    /* a type the UI does not use (kernel, go, future types) */
-	UEV_PACKET,
-	UEV_STATE,
-	UEV_CALL,
-	UEV_STEP,
-	UEV_HELLO,
-	UEV_CONN_END,
-	UEV_STATS,
-};
-
-#define UEV_NOTE_MAX 200
-#define UEV_DATA_MAX 48
-
-struct ui_packet {
-	uint32_t conn;
-	struct endpoint src, dst;
-	bool from_client;
-	uint8_t flags;              /* TCP_* bits */
-	uint32_t seq, ack;          /* relative */
-	uint32_t abs_seq, abs_ack;
-	uint32_t len;
-	uint16_t win;
-	struct tcp_options opt;     /* sack blocks relative, as in the records */
-	bool retrans, midstream;
-	char note[UEV_NOTE_MAX];
-	char payload[UEV_DATA_MAX];
-};
-
-struct ui_state {
-	uint32_t conn;
-	struct endpoint client, server;
-	enum tcp_role role;
-	enum tcp_state from, to;
-	char why[TCPFSM_WHY_MAX];
-};
-
-/* A call (enter/exit) or a step request (call about to be made). */
-struct ui_call {
-	bool exit;
-	enum tcp_role proc;         /* client or server */
-	int pid;
-	long seq;                   /* -1 when absent */
-	char call[24];
-	int fd;
-	char args[96];
-	bool has_ret;
-	long long ret;
-	char err[24];               /* errno name, "" for none */
-	struct endpoint local, peer; /* family 0 when unknown */
-	char data[UEV_DATA_MAX];
-	uint64_t blocked_ns;
-	char reply[108];            /* step only: where "go" is sent */
-};
-
-struct ui_hello {
-	enum tcp_role proc;
-	int pid;
-	char argv[160];
-};
-
-struct ui_conn_end {
-	uint32_t conn;
-	struct endpoint client, server;
-	char reason[32];
-	char client_path[160], server_path[160];
-	uint64_t packets;
-};
-
-struct ui_stats {
-	uint64_t seen, tcp, dropped, truncated, invalid;
-};
-
-struct ui_event {
-	enum ui_event_type type;
-	uint64_t ts_ns;
-	union {
-		struct ui_packet packet;
-		struct ui_state state;
-		struct ui_call call;    /* UEV_CALL and UEV_STEP */
-		struct ui_hello hello;
-		struct ui_conn_end end;
-		struct ui_stats stats;
-	} u;
-};
+#include "records.h"
 
 /* Parses one JSON object (len bytes, need not be NUL-terminated). Returns 0,
  * or -1 with a lower-case reason in err ("expected an object", "packet:
@@ -108,9 +17,5 @@ int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err
 /* The same record from a flow-table event (payload bytes, when captured,
  * are kept as text for the details view). */
 void ui_event_from_trace(const struct trace_event *ev, struct ui_event *out);
-
-/* How many bytes of the union a record of this type needs: rows store
- * only that much. */
-size_t ui_event_size(enum ui_event_type type);
 
 #endif

@@ -161,6 +161,15 @@ void grid_or_attr(struct grid *g, int x, int y, int n, uint8_t bits)
 			g->cells[y * g->w + i].attr |= bits;
 }
 
+void grid_copy_lines(struct grid *g, int x, int y, const struct grid *src, int from, int n)
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < src->w; j++)
+			if (from + i >= 0 && from + i < src->h)
+				set(g, x + j, y + i, src->cells[(from + i) * src->w + j].ch,
+				    src->cells[(from + i) * src->w + j].attr);
+}
+
 size_t grid_line(const struct grid *g, int y, char *buf, size_t n)
 {
 	size_t len = 0, end = 0;
@@ -184,44 +193,51 @@ size_t grid_line(const struct grid *g, int y, char *buf, size_t n)
 	return end;
 }
 
+size_t grid_wrap(const char *text, int w, const char **next)
+{
+	/* Take the longest run of whole words (in cells) that fits w;
+	 * Chinese breaks after any wide character. */
+	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *cut = NULL;
+	int cells = 0;
+
+	while (*p && *p != '\n') {
+		const unsigned char *q = p;
+		int cw = cell_width(utf8_next(&q));
+		if (cells + cw > w)
+			break;
+		p = q;
+		cells += cw;
+		if (*p == ' ' || *p == '\n' || *p == '\0' || cw == 2)
+			cut = p;
+	}
+	if (!*p || *p == '\n' || !cut)
+		cut = p;
+	*next = (const char *)cut;
+	while (**next == ' ')
+		(*next)++;
+	if (**next == '\n')
+		(*next)++;
+	return (size_t)(cut - (const unsigned char *)text);
+}
+
 int grid_put_wrapped(struct grid *g, int x, int y, int w, int lines, const char *text, uint8_t attr,
 		     bool ascii)
 {
 	int used = 0;
 
 	while (*text && used < lines && w > 0) {
-		/* Take the longest run of whole words (in cells) that fits w;
-		 * Chinese breaks after any wide character. */
-		const unsigned char *p = (const unsigned char *)text;
-		const unsigned char *cut = NULL;
-		int cells = 0;
+		const char *next;
+		size_t len = grid_wrap(text, w, &next);
 		char line[1024];
-		size_t len;
 
-		while (*p && *p != '\n') {
-			const unsigned char *q = p;
-			int cw = cell_width(utf8_next(&q));
-			if (cells + cw > w)
-				break;
-			p = q;
-			cells += cw;
-			if (*p == ' ' || *p == '\n' || *p == '\0' || cw == 2)
-				cut = p;
-		}
-		if (!*p || *p == '\n' || !cut)
-			cut = p;
-		len = (size_t)(cut - (const unsigned char *)text);
 		if (len >= sizeof(line))
 			len = sizeof(line) - 1;
 		memcpy(line, text, len);
 		line[len] = '\0';
 		grid_put(g, x, y + used, line, w, attr, ascii);
 		used++;
-		text = (const char *)cut;
-		while (*text == ' ')
-			text++;
-		if (*text == '\n')
-			text++;
+		text = next;
 	}
 	return used;
 }

@@ -53,10 +53,21 @@ void grid_fill(struct grid *g, int x, int y, int n, uint32_t ch, uint8_t attr);
 /* Or-s bits into the attributes of n cells. */
 void grid_or_attr(struct grid *g, int x, int y, int n, uint8_t bits);
 
-/* Writes text word-wrapped into the box (x, y, w cells, at most lines
+/* The first line of text word-wrapped to w cells: at a space, after a wide
+ * character (Chinese breaks between any two), where a word longer than the
+ * line fills it, or at '\n'. Returns the line's length in bytes; *next is
+ * where the following line starts (its spaces and one '\n' skipped; with w of
+ * 2 or more, past at least one character). */
+size_t grid_wrap(const char *text, int w, const char **next);
+
+/* Writes text word-wrapped (grid_wrap) into the box (x, y, w cells, at most lines
  * lines); '\n' starts a new line. Returns the lines used. */
 int grid_put_wrapped(struct grid *g, int x, int y, int w, int lines, const char *text, uint8_t attr,
 		     bool ascii);
+
+/* Copies lines from .. from+n-1 of src, its whole width, to (x, y) of g:
+ * what was drawn off-screen, placed. */
+void grid_copy_lines(struct grid *g, int x, int y, const struct grid *src, int from, int n);
 
 /* Line y as UTF-8 without trailing spaces; returns its length in bytes. */
 size_t grid_line(const struct grid *g, int y, char *buf, size_t n);

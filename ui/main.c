@@ -2,22 +2,19 @@
  * the client's socket calls on the left, the segments in the middle, the
  * server's calls on the right, both endpoints' states as they change.
  *
- *   socklab [-p PORT] [-i IFACE]     live: capture + the lab programs' calls
- *   socklab demo [NAME] | --list     start server and client for a scenario
- *   socklab record FILE              live, and write FILE.jsonl + FILE.pcapng
- *   socklab replay FILE              a .jsonl recording, or a pcap (wire only)
- *   socklab export FILE --format F   text, mermaid or csv
+ *   socklab [live] [-p PORT] [-i IFACE]   capture + the lab programs' calls
+ *   socklab demo [NAME] | --list          start server and client for a scenario
+ *   socklab record FILE                   live, and write FILE.jsonl + FILE.pcapng
+ *   socklab replay FILE                   a .jsonl recording, or a pcap (wire only)
+ *   socklab export FILE --format F        text, mermaid or csv
+ *   socklab lesson [N]                    a lesson on real sockets (lesson_run.c)
  *
- * This file is the edge: arguments, privileges, signals and the poll loop.
- * The model is timeline.c, the picture ladder.c and screen.c. */
-#include <errno.h>
+ * This file is the edge: arguments, the subcommands, privileges. The poll
+ * loop and the draw are loop.c's, the model timeline.c, the picture
+ * ladder.c and screen.c. */
 #include <getopt.h>
-#include <glob.h>
-#include <libgen.h>
 #include <limits.h>
 #include <locale.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,31 +22,30 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "errtext.h"
 #include "args.h"
 #include "capture.h"
-#include "clock.h"
-#include "demo.h"
 #include "chanpath.h"
 #include "clock.h"
+#include "demo.h"
 #include "export.h"
 #include "lesson_run.h"
+#include "loop.h"
+#include "portcheck.h"
 #include "recording.h"
 #include "screen.h"
-#include "portcheck.h"
 #include "session.h"
+#include "text_ladder.h"
 #include "timeline.h"
 #include "view.h"
 
 #define DEFAULT_PORT 8080
-#define REDRAW_NS 33000000ull        /* at most ~30 redraws a second */
-#define PLAIN_HOLD_NS 200000000ull   /* --plain prints a row once it is this old: late calls sort in first */
-#define FRAMES_PER_PUMP 512          /* then keys and redraws get their turn */
 #define CLIENT_START_TIMEOUT_NS 3000000000ull
 #define PLAIN_DEMO_SETTLE_NS 700000000ull
 #define MAX_GAP_NS 1500000000ull     /* replay: longer silences are skipped */
+#define WAIT_MS 250                  /* nothing to draw: poll this long at most */
+#define WAIT_PLAYING_MS 33           /* a replay playing reveals rows on time */
 
-enum command { CMD_LIVE, CMD_DEMO, CMD_RECORD, CMD_REPLAY, CMD_EXPORT };
+enum command { CMD_LIVE, CMD_DEMO, CMD_RECORD, CMD_REPLAY, CMD_EXPORT, CMD_LESSON, CMD_COUNT };
 
 struct options {
 	enum command cmd;
@@ -64,30 +60,53 @@ struct options {
 
 struct app {
 	struct options opt;
-	struct timeline *tl;
-	struct session *sess;
+	struct loop loop;        /* the timeline, the session, the screen */
 	struct demo *demo;
-	struct screen scr;
-	struct grid grid;
-	bool curses, dirty;
-	uint64_t last_draw_ns, started_ns, client_done_ns;
-	long printed;            /* --plain: rows written so far */
-	bool plain_failed;
+	struct text_ladder text; /* --plain, export: what goes to stdout */
+	uint64_t started_ns, client_done_ns;
 	char message[600];
 	char mode[96];
-	char events_path[108];   /* the channel (the demo's children are told it) */
+	char waiting[64];        /* the first call waiting for space */
 	char bindir[PATH_MAX];
 	/* replay playing */
 	bool playing;
 	uint64_t play_wall0, play_ts0;
 };
 
-static volatile sig_atomic_t stop_requested;
+/* The subcommands, in the style of git.c's table of builtins: a name, the
+ * function that runs it, what it needs. run returns the exit status. */
+#define OWN_ARGS   (1u << 0) /* parses its own arguments (argv from its name on) */
+#define NEEDS_FILE (1u << 1) /* its argument is a file */
+#define FROM_FILE  (1u << 2) /* reads a recording or pcap, does not capture */
 
-static void on_stop_signal(int sig)
+struct cmd_struct {
+	const char *name;
+	int (*run)(struct app *a, int argc, char **argv);
+	unsigned flags;
+};
+
+static int cmd_live(struct app *a, int argc, char **argv);
+static int cmd_demo(struct app *a, int argc, char **argv);
+static int cmd_replay(struct app *a, int argc, char **argv);
+static int cmd_export(struct app *a, int argc, char **argv);
+static int cmd_lesson(struct app *a, int argc, char **argv);
+
+static const struct cmd_struct commands[CMD_COUNT] = {
+	[CMD_LIVE] = {"live", cmd_live, 0},
+	[CMD_DEMO] = {"demo", cmd_demo, 0},
+	[CMD_RECORD] = {"record", cmd_live, NEEDS_FILE},
+	[CMD_REPLAY] = {"replay", cmd_replay, NEEDS_FILE | FROM_FILE},
+	[CMD_EXPORT] = {"export", cmd_export, NEEDS_FILE | FROM_FILE},
+	[CMD_LESSON] = {"lesson", cmd_lesson, OWN_ARGS},
+};
+
+/* The command called name, or -1. */
+static int find_command(const char *name)
 {
-	(void)sig;
-	stop_requested = 1;
+	for (int i = 0; i < CMD_COUNT; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return i;
+	return -1;
 }
 
 static void usage(FILE *f)
@@ -146,8 +165,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"width", required_argument, NULL, 'w'},  {"list", no_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
-	static const char *const commands[] = {"", "demo", "record", "replay", "export"};
-	int c, nargs = 0;
+	int c, nargs = 0, cmd;
 	const char *args[2] = {NULL, NULL};
 	long v;
 	char *end;
@@ -211,17 +229,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
-	o->cmd = CMD_LIVE;
-	for (int i = 1; nargs && i < 5; i++)
-		if (strcmp(args[0], commands[i]) == 0)
-			o->cmd = (enum command)i;
-	if (o->cmd == CMD_LIVE && nargs) {
+	/* the first word names the command (live when there is none); a
+	 * command with its own arguments is one only as the first of argv */
+	cmd = nargs ? find_command(args[0]) : CMD_LIVE;
+	if (cmd < 0 || (commands[cmd].flags & OWN_ARGS)) {
 		fprintf(stderr, "socklab: unknown command '%s' (demo, record, replay, export, lesson); try --help\n", args[0]);
 		return -1;
 	}
+	o->cmd = (enum command)cmd;
 	if (o->cmd == CMD_DEMO) {
 		o->scenario = args[1];
-	} else if (o->cmd != CMD_LIVE) {
+	} else if (commands[cmd].flags & NEEDS_FILE) {
 		if (!args[1]) {
 			fprintf(stderr, "socklab %s: which file? try --help\n", args[0]);
 			return -1;
@@ -236,108 +254,32 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 /* ---- rows arriving ---- */
 
+/* The session's row hook (and the replay's, for each record read). */
 static void on_row(long pos, bool inserted_before, uint64_t dropped_before, void *ctx)
 {
 	struct app *a = ctx;
-	const struct row *r = timeline_row(a->tl, (size_t)pos);
-	uint64_t dropped_now = timeline_dropped(a->tl);
+	const struct row *r = timeline_row(a->loop.tl, (size_t)pos);
 
-	screen_rows_changed(&a->scr, a->tl, pos, inserted_before, dropped_before, dropped_now);
-	timeline_pin(a->tl, a->scr.conn); /* the shown connection keeps its rows when the cap is hit */
-	if (a->opt.plain) {
-		a->printed -= (long)(dropped_now - dropped_before);
-		if (a->printed < 0)
-			a->printed = 0;
-		if (inserted_before && pos < a->printed)
-			a->printed++; /* a very late row: it is not printed */
-	}
-	a->dirty = true;
+	loop_rows_changed(&a->loop, pos, inserted_before, dropped_before);
+	if (a->opt.plain)
+		text_ladder_row_added(&a->text, pos, inserted_before, dropped_before);
 	/* the demo's client starts once the server listens */
 	if (a->demo && !demo_client_started(a->demo) && r && r->kind == ROW_CALL && r->ev->u.call.exit &&
 	    r->ev->u.call.proc == ROLE_SERVER && strcmp(r->ev->u.call.call, "listen") == 0) {
 		if (demo_start_client(a->demo, a->message, sizeof(a->message)) < 0)
-			stop_requested = 1;
+			loop_stop();
 	}
 }
 
 static void add_replayed(const struct ui_event *ev, void *ctx)
 {
 	struct app *a = ctx;
-	uint64_t dropped = timeline_dropped(a->tl);
+	uint64_t dropped = timeline_dropped(a->loop.tl);
 	bool before;
-	long pos = timeline_add(a->tl, ev, &before);
+	long pos = timeline_add(a->loop.tl, ev, &before);
 
 	if (pos >= 0)
 		on_row(pos, before, dropped, a);
-}
-
-/* ---- --plain ---- */
-
-static void print_line(const char *line, void *ctx)
-{
-	struct app *a = ctx;
-
-	if (puts(line) == EOF)
-		a->plain_failed = true;
-}
-
-/* Prints the rows older than the hold window (all of them when final). */
-static void plain_flush(struct app *a, bool final)
-{
-	struct export_opts eo = {EXPORT_TEXT, 0, a->opt.width, a->opt.ascii || !view_locale_utf8()};
-	uint64_t horizon = clock_ns(CLOCK_REALTIME) - PLAIN_HOLD_NS;
-	char line[2048];
-
-	for (; a->printed < (long)timeline_count(a->tl); a->printed++) {
-		if (!final && timeline_row(a->tl, (size_t)a->printed)->ts_ns > horizon)
-			break;
-		if (export_text_row(a->tl, &eo, a->printed, line, sizeof(line)) == 0)
-			print_line(line, a);
-	}
-	if (fflush(stdout) == EOF)
-		a->plain_failed = true;
-}
-
-/* ---- drawing ---- */
-
-static void draw(struct app *a)
-{
-	struct screen_status st = {0};
-	struct capture_stats cs;
-	char waiting[64];
-	int w, h;
-
-	view_size(&w, &h);
-	if (w != a->grid.w || h != a->grid.h) {
-		grid_free(&a->grid);
-		if (grid_init(&a->grid, w, h) < 0)
-			return;
-	}
-	if (a->sess) {
-		session_stats(a->sess, &cs);
-		st.packets = cs.tcp;
-		st.drops = cs.dropped;
-		st.source = session_source(a->sess);
-		st.filter = session_filter(a->sess);
-		st.steps_waiting = session_steps_waiting(a->sess, waiting, sizeof(waiting));
-		st.waiting_call = waiting;
-		st.recording = session_recording(a->sess);
-		if (!a->message[0] && session_notice(a->sess))
-			st.message = session_notice(a->sess);
-		st.now_ns = a->opt.cmd == CMD_REPLAY ? 0 : clock_ns(CLOCK_REALTIME);
-	} else {
-		st.source = a->opt.file;
-	}
-	if (a->message[0])
-		st.message = a->message;
-	if (a->opt.cmd == CMD_REPLAY)
-		snprintf(a->mode, sizeof(a->mode), "replay x%g", a->opt.speed); /* the status adds playing/paused */
-	st.mode = a->mode;
-	timeline_pin(a->tl, a->scr.conn); /* a key may have chosen another connection */
-	screen_compose(&a->scr, a->tl, &st, &a->grid);
-	view_blit(&a->grid);
-	a->dirty = false;
-	a->last_draw_ns = clock_ns(CLOCK_REALTIME);
 }
 
 /* ---- replay playing ---- */
@@ -348,19 +290,19 @@ static void play_toggle(struct app *a)
 
 	a->playing = !a->playing;
 	if (!a->playing) {
-		a->scr.limit = LONG_MAX;
+		a->loop.scr.limit = LONG_MAX;
 		return;
 	}
-	if (a->scr.sel < 0 || a->scr.sel >= screen_last(&a->scr, a->tl)) {
-		first = timeline_step(a->tl, -1, 1, a->scr.conn);
-		a->scr.sel = first;
+	if (a->loop.scr.sel < 0 || a->loop.scr.sel >= screen_last(&a->loop.scr, a->loop.tl)) {
+		first = timeline_step(a->loop.tl, -1, 1, a->loop.scr.conn);
+		a->loop.scr.sel = first;
 	}
-	if (a->scr.sel < 0) {
+	if (a->loop.scr.sel < 0) {
 		a->playing = false;
 		return;
 	}
-	a->scr.limit = a->scr.sel + 1;
-	a->play_ts0 = timeline_row(a->tl, (size_t)a->scr.sel)->ts_ns;
+	a->loop.scr.limit = a->loop.scr.sel + 1;
+	a->play_ts0 = timeline_row(a->loop.tl, (size_t)a->loop.scr.sel)->ts_ns;
 	a->play_wall0 = clock_ns(CLOCK_REALTIME);
 }
 
@@ -368,53 +310,55 @@ static void play_toggle(struct app *a)
 static void play_advance(struct app *a)
 {
 	uint64_t target = a->play_ts0 + (uint64_t)((double)(clock_ns(CLOCK_REALTIME) - a->play_wall0) * a->opt.speed);
-	long count = (long)timeline_count(a->tl);
+	long count = (long)timeline_count(a->loop.tl);
 	const struct row *next;
 
-	while (a->scr.limit < count && timeline_row(a->tl, (size_t)a->scr.limit)->ts_ns <= target)
-		a->scr.limit++;
-	if (a->scr.limit >= count) {
+	while (a->loop.scr.limit < count && timeline_row(a->loop.tl, (size_t)a->loop.scr.limit)->ts_ns <= target)
+		a->loop.scr.limit++;
+	if (a->loop.scr.limit >= count) {
 		a->playing = false;
-		a->scr.limit = LONG_MAX;
-	} else if ((next = timeline_row(a->tl, (size_t)a->scr.limit))->ts_ns > target + MAX_GAP_NS) {
+		a->loop.scr.limit = LONG_MAX;
+	} else if ((next = timeline_row(a->loop.tl, (size_t)a->loop.scr.limit))->ts_ns > target + MAX_GAP_NS) {
 		a->play_ts0 = next->ts_ns; /* skip a long silence */
 		a->play_wall0 = clock_ns(CLOCK_REALTIME);
 	}
-	a->scr.sel = screen_last(&a->scr, a->tl);
-	a->dirty = true;
+	a->loop.scr.sel = screen_last(&a->loop.scr, a->loop.tl);
+	a->loop.dirty = true;
 }
 
-/* ---- keys ---- */
+/* ---- the loop's hooks ---- */
 
 static void record_now(struct app *a)
 {
 	char base[64];
 	time_t t = time(NULL);
 
-	if (!a->sess || a->opt.cmd == CMD_REPLAY) {
+	if (!a->loop.sess || a->opt.cmd == CMD_REPLAY) {
 		snprintf(a->message, sizeof(a->message), "recording works while capturing live");
 		return;
 	}
 	strftime(base, sizeof(base), "socklab-%Y%m%d-%H%M%S", localtime(&t));
-	if (session_record(a->sess, base, a->message, sizeof(a->message)) == 0)
+	if (session_record(a->loop.sess, base, a->message, sizeof(a->message)) == 0)
 		snprintf(a->message, sizeof(a->message), "recording to %s.jsonl and %s.pcapng", base, base);
 }
 
-static void handle_key(struct app *a, int key)
+static int on_key(void *ctx, int key, char *err, size_t errlen)
 {
-	int w, h;
+	struct app *a = ctx;
+	int w, h, rc = LOOP_GO_ON;
 
+	(void)err;
+	(void)errlen;
 	view_size(&w, &h);
-	if (key == 0) { /* resized */
-		a->dirty = true;
-		return;
-	}
+	a->loop.dirty = true;
+	if (key == 0) /* resized */
+		return LOOP_GO_ON;
 	a->message[0] = '\0';
-	switch (screen_key(&a->scr, a->tl, key, h)) {
-	case ACT_QUIT: stop_requested = 1; break;
+	switch (screen_key(&a->loop.scr, a->loop.tl, key, h)) {
+	case ACT_QUIT: rc = LOOP_END; break;
 	case ACT_STEP_GO:
-		if (a->sess)
-			session_step_go(a->sess, a->message, sizeof(a->message));
+		if (a->loop.sess)
+			session_step_go(a->loop.sess, a->message, sizeof(a->message));
 		break;
 	case ACT_RECORD: record_now(a); break;
 	case ACT_PLAY: play_toggle(a); break;
@@ -423,98 +367,111 @@ static void handle_key(struct app *a, int key)
 	case ACT_REDRAW:
 	case ACT_NONE: break;
 	}
-	a->dirty = true;
+	return rc;
 }
 
 /* --plain --step: each line typed on stdin (Enter) lets one call run. */
-static void plain_step_key(struct app *a)
+static int on_line(void *ctx, char *err, size_t errlen)
 {
+	struct app *a = ctx;
 	char line[256];
 
+	(void)err;
+	(void)errlen;
 	if (!fgets(line, sizeof(line), stdin)) {
 		a->opt.step = false; /* end of input: stop listening to it */
-		return;
+		a->loop.lines = false;
+		return LOOP_GO_ON;
 	}
-	if (session_step_go(a->sess, a->message, sizeof(a->message)) < 0)
+	if (session_step_go(a->loop.sess, a->message, sizeof(a->message)) < 0)
 		fprintf(stderr, "socklab: %s\n", a->message);
+	return LOOP_GO_ON;
 }
 
-/* ---- the loop ---- */
-
-static int run_loop(struct app *a)
+static int on_turn(void *ctx, uint64_t now, char *err, size_t errlen)
 {
-	char err[512];
-	uint64_t last_tick = 0;
+	struct app *a = ctx;
 
-	while (!stop_requested && !a->plain_failed) {
-		struct pollfd pfd[3];
-		int n = 0, cap = -1, chan = -1, key = -1, rc;
-		uint64_t now = clock_ns(CLOCK_REALTIME);
-		int timeout = a->dirty || a->playing ? 33 : 250;
-
-		if (a->curses || (a->opt.plain && a->opt.step))
-			pfd[key = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
-		if (a->sess && session_capture_fd(a->sess) >= 0)
-			pfd[cap = n++] = (struct pollfd){session_capture_fd(a->sess), POLLIN, 0};
-		if (a->sess && session_channel_fd(a->sess) >= 0)
-			pfd[chan = n++] = (struct pollfd){session_channel_fd(a->sess), POLLIN, 0};
-		rc = poll(pfd, (nfds_t)n, timeout);
-		if (rc < 0 && errno != EINTR) {
-			snprintf(a->message, sizeof(a->message), "poll: %s", errtext(errno));
-			return -1;
-		}
-		now = clock_ns(CLOCK_REALTIME);
-		if (rc > 0 && chan >= 0 && (pfd[chan].revents & POLLIN))
-			session_pump_channel(a->sess);
-		/* POLLERR alone: the interface went away; the dispatch says so. */
-		if (rc > 0 && cap >= 0 && (pfd[cap].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) &&
-		    session_pump_capture(a->sess, FRAMES_PER_PUMP, err, sizeof(err)) < 0) {
-			snprintf(a->message, sizeof(a->message), "%s", err);
-			return -1;
-		}
-		if (!a->curses && key >= 0 && (pfd[key].revents & (POLLIN | POLLHUP)))
-			plain_step_key(a);
-		/* `record --plain` has no status line: a recording that had to
-		 * stop (disk full) ends the run with the reason. */
-		if (a->opt.plain && a->sess && session_record_error(a->sess)) {
-			snprintf(a->message, sizeof(a->message), "%s", session_record_error(a->sess));
-			return -1;
-		}
-		if (a->curses) {
-			int k;
-			while ((k = view_read_key()) >= 0 && !stop_requested) {
-				handle_key(a, k);
-				a->last_draw_ns = 0; /* a key is answered at once, not coalesced */
-			}
-		}
-		if (a->sess && now - last_tick > 1000000000ull) {
-			session_tick(a->sess, now);
-			last_tick = now;
-			a->dirty = true; /* the TIME_WAIT countdown */
-		}
-		if (a->demo) {
-			if (!demo_client_started(a->demo) &&
-			    (demo_find(a->opt.scenario)->no_server ||
-			     (!a->opt.step && now - a->started_ns > CLIENT_START_TIMEOUT_NS)) &&
-			    demo_start_client(a->demo, a->message, sizeof(a->message)) < 0)
-				return -1;
-			if (demo_client_done(a->demo) && !a->client_done_ns)
-				a->client_done_ns = now;
-			/* --plain has no user to quit: the demo ends with its client */
-			if (a->opt.plain && a->client_done_ns && now - a->client_done_ns > PLAIN_DEMO_SETTLE_NS)
-				break;
-		}
-		if (a->playing)
-			play_advance(a);
-		if (a->opt.plain)
-			plain_flush(a, false);
-		else if (a->dirty && now - a->last_draw_ns >= REDRAW_NS)
-			draw(a);
+	/* `record --plain` has no status line: a recording that had to stop
+	 * (disk full) ends the run with the reason. */
+	if (a->opt.plain && a->loop.sess && session_record_error(a->loop.sess)) {
+		snprintf(err, errlen, "%s", session_record_error(a->loop.sess));
+		return -1;
 	}
-	return 0;
+	if (a->demo) {
+		if (!demo_client_started(a->demo) &&
+		    (demo_find(a->opt.scenario)->no_server || (!a->opt.step && now - a->started_ns > CLIENT_START_TIMEOUT_NS)) &&
+		    demo_start_client(a->demo, err, errlen) < 0)
+			return -1;
+		if (demo_client_done(a->demo) && !a->client_done_ns)
+			a->client_done_ns = now;
+		/* --plain has no user to quit: the demo ends with its client */
+		if (a->opt.plain && a->client_done_ns && now - a->client_done_ns > PLAIN_DEMO_SETTLE_NS)
+			return LOOP_END;
+	}
+	if (a->playing)
+		play_advance(a);
+	a->loop.wait_ms = a->playing ? WAIT_PLAYING_MS : WAIT_MS;
+	if (a->opt.plain && text_ladder_print(&a->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS) < 0)
+		return LOOP_END;
+	return LOOP_GO_ON;
 }
 
-/* ---- setting up ---- */
+static void on_status(void *ctx, struct screen_status *st)
+{
+	struct app *a = ctx;
+	struct session *sess = a->loop.sess;
+
+	if (sess) {
+		st->steps_waiting = session_steps_waiting(sess, a->waiting, sizeof(a->waiting));
+		st->waiting_call = a->waiting;
+		st->recording = session_recording(sess);
+		if (!a->message[0] && session_notice(sess))
+			st->message = session_notice(sess);
+	} else {
+		st->source = a->opt.file;
+	}
+	if (a->message[0])
+		st->message = a->message;
+	if (a->opt.cmd == CMD_REPLAY)
+		snprintf(a->mode, sizeof(a->mode), "replay x%g", a->opt.speed); /* the status adds playing/paused */
+	st->mode = a->mode;
+}
+
+/* The lab on the terminal (curses), or as text (--plain), until q, a
+ * signal, or the end of a --plain demo. Returns the exit status. */
+static int run_lab(struct app *a)
+{
+	int rc = 0;
+
+	a->loop.hooks = (struct loop_hooks){.turn = on_turn, .key = on_key, .line = on_line, .status = on_status, .ctx = a};
+	a->loop.wait_ms = WAIT_MS;
+	if (!a->opt.plain) {
+		if (view_open(a->opt.mono, a->message, sizeof(a->message)) < 0) {
+			fprintf(stderr, "socklab: %s\n", a->message);
+			return 1;
+		}
+		a->loop.curses = true;
+		if (commands[a->opt.cmd].flags & FROM_FILE)
+			a->loop.scr.sel = timeline_step(a->loop.tl, -1, 1, a->loop.scr.conn);
+		a->loop.dirty = true;
+	} else {
+		a->loop.lines = a->opt.step;
+		if (a->loop.sess)
+			fprintf(stderr, "socklab: capturing on %s, filter '%s' (Ctrl-C to stop)\n",
+				session_source(a->loop.sess), session_filter(a->loop.sess));
+	}
+	rc = loop_run(&a->loop, a->message, sizeof(a->message));
+	if (a->loop.curses)
+		view_close();
+	if (a->opt.plain)
+		text_ladder_print(&a->text, TEXT_LADDER_ALL);
+	if (rc < 0 && a->message[0])
+		fprintf(stderr, "socklab: %s\n", a->message);
+	return rc < 0 ? 1 : 0;
+}
+
+/* ---- the commands ---- */
 
 /* The user root will become (the sudo caller, else nobody); -1 when not root. */
 static void drop_target(int *uid, int *gid)
@@ -546,90 +503,104 @@ static int channel_path(const struct options *o, char *buf, size_t n)
 	return chanpath_resolve(o->events, getenv("SOCKLAB_EVENTS"), xdg, uid, buf, n);
 }
 
-static int demo_list(void)
+/* Capture is opened (as root), then root is dropped. */
+static int drop_privileges(struct app *a, int uid, int owner)
 {
-	const struct demo_scenario *s;
-
-	for (size_t i = 0; (s = demo_at(i)); i++)
-		printf("%-13s %s\n", s->name, s->what);
-	return 0;
-}
-
-static int open_live(struct app *a)
-{
-	char *path = a->events_path, *bindir = a->bindir;
-	size_t pathlen = sizeof(a->events_path);
-	int uid, gid, port = a->opt.port;
-	const struct demo_scenario *scenario = NULL;
-	struct session_opts so = {.iface = a->opt.iface, .filter = a->opt.filter, .on_row = on_row, .ctx = a};
-
-	drop_target(&uid, &gid);
-	if (a->opt.cmd == CMD_DEMO) {
-		scenario = demo_find(a->opt.scenario);
-		if (!scenario) {
-			fprintf(stderr, "socklab demo: no scenario '%s' (socklab demo --list)\n", a->opt.scenario);
-			return -1;
-		}
-		port = demo_free_port();
-		if (port < 0 || demo_bindir(bindir, sizeof(a->bindir)) < 0) {
-			fprintf(stderr, "socklab demo: cannot find a free port or the lab programs\n");
-			return -1;
-		}
-		/* a private channel: a lecturer's other terminals stay out of the demo */
-		if (snprintf(path, pathlen, "/tmp/socklab-demo-%d/events.sock", (int)getpid()) >= (int)pathlen)
-			return -1;
-		so.owner = uid;
-	} else {
-		if (channel_path(&a->opt, path, pathlen) < 0) {
-			fprintf(stderr, "socklab: event channel path too long\n");
-			return -1;
-		}
-		/* under sudo the student's programs send as the student */
-		so.owner = getenv("SUDO_UID") ? uid : -1;
-	}
-	so.events_path = path;
-	so.port = a->opt.filter && a->opt.cmd != CMD_DEMO ? 0 : port;
-	a->sess = session_open(&so, a->tl, a->message, sizeof(a->message));
-	if (!a->sess) {
-		fprintf(stderr, "socklab: %s\n", a->message);
-		return -1;
-	}
-	if (a->opt.cmd == CMD_RECORD && session_record(a->sess, a->opt.file, a->message, sizeof(a->message)) < 0) {
-		fprintf(stderr, "socklab: %s\n", a->message);
-		return -1;
-	}
-	a->message[0] = '\0';
-	if (scenario) {
-		struct demo_opts dopt = {scenario, bindir, path, port, a->opt.step, uid, gid};
-		a->demo = demo_start(&dopt, a->message, sizeof(a->message));
-		if (!a->demo) {
-			fprintf(stderr, "socklab: %s\n", a->message);
-			return -1;
-		}
-		snprintf(a->mode, sizeof(a->mode), "demo %s%s", scenario->name, a->opt.step ? " (step)" : "");
-		snprintf(a->message, sizeof(a->message), "demo %s: %s", scenario->name, scenario->what);
-	} else {
-		char who[96];
-
-		snprintf(a->mode, sizeof(a->mode), "live%s", a->opt.cmd == CMD_RECORD ? " recording" : "");
-		/* Something else on the port: echo-server's bind() would fail there. */
-		if (!a->opt.filter && port_listener(port, who, sizeof(who)) == 1 && strncmp(who, "echo-server ", 12) != 0) {
-			snprintf(a->message, sizeof(a->message),
-				 "port %d is already in use by %s: echo-server cannot listen there; stop it, or use -p PORT on both",
-				 port, who);
-			if (a->opt.plain)
-				fprintf(stderr, "socklab: %s\n", a->message);
-		}
-	}
 	if (capture_drop_privileges(a->message, sizeof(a->message)) < 0) {
 		fprintf(stderr, "socklab: %s\n", a->message);
 		return -1;
 	}
-	if (geteuid() != 0 && uid >= 0 && so.owner < 0 && !a->opt.plain)
+	if (geteuid() != 0 && uid >= 0 && owner < 0 && !a->opt.plain)
 		snprintf(a->message, sizeof(a->message),
 			 "running as root without sudo: root was dropped, so --step replies to root's programs may fail");
 	a->started_ns = clock_ns(CLOCK_REALTIME);
 	return 0;
+}
+
+/* socklab [live], socklab record FILE: the capture on the port, the channel
+ * the student's programs use by default, and the recording. */
+static int cmd_live(struct app *a, int argc, char **argv)
+{
+	struct session_opts so = {.iface = a->opt.iface, .filter = a->opt.filter, .on_row = on_row, .ctx = a};
+	char path[CHANPATH_MAX], who[96];
+	int uid, gid, owner, port = a->opt.port;
+
+	(void)argc;
+	(void)argv;
+	drop_target(&uid, &gid);
+	if (channel_path(&a->opt, path, sizeof(path)) < 0) {
+		fprintf(stderr, "socklab: event channel path too long\n");
+		return 1;
+	}
+	/* under sudo the student's programs send as the student */
+	owner = getenv("SUDO_UID") ? uid : -1;
+	so.port = a->opt.filter ? 0 : port;
+	if (!(a->loop.sess = session_open(&so, a->loop.tl, a->message, sizeof(a->message))) ||
+	    session_listen(a->loop.sess, path, owner, a->message, sizeof(a->message)) < 0 ||
+	    (a->opt.cmd == CMD_RECORD && session_record(a->loop.sess, a->opt.file, a->message, sizeof(a->message)) < 0)) {
+		fprintf(stderr, "socklab: %s\n", a->message);
+		return 1;
+	}
+	a->message[0] = '\0';
+	snprintf(a->mode, sizeof(a->mode), "live%s", a->opt.cmd == CMD_RECORD ? " recording" : "");
+	/* Something else on the port: echo-server's bind() would fail there. */
+	if (!a->opt.filter && port_listener(port, who, sizeof(who)) == 1 && strncmp(who, "echo-server ", 12) != 0) {
+		snprintf(a->message, sizeof(a->message),
+			 "port %d is already in use by %s: echo-server cannot listen there; stop it, or use -p PORT on both",
+			 port, who);
+		if (a->opt.plain)
+			fprintf(stderr, "socklab: %s\n", a->message);
+	}
+	if (drop_privileges(a, uid, owner) < 0)
+		return 1;
+	return run_lab(a);
+}
+
+/* socklab demo [NAME]: the scenario's programs on a free port, on a channel
+ * of the demo's own (a lecturer's other terminals stay out of it), run as
+ * the user root drops to. */
+static int cmd_demo(struct app *a, int argc, char **argv)
+{
+	struct session_opts so = {.iface = a->opt.iface, .filter = a->opt.filter, .on_row = on_row, .ctx = a};
+	const struct demo_scenario *scenario, *s;
+	int uid, gid, port;
+
+	(void)argc;
+	(void)argv;
+	if (a->opt.list) {
+		for (size_t i = 0; (s = demo_at(i)); i++)
+			printf("%-13s %s\n", s->name, s->what);
+		return 0;
+	}
+	drop_target(&uid, &gid);
+	scenario = demo_find(a->opt.scenario);
+	if (!scenario) {
+		fprintf(stderr, "socklab demo: no scenario '%s' (socklab demo --list)\n", a->opt.scenario);
+		return 1;
+	}
+	port = demo_free_port();
+	if (port < 0 || demo_bindir(a->bindir, sizeof(a->bindir)) < 0) {
+		fprintf(stderr, "socklab demo: cannot find a free port or the lab programs\n");
+		return 1;
+	}
+	so.port = port;
+	if (!(a->loop.sess = session_open(&so, a->loop.tl, a->message, sizeof(a->message))) ||
+	    session_listen_private(a->loop.sess, "socklab-demo", uid, a->message, sizeof(a->message)) < 0) {
+		fprintf(stderr, "socklab: %s\n", a->message);
+		return 1;
+	}
+	a->message[0] = '\0';
+	struct demo_opts dopt = {scenario, a->bindir, session_channel_path(a->loop.sess), port, a->opt.step, uid, gid};
+	a->demo = demo_start(&dopt, a->message, sizeof(a->message));
+	if (!a->demo) {
+		fprintf(stderr, "socklab: %s\n", a->message);
+		return 1;
+	}
+	snprintf(a->mode, sizeof(a->mode), "demo %s%s", scenario->name, a->opt.step ? " (step)" : "");
+	snprintf(a->message, sizeof(a->message), "demo %s: %s", scenario->name, scenario->what);
+	if (drop_privileges(a, uid, uid) < 0)
+		return 1;
+	return run_lab(a);
 }
 
 static bool is_jsonl(const char *path)
@@ -655,136 +626,94 @@ static int load_file(struct app *a)
 		}
 		return 0;
 	} else {
-		struct session_opts so = {.file = a->opt.file, .filter = a->opt.filter, .owner = -1,
-					  .on_row = on_row, .ctx = a};
+		struct session_opts so = {.file = a->opt.file, .filter = a->opt.filter, .on_row = on_row, .ctx = a};
 		uint64_t last = 0;
 		int n;
 
-		a->sess = session_open(&so, a->tl, err, sizeof(err));
-		if (!a->sess) {
+		a->loop.sess = session_open(&so, a->loop.tl, err, sizeof(err));
+		if (!a->loop.sess) {
 			fprintf(stderr, "socklab: %s\n", err);
 			return -1;
 		}
-		while ((n = session_pump_capture(a->sess, 0, err, sizeof(err))) > 0)
+		while ((n = session_pump_capture(a->loop.sess, 0, err, sizeof(err))) > 0)
 			;
 		if (n == -1) {
 			fprintf(stderr, "socklab: %s\n", err);
 			return -1;
 		}
-		if (timeline_count(a->tl))
-			last = timeline_row(a->tl, timeline_count(a->tl) - 1)->ts_ns;
-		session_finish(a->sess, last);
-		session_close(a->sess);
-		a->sess = NULL;
+		if (timeline_count(a->loop.tl))
+			last = timeline_row(a->loop.tl, timeline_count(a->loop.tl) - 1)->ts_ns;
+		session_finish(a->loop.sess, last);
+		session_close(a->loop.sess);
+		a->loop.sess = NULL;
 		return 0;
 	}
 }
 
-static int run_export(struct app *a)
+/* socklab replay FILE: the lab's screen over a recording (p plays it). */
+static int cmd_replay(struct app *a, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (load_file(a) < 0)
+		return 1;
+	if (!a->opt.plain)
+		return run_lab(a);
+	text_ladder_print(&a->text, TEXT_LADDER_ALL);
+	return 0;
+}
+
+/* socklab export FILE --format F: the ladder for other media, on stdout. */
+static int cmd_export(struct app *a, int argc, char **argv)
 {
 	struct export_opts eo = {a->opt.format, (uint32_t)a->opt.conn, a->opt.width, a->opt.ascii || !view_locale_utf8()};
 
-	if (a->opt.conn && !timeline_conn(a->tl, (uint32_t)a->opt.conn)) {
+	(void)argc;
+	(void)argv;
+	if (load_file(a) < 0)
+		return 1;
+	if (a->opt.conn && !timeline_conn(a->loop.tl, (uint32_t)a->opt.conn)) {
 		fprintf(stderr, "socklab export: %s has no connection #%ld\n", a->opt.file, a->opt.conn);
-		return -1;
+		return 1;
 	}
-	if (export_timeline(a->tl, &eo, print_line, a) < 0 || fflush(stdout) == EOF || a->plain_failed) {
+	if (export_timeline(a->loop.tl, &eo, text_ladder_line, &a->text) < 0 || fflush(stdout) == EOF ||
+	    a->text.failed) {
 		fprintf(stderr, "socklab export: write failed\n");
-		return -1;
+		return 1;
 	}
 	return 0;
 }
 
-/* The demo's private channel directory, with the step sockets of lab
- * programs that were stopped before they could remove them. */
-static void remove_demo_dir(char *events_path)
+/* socklab lesson ...: its own arguments and front ends (lesson_run.c). */
+static int cmd_lesson(struct app *a, int argc, char **argv)
 {
-	char pattern[160];
-	glob_t g;
-
-	snprintf(pattern, sizeof(pattern), "%s/step-*.sock", dirname(events_path));
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			unlink(g.gl_pathv[i]);
-		globfree(&g);
-	}
-	rmdir(events_path);
-}
-
-/* An export is a filter like any other: `socklab export ... | head` ends it
- * quietly by SIGPIPE. Everything else has sockets and children to clean up,
- * so a closed pipe must not kill it. */
-static void install_signals(bool quiet_on_closed_pipe)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal; /* no SA_RESTART: poll() returns at once */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	if (!quiet_on_closed_pipe)
-		signal(SIGPIPE, SIG_IGN);
+	(void)a;
+	return lesson_main(argc, argv);
 }
 
 int main(int argc, char **argv)
 {
 	struct app a;
-	int rc = 0;
+	int cmd, rc;
 
 	setlocale(LC_ALL, "");
-	if (argc > 1 && strcmp(argv[1], "lesson") == 0)
-		return lesson_main(argc - 1, argv + 1);
+	if (argc > 1 && (cmd = find_command(argv[1])) >= 0 && (commands[cmd].flags & OWN_ARGS))
+		return commands[cmd].run(NULL, argc - 1, argv + 1);
 	memset(&a, 0, sizeof(a));
 	if (parse_args(argc, argv, &a.opt) < 0)
 		return 2;
-	if (a.opt.cmd == CMD_DEMO && a.opt.list)
-		return demo_list();
-	a.tl = timeline_new(NULL);
-	if (!a.tl) {
+	a.loop.tl = timeline_new(NULL);
+	if (!a.loop.tl) {
 		fprintf(stderr, "socklab: out of memory\n");
 		return 1;
 	}
-	screen_init(&a.scr, a.opt.cmd == CMD_REPLAY || a.opt.cmd == CMD_EXPORT, a.opt.big,
-		    a.opt.ascii || !view_locale_utf8());
-	install_signals(a.opt.cmd == CMD_EXPORT);
-	if (a.opt.cmd == CMD_REPLAY || a.opt.cmd == CMD_EXPORT) {
-		rc = load_file(&a);
-		if (rc == 0 && a.opt.cmd == CMD_EXPORT)
-			rc = run_export(&a);
-		else if (rc == 0 && a.opt.plain)
-			plain_flush(&a, true);
-	} else {
-		rc = open_live(&a);
-	}
-	if (rc == 0 && a.opt.cmd != CMD_EXPORT && !(a.opt.cmd == CMD_REPLAY && a.opt.plain)) {
-		if (!a.opt.plain) {
-			if (view_open(a.opt.mono, a.message, sizeof(a.message)) < 0) {
-				fprintf(stderr, "socklab: %s\n", a.message);
-				rc = -1;
-			} else {
-				a.curses = true;
-				a.scr.sel = a.opt.cmd == CMD_REPLAY ? timeline_step(a.tl, -1, 1, a.scr.conn) : a.scr.sel;
-				a.dirty = true;
-			}
-		} else if (a.sess) {
-			fprintf(stderr, "socklab: capturing on %s, filter '%s' (Ctrl-C to stop)\n", session_source(a.sess),
-				session_filter(a.sess));
-		}
-		if (rc == 0)
-			rc = run_loop(&a);
-		if (a.curses)
-			view_close();
-		if (a.opt.plain)
-			plain_flush(&a, true);
-		if (rc < 0 && a.message[0])
-			fprintf(stderr, "socklab: %s\n", a.message);
-	}
+	text_ladder_init(&a.text, a.loop.tl, a.opt.width, a.opt.ascii || !view_locale_utf8(), stdout);
+	screen_init(&a.loop.scr, (commands[a.opt.cmd].flags & FROM_FILE) != 0, a.opt.big, a.opt.ascii || !view_locale_utf8());
+	loop_catch_signals(a.opt.cmd == CMD_EXPORT);
+	rc = commands[a.opt.cmd].run(&a, argc, argv);
 	demo_stop(a.demo);
-	session_close(a.sess);
-	if (a.demo)
-		remove_demo_dir(a.events_path);
-	timeline_free(a.tl);
-	grid_free(&a.grid);
-	return rc < 0 ? 1 : 0;
+	session_close(a.loop.sess); /* and a demo's channel directory with it */
+	timeline_free(a.loop.tl);
+	loop_free(&a.loop);
+	return rc;
 }

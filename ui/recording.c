@@ -11,6 +11,7 @@
 
 #include "capture.h"
 #include "errtext.h"
+#include "event_parse.h"
 
 /* pcapng block types and option codes. */
 enum {

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "decode.h"
-#include "event_parse.h"
+#include "records.h"
 
 struct recording;
 

@@ -17,6 +17,7 @@
 #define DATAGRAM_MAX 4096
 
 struct step_request {
+	enum tcp_role proc;
 	char reply[108];
 	long seq;
 	char what[48];
@@ -29,6 +30,8 @@ struct session {
 	struct channel *chan;
 	struct recording *rec;
 	session_row_fn on_row;
+	session_event_fn on_event;
+	session_held_fn held;
 	void *ctx;
 	struct step_request steps[MAX_STEPS];
 	size_t nsteps;
@@ -168,6 +171,8 @@ struct session *session_open(const struct session_opts *o, struct timeline *tl, 
 	}
 	s->tl = tl;
 	s->on_row = o->on_row;
+	s->on_event = o->on_event;
+	s->held = o->held;
 	s->ctx = o->ctx;
 	flow_config_default(&fc);
 	fc.max_flows = 100000;
@@ -177,8 +182,6 @@ struct session *session_open(const struct session_opts *o, struct timeline *tl, 
 		goto fail;
 	}
 	if (!o->no_capture && !(s->cap = capture_open(&co, err, errlen)))
-		goto fail;
-	if (o->events_path && !(s->chan = channel_open(o->events_path, o->owner, err, errlen)))
 		goto fail;
 	return s;
 fail:
@@ -195,6 +198,23 @@ void session_close(struct session *s)
 	channel_close(s->chan);
 	recording_close(s->rec);
 	free(s);
+}
+
+int session_listen(struct session *s, const char *path, int owner, char *err, size_t errlen)
+{
+	s->chan = channel_open(path, owner, err, errlen);
+	return s->chan ? 0 : -1;
+}
+
+int session_listen_private(struct session *s, const char *name, int owner, char *err, size_t errlen)
+{
+	s->chan = channel_open_private(name, owner, err, errlen);
+	return s->chan ? 0 : -1;
+}
+
+const char *session_channel_path(const struct session *s)
+{
+	return s->chan ? channel_path(s->chan) : NULL;
 }
 
 int session_capture_fd(const struct session *s)
@@ -222,13 +242,24 @@ int session_pump_capture(struct session *s, int max, char *err, size_t errlen)
 	return s->cap ? capture_dispatch(s->cap, max, on_segment, s, err, errlen) : 0;
 }
 
+static bool held(const struct session *s, const struct step_request *r)
+{
+	return s->held && s->held(r->proc, s->ctx);
+}
+
+static void forget_step(struct session *s, size_t i)
+{
+	memmove(s->steps + i, s->steps + i + 1, (--s->nsteps - i) * sizeof(s->steps[0]));
+}
+
 static void queue_step(struct session *s, const struct ui_call *c)
 {
 	struct step_request *r;
 
 	if (s->nsteps == MAX_STEPS)
-		memmove(s->steps, s->steps + 1, --s->nsteps * sizeof(s->steps[0]));
+		forget_step(s, 0);
 	r = &s->steps[s->nsteps++];
+	r->proc = c->proc;
 	snprintf(r->reply, sizeof(r->reply), "%s", c->reply);
 	r->seq = c->seq;
 	snprintf(r->what, sizeof(r->what), "%s %s()", tcp_role_name(c->proc), c->call);
@@ -255,6 +286,8 @@ int session_pump_channel(struct session *s)
 		else if (ev->type == UEV_HELLO)
 			snprintf(s->notice, sizeof(s->notice), "%s pid %d joined: %s", tcp_role_name(ev->u.hello.proc),
 				 ev->u.hello.pid, ev->u.hello.argv);
+		if (s->on_event)
+			s->on_event(ev, s->ctx);
 		add_event(s, ev);
 	}
 	free(ev);
@@ -288,22 +321,34 @@ const char *session_recording(const struct session *s)
 
 size_t session_steps_waiting(const struct session *s, char *first, size_t n)
 {
+	size_t count = 0;
+
 	if (n)
-		snprintf(first, n, "%s", s->nsteps ? s->steps[0].what : "");
-	return s->nsteps;
+		first[0] = '\0';
+	for (size_t i = 0; i < s->nsteps; i++)
+		if (!held(s, &s->steps[i]) && count++ == 0 && n)
+			snprintf(first, n, "%s", s->steps[i].what);
+	return count;
 }
 
 int session_step_go(struct session *s, char *err, size_t errlen)
 {
-	int rc;
-
-	if (!s->nsteps) {
-		snprintf(err, errlen, "no program is waiting (start them with --step)");
-		return -1;
+	for (size_t i = 0; i < s->nsteps; i++) {
+		struct step_request r = s->steps[i];
+		if (held(s, &r))
+			continue;
+		forget_step(s, i);
+		return channel_send_go(s->chan, r.reply, r.seq, err, errlen);
 	}
-	rc = channel_send_go(s->chan, s->steps[0].reply, s->steps[0].seq, err, errlen);
-	memmove(s->steps, s->steps + 1, --s->nsteps * sizeof(s->steps[0]));
-	return rc;
+	snprintf(err, errlen, "no program is waiting (start them with --step)");
+	return -1;
+}
+
+void session_steps_drop(struct session *s, enum tcp_role proc)
+{
+	for (size_t i = s->nsteps; i-- > 0;)
+		if (s->steps[i].proc == proc)
+			forget_step(s, i);
 }
 
 void session_stats(struct session *s, struct capture_stats *out)

@@ -14,6 +14,11 @@
 
 /* Called for each record that made a row: where it went. */
 typedef void (*session_row_fn)(long pos, bool inserted_before, uint64_t dropped_before, void *ctx);
+/* Called for each record from the event channel, before it goes into the
+ * timeline. */
+typedef void (*session_event_fn)(const struct ui_event *ev, void *ctx);
+/* Is proc held? Its programs' step requests wait while it is. */
+typedef bool (*session_held_fn)(enum tcp_role proc, void *ctx);
 
 struct session_opts {
 	const char *iface;       /* live capture interface (default lo) */
@@ -21,17 +26,29 @@ struct session_opts {
 	const char *filter;      /* BPF filter, or NULL */
 	int port;                /* > 0: tcp port PORT */
 	bool no_capture;         /* calls only (tests, or no capture permission wanted) */
-	const char *events_path; /* channel to listen on, NULL: none */
-	int owner;               /* >= 0: the uid root will drop to (channel ownership) */
 	session_row_fn on_row;
-	void *ctx;
+	session_event_fn on_event; /* or NULL */
+	session_held_fn held;    /* or NULL: no program is held */
+	void *ctx;               /* for the three above */
 };
 
 struct session;
 
-/* Opens the capture and the channel; NULL with err on failure. */
+/* Opens the capture; NULL with err on failure. */
 struct session *session_open(const struct session_opts *o, struct timeline *tl, char *err, size_t errlen);
+/* Stops the capture; closes the channel (removing a private one's
+ * directory). */
 void session_close(struct session *s);
+
+/* Listens on the event channel at path. owner >= 0: the uid root will drop
+ * to (the channel is given to it, its programs' records taken). Returns 0,
+ * or -1 with err. */
+int session_listen(struct session *s, const char *path, int owner, char *err, size_t errlen);
+/* Listens on a channel of its own, in a new private directory
+ * /tmp/NAME-XXXXXX that closing the session removes. */
+int session_listen_private(struct session *s, const char *name, int owner, char *err, size_t errlen);
+/* The channel the lab programs are to send to (--events), or NULL. */
+const char *session_channel_path(const struct session *s);
 
 int session_capture_fd(const struct session *s); /* -1 when none */
 int session_channel_fd(const struct session *s); /* -1 when none */
@@ -54,10 +71,14 @@ const char *session_recording(const struct session *s); /* the .jsonl path or NU
 /* Why the recording had to stop (disk full), or NULL. */
 const char *session_record_error(const struct session *s);
 
-/* Stepping programs waiting: how many, and the first ("client connect()"). */
+/* Stepping programs waiting that are not held: how many, and the first
+ * ("client connect()"); first may be NULL when n is 0. */
 size_t session_steps_waiting(const struct session *s, char *first, size_t n);
-/* Lets the longest-waiting call run. */
+/* Lets the longest-waiting call that is not held run; its request is done
+ * with either way. -1 with err when none waits or its program is gone. */
 int session_step_go(struct session *s, char *err, size_t errlen);
+/* Forgets the step requests of proc's programs (they were stopped). */
+void session_steps_drop(struct session *s, enum tcp_role proc);
 
 void session_stats(struct session *s, struct capture_stats *out);
 /* The latest notice (a program said hello, a bad datagram) or NULL. */

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event_parse.h"
+#include "records.h"
 
 enum row_kind {
 	ROW_PACKET, /* a segment, with the state changes it caused */

@@ -1,6 +1,6 @@
 /* test_channel.c: the event channel on real UNIX datagram sockets: records
  * arrive, a stale socket file is replaced, a second listener is refused,
- * "go" reaches a reply socket. */
+ * "go" reaches a reply socket, a private channel's directory goes with it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -108,6 +108,35 @@ static void not_a_socket(void **state)
 	assert_non_null(strstr(err, "is not a socket"));
 }
 
+/* A channel of its own (a demo's, a lesson's): a new private directory,
+ * and closing removes it with the step socket a stopped program left. */
+static void a_private_channel_takes_its_directory_with_it(void **state)
+{
+	char err[256], buf[64], dirpath[120], reply[140];
+	struct channel *ch = channel_open_private("socklab-test-channel", -1, err, sizeof(err));
+	struct channel *other;
+	int fd;
+
+	(void)state;
+	if (!ch)
+		fail_msg("%s", err);
+	assert_int_equal(strncmp(channel_path(ch), "/tmp/socklab-test-channel-", 26), 0);
+	other = channel_open_private("socklab-test-channel", -1, err, sizeof(err));
+	assert_non_null(other);
+	assert_string_not_equal(channel_path(ch), channel_path(other)); /* each its own */
+	channel_close(other);
+	send_to(channel_path(ch), "{\"type\":\"hello\"}");
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf)), 16);
+	snprintf(dirpath, sizeof(dirpath), "%s", channel_path(ch));
+	*strrchr(dirpath, '/') = '\0';
+	snprintf(reply, sizeof(reply), "%s/step-99.sock", dirpath);
+	fd = bound_socket(reply); /* left behind by a program stopped while it waited */
+	close(fd);
+	channel_close(ch);
+	assert_int_not_equal(access(reply, F_OK), 0);
+	assert_int_not_equal(access(dirpath, F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +144,7 @@ int main(void)
 		cmocka_unit_test(stale_socket_replaced_live_one_refused),
 		cmocka_unit_test(go_reaches_the_reply_socket),
 		cmocka_unit_test(not_a_socket),
+		cmocka_unit_test(a_private_channel_takes_its_directory_with_it),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event_parse.h"
+#include "records.h"
 
 struct parser {
 	const char *name;

@@ -1,29 +1,18 @@
-/* lesson_lab.c: the lab a lesson runs in: capture (session.c), the event
- * channel, the lab programs (demo.c) and the release of their calls. */
+/* lesson_lab.c: the lab a lesson runs in: a session (capture, the event
+ * channel, step requests), the lab programs (demo.c) and the release of
+ * their calls. */
 #include "lesson_lab.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <libgen.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "capture.h"
-#include "channel.h"
 #include "clock.h"
 #include "demo.h"
-#include "event_parse.h"
-#include "chanpath.h"
-#include "clock.h"
-#include "errtext.h"
 
 #define MAX_PROCS 16
-#define MAX_WAITING 16
-#define DATAGRAM_MAX 4096
 #define SETTLE_NS 250000000ull /* what the last call caused arrives a moment later */
 #define MS 1000000ull
 
@@ -36,24 +25,14 @@ struct proc {
 	char args[LESSON_MAX_ARGS][64];
 };
 
-struct waiting {
-	enum tcp_role proc;
-	long seq;
-	char reply[108];
-};
-
 struct lesson_lab {
 	struct lesson_lab_opts o;
-	char chan_path[108];
 	struct timeline *tl;
 	struct session *sess;
-	struct channel *ch;
 	int port, spare, local;
 	struct proc procs[MAX_PROCS];
 	int nprocs;
 	int cur;                 /* the step running */
-	struct waiting waiting[MAX_WAITING];
-	int nwaiting;
 	/* clients wait for the server: they start once its listen() (UDP: bind()) returned */
 	bool server_ready;
 	char ready_call[8];
@@ -85,85 +64,49 @@ int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx)
 	return t ? t : lab->o.timeout_s;
 }
 
-static void queue_step(struct lesson_lab *lab, const struct ui_call *c)
+/* The session's hooks: rows go to the front end; a server's listen() (UDP:
+ * bind()) returning lets the step's clients start; the step's hold: lines
+ * keep a program's calls waiting. */
+static void on_row(long pos, bool inserted_before, uint64_t dropped_before, void *ctx)
 {
-	struct waiting *w;
+	struct lesson_lab *lab = ctx;
 
-	if (lab->nwaiting == MAX_WAITING)
-		memmove(lab->waiting, lab->waiting + 1, (size_t)--lab->nwaiting * sizeof(lab->waiting[0]));
-	w = &lab->waiting[lab->nwaiting++];
-	w->proc = c->proc;
-	w->seq = c->seq;
-	snprintf(w->reply, sizeof(w->reply), "%s", c->reply);
+	if (lab->o.on_row)
+		lab->o.on_row(pos, inserted_before, dropped_before, lab->o.ctx);
 }
 
-static void pump_channel(struct lesson_lab *lab)
+static void on_event(const struct ui_event *ev, void *ctx)
 {
-	char buf[DATAGRAM_MAX], why[256];
-	struct ui_event *ev = malloc(sizeof(*ev));
-	ssize_t len;
+	struct lesson_lab *lab = ctx;
 
-	if (!ev)
-		return;
-	while ((len = channel_recv(lab->ch, buf, sizeof(buf))) > 0) {
-		uint64_t dropped = timeline_dropped(lab->tl);
-		long pos;
-		bool before;
-
-		if (ui_event_parse(buf, (size_t)len, ev, why, sizeof(why)) < 0)
-			continue;
-		if (ev->type == UEV_STEP) {
-			queue_step(lab, &ev->u.call);
-			continue;
-		}
-		if (ev->type == UEV_CALL && ev->u.call.exit && ev->u.call.proc == ROLE_SERVER && ev->u.call.has_ret &&
-		    ev->u.call.ret == 0 && strcmp(ev->u.call.call, lab->ready_call) == 0)
-			lab->server_ready = true;
-		if ((pos = timeline_add(lab->tl, ev, &before)) >= 0 && lab->o.on_row)
-			lab->o.on_row(pos, before, dropped, lab->o.ctx);
-	}
-	free(ev);
+	if (ev->type == UEV_CALL && ev->u.call.exit && ev->u.call.proc == ROLE_SERVER && ev->u.call.has_ret &&
+	    ev->u.call.ret == 0 && strcmp(ev->u.call.call, lab->ready_call) == 0)
+		lab->server_ready = true;
 }
 
-int lesson_lab_poll(struct lesson_lab *lab, int ms, int fd, bool *fd_ready, char *err, size_t errlen)
+static bool held(enum tcp_role proc, void *ctx)
 {
-	struct pollfd pfd[3] = {{session_capture_fd(lab->sess), POLLIN, 0}, {channel_fd(lab->ch), POLLIN, 0}, {fd, POLLIN, 0}};
+	const struct lesson_lab *lab = ctx;
 
-	if (poll(pfd, fd >= 0 ? 3 : 2, ms) < 0 && errno != EINTR) {
-		snprintf(err, errlen, "poll: %s", errtext(errno));
-		return -1;
-	}
-	if (fd_ready)
-		*fd_ready = fd >= 0 && (pfd[2].revents & (POLLIN | POLLHUP));
-	/* POLLERR alone: the interface went away; the dispatch says so (as in main.c). */
-	if ((pfd[0].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) &&
-	    session_pump_capture(lab->sess, 2048, err, errlen) < 0)
-		return -1;
-	if (pfd[1].revents & POLLIN)
-		pump_channel(lab);
-	/* TIME_WAIT expires during a lesson too (lesson 6 shows its countdown). */
-	session_tick(lab->sess, clock_ns(CLOCK_REALTIME));
+	return lab->o.les->steps[lab->cur].hold[proc];
+}
+
+void lesson_lab_reap(struct lesson_lab *lab)
+{
 	for (int i = 0; i < lab->nprocs; i++)
 		if (lab->procs[i].demo)
 			demo_client_done(lab->procs[i].demo);
-	return 0;
 }
 
-/* Lets the longest-waiting call of a program not held run. */
-static bool release_one(struct lesson_lab *lab, const bool hold[2])
+/* Lets the longest-waiting call of a program not held run; a program that
+ * is gone cannot be released, the next one is. */
+static bool release_one(struct lesson_lab *lab)
 {
 	char err[256];
 
-	for (int i = 0; i < lab->nwaiting; i++) {
-		struct waiting w = lab->waiting[i];
-		if (hold[w.proc])
-			continue;
-		memmove(lab->waiting + i, lab->waiting + i + 1, (size_t)(lab->nwaiting - i - 1) * sizeof(lab->waiting[0]));
-		lab->nwaiting--;
-		/* a program that is gone cannot be released: nothing to do */
-		if (channel_send_go(lab->ch, w.reply, w.seq, err, sizeof(err)) == 0)
+	while (session_steps_waiting(lab->sess, NULL, 0))
+		if (session_step_go(lab->sess, err, sizeof(err)) == 0)
 			return true;
-	}
 	return false;
 }
 
@@ -175,13 +118,7 @@ static void stop_role(struct lesson_lab *lab, enum tcp_role role)
 			lab->procs[i].demo = NULL;
 		}
 	}
-	for (int i = 0; i < lab->nwaiting; i++)
-		if (lab->waiting[i].proc == role) {
-			memmove(lab->waiting + i, lab->waiting + i + 1,
-				(size_t)(lab->nwaiting - i - 1) * sizeof(lab->waiting[0]));
-			lab->nwaiting--;
-			i--;
-		}
+	session_steps_drop(lab->sess, role);
 }
 
 static bool server_alive(const struct lesson_lab *lab)
@@ -233,8 +170,8 @@ static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char 
 	p->scenario.no_server = run->proc == ROLE_CLIENT;
 	p->step = lab->cur;
 	if (lab->o.les->steps[lab->cur].show_output && run->proc == ROLE_CLIENT)
-		snprintf(p->output, sizeof(p->output), "%.100s.out%d", lab->chan_path, lab->nprocs);
-	struct demo_opts dopt = {&p->scenario, lab->o.bindir, lab->chan_path,
+		snprintf(p->output, sizeof(p->output), "%.100s.out%d", session_channel_path(lab->sess), lab->nprocs);
+	struct demo_opts dopt = {&p->scenario, lab->o.bindir, session_channel_path(lab->sess),
 				 run->port == PORT_SPARE ? lab->spare : lab->port, run->step, -1, -1};
 	p->demo = demo_start(&dopt, err, errlen);
 	if (!p->demo)
@@ -294,7 +231,7 @@ int lesson_lab_advance(struct lesson_lab *lab, uint64_t now_ns, bool met[LESSON_
 	}
 	if (now_ns > lab->deadline)
 		return LAB_TIMEOUT;
-	if (now_ns - lab->last_release >= (uint64_t)lab->o.pace_ms * MS && release_one(lab, s->hold))
+	if (now_ns - lab->last_release >= (uint64_t)lab->o.pace_ms * MS && release_one(lab))
 		lab->last_release = now_ns;
 	return LAB_RUNNING;
 }
@@ -339,9 +276,10 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 	}
 	snprintf(filter, sizeof(filter), "tcp port %d or tcp port %d", lab->port, lab->spare);
 	so.filter = filter;
-	so.owner = -1;
-	so.on_row = o->on_row;
-	so.ctx = o->ctx;
+	so.on_row = on_row;
+	so.on_event = on_event;
+	so.held = held;
+	so.ctx = lab;
 	lab->tl = timeline_new(NULL);
 	if (!lab->tl) {
 		snprintf(err, errlen, "out of memory");
@@ -354,31 +292,13 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 	}
 	if (capture_drop_privileges(err, errlen) < 0)
 		goto fail;
-	snprintf(lab->chan_path, sizeof(lab->chan_path), "/tmp/socklab-lesson-%d/events.sock", (int)getpid());
-	lab->ch = channel_open(lab->chan_path, -1, err, errlen);
-	if (!lab->ch)
+	/* the lesson's own channel, opened as the user root became */
+	if (session_listen_private(lab->sess, "socklab-lesson", -1, err, errlen) < 0)
 		goto fail;
 	return lab;
 fail:
 	lesson_lab_close(lab);
 	return NULL;
-}
-
-/* The channel's directory is the lab's own: a lab program killed while
- * it waited leaves its step socket there (and show: output its file). */
-static void remove_private_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[PATH_MAX];
-
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
-			unlink(path);
-	if (d)
-		closedir(d);
-	rmdir(dir);
 }
 
 void lesson_lab_close(struct lesson_lab *lab)
@@ -387,11 +307,7 @@ void lesson_lab_close(struct lesson_lab *lab)
 		return;
 	for (int i = 0; i < lab->nprocs; i++)
 		demo_stop(lab->procs[i].demo);
-	if (lab->ch) {
-		channel_close(lab->ch);
-		remove_private_dir(dirname(lab->chan_path));
-	}
-	session_close(lab->sess);
+	session_close(lab->sess); /* and with it the channel's directory */
 	timeline_free(lab->tl);
 	free(lab);
 }

@@ -1,8 +1,10 @@
-/* lesson_lab.h: the lab a lesson runs in: a capture on lo and the event
- * channel merged into a timeline, the lab programs each step starts (in
- * --step mode) and the release of their calls one at a time until the
- * step's checkpoint is met. An edge (sockets, capture, processes) shared
- * by the text runner and the curses lab; it never talks to the student. */
+/* lesson_lab.h: the lab a lesson runs in: a session (session.h: a capture
+ * on lo and a private event channel merged into a timeline), the lab
+ * programs each step starts (in --step mode) and the release of their
+ * calls one at a time until the step's checkpoint is met. The front end's
+ * loop (loop.h) polls the session. An edge (sockets, capture, processes)
+ * shared by the text runner and the curses lab; it never talks to the
+ * student. */
 #ifndef SOCKLAB_UI_LESSON_LAB_H
 #define SOCKLAB_UI_LESSON_LAB_H
 
@@ -27,11 +29,13 @@ enum lesson_lab_state { LAB_RUNNING, LAB_MET, LAB_TIMEOUT };
 
 struct lesson_lab;
 
-/* Opens the capture (as root), drops root, opens a private channel. NULL
- * with err on failure; *capture_refused tells the capture was the cause. */
+/* Opens the capture (as root), drops root, listens on a channel of its own.
+ * NULL with err on failure; *capture_refused tells the capture was the
+ * cause. */
 struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *capture_refused, char *err,
 				   size_t errlen);
-/* Stops the programs, removes the channel's directory. NULL is fine. */
+/* Stops the programs, closes the session (which removes the channel's
+ * directory). NULL is fine. */
 void lesson_lab_close(struct lesson_lab *lab);
 
 struct timeline *lesson_lab_timeline(const struct lesson_lab *lab);
@@ -48,9 +52,9 @@ uint64_t lesson_lab_step_start(const struct lesson_lab *lab, int idx);
 /* Seconds step idx's checkpoint may take. */
 int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx);
 
-/* Waits up to ms for capture, channel or fd (>= 0; *fd_ready says it is
- * readable) and takes the capture and channel input in. */
-int lesson_lab_poll(struct lesson_lab *lab, int ms, int fd, bool *fd_ready, char *err, size_t errlen);
+/* Reaps the lab programs that exited (the front end's loop calls it each
+ * turn). */
+void lesson_lab_reap(struct lesson_lab *lab);
 
 /* Moves the running step on: starts the clients waiting for the server,
  * releases one call every pace, and matches the checkpoint into met[].

@@ -1,6 +1,6 @@
 /* lesson_run.c: `socklab lesson`: the arguments, the lesson files, and the
  * text front end (stdin/stdout) around lesson_lab.c (the programs and the
- * capture) and lesson_flow.c (the steps). In a terminal the lesson runs in
+ * capture) and lesson_progress.c (the steps). In a terminal the lesson runs in
  * the curses lab instead (lesson_view.c). */
 #include "lesson_run.h"
 
@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +16,14 @@
 #include "demo.h"
 #include "chanpath.h"
 #include "clock.h"
-#include "export.h"
 #include "grid.h"
 #include "lesson.h"
-#include "lesson_flow.h"
+#include "lesson_progress.h"
 #include "lesson_lab.h"
 #include "lesson_view.h"
+#include "lesson_words.h"
+#include "loop.h"
+#include "text_ladder.h"
 #include "timeline.h"
 #include "view.h"
 #include "args.h"
@@ -30,13 +31,11 @@
 
 #define MAX_FILES 100
 #define FILE_MAX (256 * 1024)
-#define PRINT_HOLD_NS 200000000ull  /* rows are printed once this old: late calls sort in first */
-
-enum lang { LANG_EN, LANG_ZH };
+#define CHECKPOINT_WAIT_MS 10 /* calls are released at the lesson's pace */
 
 struct opts {
 	int number;
-	enum lang lang;
+	enum lesson_lang lang;
 	bool autorun, check, ascii, plain;
 	const char *script, *dir;
 	int timeout_s, pace_ms, width;
@@ -49,18 +48,14 @@ struct runner {
 	char path[PATH_MAX + 256], bindir[PATH_MAX];
 	struct lesson_lab *lab;
 	struct timeline *tl;
-	struct lesson_flow flow;
+	struct lesson_progress progress;
 	FILE *script;
-	long printed;
+	struct text_ladder text;
+	/* the step whose checkpoint the loop waits for */
+	int checking;
+	int lab_state;
+	bool met[LESSON_MAX_EXPECTS];
 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 static void usage(FILE *f)
 {
@@ -102,7 +97,7 @@ static int parse_num(const char *what, const char *s, long min, long max, int *o
 }
 
 /* zh when the locale says Chinese, else en. */
-static enum lang lang_from_locale(void)
+static enum lesson_lang lang_from_locale(void)
 {
 	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
 
@@ -136,11 +131,10 @@ static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0) {
+			if (lesson_lang_parse(optarg, &o->lang) < 0) {
 				fprintf(stderr, "socklab lesson: language '%s': expected en or zh\n", optarg);
 				return -1;
 			}
-			o->lang = optarg[0] == 'z' ? LANG_ZH : LANG_EN;
 			break;
 		case 'a': o->autorun = true; break;
 		case 's': o->script = optarg; break;
@@ -223,7 +217,7 @@ static int lesson_load(const char *path, struct lesson *l, char *err, size_t err
  * source tree's lessons/ next to bin/, or the installed share/socklab. */
 static int lessons_dir(const struct opts *o, const char *bindir, char *buf, size_t n)
 {
-	const char *lang = o->lang == LANG_ZH ? "zh" : "en";
+	const char *lang = lesson_words(o->lang)->code;
 	const char *base = o->dir ? o->dir : getenv("SOCKLAB_LESSONS");
 	const char *tries[] = {"%s/../lessons/%s", "%s/../share/socklab/lessons/%s"};
 
@@ -311,57 +305,19 @@ static int find_lessons(struct runner *r, int number)
 
 #define TEXT_WIDTH 78
 
-/* Terminal cells of the UTF-8 sequence at s (CJK and fullwidth: two). */
-static int cells_at(const char *s, int *bytes)
-{
-	unsigned char c = (unsigned char)s[0];
-	uint32_t cp = c < 0x80 ? c : c < 0xe0 ? c & 0x1fu : c < 0xf0 ? c & 0x0fu : c & 0x07u;
-
-	*bytes = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	for (int i = 1; i < *bytes; i++) {
-		if (!s[i]) {
-			*bytes = i;
-			return 1;
-		}
-		cp = cp << 6 | ((unsigned char)s[i] & 0x3fu);
-	}
-	return cell_width(cp);
-}
-
-/* Prints a paragraph text word-wrapped: at spaces, or anywhere in text
- * without spaces (Chinese). */
+/* Prints a paragraph word-wrapped as the lesson pane wraps it (grid_wrap):
+ * at spaces, or between any two characters of Chinese. */
 static void print_text(const char *text)
 {
-	const char *line = text, *brk = NULL, *p;
-	int col = 0, n;
+	const char *next;
 
 	if (!text)
 		return;
-	for (p = text; *p; p += n) {
-		int w = cells_at(p, &n);
-		if (*p == '\n') {
-			printf("%.*s\n", (int)(p - line), line);
-			line = p + 1;
-			brk = NULL;
-			col = 0;
-			continue;
-		}
-		if (*p == ' ')
-			brk = p;
-		if (col + w > TEXT_WIDTH && p > line) {
-			/* Chinese breaks between any two characters; other text at a space */
-			const char *end = brk && w == 1 ? brk : p;
-			printf("%.*s\n", (int)(end - line), line);
-			line = end == brk ? brk + 1 : p;
-			brk = NULL;
-			col = 0;
-			for (const char *q = line; q < p + n; q += n)
-				col += cells_at(q, &n);
-			continue;
-		}
-		col += w;
-	}
-	printf("%s\n", line);
+	do {
+		size_t len = grid_wrap(text, TEXT_WIDTH, &next);
+		printf("%.*s\n", (int)len, text);
+		text = next;
+	} while (*text);
 }
 
 /* The next line the student types (or the script holds), without its
@@ -385,7 +341,7 @@ static const char *read_answer(struct runner *r, char *buf, size_t n)
 }
 
 /* Asks the step's question until a choice, the hint or q. */
-static enum flow_action ask_prediction(struct runner *r, const struct lesson_step *s)
+static enum progress_action ask_prediction(struct runner *r, const struct lesson_step *s)
 {
 	char buf[64];
 	const char *a;
@@ -394,18 +350,18 @@ static enum flow_action ask_prediction(struct runner *r, const struct lesson_ste
 	for (int i = 0; i < s->nchoices; i++)
 		printf("   %d) %s\n", i + 1, s->choices[i]);
 	for (;;) {
-		enum flow_action act;
+		enum progress_action act;
 		printf(r->w->predict_prompt, s->nchoices);
 		if (!(a = read_answer(r, buf, sizeof(buf)))) {
 			printf("%d\n", s->answer);
-			return lesson_flow_event(&r->flow, FLOW_ANSWER, s->answer);
+			return lesson_progress_event(&r->progress, STUDENT_ANSWER, s->answer);
 		}
 		if (strcmp(a, "q") == 0)
-			return lesson_flow_event(&r->flow, FLOW_STOP, 0);
+			return lesson_progress_event(&r->progress, STUDENT_STOP, 0);
 		if (strcmp(a, "h") == 0) {
-			lesson_flow_event(&r->flow, FLOW_HINT, 0);
+			lesson_progress_event(&r->progress, STUDENT_HINT, 0);
 			print_text(s->hint ? s->hint : r->w->hint_none);
-		} else if ((act = lesson_flow_event(&r->flow, FLOW_ANSWER, atoi(a))) != FLOW_NOTHING) {
+		} else if ((act = lesson_progress_event(&r->progress, STUDENT_ANSWER, atoi(a))) != DO_NOTHING) {
 			return act;
 		}
 	}
@@ -413,41 +369,11 @@ static enum flow_action ask_prediction(struct runner *r, const struct lesson_ste
 
 /* ---- the ladder as text ---- */
 
-/* Prints rows from r->printed on, up to those stamped until_ns. */
-static void print_new_rows(struct runner *r, uint64_t until_ns)
-{
-	struct export_opts eo = {EXPORT_TEXT, 0, r->o.width, r->o.ascii || !view_locale_utf8()};
-	char line[2048];
-
-	for (; r->printed < (long)timeline_count(r->tl); r->printed++) {
-		if (timeline_row(r->tl, (size_t)r->printed)->ts_ns > until_ns)
-			break;
-		if (export_text_row(r->tl, &eo, r->printed, line, sizeof(line)) == 0)
-			puts(line);
-	}
-}
-
-/* Prints the rows stamped from since_ns to until_ns again. */
-static void reprint_rows(struct runner *r, uint64_t since_ns, uint64_t until_ns)
-{
-	struct export_opts eo = {EXPORT_TEXT, 0, r->o.width, r->o.ascii || !view_locale_utf8()};
-	char line[2048];
-
-	for (size_t pos = 0; pos < timeline_count(r->tl); pos++) {
-		uint64_t ts = timeline_row(r->tl, pos)->ts_ns;
-		if (ts >= since_ns && ts < until_ns && export_text_row(r->tl, &eo, (long)pos, line, sizeof(line)) == 0)
-			puts(line);
-	}
-}
-
-/* A row went in at pos: one sorted in before what is printed stays unprinted. */
 static void row_added(long pos, bool inserted_before, uint64_t dropped_before, void *ctx)
 {
 	struct runner *r = ctx;
 
-	(void)dropped_before;
-	if (inserted_before && pos < r->printed)
-		r->printed++;
+	text_ladder_row_added(&r->text, pos, inserted_before, dropped_before);
 }
 
 /* ---- one step ---- */
@@ -471,41 +397,52 @@ static void print_unmet(const struct runner *r, int idx, const bool met[])
 			fprintf(stderr, "  expect: %s (%s:%d)\n", s->expects[i].text, r->path, s->expects[i].line);
 }
 
+/* The loop's turn hook while a checkpoint is waited for: the lab reaps its
+ * programs, releases calls and matches; the rows old enough are printed. */
+static int checkpoint_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
+{
+	struct runner *r = ctx;
+
+	lesson_lab_reap(r->lab);
+	r->lab_state = lesson_lab_advance(r->lab, now_ns, r->met, err, errlen);
+	if (r->lab_state < 0)
+		return -1;
+	if (!r->les.steps[r->checking].show_output) /* a benchmark's thousands of rows would bury its numbers */
+		text_ladder_print(&r->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS);
+	return r->lab_state == LAB_RUNNING ? LOOP_GO_ON : LOOP_END;
+}
+
 /* Releases calls until the checkpoint is met; 0, or -1 (a timeout, an
  * error, a stop). */
 static int run_checkpoint(struct runner *r, int idx)
 {
 	const struct lesson_step *s = &r->les.steps[idx];
-	bool met[LESSON_MAX_EXPECTS];
+	struct loop l = {.tl = r->tl, .sess = lesson_lab_session(r->lab), .wait_ms = CHECKPOINT_WAIT_MS,
+			 .hooks = {.turn = checkpoint_turn, .ctx = r}};
 	char err[512];
-	int st;
 
 	if (lesson_lab_start_step(r->lab, idx, err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab lesson: %s\n", err);
 		return -1;
 	}
-	do {
-		if (stop_requested)
-			return -1;
-		if (lesson_lab_poll(r->lab, 10, -1, NULL, err, sizeof(err)) < 0 ||
-		    (st = lesson_lab_advance(r->lab, clock_ns(CLOCK_REALTIME), met, err, sizeof(err))) < 0) {
-			fprintf(stderr, "socklab lesson: %s\n", err);
-			return -1;
-		}
-		if (!s->show_output) /* a benchmark's thousands of rows would bury its numbers */
-			print_new_rows(r, clock_ns(CLOCK_REALTIME) - PRINT_HOLD_NS);
-		if (st == LAB_TIMEOUT) {
-			fflush(stdout);
-			print_unmet(r, idx, met);
-			return -1;
-		}
-	} while (st != LAB_MET);
+	r->checking = idx;
+	r->lab_state = LAB_RUNNING;
+	if (loop_run(&l, err, sizeof(err)) < 0) {
+		fprintf(stderr, "socklab lesson: %s\n", err);
+		return -1;
+	}
+	if (r->lab_state == LAB_TIMEOUT) {
+		fflush(stdout);
+		print_unmet(r, idx, r->met);
+		return -1;
+	}
+	if (r->lab_state != LAB_MET) /* stopped */
+		return -1;
 	if (s->show_output) {
-		printf("(%ld rows of the ladder not shown)\n", (long)timeline_count(r->tl) - r->printed);
-		r->printed = (long)timeline_count(r->tl);
+		printf("(%ld rows of the ladder not shown)\n", text_ladder_skip(&r->text));
 		lesson_lab_outputs(r->lab, idx, print_output, NULL);
 	}
-	print_new_rows(r, UINT64_MAX);
+	text_ladder_print(&r->text, TEXT_LADDER_ALL);
 	printf("%s\n", r->w->checkpoint);
 	for (int i = 0; i < s->nexpects; i++)
 		printf("  %s %s\n", r->o.ascii || !view_locale_utf8() ? "ok" : "✓", s->expects[i].text);
@@ -523,82 +460,82 @@ static void show_step(struct runner *r, int idx)
 /* After the checkpoint: the prediction's outcome and then:. */
 static void show_outcome(struct runner *r)
 {
-	const struct lesson_step *s = &r->les.steps[r->flow.cur];
+	const struct lesson_step *s = &r->les.steps[r->progress.cur];
 
 	if (s->predict) {
-		if (lesson_flow_predicted_right(&r->flow))
+		if (lesson_progress_predicted_right(&r->progress))
 			printf(r->w->right, s->choices[s->answer - 1]);
 		else
-			printf(r->w->wrong, s->choices[r->flow.predicted - 1], s->choices[s->answer - 1]);
+			printf(r->w->wrong, s->choices[r->progress.predicted - 1], s->choices[s->answer - 1]);
 		printf("\n");
 	}
 	print_text(s->then);
 }
 
 /* The prompt after a step: Enter goes on, h, b, q. */
-static enum flow_action next_command(struct runner *r)
+static enum progress_action next_command(struct runner *r)
 {
-	const struct lesson_step *s = &r->les.steps[r->flow.cur];
+	const struct lesson_step *s = &r->les.steps[r->progress.cur];
 	char buf[64];
 	const char *a;
 
 	for (;;) {
 		if (r->o.autorun && !r->o.script)
-			return lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+			return lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 		printf("%s", r->w->next_prompt);
 		if (!(a = read_answer(r, buf, sizeof(buf))) || !a[0] || strcmp(a, "n") == 0)
-			return lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+			return lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 		if (strcmp(a, "q") == 0)
-			return lesson_flow_event(&r->flow, FLOW_STOP, 0);
+			return lesson_progress_event(&r->progress, STUDENT_STOP, 0);
 		if (strcmp(a, "h") == 0) {
-			lesson_flow_event(&r->flow, FLOW_HINT, 0);
+			lesson_progress_event(&r->progress, STUDENT_HINT, 0);
 			print_text(s->hint ? s->hint : r->w->hint_none);
-		} else if (strcmp(a, "b") == 0 && lesson_flow_event(&r->flow, FLOW_BACK, 0) == FLOW_SHOW_REVIEW) {
+		} else if (strcmp(a, "b") == 0 && lesson_progress_event(&r->progress, STUDENT_BACK, 0) == DO_SHOW_REVIEW) {
 			/* the sockets cannot rewind: show the previous step and what it saw again */
-			int prev = r->flow.shown;
+			int prev = r->progress.shown;
 			printf("%s\n", r->w->back);
 			show_step(r, prev);
-			reprint_rows(r, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
+			text_ladder_reprint(&r->text, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
 			print_text(r->les.steps[prev].then);
-			lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
-			show_step(r, r->flow.shown);
+			lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
+			show_step(r, r->progress.shown);
 		}
 	}
 }
 
-/* The text front end: what the flow asks for, printed, and the student's
+/* The text front end: what the progress asks for, printed, and the student's
  * lines read back. */
 static int run_lesson(struct runner *r)
 {
-	enum flow_action act = FLOW_SHOW_STEP;
+	enum progress_action act = DO_SHOW_STEP;
 
 	printf(r->w->lesson, r->les.number, r->les.title);
 	printf("%s:\n", r->w->seed);
 	print_text(r->les.seed);
 	print_text(r->les.intro);
-	lesson_flow_init(&r->flow, &r->les);
-	while (act != FLOW_END && !stop_requested) {
-		const struct lesson_step *s = &r->les.steps[r->flow.cur];
+	lesson_progress_init(&r->progress, &r->les);
+	while (act != DO_END && !loop_stopping()) {
+		const struct lesson_step *s = &r->les.steps[r->progress.cur];
 		switch (act) {
-		case FLOW_SHOW_STEP:
-			show_step(r, r->flow.cur);
-			act = s->predict ? ask_prediction(r, s) : lesson_flow_event(&r->flow, FLOW_CONTINUE, 0);
+		case DO_SHOW_STEP:
+			show_step(r, r->progress.cur);
+			act = s->predict ? ask_prediction(r, s) : lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 			break;
-		case FLOW_RUN_STEP:
-			act = lesson_flow_event(&r->flow, run_checkpoint(r, r->flow.cur) < 0 ? FLOW_TIMEOUT : FLOW_MET, 0);
+		case DO_RUN_STEP:
+			act = lesson_progress_event(&r->progress, run_checkpoint(r, r->progress.cur) < 0 ? CHECKPOINT_TIMEOUT : CHECKPOINT_MET, 0);
 			break;
-		case FLOW_SHOW_OUTCOME:
+		case DO_SHOW_OUTCOME:
 			show_outcome(r);
 			act = next_command(r);
 			break;
 		default:
-			act = FLOW_END;
+			act = DO_END;
 			break;
 		}
 	}
-	if (stop_requested || r->flow.phase == FLOW_QUIT)
+	if (loop_stopping() || r->progress.phase == PHASE_QUIT)
 		printf("%s\n", r->w->quit);
-	return r->flow.phase == FLOW_FINISHED && !stop_requested ? 0 : -1;
+	return r->progress.phase == PHASE_FINISHED && !loop_stopping() ? 0 : -1;
 }
 
 /* The curses front end, then one line on the terminal it leaves. */
@@ -607,18 +544,18 @@ static int run_lesson_view(struct runner *r, struct lesson_view *v)
 	bool met[LESSON_MAX_EXPECTS];
 	char err[512] = "";
 	int step = 0;
-	enum flow_phase end;
+	enum progress_phase end;
 
-	if (lesson_view_run(v, r->lab, &stop_requested, &end, &step, met, err, sizeof(err)) < 0) {
+	if (lesson_view_run(v, r->lab, &end, &step, met, err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab lesson: %s\n", err);
 		return -1;
 	}
-	if (end == FLOW_FINISHED) {
+	if (end == PHASE_FINISHED) {
 		printf(r->w->lesson, r->les.number, r->les.title);
 		printf("%s\n", r->w->finished);
 		return 0;
 	}
-	if (end == FLOW_FAILED)
+	if (end == PHASE_FAILED)
 		print_unmet(r, step, met);
 	else
 		printf("%s\n", r->w->quit);
@@ -671,6 +608,7 @@ static int run(struct runner *r)
 		return -1;
 	}
 	r->tl = lesson_lab_timeline(r->lab);
+	text_ladder_init(&r->text, r->tl, r->o.width, r->o.ascii || !view_locale_utf8(), stdout);
 	rc = curses ? run_lesson_view(r, v) : run_lesson(r);
 	fflush(stdout);
 	lesson_lab_close(r->lab);
@@ -681,7 +619,6 @@ static int run(struct runner *r)
 int lesson_main(int argc, char **argv)
 {
 	struct runner *r = calloc(1, sizeof(*r));
-	struct sigaction sa;
 	int first, rc;
 
 	if (!r) {
@@ -697,7 +634,7 @@ int lesson_main(int argc, char **argv)
 		free(r);
 		return rc;
 	}
-	r->w = r->o.lang == LANG_ZH ? &lesson_words_zh : &lesson_words_en;
+	r->w = lesson_words(r->o.lang);
 	if (demo_bindir(r->bindir, sizeof(r->bindir)) < 0 || find_lessons(r, r->o.number) < 0) {
 		free(r);
 		return 2;
@@ -712,12 +649,7 @@ int lesson_main(int argc, char **argv)
 		free(r);
 		return 2;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL); /* a closed terminal ends the lesson cleanly, as in main.c */
-	signal(SIGPIPE, SIG_IGN);
+	loop_catch_signals(false); /* a closed terminal ends the lesson cleanly */
 	rc = run(r) < 0 ? 1 : 0;
 	lesson_free(&r->les);
 	if (r->script)

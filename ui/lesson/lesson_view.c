@@ -1,6 +1,7 @@
 /* lesson_view.c: a lesson in the curses lab. The ladder, status line,
- * overlays and navigation are screen.c's; this file adds the lesson pane
- * (drawn into the grid, pure) and the loop (the lab, keys, redraws). */
+ * overlays, navigation and the loop are screen.c's and loop.c's; this file
+ * adds the lesson pane (laid out into off-screen grids, pure) and the
+ * lesson's hooks (keys, the lab's checkpoint, the status). */
 #include "lesson_view.h"
 
 #include <stdio.h>
@@ -8,63 +9,39 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "chanpath.h"
-#include "clock.h"
+#include "loop.h"
 #include "screen.h"
 #include "session.h"
 #include "view.h"
 
-#define REDRAW_NS 33000000ull     /* at most ~30 redraws a second */
-#define TICK_NS 1000000000ull     /* the TIME_WAIT countdown */
 #define PANE_MIN_LINES 6
+#define PANE_MAX_LINES 64
 #define CHECK_MIN_W 36            /* "✓ packet s2c SYN|ACK seq=0 ack=1" and a margin */
+#define WAIT_RUNNING_MS 10        /* a running step releases calls at its pace */
+#define WAIT_IDLE_MS 100
+
+/* The pane laid out once a redraw: each column in full into a grid of its
+ * own, and the lines that decide what gives way when the pane is shorter. */
+struct pane_layout {
+	struct grid words, check;
+	int words_lines, check_lines, check_title_lines;
+	int say_at, question_at;  /* a question waiting: where the narrative and the question begin; else -1 */
+	bool split;               /* the step runs: the checkpoint is on the right */
+	int left;                 /* the checkpoint column's divider is at left - 1 */
+	int lines;                /* what the pane takes */
+};
 
 struct lesson_view {
 	struct lesson_view_opts o;
-	struct lesson_flow flow;
-	struct screen scr;
-	struct grid grid;
+	struct lesson_progress progress;
+	struct loop loop;
 	struct lesson_lab *lab;
-	struct timeline *tl;
 	bool met[LESSON_MAX_EXPECTS];
-	bool dirty, quit;
+	bool quit;
 	char output[1024];           /* show: output: what the step's clients printed */
 	char title[256], keys[256], mode[64];
-};
-
-static const char *const help_lines[] = {
-	"socklab lesson keys",
-	"",
-	"  space  Enter       run the step; once its checkpoint is reached, the next step",
-	"  1-9                your prediction, when the step asks for one",
-	"  h                  the step's hint (again: hide it)",
-	"  b                  back a step: its words and its rows (space goes forward again)",
-	"  j k  Down Up       next / previous row (the lanes show the states at that row)",
-	"  g G  Home End      first / last row (G follows new rows again)",
-	"  PgUp PgDn          a page up / down",
-	"  d                  every field of the selected packet or call",
-	"  Tab  c / C  a  l   next / previous / every connection;  the list",
-	"  /  n  N            search rows; next / previous match",
-	"  z                  zoom (big, for a projector)",
-	"  ?                  this help        q  quit the lesson",
-};
-
-static const char *const help_lines_zh[] = {
-	"socklab 课程按键",
-	"",
-	"  空格  回车         运行本步骤；检查点达成后，进入下一步",
-	"  1-9                步骤提问时，选择你的预测",
-	"  h                  本步骤的提示（再按一次隐藏）",
-	"  b                  回到上一步：它的讲解和它的行（空格再向前）",
-	"  j k  Down Up       下一行 / 上一行（两侧显示该行时刻的状态）",
-	"  g G  Home End      第一行 / 最后一行（G 重新跟随新行）",
-	"  PgUp PgDn          上 / 下翻一页",
-	"  d                  所选报文或调用的全部字段",
-	"  Tab  c / C  a  l   下一个 / 上一个 / 全部连接；连接列表",
-	"  /  n  N            搜索行；下一个 / 上一个匹配",
-	"  z                  放大（投影用）",
-	"  ?                  本帮助            q  退出课程",
+	struct screen_pane pane;
+	struct pane_layout layout;
 };
 
 struct lesson_view *lesson_view_new(const struct lesson_view_opts *o)
@@ -74,15 +51,10 @@ struct lesson_view *lesson_view_new(const struct lesson_view_opts *o)
 	if (!v)
 		return NULL;
 	v->o = *o;
-	lesson_flow_init(&v->flow, o->les);
-	screen_init(&v->scr, false, false, o->ascii);
-	if (o->w == &lesson_words_zh) {
-		v->scr.help = help_lines_zh;
-		v->scr.nhelp = (int)(sizeof(help_lines_zh) / sizeof(help_lines_zh[0]));
-	} else {
-		v->scr.help = help_lines;
-		v->scr.nhelp = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
-	}
+	lesson_progress_init(&v->progress, o->les);
+	screen_init(&v->loop.scr, false, false, o->ascii);
+	v->loop.scr.help = o->w->help;
+	v->loop.scr.nhelp = o->w->nhelp;
 	return v;
 }
 
@@ -90,7 +62,9 @@ void lesson_view_free(struct lesson_view *v)
 {
 	if (!v)
 		return;
-	grid_free(&v->grid);
+	loop_free(&v->loop);
+	grid_free(&v->layout.words);
+	grid_free(&v->layout.check);
 	free(v);
 }
 
@@ -98,14 +72,11 @@ void lesson_view_on_row(long pos, bool inserted_before, uint64_t dropped_before,
 {
 	struct lesson_view *v = ctx;
 
-	if (!v->tl)
-		return;
-	screen_rows_changed(&v->scr, v->tl, pos, inserted_before, dropped_before, timeline_dropped(v->tl));
-	timeline_pin(v->tl, v->scr.conn); /* the shown connection keeps its rows when the cap is hit */
-	v->dirty = true;
+	if (v->loop.tl)
+		loop_rows_changed(&v->loop, pos, inserted_before, dropped_before);
 }
 
-/* ---- the pane (pure: the flow and the checkpoint into the grid) ---- */
+/* ---- the pane (pure: the progress and the checkpoint into the grid) ---- */
 
 struct pen {
 	struct grid *g;
@@ -128,29 +99,21 @@ static void say_prefixed(struct pen *p, const char *prefix, const char *text, ui
 	say(p, buf, attr);
 }
 
-/* Lines text takes wrapped to w cells (drawn into a grid with no lines). */
-static int text_lines(const char *text, const char *prefix, int w)
-{
-	struct grid none = {w, 0, NULL};
-	char buf[2048];
-
-	snprintf(buf, sizeof(buf), "%s%s", prefix, text);
-	return grid_put_wrapped(&none, 0, 0, w, 64, buf, ATTR_NORMAL, false);
-}
-
 /* Has the current step not run yet (and is it shown)? */
-static bool before_run(const struct lesson_flow *f)
+static bool before_run(const struct lesson_progress *f)
 {
-	return !lesson_flow_reviewing(f) && (f->phase == FLOW_READ || f->phase == FLOW_PREDICT);
+	return !lesson_progress_reviewing(f) && (f->phase == PHASE_READ || f->phase == PHASE_PREDICT);
 }
 
-/* The step's words: narrative, question, outcome, then:, as far as it got. */
-static void draw_words(const struct lesson_view *v, struct pen *p)
+/* The step's words: narrative, question, outcome, then:, as far as it got.
+ * A question waiting for its answer marks where the narrative and the
+ * question begin: when the pane is short, the narrative gives way. */
+static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_layout *lay)
 {
-	const struct lesson_flow *f = &v->flow;
+	const struct lesson_progress *f = &v->progress;
 	const struct lesson_words *w = v->o.w;
 	const struct lesson_step *s = &v->o.les->steps[f->shown];
-	bool here = !lesson_flow_reviewing(f);
+	bool here = !lesson_progress_reviewing(f);
 	char buf[512];
 
 	snprintf(buf, sizeof(buf), "%s %d/%d: %s", w->step, f->shown + 1, v->o.les->nsteps, s->title);
@@ -171,22 +134,22 @@ static void draw_words(const struct lesson_view *v, struct pen *p)
 		return;
 	}
 	switch (f->phase) {
-	case FLOW_DONE:
-	case FLOW_FINISHED:
-		if (f->phase == FLOW_FINISHED)
+	case PHASE_DONE:
+	case PHASE_FINISHED:
+		if (f->phase == PHASE_FINISHED)
 			say(p, w->finished, ATTR_RETURN);
 		if (s->predict) {
-			if (lesson_flow_predicted_right(f))
+			if (lesson_progress_predicted_right(f))
 				snprintf(buf, sizeof(buf), w->right, s->choices[s->answer - 1]);
 			else
 				snprintf(buf, sizeof(buf), w->wrong, s->choices[f->predicted - 1], s->choices[s->answer - 1]);
-			say_prefixed(p, lesson_flow_predicted_right(f) ? (p->ascii ? "ok " : "✓ ") : (p->ascii ? "x " : "✗ "),
-				     buf, lesson_flow_predicted_right(f) ? ATTR_RETURN : ATTR_ERROR);
+			say_prefixed(p, lesson_progress_predicted_right(f) ? (p->ascii ? "ok " : "✓ ") : (p->ascii ? "x " : "✗ "),
+				     buf, lesson_progress_predicted_right(f) ? ATTR_RETURN : ATTR_ERROR);
 		}
 		say(p, v->output, ATTR_CALL);
 		say(p, s->then ? s->then : s->say, ATTR_NORMAL);
 		return;
-	case FLOW_FAILED:
+	case PHASE_FAILED:
 		snprintf(buf, sizeof(buf), w->not_reached, lesson_lab_timeout_s(v->lab, f->cur));
 		say(p, buf, ATTR_ERROR);
 		break;
@@ -195,16 +158,9 @@ static void draw_words(const struct lesson_view *v, struct pen *p)
 	}
 	if (f->shown == 0 && before_run(f)) /* the lesson's opening words come before its first step */
 		say(p, v->o.les->intro, ATTR_NORMAL);
-	if (s->predict && !f->predicted) { /* the question and every choice stay in view */
-		int end = p->end, need = text_lines(s->predict, "? ", p->w);
-		for (int i = 0; i < s->nchoices; i++)
-			need += text_lines(s->choices[i], "  1) ", p->w);
-		p->end = end - need > p->y + 1 ? end - need : p->y + 1;
-		say(p, s->say, ATTR_NORMAL);
-		p->end = end;
-	} else {
-		say(p, s->say, ATTR_NORMAL);
-	}
+	if (s->predict && !f->predicted)
+		lay->say_at = p->y;
+	say(p, s->say, ATTR_NORMAL);
 	if (!s->predict)
 		return;
 	if (f->predicted) {
@@ -212,6 +168,7 @@ static void draw_words(const struct lesson_view *v, struct pen *p)
 		say(p, buf, ATTR_DIM);
 		return;
 	}
+	lay->question_at = p->y;
 	say_prefixed(p, "? ", s->predict, ATTR_CALL);
 	for (int i = 0; i < s->nchoices; i++) {
 		snprintf(buf, sizeof(buf), "  %d) %s", i + 1, s->choices[i]);
@@ -219,121 +176,165 @@ static void draw_words(const struct lesson_view *v, struct pen *p)
 	}
 }
 
-/* The checkpoint: each expectation, ticked once seen. Shown from the
- * moment the step runs: before, it would give the prediction away. */
-static void draw_checkpoint(const struct lesson_view *v, struct pen *p)
+/* The checkpoint: its title, then each expectation, ticked once seen.
+ * Shown from the moment the step runs: before, it would give the
+ * prediction away. */
+static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct pane_layout *lay)
 {
-	const struct lesson_flow *f = &v->flow;
+	const struct lesson_progress *f = &v->progress;
 	const struct lesson_step *s = &v->o.les->steps[f->shown];
-	bool here = !lesson_flow_reviewing(f);
+	bool here = !lesson_progress_reviewing(f);
 	char buf[256];
 
 	say(p, v->o.w->checkpoint_title, ATTR_HEADER);
+	lay->check_title_lines = p->y;
 	for (int i = 0; i < s->nexpects; i++) {
-		bool met = !here || f->phase == FLOW_DONE || f->phase == FLOW_FINISHED || v->met[i];
-		bool failed = !met && f->phase == FLOW_FAILED;
+		bool met = !here || f->phase == PHASE_DONE || f->phase == PHASE_FINISHED || v->met[i];
+		bool failed = !met && f->phase == PHASE_FAILED;
 		const char *mark = met ? (p->ascii ? "ok" : "✓") : failed ? "x " : (p->ascii ? "- " : "·");
 
-		if (p->y == p->end - 1 && i < s->nexpects - 1) {
-			snprintf(buf, sizeof(buf), "   +%d", s->nexpects - i);
-			say(p, buf, ATTR_DIM);
-			return;
-		}
 		snprintf(buf, sizeof(buf), "%s %s", mark, s->expects[i].text);
 		grid_put(p->g, p->x, p->y++, buf, p->w, met ? ATTR_RETURN : failed ? ATTR_ERROR : ATTR_DIM, p->ascii);
 	}
 }
 
-/* The pane: the words; once the step runs, the checkpoint on their right.
- * Returns the lines it took. */
-static int draw_pane_at(const struct lesson_view *v, struct grid *g, int y, int h)
+/* A column grid w cells wide, blank. */
+static int column(struct grid *g, int w)
 {
-	int left = g->w - (g->w * 2 / 5 > CHECK_MIN_W ? g->w * 2 / 5 : CHECK_MIN_W);
-	struct pen words = {g, 1, g->w - 2, y, y + h, v->o.ascii};
-	struct pen check = {g, left + 1, g->w - left - 2, y, y + h, v->o.ascii};
-
-	if (before_run(&v->flow)) {
-		draw_words(v, &words);
-		return words.y - y;
+	if (g->w == w && g->h == PANE_MAX_LINES) {
+		grid_clear(g);
+		return 0;
 	}
-	words.w = left - 2;
-	for (int i = 0; i < h; i++)
-		grid_fill(g, left - 1, y + i, 1, v->o.ascii ? '|' : 0x2502, ATTR_DIM);
-	draw_words(v, &words);
-	draw_checkpoint(v, &check);
-	return words.y > check.y ? words.y - y : check.y - y;
+	grid_free(g);
+	return grid_init(g, w, PANE_MAX_LINES);
 }
 
+/* Lays the pane out for a terminal w x h: the words (full width before
+ * the step runs; then on the left, the checkpoint on the right), and the
+ * lines the pane takes: what it needs; once the step runs, the ladder
+ * keeps half. */
+static void lay_out(struct lesson_view *v, int w, int h)
+{
+	struct pane_layout *lay = &v->layout;
+	struct pen words = {&lay->words, 0, 0, 0, PANE_MAX_LINES, v->o.ascii};
+	struct pen check = {&lay->check, 0, 0, 0, PANE_MAX_LINES, v->o.ascii};
+
+	lay->split = !before_run(&v->progress);
+	lay->left = w - (w * 2 / 5 > CHECK_MIN_W ? w * 2 / 5 : CHECK_MIN_W);
+	words.w = lay->split ? lay->left - 2 : w - 2;
+	check.w = w - lay->left - 2;
+	lay->say_at = lay->question_at = -1;
+	lay->words_lines = lay->check_lines = lay->check_title_lines = 0;
+	if (column(&lay->words, words.w) == 0) {
+		draw_words(v, &words, lay);
+		lay->words_lines = words.y;
+	}
+	if (lay->split && column(&lay->check, check.w) == 0) {
+		draw_checkpoint(v, &check, lay);
+		lay->check_lines = check.y;
+	}
+	lay->lines = lay->words_lines > lay->check_lines ? lay->words_lines : lay->check_lines;
+	if (lay->split && lay->lines > h / 2 - 2)
+		lay->lines = h / 2 - 2;
+	if (lay->lines < PANE_MIN_LINES)
+		lay->lines = PANE_MIN_LINES;
+}
+
+/* The words column into h lines: when they do not fit, a question waiting
+ * for its answer and its choices stay in view and the narrative before it
+ * gives way (down to one line); anything else is cut at the bottom. */
+static void place_words(const struct pane_layout *lay, struct grid *g, int x, int y, int h)
+{
+	int n = lay->words_lines, say_at = lay->say_at, question_at = lay->question_at, need, keep;
+
+	if (n <= h || question_at < 0) {
+		grid_copy_lines(g, x, y, &lay->words, 0, n < h ? n : h);
+		return;
+	}
+	need = n - question_at;
+	keep = (h - need > say_at + 1 ? h - need : say_at + 1) - say_at; /* the narrative's lines */
+	if (keep > question_at - say_at)
+		keep = question_at - say_at;
+	grid_copy_lines(g, x, y, &lay->words, 0, say_at < h ? say_at : h);
+	if (say_at >= h)
+		return;
+	if (keep > h - say_at)
+		keep = h - say_at;
+	grid_copy_lines(g, x, y + say_at, &lay->words, say_at, keep);
+	if (say_at + keep < h)
+		grid_copy_lines(g, x, y + say_at + keep, &lay->words, question_at,
+				need < h - say_at - keep ? need : h - say_at - keep);
+}
+
+/* The checkpoint column into h lines: when it does not fit, its last line
+ * counts the expectations not shown. */
+static void place_checkpoint(const struct lesson_view *v, struct grid *g, int x, int y, int h)
+{
+	const struct pane_layout *lay = &v->layout;
+	char more[32];
+
+	if (lay->check_lines <= h || h - 1 < lay->check_title_lines) {
+		grid_copy_lines(g, x, y, &lay->check, 0, lay->check_lines < h ? lay->check_lines : h);
+		return;
+	}
+	grid_copy_lines(g, x, y, &lay->check, 0, h - 1);
+	snprintf(more, sizeof(more), "   +%d", lay->check_lines - (h - 1));
+	grid_put(g, x, y + h - 1, more, lay->check.w, ATTR_DIM, v->o.ascii);
+}
+
+/* The screen_pane's draw: the laid-out columns into lines y .. y+h-1. */
 static void draw_pane(struct grid *g, int y, int h, void *ctx)
 {
-	draw_pane_at(ctx, g, y, h);
-}
+	const struct lesson_view *v = ctx;
+	const struct pane_layout *lay = &v->layout;
 
-/* Lines the pane takes at w x h (measured by drawing into a grid with no
- * lines): what it needs; once the step runs, the ladder keeps half. */
-static int pane_lines(const struct lesson_view *v, int w, int h)
-{
-	struct grid none = {w, 0, NULL};
-	int n = draw_pane_at(v, &none, 0, 64);
-
-	if (!before_run(&v->flow) && n > h / 2 - 2)
-		n = h / 2 - 2;
-	return n > PANE_MIN_LINES ? n : PANE_MIN_LINES;
+	if (lay->split)
+		for (int i = 0; i < h; i++)
+			grid_fill(g, lay->left - 1, y + i, 1, v->o.ascii ? '|' : 0x2502, ATTR_DIM);
+	place_words(lay, g, 1, y, h);
+	if (lay->split)
+		place_checkpoint(v, g, lay->left + 1, y, h);
 }
 
 /* The key help line for where the student is. */
 static const char *keys_now(struct lesson_view *v)
 {
-	const struct lesson_flow *f = &v->flow;
+	const struct lesson_progress *f = &v->progress;
 	const struct lesson_words *w = v->o.w;
 
-	if (lesson_flow_reviewing(f)) {
+	if (lesson_progress_reviewing(f)) {
 		snprintf(v->keys, sizeof(v->keys), w->keys_review, f->shown + 2);
 		return v->keys;
 	}
 	switch (f->phase) {
-	case FLOW_READ: return w->keys_read;
-	case FLOW_PREDICT:
+	case PHASE_READ: return w->keys_read;
+	case PHASE_PREDICT:
 		snprintf(v->keys, sizeof(v->keys), w->keys_predict, v->o.les->steps[f->cur].nchoices);
 		return v->keys;
-	case FLOW_RUNNING:
+	case PHASE_RUNNING:
 		snprintf(v->keys, sizeof(v->keys), w->running, v->o.pace_ms);
 		snprintf(v->keys + strlen(v->keys), sizeof(v->keys) - strlen(v->keys), "   %s", w->keys_running);
 		return v->keys;
-	case FLOW_DONE: return f->cur + 1 == v->o.les->nsteps ? w->keys_last : w->keys_done;
-	case FLOW_FINISHED: return w->keys_finished;
+	case PHASE_DONE: return f->cur + 1 == v->o.les->nsteps ? w->keys_last : w->keys_done;
+	case PHASE_FINISHED: return w->keys_finished;
 	default: return w->keys_failed;
 	}
 }
 
-/* ---- the edge: the lab, the keys, the terminal ---- */
+/* ---- the hooks: the lab, the keys, the status ---- */
 
-static void draw(struct lesson_view *v)
+/* The loop's status hook: the lesson's mode, its pane (laid out here, once
+ * a redraw) and its key line. */
+static void on_status(void *ctx, struct screen_status *st)
 {
-	struct screen_status st = {0};
-	struct screen_pane pane = {v->title, 0, keys_now(v), draw_pane, v};
-	struct session *sess = lesson_lab_session(v->lab);
-	struct capture_stats cs;
-	int w, h;
+	struct lesson_view *v = ctx;
 
-	view_size(&w, &h);
-	if ((w != v->grid.w || h != v->grid.h) && (grid_free(&v->grid), grid_init(&v->grid, w, h) < 0))
-		return;
-	pane.lines = pane_lines(v, w, h);
-	session_stats(sess, &cs);
-	snprintf(v->mode, sizeof(v->mode), "lesson %d  %s %d/%d", v->o.les->number, v->o.w->step, v->flow.cur + 1,
+	lay_out(v, v->loop.grid.w, v->loop.grid.h);
+	v->pane = (struct screen_pane){v->title, v->layout.lines, keys_now(v), draw_pane, v};
+	snprintf(v->mode, sizeof(v->mode), "lesson %d  %s %d/%d", v->o.les->number, v->o.w->step, v->progress.cur + 1,
 		 v->o.les->nsteps);
-	st.mode = v->mode;
-	st.source = session_source(sess);
-	st.filter = session_filter(sess);
-	st.packets = cs.tcp;
-	st.drops = cs.dropped;
-	st.now_ns = clock_ns(CLOCK_REALTIME);
-	st.pane = &pane;
-	timeline_pin(v->tl, v->scr.conn); /* a key may have chosen another connection */
-	screen_compose(&v->scr, v->tl, &st, &v->grid);
-	view_blit(&v->grid);
-	v->dirty = false;
+	st->mode = v->mode;
+	st->pane = &v->pane;
 }
 
 static void collect_output(const char *proc, const char *text, void *ctx)
@@ -348,83 +349,116 @@ static void collect_output(const char *proc, const char *text, void *ctx)
  * or follows the newest rows again. */
 static void select_step_rows(struct lesson_view *v)
 {
-	uint64_t until = lesson_lab_step_start(v->lab, v->flow.shown + 1);
-	long p = screen_last(&v->scr, v->tl);
+	uint64_t until = lesson_lab_step_start(v->lab, v->progress.shown + 1);
+	struct screen *scr = &v->loop.scr;
+	long p = screen_last(scr, v->loop.tl);
 
-	v->scr.follow = !lesson_flow_reviewing(&v->flow);
-	if (v->scr.follow || !until)
+	scr->follow = !lesson_progress_reviewing(&v->progress);
+	if (scr->follow || !until)
 		return;
-	while (p >= 0 && timeline_row(v->tl, (size_t)p)->ts_ns >= until)
-		p = timeline_step(v->tl, p, -1, v->scr.conn);
+	while (p >= 0 && timeline_row(v->loop.tl, (size_t)p)->ts_ns >= until)
+		p = timeline_step(v->loop.tl, p, -1, scr->conn);
 	if (p >= 0)
-		v->scr.sel = p;
+		scr->sel = p;
 }
 
-/* Carries out what the flow asked for. */
-static int act(struct lesson_view *v, enum flow_action a, char *err, size_t errlen)
+/* Carries out what the progress asked for. */
+static int act(struct lesson_view *v, enum progress_action a, char *err, size_t errlen)
 {
 	switch (a) {
-	case FLOW_RUN_STEP:
+	case DO_RUN_STEP:
 		memset(v->met, 0, sizeof(v->met));
 		v->output[0] = '\0';
-		v->scr.follow = true;
-		return lesson_lab_start_step(v->lab, v->flow.cur, err, errlen);
-	case FLOW_SHOW_OUTCOME:
-		if (v->o.les->steps[v->flow.cur].show_output)
-			lesson_lab_outputs(v->lab, v->flow.cur, collect_output, v);
+		v->loop.scr.follow = true;
+		return lesson_lab_start_step(v->lab, v->progress.cur, err, errlen);
+	case DO_SHOW_OUTCOME:
+		if (v->o.les->steps[v->progress.cur].show_output)
+			lesson_lab_outputs(v->lab, v->progress.cur, collect_output, v);
 		break;
-	case FLOW_SHOW_STEP:
-	case FLOW_SHOW_REVIEW:
+	case DO_SHOW_STEP:
+	case DO_SHOW_REVIEW:
 		select_step_rows(v);
 		break;
-	case FLOW_END:
-		v->quit = v->flow.phase == FLOW_QUIT;
+	case DO_END:
+		v->quit = v->progress.phase == PHASE_QUIT;
 		break;
 	default:
 		break;
 	}
-	v->dirty = true;
+	v->loop.dirty = true;
 	return 0;
 }
 
-static int handle_key(struct lesson_view *v, int key, char *err, size_t errlen)
+/* The loop's key hook. */
+static int on_key(void *ctx, int key, char *err, size_t errlen)
 {
-	struct lesson_flow *f = &v->flow;
+	struct lesson_view *v = ctx;
+	struct lesson_progress *f = &v->progress;
+	struct screen *scr = &v->loop.scr;
+	int rc = 0;
 
-	v->dirty = true;
+	v->loop.dirty = true;
 	if (key == 0) /* resized */
-		return 0;
-	if (v->scr.searching || v->scr.overlay != OVERLAY_NONE) {
-		screen_key(&v->scr, v->tl, key, v->grid.h);
-		return 0;
+		return LOOP_GO_ON;
+	if (scr->searching || scr->overlay != OVERLAY_NONE) {
+		screen_key(scr, v->loop.tl, key, v->loop.grid.h);
+		return LOOP_GO_ON;
 	}
 	switch (key) {
-	case ' ': case SK_ENTER: return act(v, lesson_flow_event(f, FLOW_CONTINUE, 0), err, errlen);
-	case 'h': return act(v, lesson_flow_event(f, FLOW_HINT, 0), err, errlen);
-	case 'b': return act(v, lesson_flow_event(f, FLOW_BACK, 0), err, errlen);
+	case ' ': case SK_ENTER: rc = act(v, lesson_progress_event(f, STUDENT_CONTINUE, 0), err, errlen); break;
+	case 'h': rc = act(v, lesson_progress_event(f, STUDENT_HINT, 0), err, errlen); break;
+	case 'b': rc = act(v, lesson_progress_event(f, STUDENT_BACK, 0), err, errlen); break;
 	case 'q':
 		/* a finished (or failed) lesson ends as it was */
-		if (f->phase == FLOW_FINISHED || f->phase == FLOW_FAILED)
+		if (f->phase == PHASE_FINISHED || f->phase == PHASE_FAILED)
 			v->quit = true;
 		else
-			act(v, lesson_flow_event(f, FLOW_STOP, 0), err, errlen);
-		return 0;
+			act(v, lesson_progress_event(f, STUDENT_STOP, 0), err, errlen);
+		break;
 	default:
 		if (key >= '1' && key <= '9')
-			return act(v, lesson_flow_event(f, FLOW_ANSWER, key - '0'), err, errlen);
-		screen_key(&v->scr, v->tl, key, v->grid.h);
-		return 0;
+			rc = act(v, lesson_progress_event(f, STUDENT_ANSWER, key - '0'), err, errlen);
+		else
+			screen_key(scr, v->loop.tl, key, v->loop.grid.h);
+		break;
 	}
+	return rc < 0 ? -1 : v->quit ? LOOP_END : LOOP_GO_ON;
 }
 
-int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, volatile sig_atomic_t *stop, enum flow_phase *end,
-		    int *step, bool met[LESSON_MAX_EXPECTS], char *err, size_t errlen)
+/* The loop's turn hook: the lab reaps its programs and, while a step
+ * runs, releases calls and matches the checkpoint. */
+static int on_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
 {
-	uint64_t last_draw = 0;
-	int rc = 0, key;
+	struct lesson_view *v = ctx;
+	int st, rc = 0;
+
+	lesson_lab_reap(v->lab);
+	if (v->progress.phase == PHASE_RUNNING) {
+		st = lesson_lab_advance(v->lab, now_ns, v->met, err, errlen);
+		if (st < 0)
+			rc = -1;
+		else if (st == LAB_MET)
+			rc = act(v, lesson_progress_event(&v->progress, CHECKPOINT_MET, 0), err, errlen);
+		else if (st == LAB_TIMEOUT)
+			rc = act(v, lesson_progress_event(&v->progress, CHECKPOINT_TIMEOUT, 0), err, errlen);
+		v->loop.dirty = true;
+	}
+	v->loop.wait_ms = v->progress.phase == PHASE_RUNNING ? WAIT_RUNNING_MS : WAIT_IDLE_MS;
+	return rc < 0 ? -1 : v->quit ? LOOP_END : LOOP_GO_ON;
+}
+
+int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, enum progress_phase *end, int *step,
+		    bool met[LESSON_MAX_EXPECTS], char *err, size_t errlen)
+{
+	int rc;
 
 	v->lab = lab;
-	v->tl = lesson_lab_timeline(lab);
+	v->loop.tl = lesson_lab_timeline(lab);
+	v->loop.sess = lesson_lab_session(lab);
+	v->loop.curses = true;
+	v->loop.dirty = true;
+	v->loop.wait_ms = WAIT_IDLE_MS;
+	v->loop.hooks = (struct loop_hooks){.turn = on_turn, .key = on_key, .status = on_status, .ctx = v};
 	snprintf(v->title, sizeof(v->title), v->o.w->lesson, v->o.les->number, v->o.les->title);
 	v->title[strcspn(v->title, "\n")] = '\0';
 	memmove(v->title + 1, v->title, strlen(v->title) + 1);
@@ -432,34 +466,10 @@ int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, volatile sig_
 	strncat(v->title, " ", sizeof(v->title) - strlen(v->title) - 1);
 	if (view_open(false, err, errlen) < 0)
 		return -1;
-	v->dirty = true;
-	while (rc == 0 && !v->quit && !*stop) {
-		uint64_t now;
-		if ((rc = lesson_lab_poll(lab, v->flow.phase == FLOW_RUNNING ? 10 : 100, STDIN_FILENO, NULL, err, errlen)) < 0)
-			break;
-		while (rc == 0 && !v->quit && (key = view_read_key()) >= 0) {
-			rc = handle_key(v, key, err, errlen);
-			last_draw = 0; /* a key is answered at once */
-		}
-		now = clock_ns(CLOCK_REALTIME);
-		if (rc == 0 && v->flow.phase == FLOW_RUNNING) {
-			int st = lesson_lab_advance(lab, now, v->met, err, errlen);
-			if (st < 0)
-				rc = -1;
-			else if (st == LAB_MET)
-				rc = act(v, lesson_flow_event(&v->flow, FLOW_MET, 0), err, errlen);
-			else if (st == LAB_TIMEOUT)
-				rc = act(v, lesson_flow_event(&v->flow, FLOW_TIMEOUT, 0), err, errlen);
-			v->dirty = true;
-		}
-		if ((v->dirty && now - last_draw >= REDRAW_NS) || now - last_draw >= TICK_NS) {
-			draw(v);
-			last_draw = now;
-		}
-	}
+	rc = loop_run(&v->loop, err, errlen);
 	view_close();
-	*end = v->flow.phase;
-	*step = v->flow.cur;
+	*end = v->progress.phase;
+	*step = v->progress.cur;
 	memcpy(met, v->met, sizeof(v->met));
 	return rc;
 }

@@ -7,13 +7,13 @@
 #ifndef SOCKLAB_UI_LESSON_VIEW_H
 #define SOCKLAB_UI_LESSON_VIEW_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lesson.h"
-#include "lesson_flow.h"
+#include "lesson_progress.h"
+#include "lesson_words.h"
 #include "lesson_lab.h"
 
 struct lesson_view_opts {
@@ -32,10 +32,11 @@ void lesson_view_free(struct lesson_view *v); /* NULL is fine */
 /* The lab's row callback (a session_row_fn) with the view as ctx. */
 void lesson_view_on_row(long pos, bool inserted_before, uint64_t dropped_before, void *ctx);
 
-/* Runs the lesson on the terminal until q (or *stop). *end: FLOW_FINISHED,
- * FLOW_FAILED (*step and met[] say which checkpoint) or FLOW_QUIT.
- * Returns 0, or -1 with err (no terminal, a program that cannot start). */
-int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, volatile sig_atomic_t *stop, enum flow_phase *end,
-		    int *step, bool met[LESSON_MAX_EXPECTS], char *err, size_t errlen);
+/* Runs the lesson on the terminal (loop.h) until q or a signal. *end:
+ * PHASE_FINISHED, PHASE_FAILED (*step and met[] say which checkpoint) or
+ * PHASE_QUIT. Returns 0, or -1 with err (no terminal, a program that
+ * cannot start). */
+int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, enum progress_phase *end, int *step,
+		    bool met[LESSON_MAX_EXPECTS], char *err, size_t errlen);
 
 #endif

@@ -1,7 +1,44 @@
-/* lesson_flow.c: the progression through a lesson's steps. */
-#include "lesson_flow.h"
+/* lesson_words.c: the runner's words in English and Chinese. */
+#include "lesson_words.h"
 
-const struct lesson_words lesson_words_en = {
+#include <string.h>
+
+static const char *const help_en[] = {
+	"socklab lesson keys",
+	"",
+	"  space  Enter       run the step; once its checkpoint is reached, the next step",
+	"  1-9                your prediction, when the step asks for one",
+	"  h                  the step's hint (again: hide it)",
+	"  b                  back a step: its words and its rows (space goes forward again)",
+	"  j k  Down Up       next / previous row (the lanes show the states at that row)",
+	"  g G  Home End      first / last row (G follows new rows again)",
+	"  PgUp PgDn          a page up / down",
+	"  d                  every field of the selected packet or call",
+	"  Tab  c / C  a  l   next / previous / every connection;  the list",
+	"  /  n  N            search rows; next / previous match",
+	"  z                  zoom (big, for a projector)",
+	"  ?                  this help        q  quit the lesson",
+};
+
+static const char *const help_zh[] = {
+	"socklab 课程按键",
+	"",
+	"  空格  回车         运行本步骤；检查点达成后，进入下一步",
+	"  1-9                步骤提问时，选择你的预测",
+	"  h                  本步骤的提示（再按一次隐藏）",
+	"  b                  回到上一步：它的讲解和它的行（空格再向前）",
+	"  j k  Down Up       下一行 / 上一行（两侧显示该行时刻的状态）",
+	"  g G  Home End      第一行 / 最后一行（G 重新跟随新行）",
+	"  PgUp PgDn          上 / 下翻一页",
+	"  d                  所选报文或调用的全部字段",
+	"  Tab  c / C  a  l   下一个 / 上一个 / 全部连接；连接列表",
+	"  /  n  N            搜索行；下一个 / 上一个匹配",
+	"  z                  放大（投影用）",
+	"  ?                  本帮助            q  退出课程",
+};
+
+static const struct lesson_words words_en = {
+	.code = "en",
 	.lesson = "Lesson %d: %s\n",
 	.step = "Step",
 	.seed = "From the seed",
@@ -30,9 +67,12 @@ const struct lesson_words lesson_words_en = {
 	.keys_review = "looking back: space/Enter forward to step %d   b back  j/k rows  ? help  q quit",
 	.keys_finished = "lesson complete   b look back  j/k rows  d details  ? help  q quit",
 	.keys_failed = "the checkpoint was not reached   j/k rows  d details  q quit",
+	.help = help_en,
+	.nhelp = (int)(sizeof(help_en) / sizeof(help_en[0])),
 };
 
-const struct lesson_words lesson_words_zh = {
+static const struct lesson_words words_zh = {
+	.code = "zh",
 	.lesson = "第 %d 课：%s\n",
 	.step = "步骤",
 	.seed = "原文",
@@ -61,91 +101,22 @@ const struct lesson_words lesson_words_zh = {
 	.keys_review = "回顾中：空格/回车 前进到步骤 %d  b 上一步  j/k 行  ? 帮助  q 退出",
 	.keys_finished = "课程完成  b 回顾  j/k 行  d 详情  ? 帮助  q 退出",
 	.keys_failed = "没有到达检查点  j/k 行  d 详情  q 退出",
+	.help = help_zh,
+	.nhelp = (int)(sizeof(help_zh) / sizeof(help_zh[0])),
 };
 
-static void enter_step(struct lesson_flow *f, int idx)
+const struct lesson_words *lesson_words(enum lesson_lang lang)
 {
-	f->cur = f->shown = idx;
-	f->phase = f->les->steps[idx].predict ? FLOW_PREDICT : FLOW_READ;
-	f->predicted = 0;
-	f->hint = false;
+	return lang == LANG_ZH ? &words_zh : &words_en;
 }
 
-void lesson_flow_init(struct lesson_flow *f, const struct lesson *les)
+int lesson_lang_parse(const char *code, enum lesson_lang *lang)
 {
-	f->les = les;
-	enter_step(f, 0);
-}
-
-bool lesson_flow_reviewing(const struct lesson_flow *f)
-{
-	return f->shown < f->cur;
-}
-
-bool lesson_flow_predicted_right(const struct lesson_flow *f)
-{
-	return f->predicted && f->predicted == f->les->steps[f->cur].answer;
-}
-
-static enum flow_action next(struct lesson_flow *f)
-{
-	if (lesson_flow_reviewing(f)) {
-		f->shown++;
-		f->hint = false;
-		return FLOW_SHOW_REVIEW;
-	}
-	switch (f->phase) {
-	case FLOW_READ:
-		f->phase = FLOW_RUNNING;
-		return FLOW_RUN_STEP;
-	case FLOW_DONE:
-		if (f->cur + 1 == f->les->nsteps) {
-			f->phase = FLOW_FINISHED;
-			return FLOW_END;
-		}
-		enter_step(f, f->cur + 1);
-		return FLOW_SHOW_STEP;
-	default:
-		return FLOW_NOTHING; /* a question waits for its answer, a running step for its checkpoint */
-	}
-}
-
-enum flow_action lesson_flow_event(struct lesson_flow *f, enum flow_event ev, int choice)
-{
-	if (f->phase == FLOW_QUIT)
-		return FLOW_END;
-	switch (ev) {
-	case FLOW_CONTINUE:
-		return next(f);
-	case FLOW_ANSWER:
-		if (f->phase != FLOW_PREDICT || lesson_flow_reviewing(f) || choice < 1 ||
-		    choice > f->les->steps[f->cur].nchoices)
-			return FLOW_NOTHING;
-		f->predicted = choice;
-		f->phase = FLOW_RUNNING;
-		return FLOW_RUN_STEP;
-	case FLOW_HINT:
-		f->hint = !f->hint;
-		return FLOW_SHOW_HINT;
-	case FLOW_BACK:
-		if (f->shown == 0)
-			return FLOW_NOTHING;
-		f->shown--;
-		f->hint = false;
-		return FLOW_SHOW_REVIEW;
-	case FLOW_MET:
-		if (f->phase != FLOW_RUNNING)
-			return FLOW_NOTHING;
-		f->phase = FLOW_DONE;
-		return FLOW_SHOW_OUTCOME;
-	case FLOW_TIMEOUT:
-		if (f->phase != FLOW_RUNNING)
-			return FLOW_NOTHING;
-		f->phase = FLOW_FAILED;
-		return FLOW_END;
-	case FLOW_STOP:
-		f->phase = FLOW_QUIT;
-		return FLOW_END;
-	}
-	return FLOW_NOTHING;
+	if (strcmp(code, words_en.code) == 0)
+		*lang = LANG_EN;
+	else if (strcmp(code, words_zh.code) == 0)
+		*lang = LANG_ZH;
+	else
+		return -1;
+	return 0;
 }

@@ -1,0 +1,25 @@
+/* lesson_words.h: what the lesson runner itself says (its prompts, the
+ * lesson pane's words and key lines, the ? help), in each language a
+ * lesson comes in. Pure data, chosen by language. */
+#ifndef SOCKLAB_UI_LESSON_WORDS_H
+#define SOCKLAB_UI_LESSON_WORDS_H
+
+enum lesson_lang { LANG_EN, LANG_ZH };
+
+struct lesson_words {
+	const char *code; /* "en", "zh": --lang and the lessons/ directory */
+	const char *lesson, *step, *seed, *predict_prompt, *hint_none, *checkpoint, *right, *wrong, *next_prompt,
+		*back, *waiting, *quit, *no_capture,
+		/* the curses lab */
+		*hint, *checkpoint_title, *checkpoint_later, *not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
+		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed;
+	const char *const *help; /* the ? overlay's lines in the curses lab */
+	int nhelp;
+};
+
+const struct lesson_words *lesson_words(enum lesson_lang lang);
+
+/* "en" or "zh" into *lang; -1 for anything else. */
+int lesson_lang_parse(const char *code, enum lesson_lang *lang);
+
+#endif
