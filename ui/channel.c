@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -16,8 +17,13 @@
 #include "clock.h"
 #include "errtext.h"
 
+#define CONNS_MAX 256 /* lab programs connected at once */
+
 struct channel {
-	int fd, send_fd;
+	int fd;                  /* listening SOCK_SEQPACKET */
+	int epfd;                /* the listener and every connection: what the loop polls */
+	int conns[CONNS_MAX];    /* connected programs, -1 when free */
+	int next;                /* where the round-robin read goes on */
 	uid_t uid;
 	int owner;
 	uint64_t rejected;
@@ -35,11 +41,11 @@ static int make_addr(const char *path, struct sockaddr_un *sa)
 	return 0;
 }
 
-/* Is somebody answering on path? A datagram socket connects only while a
- * socket is bound there. */
+/* Is somebody answering on path? A connect succeeds only while a socket
+ * listens there. */
 static int somebody_listens(const struct sockaddr_un *sa)
 {
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	int rc;
 
 	if (fd < 0)
@@ -54,13 +60,15 @@ struct channel *channel_open(const char *path, int owner, char *err, size_t errl
 	struct channel *ch = calloc(1, sizeof(*ch));
 	struct sockaddr_un sa;
 	struct stat st;
-	int one = 1;
+	struct epoll_event ev = {.events = EPOLLIN};
 
 	if (!ch) {
 		snprintf(err, errlen, "event channel: out of memory");
 		return NULL;
 	}
-	ch->fd = ch->send_fd = -1;
+	ch->fd = ch->epfd = -1;
+	for (int i = 0; i < CONNS_MAX; i++)
+		ch->conns[i] = -1;
 	ch->uid = getuid();
 	ch->owner = owner;
 	snprintf(ch->path, sizeof(ch->path), "%s", path);
@@ -83,10 +91,11 @@ struct channel *channel_open(const char *path, int owner, char *err, size_t errl
 		}
 		unlink(path); /* left behind by a socklab that died */
 	}
-	ch->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	ch->send_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (ch->fd < 0 || ch->send_fd < 0 || bind(ch->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    setsockopt(ch->fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+	ch->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	ch->epfd = epoll_create1(EPOLL_CLOEXEC);
+	ev.data.fd = ch->fd;
+	if (ch->fd < 0 || ch->epfd < 0 || bind(ch->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(ch->fd, 128) < 0 || epoll_ctl(ch->epfd, EPOLL_CTL_ADD, ch->fd, &ev) < 0) {
 		snprintf(err, errlen, "event channel %s: %s", path, errtext(errno));
 		goto fail;
 	}
@@ -99,8 +108,8 @@ struct channel *channel_open(const char *path, int owner, char *err, size_t errl
 fail:
 	if (ch->fd >= 0)
 		close(ch->fd);
-	if (ch->send_fd >= 0)
-		close(ch->send_fd);
+	if (ch->epfd >= 0)
+		close(ch->epfd);
 	free(ch);
 	return NULL;
 }
@@ -123,7 +132,7 @@ struct channel *channel_open_private(const char *name, int owner, char *err, siz
 
 int channel_fd(const struct channel *ch)
 {
-	return ch->fd;
+	return ch->epfd;
 }
 
 const char *channel_path(const struct channel *ch)
@@ -136,62 +145,90 @@ uint64_t channel_rejected(const struct channel *ch)
 	return ch->rejected;
 }
 
-static int sender_allowed(const struct channel *ch, struct msghdr *msg)
+/* Only this user's programs (or root's, or the owner's the UI drops to)
+ * may report to the lab and be stepped by it. */
+static bool peer_allowed(const struct channel *ch, int fd)
 {
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
-			struct ucred cred;
-			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-			return cred.uid == ch->uid || cred.uid == 0 || (ch->owner >= 0 && cred.uid == (uid_t)ch->owner);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return false;
+	return cred.uid == ch->uid || cred.uid == 0 || (ch->owner >= 0 && cred.uid == (uid_t)ch->owner);
+}
+
+static void accept_all(struct channel *ch)
+{
+	int fd;
+
+	while ((fd = accept4(ch->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+		int slot = -1;
+
+		for (int i = 0; i < CONNS_MAX && slot < 0; i++)
+			if (ch->conns[i] < 0)
+				slot = i;
+		if (!peer_allowed(ch, fd) || slot < 0 || epoll_ctl(ch->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			ch->rejected++;
+			close(fd);
+			continue;
 		}
+		ch->conns[slot] = fd;
+	}
+}
+
+static void drop_conn(struct channel *ch, int i)
+{
+	epoll_ctl(ch->epfd, EPOLL_CTL_DEL, ch->conns[i], NULL);
+	close(ch->conns[i]);
+	ch->conns[i] = -1;
+}
+
+/* Round-robin over the connections, so one busy program cannot starve the
+ * others; a record is read whole (SOCK_SEQPACKET keeps boundaries). */
+ssize_t channel_recv(struct channel *ch, char *buf, size_t n, int *conn)
+{
+	accept_all(ch);
+	for (int k = 0; k < CONNS_MAX; k++) {
+		int i = (ch->next + k) % CONNS_MAX;
+		ssize_t len;
+
+		if (ch->conns[i] < 0)
+			continue;
+		len = recv(ch->conns[i], buf, n - 1, MSG_DONTWAIT);
+		if (len > 0) {
+			buf[len] = '\0';
+			*conn = ch->conns[i];
+			ch->next = (i + 1) % CONNS_MAX;
+			return len;
+		}
+		if (len == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			drop_conn(ch, i); /* the program ended, or its connection broke */
 	}
 	return 0;
 }
 
-ssize_t channel_recv(struct channel *ch, char *buf, size_t n)
+int channel_send_go(struct channel *ch, int conn, long seq, char *err, size_t errlen)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} control;
-
-	for (;;) {
-		struct iovec iov = {buf, n - 1};
-		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-				     .msg_controllen = sizeof(control.buf)};
-		ssize_t len = recvmsg(ch->fd, &msg, MSG_DONTWAIT);
-
-		if (len < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
-		if (!sender_allowed(ch, &msg)) {
-			ch->rejected++;
-			continue;
-		}
-		buf[len] = '\0';
-		return len;
-	}
-}
-
-int channel_send_go(struct channel *ch, const char *reply, long seq, char *err, size_t errlen)
-{
-	struct sockaddr_un sa;
 	char msg[64];
 	int len = snprintf(msg, sizeof(msg), "{\"type\":\"go\",\"seq\":%ld}", seq);
 
-	if (make_addr(reply, &sa) < 0 ||
-	    sendto(ch->send_fd, msg, (size_t)len, 0, (struct sockaddr *)&sa, sizeof(sa)) != len) {
-		snprintf(err, errlen, "step %s: %s", reply, errtext(errno));
-		return -1;
-	}
-	return 0;
+	for (int i = 0; i < CONNS_MAX; i++)
+		if (ch->conns[i] == conn && send(conn, msg, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT) == len)
+			return 0;
+	snprintf(err, errlen, "step: the program that asked has gone");
+	return -1;
 }
 
 void channel_close(struct channel *ch)
 {
 	if (!ch)
 		return;
+	for (int i = 0; i < CONNS_MAX; i++)
+		if (ch->conns[i] >= 0)
+			close(ch->conns[i]);
 	close(ch->fd);
-	close(ch->send_fd);
+	close(ch->epfd);
 	unlink(ch->path);
 	if (ch->private_dir)
 		chanpath_private_remove(ch->path);

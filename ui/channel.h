@@ -1,8 +1,8 @@
 /* channel.h: the UI's end of the event channel (docs/architecture.md). A
- * UNIX datagram socket the lab programs send their hello/call/step records
- * to; "go" datagrams release a stepping program's next call. Only datagrams
- * from this user (or root) are taken: the sender's credentials come with
- * each datagram (SCM_CREDENTIALS). */
+ * listening UNIX SOCK_SEQPACKET socket; each lab program connects and sends
+ * its hello/call/step records, and a "go" record on the same connection
+ * releases a stepping program's next call. Only connections from this user
+ * (or root, or the owner) are taken (SO_PEERCRED). */
 #ifndef SOCKLAB_UI_CHANNEL_H
 #define SOCKLAB_UI_CHANNEL_H
 
@@ -24,19 +24,22 @@ struct channel *channel_open(const char *path, int owner, char *err, size_t errl
  * lab programs left in it. owner as for channel_open. */
 struct channel *channel_open_private(const char *name, int owner, char *err, size_t errlen);
 
+/* What to poll for records: readable when a program connects or sends. */
 int channel_fd(const struct channel *ch);
 /* The socket's path: what the lab programs are told with --events. */
 const char *channel_path(const struct channel *ch);
 
-/* One datagram into buf (NUL-terminated); returns its length, 0 when none
- * is waiting, -1 on error. Datagrams from other users are dropped. */
-ssize_t channel_recv(struct channel *ch, char *buf, size_t n);
+/* One record into buf (NUL-terminated), and the connection it came on in
+ * *conn; returns its length, 0 when none is waiting. Connections from other
+ * users are refused. */
+ssize_t channel_recv(struct channel *ch, char *buf, size_t n, int *conn);
 
-/* Datagrams dropped because another user sent them. */
+/* Connections refused because another user made them. */
 uint64_t channel_rejected(const struct channel *ch);
 
-/* Sends {"type":"go","seq":seq} to a stepping program's reply socket. */
-int channel_send_go(struct channel *ch, const char *reply, long seq, char *err, size_t errlen);
+/* Sends {"type":"go","seq":seq} on connection conn (the one the step record
+ * came on). */
+int channel_send_go(struct channel *ch, int conn, long seq, char *err, size_t errlen);
 
 /* Closes and removes the socket file (and a private channel's directory). */
 void channel_close(struct channel *ch);

@@ -211,7 +211,6 @@ static void parse_call(struct reader *r, struct ui_call *c, int is_step)
 	get_endpoint(r, "peer", 0, &c->peer);
 	get_str(r, "data", 0, c->data, sizeof(c->data));
 	c->blocked_ns = (uint64_t)get_int(r, "blocked_ns", 0, 0);
-	get_str(r, "reply", is_step, c->reply, sizeof(c->reply));
 }
 
 static void parse_conn_end(struct reader *r, struct ui_conn_end *e)

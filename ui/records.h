@@ -64,7 +64,6 @@ struct ui_call {
 	struct endpoint local, peer; /* family 0 when unknown */
 	char data[UEV_DATA_MAX];
 	uint64_t blocked_ns;
-	char reply[108];            /* step only: where "go" is sent */
 };
 
 struct ui_hello {

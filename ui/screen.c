@@ -270,6 +270,8 @@ static void draw_status(const struct screen *s, const struct timeline *tl, const
 			       : (s->follow ? "following" : "paused"));
 	if (timeline_dropped(tl) && n > 0 && (size_t)n < sizeof(text))
 		n += snprintf(text + n, sizeof(text) - (size_t)n, "  %" PRIu64 " old rows dropped", timeline_dropped(tl));
+	if (timeline_calls_lost(tl, NULL) && n > 0 && (size_t)n < sizeof(text))
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "  CALLS LOST %" PRIu64, timeline_calls_lost(tl, NULL));
 	if (st->recording && n > 0 && (size_t)n < sizeof(text))
 		snprintf(text + n, sizeof(text) - (size_t)n, "  REC %s", st->recording);
 	grid_put(g, 0, 0, text, g->w, ATTR_STATUS, s->ascii);

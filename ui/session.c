@@ -18,7 +18,7 @@
 
 struct step_request {
 	enum tcp_role proc;
-	char reply[108];
+	int conn;      /* the connection the step came on: its go goes back there */
 	long seq;
 	char what[48];
 };
@@ -41,6 +41,7 @@ struct session {
 	char comment[1024];
 	size_t comment_len;
 	uint32_t comment_conn;
+	uint64_t calls_lost;    /* as last said */
 };
 
 static void add_event(struct session *s, const struct ui_event *ev)
@@ -252,7 +253,7 @@ static void forget_step(struct session *s, size_t i)
 	memmove(s->steps + i, s->steps + i + 1, (--s->nsteps - i) * sizeof(s->steps[0]));
 }
 
-static void queue_step(struct session *s, const struct ui_call *c)
+static void queue_step(struct session *s, const struct ui_call *c, int conn)
 {
 	struct step_request *r;
 
@@ -260,21 +261,48 @@ static void queue_step(struct session *s, const struct ui_call *c)
 		forget_step(s, 0);
 	r = &s->steps[s->nsteps++];
 	r->proc = c->proc;
-	snprintf(r->reply, sizeof(r->reply), "%s", c->reply);
+	r->conn = conn;
 	r->seq = c->seq;
 	snprintf(r->what, sizeof(r->what), "%s %s()", tcp_role_name(c->proc), c->call);
+}
+
+/* Calls that never arrived are said on screen and kept in the recording,
+ * never hidden: {"type":"lost","calls":N,"note":"3 calls of server pid 812
+ * lost"} (a reader that knows no such type skips it). */
+static void note_lost_calls(struct session *s, uint64_t ts_ns)
+{
+	const char *note;
+	uint64_t lost = timeline_calls_lost(s->tl, &note);
+	char line[256];
+	struct outbuf o = outbuf_at(line, sizeof(line), 0);
+	int len;
+
+	if (lost == s->calls_lost)
+		return;
+	s->calls_lost = lost;
+	snprintf(s->notice, sizeof(s->notice), "%s (a lab program's records were lost)", note);
+	outbuf_lit(&o, "{\"type\":\"lost\",\"ts_ns\":");
+	outbuf_u64(&o, ts_ns);
+	outbuf_lit(&o, ",\"calls\":");
+	outbuf_u64(&o, lost);
+	outbuf_lit(&o, ",\"note\":");
+	outbuf_json_string(&o, note);
+	outbuf_char(&o, '}');
+	len = outbuf_finish(&o);
+	if (len > 0)
+		record_line(s, line, (size_t)len);
 }
 
 int session_pump_channel(struct session *s)
 {
 	char buf[DATAGRAM_MAX], why[256];
 	struct ui_event *ev;
-	int n = 0;
+	int n = 0, conn;
 	ssize_t len;
 
 	if (!s->chan || !(ev = malloc(sizeof(*ev))))
 		return 0;
-	while ((len = channel_recv(s->chan, buf, sizeof(buf))) > 0) {
+	while ((len = channel_recv(s->chan, buf, sizeof(buf), &conn)) > 0) {
 		n++;
 		if (ui_event_parse(buf, (size_t)len, ev, why, sizeof(why)) < 0) {
 			snprintf(s->notice, sizeof(s->notice), "event channel: a record was ignored: %s", why);
@@ -282,13 +310,14 @@ int session_pump_channel(struct session *s)
 		}
 		record_line(s, buf, (size_t)len);
 		if (ev->type == UEV_STEP)
-			queue_step(s, &ev->u.call);
+			queue_step(s, &ev->u.call, conn);
 		else if (ev->type == UEV_HELLO)
 			snprintf(s->notice, sizeof(s->notice), "%s pid %d joined: %s", tcp_role_name(ev->u.hello.proc),
 				 ev->u.hello.pid, ev->u.hello.argv);
 		if (s->on_event)
 			s->on_event(ev, s->ctx);
 		add_event(s, ev);
+		note_lost_calls(s, ev->ts_ns);
 	}
 	free(ev);
 	return n;
@@ -338,7 +367,7 @@ int session_step_go(struct session *s, char *err, size_t errlen)
 		if (held(s, &r))
 			continue;
 		forget_step(s, i);
-		return channel_send_go(s->chan, r.reply, r.seq, err, errlen);
+		return channel_send_go(s->chan, r.conn, r.seq, err, errlen);
 	}
 	snprintf(err, errlen, "no program is waiting (start them with --step)");
 	return -1;

@@ -2,6 +2,8 @@
  * summaries in a ring indexed by id (ids grow 1, 2, 3, ...). */
 #include "timeline.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,18 @@ struct pending_tie {
 	struct endpoint local, peer;
 };
 
+/* Which calls of one process arrived, to see a gap in their seq numbers:
+ * bit i of seen is call max - i. Threads may send slightly out of order, so
+ * a call counts as lost only once it falls 64 calls behind. */
+#define SEQ_WINDOW 64
+#define MAX_SEQ_TRACKS 256
+
+struct seq_track {
+	int pid;
+	long first, max; /* the first call seen, the newest */
+	uint64_t seen;
+};
+
 struct timeline {
 	struct row *rows;
 	size_t cap, head, count;
@@ -35,7 +49,58 @@ struct timeline {
 	size_t nopen;
 	struct pending_tie pending[MAX_PENDING];
 	size_t npending;
+	struct seq_track seqs[MAX_SEQ_TRACKS];
+	size_t nseqs, next_seq_slot;
+	uint64_t calls_lost;
+	char lost_note[128];
 };
+
+/* Counts the calls of c's process that will never arrive: those that fall
+ * out of the window unseen (calls before the first one seen do not count:
+ * the lab was not listening yet). */
+static void track_seq(struct timeline *tl, const struct ui_call *c)
+{
+	struct seq_track *t = NULL;
+	uint64_t lost = 0;
+	long d;
+
+	if (c->seq < 0)
+		return;
+	for (size_t i = 0; i < tl->nseqs && !t; i++)
+		if (tl->seqs[i].pid == c->pid)
+			t = &tl->seqs[i];
+	if (!t) {
+		size_t i = tl->nseqs < MAX_SEQ_TRACKS ? tl->nseqs++ : tl->next_seq_slot++ % MAX_SEQ_TRACKS;
+
+		tl->seqs[i] = (struct seq_track){c->pid, c->seq, c->seq, 1};
+		return;
+	}
+	d = c->seq - t->max;
+	if (d <= 0) {
+		if (-d < SEQ_WINDOW)
+			t->seen |= 1ull << -d;
+		return;
+	}
+	for (long j = SEQ_WINDOW - (d < SEQ_WINDOW ? d : SEQ_WINDOW); j < SEQ_WINDOW; j++)
+		if (t->max - j >= t->first && !(t->seen >> j & 1))
+			lost++;
+	if (d > SEQ_WINDOW)
+		lost += (uint64_t)(d - SEQ_WINDOW);
+	t->seen = d < SEQ_WINDOW ? t->seen << d | 1 : 1;
+	t->max = c->seq;
+	if (lost) {
+		tl->calls_lost += lost;
+		snprintf(tl->lost_note, sizeof(tl->lost_note), "%" PRIu64 " call%s of %s pid %d lost", lost,
+			 lost == 1 ? "" : "s", tcp_role_name(c->proc), c->pid);
+	}
+}
+
+uint64_t timeline_calls_lost(const struct timeline *tl, const char **last)
+{
+	if (last)
+		*last = tl->lost_note;
+	return tl->calls_lost;
+}
 
 struct timeline *timeline_new(const struct timeline_config *cfg)
 {
@@ -331,6 +396,7 @@ static long add_call(struct timeline *tl, const struct ui_event *ev, bool *inser
 	struct conn_info *ci = NULL;
 	long pos;
 
+	track_seq(tl, c);
 	if (c->local.family && c->peer.family) {
 		ci = conn_by_endpoints(tl, c->proc, &c->local, &c->peer);
 		if (!ci && c->exit) {

@@ -84,6 +84,12 @@ size_t timeline_count(const struct timeline *tl);
 /* Rows dropped from the front so far (because of max_rows); positions are
  * relative to the current front. */
 uint64_t timeline_dropped(const struct timeline *tl);
+
+/* Calls of the lab programs that never arrived, seen as gaps in each
+ * process's call seq numbers (a call 64 behind the newest of its process
+ * is given up); *last, if not NULL, says the latest loss in words ("3 calls
+ * of server pid 812 lost"). */
+uint64_t timeline_calls_lost(const struct timeline *tl, const char **last);
 /* Packets not kept as rows (their connections' summaries were updated). */
 uint64_t timeline_skipped(const struct timeline *tl);
 const struct row *timeline_row(const struct timeline *tl, size_t pos);

@@ -25,7 +25,7 @@ static int strings_terminated(const struct ui_event *ev)
 	case UEV_CALL:
 	case UEV_STEP:
 		return TERMINATED(ev->u.call.call) && TERMINATED(ev->u.call.args) && TERMINATED(ev->u.call.err) &&
-		       TERMINATED(ev->u.call.data) && TERMINATED(ev->u.call.reply);
+		       TERMINATED(ev->u.call.data);
 	case UEV_HELLO:
 		return TERMINATED(ev->u.hello.argv);
 	case UEV_CONN_END:

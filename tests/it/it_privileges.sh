@@ -4,9 +4,9 @@
 #     with no capabilities left, whether started as root or as a user given
 #     CAP_NET_RAW by `make setcap` (checked on copies of the binaries).
 #  2. The event channel's directory is 0700: another user cannot even reach
-#     the socket to send a datagram.
-#  3. Made reachable on purpose, the socket still takes datagrams only from
-#     its own user: the UI reads the sender's credentials (SCM_CREDENTIALS)
+#     the socket to connect to it.
+#  3. Made reachable on purpose, the socket still takes records only from
+#     its own user: the UI reads each connection's credentials (SO_PEERCRED)
 #     and records what its user sent, never what another user injected.
 #  4. A directory another user prepared for the channel (or one others may
 #     write in) is refused with a clear error.
@@ -15,7 +15,7 @@ need_root "to drop it, and to act as other users"
 command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
 chmod 711 "$TMP" # other users may pass through to what we open to them
 # A student runs `sudo socklab`: socklab drops to the student's uid and
-# takes the student's datagrams; another user on the machine must not get in.
+# takes the student's records; another user on the machine must not get in.
 student=$(($(id -u nobody) - 5)) other=$(($(id -u nobody) - 7))
 
 # unprivileged PID NAME: no uid is 0 and every capability set is empty.
@@ -29,13 +29,14 @@ unprivileged() {
 	echo "$2: $(grep ^Uid "$st" | tr -s '\t ' ' '), $(grep ^CapEff "$st" | tr -s '\t ' ' ')"
 }
 
-# send_as UID PATH JSON: one datagram from that user; prints "sent" or the error.
+# send_as UID PATH JSON: one record from that user, on a connection of its
+# own as a lab program sends; prints "sent" or the error.
 send_as() {
 	setpriv --reuid="$1" --regid="$1" --clear-groups /usr/bin/python3 -c '
 import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 try:
-    s.sendto(sys.argv[2].encode(), sys.argv[1]); print("sent")
+    s.connect(sys.argv[1]); s.send(sys.argv[2].encode()); print("sent")
 except OSError as e:
     print(e.strerror)' "$2" "$3"
 }
@@ -83,13 +84,13 @@ echo "uid $other sending to the channel: $res"
 chmod 755 "$dir"
 chmod 777 "$dir/events.sock"
 res=$(send_as "$other" "$dir/events.sock" "$(call 4343 INJECTED)")
-[ "$res" = sent ] || fail "the opened socket did not take the datagram at all: $res"
+[ "$res" = sent ] || fail "the opened socket did not take the connection at all: $res"
 res=$(send_as "$student" "$dir/events.sock" "$(call 4444 ALLOWED)")
 [ "$res" = sent ] || fail "socklab's own user could not send: $res"
-res=$(send_as "$other" "$dir/events.sock" '{"type":"step","ts_ns":1,"proc":"client","pid":4545,"seq":1,"call":"connect","fd":3,"args":"x","reply":"/nonexistent"}')
+res=$(send_as "$other" "$dir/events.sock" '{"type":"step","ts_ns":1,"proc":"client","pid":4545,"seq":1,"call":"connect","fd":3,"args":"x"}')
 for _ in $(seq 50); do grep -q ALLOWED "$TMP/rec.jsonl" 2>/dev/null && break; sleep 0.1; done
-grep -q ALLOWED "$TMP/rec.jsonl" || fail "the datagram of socklab's own user was not taken"
-if grep -q 'INJECTED\|4545' "$TMP/rec.jsonl"; then fail "socklab took datagrams from uid $other"; fi
+grep -q ALLOWED "$TMP/rec.jsonl" || fail "the record of socklab's own user was not taken"
+if grep -q 'INJECTED\|4545' "$TMP/rec.jsonl"; then fail "socklab took records from uid $other"; fi
 echo "credentials: the call from uid $student was recorded, the call and step from uid $other were dropped"
 kill "$ui"
 wait "$ui"

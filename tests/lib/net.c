@@ -106,6 +106,15 @@ int net_unix_listen(const char *path)
 	return fd;
 }
 
+int net_unix_connect(const char *path)
+{
+	struct sockaddr_un sa = unix_addr(path);
+	int fd = check(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), "socket");
+
+	check(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), path);
+	return fd;
+}
+
 void net_unix_send(const char *path, const char *msg)
 {
 	struct sockaddr_un sa = unix_addr(path);

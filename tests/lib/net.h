@@ -49,6 +49,10 @@ int net_unix_bind(const char *path);
  * the event channel's kind. */
 int net_unix_listen(const char *path);
 
+/* A SOCK_SEQPACKET socket connected to the listener at path, as a lab
+ * program connects to the event channel. */
+int net_unix_connect(const char *path);
+
 void net_unix_send(const char *path, const char *msg);
 
 #endif

@@ -1,6 +1,7 @@
-/* test_channel.c: the event channel on real UNIX datagram sockets: records
- * arrive, a stale socket file is replaced, a second listener is refused,
- * "go" reaches a reply socket, a private channel's directory goes with it. */
+/* test_channel.c: the event channel on real UNIX SOCK_SEQPACKET sockets:
+ * records arrive whole and in order from each program, a stale socket file
+ * is replaced, a second listener is refused, "go" goes back on the step's
+ * connection, a private channel's directory goes with it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -38,19 +39,47 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
+/* A program's record, sent on its connection. */
+static void send_rec(int fd, const char *msg)
+{
+	assert_int_equal(send(fd, msg, strlen(msg), 0), (ssize_t)strlen(msg));
+}
+
 static void records_arrive(void **state)
 {
 	char err[256], buf[256];
 	struct channel *ch = channel_open(path, -1, err, sizeof(err));
+	int a, b, conn = -1, next[2] = {0, 0};
 
 	(void)state;
 	if (!ch)
 		fail_msg("%s", err);
-	assert_int_equal(channel_recv(ch, buf, sizeof(buf)), 0); /* nothing yet, and no blocking */
-	net_unix_send(path, "{\"type\":\"hello\"}");
-	assert_int_equal(channel_recv(ch, buf, sizeof(buf)), 16);
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 0); /* nothing yet, and no blocking */
+	a = net_unix_connect(path);
+	b = net_unix_connect(path);
+	send_rec(a, "{\"type\":\"hello\"}");
+	for (int i = 0; i < 50; i++) {
+		snprintf(buf, sizeof(buf), "{\"p\":0,\"n\":%d}", i);
+		send_rec(a, buf);
+		snprintf(buf, sizeof(buf), "{\"p\":1,\"n\":%d}", i);
+		send_rec(b, buf);
+	}
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 16);
 	assert_string_equal(buf, "{\"type\":\"hello\"}");
+	/* each program's records whole and in its own order, none lost */
+	for (int i = 0; i < 100; i++) {
+		int p, n;
+
+		assert_true(channel_recv(ch, buf, sizeof(buf), &conn) > 0);
+		assert_int_equal(sscanf(buf, "{\"p\":%d,\"n\":%d}", &p, &n), 2);
+		assert_true(p == 0 || p == 1);
+		assert_int_equal(n, next[p]++);
+	}
+	assert_int_equal(next[0] + next[1], 100);
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 0);
 	assert_int_equal(channel_rejected(ch), 0);
+	close(a);
+	close(b);
 	channel_close(ch);
 	assert_int_not_equal(access(path, F_OK), 0); /* the socket file is gone */
 }
@@ -58,7 +87,7 @@ static void records_arrive(void **state)
 static void stale_socket_replaced_live_one_refused(void **state)
 {
 	char err[256];
-	int stale = net_unix_bind(path);
+	int stale = net_unix_listen(path);
 	struct channel *ch, *second;
 
 	(void)state;
@@ -72,26 +101,27 @@ static void stale_socket_replaced_live_one_refused(void **state)
 	channel_close(ch);
 }
 
-static void go_reaches_the_reply_socket(void **state)
+static void go_goes_back_on_the_steps_connection(void **state)
 {
-	char err[256], reply[100], buf[64];
+	char err[256], buf[64];
 	struct channel *ch = channel_open(path, -1, err, sizeof(err));
-	int fd;
+	int prog, conn = -1;
 	ssize_t n;
 
 	(void)state;
 	assert_non_null(ch);
-	snprintf(reply, sizeof(reply), "%s/sub/step-1.sock", dir);
-	fd = net_unix_bind(reply);
-	assert_int_equal(channel_send_go(ch, reply, 7, err, sizeof(err)), 0);
-	n = recv(fd, buf, sizeof(buf) - 1, 0);
+	prog = net_unix_connect(path);
+	send_rec(prog, "{\"type\":\"step\",\"seq\":7}");
+	assert_true(channel_recv(ch, buf, sizeof(buf), &conn) > 0);
+	assert_int_equal(channel_send_go(ch, conn, 7, err, sizeof(err)), 0);
+	n = recv(prog, buf, sizeof(buf) - 1, 0);
 	assert_true(n > 0);
 	buf[n] = '\0';
 	assert_string_equal(buf, "{\"type\":\"go\",\"seq\":7}");
-	close(fd);
-	unlink(reply);
-	assert_int_equal(channel_send_go(ch, reply, 8, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "step-1.sock"));
+	close(prog); /* the program ends: the lab notices, and a late go says so */
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 0);
+	assert_int_equal(channel_send_go(ch, conn, 8, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "has gone"));
 	channel_close(ch);
 }
 
@@ -109,13 +139,13 @@ static void not_a_socket(void **state)
 }
 
 /* A channel of its own (a demo's, a lesson's): a new private directory,
- * and closing removes it with the step socket a stopped program left. */
+ * and closing removes it with whatever a stopped program left in it. */
 static void a_private_channel_takes_its_directory_with_it(void **state)
 {
 	char err[256], buf[64], dirpath[120], reply[140];
 	struct channel *ch = channel_open_private("socklab-test-channel", -1, err, sizeof(err));
 	struct channel *other;
-	int fd;
+	int fd, prog, conn;
 
 	(void)state;
 	if (!ch)
@@ -125,12 +155,14 @@ static void a_private_channel_takes_its_directory_with_it(void **state)
 	assert_non_null(other);
 	assert_string_not_equal(channel_path(ch), channel_path(other)); /* each its own */
 	channel_close(other);
-	send_to(channel_path(ch), "{\"type\":\"hello\"}");
-	assert_int_equal(channel_recv(ch, buf, sizeof(buf)), 16);
+	prog = net_unix_connect(channel_path(ch));
+	send_rec(prog, "{\"type\":\"hello\"}");
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 16);
+	close(prog);
 	snprintf(dirpath, sizeof(dirpath), "%s", channel_path(ch));
 	*strrchr(dirpath, '/') = '\0';
-	snprintf(reply, sizeof(reply), "%s/step-99.sock", dirpath);
-	fd = bound_socket(reply); /* left behind by a program stopped while it waited */
+	snprintf(reply, sizeof(reply), "%s/leftover.sock", dirpath);
+	fd = net_unix_bind(reply); /* left behind by a program that was stopped */
 	close(fd);
 	channel_close(ch);
 	assert_int_not_equal(access(reply, F_OK), 0);
@@ -142,7 +174,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(records_arrive),
 		cmocka_unit_test(stale_socket_replaced_live_one_refused),
-		cmocka_unit_test(go_reaches_the_reply_socket),
+		cmocka_unit_test(go_goes_back_on_the_steps_connection),
 		cmocka_unit_test(not_a_socket),
 		cmocka_unit_test(a_private_channel_takes_its_directory_with_it),
 	};

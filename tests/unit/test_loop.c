@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "loop.h"
+#include "net.h"
 
 struct probe {
 	struct loop loop;
@@ -48,11 +49,10 @@ static void a_channel_record_reaches_the_timeline(void **state)
 {
 	struct probe p = {0};
 	struct session_opts so = {.no_capture = true, .on_row = on_row, .ctx = &p};
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	const char *msg = "{\"type\":\"call\",\"ts_ns\":5,\"phase\":\"exit\",\"proc\":\"server\",\"pid\":8,\"seq\":1,"
 			  "\"call\":\"listen\",\"fd\":3,\"args\":\"3\",\"ret\":0,\"errno\":null}";
 	char err[256];
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	int fd;
 
 	(void)state;
 	p.loop.tl = timeline_new(NULL);
@@ -62,15 +62,15 @@ static void a_channel_record_reaches_the_timeline(void **state)
 		fail_msg("%s", err);
 	p.loop.wait_ms = 1000; /* the datagram, not the timer, ends the wait */
 	p.loop.hooks = (struct loop_hooks){.turn = until_a_row, .ctx = &p};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", session_channel_path(p.loop.sess));
-	assert_int_equal(sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa)), (ssize_t)strlen(msg));
-	close(fd);
+	fd = net_unix_connect(session_channel_path(p.loop.sess));
+	assert_int_equal(send(fd, msg, strlen(msg), 0), (ssize_t)strlen(msg));
 	p.started = clock_ns(CLOCK_REALTIME);
 	assert_int_equal(loop_run(&p.loop, err, sizeof(err)), 0);
 	assert_int_equal(timeline_count(p.loop.tl), 1);
 	assert_true(p.loop.dirty); /* the screen is to be drawn again */
 	assert_int_equal(p.loop.scr.sel, 0); /* and follows the new row */
 	assert_true(clock_ns(CLOCK_REALTIME) - p.started < 900000000ull);
+	close(fd);
 	session_close(p.loop.sess);
 	timeline_free(p.loop.tl);
 	loop_free(&p.loop);

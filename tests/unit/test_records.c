@@ -36,9 +36,8 @@ static void each_type_holds_its_fields(void **state)
 	assert_true(ui_event_size(UEV_STATS) < ui_event_size(UEV_PACKET));
 }
 
-/* A step request copied as a row copies it: its reply path (the last
- * field, where "go" is sent) survives. */
-static void a_step_copied_by_its_size_keeps_its_reply(void **state)
+/* A step request copied as a row copies it: its call and args survive. */
+static void a_step_copied_by_its_size_keeps_its_args(void **state)
 {
 	struct ui_event ev, *copy;
 
@@ -47,13 +46,13 @@ static void a_step_copied_by_its_size_keeps_its_reply(void **state)
 	ev.type = UEV_STEP;
 	ev.ts_ns = 42;
 	strcpy(ev.u.call.call, "connect");
-	strcpy(ev.u.call.reply, "/tmp/socklab-x/step-1.sock");
+	strcpy(ev.u.call.args, "3, 127.0.0.1:8080");
 	copy = calloc(1, sizeof(*copy));
 	assert_non_null(copy);
 	memcpy(copy, &ev, ui_event_size(ev.type));
 	assert_int_equal(copy->ts_ns, 42);
 	assert_string_equal(copy->u.call.call, "connect");
-	assert_string_equal(copy->u.call.reply, "/tmp/socklab-x/step-1.sock");
+	assert_string_equal(copy->u.call.args, "3, 127.0.0.1:8080");
 	free(copy);
 }
 
@@ -61,7 +60,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(each_type_holds_its_fields),
-		cmocka_unit_test(a_step_copied_by_its_size_keeps_its_reply),
+		cmocka_unit_test(a_step_copied_by_its_size_keeps_its_args),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

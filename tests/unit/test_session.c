@@ -9,12 +9,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "session.h"
 
 struct seen {
@@ -58,45 +60,33 @@ static struct session *open_session(struct timeline *tl, struct seen *seen)
 	return s;
 }
 
-static void send_to(const char *path, const char *msg)
+/* A lab program: a connection to the session's channel. */
+static int program(const struct session *s)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	assert_int_equal(sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa)), (ssize_t)strlen(msg));
-	close(fd);
+	return net_unix_connect(session_channel_path(s));
 }
 
-/* A reply socket in the channel's directory, as a stepping program binds. */
-static int reply_socket(const struct session *s, const char *name, char *path, size_t n)
+static void send_to(int prog, const char *msg)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-
-	snprintf(path, n, "%s", session_channel_path(s));
-	snprintf(strrchr(path, '/') + 1, n - (size_t)(strrchr(path, '/') + 1 - path), "%s", name);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	return fd;
+	assert_int_equal(send(prog, msg, strlen(msg), 0), (ssize_t)strlen(msg));
 }
 
-static void send_step(const struct session *s, const char *proc, int seq, const char *call, const char *reply)
+static void send_step(int prog, const char *proc, int seq, const char *call)
 {
 	char msg[512];
 
 	snprintf(msg, sizeof(msg),
 		 "{\"type\":\"step\",\"ts_ns\":%d,\"proc\":\"%s\",\"pid\":7,\"seq\":%d,\"call\":\"%s\",\"fd\":3,"
-		 "\"args\":\"3\",\"reply\":\"%s\"}",
-		 1000 + seq, proc, seq, call, reply);
-	send_to(session_channel_path(s), msg);
+		 "\"args\":\"3\"}",
+		 1000 + seq, proc, seq, call);
+	send_to(prog, msg);
 }
 
-/* The "go" a reply socket got: its seq, or -1. */
+/* The "go" a program got on its connection: its seq, or -1. */
 static long go_seq(int fd)
 {
 	char buf[64];
-	ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+	ssize_t n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
 	long seq;
 
 	if (n <= 0)
@@ -110,12 +100,13 @@ static void records_reach_the_timeline_and_the_hook(void **state)
 	struct timeline *tl = timeline_new(NULL);
 	struct seen seen = {0};
 	struct session *s = open_session(tl, &seen);
+	int prog = program(s);
 
 	(void)state;
-	send_to(session_channel_path(s),
+	send_to(prog,
 		"{\"type\":\"call\",\"ts_ns\":5,\"phase\":\"exit\",\"proc\":\"server\",\"pid\":8,\"seq\":1,"
 		"\"call\":\"listen\",\"fd\":3,\"args\":\"3\",\"ret\":0,\"errno\":null}");
-	send_to(session_channel_path(s), "{\"type\":\"hello\",\"ts_ns\":4,\"proc\":\"client\",\"pid\":9,\"argv\":\"echo-client\"}");
+	send_to(prog, "{\"type\":\"hello\",\"ts_ns\":4,\"proc\":\"client\",\"pid\":9,\"argv\":\"echo-client\"}");
 	assert_int_equal(session_pump_channel(s), 2);
 	assert_int_equal(seen.events, 2);
 	assert_string_equal(seen.last_call, "listen");
@@ -123,10 +114,11 @@ static void records_reach_the_timeline_and_the_hook(void **state)
 	assert_int_equal(timeline_count(tl), 1);
 	assert_non_null(strstr(session_notice(s), "client pid 9 joined"));
 	/* a datagram that is not a record: ignored, and said so */
-	send_to(session_channel_path(s), "not json");
+	send_to(prog, "not json");
 	assert_int_equal(session_pump_channel(s), 1);
 	assert_int_equal(seen.events, 2);
 	assert_non_null(strstr(session_notice(s), "event channel: a record was ignored"));
+	close(prog);
 	session_close(s);
 	timeline_free(tl);
 }
@@ -136,14 +128,13 @@ static void held_programs_wait_the_others_go_oldest_first(void **state)
 	struct timeline *tl = timeline_new(NULL);
 	struct seen seen = {.hold = {false, true}}; /* the server is held */
 	struct session *s = open_session(tl, &seen);
-	char client[128], server[128], first[64], err[256];
-	int cfd = reply_socket(s, "step-1.sock", client, sizeof(client));
-	int sfd = reply_socket(s, "step-2.sock", server, sizeof(server));
+	char first[64], err[256];
+	int cfd = program(s), sfd = program(s);
 
 	(void)state;
-	send_step(s, "server", 1, "accept", server);
-	send_step(s, "client", 2, "connect", client);
-	send_step(s, "client", 3, "write", client);
+	send_step(sfd, "server", 1, "accept");
+	send_step(cfd, "client", 2, "connect");
+	send_step(cfd, "client", 3, "write");
 	assert_int_equal(session_pump_channel(s), 3);
 	assert_int_equal(session_steps_waiting(s, first, sizeof(first)), 2); /* the held server's does not count */
 	assert_string_equal(first, "client connect()");
@@ -168,12 +159,13 @@ static void a_stopped_programs_requests_are_dropped(void **state)
 	struct timeline *tl = timeline_new(NULL);
 	struct seen seen = {0};
 	struct session *s = open_session(tl, &seen);
-	char client[128], err[256];
-	int cfd = reply_socket(s, "step-1.sock", client, sizeof(client));
+	char err[256];
+	int cfd = program(s), sfd = program(s);
 
 	(void)state;
-	send_step(s, "server", 1, "accept", "/nonexistent/step-2.sock");
-	send_step(s, "client", 2, "connect", client);
+	send_step(sfd, "server", 1, "accept");
+	send_step(cfd, "client", 2, "connect");
+	close(sfd); /* the server was stopped */
 	assert_int_equal(session_pump_channel(s), 2);
 	session_steps_drop(s, ROLE_SERVER);
 	assert_int_equal(session_steps_waiting(s, NULL, 0), 1);
@@ -189,17 +181,22 @@ static void closing_removes_the_private_directory(void **state)
 	struct timeline *tl = timeline_new(NULL);
 	struct seen seen = {0};
 	struct session *s = open_session(tl, &seen);
-	char dir[128], reply[128];
-	int fd = reply_socket(s, "step-5.sock", reply, sizeof(reply)); /* left by a program that was killed */
+	char dir[128], left[160];
+	int fd;
 
 	(void)state;
+	snprintf(dir, sizeof(dir), "%s", session_channel_path(s));
+	*strrchr(dir, '/') = '\0';
+	snprintf(left, sizeof(left), "%s/left-by-a-killed-program", dir);
+	fd = open(left, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
 	close(fd);
 	snprintf(dir, sizeof(dir), "%s", session_channel_path(s));
 	*strrchr(dir, '/') = '\0';
 	assert_int_equal(strncmp(dir, "/tmp/socklab-test-session-", 26), 0);
 	assert_int_equal(access(dir, F_OK), 0);
 	session_close(s);
-	assert_int_not_equal(access(reply, F_OK), 0);
+	assert_int_not_equal(access(left, F_OK), 0);
 	assert_int_not_equal(access(dir, F_OK), 0);
 	timeline_free(tl);
 }

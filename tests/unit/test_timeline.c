@@ -223,9 +223,53 @@ static void calls_in_progress_at_a_time(void **state)
 	timeline_free(tl);
 }
 
+/* One call record of pid with seq, enter or exit. */
+static void add_seq(struct timeline *tl, int pid, long seq, bool exit)
+{
+	char json[256];
+
+	snprintf(json, sizeof(json),
+		 "{\"type\":\"call\",\"ts_ns\":%ld,\"phase\":\"%s\",\"proc\":\"server\",\"pid\":%d,\"seq\":%ld,"
+		 "\"call\":\"read\",\"fd\":4,\"args\":\"4\"%s}",
+		 1000000 + seq * 10 + exit, exit ? "exit" : "enter", pid, seq, exit ? ",\"ret\":0" : "");
+	add_json(tl, json);
+}
+
+/* A gap in a process's call numbers is a lost call, said once it can no
+ * longer be a thread's late record; calls before the first one seen and
+ * other processes' numbers do not count. */
+static void lost_calls_are_counted_from_seq_gaps(void **state)
+{
+	struct timeline *tl = timeline_new(NULL);
+	const char *note;
+
+	(void)state;
+	for (long seq = 40; seq <= 45; seq++) {
+		add_seq(tl, 812, seq, false);
+		add_seq(tl, 812, seq, true);
+	}
+	add_seq(tl, 900, 3, false);        /* another process, its own numbers */
+	add_seq(tl, 812, 47, false);       /* 46 is missing... */
+	add_seq(tl, 812, 49, false);       /* ...and 48 */
+	add_seq(tl, 812, 48, true);        /* 48 was a thread's late record */
+	assert_int_equal(timeline_calls_lost(tl, NULL), 0); /* not given up yet */
+	for (long seq = 50; seq <= 120; seq++)
+		add_seq(tl, 812, seq, false);
+	assert_int_equal(timeline_calls_lost(tl, &note), 1); /* only 46 */
+	assert_string_equal(note, "1 call of server pid 812 lost");
+	add_seq(tl, 812, 300, false);      /* 121..299 never came: the 116 older ones are given up now */
+	assert_int_equal(timeline_calls_lost(tl, &note), 1 + 116);
+	assert_string_equal(note, "116 calls of server pid 812 lost");
+	for (long seq = 301; seq <= 364; seq++) /* and the other 63 once they are 64 behind */
+		add_seq(tl, 812, seq, false);
+	assert_int_equal(timeline_calls_lost(tl, NULL), 1 + 179);
+	timeline_free(tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lost_calls_are_counted_from_seq_gaps),
 		cmocka_unit_test(rows_are_in_time_order),
 		cmocka_unit_test(connect_brackets_the_handshake),
 		cmocka_unit_test(states_attach_to_the_packet_that_caused_them),
