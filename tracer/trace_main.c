@@ -31,6 +31,7 @@ struct tracer {
 	uint64_t last_ns;     /* newest packet time */
 	int write_failed;
 	struct kview *kview; /* --kernel: the kernel's own states, else NULL */
+	struct output_style style; /* --explain, --lang */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -81,10 +82,10 @@ static void on_event(const struct trace_event *ev, void *ctx)
 		kview_wire_event(t->kview, ev, on_kernel_event, t);
 	switch (t->format) {
 	case FORMAT_JSON:
-		emit_line(t, line, output_json(ev, line, sizeof(line)));
+		emit_line(t, line, output_json(ev, &t->style, line, sizeof(line)));
 		break;
 	case FORMAT_TEXT:
-		emit_line(t, line, output_text(ev, t->t0_ns, line, sizeof(line)));
+		emit_line(t, line, output_text(ev, t->t0_ns, &t->style, line, sizeof(line)));
 		break;
 	case FORMAT_SUMMARY:
 		if (ev->kind == EVENT_CONN_END)
@@ -108,8 +109,8 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 
 static void usage(FILE *f)
 {
-	fputs("usage: socklab-trace [-i IFACE | -r FILE] [-p PORT | -f 'BPF FILTER'] [--json] [-w OUT.pcap] [--summary]\n"
-	      "                     [--kernel[=auto|tracepoint|sock_diag]]\n"
+	fputs("usage: socklab-trace [-i IFACE | -r FILE] [-p PORT | -f 'BPF FILTER'] [--json [--explain]] [-w OUT.pcap]\n"
+	      "                     [--summary] [--lang en|zh] [--kernel[=auto|tracepoint|sock_diag]]\n"
 	      "\n"
 	      "Captures TCP segments and shows both endpoints' TCP states as they change.\n"
 	      "\n"
@@ -118,7 +119,10 @@ static void usage(FILE *f)
 	      "  -p, --port PORT        only connections to or from this TCP port\n"
 	      "  -f, --filter 'BPF'     a libpcap filter, e.g. 'tcp port 8080 or tcp port 9090'\n"
 	      "  -w, --write OUT.pcap   also save every captured packet (tcpdump/Wireshark open it)\n"
-	      "      --json             JSON Lines records (docs/trace-format.md)\n"
+	      "      --json             JSON Lines records (docs/trace-format.md); each state change\n"
+	      "                         says why with a stable key, e.g. \"why\":\"fin_acked\"\n"
+	      "      --explain          with --json, also the sentence of each key (\"text\")\n"
+	      "      --lang en|zh       the language of the sentences (default en)\n"
 	      "      --summary          one line per connection with both state paths\n"
 	      "      --max-flows N      connections tracked at once (default 1000000)\n"
 	      "      --kernel[=HOW]     live only: also show the kernel's own state changes and check\n"
@@ -200,6 +204,8 @@ int main(int argc, char **argv)
 		{"summary", no_argument, NULL, 'S'},
 		{"max-flows", required_argument, NULL, 'M'},
 		{"kernel", optional_argument, NULL, 'K'},
+		{"explain", no_argument, NULL, 'E'},
+		{"lang", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -225,6 +231,14 @@ int main(int argc, char **argv)
 		case 'w': copts.write_path = optarg; break;
 		case 'J': t.format = FORMAT_JSON; break;
 		case 'S': t.format = FORMAT_SUMMARY; break;
+		case 'E': t.style.explain = true; break;
+		case 'L':
+			if (lang_parse(optarg) < 0) {
+				fprintf(stderr, "socklab-trace: --lang %s: expected en or zh\n", optarg);
+				return 2;
+			}
+			t.style.lang = (enum lang)lang_parse(optarg);
+			break;
 		case 'p':
 			if (parse_number("port", optarg, 1, 65535, &v) < 0)
 				return 2;
@@ -311,6 +325,8 @@ int main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	}
 
+	if (t.format == FORMAT_JSON)
+		emit_line(&t, line, output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), line, sizeof(line)));
 	rc = run_capture(&t, active_capture, kernel);
 	if (kernel && read_kernel(&t, kernel) < 0)
 		rc = -1;

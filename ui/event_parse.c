@@ -170,6 +170,7 @@ static void parse_packet(struct reader *r, struct ui_packet *p)
 	p->abs_ack = (uint32_t)get_int(r, "abs_ack", 0, 0);
 	p->len = (uint32_t)get_int(r, "len", 0, 0);
 	p->win = (uint16_t)get_int(r, "win", 0, 0);
+	p->win_scaled = (uint32_t)get_int(r, "win_scaled", 0, 0);
 	parse_opts(r, &p->opt);
 	p->retrans = get_bool(r, "retrans");
 	p->midstream = get_bool(r, "midstream");
@@ -186,6 +187,8 @@ static void parse_state(struct reader *r, struct ui_state *s)
 	s->from = get_state(r, "from");
 	s->to = get_state(r, "to");
 	get_str(r, "why", 1, s->why, sizeof(s->why));
+	s->why_seq = (uint32_t)get_int(r, "seq", 0, 0);
+	s->why_ack = (uint32_t)get_int(r, "ack", 0, 0);
 }
 
 static void parse_call(struct reader *r, struct ui_call *c, int is_step)
@@ -328,14 +331,16 @@ void ui_event_from_trace(const struct trace_event *ev, struct ui_event *out)
 		}
 		p->retrans = ev->retransmission;
 		p->midstream = ev->midstream;
-		snprintf(p->note, sizeof(p->note), "%s", ev->note ? ev->note : "");
+		snprintf(p->note, sizeof(p->note), "%s", why_key(ev->note));
+		p->win_scaled = ev->win_scaled;
 		payload_text(s, p->payload, sizeof(p->payload));
 		break;
 	}
 	case EVENT_STATE:
 		out->type = UEV_STATE;
-		out->u.state = (struct ui_state){ev->conn, ev->client, ev->server, ev->role, ev->from, ev->to, ""};
-		snprintf(out->u.state.why, sizeof(out->u.state.why), "%s", ev->why ? ev->why : "");
+		out->u.state = (struct ui_state){ev->conn, ev->client, ev->server, ev->role, ev->from, ev->to, "",
+						 ev->why_seq, ev->why_ack};
+		snprintf(out->u.state.why, sizeof(out->u.state.why), "%s", why_key(ev->why));
 		break;
 	case EVENT_CONN_END: {
 		struct ui_conn_end *e = &out->u.end;

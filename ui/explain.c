@@ -42,6 +42,7 @@ const char *explain_call(const char *call)
 struct text {
 	char *buf;
 	size_t n, len;
+	enum lang lang; /* of the explanations from the catalog (why.h) */
 };
 
 __attribute__((format(printf, 2, 3))) static void add(struct text *t, const char *fmt, ...)
@@ -56,6 +57,22 @@ __attribute__((format(printf, 2, 3))) static void add(struct text *t, const char
 	va_end(ap);
 	if (k > 0)
 		t->len = t->len + (size_t)k < t->n ? t->len + (size_t)k : t->n - 1;
+}
+
+/* A packet's note in fmt: a key in the catalog as its sentence (about the
+ * segment's sender), an older recording's sentence as written. */
+static void add_note(struct text *t, const struct ui_packet *p, const char *fmt)
+{
+	char sentence[WHY_TEXT_MAX];
+	int key = why_parse(p->note);
+
+	if (!p->note[0])
+		return;
+	if (key > 0 && why_format((enum tcp_why)key, t->lang, !p->from_client, p->seq, p->ack, sentence,
+				  sizeof(sentence)) >= 0)
+		add(t, fmt, sentence);
+	else
+		add(t, fmt, p->note);
 }
 
 static void explain_flags(struct text *t, const struct ui_packet *p)
@@ -83,14 +100,13 @@ static void explain_flags(struct text *t, const struct ui_packet *p)
 		    p->ack);
 	if (p->retrans)
 		add(t, "Seen before: a retransmission. ");
-	if (p->note[0])
-		add(t, "%s. ", p->note);
+	add_note(t, p, "%s. ");
 }
 
 void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 {
 	const struct row *r = pos >= 0 ? timeline_row(tl, (size_t)pos) : NULL;
-	struct text t = {buf, n, 0};
+	struct text t = {buf, n, 0, timeline_lang(tl)};
 	char label[160];
 
 	if (n)
@@ -139,7 +155,13 @@ static void details_packet(struct text *t, const struct ui_packet *p)
 	add(t, "flags %s\n", tcp_flags_format(p->flags, flags, sizeof(flags)));
 	add(t, "seq %" PRIu32 " (absolute %" PRIu32 ")\n", p->seq, p->abs_seq);
 	add(t, "ack %" PRIu32 " (absolute %" PRIu32 ")\n", p->ack, p->abs_ack);
-	add(t, "window %u, payload %" PRIu32 " bytes\n", (unsigned)p->win, p->len);
+	if (p->win_scaled && p->win_scaled != p->win)
+		add(t, "window %" PRIu32 " (the field says %u, scaled by the sender's wscale), payload %" PRIu32
+		    " bytes\n", p->win_scaled, (unsigned)p->win, p->len);
+	else
+		add(t, "window %u, payload %" PRIu32 " bytes\n", (unsigned)p->win, p->len);
+	if (p->opt.has & TCPOPT_CUT)
+		add(t, "options cut by the capture's snaplen (the rest of them is unknown)\n");
 	if (p->opt.has & OPT_MSS)
 		add(t, "option MSS %u\n", (unsigned)p->opt.mss);
 	if (p->opt.has & OPT_WSCALE)
@@ -156,8 +178,7 @@ static void details_packet(struct text *t, const struct ui_packet *p)
 		add(t, "retransmission\n");
 	if (p->midstream)
 		add(t, "joined mid-stream (handshake not captured)\n");
-	if (p->note[0])
-		add(t, "note: %s\n", p->note);
+	add_note(t, p, "note: %s\n");
 }
 
 static void details_call(struct text *t, const struct ui_call *c)
@@ -181,7 +202,7 @@ static void details_call(struct text *t, const struct ui_call *c)
 void explain_details(const struct timeline *tl, long pos, uint64_t t0_ns, char *buf, size_t n)
 {
 	const struct row *r = pos >= 0 ? timeline_row(tl, (size_t)pos) : NULL;
-	struct text t = {buf, n, 0};
+	struct text t = {buf, n, 0, timeline_lang(tl)};
 
 	if (n)
 		buf[0] = '\0';

@@ -161,7 +161,7 @@ static void csv_field(const char *in, char *out, size_t n)
 
 static void export_csv(const struct timeline *tl, const struct export_opts *o, export_line_fn fn, void *ctx)
 {
-	char line[LINE_MAX_BYTES], why[TCPFSM_WHY_MAX * 2 + 3], c[ENDPOINT_STRLEN], s[ENDPOINT_STRLEN];
+	char line[LINE_MAX_BYTES], why[WHY_TEXT_MAX * 2 + 3], c[ENDPOINT_STRLEN], s[ENDPOINT_STRLEN];
 
 	fn("ts_ns,conn,client,server,role,from,to,why", ctx);
 	for (long pos = timeline_step(tl, -1, 1, o->conn); pos >= 0; pos = timeline_step(tl, pos, 1, o->conn)) {

@@ -53,6 +53,7 @@ struct options {
 	int port;
 	bool step, plain, big, ascii, mono, list;
 	double speed;
+	enum lang lang;          /* of the explanations: --lang en|zh */
 	enum export_format format;
 	long conn;
 	int width;
@@ -111,7 +112,7 @@ static int find_command(const char *name)
 
 static void usage(FILE *f)
 {
-	fputs("usage: socklab [-p PORT] [-i IFACE] [-f 'BPF'] [--step] [--plain] [--big]\n"
+	fputs("usage: socklab [-p PORT] [-i IFACE] [-f 'BPF'] [--step] [--plain] [--big] [--lang en|zh]\n"
 	      "       socklab demo [NAME] [--step] [--plain]     (socklab demo --list)\n"
 	      "       socklab record FILE [-p PORT] [-i IFACE]\n"
 	      "       socklab replay FILE.jsonl|FILE.pcap [--speed X] [--plain]\n"
@@ -136,6 +137,7 @@ static void usage(FILE *f)
 	      "      --format F      export: text, mermaid or csv\n"
 	      "      --conn N        export: only connection N (default: all)\n"
 	      "      --width N       export/--plain text: columns (default 100)\n"
+	      "      --lang en|zh    the language of the state explanations (default en)\n"
 	      "  -h, --help          this help; in the lab, ? lists the keys\n"
 	      "\n"
 	      "Capturing needs root or CAP_NET_RAW (`sudo make setcap`); root is dropped once the\n"
@@ -163,6 +165,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"events", required_argument, NULL, 'E'}, {"speed", required_argument, NULL, 'v'},
 		{"format", required_argument, NULL, 'F'}, {"conn", required_argument, NULL, 'c'},
 		{"width", required_argument, NULL, 'w'},  {"list", no_argument, NULL, 'L'},
+		{"lang", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	int c, nargs = 0, cmd;
@@ -198,6 +201,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'M': o->mono = true; break;
 		case 'E': o->events = optarg; break;
 		case 'L': o->list = true; break;
+		case 'g':
+			if (lang_parse(optarg) < 0) {
+				fprintf(stderr, "socklab: --lang %s: expected en or zh\n", optarg);
+				return -1;
+			}
+			o->lang = (enum lang)lang_parse(optarg);
+			break;
 		case 'v':
 			o->speed = strtod(optarg, &end);
 			if (*end || !(o->speed >= 0.01 && o->speed <= 1000)) {
@@ -702,7 +712,7 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	if (parse_args(argc, argv, &a.opt) < 0)
 		return 2;
-	a.loop.tl = timeline_new(NULL);
+	a.loop.tl = timeline_new(&(struct timeline_config){.lang = a.opt.lang});
 	if (!a.loop.tl) {
 		fprintf(stderr, "socklab: out of memory\n");
 		return 1;

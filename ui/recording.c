@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "clock.h"
 #include "errtext.h"
 #include "event_parse.h"
+#include "output.h"
 
 /* pcapng block types and option codes. */
 enum {
@@ -153,6 +155,8 @@ struct recording *recording_open(const char *base, char *err, size_t errlen)
 	struct recording *r = calloc(1, sizeof(*r));
 	struct block *b = malloc(sizeof(*b));
 	size_t n = strlen(base);
+	char line[128];
+	int len;
 
 	if (!r || !b) {
 		snprintf(err, errlen, "record %s: out of memory", base);
@@ -171,7 +175,8 @@ struct recording *recording_open(const char *base, char *err, size_t errlen)
 	if ((r->jsonl_fd = open_file(r->jsonl_path, err, errlen)) < 0 ||
 	    (r->pcapng_fd = open_file(r->pcapng_path, err, errlen)) < 0)
 		goto fail;
-	if (write_shb(r, b) < 0) {
+	if (write_shb(r, b) < 0 || (len = output_format_json("socklab", clock_ns(CLOCK_REALTIME), line, sizeof(line))) < 0 ||
+	    recording_write_line(r, line, (size_t)len) < 0) {
 		snprintf(err, errlen, "%s", r->error);
 		goto fail;
 	}

@@ -37,8 +37,9 @@ struct ui_packet {
 	uint16_t win;
 	struct tcp_options opt;     /* sack blocks relative, as in the records */
 	bool retrans, midstream;
-	char note[UEV_NOTE_MAX];
+	char note[UEV_NOTE_MAX];    /* a note's key, or a sentence from an older recording */
 	char payload[UEV_DATA_MAX];
+	uint32_t win_scaled;        /* the window after wscale (0: not known, show win) */
 };
 
 struct ui_state {
@@ -46,7 +47,8 @@ struct ui_state {
 	struct endpoint client, server;
 	enum tcp_role role;
 	enum tcp_state from, to;
-	char why[TCPFSM_WHY_MAX];
+	char why[WHY_TEXT_MAX];     /* the key ("fin_acked"), or a sentence from an older recording */
+	uint32_t why_seq, why_ack;  /* the numbers the sentence quotes */
 };
 
 /* A call (enter/exit) or a step request (call about to be made). */

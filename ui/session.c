@@ -75,7 +75,7 @@ static void record_line(struct session *s, const char *json, size_t len)
 static void record_trace_event(struct session *s, const struct trace_event *ev, const struct ui_event *uev)
 {
 	char line[OUTPUT_LINE_MAX + 128];
-	int len = output_json(ev, line, OUTPUT_LINE_MAX);
+	int len = output_json(ev, NULL, line, OUTPUT_LINE_MAX);
 	size_t pos;
 
 	if (len < 0)

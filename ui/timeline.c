@@ -53,6 +53,7 @@ struct timeline {
 	size_t nseqs, next_seq_slot;
 	uint64_t calls_lost;
 	char lost_note[128];
+	enum lang lang;
 };
 
 /* Counts the calls of c's process that will never arrive: those that fall
@@ -95,6 +96,11 @@ static void track_seq(struct timeline *tl, const struct ui_call *c)
 	}
 }
 
+enum lang timeline_lang(const struct timeline *tl)
+{
+	return tl->lang;
+}
+
 uint64_t timeline_calls_lost(const struct timeline *tl, const char **last)
 {
 	if (last)
@@ -110,6 +116,7 @@ struct timeline *timeline_new(const struct timeline_config *cfg)
 		return NULL;
 	tl->cap = cfg && cfg->max_rows ? cfg->max_rows : DEFAULT_MAX_ROWS;
 	tl->nconns = cfg && cfg->max_conns ? cfg->max_conns : DEFAULT_MAX_CONNS;
+	tl->lang = cfg ? cfg->lang : LANG_EN;
 	tl->rows = calloc(tl->cap, sizeof(*tl->rows));
 	tl->conns = calloc(tl->nconns, sizeof(*tl->conns));
 	if (!tl->rows || !tl->conns) {
@@ -331,14 +338,28 @@ static long add_packet(struct timeline *tl, const struct ui_event *ev, bool *ins
 	return add_row(tl, ROW_PACKET, ev, ci, inserted_before);
 }
 
-static int change_append(struct row *r, const struct ui_state *s)
+/* The explanation as a student reads it: a key in the catalog becomes its
+ * sentence in the timeline's language; anything else (a recording made
+ * before keys) is kept as it was written. */
+static char *why_sentence(const struct timeline *tl, const struct ui_state *s)
+{
+	char text[WHY_TEXT_MAX];
+	int key = why_parse(s->why);
+
+	if (key > 0 && why_format((enum tcp_why)key, tl->lang, s->role == ROLE_SERVER, s->why_seq, s->why_ack, text,
+				  sizeof(text)) >= 0)
+		return strdup(text);
+	return strdup(s->why);
+}
+
+static int change_append(const struct timeline *tl, struct row *r, const struct ui_state *s)
 {
 	struct row_change *c = realloc(r->changes, (r->nchanges + 1u) * sizeof(*c));
 
 	if (!c)
 		return -1;
 	r->changes = c;
-	c[r->nchanges] = (struct row_change){s->role, s->from, s->to, strdup(s->why)};
+	c[r->nchanges] = (struct row_change){s->role, s->from, s->to, why_sentence(tl, s)};
 	r->nchanges++;
 	r->state[s->role] = (uint8_t)s->to;
 	return 0;
@@ -364,11 +385,11 @@ static long add_state(struct timeline *tl, const struct ui_event *ev, bool *inse
 		    r->nchanges < ROW_MAX_CHANGES) {
 			if (inserted_before)
 				*inserted_before = false;
-			return change_append(r, s) < 0 ? -1 : i;
+			return change_append(tl, r, s) < 0 ? -1 : i;
 		}
 	}
 	pos = add_row(tl, ROW_STATE, ev, ci, inserted_before);
-	if (pos >= 0 && change_append(at(tl, (size_t)pos), s) < 0)
+	if (pos >= 0 && change_append(tl, at(tl, (size_t)pos), s) < 0)
 		return -1;
 	return pos;
 }

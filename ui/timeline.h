@@ -67,12 +67,16 @@ struct conn_info {
 struct timeline_config {
 	size_t max_rows;   /* default 100000 */
 	size_t max_conns;  /* connection summaries kept, default 4096 */
+	enum lang lang;    /* the language of the explanations (why.h), default English */
 };
 
 struct timeline;
 
 struct timeline *timeline_new(const struct timeline_config *cfg); /* NULL cfg: defaults */
 void timeline_free(struct timeline *tl);
+
+/* The language the timeline's explanations are written in. */
+enum lang timeline_lang(const struct timeline *tl);
 
 /* Adds one record. Returns the position of the row it created or changed,
  * or -1 when it made no row (hello, step, stats, unknown types, skipped

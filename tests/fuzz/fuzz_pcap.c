@@ -40,11 +40,13 @@ static void check_json(const char *line, int len)
 
 static void on_event(const struct trace_event *ev, void *ctx)
 {
+	static const struct output_style zh = {.explain = true, .lang = LANG_ZH};
 	struct run *r = ctx;
 	char line[OUTPUT_LINE_MAX];
 
-	check_json(line, output_json(ev, line, sizeof(line)));
-	output_text(ev, r->t0_ns, line, sizeof(line));
+	check_json(line, output_json(ev, NULL, line, sizeof(line)));
+	check_json(line, output_json(ev, &zh, line, sizeof(line)));
+	output_text(ev, r->t0_ns, NULL, line, sizeof(line));
 	if (ev->kind == EVENT_CONN_END)
 		output_summary(ev, line, sizeof(line));
 }

@@ -468,9 +468,10 @@ static void test_link_table(void **state)
 	assert_int_equal(decode_packet(LINK_COUNT, (const uint8_t *)"", 0, &seg), DECODE_NOT_TCP);
 }
 
-/* Every valid packet cut at every length: headers cut are TRUNCATED, a cut
- * payload is fine (snaplen) and still reports the length the IP header
- * declares. */
+/* Every valid packet cut at every length: headers cut are TRUNCATED, but
+ * TCP options cut after the fixed fields keep the segment (marked cut), and
+ * a cut payload is fine (snaplen) and still reports the length the IP
+ * header declares. */
 static void test_every_prefix_truncated_or_ok(void **state)
 {
 	(void)state;
@@ -478,6 +479,7 @@ static void test_every_prefix_truncated_or_ok(void **state)
 		struct pkt p = { .len = 0 };
 		samples[i].build(&p);
 		size_t hdr_end = p.len - strlen(PAYLOAD);
+		bool ok_before_end = false;
 
 		for (size_t n = 0; n < p.len; n++) {
 			struct segment seg;
@@ -485,9 +487,18 @@ static void test_every_prefix_truncated_or_ok(void **state)
 			enum decode_result r = decode_exact(samples[i].lt, p.b, n, &seg, &copy);
 
 			if (n < hdr_end) {
-				if (r != DECODE_TRUNCATED)
+				/* the fixed TCP fields all there, the options cut (a
+				 * header-only capture): the segment counts, marked cut */
+				bool kept = r == DECODE_OK && (seg.opt.has & TCPOPT_CUT) && seg.len == strlen(PAYLOAD) &&
+					    seg.payload_caplen == 0;
+
+				if (r != DECODE_TRUNCATED && !kept)
 					fail_msg("%s cut at %zu: %s", samples[i].name, n,
 						 decode_result_name(r));
+				if (kept)
+					ok_before_end = true;
+				else if (ok_before_end)
+					fail_msg("%s cut at %zu: truncated after a shorter cut was kept", samples[i].name, n);
 			} else {
 				assert_int_equal(r, DECODE_OK);
 				assert_int_equal(seg.len, strlen(PAYLOAD));
@@ -694,7 +705,8 @@ static void test_bad_ip_and_tcp_headers_malformed(void **state)
 }
 
 /* A data offset past what was captured, but inside the IP length, is a
- * capture cut short. */
+ * header-only capture (snaplen 68): the segment is kept, its options marked
+ * cut. */
 static void test_data_offset_past_capture_truncated(void **state)
 {
 	struct pkt p = { .len = 0 };
@@ -706,7 +718,10 @@ static void test_data_offset_past_capture_truncated(void **state)
 	ipv4_end(&p, ip);
 	patch16(&p, ip + 2, 20 + 60); /* IP says 60 bytes of TCP */
 	p.b[20 + 12] = 15 << 4;       /* TCP says so too; only 20 captured */
-	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_TRUNCATED);
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_OK);
+	assert_true(seg.opt.has & TCPOPT_CUT);
+	assert_int_equal(seg.flags, TCP_ACK);
+	assert_int_equal(seg.len, 0);
 	free(copy);
 }
 

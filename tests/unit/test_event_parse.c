@@ -91,20 +91,21 @@ static void tracer_records_round_trip(void **state)
 {
 	struct segment seg = {.seq = 1000, .ack = 5001, .win = 512, .flags = TCP_FIN | TCP_ACK, .len = 0};
 	struct trace_event tev = {.kind = EVENT_PACKET, .ts_ns = 77, .conn = 4, .seg = &seg, .from_client = true,
-				  .rel_seq = 6, .rel_ack = 13, .note = "the ACK rode on the FIN"};
+				  .rel_seq = 6, .rel_ack = 13, .note = NOTE_THREE_SEGMENT_CLOSE};
 	struct ui_event a, b;
 	char json[OUTPUT_LINE_MAX], err[256];
 
 	(void)state;
 	endpoint_parse("127.0.0.1:50000", &seg.src);
 	endpoint_parse("127.0.0.1:9000", &seg.dst);
-	assert_true(output_json(&tev, json, sizeof(json)) > 0);
+	assert_true(output_json(&tev, NULL, json, sizeof(json)) > 0);
 	assert_int_equal(parse(json, &a, err, sizeof(err)), 0);
 	ui_event_from_trace(&tev, &b);
 	assert_int_equal(a.u.packet.flags, b.u.packet.flags);
 	assert_int_equal(a.u.packet.seq, 6);
 	assert_int_equal(b.u.packet.ack, 13);
 	assert_string_equal(a.u.packet.note, b.u.packet.note);
+	assert_string_equal(a.u.packet.note, "three_segment_close");
 	assert_true(endpoint_equal(&a.u.packet.src, &b.u.packet.src));
 }
 

@@ -257,14 +257,17 @@ struct recorder {
 
 static void format_event(const struct trace_event *ev, char *buf, size_t n)
 {
-	char flags[40], cp[200], sp[200];
+	char flags[40], cp[200], sp[200], note[WHY_TEXT_MAX] = "";
 
 	switch (ev->kind) {
 	case EVENT_PACKET:
+		if (ev->note != WHY_NONE)
+			assert_true(why_format(ev->note, LANG_EN, !ev->from_client, ev->rel_seq, ev->rel_ack, note,
+					       sizeof(note)) > 0);
 		snprintf(buf, n, "%u %c %s seq=%u ack=%u%s%s%s%s", ev->conn, ev->from_client ? 'c' : 's',
 			 tcp_flags_format(ev->seg->flags, flags, sizeof(flags)), ev->rel_seq, ev->rel_ack,
 			 ev->retransmission ? " retrans" : "", ev->midstream ? " midstream" : "",
-			 ev->note ? " note=" : "", ev->note ? ev->note : "");
+			 ev->note != WHY_NONE ? " note=" : "", note);
 		break;
 	case EVENT_STATE:
 		snprintf(buf, n, "%u %s %s>%s", ev->conn, tcp_role_name(ev->role), tcp_state_name(ev->from),
@@ -297,7 +300,10 @@ static void record(const struct trace_event *ev, void *ctx)
 			assert_int_equal(ev->seg->ack - ev->peer_isn, ev->rel_ack);
 		r->packet_ts = ev->ts_ns;
 	} else if (ev->kind == EVENT_STATE) {
-		assert_true(ev->why && strlen(ev->why) > 20);
+		char why[WHY_TEXT_MAX];
+
+		assert_true(why_format(ev->why, LANG_EN, ev->role == ROLE_SERVER, ev->why_seq, ev->why_ack, why,
+				       sizeof(why)) > 20);
 		assert_true(ev->ts_ns == r->packet_ts || ev->from == TCPS_TIME_WAIT);
 	}
 }

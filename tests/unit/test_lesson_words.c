@@ -83,7 +83,7 @@ static void help_in_both_languages(void **state)
 
 static void languages_by_code(void **state)
 {
-	enum lesson_lang lang = LANG_EN;
+	enum lang lang = LANG_EN;
 
 	(void)state;
 	assert_int_equal(lesson_lang_parse("zh", &lang), 0);

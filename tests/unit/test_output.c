@@ -81,14 +81,14 @@ static void packet_record_has_every_field(void **state)
 {
 	struct segment s = syn_segment();
 	struct trace_event ev = {.kind = EVENT_PACKET, .ts_ns = 1764107207123456789ull, .conn = 3,
-				 .seg = &s, .from_client = true, .note = "a \"quoted\" note"};
+				 .seg = &s, .from_client = true, .note = NOTE_FINS_CROSSED, .win_scaled = 65535};
 	char buf[OUTPUT_LINE_MAX];
 	json_t *j, *opts;
 
 	(void)state;
 	ev.client = s.src;
 	ev.server = s.dst;
-	assert_true(output_json(&ev, buf, sizeof(buf)) > 0);
+	assert_true(output_json(&ev, NULL, buf, sizeof(buf)) > 0);
 	j = parse(buf);
 	assert_string_equal(json_string_value(json_object_get(j, "type")), "packet");
 	assert_true(json_integer_value(json_object_get(j, "ts_ns")) == 1764107207123456789ll);
@@ -97,7 +97,9 @@ static void packet_record_has_every_field(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "dir")), "c2s");
 	assert_string_equal(json_string_value(json_object_get(j, "flags")), "SYN");
 	assert_int_equal(json_integer_value(json_object_get(j, "abs_seq")), 1000);
-	assert_string_equal(json_string_value(json_object_get(j, "note")), "a \"quoted\" note");
+	assert_string_equal(json_string_value(json_object_get(j, "note")), "fins_crossed");
+	assert_null(json_object_get(j, "note_text")); /* only with --explain */
+	assert_int_equal(json_integer_value(json_object_get(j, "win_scaled")), 65535);
 	opts = json_object_get(j, "opts");
 	assert_int_equal(json_integer_value(json_object_get(opts, "mss")), 65495);
 	assert_int_equal(json_integer_value(json_object_get(opts, "wscale")), 7);
@@ -109,22 +111,36 @@ static void packet_record_has_every_field(void **state)
 static void state_record_and_text_line(void **state)
 {
 	struct trace_event ev = {.kind = EVENT_STATE, .ts_ns = 2000500000, .conn = 1, .role = ROLE_SERVER,
-				 .from = TCPS_LISTEN, .to = TCPS_SYN_RCVD, .why = "it answered"};
+				 .from = TCPS_LISTEN, .to = TCPS_SYN_RCVD, .why = WHY_ANSWERED_SYN, .why_ack = 1};
+	struct output_style explained = {.explain = true, .lang = LANG_EN}, zh = {.explain = true, .lang = LANG_ZH};
 	char buf[OUTPUT_LINE_MAX];
 	json_t *j;
 
 	(void)state;
 	endpoint_parse("[::1]:40000", &ev.client);
 	endpoint_parse("[::1]:8080", &ev.server);
-	assert_true(output_json(&ev, buf, sizeof(buf)) > 0);
+	assert_true(output_json(&ev, NULL, buf, sizeof(buf)) > 0);
 	j = parse(buf);
 	assert_string_equal(json_string_value(json_object_get(j, "client")), "[::1]:40000");
 	assert_string_equal(json_string_value(json_object_get(j, "role")), "server");
 	assert_string_equal(json_string_value(json_object_get(j, "from")), "LISTEN");
 	assert_string_equal(json_string_value(json_object_get(j, "to")), "SYN_RCVD");
+	assert_string_equal(json_string_value(json_object_get(j, "why")), "answered_syn");
+	assert_int_equal(json_integer_value(json_object_get(j, "ack")), 1);
+	assert_null(json_object_get(j, "text"));
 	json_decref(j);
-	assert_true(output_text(&ev, 1000000000, buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, "1.000500 #1   server LISTEN -> SYN_RCVD: it answered");
+	/* --explain adds the sentence, in --lang */
+	assert_true(output_json(&ev, &explained, buf, sizeof(buf)) > 0);
+	j = parse(buf);
+	assert_non_null(strstr(json_string_value(json_object_get(j, "text")),
+			       "the server's listening socket got the client's SYN and answered SYN|ACK"));
+	json_decref(j);
+	assert_true(output_json(&ev, &zh, buf, sizeof(buf)) > 0);
+	j = parse(buf);
+	assert_non_null(strstr(json_string_value(json_object_get(j, "text")), "服务器的监听套接字收到客户端的 SYN"));
+	json_decref(j);
+	assert_true(output_text(&ev, 1000000000, NULL, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "1.000500 #1   server LISTEN -> SYN_RCVD: the server's listening socket got"));
 }
 
 static void numbers_at_their_limits(void **state)

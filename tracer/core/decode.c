@@ -104,17 +104,23 @@ static enum decode_result decode_tcp_option(uint8_t kind, const struct bytes *v,
 
 /* Walks the option area (RFC 9293 section 3.1): EOL ends it, NOP is one
  * byte, every other kind carries a length byte counting kind and length. */
-static enum decode_result decode_tcp_options(const struct bytes *area, struct tcp_options *opt)
+static enum decode_result decode_tcp_options(const struct bytes *area, bool cut, struct tcp_options *opt)
 {
 	size_t off = 0;
 	uint8_t kind, len;
 
 	*opt = (struct tcp_options){ 0 };
+	if (cut)
+		opt->has |= TCPOPT_CUT;
 	while (bytes_u8(area, off, &kind) && kind != TCPOPT_EOL) {
 		if (kind == TCPOPT_NOP) {
 			off++;
 			continue;
 		}
+		/* An option running past a cut area is one the capture lost, not
+		 * a malformed header: the options before it still count. */
+		if (cut && (!bytes_u8(area, off + 1, &len) || (len >= 2 && !bytes_has(area, off, len))))
+			return DECODE_OK;
 		if (!bytes_u8(area, off + 1, &len) || len < 2 || !bytes_has(area, off, len))
 			return DECODE_MALFORMED;
 		struct bytes value = bytes_sub(area, off + 2, (size_t)len - 2);
@@ -142,11 +148,15 @@ static enum decode_result decode_tcp(const struct ip_payload *pl, struct segment
 	size_t hdr_len = (size_t)(offset_byte >> 4) * 4;
 	if (hdr_len < TCP_MIN_HDR_LEN)
 		return DECODE_MALFORMED;
-	if (!bytes_has(d, 0, hdr_len))
-		return missing(pl, 0, hdr_len);
+	/* A header-only capture (snaplen 68, tcpdump's old default) cuts the
+	 * options of a SYN: ports, flags, seq, ack and window are all there,
+	 * so the segment counts, with its options marked cut. */
+	bool cut = !bytes_has(d, 0, hdr_len);
+	if (cut && missing(pl, 0, hdr_len) == DECODE_MALFORMED)
+		return DECODE_MALFORMED;
 
 	struct bytes area = bytes_sub(d, TCP_MIN_HDR_LEN, hdr_len - TCP_MIN_HDR_LEN);
-	enum decode_result r = decode_tcp_options(&area, &out->opt);
+	enum decode_result r = decode_tcp_options(&area, cut, &out->opt);
 	if (r != DECODE_OK)
 		return r;
 

@@ -63,6 +63,7 @@ enum {
 	TCPOPT_HAS_SACK_PERM = 0x04,
 	TCPOPT_HAS_SACK = 0x08,
 	TCPOPT_HAS_TS = 0x10,
+	TCPOPT_CUT = 0x20, /* the capture's snaplen cut the option area: the rest is unknown */
 };
 /* The former names, until their last users in ui/ are renamed. */
 enum {

@@ -111,41 +111,6 @@ struct changes {
 	struct tcpfsm_change c[8];
 };
 
-static const char NOTE_LATE[] =
-	"late segment: both endpoints are already CLOSED (it was in flight when the connection "
-	"ended, or answers one that was)";
-static const char NOTE_RST_NOT_ACKING_SYN[] =
-	"RST ignored: it does not acknowledge the SYN, so it cannot be the answer to it "
-	"(RFC 9293 3.10.7.3)";
-static const char NOTE_RST_CHALLENGE[] =
-	"RST ignored: its sequence number is inside the receive window but not exactly the next one "
-	"expected, so the receiver answers with a challenge ACK and stays connected (RFC 9293 "
-	"3.10.7.4, RFC 5961)";
-static const char NOTE_RST_OUTSIDE[] =
-	"RST ignored: its sequence number is outside the receive window (a stale or forged reset, "
-	"RFC 9293 3.10.7.4)";
-/* Indexed by the role of the FIN's sender. */
-static const char *const NOTE_FINS_CROSSED[2] = {
-	[ROLE_CLIENT] = "the FINs crossed: this FIN left before the server's FIN arrived (its ack does "
-			"not cover it), so the client closes from FIN_WAIT_1 and passes through CLOSING "
-			"if the server's FIN reaches it before the ACK of its own",
-	[ROLE_SERVER] = "the FINs crossed: this FIN left before the client's FIN arrived (its ack does "
-			"not cover it), so the server closes from FIN_WAIT_1 and passes through CLOSING "
-			"if the client's FIN reaches it before the ACK of its own",
-};
-static const char NOTE_LONE_RST[] =
-	"RST for a connection this capture does not know (it ended earlier, or began before the "
-	"capture): it changes no state";
-static const char NOTE_STARTED_AT_SYNACK[] =
-	"the capture started at the SYN|ACK: the client's SYN left before it, so the client was "
-	"already in SYN_SENT";
-static const char *const NOTE_THREE_SEGMENT_CLOSE[2] = {
-	[ROLE_CLIENT] = "4-way close in 3 segments: the client's ACK of the server's FIN rode on the "
-			"client's own FIN",
-	[ROLE_SERVER] = "4-way close in 3 segments: the server's ACK of the client's FIN rode on the "
-			"server's own FIN",
-};
-
 void flow_config_default(struct flow_config *cfg)
 {
 	cfg->max_flows = 1000000;
@@ -298,6 +263,8 @@ static void report_change(struct flow_table *t, struct flow *f, enum tcp_role ro
 	ev.from = c->from;
 	ev.to = c->to;
 	ev.why = c->why;
+	ev.why_seq = c->seq;
+	ev.why_ack = c->ack;
 	out->fn(&ev, out->ctx);
 }
 
@@ -492,10 +459,10 @@ static void retract_listener(struct side *server, const struct segment *seg)
 }
 
 /* Why a RST the receiver y did not accept changed nothing. */
-static const char *rst_note(const struct side *x, const struct side *y, const struct segment *seg)
+static enum tcp_why rst_note(const struct side *x, const struct side *y, const struct segment *seg)
 {
 	if (y->state == TCPS_CLOSED || y->state == TCPS_LISTEN)
-		return NULL;
+		return WHY_NONE;
 	if (y->state == TCPS_SYN_SENT)
 		return NOTE_RST_NOT_ACKING_SYN;
 	return seg->seq - x->snd_nxt < y->rcv_wnd ? NOTE_RST_CHALLENGE : NOTE_RST_OUTSIDE;
@@ -592,7 +559,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	enum tcp_role yr = xr == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
 	struct side *x = &f->side[xr], *y = &f->side[yr];
 	struct tcpfsm_input in = { 0 }, taken;
-	const char *note = f->ended ? NOTE_LATE : NULL;
+	enum tcp_why note = f->ended ? NOTE_LATE : WHY_NONE;
 	bool first = f->packets == 0;
 	struct trace_event ev;
 	struct changes ch;
@@ -644,16 +611,16 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		y->pending = in.rst_acceptable ? 0 : y->pending;
 	y_changes = queue_step(f, yr, &taken, &ch);
 
-	if (!note && y_changes == 1 && ch.c[ch.n - 1].from == TCPS_FIN_WAIT_1 &&
+	if (note == WHY_NONE && y_changes == 1 && ch.c[ch.n - 1].from == TCPS_FIN_WAIT_1 &&
 	    ch.c[ch.n - 1].to == TCPS_FIN_WAIT_2 && taken.carries_fin)
-		note = NOTE_THREE_SEGMENT_CLOSE[xr];
-	if (!note && (seg->flags & TCP_FIN) && !in.retransmission && y->fin_sent && !in.acks_fin)
-		note = NOTE_FINS_CROSSED[xr];
-	if (!note && first && (seg->flags & TCP_RST))
+		note = NOTE_THREE_SEGMENT_CLOSE;
+	if (note == WHY_NONE && (seg->flags & TCP_FIN) && !in.retransmission && y->fin_sent && !in.acks_fin)
+		note = NOTE_FINS_CROSSED;
+	if (note == WHY_NONE && first && (seg->flags & TCP_RST))
 		note = NOTE_LONE_RST;
-	if (!note && first && (seg->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+	if (note == WHY_NONE && first && (seg->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
 		note = NOTE_STARTED_AT_SYNACK;
-	if (!note && (seg->flags & TCP_RST) && !in.rst_acceptable)
+	if (note == WHY_NONE && (seg->flags & TCP_RST) && !in.rst_acceptable)
 		note = rst_note(x, y, seg);
 	if ((seg->flags & TCP_FIN) && y->state == TCPS_TIME_WAIT && y_changes == 0)
 		start_time_wait(t, f, ts); /* the last ACK was lost: 2MSL again (3.10.7.4 eighth) */
@@ -664,6 +631,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	ev.rel_seq = in.rel_seq;
 	ev.rel_ack = in.rel_ack;
 	ev.peer_isn = y->isn;
+	ev.win_scaled = x->rcv_wnd;
 	ev.retransmission = in.retransmission;
 	ev.midstream = joined;
 	ev.note = note;

@@ -45,14 +45,16 @@ struct trace_event {
 	bool from_client;          /* direction: client -> server */
 	uint32_t rel_seq, rel_ack; /* relative to the sender's / receiver's ISN */
 	uint32_t peer_isn;         /* ISN of the segment's receiver: rel_ack and SACK blocks count from it */
+	uint32_t win_scaled;       /* the window offered, scaled by the sender's wscale (RFC 7323) */
 	bool retransmission;       /* a SYN, SYN|ACK or FIN seen before */
 	bool midstream;            /* connection joined after its handshake */
-	const char *note;          /* extra explanation or NULL, e.g. 4-way close in 3 segments */
+	enum tcp_why note;         /* a note's key (why.h), about the segment's sender, or WHY_NONE */
 
 	/* EVENT_STATE */
 	enum tcp_role role;
 	enum tcp_state from, to;
-	const char *why;
+	enum tcp_why why;          /* the explanation's key (why.h), about this role */
+	uint32_t why_seq, why_ack; /* the numbers it quotes */
 
 	/* EVENT_CONN_END */
 	struct state_path client_path, server_path;

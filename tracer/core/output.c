@@ -58,6 +58,10 @@ static void put_opts_json(struct outbuf *o, const struct trace_event *ev)
 		outbuf_u64(o, opt->ts_ecr);
 		outbuf_char(o, ']');
 	}
+	if (opt->has & TCPOPT_CUT) {
+		SEP();
+		outbuf_lit(o, "\"cut\":true");
+	}
 #undef SEP
 	outbuf_char(o, '}');
 }
@@ -82,9 +86,25 @@ static void put_client_server(struct outbuf *o, const struct endpoint *client, c
 	outbuf_char(o, '"');
 }
 
-int output_json(const struct trace_event *ev, char *buf, size_t n)
+/* The sentence for key w about role who, in the style's language; as a
+ * JSON string literal when json. */
+static void put_why_text(struct outbuf *o, const struct output_style *st, enum tcp_why w, enum tcp_role who,
+			 uint32_t seq, uint32_t ack, bool json)
+{
+	char text[WHY_TEXT_MAX];
+
+	if (why_format(w, st ? st->lang : LANG_EN, who == ROLE_SERVER, seq, ack, text, sizeof(text)) < 0)
+		o->ok = false;
+	else if (json)
+		outbuf_json_string(o, text);
+	else
+		outbuf_lit(o, text);
+}
+
+int output_json(const struct trace_event *ev, const struct output_style *st, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
+	bool explain = st && st->explain;
 
 	switch (ev->kind) {
 	case EVENT_PACKET: {
@@ -104,6 +124,8 @@ int output_json(const struct trace_event *ev, char *buf, size_t n)
 		outbuf_u64(&o, s->len);
 		outbuf_lit(&o, ",\"win\":");
 		outbuf_u64(&o, s->win);
+		outbuf_lit(&o, ",\"win_scaled\":");
+		outbuf_u64(&o, ev->win_scaled);
 		outbuf_lit(&o, ",\"abs_seq\":");
 		outbuf_u64(&o, s->seq);
 		outbuf_lit(&o, ",\"abs_ack\":");
@@ -113,9 +135,15 @@ int output_json(const struct trace_event *ev, char *buf, size_t n)
 			outbuf_lit(&o, ",\"retrans\":true");
 		if (ev->midstream)
 			outbuf_lit(&o, ",\"midstream\":true");
-		if (ev->note) {
-			outbuf_lit(&o, ",\"note\":");
-			outbuf_json_string(&o, ev->note);
+		if (ev->note != WHY_NONE) {
+			outbuf_lit(&o, ",\"note\":\"");
+			outbuf_lit(&o, why_key(ev->note));
+			outbuf_char(&o, '"');
+			if (explain) {
+				outbuf_lit(&o, ",\"note_text\":");
+				put_why_text(&o, st, ev->note, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, ev->rel_seq,
+					     ev->rel_ack, true);
+			}
 		}
 		break;
 	}
@@ -128,8 +156,16 @@ int output_json(const struct trace_event *ev, char *buf, size_t n)
 		outbuf_lit(&o, tcp_state_name(ev->from));
 		outbuf_lit(&o, "\",\"to\":\"");
 		outbuf_lit(&o, tcp_state_name(ev->to));
-		outbuf_lit(&o, "\",\"why\":");
-		outbuf_json_string(&o, ev->why ? ev->why : "");
+		outbuf_lit(&o, "\",\"why\":\"");
+		outbuf_lit(&o, why_key(ev->why));
+		outbuf_lit(&o, "\",\"seq\":");
+		outbuf_u64(&o, ev->why_seq);
+		outbuf_lit(&o, ",\"ack\":");
+		outbuf_u64(&o, ev->why_ack);
+		if (explain) {
+			outbuf_lit(&o, ",\"text\":");
+			put_why_text(&o, st, ev->why, ev->role, ev->why_seq, ev->why_ack, true);
+		}
 		break;
 	case EVENT_CONN_END:
 		put_head(&o, "conn_end", ev->ts_ns, ev->conn);
@@ -189,6 +225,10 @@ static void put_opts_text(struct outbuf *o, const struct trace_event *ev)
 		}
 		outbuf_char(o, '}');
 	}
+	if (opt->has & TCPOPT_CUT) {
+		SEP();
+		outbuf_lit(o, "options cut by the snaplen");
+	}
 #undef SEP
 	outbuf_char(o, '>');
 }
@@ -199,7 +239,7 @@ static void put_since(struct outbuf *o, uint64_t ts_ns, uint64_t t0_ns)
 	outbuf_secs(o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
 }
 
-int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t n)
+int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct output_style *st, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
 
@@ -224,15 +264,16 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t 
 		outbuf_lit(&o, " len=");
 		outbuf_u64(&o, s->len);
 		outbuf_lit(&o, " win=");
-		outbuf_u64(&o, s->win);
+		outbuf_u64(&o, ev->win_scaled);
 		put_opts_text(&o, ev);
 		if (ev->retransmission)
 			outbuf_lit(&o, " (retransmission)");
 		if (ev->midstream)
 			outbuf_lit(&o, " (joined mid-stream)");
-		if (ev->note) {
+		if (ev->note != WHY_NONE) {
 			outbuf_lit(&o, "\n      note: ");
-			outbuf_lit(&o, ev->note);
+			put_why_text(&o, st, ev->note, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, ev->rel_seq,
+				     ev->rel_ack, false);
 		}
 		break;
 	}
@@ -244,7 +285,7 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t 
 		outbuf_lit(&o, " -> ");
 		outbuf_lit(&o, tcp_state_name(ev->to));
 		outbuf_lit(&o, ": ");
-		outbuf_lit(&o, ev->why ? ev->why : "");
+		put_why_text(&o, st, ev->why, ev->role, ev->why_seq, ev->why_ack, false);
 		break;
 	case EVENT_CONN_END:
 		outbuf_lit(&o, " end (");
@@ -301,6 +342,20 @@ int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, 
 	outbuf_u64(&o, s->not_tcp);
 	outbuf_lit(&o, ",\"connections\":");
 	outbuf_u64(&o, s->connections);
+	outbuf_char(&o, '}');
+	return outbuf_finish(&o);
+}
+
+int output_format_json(const char *producer, uint64_t ts_ns, char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+
+	outbuf_lit(&o, "{\"type\":\"format\",\"ts_ns\":");
+	outbuf_u64(&o, ts_ns);
+	outbuf_lit(&o, ",\"version\":");
+	outbuf_u64(&o, OUTPUT_FORMAT_VERSION);
+	outbuf_lit(&o, ",\"producer\":");
+	outbuf_json_string(&o, producer);
 	outbuf_char(&o, '}');
 	return outbuf_finish(&o);
 }

@@ -4,20 +4,29 @@
 #ifndef SOCKLAB_OUTPUT_H
 #define SOCKLAB_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "flow.h"
 #include "kview.h"
 
-#define OUTPUT_LINE_MAX 1024
+#define OUTPUT_LINE_MAX 2048
+
+/* How records are written: explain adds the sentence of each "why" and
+ * "note" key to JSON ("text", "note_text"); lang picks the language of every
+ * sentence (the text timeline always has them). NULL means neither. */
+struct output_style {
+	bool explain;
+	enum lang lang;
+};
 
 /* One JSON object (no newline) for a PACKET or STATE event; CONN_END gives a
  * "conn_end" record. Returns the length written, or -1 if buf is too small. */
-int output_json(const struct trace_event *ev, char *buf, size_t n);
+int output_json(const struct trace_event *ev, const struct output_style *st, char *buf, size_t n);
 
 /* One readable line (no newline) with time relative to t0_ns. */
-int output_text(const struct trace_event *ev, uint64_t t0_ns, char *buf, size_t n);
+int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct output_style *st, char *buf, size_t n);
 
 /* One --summary line for a CONN_END event. */
 int output_summary(const struct trace_event *ev, char *buf, size_t n);
@@ -33,6 +42,12 @@ struct capture_stats {
 	uint64_t connections;
 };
 int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, size_t n);
+
+/* The first record of a trace or recording: {"type":"format","ts_ns":...,
+ * "version":OUTPUT_FORMAT_VERSION,"producer":...}. Version 2: explanations
+ * are keys. */
+#define OUTPUT_FORMAT_VERSION 2
+int output_format_json(const char *producer, uint64_t ts_ns, char *buf, size_t n);
 int output_stats_text(const struct capture_stats *s, char *buf, size_t n);
 
 /* The kernel's view: a "kernel" or "kernel_check" JSON record

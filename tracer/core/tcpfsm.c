@@ -42,163 +42,6 @@ const char *tcp_role_name(enum tcp_role r)
 	return r == ROLE_SERVER ? "server" : "client";
 }
 
-/* The explanations. {who} is the endpoint that changes state, {peer} the
- * other one, {seq}/{ack} the segment's relative numbers. */
-static const char WHY_CONNECT[] =
-	"the {who}'s connect() sent a SYN with its initial sequence number (ISN; seq=0 here, numbers "
-	"are shown relative to it): the {who} waits in SYN_SENT for the {peer}'s answer";
-static const char WHY_ANSWERED_SYN[] =
-	"the {who}'s listening socket got the {peer}'s SYN and answered SYN|ACK: its own ISN (seq=0) "
-	"and ack={ack}, the {peer}'s ISN + 1 (a SYN counts as one byte); the half-open connection "
-	"waits in SYN_RCVD";
-static const char WHY_CONNECTED[] =
-	"the {who} got the {peer}'s SYN|ACK: ack={ack} acknowledges its SYN and the SYN carries the "
-	"{peer}'s ISN; the connection is open and connect() returns (the {who}'s ACK completes the "
-	"handshake)";
-static const char WHY_SIMULTANEOUS_SYN[] =
-	"simultaneous open: the {who} got the {peer}'s SYN while waiting for an answer to its own; it "
-	"answers with SYN|ACK and waits in SYN_RCVD";
-static const char WHY_HANDSHAKE_DONE[] =
-	"the {peer}'s ACK (ack={ack}) acknowledges the {who}'s SYN: the 3-way handshake is complete; "
-	"the connection waits in the listening socket's accept queue until accept() takes it";
-static const char WHY_SIMULTANEOUS_DONE[] =
-	"simultaneous open: the {peer}'s SYN|ACK (ack={ack}) acknowledges the {who}'s SYN: both sides "
-	"are synchronized and connect() returns";
-static const char WHY_CLOSE[] =
-	"the {who} called close() or shutdown(SHUT_WR): its FIN says it will send no more data (it can "
-	"still receive); it waits in FIN_WAIT_1 for the ACK of that FIN";
-static const char WHY_PEER_CLOSED[] =
-	"the {peer} closed its direction: its FIN means no more data is coming, so the {who}'s read() "
-	"returns 0 once queued data is read; the {who} can still send and waits in CLOSE_WAIT until "
-	"it calls close()";
-static const char WHY_CLOSE_AFTER_PEER[] =
-	"the {who} called close() after the {peer}'s FIN: its own FIN closes the other direction; it "
-	"waits in LAST_ACK for the ACK of that FIN";
-static const char WHY_FIN_ACKED[] =
-	"the {peer}'s ACK (ack={ack}) covers the {who}'s FIN (a FIN takes one sequence number): the "
-	"{who}'s direction is closed; it waits in FIN_WAIT_2 for the {peer}'s FIN";
-static const char WHY_FIN_ACK_RODE_ON_FIN[] =
-	"the {peer}'s ACK of the {who}'s FIN (ack={ack}) rode on the {peer}'s own FIN, so FIN_WAIT_2 "
-	"lasts only until the {who} has taken that FIN in (its ACK shows it)";
-static const char WHY_TIME_WAIT[] =
-	"the {peer}'s FIN arrived and the {who} ACKs it; as the active closer the {who} stays in "
-	"TIME_WAIT for 60 s (Linux's fixed TCP_TIMEWAIT_LEN; RFC 9293 asks for 2MSL, 4 minutes) so a "
-	"late segment of this connection cannot be mistaken for a new one, and so it can re-send the "
-	"last ACK if the {peer}'s FIN comes again";
-static const char WHY_SIMULTANEOUS_CLOSE[] =
-	"simultaneous close: the FINs crossed; the {peer}'s FIN arrived after the {who} had sent its "
-	"own, and does not acknowledge it (ack={ack}); the {who} ACKs it and waits in CLOSING for the "
-	"ACK of its own FIN";
-static const char WHY_CLOSING_ACKED[] =
-	"the {peer}'s ACK (ack={ack}) covers the {who}'s FIN: both FINs are acknowledged; after a "
-	"simultaneous close both sides stay in TIME_WAIT for 60 s (Linux's TCP_TIMEWAIT_LEN) so late "
-	"segments of this connection die out";
-static const char WHY_LAST_ACK_ACKED[] =
-	"the {peer}'s ACK (ack={ack}) covers the {who}'s FIN: the connection is closed; the passive "
-	"closer has no TIME_WAIT to go through";
-static const char WHY_REFUSED[] =
-	"connection refused: the {peer} answered the {who}'s SYN with RST because no socket listens on that "
-	"port; connect() fails with ECONNREFUSED";
-static const char WHY_HALF_OPEN_ABORT[] =
-	"the {who} reset the half-open connection (RST) instead of completing the handshake";
-static const char WHY_HALF_OPEN_RESET[] =
-	"the {peer} reset the half-open connection (RST, seq={seq}): the {who} drops it (a listening "
-	"socket keeps listening)";
-static const char WHY_ABORT[] =
-	"the {who} aborted the connection with RST: close() with SO_LINGER set to 0, or close() while "
-	"received data was still unread; no FIN exchange and no TIME_WAIT";
-static const char WHY_RESET[] =
-	"connection reset by the {peer}: its RST (seq={seq}) is exactly the next sequence number the "
-	"{who} expected, so the connection ends at once; the {who}'s next read() or write() fails "
-	"with ECONNRESET";
-static const char WHY_RESET_WHILE_CLOSING[] =
-	"the {peer}'s RST (seq={seq}) ends the connection at once, before the ACK of the {who}'s FIN "
-	"arrived";
-static const char WHY_TIME_WAIT_SENT_RST[] =
-	"the {who}'s TIME_WAIT socket answered a segment that does not fit the old connection with RST "
-	"and went away";
-static const char WHY_TIME_WAIT_RESET[] =
-	"the {peer}'s RST ended the {who}'s TIME_WAIT early (RFC 9293 allows it; Linux does so unless "
-	"net.ipv4.tcp_rfc1337 is set)";
-static const char WHY_NO_SOCKET[] =
-	"the {who} had no socket for this connection any more: its kernel answered the {peer}'s "
-	"segment with a bare RST (no ACK bit), which says \"no such connection here\"";
-static const char WHY_GONE_IN_SYN_SENT[] =
-	"the {who}'s socket was closed while it waited in SYN_SENT (close() before connect() "
-	"finished): the {peer}'s SYN|ACK found no socket, and the {who}'s kernel answered it with a "
-	"bare RST; the connection never opened";
-static const char WHY_CLOSE_IN_SYN_RCVD[] =
-	"the {who} sent a FIN with its SYN|ACK: it closes its direction before the handshake is "
-	"complete (RFC 9293 3.10.4: CLOSE in SYN-RECEIVED) and waits in FIN_WAIT_1";
-static const char WHY_JOINED[] =
-	"joined mid-stream: the handshake happened before the capture started, so the {who} is taken "
-	"to be ESTABLISHED";
-static const char WHY_TIME_WAIT_EXPIRED[] =
-	"60 s (Linux's TCP_TIMEWAIT_LEN) have passed in TIME_WAIT: no late segment of this connection can still "
-	"be in the network, so the {who}'s socket is released and the 4-tuple is free again";
-static const char WHY_TIME_WAIT_REUSED[] =
-	"a new SYN reused this 4-tuple: the {who}'s TIME_WAIT ended early to let the new connection start (allowed "
-	"when the new SYN's numbers are clearly newer: RFC 6191, Linux tcp_tw_reuse)";
-
-/* Copies the decimal form of v to dst; returns its length. */
-static size_t put_u32(char *dst, uint32_t v)
-{
-	char tmp[10];
-	size_t n = 0, len;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	len = n;
-	while (n)
-		*dst++ = tmp[--n];
-	return len;
-}
-
-/* Appends len bytes of src at *dst, cut at end. */
-static void put_bytes(char **dst, const char *end, const char *src, size_t len)
-{
-	if (len > (size_t)(end - *dst))
-		len = (size_t)(end - *dst);
-	memcpy(*dst, src, len);
-	*dst += len;
-}
-
-/* Expands the {who} {peer} {seq} {ack} placeholders of tmpl into dst
- * (TCPFSM_WHY_MAX bytes). Hand-rolled rather than snprintf because most
- * segments of a trace change some state, and this keeps that cheap. */
-static void why_expand(char *dst, const char *tmpl, enum tcp_role role, uint32_t seq, uint32_t ack)
-{
-	const char *end = dst + TCPFSM_WHY_MAX - 1;
-	const char *open;
-	char num[10];
-
-	while ((open = strchr(tmpl, '{')) != NULL) {
-		const char *name = open + 1, *sub = NULL;
-		size_t len = 0;
-
-		put_bytes(&dst, end, tmpl, (size_t)(open - tmpl));
-		if (strncmp(name, "who}", 4) == 0)
-			sub = tcp_role_name(role), len = strlen(sub);
-		else if (strncmp(name, "peer}", 5) == 0)
-			sub = tcp_role_name(!role), len = strlen(sub);
-		else if (strncmp(name, "seq}", 4) == 0)
-			sub = num, len = put_u32(num, seq);
-		else if (strncmp(name, "ack}", 4) == 0)
-			sub = num, len = put_u32(num, ack);
-		if (!sub) { /* not a placeholder: kept, so a test sees the typo */
-			put_bytes(&dst, end, open, 1);
-			tmpl = name;
-			continue;
-		}
-		put_bytes(&dst, end, sub, len);
-		tmpl = strchr(name, '}') + 1;
-	}
-	put_bytes(&dst, end, tmpl, strlen(tmpl));
-	*dst = '\0';
-}
-
 /* One endpoint's step in progress. */
 struct fsm {
 	enum tcp_state *state;
@@ -208,13 +51,15 @@ struct fsm {
 	int n;
 };
 
-static void go(struct fsm *m, enum tcp_state to, const char *why)
+static void go(struct fsm *m, enum tcp_state to, enum tcp_why why)
 {
 	struct tcpfsm_change *c = &m->out[m->n++];
 
 	c->from = *m->state;
 	c->to = to;
-	why_expand(c->why, why, m->role, m->in->rel_seq, m->in->rel_ack);
+	c->why = why;
+	c->seq = m->in->rel_seq;
+	c->ack = m->in->rel_ack;
 	*m->state = to;
 }
 

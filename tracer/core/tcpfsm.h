@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "why.h"
+
 /* Ordered as FreeBSD's tcp_fsm.h: states before ESTABLISHED are not yet
  * synchronized, states after CLOSE_WAIT have sent a FIN. */
 enum tcp_state {
@@ -49,11 +51,10 @@ struct tcpfsm_input {
 	uint32_t rel_seq, rel_ack; /* the segment's relative numbers, quoted in why */
 };
 
-#define TCPFSM_WHY_MAX 448
-
 struct tcpfsm_change {
 	enum tcp_state from, to;
-	char why[TCPFSM_WHY_MAX]; /* plain language, for students */
+	enum tcp_why why;      /* the explanation's key (why.h) */
+	uint32_t seq, ack;     /* the causing segment's relative numbers, quoted by it */
 };
 
 /* Applies one segment to one endpoint's state. Writes at most 2 changes

@@ -280,7 +280,7 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 	so.on_event = on_event;
 	so.held = held;
 	so.ctx = lab;
-	lab->tl = timeline_new(NULL);
+	lab->tl = timeline_new(&(struct timeline_config){.lang = o->lang});
 	if (!lab->tl) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;

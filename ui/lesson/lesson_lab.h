@@ -21,6 +21,7 @@ struct lesson_lab_opts {
 	const char *bindir;      /* where echo-server and echo-client are */
 	int pace_ms;             /* between released calls */
 	int timeout_s;           /* a checkpoint's default time */
+	enum lang lang;          /* of the state explanations */
 	session_row_fn on_row;   /* a row went into the timeline */
 	void *ctx;
 };

@@ -35,7 +35,7 @@
 
 struct opts {
 	int number;
-	enum lesson_lang lang;
+	enum lang lang;
 	bool autorun, check, ascii, plain;
 	const char *script, *dir;
 	int timeout_s, pace_ms, width;
@@ -97,7 +97,7 @@ static int parse_num(const char *what, const char *s, long min, long max, int *o
 }
 
 /* zh when the locale says Chinese, else en. */
-static enum lesson_lang lang_from_locale(void)
+static enum lang lang_from_locale(void)
 {
 	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
 
@@ -589,7 +589,12 @@ static int run(struct runner *r)
 	bool curses = !r->o.plain && !r->o.autorun && !r->o.script && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	struct lesson_view_opts vo = {&r->les, r->w, r->o.ascii || !view_locale_utf8(), r->o.pace_ms};
 	struct lesson_view *v = curses ? lesson_view_new(&vo) : NULL;
-	struct lesson_lab_opts lo = {&r->les, r->bindir, r->o.pace_ms, r->o.timeout_s, curses ? lesson_view_on_row : row_added,
+	struct lesson_lab_opts lo = {&r->les,
+				     r->bindir,
+				     r->o.pace_ms,
+				     r->o.timeout_s,
+				     r->o.lang,
+				     curses ? lesson_view_on_row : row_added,
 				     curses ? (void *)v : (void *)r};
 	bool refused;
 	char err[600];

@@ -105,12 +105,12 @@ static const struct lesson_words words_zh = {
 	.nhelp = (int)(sizeof(help_zh) / sizeof(help_zh[0])),
 };
 
-const struct lesson_words *lesson_words(enum lesson_lang lang)
+const struct lesson_words *lesson_words(enum lang lang)
 {
 	return lang == LANG_ZH ? &words_zh : &words_en;
 }
 
-int lesson_lang_parse(const char *code, enum lesson_lang *lang)
+int lesson_lang_parse(const char *code, enum lang *lang)
 {
 	if (strcmp(code, words_en.code) == 0)
 		*lang = LANG_EN;

@@ -4,7 +4,7 @@
 #ifndef SOCKLAB_UI_LESSON_WORDS_H
 #define SOCKLAB_UI_LESSON_WORDS_H
 
-enum lesson_lang { LANG_EN, LANG_ZH };
+#include "lang.h"
 
 struct lesson_words {
 	const char *code; /* "en", "zh": --lang and the lessons/ directory */
@@ -17,9 +17,9 @@ struct lesson_words {
 	int nhelp;
 };
 
-const struct lesson_words *lesson_words(enum lesson_lang lang);
+const struct lesson_words *lesson_words(enum lang lang);
 
 /* "en" or "zh" into *lang; -1 for anything else. */
-int lesson_lang_parse(const char *code, enum lesson_lang *lang);
+int lesson_lang_parse(const char *code, enum lang *lang);
 
 #endif

@@ -1,0 +1,281 @@
+/* why.c: the explanations, one row per key, one column per language.
+ * Checked by tests/unit/test_why.c: every placeholder known, every row
+ * complete in every language, every key unique. */
+#include "why.h"
+
+#include <string.h>
+
+struct why_row {
+	const char *key;
+	const char *text[LANG_COUNT];
+};
+
+static const struct why_row rows[WHY_COUNT] = {
+	[WHY_NONE] = { "", { "", "" } },
+	[WHY_CONNECT] = { "connect", {
+		"the {who}'s connect() sent a SYN with its initial sequence number (ISN; seq=0 here, numbers "
+		"are shown relative to it): the {who} waits in SYN_SENT for the {peer}'s answer",
+		"{who}的 connect() 发出 SYN，带上它的初始序号（ISN；这里显示为 seq=0，序号都相对于它）："
+		"{who}在 SYN_SENT 中等待{peer}的回答" } },
+	[WHY_ANSWERED_SYN] = { "answered_syn", {
+		"the {who}'s listening socket got the {peer}'s SYN and answered SYN|ACK: its own ISN (seq=0) "
+		"and ack={ack}, the {peer}'s ISN + 1 (a SYN counts as one byte); the half-open connection "
+		"waits in SYN_RCVD",
+		"{who}的监听套接字收到{peer}的 SYN，回答 SYN|ACK：带上自己的 ISN（seq=0）和 ack={ack}，"
+		"即{peer}的 ISN + 1（SYN 占一个序号）；这个未完成的握手在 SYN_RCVD 中等待" } },
+	[WHY_CONNECTED] = { "connected", {
+		"the {who} got the {peer}'s SYN|ACK: ack={ack} acknowledges its SYN and the SYN carries the "
+		"{peer}'s ISN; the connection is open and connect() returns (the {who}'s ACK completes the "
+		"handshake)",
+		"{who}收到{peer}的 SYN|ACK：ack={ack} 确认了它的 SYN，SYN 带来{peer}的 ISN；连接已打开，"
+		"connect() 返回（{who}的 ACK 完成握手）" } },
+	[WHY_SIMULTANEOUS_SYN] = { "simultaneous_syn", {
+		"simultaneous open: the {who} got the {peer}'s SYN while waiting for an answer to its own; it "
+		"answers with SYN|ACK and waits in SYN_RCVD",
+		"同时打开：{who}在等待自己 SYN 的回答时收到了{peer}的 SYN；它回答 SYN|ACK，在 SYN_RCVD 中等待" } },
+	[WHY_HANDSHAKE_DONE] = { "handshake_done", {
+		"the {peer}'s ACK (ack={ack}) acknowledges the {who}'s SYN: the 3-way handshake is complete; "
+		"the connection waits in the listening socket's accept queue until accept() takes it",
+		"{peer}的 ACK（ack={ack}）确认了{who}的 SYN：三次握手完成；连接在监听套接字的 accept 队列里"
+		"等待，直到 accept() 取走它" } },
+	[WHY_SIMULTANEOUS_DONE] = { "simultaneous_done", {
+		"simultaneous open: the {peer}'s SYN|ACK (ack={ack}) acknowledges the {who}'s SYN: both sides "
+		"are synchronized and connect() returns",
+		"同时打开：{peer}的 SYN|ACK（ack={ack}）确认了{who}的 SYN：双方已同步，connect() 返回" } },
+	[WHY_CLOSE] = { "close", {
+		"the {who} called close() or shutdown(SHUT_WR): its FIN says it will send no more data (it can "
+		"still receive); it waits in FIN_WAIT_1 for the ACK of that FIN",
+		"{who}调用了 close() 或 shutdown(SHUT_WR)：它的 FIN 表示不再发送数据（仍然可以接收）；"
+		"它在 FIN_WAIT_1 中等待这个 FIN 的 ACK" } },
+	[WHY_PEER_CLOSED] = { "peer_closed", {
+		"the {peer} closed its direction: its FIN means no more data is coming, so the {who}'s read() "
+		"returns 0 once queued data is read; the {who} can still send and waits in CLOSE_WAIT until "
+		"it calls close()",
+		"{peer}关闭了它的方向：它的 FIN 表示不会再有数据，所以{who}读完已排队的数据后 read() 返回 0；"
+		"{who}仍然可以发送，在 CLOSE_WAIT 中等待，直到它调用 close()" } },
+	[WHY_CLOSE_AFTER_PEER] = { "close_after_peer", {
+		"the {who} called close() after the {peer}'s FIN: its own FIN closes the other direction; it "
+		"waits in LAST_ACK for the ACK of that FIN",
+		"{who}在{peer}的 FIN 之后调用 close()：它自己的 FIN 关闭另一个方向；它在 LAST_ACK 中等待"
+		"这个 FIN 的 ACK" } },
+	[WHY_CLOSE_IN_SYN_RCVD] = { "close_in_syn_rcvd", {
+		"the {who} sent a FIN with its SYN|ACK: it closes its direction before the handshake is "
+		"complete (RFC 9293 3.10.4: CLOSE in SYN-RECEIVED) and waits in FIN_WAIT_1",
+		"{who}在 SYN|ACK 上带了 FIN：握手完成之前就关闭了自己的方向（RFC 9293 3.10.4：SYN-RECEIVED "
+		"中的 CLOSE），在 FIN_WAIT_1 中等待" } },
+	[WHY_FIN_ACKED] = { "fin_acked", {
+		"the {peer}'s ACK (ack={ack}) covers the {who}'s FIN (a FIN takes one sequence number): the "
+		"{who}'s direction is closed; it waits in FIN_WAIT_2 for the {peer}'s FIN",
+		"{peer}的 ACK（ack={ack}）确认了{who}的 FIN（FIN 占一个序号）：{who}的方向已关闭；"
+		"它在 FIN_WAIT_2 中等待{peer}的 FIN" } },
+	[WHY_FIN_ACK_RODE_ON_FIN] = { "fin_ack_rode_on_fin", {
+		"the {peer}'s ACK of the {who}'s FIN (ack={ack}) rode on the {peer}'s own FIN, so FIN_WAIT_2 "
+		"lasts only until the {who} has taken that FIN in (its ACK shows it)",
+		"{peer}对{who}的 FIN 的确认（ack={ack}）搭在{peer}自己的 FIN 上，所以 FIN_WAIT_2 只持续到"
+		"{who}收下这个 FIN 为止（它的 ACK 表明了这一点）" } },
+	[WHY_TIME_WAIT] = { "time_wait", {
+		"the {peer}'s FIN arrived and the {who} ACKs it; as the active closer the {who} stays in "
+		"TIME_WAIT for 60 s (Linux's fixed TCP_TIMEWAIT_LEN; RFC 9293 asks for 2MSL, 4 minutes) so a "
+		"late segment of this connection cannot be mistaken for a new one, and so it can re-send the "
+		"last ACK if the {peer}'s FIN comes again",
+		"{peer}的 FIN 到达，{who}确认它；作为主动关闭的一方，{who}在 TIME_WAIT 中停留 60 秒"
+		"（Linux 固定的 TCP_TIMEWAIT_LEN；RFC 9293 要求 2MSL，即 4 分钟），使这个连接迟到的报文段"
+		"不会被误认为新连接的，并且在{peer}的 FIN 再次到来时能重发最后的 ACK" } },
+	[WHY_SIMULTANEOUS_CLOSE] = { "simultaneous_close", {
+		"simultaneous close: the FINs crossed; the {peer}'s FIN arrived after the {who} had sent its "
+		"own, and does not acknowledge it (ack={ack}); the {who} ACKs it and waits in CLOSING for the "
+		"ACK of its own FIN",
+		"同时关闭：两个 FIN 交叉而过；{peer}的 FIN 在{who}发出自己的 FIN 之后才到达，且没有确认它"
+		"（ack={ack}）；{who}确认它，并在 CLOSING 中等待自己 FIN 的 ACK" } },
+	[WHY_CLOSING_ACKED] = { "closing_acked", {
+		"the {peer}'s ACK (ack={ack}) covers the {who}'s FIN: both FINs are acknowledged; after a "
+		"simultaneous close both sides stay in TIME_WAIT for 60 s (Linux's TCP_TIMEWAIT_LEN) so late "
+		"segments of this connection die out",
+		"{peer}的 ACK（ack={ack}）确认了{who}的 FIN：两个 FIN 都已确认；同时关闭之后，双方都在 "
+		"TIME_WAIT 中停留 60 秒（Linux 的 TCP_TIMEWAIT_LEN），让这个连接迟到的报文段消失" } },
+	[WHY_LAST_ACK_ACKED] = { "last_ack_acked", {
+		"the {peer}'s ACK (ack={ack}) covers the {who}'s FIN: the connection is closed; the passive "
+		"closer has no TIME_WAIT to go through",
+		"{peer}的 ACK（ack={ack}）确认了{who}的 FIN：连接已关闭；被动关闭的一方不经过 TIME_WAIT" } },
+	[WHY_REFUSED] = { "refused", {
+		"connection refused: the {peer} answered the {who}'s SYN with RST because no socket listens on "
+		"that port; connect() fails with ECONNREFUSED",
+		"连接被拒绝：没有套接字在那个端口上监听，{peer}用 RST 回答了{who}的 SYN；connect() 以 "
+		"ECONNREFUSED 失败" } },
+	[WHY_HALF_OPEN_ABORT] = { "half_open_abort", {
+		"the {who} reset the half-open connection (RST) instead of completing the handshake",
+		"{who}用 RST 重置了这个未完成的握手，而没有完成它" } },
+	[WHY_HALF_OPEN_RESET] = { "half_open_reset", {
+		"the {peer} reset the half-open connection (RST, seq={seq}): the {who} drops it (a listening "
+		"socket keeps listening)",
+		"{peer}重置了这个未完成的握手（RST，seq={seq}）：{who}丢弃它（监听套接字继续监听）" } },
+	[WHY_ABORT] = { "abort", {
+		"the {who} aborted the connection with RST: close() with SO_LINGER set to 0, or close() while "
+		"received data was still unread; no FIN exchange and no TIME_WAIT",
+		"{who}用 RST 中止了连接：SO_LINGER 设为 0 时的 close()，或者收到的数据还没读完就 close()；"
+		"没有 FIN 交换，也没有 TIME_WAIT" } },
+	[WHY_NO_SOCKET] = { "no_socket", {
+		"the {who} had no socket for this connection any more: its kernel answered the {peer}'s "
+		"segment with a bare RST (no ACK bit), which says \"no such connection here\"",
+		"{who}已经没有这个连接的套接字了：它的内核用不带 ACK 位的 RST 回答{peer}的报文段，"
+		"意思是“这里没有这个连接”" } },
+	[WHY_GONE_IN_SYN_SENT] = { "gone_in_syn_sent", {
+		"the {who}'s socket was closed while it waited in SYN_SENT (close() before connect() "
+		"finished): the {peer}'s SYN|ACK found no socket, and the {who}'s kernel answered it with a "
+		"bare RST; the connection never opened",
+		"{who}的套接字在 SYN_SENT 中等待时被关闭了（connect() 完成前调用了 close()）：{peer}的 "
+		"SYN|ACK 找不到套接字，{who}的内核用不带 ACK 位的 RST 回答它；连接从未建立" } },
+	[WHY_RESET] = { "reset", {
+		"connection reset by the {peer}: its RST (seq={seq}) is exactly the next sequence number the "
+		"{who} expected, so the connection ends at once; the {who}'s next read() or write() fails "
+		"with ECONNRESET",
+		"连接被{peer}重置：它的 RST（seq={seq}）正好是{who}期待的下一个序号，所以连接立即结束；"
+		"{who}的下一次 read() 或 write() 以 ECONNRESET 失败" } },
+	[WHY_RESET_WHILE_CLOSING] = { "reset_while_closing", {
+		"the {peer}'s RST (seq={seq}) ends the connection at once, before the ACK of the {who}'s FIN "
+		"arrived",
+		"{peer}的 RST（seq={seq}）立即结束了连接，{who}的 FIN 的 ACK 还没有到达" } },
+	[WHY_TIME_WAIT_SENT_RST] = { "time_wait_sent_rst", {
+		"the {who}'s TIME_WAIT socket answered a segment that does not fit the old connection with RST "
+		"and went away",
+		"{who}的 TIME_WAIT 套接字用 RST 回答了一个不属于旧连接的报文段，然后消失了" } },
+	[WHY_TIME_WAIT_RESET] = { "time_wait_reset", {
+		"the {peer}'s RST ended the {who}'s TIME_WAIT early (RFC 9293 allows it; Linux does so unless "
+		"net.ipv4.tcp_rfc1337 is set)",
+		"{peer}的 RST 提前结束了{who}的 TIME_WAIT（RFC 9293 允许；除非设置了 net.ipv4.tcp_rfc1337，"
+		"Linux 就这样做）" } },
+	[WHY_JOINED] = { "joined", {
+		"joined mid-stream: the handshake happened before the capture started, so the {who} is taken "
+		"to be ESTABLISHED",
+		"中途加入：握手发生在抓包开始之前，所以认为{who}处于 ESTABLISHED" } },
+	[WHY_TIME_WAIT_EXPIRED] = { "time_wait_expired", {
+		"60 s (Linux's TCP_TIMEWAIT_LEN) have passed in TIME_WAIT: no late segment of this connection "
+		"can still be in the network, so the {who}'s socket is released and the 4-tuple is free again",
+		"在 TIME_WAIT 中已过 60 秒（Linux 的 TCP_TIMEWAIT_LEN）：这个连接不会再有迟到的报文段留在"
+		"网络里，所以{who}的套接字被释放，这个四元组又可以使用了" } },
+	[WHY_TIME_WAIT_REUSED] = { "time_wait_reused", {
+		"a new SYN took this 4-tuple while the {who} was still in TIME_WAIT, and really ended it: "
+		"Linux accepts such a SYN when its sequence number or timestamp is newer than the old "
+		"connection's (RFC 6191), and a client's kernel picks such a port for connect() only with "
+		"net.ipv4.tcp_tw_reuse (2, the default, allows it on loopback)",
+		"{who}还在 TIME_WAIT 时，一个新的 SYN 占用了这个四元组，并真正结束了它：当这个 SYN 的序号或"
+		"时间戳比旧连接的新时，Linux 接受它（RFC 6191）；客户端的内核只有在 net.ipv4.tcp_tw_reuse "
+		"允许时才为 connect() 选这样的端口（默认值 2 只允许回环地址）" } },
+	[NOTE_LATE] = { "late", {
+		"late segment: both endpoints are already CLOSED (it was in flight when the connection ended, "
+		"or answers one that was)",
+		"迟到的报文段：两端都已 CLOSED（连接结束时它还在路上，或者是在回答这样的报文段）" } },
+	[NOTE_RST_NOT_ACKING_SYN] = { "rst_not_acking_syn", {
+		"RST ignored: it does not acknowledge the SYN, so it cannot be the answer to it (RFC 9293 "
+		"3.10.7.3)",
+		"RST 被忽略：它没有确认 SYN，所以不可能是对它的回答（RFC 9293 3.10.7.3）" } },
+	[NOTE_RST_CHALLENGE] = { "rst_challenge", {
+		"RST ignored: its sequence number is inside the receive window but not exactly the next one "
+		"expected, so the receiver answers with a challenge ACK and stays connected (RFC 9293 "
+		"3.10.7.4, RFC 5961)",
+		"RST 被忽略：它的序号在接收窗口内，但不正好是期待的下一个，所以接收方回答一个挑战 ACK，"
+		"保持连接（RFC 9293 3.10.7.4，RFC 5961）" } },
+	[NOTE_RST_OUTSIDE] = { "rst_outside", {
+		"RST ignored: its sequence number is outside the receive window (a stale or forged reset, "
+		"RFC 9293 3.10.7.4)",
+		"RST 被忽略：它的序号在接收窗口之外（过时的或伪造的重置，RFC 9293 3.10.7.4）" } },
+	[NOTE_FINS_CROSSED] = { "fins_crossed", {
+		"the FINs crossed: this FIN left before the {peer}'s FIN arrived (its ack does not cover it), "
+		"so the {who} closes from FIN_WAIT_1 and passes through CLOSING if the {peer}'s FIN reaches "
+		"it before the ACK of its own",
+		"两个 FIN 交叉而过：这个 FIN 在{peer}的 FIN 到达之前就发出了（它的 ack 没有确认那个 FIN），"
+		"所以{who}从 FIN_WAIT_1 关闭；如果{peer}的 FIN 比自己 FIN 的 ACK 先到，它会经过 CLOSING" } },
+	[NOTE_THREE_SEGMENT_CLOSE] = { "three_segment_close", {
+		"4-way close in 3 segments: the {who}'s ACK of the {peer}'s FIN rode on the {who}'s own FIN",
+		"四次挥手只用了 3 个报文段：{who}对{peer}的 FIN 的确认搭在{who}自己的 FIN 上" } },
+	[NOTE_LONE_RST] = { "lone_rst", {
+		"RST for a connection this capture does not know (it ended earlier, or began before the "
+		"capture): it changes no state",
+		"这个 RST 属于抓包不认识的连接（它更早结束了，或者在抓包开始之前就开始了）：它不改变任何状态" } },
+	[NOTE_STARTED_AT_SYNACK] = { "started_at_synack", {
+		"the capture started at the SYN|ACK: the {peer}'s SYN left before it, so the {peer} was "
+		"already in SYN_SENT",
+		"抓包从 SYN|ACK 开始：{peer}的 SYN 在那之前就发出了，所以{peer}已经处于 SYN_SENT" } },
+};
+
+static const char *const role_words[LANG_COUNT][2] = {
+	[LANG_EN] = { "client", "server" },
+	[LANG_ZH] = { "客户端", "服务器" },
+};
+
+const char *why_key(enum tcp_why w)
+{
+	return (unsigned)w < WHY_COUNT ? rows[w].key : "";
+}
+
+int why_parse(const char *key)
+{
+	for (int w = 1; w < WHY_COUNT; w++)
+		if (strcmp(key, rows[w].key) == 0)
+			return w;
+	return -1;
+}
+
+/* Decimal digits of v at p; returns how many. */
+static size_t put_u32(char *p, uint32_t v)
+{
+	char tmp[10];
+	size_t n = 0, len;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	len = n;
+	while (n)
+		*p++ = tmp[--n];
+	return len;
+}
+
+/* Hand-rolled rather than snprintf: the text timeline renders a sentence
+ * for most segments of a trace. */
+int why_format(enum tcp_why w, enum lang lang, bool who_server, uint32_t seq, uint32_t ack, char *buf,
+	       size_t n)
+{
+	const char *tmpl, *open;
+	size_t pos = 0;
+	char num[10];
+
+	if (n == 0)
+		return -1;
+	buf[0] = '\0';
+	if ((unsigned)w >= WHY_COUNT || (unsigned)lang >= LANG_COUNT)
+		return -1;
+	tmpl = rows[w].text[lang];
+	while (*tmpl) {
+		const char *sub = tmpl;
+		size_t len;
+
+		open = strchr(tmpl, '{');
+		if (open == tmpl) {
+			const char *name = tmpl + 1;
+
+			if (strncmp(name, "who}", 4) == 0)
+				sub = role_words[lang][who_server], len = strlen(sub), tmpl += 5;
+			else if (strncmp(name, "peer}", 5) == 0)
+				sub = role_words[lang][!who_server], len = strlen(sub), tmpl += 6;
+			else if (strncmp(name, "seq}", 4) == 0)
+				sub = num, len = put_u32(num, seq), tmpl += 5;
+			else if (strncmp(name, "ack}", 4) == 0)
+				sub = num, len = put_u32(num, ack), tmpl += 5;
+			else /* not a placeholder: kept, so a test sees the typo */
+				len = 1, tmpl++;
+		} else {
+			len = open ? (size_t)(open - tmpl) : strlen(tmpl);
+			tmpl += len;
+		}
+		if (pos + len >= n) {
+			buf[0] = '\0';
+			return -1;
+		}
+		memcpy(buf + pos, sub, len);
+		pos += len;
+	}
+	buf[pos] = '\0';
+	return (int)pos;
+}

@@ -1,0 +1,76 @@
+/* why.h: the one catalog of explanations. Every state change the tracer
+ * infers, and every note it puts on a segment, has a stable key (written to
+ * JSON as "why":"fin_acked") and a sentence in each language, with the
+ * placeholders {who} and {peer} (the endpoint the sentence is about and the
+ * other one) and {seq}/{ack} (the causing segment's relative numbers).
+ * The text timeline, --explain JSON and the UI all render from here. */
+#ifndef SOCKLAB_WHY_H
+#define SOCKLAB_WHY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lang.h"
+
+enum tcp_why {
+	WHY_NONE = 0,
+	/* state changes */
+	WHY_CONNECT,
+	WHY_ANSWERED_SYN,
+	WHY_CONNECTED,
+	WHY_SIMULTANEOUS_SYN,
+	WHY_HANDSHAKE_DONE,
+	WHY_SIMULTANEOUS_DONE,
+	WHY_CLOSE,
+	WHY_PEER_CLOSED,
+	WHY_CLOSE_AFTER_PEER,
+	WHY_CLOSE_IN_SYN_RCVD,
+	WHY_FIN_ACKED,
+	WHY_FIN_ACK_RODE_ON_FIN,
+	WHY_TIME_WAIT,
+	WHY_SIMULTANEOUS_CLOSE,
+	WHY_CLOSING_ACKED,
+	WHY_LAST_ACK_ACKED,
+	WHY_REFUSED,
+	WHY_HALF_OPEN_ABORT,
+	WHY_HALF_OPEN_RESET,
+	WHY_ABORT,
+	WHY_NO_SOCKET,
+	WHY_GONE_IN_SYN_SENT,
+	WHY_RESET,
+	WHY_RESET_WHILE_CLOSING,
+	WHY_TIME_WAIT_SENT_RST,
+	WHY_TIME_WAIT_RESET,
+	WHY_JOINED,
+	WHY_TIME_WAIT_EXPIRED,
+	WHY_TIME_WAIT_REUSED,
+	/* notes on a segment; {who} is its sender */
+	NOTE_LATE,
+	NOTE_RST_NOT_ACKING_SYN,
+	NOTE_RST_CHALLENGE,
+	NOTE_RST_OUTSIDE,
+	NOTE_FINS_CROSSED,
+	NOTE_THREE_SEGMENT_CLOSE,
+	NOTE_LONE_RST,
+	NOTE_STARTED_AT_SYNACK,
+	WHY_COUNT
+};
+
+/* The stable key ("fin_acked"); "" for WHY_NONE. */
+const char *why_key(enum tcp_why w);
+
+/* The key back to the enum; -1 if unknown (e.g. a sentence from a
+ * recording made before keys existed). */
+int why_parse(const char *key);
+
+/* The sentence for w in lang, about the server when who_server (else the
+ * client), placeholders filled, into buf. Returns its length, or -1 if it
+ * does not fit (buf then holds nothing). Pure. */
+int why_format(enum tcp_why w, enum lang lang, bool who_server, uint32_t seq, uint32_t ack, char *buf,
+	       size_t n);
+
+/* The longest sentence why_format can write, with room to spare. */
+#define WHY_TEXT_MAX 640
+
+#endif
