@@ -21,7 +21,7 @@
  * channel): tied when the connection's first packet arrives. */
 struct pending_tie {
 	enum tcp_role proc;
-	int pid;
+	int pid, fd;     /* fd: the descriptor the connection lives on */
 	long seq;
 	struct endpoint local, peer;
 };
@@ -29,6 +29,17 @@ struct pending_tie {
 /* Which calls of one process arrived, to see a gap in their seq numbers:
  * bit i of seen is call max - i. Threads may send slightly out of order, so
  * a call counts as lost only once it falls 64 calls behind. */
+/* A descriptor whose socket had connection N keeps N for its life (until
+ * close), whatever the wire did: a read() that fails with ECONNRESET after
+ * the RST has no endpoints left, but it is still that connection's call. */
+#define MAX_FD_TIES 512
+#define MAX_PIDS 1024
+
+struct fd_tie {
+	int pid, fd;
+	uint32_t conn;
+};
+
 #define SEQ_WINDOW 64
 #define MAX_SEQ_TRACKS 256
 
@@ -54,7 +65,64 @@ struct timeline {
 	uint64_t calls_lost;
 	char lost_note[128];
 	enum lang lang;
+	struct fd_tie ties[MAX_FD_TIES];
+	size_t nties, next_tie;
+	int conn_pids[MAX_PIDS];   /* processes with a connection: the others' calls show in every view */
+	size_t npids, next_pid;
 };
+
+static struct fd_tie *fd_tie_find(struct timeline *tl, int pid, int fd)
+{
+	for (size_t i = 0; i < tl->nties; i++)
+		if (tl->ties[i].pid == pid && tl->ties[i].fd == fd)
+			return &tl->ties[i];
+	return NULL;
+}
+
+static void fd_tie_set(struct timeline *tl, int pid, int fd, uint32_t conn)
+{
+	struct fd_tie *t = fd_tie_find(tl, pid, fd);
+
+	if (fd < 0)
+		return;
+	if (!t)
+		t = &tl->ties[tl->nties < MAX_FD_TIES ? tl->nties++ : tl->next_tie++ % MAX_FD_TIES];
+	*t = (struct fd_tie){pid, fd, conn};
+}
+
+static void fd_tie_drop(struct timeline *tl, int pid, int fd)
+{
+	struct fd_tie *t = fd_tie_find(tl, pid, fd);
+
+	if (t)
+		*t = tl->ties[--tl->nties];
+}
+
+static bool pid_has_conn(const struct timeline *tl, int pid)
+{
+	for (size_t i = 0; i < tl->npids; i++)
+		if (tl->conn_pids[i] == pid)
+			return true;
+	return false;
+}
+
+static void pid_add_conn(struct timeline *tl, int pid)
+{
+	if (pid <= 0 || pid_has_conn(tl, pid))
+		return;
+	tl->conn_pids[tl->npids < MAX_PIDS ? tl->npids++ : tl->next_pid++ % MAX_PIDS] = pid;
+}
+
+/* The descriptor a call's connection lives on: accept()'s is the one it
+ * returns, every other call's the one it works on. */
+static int call_conn_fd(const struct ui_call *c)
+{
+	bool accepts = strcmp(c->call, "accept") == 0 || strcmp(c->call, "accept4") == 0;
+
+	if (accepts)
+		return c->exit && c->has_ret && c->ret >= 0 ? (int)c->ret : -1;
+	return c->fd;
+}
 
 /* Counts the calls of c's process that will never arrive: those that fall
  * out of the window unseen (calls before the first one seen do not count:
@@ -253,6 +321,8 @@ static struct conn_info *conn_create(struct timeline *tl, uint32_t id, const str
 		struct pending_tie *p = &tl->pending[i];
 		if (conn_by_endpoints(tl, p->proc, &p->local, &p->peer) == ci) {
 			ci->pid[p->proc] = p->pid;
+			pid_add_conn(tl, p->pid);
+			fd_tie_set(tl, p->pid, p->fd, ci->id);
 			tie_call_rows(tl, (long)tl->count - 1, p->pid, p->seq, ci);
 			*p = tl->pending[--tl->npending];
 		} else {
@@ -423,7 +493,8 @@ static long add_call(struct timeline *tl, const struct ui_event *ev, bool *inser
 		if (!ci && c->exit) {
 			if (tl->npending == MAX_PENDING)
 				memmove(tl->pending, tl->pending + 1, --tl->npending * sizeof(tl->pending[0]));
-			tl->pending[tl->npending++] = (struct pending_tie){c->proc, c->pid, c->seq, c->local, c->peer};
+			tl->pending[tl->npending++] =
+				(struct pending_tie){c->proc, c->pid, call_conn_fd(c), c->seq, c->local, c->peer};
 		}
 	}
 	/* An exit after close() has no endpoints left: it belongs where its
@@ -431,13 +502,28 @@ static long add_call(struct timeline *tl, const struct ui_event *ev, bool *inser
 	for (size_t i = 0; !ci && c->exit && i < tl->nopen; i++)
 		if (tl->open[i].pid == c->pid && tl->open[i].seq == c->seq && tl->open[i].conn)
 			ci = conn_slot(tl, tl->open[i].conn);
+	/* A call on a descriptor whose socket had a connection: that one. */
+	if (!ci && call_conn_fd(c) >= 0) {
+		struct fd_tie *t = fd_tie_find(tl, c->pid, call_conn_fd(c));
+
+		if (t)
+			ci = conn_slot(tl, t->conn);
+	}
 	track_open_call(tl, c, ci ? ci->id : 0);
 	pos = add_row(tl, ROW_CALL, ev, ci, inserted_before);
 	if (pos >= 0 && ci) {
 		ci->pid[c->proc] = c->pid;
+		pid_add_conn(tl, c->pid);
+		fd_tie_set(tl, c->pid, call_conn_fd(c), ci->id);
 		if (c->seq >= 0)
 			tie_call_rows(tl, pos, c->pid, c->seq, ci);
 	}
+	/* The descriptor's life ends with close(); a number socket() hands out
+	 * again starts a new one. */
+	if (c->exit && strcmp(c->call, "close") == 0)
+		fd_tie_drop(tl, c->pid, c->fd);
+	if (c->exit && strcmp(c->call, "socket") == 0 && c->has_ret && c->ret >= 0)
+		fd_tie_drop(tl, c->pid, (int)c->ret);
 	return pos;
 }
 
@@ -472,8 +558,11 @@ bool timeline_row_in_view(const struct timeline *tl, const struct row *r, uint32
 		return true;
 	if (r->conn != 0 || r->kind != ROW_CALL || !(ci = conn_slot(tl, conn)))
 		return false;
+	/* a call of no connection (socket(), listen(), a failed bind()): in
+	 * the view of its process's connection, and in every view when its
+	 * process has none */
 	pid = ci->pid[r->ev->u.call.proc];
-	return pid == 0 || pid == r->ev->u.call.pid;
+	return pid == 0 || pid == r->ev->u.call.pid || !pid_has_conn(tl, r->ev->u.call.pid);
 }
 
 long timeline_step(const struct timeline *tl, long pos, int dir, uint32_t conn)

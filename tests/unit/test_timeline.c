@@ -24,6 +24,17 @@ static void add_json(struct timeline *tl, const char *json)
 	timeline_add(tl, &ev, NULL);
 }
 
+/* A record parsed (one buffer: the caller adds it before the next). */
+static const struct ui_event *ev_of(const char *json)
+{
+	static struct ui_event ev;
+	char err[256];
+
+	if (ui_event_parse(json, strlen(json), &ev, err, sizeof(err)) < 0)
+		fail_msg("%s: %s", json, err);
+	return &ev;
+}
+
 /* Row positions of the call (proc, call, phase) and of the packet with
  * flags: found by content, not by index. */
 static long find_call(const struct timeline *tl, const char *call, bool exit, enum tcp_role proc)
@@ -114,6 +125,49 @@ static void calls_are_tied_by_endpoints(void **state)
 	timeline_free(tl);
 }
 
+/* A call on a descriptor keeps the connection its socket had, even with no
+ * endpoints left (a read() failing with ECONNRESET after the RST), until
+ * close(); a process with no connection at all (a client whose bind()
+ * failed) shows in every view. */
+static void a_descriptor_keeps_its_connection_until_close(void **state)
+{
+	struct timeline *tl = fixture_load();
+	long pos;
+
+	(void)state;
+	/* accept() hands out descriptor 6 for connection #1 (its endpoints)... */
+	pos = timeline_add(tl, ev_of("{\"type\":\"call\",\"ts_ns\":1764107299000000000,\"phase\":\"exit\","
+				    "\"proc\":\"server\",\"pid\":200,\"seq\":89,\"call\":\"accept\",\"fd\":3,"
+				    "\"args\":\"3\",\"ret\":6,\"errno\":null,\"local\":\"127.0.0.1:9000\","
+				    "\"peer\":\"127.0.0.1:50000\"}"),
+			   NULL);
+	assert_int_equal(timeline_row(tl, (size_t)pos)->conn, 1);
+	/* ...a read on it with no endpoints left (after a RST) is still #1's */
+	pos = timeline_add(tl, ev_of("{\"type\":\"call\",\"ts_ns\":1764107299000000100,\"phase\":\"exit\","
+				    "\"proc\":\"server\",\"pid\":200,\"seq\":90,\"call\":\"read\",\"fd\":6,"
+				    "\"args\":\"6\",\"ret\":-1,\"errno\":\"ECONNRESET\"}"),
+			   NULL);
+	assert_int_equal(timeline_row(tl, (size_t)pos)->conn, 1);
+	/* close() ends the descriptor's life: the same number later is another socket */
+	pos = timeline_add(tl, ev_of("{\"type\":\"call\",\"ts_ns\":1764107299000000200,\"phase\":\"exit\","
+				    "\"proc\":\"server\",\"pid\":200,\"seq\":91,\"call\":\"close\",\"fd\":6,"
+				    "\"args\":\"6\",\"ret\":0,\"errno\":null}"),
+			   NULL);
+	assert_int_equal(timeline_row(tl, (size_t)pos)->conn, 1);
+	pos = timeline_add(tl, ev_of("{\"type\":\"call\",\"ts_ns\":1764107299000000300,\"phase\":\"exit\","
+				    "\"proc\":\"server\",\"pid\":200,\"seq\":92,\"call\":\"read\",\"fd\":6,"
+				    "\"args\":\"6\",\"ret\":-1,\"errno\":\"EBADF\"}"),
+			   NULL);
+	assert_int_equal(timeline_row(tl, (size_t)pos)->conn, 0);
+	/* a client that never got a connection: its failed bind() is in view */
+	pos = timeline_add(tl, ev_of("{\"type\":\"call\",\"ts_ns\":1764107299000000400,\"phase\":\"exit\","
+				    "\"proc\":\"client\",\"pid\":301,\"seq\":3,\"call\":\"bind\",\"fd\":3,"
+				    "\"args\":\"3, 127.0.0.1:40000\",\"ret\":-1,\"errno\":\"EADDRINUSE\"}"),
+			   NULL);
+	assert_true(timeline_row_in_view(tl, timeline_row(tl, (size_t)pos), 1));
+	timeline_free(tl);
+}
+
 static void states_as_of_a_row_go_back_in_time(void **state)
 {
 	struct timeline *tl = fixture_load();
@@ -147,12 +201,15 @@ static void step_walks_only_the_view(void **state)
 		     "\"dst\":\"127.0.0.1:9000\",\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,\"ack\":0,\"len\":0}");
 	add_json(tl, "{\"type\":\"call\",\"ts_ns\":1764107207000390000,\"phase\":\"enter\",\"proc\":\"client\","
 		     "\"pid\":301,\"seq\":2,\"call\":\"connect\",\"fd\":3,\"args\":\"3, 127.0.0.1:9000\"}");
+	add_json(tl, "{\"type\":\"call\",\"ts_ns\":1764107207000410000,\"phase\":\"exit\",\"proc\":\"client\","
+		     "\"pid\":301,\"seq\":2,\"call\":\"connect\",\"fd\":3,\"args\":\"3, 127.0.0.1:9000\",\"ret\":0,"
+		     "\"errno\":null,\"local\":\"127.0.0.1:50001\",\"peer\":\"127.0.0.1:9000\"}");
 	for (long p = timeline_step(tl, -1, 1, 1); p >= 0; p = timeline_step(tl, p, 1, 1)) {
 		assert_true(timeline_row(tl, (size_t)p)->conn != 2);
 		assert_true(timeline_row(tl, (size_t)p)->kind != ROW_CALL || timeline_row(tl, (size_t)p)->ev->u.call.pid != 301);
 		in_view++;
 	}
-	assert_int_equal(in_view, timeline_count(tl) - 2);
+	assert_int_equal(in_view, timeline_count(tl) - 3);
 	assert_int_equal(timeline_conn_next(tl, 1, 1), 2);
 	assert_int_equal(timeline_conn_next(tl, 2, 1), 0);
 	assert_int_equal(timeline_conn_next(tl, 2, -1), 1);
@@ -274,6 +331,7 @@ int main(void)
 		cmocka_unit_test(connect_brackets_the_handshake),
 		cmocka_unit_test(states_attach_to_the_packet_that_caused_them),
 		cmocka_unit_test(calls_are_tied_by_endpoints),
+		cmocka_unit_test(a_descriptor_keeps_its_connection_until_close),
 		cmocka_unit_test(states_as_of_a_row_go_back_in_time),
 		cmocka_unit_test(step_walks_only_the_view),
 		cmocka_unit_test(memory_is_bounded),
