@@ -162,6 +162,19 @@ static bool changes_text(const struct row *r, enum tcp_role role, bool ascii, ch
 	return any;
 }
 
+/* Seconds since the session's first event, in a column of 10: microseconds
+ * for the first 16 minutes (loopback segments are microseconds apart),
+ * then 0.1 ms, which lasts past a 3-hour class (27 hours). */
+void ladder_time_text(uint64_t dt_ns, char *buf, size_t n)
+{
+	double s = (double)dt_ns / 1e9;
+
+	if (s < 999.9999995)
+		snprintf(buf, n, "%10.6f", s);
+	else
+		snprintf(buf, n, "%10.4f", s);
+}
+
 static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, const struct row *r,
 			struct grid *g, int y)
 {
@@ -169,8 +182,7 @@ static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, 
 
 	lifelines(g, gm, y, o->ascii);
 	if (gm->tw) {
-		uint64_t dt = r->ts_ns >= o->t0_ns ? r->ts_ns - o->t0_ns : 0;
-		snprintf(text, sizeof(text), "%9.3f", (double)dt / 1e6);
+		ladder_time_text(r->ts_ns >= o->t0_ns ? r->ts_ns - o->t0_ns : 0, text, sizeof(text));
 		grid_put(g, gm->tx, y, text, gm->tw - 1, ATTR_DIM, o->ascii);
 	}
 	if (gm->cw && r->conn) {
@@ -221,6 +233,8 @@ void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, 
 
 	lifelines(g, &gm, y0, o->ascii);
 	lifelines(g, &gm, y0 + 1, o->ascii);
+	if (gm.tw) /* the time column's unit */
+		grid_put(g, gm.tx, y0, "    time s", gm.tw - 1, ATTR_DIM, o->ascii);
 	for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++) {
 		const struct endpoint *e = ci ? (role == ROLE_CLIENT ? &ci->client : &ci->server) : NULL;
 		const char *name = role == ROLE_CLIENT ? "CLIENT" : "SERVER";

@@ -47,6 +47,9 @@ void ladder_draw_row(const struct timeline *tl, const struct ladder_opts *o, lon
 
 /* Short text of a call row: "connect(3, 127.0.0.1:8080) …" on enter,
  * "connect(3) = -1 ECONNREFUSED" on exit. */
+/* The time column's text for dt_ns since the session's zero (seconds). */
+void ladder_time_text(uint64_t dt_ns, char *buf, size_t n);
+
 void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n);
 
 /* The arrow label of a packet: "SYN|ACK seq=0 ack=1", plus length and

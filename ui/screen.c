@@ -387,7 +387,7 @@ void screen_compose(struct screen *s, const struct timeline *tl, const struct sc
 	first = screen_first(s, tl);
 	lo.top = s->top;
 	lo.sel = s->sel;
-	lo.t0_ns = first >= 0 ? timeline_row(tl, (size_t)first)->ts_ns : 0;
+	lo.t0_ns = timeline_t0(tl);
 	draw_status(s, tl, st, g);
 	ladder_draw(tl, &lo, g, 1, ladder_h);
 	if (first < 0)

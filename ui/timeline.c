@@ -67,6 +67,7 @@ struct timeline {
 	enum lang lang;
 	struct fd_tie ties[MAX_FD_TIES];
 	size_t nties, next_tie;
+	uint64_t t0_ns;            /* the first record's time: the session's zero */
 	int conn_pids[MAX_PIDS];   /* processes with a connection: the others' calls show in every view */
 	size_t npids, next_pid;
 };
@@ -162,6 +163,11 @@ static void track_seq(struct timeline *tl, const struct ui_call *c)
 		snprintf(tl->lost_note, sizeof(tl->lost_note), "%" PRIu64 " call%s of %s pid %d lost", lost,
 			 lost == 1 ? "" : "s", tcp_role_name(c->proc), c->pid);
 	}
+}
+
+uint64_t timeline_t0(const struct timeline *tl)
+{
+	return tl->t0_ns;
 }
 
 enum lang timeline_lang(const struct timeline *tl)
@@ -435,6 +441,25 @@ static int change_append(const struct timeline *tl, struct row *r, const struct 
 	return 0;
 }
 
+/* A change that happened at an earlier row (a SYN|ACK or FIN taken in, which
+ * the receiver's ACK showed only later) holds in the rows of its connection
+ * after it too, up to the next change of that endpoint. */
+static void carry_state(struct timeline *tl, long pos, const struct ui_state *s)
+{
+	for (size_t i = (size_t)pos + 1; i < tl->count; i++) {
+		struct row *r = at(tl, i);
+		bool own_change = false;
+
+		if (r->conn != s->conn || r->kind == ROW_CALL)
+			continue;
+		for (unsigned k = 0; k < r->nchanges; k++)
+			own_change |= r->changes[k].role == s->role;
+		if (own_change)
+			break;
+		r->state[s->role] = (uint8_t)s->to;
+	}
+}
+
 static long add_state(struct timeline *tl, const struct ui_event *ev, bool *inserted_before)
 {
 	const struct ui_state *s = &ev->u.state;
@@ -455,7 +480,10 @@ static long add_state(struct timeline *tl, const struct ui_event *ev, bool *inse
 		    r->nchanges < ROW_MAX_CHANGES) {
 			if (inserted_before)
 				*inserted_before = false;
-			return change_append(tl, r, s) < 0 ? -1 : i;
+			if (change_append(tl, r, s) < 0)
+				return -1;
+			carry_state(tl, i, s);
+			return i;
 		}
 	}
 	pos = add_row(tl, ROW_STATE, ev, ci, inserted_before);
@@ -531,6 +559,9 @@ long timeline_add(struct timeline *tl, const struct ui_event *ev, bool *inserted
 {
 	struct conn_info *ci;
 
+	if (ev->ts_ns && (!tl->t0_ns || ev->ts_ns < tl->t0_ns) &&
+	    (ev->type == UEV_PACKET || ev->type == UEV_CALL || ev->type == UEV_STATE))
+		tl->t0_ns = ev->ts_ns;
 	if (inserted_before)
 		*inserted_before = false;
 	switch (ev->type) {

@@ -75,6 +75,10 @@ struct timeline;
 struct timeline *timeline_new(const struct timeline_config *cfg); /* NULL cfg: defaults */
 void timeline_free(struct timeline *tl);
 
+/* The session's zero: the earliest time of a row-making record seen (0 when
+ * none), kept when old rows are dropped, the same in every view. */
+uint64_t timeline_t0(const struct timeline *tl);
+
 /* The language the timeline's explanations are written in. */
 enum lang timeline_lang(const struct timeline *tl);
 

@@ -35,12 +35,12 @@ echo "rows: connect $connect, SYN $syn, SYN|ACK $synack, ACK $ack, connect retur
 	$ack -lt ${ret:-0} ]] || fail "the handshake rows are out of order"
 # states in the lanes of the rows that caused them
 screen | grep -qE 'SYN_SENT │──SYN seq=0' || fail "SYN_SENT is not on the SYN row"
-# the client's ACK is the evidence that its SYN|ACK arrived: ESTABLISHED on both ends of that row
-screen | grep -qE 'ESTABLISHED │──ACK seq=1 ack=1─+▶│ ESTABLISHED' || fail "client and server ESTABLISHED are not on the ACK row"
+# the client's ESTABLISHED on the SYN|ACK that caused it (its ACK showed it arrived), the server's on the ACK
+screen | grep -qE 'ESTABLISHED │◀─+SYN\|ACK' || fail "client ESTABLISHED is not on the SYN|ACK row"
+screen | grep -qE '──ACK seq=1 ack=1─+▶│ ESTABLISHED' || fail "server ESTABLISHED is not on the ACK row"
 screen | grep -qE 'FIN_WAIT_1 │──FIN\|ACK' || fail "FIN_WAIT_1 is not on the client's FIN row"
-screen | grep -qE 'FIN_WAIT_2 │◀─+FIN\|ACK.*LAST_ACK' || fail "FIN_WAIT_2/LAST_ACK are not on the server's FIN row"
-# the client's last ACK shows it took the server's FIN in: TIME_WAIT there, and the server CLOSED
-screen | grep -qE 'TIME_WAIT │──ACK.*│ CLOSED' || fail "TIME_WAIT/CLOSED are not on the client's last ACK row"
+screen | grep -qE 'TIME_WAIT │◀─+FIN\|ACK.*LAST_ACK' || fail "TIME_WAIT/LAST_ACK are not on the server's FIN row"
+screen | grep -qE '──ACK seq=7 ack=14─+▶│ CLOSED' || fail "server CLOSED is not on the client's last ACK row"
 screen | grep -qE 'CLIENT TIME_WAIT [0-9]+s' || fail "no TIME_WAIT countdown in the header"
 
 # back to the start: the header shows the states as they were then
@@ -48,13 +48,13 @@ tm send-keys -t ui g
 wait_screen "CLIENT CLOSED" 3 || exit 1
 screen | grep -q "SERVER LISTEN" || fail "server state at the first row should be LISTEN"
 screen | grep -q "paused" || fail "moving by hand should pause following"
-# down to the SYN|ACK row: client still SYN_SENT (its ACK is not sent yet), server SYN_RCVD
+# down to the SYN|ACK row: client ESTABLISHED, server SYN_RCVD
 for _ in $(seq 1 40); do
 	screen | grep -q "SYN|ACK: the server accepts" && break
 	tm send-keys -t ui j
 	sleep 0.05
 done
-wait_screen "CLIENT SYN_SENT" 3 || exit 1
+wait_screen "CLIENT ESTABLISHED" 3 || exit 1
 screen | grep -q "SERVER SYN_RCVD" || fail "server state at the SYN|ACK row should be SYN_RCVD"
 # details of that packet: absolute numbers and options
 tm send-keys -t ui d

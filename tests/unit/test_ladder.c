@@ -137,13 +137,15 @@ static void big_and_wide_layouts(void **state)
 	o.t0_ns = timeline_row(tl, (size_t)o.top)->ts_ns;
 	assert_int_equal(grid_init(&g, 120, 6), 0);
 	ladder_draw(tl, &o, &g, 0, 6);
+	grid_line(&g, 0, line, sizeof(line));
+	assert_non_null(strstr(line, "time s")); /* the column's unit */
 	grid_line(&g, 2, line, sizeof(line));
-	assert_non_null(strstr(line, "    0.000 "));
+	assert_non_null(strstr(line, "  0.000000 "));
 	assert_non_null(strstr(line, "SYN seq=0"));
 	grid_line(&g, 3, line, sizeof(line));
 	assert_null(strstr(line, "SYN"));
 	grid_line(&g, 4, line, sizeof(line));
-	assert_non_null(strstr(line, "    0.005 "));
+	assert_non_null(strstr(line, "  0.000005 ")); /* seconds, to the microsecond */
 	assert_non_null(strstr(line, "SYN|ACK seq=0 ack=1"));
 	grid_clear(&g);
 	o.big = false;
@@ -152,6 +154,23 @@ static void big_and_wide_layouts(void **state)
 	assert_non_null(strstr(line, "SYN seq=0 mss=65495 ws=7 sack"));
 	grid_free(&g);
 	timeline_free(tl);
+}
+
+/* The time column lasts a 3-hour class (and more) in its 10 characters. */
+static void time_column_in_seconds(void **state)
+{
+	char t[32];
+
+	(void)state;
+	ladder_time_text(0, t, sizeof(t));
+	assert_string_equal(t, "  0.000000");
+	ladder_time_text(42066123000ull, t, sizeof(t));
+	assert_string_equal(t, " 42.066123");
+	ladder_time_text(3 * 3600 * 1000000000ull + 123456789ull, t, sizeof(t));
+	assert_string_equal(t, "10800.1235");
+	assert_int_equal(strlen(t), 10);
+	ladder_time_text(27ull * 3600 * 1000000000ull, t, sizeof(t));
+	assert_int_equal(strlen(t), 10);
 }
 
 static void call_texts(void **state)
@@ -177,6 +196,7 @@ int main(void)
 		cmocka_unit_test(header_follows_the_selected_row),
 		cmocka_unit_test(close_in_three_segments_ascii),
 		cmocka_unit_test(big_and_wide_layouts),
+		cmocka_unit_test(time_column_in_seconds),
 		cmocka_unit_test(call_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

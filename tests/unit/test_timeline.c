@@ -224,6 +224,30 @@ static void packet_json(char *buf, size_t n, uint32_t conn, uint64_t ts, const c
 		 (unsigned long long)ts, conn, 20000 + conn, flags);
 }
 
+/* A change reported late (the receiver's ACK showed the FIN arrived) goes
+ * on the row of the segment it happened at, and holds in the rows after
+ * it: going back in time still shows the state as it was. */
+static void a_late_change_goes_where_it_happened(void **state)
+{
+	struct timeline *tl = timeline_new(NULL);
+	char json[512];
+
+	(void)state;
+	packet_json(json, sizeof(json), 1, 1000, "FIN|ACK");
+	add_json(tl, json);
+	packet_json(json, sizeof(json), 1, 2000, "ACK");
+	add_json(tl, json);
+	add_json(tl, "{\"type\":\"state\",\"ts_ns\":1000,\"conn\":1,\"client\":\"127.0.0.1:20001\","
+		     "\"server\":\"127.0.0.1:7\",\"role\":\"server\",\"from\":\"ESTABLISHED\",\"to\":\"CLOSE_WAIT\","
+		     "\"why\":\"peer_closed\",\"seq\":1,\"ack\":1}");
+	assert_int_equal(timeline_count(tl), 2);
+	assert_int_equal(timeline_row(tl, 0)->nchanges, 1); /* on the FIN's row */
+	assert_int_equal(timeline_state_at(tl, 0, 1, ROLE_SERVER), TCPS_CLOSE_WAIT);
+	assert_int_equal(timeline_state_at(tl, 1, 1, ROLE_SERVER), TCPS_CLOSE_WAIT);
+	assert_non_null(strstr(timeline_row(tl, 0)->changes[0].why, "the client closed its direction"));
+	timeline_free(tl);
+}
+
 /* Past the row cap the oldest rows go; near it, unrelated connections cost
  * only their summaries while the pinned one keeps its rows. */
 static void memory_is_bounded(void **state)
@@ -332,6 +356,7 @@ int main(void)
 		cmocka_unit_test(states_attach_to_the_packet_that_caused_them),
 		cmocka_unit_test(calls_are_tied_by_endpoints),
 		cmocka_unit_test(a_descriptor_keeps_its_connection_until_close),
+		cmocka_unit_test(a_late_change_goes_where_it_happened),
 		cmocka_unit_test(states_as_of_a_row_go_back_in_time),
 		cmocka_unit_test(step_walks_only_the_view),
 		cmocka_unit_test(memory_is_bounded),

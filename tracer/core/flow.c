@@ -64,6 +64,9 @@ struct side {
 	uint32_t snd_nxt;     /* highest seq + len (+1 for SYN, FIN) sent: the peer's RCV.NXT */
 	uint32_t acked;       /* highest ack it sent, with has_acked: its RCV.NXT as shown */
 	uint32_t fin_rel_ack; /* the held-back FIN's ack, for its why */
+	uint64_t pend_ts;     /* when what is held back arrived, as far as the wire shows: the
+			       * last copy captured, or later if the endpoint sent after it
+			       * without acknowledging it */
 	uint32_t fin_seq;     /* sequence number of its FIN, with fin_sent */
 	uint32_t rcv_wnd;     /* last window it advertised, scaled */
 	struct state_path path;
@@ -80,12 +83,12 @@ struct flow {
 	struct dlink timer; /* on the TIME_WAIT or the linger FIFO, or alone */
 	uint64_t timer_deadline;
 	uint64_t last_ts;
-	uint64_t packets;
 	uint32_t hash;
 	uint32_t conn;
+	uint32_t packets;
 	struct endpoint client, server;
-	struct side side[2]; /* indexed by enum tcp_role */
 	bool ended;          /* CONN_END sent: kept only to recognise late segments */
+	struct side side[2]; /* indexed by enum tcp_role */
 };
 
 _Static_assert(sizeof(struct flow) <= 256, "a tracked flow must cost at most 256 bytes");
@@ -109,6 +112,7 @@ struct changes {
 	int n;
 	enum tcp_role role[8];
 	struct tcpfsm_change c[8];
+	uint64_t at[8]; /* when it happened, if not at the segment's own time (0) */
 };
 
 void flow_config_default(struct flow_config *cfg)
@@ -278,17 +282,29 @@ static void queue_event(struct flow *f, enum tcp_role role, enum tcpfsm_event ev
 {
 	int n = apply_event(f, role, ev, &ch->c[ch->n]);
 
-	if (n)
+	if (n) {
+		ch->at[ch->n] = 0;
 		ch->role[ch->n++] = role;
+	}
+}
+
+/* Applies in to role's machine; the changes happened at time at (0: at the
+ * time of the segment being handled). */
+static int queue_step_at(struct flow *f, enum tcp_role role, const struct tcpfsm_input *in, struct changes *ch,
+			 uint64_t at)
+{
+	int n = tcpfsm_step(&f->side[role].state, role, in, &ch->c[ch->n]);
+
+	for (int i = 0; i < n; i++) {
+		ch->at[ch->n] = at;
+		ch->role[ch->n++] = role;
+	}
+	return n;
 }
 
 static int queue_step(struct flow *f, enum tcp_role role, const struct tcpfsm_input *in, struct changes *ch)
 {
-	int n = tcpfsm_step(&f->side[role].state, role, in, &ch->c[ch->n]);
-
-	for (int i = 0; i < n; i++)
-		ch->role[ch->n++] = role;
-	return n;
+	return queue_step_at(f, role, in, ch, 0);
 }
 
 /* Evicts the least recently active flow to make room. */
@@ -499,9 +515,14 @@ static void release_held_ack(struct flow *f, enum tcp_role xr, struct changes *c
  * now; a bare RST answering a held-back SYN|ACK shows x's socket was gone.
  * A segment that does not cover it (x's own FIN crossing the peer's, an
  * old ACK while the FIN is being retransmitted) leaves it held. */
-static void settle_pending(struct flow *f, enum tcp_role xr, const struct segment *seg, struct changes *ch)
+static void settle_pending(struct flow *f, enum tcp_role xr, const struct segment *seg, uint64_t ts,
+			   struct changes *ch)
 {
 	struct side *x = &f->side[xr], *y = &f->side[!xr];
+	/* It arrived when it was captured unless x has said otherwise since:
+	 * the change goes where it happened, on the row of that segment. A
+	 * crossing ACK held back with it makes the order unclear: now. */
+	uint64_t at = x->pending & PEND_ACK_AFTER_FIN ? 0 : x->pend_ts;
 	bool covers;
 
 	if (!x->pending)
@@ -512,23 +533,29 @@ static void settle_pending(struct flow *f, enum tcp_role xr, const struct segmen
 		x->pending = 0; /* a RST ends what x had, whatever it received */
 		return;
 	}
-	if (!(seg->flags & TCP_ACK))
+	if (!(seg->flags & TCP_ACK)) {
+		x->pend_ts = ts; /* a SYN again: the SYN|ACK has not arrived yet */
 		return;
+	}
+	if ((x->pending & PEND_SYNACK) && !seq_before(y->isn, seg->ack))
+		x->pend_ts = ts;
 	if ((x->pending & PEND_SYNACK) && seq_before(y->isn, seg->ack)) {
 		/* 3.10.7.3: the SYN|ACK arrived; x is synchronized. */
 		const struct tcpfsm_input in = { .flags = TCP_SYN | TCP_ACK, .acks_syn = true, .rel_ack = 1 };
 
 		x->pending &= (uint8_t)~PEND_SYNACK;
-		queue_step(f, xr, &in, ch);
+		queue_step_at(f, xr, &in, ch, at);
 	}
 	covers = y->fin_sent && seq_before(y->fin_seq, seg->ack);
+	if ((x->pending & PEND_FIN) && !covers)
+		x->pend_ts = ts; /* x sent this without having the FIN */
 	if ((x->pending & PEND_FIN) && !(x->pending & PEND_SYNACK) && covers) {
 		/* 3.10.7.4 eighth: the FIN arrived (its ACK shows it). */
 		const struct tcpfsm_input in = { .flags = TCP_FIN, .rel_seq = y->fin_seq - y->isn,
 						 .rel_ack = x->fin_rel_ack };
 
 		x->pending &= (uint8_t)~PEND_FIN;
-		queue_step(f, xr, &in, ch);
+		queue_step_at(f, xr, &in, ch, at);
 		release_held_ack(f, xr, ch);
 	}
 }
@@ -536,16 +563,18 @@ static void settle_pending(struct flow *f, enum tcp_role xr, const struct segmen
 /* The part of a segment y takes in now, and what is held back for
  * settle_pending: a SYN|ACK that would synchronize a client in SYN_SENT,
  * and a new FIN. */
-static void hold_back(struct side *y, struct tcpfsm_input *in)
+static void hold_back(struct side *y, struct tcpfsm_input *in, uint64_t ts)
 {
 	if (y->state == TCPS_SYN_SENT && (in->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) &&
 	    in->acks_syn) {
 		y->pending |= PEND_SYNACK;
+		y->pend_ts = ts;
 		in->flags &= (uint8_t)~(TCP_SYN | TCP_ACK);
 		in->acks_syn = false;
 	}
 	if ((in->flags & TCP_FIN) && !in->retransmission && !(in->flags & TCP_RST)) {
 		y->pending |= PEND_FIN;
+		y->pend_ts = ts;
 		y->fin_rel_ack = in->rel_ack;
 		in->flags &= (uint8_t)~TCP_FIN;
 		in->carries_fin = true;
@@ -577,7 +606,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	}
 	learn_isns(x, y, seg);
 	read_facts(x, y, seg, &in);
-	settle_pending(f, xr, seg, &ch);
+	settle_pending(f, xr, seg, ts, &ch);
 	track_sent(x, y, seg);
 	if (xr == ROLE_SERVER)
 		retract_listener(x, seg);
@@ -597,8 +626,12 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	}
 	in.sent = false;
 	taken = in;
-	if ((y->pending & PEND_FIN) && (seg->flags & TCP_FIN) && in.retransmission)
+	if ((y->pending & PEND_FIN) && (seg->flags & TCP_FIN) && in.retransmission) {
 		release_held_ack(f, yr, &ch); /* x's FIN is resent: the first copy was lost */
+		y->pend_ts = ts;              /* and this copy may be the one that arrives */
+	}
+	if ((y->pending & PEND_SYNACK) && (seg->flags & TCP_SYN) && in.retransmission)
+		y->pend_ts = ts;
 	if ((y->pending & PEND_FIN) && taken.acks_fin && x->fin_sent && seq_before(x->fin_seq, seg->seq)) {
 		/* x's ACK of y's FIN comes from behind x's own FIN, which y has
 		 * not yet shown it took in: which came first at y decides between
@@ -606,7 +639,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		y->pending |= PEND_ACK_AFTER_FIN;
 		taken.acks_fin = false;
 	}
-	hold_back(y, &taken);
+	hold_back(y, &taken, ts);
 	if (seg->flags & TCP_RST)
 		y->pending = in.rst_acceptable ? 0 : y->pending;
 	y_changes = queue_step(f, yr, &taken, &ch);
@@ -637,7 +670,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	ev.note = note;
 	out->fn(&ev, out->ctx);
 	for (int i = 0; i < ch.n; i++)
-		report_change(t, f, ch.role[i], &ch.c[i], ts, out);
+		report_change(t, f, ch.role[i], &ch.c[i], ch.at[i] ? ch.at[i] : ts, out);
 	if (!f->ended && x->state == TCPS_CLOSED && y->state == TCPS_CLOSED)
 		end_closed(t, f, ts, out);
 }
