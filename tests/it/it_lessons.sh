@@ -20,6 +20,11 @@ for lang in en zh; do
 		[ -n "$last" ] || fail "lesson $n ($lang): step $steps/$steps never shown"
 		tail -n +"$last" "$TMP/out" | grep -q "^检查点已到达：\|^checkpoint reached:" ||
 			fail "lesson $n ($lang): last checkpoint not reached"
+		# every placeholder was filled: the student never reads {local} or {sysctl:...}
+		if grep -n '{[^{} ]*}' "$TMP/out" >"$TMP/left"; then
+			cat "$TMP/left"
+			fail "lesson $n ($lang): a placeholder reached the student"
+		fi
 		echo "lesson $n ($lang): $steps steps, $((SECONDS - start)) s"
 	done
 done
@@ -29,7 +34,7 @@ printf '%s\n' '' '' h 1 b q >"$TMP/script"
 timeout 60 "$BIN/socklab" lesson 2 --lang en --script "$TMP/script" >"$TMP/out" 2>&1
 rc=$?
 [ $rc -eq 1 ] || { cat "$TMP/out"; fail "scripted lesson 2: exit $rc, expected 1 (quit)"; }
-grep -q 'The seed: "客户端协议栈收到 ACK 之后' "$TMP/out" || fail "scripted: no hint shown"
+grep -q 'In SYN_SENT the client waits for one thing' "$TMP/out" || fail "scripted: no hint shown"
 grep -q 'You predicted "SYN_SENT: it is still waiting for the server"; what happened: ESTABLISHED' "$TMP/out" ||
 	fail "scripted: wrong prediction not answered"
 grep -q '(back to the previous step)' "$TMP/out" || fail "scripted: no going back"

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "event_parse.h"
 #include "lesson.h"
@@ -168,6 +170,41 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/* A {word} left in what a student reads: a placeholder nobody filled. */
+static const char *unfilled(const char *s)
+{
+	for (const char *o = s ? strchr(s, '{') : NULL; o; o = strchr(o + 1, '{')) {
+		size_t n = strcspn(o + 1, "{} \t\n");
+		if (n && o[1 + n] == '}')
+			return o;
+	}
+	return NULL;
+}
+
+static void assert_filled(const char *what, const char *s)
+{
+	const char *o = unfilled(s);
+
+	if (o)
+		fail_msg("%s: placeholder left: %.40s", what, o);
+}
+
+static void assert_lesson_filled(const char *path, const struct lesson *l)
+{
+	assert_filled(path, l->title);
+	assert_filled(path, l->intro);
+	for (int i = 0; i < l->nsteps; i++) {
+		const struct lesson_step *s = &l->steps[i];
+		assert_filled(s->title, s->title);
+		assert_filled(s->title, s->say);
+		assert_filled(s->title, s->predict);
+		assert_filled(s->title, s->hint);
+		assert_filled(s->title, s->then);
+		for (int j = 0; j < s->nchoices; j++)
+			assert_filled(s->title, s->choices[j]);
+	}
+}
+
 /* Every shipped lesson parses; both languages have the same lessons with
  * the same steps and the same expectations. */
 static void every_shipped_lesson_parses(void **state)
@@ -198,6 +235,9 @@ static void every_shipped_lesson_parses(void **state)
 		if (lesson_parse(text, len, path, &zh, err, sizeof(err)) < 0)
 			fail_msg("%s", err);
 		free(text);
+		/* with this machine's /proc/sys: nothing like {name} reaches the student */
+		assert_lesson_filled(path, &en);
+		assert_lesson_filled(path, &zh);
 		assert_int_equal(en.number, atoi(e->d_name));
 		assert_int_equal(zh.number, en.number);
 		assert_int_equal(zh.nsteps, en.nsteps);
@@ -213,6 +253,152 @@ static void every_shipped_lesson_parses(void **state)
 	}
 	closedir(d);
 	assert_true(n >= 12);
+}
+
+/* ---- placeholders ---- */
+
+/* A machine with one sysctl: tcp_syn_retries is 6; every other is unreadable. */
+static int one_sysctl(void *ctx, const char *name, char *out, size_t outlen)
+{
+	(*(int *)ctx)++;
+	if (strcmp(name, "net.ipv4.tcp_syn_retries") != 0)
+		return -1;
+	snprintf(out, outlen, "6");
+	return 0;
+}
+
+static void sysctl_placeholders_are_filled(void **state)
+{
+	const char *text = "lesson: 10\ntitle: retries {sysctl:net.ipv4.tcp_syn_retries}\nseed: s\n"
+			   "say: intro {sysctl:net.ipv4.tcp_syn_retries}.\n"
+			   "step: {sysctl:net.ipv4.tcp_syn_retries} tries\n"
+			   "say: resent {sysctl:net.ipv4.tcp_syn_retries} times, linear {sysctl:net.ipv4.tcp_syn_linear_timeouts}.\n"
+			   "say: braces in words stay: { a }, {, }{ and {x y}.\n"
+			   "predict: how many ({sysctl:net.ipv4.tcp_syn_retries})?\n"
+			   "choice: {sysctl:net.ipv4.tcp_syn_retries}\nchoice: 2\nanswer: 1\n"
+			   "hint: h{sysctl:net.ipv4.tcp_syn_retries}\nthen: t{sysctl:net.ipv4.tcp_syn_retries}\n"
+			   "run: client --bind-port {local}\n"
+			   "expect: call client connect\n";
+	struct lesson l;
+	char err[256];
+	int lookups = 0;
+
+	(void)state;
+	if (lesson_parse_with(text, strlen(text), "t", one_sysctl, &lookups, &l, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_string_equal(l.title, "retries 6");
+	assert_string_equal(l.intro, "intro 6.");
+	assert_string_equal(l.steps[0].title, "6 tries");
+	assert_string_equal(l.steps[0].say,
+			    "resent 6 times, linear unknown. braces in words stay: { a }, {, }{ and {x y}.");
+	assert_string_equal(l.steps[0].predict, "how many (6)?");
+	assert_string_equal(l.steps[0].choices[0], "6");
+	assert_string_equal(l.steps[0].hint, "h6");
+	assert_string_equal(l.steps[0].then, "t6");
+	/* run: arguments are the runner's: {local} becomes a port when the program starts */
+	assert_string_equal(l.steps[0].runs[0].argv[1], "{local}");
+	assert_int_equal(lookups, 9);
+	lesson_free(&l);
+}
+
+/* Lines join with a space in English, with nothing where Chinese meets
+ * the join (no space after 。 or before 服务器). */
+static void lines_join_as_each_language_writes(void **state)
+{
+	const char *text = HEADER "step: s\nsay: one\nsay: two\nsay: 客户端关闭。\nsay: 服务器读到 EOF，\n"
+			   "say: read() 返回 0\nsay: and ends.\nsay:\nsay: new\nexpect: call client connect\n";
+	struct lesson l;
+	char err[256];
+
+	(void)state;
+	if (lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_string_equal(l.steps[0].say, "one two客户端关闭。服务器读到 EOF，read() 返回 0 and ends.\nnew");
+	lesson_free(&l);
+}
+
+/* A placeholder that cannot be filled is refused at its line, not shown. */
+static void unknown_placeholders_are_refused(void **state)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{HEADER "step: s\nsay: port {local}\nexpect: call client connect\n",
+		 "t:5: unknown placeholder '{local}' (expected {sysctl:NAME}"},
+		{HEADER "step: s\nthen: {sysctl:../../etc/passwd}\nexpect: call client connect\n",
+		 "t:5: unknown placeholder '{sysctl:../../etc/passwd}'"},
+		{HEADER "step: s\nhint: {sysctl:net..ipv4}\nexpect: call client connect\n",
+		 "t:5: unknown placeholder '{sysctl:net..ipv4}'"},
+		{HEADER "step: {Sysctl:net.core.somaxconn}\nexpect: call client connect\n",
+		 "t:4: unknown placeholder '{Sysctl:net.core.somaxconn}'"},
+		{"lesson: 1\ntitle: {sysctl:}\n", "t:2: unknown placeholder '{sysctl:}'"},
+	};
+	char err[256];
+	int lookups = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct lesson l;
+		if (lesson_parse_with(bad[i].text, strlen(bad[i].text), "t", one_sysctl, &lookups, &l, err, sizeof(err)) == 0)
+			fail_msg("accepted: %s", bad[i].text);
+		if (strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
+			fail_msg("got '%s', want '%s'", err, bad[i].err);
+	}
+	assert_int_equal(lookups, 0);
+}
+
+/* The edge: a sysctl is a file under the directory, dots for slashes; one
+ * line, tabs as spaces; a name that would leave the directory is not read. */
+static void sysctl_values_are_read_from_the_directory(void **state)
+{
+	char dir[] = "/tmp/test_lesson.XXXXXX", path[256], out[64];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/net", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/net/ipv4", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/net/ipv4/tcp_syn_retries", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("6\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_port_range", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("32768\t60999\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/secret", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("x\n", f);
+	fclose(f);
+
+	assert_int_equal(lesson_sysctl_proc(dir, "net.ipv4.tcp_syn_retries", out, sizeof(out)), 0);
+	assert_string_equal(out, "6");
+	assert_int_equal(lesson_sysctl_proc(dir, "net.ipv4.ip_local_port_range", out, sizeof(out)), 0);
+	assert_string_equal(out, "32768 60999");
+	assert_int_equal(lesson_sysctl_proc(dir, "net.ipv4.tcp_fin_timeout", out, sizeof(out)), -1);
+	assert_int_equal(lesson_sysctl_proc(dir, "net.ipv4", out, sizeof(out)), -1); /* a directory */
+	assert_int_equal(lesson_sysctl_proc(dir, "secret", out, sizeof(out)), 0);
+	snprintf(path, sizeof(path), "%s/net", dir);
+	assert_int_equal(lesson_sysctl_proc(path, "../secret", out, sizeof(out)), -1);
+	assert_int_equal(lesson_sysctl_proc(path, "/secret", out, sizeof(out)), -1);
+	assert_int_equal(lesson_sysctl_proc(dir, "net.ipv4.tcp_syn_retries", out, 1), -1);
+
+	snprintf(path, sizeof(path), "%s/secret", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/net/ipv4/tcp_syn_retries", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/net/ipv4/ip_local_port_range", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/net/ipv4", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/net", dir);
+	rmdir(path);
+	rmdir(dir);
 }
 
 /* ---- the matcher ---- */
@@ -341,6 +527,10 @@ int main(void)
 		cmocka_unit_test(parses_every_key),
 		cmocka_unit_test(rejects_malformed_files_at_their_line),
 		cmocka_unit_test(every_shipped_lesson_parses),
+		cmocka_unit_test(sysctl_placeholders_are_filled),
+		cmocka_unit_test(unknown_placeholders_are_refused),
+		cmocka_unit_test(lines_join_as_each_language_writes),
+		cmocka_unit_test(sysctl_values_are_read_from_the_directory),
 		cmocka_unit_test(matcher_follows_the_table),
 		cmocka_unit_test(checkpoint_needs_all),
 	};

@@ -2,10 +2,12 @@
 #include "lesson.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "records.h"
 
@@ -16,6 +18,8 @@ struct parser {
 	size_t errlen;
 	struct lesson *l;
 	struct lesson_step *step; /* the step being read, NULL in the header */
+	lesson_sysctl_fn lookup;  /* {sysctl:NAME} */
+	void *ctx;
 };
 
 static int fail(struct parser *p, const char *fmt, ...)
@@ -37,7 +41,9 @@ static int dup_into(struct parser *p, char **dst, const char *s)
 }
 
 /* Repeated say:/hint:/then: lines make one text: lines join with a space,
- * an empty value starts a new paragraph. */
+ * an empty value starts a new paragraph. Chinese puts no space between
+ * words or after its punctuation (。，), so where either side of the join is
+ * not ASCII the lines join with nothing between them. */
 static int append_text(struct parser *p, char **dst, const char *s)
 {
 	size_t old = *dst ? strlen(*dst) : 0, add = strlen(s);
@@ -45,7 +51,7 @@ static int append_text(struct parser *p, char **dst, const char *s)
 
 	if (!t)
 		return fail(p, "out of memory");
-	if (old && add && t[old - 1] != '\n')
+	if (old && add && t[old - 1] != '\n' && !((unsigned char)t[old - 1] & 0x80) && !((unsigned char)s[0] & 0x80))
 		t[old++] = ' ';
 	if (!add)
 		t[old++] = '\n';
@@ -391,15 +397,179 @@ static int header_key(struct parser *p, const char *key, char *value)
 	return fail(p, "unknown key '%s' before the first step (expected lesson, title, seed, say, step)", key);
 }
 
+/* ---- placeholders in the words ---- */
+
+/* A sysctl name as /proc/sys spells it with dots: words of [a-z0-9_-]
+ * joined by single dots. This is also what keeps a lesson file (anyone's
+ * text) from naming a path outside /proc/sys. */
+static bool sysctl_name_ok(const char *s, size_t n)
+{
+	bool word = false;
+
+	if (n == 0 || n > 128)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '.') {
+			if (!word)
+				return false;
+			word = false;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+			word = true;
+		} else {
+			return false;
+		}
+	}
+	return word;
+}
+
+static int put(struct parser *p, char **buf, size_t *n, size_t *cap, const char *s, size_t len)
+{
+	if (*n + len + 1 > *cap) {
+		size_t want = (*n + len + 1) * 2;
+		char *t = realloc(*buf, want);
+		if (!t)
+			return fail(p, "out of memory");
+		*buf = t;
+		*cap = want;
+	}
+	memcpy(*buf + *n, s, len);
+	*n += len;
+	(*buf)[*n] = '\0';
+	return 0;
+}
+
+/* {x} with nothing in it that words have (space, another brace) is taken
+ * for a placeholder, so a misspelt one is refused instead of shown. */
+static bool placeholder_like(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '{')
+			return false;
+	return true;
+}
+
+/* The words of one line with their placeholders filled, into *out
+ * (malloc'd). */
+static int render(struct parser *p, const char *in, char **out)
+{
+	static const char prefix[] = "sysctl:";
+	const size_t plen = sizeof(prefix) - 1;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	const char *s = in;
+
+	if (put(p, &buf, &n, &cap, "", 0) < 0)
+		return -1;
+	while (*s) {
+		const char *open = strchr(s, '{'), *close = open ? strchr(open + 1, '}') : NULL;
+		size_t len;
+
+		if (!open || !close) {
+			if (put(p, &buf, &n, &cap, s, strlen(s)) < 0)
+				goto fail;
+			break;
+		}
+		len = (size_t)(close - open - 1);
+		if (!placeholder_like(open + 1, len)) { /* a brace in the words: keep it */
+			if (put(p, &buf, &n, &cap, s, (size_t)(open - s) + 1) < 0)
+				goto fail;
+			s = open + 1;
+			continue;
+		}
+		if (put(p, &buf, &n, &cap, s, (size_t)(open - s)) < 0)
+			goto fail;
+		if (len > plen && strncmp(open + 1, prefix, plen) == 0 && sysctl_name_ok(open + 1 + plen, len - plen)) {
+			char name[129], val[64];
+			memcpy(name, open + 1 + plen, len - plen);
+			name[len - plen] = '\0';
+			if (p->lookup(p->ctx, name, val, sizeof(val)) < 0)
+				snprintf(val, sizeof(val), "unknown");
+			if (put(p, &buf, &n, &cap, val, strlen(val)) < 0)
+				goto fail;
+		} else {
+			fail(p, "unknown placeholder '{%.*s}' (expected {sysctl:NAME}, e.g. {sysctl:net.ipv4.tcp_syn_retries})",
+			     (int)(len > 60 ? 60 : len), open + 1);
+			goto fail;
+		}
+		s = close + 1;
+	}
+	*out = buf;
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+int lesson_sysctl_proc(void *ctx, const char *name, char *out, size_t outlen)
+{
+	char path[256];
+	const char *root = ctx ? ctx : "/proc/sys";
+	ssize_t got;
+	int fd, n;
+
+	if (outlen < 2 || !sysctl_name_ok(name, strlen(name)))
+		return -1;
+	n = snprintf(path, sizeof(path), "%s/%s", root, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	for (char *c = path + strlen(root) + 1; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	do
+		got = read(fd, out, outlen - 1);
+	while (got < 0 && errno == EINTR);
+	close(fd);
+	if (got <= 0)
+		return -1;
+	out[got] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	for (char *c = out; *c; c++)
+		if (*c == '\t') /* ip_local_port_range: "32768\t60999" */
+			*c = ' ';
+	return out[0] ? 0 : -1;
+}
+
+/* The keys whose values a student reads. */
+static bool words_key(const char *key)
+{
+	static const char *const keys[] = {"title", "say", "step", "predict", "choice", "hint", "then"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+static int parse_key(struct parser *p, const char *key, char *value);
+
 static int parse_line(struct parser *p, char *line)
 {
-	char *colon = strchr(line, ':'), *value;
+	char *colon = strchr(line, ':'), *value, *words = NULL;
 	const char *key = line;
+	int rc;
 
 	if (!colon || colon == line || strspn(line, "abcdefghijklmnopqrstuvwxyz-") != (size_t)(colon - line))
 		return fail(p, "expected 'key: value', got '%.40s'", line);
 	*colon = '\0';
 	value = colon + 1 + strspn(colon + 1, " \t");
+	if (words_key(key)) {
+		if (render(p, value, &words) < 0)
+			return -1;
+		value = words;
+	}
+	rc = parse_key(p, key, value);
+	free(words);
+	return rc;
+}
+
+static int parse_key(struct parser *p, const char *key, char *value)
+{
 	if (strcmp(key, "step") == 0) {
 		if (!p->l->number || !p->l->title || !p->l->seed)
 			return fail(p, "step: before the header is complete (lesson:, title: and seed: come first)");
@@ -418,7 +588,13 @@ static int parse_line(struct parser *p, char *line)
 
 int lesson_parse(const char *text, size_t len, const char *name, struct lesson *out, char *err, size_t errlen)
 {
-	struct parser p = {name, 0, err, errlen, out, NULL};
+	return lesson_parse_with(text, len, name, lesson_sysctl_proc, NULL, out, err, errlen);
+}
+
+int lesson_parse_with(const char *text, size_t len, const char *name, lesson_sysctl_fn lookup, void *ctx,
+		      struct lesson *out, char *err, size_t errlen)
+{
+	struct parser p = {name, 0, err, errlen, out, NULL, lookup, ctx};
 	char *copy = malloc(len + 1), *line, *next;
 	int rc = 0;
 

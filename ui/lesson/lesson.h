@@ -99,9 +99,29 @@ struct lesson {
 	int nsteps;
 };
 
+/* Placeholders in the words a student reads (title:, say:, predict:,
+ * choice:, hint:, then:), filled when the lesson is parsed:
+ *   {sysctl:net.ipv4.tcp_syn_retries}  this machine's value, "unknown" when
+ *                                      it cannot be read
+ * so a lesson says the numbers of the kernel it runs on. Any other {name}
+ * is an error: nothing unfilled may reach the screen. (run: arguments have
+ * their own {local}, filled when the program starts.)
+ * lookup fills out with the sysctl's value (dotted name) and returns 0, or
+ * returns -1 when it cannot be read. */
+typedef int (*lesson_sysctl_fn)(void *ctx, const char *name, char *out, size_t outlen);
+
 /* Parses a lesson file's text; name is used in messages. Returns 0, or -1
- * with err "NAME:LINE: reason" (lesson is then freed). */
+ * with err "NAME:LINE: reason" (lesson is then freed). Sysctls are read
+ * from /proc/sys (lesson_sysctl_proc). */
 int lesson_parse(const char *text, size_t len, const char *name, struct lesson *out, char *err, size_t errlen);
+/* The same with another source of sysctl values (tests). */
+int lesson_parse_with(const char *text, size_t len, const char *name, lesson_sysctl_fn lookup, void *ctx,
+		      struct lesson *out, char *err, size_t errlen);
+
+/* The edge behind lesson_parse: reads ctx (a directory, NULL: "/proc/sys")
+ * / name with dots as slashes, one line, tabs as spaces. Names are checked
+ * (dot-separated words of [a-z0-9_-]) so no path leaves the directory. */
+int lesson_sysctl_proc(void *ctx, const char *name, char *out, size_t outlen);
 void lesson_free(struct lesson *l);
 
 /* Which expectations of step are met by the rows stamped at or after
