@@ -263,13 +263,13 @@ struct recorder {
 
 static void format_event(const struct trace_event *ev, char *buf, size_t n)
 {
-	char flags[40], cp[200], sp[200], note[WHY_TEXT_MAX] = "";
+	char flags[40], cp[200], sp[200], note[300] = "";
 
 	switch (ev->kind) {
 	case EVENT_PACKET:
 		if (ev->note != WHY_NONE)
 			assert_true(why_format(ev->note, LANG_EN, !ev->from_client, ev->rel_seq, ev->rel_ack, note,
-					       sizeof(note)) > 0);
+					       sizeof(note)) > 0); /* every note fits in 300 */
 		snprintf(buf, n, "%u %c %s seq=%u ack=%u%s%s%s%s", ev->conn, ev->from_client ? 'c' : 's',
 			 tcp_flags_format(ev->seg->flags, flags, sizeof(flags)), ev->rel_seq, ev->rel_ack,
 			 ev->retransmission ? " retrans" : "", ev->midstream ? " midstream" : "",
@@ -306,7 +306,9 @@ static void record(const struct trace_event *ev, void *ctx)
 			k--;
 		if (k == 0)
 			fail_msg("%s: at no packet's time", r->lines[r->n]);
-		snprintf(r->lines[r->n] + strlen(r->lines[r->n]), 32, " @ packet %d", k);
+		size_t used = strlen(r->lines[r->n]);
+
+		snprintf(r->lines[r->n] + used, sizeof(r->lines[0]) - used, " @ packet %d", k);
 	}
 	r->ts[r->n++] = ev->ts_ns;
 	r->client = ev->client;
