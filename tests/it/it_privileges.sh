@@ -84,7 +84,12 @@ echo "uid $other sending to the channel: $res"
 chmod 755 "$dir"
 chmod 777 "$dir/events.sock"
 res=$(send_as "$other" "$dir/events.sock" "$(call 4343 INJECTED)")
-[ "$res" = sent ] || fail "the opened socket did not take the connection at all: $res"
+# the connection itself is taken, then refused for its credentials: the send
+# may beat the refusal or meet it, either way nothing of it is recorded
+case $res in
+sent | "Broken pipe" | "Connection reset by peer") ;;
+*) fail "the opened socket did not take the connection at all: $res" ;;
+esac
 res=$(send_as "$student" "$dir/events.sock" "$(call 4444 ALLOWED)")
 [ "$res" = sent ] || fail "socklab's own user could not send: $res"
 res=$(send_as "$other" "$dir/events.sock" '{"type":"step","ts_ns":1,"proc":"client","pid":4545,"seq":1,"call":"connect","fd":3,"args":"x"}')
