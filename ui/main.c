@@ -63,6 +63,7 @@ struct app {
 	struct options opt;
 	struct loop loop;        /* the timeline, the session, the screen */
 	struct demo *demo;
+	struct file_maker *maker; /* started as root: creates what `r` records (privileges.h) */
 	struct text_ladder text; /* --plain, export: what goes to stdout */
 	uint64_t started_ns, client_done_ns;
 	char message[600];
@@ -338,17 +339,26 @@ static void play_advance(struct app *a)
 
 /* ---- the loop's hooks ---- */
 
+static int make_file(void *ctx, const char *path, char *err, size_t errlen)
+{
+	return privileges_file_make(ctx, path, err, errlen);
+}
+
+/* Recording starts after root is dropped: started as root, the helper
+ * forked before the drop creates the files in the start directory (given to
+ * the sudo caller), so `r` writes where `socklab record FILE` would. */
 static void record_now(struct app *a)
 {
 	char base[64];
 	time_t t = time(NULL);
+	struct recording_files files = {make_file, a->maker};
 
 	if (!a->loop.sess || a->opt.cmd == CMD_REPLAY) {
 		snprintf(a->message, sizeof(a->message), "recording works while capturing live");
 		return;
 	}
 	strftime(base, sizeof(base), "socklab-%Y%m%d-%H%M%S", localtime(&t));
-	if (session_record(a->loop.sess, base, a->message, sizeof(a->message)) == 0)
+	if (session_record(a->loop.sess, base, a->maker ? &files : NULL, a->message, sizeof(a->message)) == 0)
 		snprintf(a->message, sizeof(a->message), "recording to %s.jsonl and %s.pcapng", base, base);
 }
 
@@ -513,16 +523,30 @@ static int channel_path(const struct options *o, char *buf, size_t n)
 	return chanpath_resolve(o->events, getenv("SOCKLAB_EVENTS"), xdg, uid, buf, n);
 }
 
-/* Capture is opened (as root), then root is dropped. */
-static int drop_privileges(struct app *a, int uid, int owner)
+/* The recordings `r` starts: socklab-YYYYMMDD-HHMMSS.{jsonl,pcapng}. */
+static const char *const record_suffixes[] = {".jsonl", ".pcapng", NULL};
+
+/* Started as root: the file helper, forked before the capture (or anything
+ * else) is opened, so it holds nothing but its connection. */
+static int start_file_maker(struct app *a)
+{
+	a->maker = privileges_file_maker_start("socklab-", record_suffixes, a->message, sizeof(a->message));
+	if (!a->maker && a->message[0]) {
+		fprintf(stderr, "socklab: %s\n", a->message);
+		return -1;
+	}
+	return 0;
+}
+
+/* Capture is opened (as root), then root is dropped. A --step go goes back
+ * on the program's own channel connection, and `r` has the file helper, so
+ * nothing is lost by dropping, whoever root becomes. */
+static int drop_privileges(struct app *a)
 {
 	if (capture_drop_privileges(a->message, sizeof(a->message)) < 0) {
 		fprintf(stderr, "socklab: %s\n", a->message);
 		return -1;
 	}
-	if (geteuid() != 0 && uid >= 0 && owner < 0 && !a->opt.plain)
-		snprintf(a->message, sizeof(a->message),
-			 "running as root without sudo: root was dropped, so --step replies to root's programs may fail");
 	a->started_ns = clock_ns(CLOCK_REALTIME);
 	return 0;
 }
@@ -545,9 +569,11 @@ static int cmd_live(struct app *a, int argc, char **argv)
 	/* under sudo the student's programs send as the student */
 	owner = getenv("SUDO_UID") ? uid : -1;
 	so.port = a->opt.filter ? 0 : port;
+	if (start_file_maker(a) < 0)
+		return 1;
 	if (!(a->loop.sess = session_open(&so, a->loop.tl, a->message, sizeof(a->message))) ||
 	    session_listen(a->loop.sess, path, owner, a->message, sizeof(a->message)) < 0 ||
-	    (a->opt.cmd == CMD_RECORD && session_record(a->loop.sess, a->opt.file, a->message, sizeof(a->message)) < 0)) {
+	    (a->opt.cmd == CMD_RECORD && session_record(a->loop.sess, a->opt.file, NULL, a->message, sizeof(a->message)) < 0)) {
 		fprintf(stderr, "socklab: %s\n", a->message);
 		return 1;
 	}
@@ -561,7 +587,7 @@ static int cmd_live(struct app *a, int argc, char **argv)
 		if (a->opt.plain)
 			fprintf(stderr, "socklab: %s\n", a->message);
 	}
-	if (drop_privileges(a, uid, owner) < 0)
+	if (drop_privileges(a) < 0)
 		return 1;
 	return run_lab(a);
 }
@@ -594,6 +620,8 @@ static int cmd_demo(struct app *a, int argc, char **argv)
 		return 1;
 	}
 	so.port = port;
+	if (start_file_maker(a) < 0)
+		return 1;
 	if (!(a->loop.sess = session_open(&so, a->loop.tl, a->message, sizeof(a->message))) ||
 	    session_listen_private(a->loop.sess, "socklab-demo", uid, a->message, sizeof(a->message)) < 0) {
 		fprintf(stderr, "socklab: %s\n", a->message);
@@ -608,7 +636,7 @@ static int cmd_demo(struct app *a, int argc, char **argv)
 	}
 	snprintf(a->mode, sizeof(a->mode), "demo %s%s", scenario->name, a->opt.step ? " (step)" : "");
 	snprintf(a->message, sizeof(a->message), "demo %s: %s", scenario->name, scenario->what);
-	if (drop_privileges(a, uid, uid) < 0)
+	if (drop_privileges(a) < 0)
 		return 1;
 	return run_lab(a);
 }
@@ -723,6 +751,7 @@ int main(int argc, char **argv)
 	rc = commands[a.opt.cmd].run(&a, argc, argv);
 	demo_stop(a.demo);
 	session_close(a.loop.sess); /* and a demo's channel directory with it */
+	privileges_file_maker_stop(a.maker);
 	timeline_free(a.loop.tl);
 	loop_free(&a.loop);
 	return rc;

@@ -150,7 +150,18 @@ static int open_file(const char *path, char *err, size_t errlen)
 	return fd;
 }
 
+static int create_file(const struct recording_files *files, const char *path, char *err, size_t errlen)
+{
+	return files ? files->create(files->ctx, path, err, errlen) : open_file(path, err, errlen);
+}
+
 struct recording *recording_open(const char *base, char *err, size_t errlen)
+{
+	return recording_open_with(base, NULL, err, errlen);
+}
+
+struct recording *recording_open_with(const char *base, const struct recording_files *files, char *err,
+				      size_t errlen)
 {
 	struct recording *r = calloc(1, sizeof(*r));
 	struct block *b = malloc(sizeof(*b));
@@ -172,8 +183,8 @@ struct recording *recording_open(const char *base, char *err, size_t errlen)
 	}
 	for (int i = 0; i < LINK_TYPES; i++)
 		r->if_id[i] = -1;
-	if ((r->jsonl_fd = open_file(r->jsonl_path, err, errlen)) < 0 ||
-	    (r->pcapng_fd = open_file(r->pcapng_path, err, errlen)) < 0)
+	if ((r->jsonl_fd = create_file(files, r->jsonl_path, err, errlen)) < 0 ||
+	    (r->pcapng_fd = create_file(files, r->pcapng_path, err, errlen)) < 0)
 		goto fail;
 	if (write_shb(r, b) < 0 || (len = output_format_json("socklab", clock_ns(CLOCK_REALTIME), line, sizeof(line))) < 0 ||
 	    recording_write_line(r, line, (size_t)len) < 0) {

@@ -23,6 +23,17 @@ struct recording;
  * Returns NULL with err filled ("record /x/y.jsonl: permission denied"). */
 struct recording *recording_open(const char *base, char *err, size_t errlen);
 
+/* Who creates the two files: NULL is recording_open's open(2) here, as
+ * whoever the program is now; otherwise create(ctx, path) makes a new file
+ * and returns its descriptor, or -1 with err (socklab's privileged helper,
+ * once root is dropped: tracer/privileges.h). */
+struct recording_files {
+	int (*create)(void *ctx, const char *path, char *err, size_t errlen);
+	void *ctx;
+};
+struct recording *recording_open_with(const char *base, const struct recording_files *files, char *err,
+				      size_t errlen);
+
 /* Appends one JSON record (no newline) as a line. Returns 0 or -1. */
 int recording_write_line(struct recording *r, const char *json, size_t len);
 

@@ -333,13 +333,14 @@ void session_finish(struct session *s, uint64_t now_ns)
 	flow_table_finish(s->flows, now_ns, on_trace_event, s);
 }
 
-int session_record(struct session *s, const char *base, char *err, size_t errlen)
+int session_record(struct session *s, const char *base, const struct recording_files *files, char *err,
+		   size_t errlen)
 {
 	if (s->rec) {
 		snprintf(err, errlen, "already recording to %s", recording_jsonl_path(s->rec));
 		return -1;
 	}
-	s->rec = recording_open(base, err, errlen);
+	s->rec = recording_open_with(base, files, err, errlen);
 	return s->rec ? 0 : -1;
 }
 

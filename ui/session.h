@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "output.h"
+#include "recording.h"
 #include "timeline.h"
 
 /* Called for each record that made a row: where it went. */
@@ -66,7 +67,10 @@ void session_tick(struct session *s, uint64_t now_ns);
 void session_finish(struct session *s, uint64_t now_ns);
 
 /* Starts writing base.jsonl and base.pcapng. */
-int session_record(struct session *s, const char *base, char *err, size_t errlen);
+/* Starts recording to base.jsonl and base.pcapng; files NULL opens them
+ * here (recording.h). Returns 0, or -1 with err. */
+int session_record(struct session *s, const char *base, const struct recording_files *files, char *err,
+		   size_t errlen);
 const char *session_recording(const struct session *s); /* the .jsonl path or NULL */
 /* Why the recording had to stop (disk full), or NULL. */
 const char *session_record_error(const struct session *s);

@@ -150,12 +150,71 @@ static void test_drop(void **state)
 	assert_int_equal(drop_in_child(), 0);
 }
 
+/* The root file helper: new files with plain names of its kind, in the
+ * directory it started in, given to the sudo caller; nothing else. */
+static void test_file_maker(void **state)
+{
+	static const char *const suffixes[] = {".jsonl", ".pcapng", NULL};
+	static const char *const refused[] = {"../rec-up.jsonl", "rec-a/b.jsonl", ".bashrc", "rec-x.txt",
+					      "rec-.jsonl.sh", "other.jsonl", "rec-"};
+	char dir[] = "/tmp/socklab-test-maker-XXXXXX", cwd[4096], err[256], path[4200];
+	struct file_maker *m;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chdir(dir), 0);
+	as_sudo_caller(SUDO_UID_TEXT, SUDO_GID_TEXT);
+	m = privileges_file_maker_start("rec-", suffixes, err, sizeof(err));
+	assert_int_equal(chdir(cwd), 0); /* the helper keeps the directory it started in */
+	as_sudo_caller(NULL, NULL);
+	if (geteuid() != 0) {
+		assert_null(m); /* a user creates its own files */
+		assert_string_equal(err, "");
+		rmdir(dir);
+		return;
+	}
+	assert_non_null(m);
+	fd = privileges_file_make(m, "rec-1.jsonl", err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "{}\n", 3), 3);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_uid, 4321); /* the sudo caller's, as the helper was told at its start */
+	assert_int_equal(st.st_gid, 4322);
+	assert_int_equal(st.st_size, 3);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/rec-1.jsonl", dir);
+	assert_int_equal(stat(path, &st), 0); /* in the start directory, not the caller's now */
+
+	assert_int_equal(privileges_file_make(m, "rec-1.jsonl", err, sizeof(err)), -1);
+	assert_string_equal(err, "record rec-1.jsonl: file exists"); /* never overwritten */
+	snprintf(path, sizeof(path), "%s/rec-link.pcapng", dir);
+	assert_int_equal(symlink("/tmp/socklab-test-maker-target", path), 0);
+	assert_int_equal(privileges_file_make(m, "rec-link.pcapng", err, sizeof(err)), -1);
+	assert_int_equal(access("/tmp/socklab-test-maker-target", F_OK), -1); /* a planted link is not followed */
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		char want[256];
+
+		assert_int_equal(privileges_file_make(m, refused[i], err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "record %s: not a name this helper creates", refused[i]);
+		assert_string_equal(err, want);
+	}
+	privileges_file_maker_stop(m);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/rec-1.jsonl", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0); /* nothing else was created */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_drop_target),
 		cmocka_unit_test(test_give_to_sudo_caller),
 		cmocka_unit_test(test_drop),
+		cmocka_unit_test(test_file_maker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
