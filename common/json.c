@@ -54,22 +54,28 @@ void outbuf_secs(struct outbuf *o, uint64_t ns)
 	outbuf_mem(o, frac, 6);
 }
 
-void outbuf_printf(struct outbuf *o, const char *fmt, ...)
+void outbuf_vprintf(struct outbuf *o, const char *fmt, va_list ap)
 {
-	va_list ap;
 	int len;
 
 	if (!o->ok)
 		return;
-	va_start(ap, fmt);
 	len = vsnprintf(o->buf + o->pos, o->n - o->pos, fmt, ap);
-	va_end(ap);
 	if (len < 0 || (size_t)len >= o->n - o->pos) {
 		o->buf[o->pos] = '\0';
 		o->ok = false;
 		return;
 	}
 	o->pos += (size_t)len;
+}
+
+void outbuf_printf(struct outbuf *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	outbuf_vprintf(o, fmt, ap);
+	va_end(ap);
 }
 
 /* True when one of the 8 bytes in w must be escaped in JSON: below 0x20,

@@ -8,6 +8,7 @@
 #ifndef SOCKLAB_JSON_H
 #define SOCKLAB_JSON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +52,7 @@ void outbuf_i64(struct outbuf *o, int64_t v);
 /* Fixed-point seconds with 6 decimals: "12.000345". */
 void outbuf_secs(struct outbuf *o, uint64_t ns);
 void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void outbuf_vprintf(struct outbuf *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* s as a JSON string literal, with quotes and escapes. */
 void outbuf_json_string(struct outbuf *o, const char *s);

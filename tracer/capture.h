@@ -9,7 +9,6 @@
 
 #include "decode.h"
 #include "output.h"
-#include "privileges.h" /* for callers of the former capture_* names */
 
 struct capture_opts {
 	const char *iface;      /* live interface ("lo" when neither is set) */

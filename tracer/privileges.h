@@ -50,20 +50,4 @@ int privileges_file_make(struct file_maker *m, const char *name, char *err, size
 /* Ends the helper and waits for it. NULL is accepted. */
 void privileges_file_maker_stop(struct file_maker *m);
 
-/* The former names (capture.h's), until their callers in ui/ use these. */
-static inline int capture_drop_privileges(char *err, size_t errlen)
-{
-	return privileges_drop(err, errlen);
-}
-
-static inline int capture_drop_target(uid_t *uid, gid_t *gid)
-{
-	return privileges_drop_target(uid, gid);
-}
-
-static inline int capture_give_to_sudo_caller(int fd, const char *path, char *err, size_t errlen)
-{
-	return privileges_give_to_sudo_caller(fd, path, err, errlen);
-}
-
 #endif

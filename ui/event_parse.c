@@ -123,17 +123,17 @@ static void parse_opts(struct reader *r, struct tcp_options *opt)
 		return;
 	}
 	if ((v = json_object_get(o, "mss")) && json_is_integer(v)) {
-		opt->has |= OPT_MSS;
+		opt->has |= TCPOPT_HAS_MSS;
 		opt->mss = (uint16_t)json_integer_value(v);
 	}
 	if ((v = json_object_get(o, "wscale")) && json_is_integer(v)) {
-		opt->has |= OPT_WSCALE;
+		opt->has |= TCPOPT_HAS_WSCALE;
 		opt->wscale = (uint8_t)json_integer_value(v);
 	}
 	if (json_is_true(json_object_get(o, "sack_perm")))
-		opt->has |= OPT_SACK_PERM;
+		opt->has |= TCPOPT_HAS_SACK_PERM;
 	if ((v = json_object_get(o, "ts")) && json_is_array(v) && json_array_size(v) == 2) {
-		opt->has |= OPT_TS;
+		opt->has |= TCPOPT_HAS_TS;
 		opt->ts_val = (uint32_t)json_integer_value(json_array_get(v, 0));
 		opt->ts_ecr = (uint32_t)json_integer_value(json_array_get(v, 1));
 	}
@@ -141,7 +141,7 @@ static void parse_opts(struct reader *r, struct tcp_options *opt)
 		size_t i;
 		json_t *blk;
 
-		opt->has |= OPT_SACK;
+		opt->has |= TCPOPT_HAS_SACK;
 		json_array_foreach(v, i, blk) {
 			if (i >= TCP_MAX_SACK_BLOCKS || !json_is_array(blk))
 				break;

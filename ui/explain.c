@@ -1,5 +1,6 @@
 /* explain.c: the explanation pane and the details overlay. */
 #include "explain.h"
+#include "json.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -38,25 +39,20 @@ const char *explain_call(const char *call)
 	return NULL;
 }
 
-/* A bounded appender: text that does not fit is cut, never overrun. */
+/* The words of a row go into the one bounded appender (common/json.h):
+ * what does not fit is left out whole, never overrun. */
 struct text {
-	char *buf;
-	size_t n, len;
+	struct outbuf o;
 	enum lang lang; /* of the explanations from the catalog (why.h) */
 };
 
 __attribute__((format(printf, 2, 3))) static void add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
-	int k;
 
-	if (t->len + 1 >= t->n)
-		return;
 	va_start(ap, fmt);
-	k = vsnprintf(t->buf + t->len, t->n - t->len, fmt, ap);
+	outbuf_vprintf(&t->o, fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		t->len = t->len + (size_t)k < t->n ? t->len + (size_t)k : t->n - 1;
 }
 
 /* A packet's note in fmt: a key in the catalog as its sentence (about the
@@ -106,7 +102,7 @@ static void explain_flags(struct text *t, const struct ui_packet *p)
 void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 {
 	const struct row *r = pos >= 0 ? timeline_row(tl, (size_t)pos) : NULL;
-	struct text t = {buf, n, 0, timeline_lang(tl)};
+	struct text t = {outbuf_at(buf, n, 0), timeline_lang(tl)};
 	char label[160];
 
 	if (n)
@@ -162,15 +158,15 @@ static void details_packet(struct text *t, const struct ui_packet *p)
 		add(t, "window %u, payload %" PRIu32 " bytes\n", (unsigned)p->win, p->len);
 	if (p->opt.has & TCPOPT_CUT)
 		add(t, "options cut by the capture's snaplen (the rest of them is unknown)\n");
-	if (p->opt.has & OPT_MSS)
+	if (p->opt.has & TCPOPT_HAS_MSS)
 		add(t, "option MSS %u\n", (unsigned)p->opt.mss);
-	if (p->opt.has & OPT_WSCALE)
+	if (p->opt.has & TCPOPT_HAS_WSCALE)
 		add(t, "option window scale %u (window x %u)\n", (unsigned)p->opt.wscale, 1u << (p->opt.wscale & 15));
-	if (p->opt.has & OPT_SACK_PERM)
+	if (p->opt.has & TCPOPT_HAS_SACK_PERM)
 		add(t, "option SACK permitted\n");
-	for (unsigned i = 0; (p->opt.has & OPT_SACK) && i < p->opt.nsack; i++)
+	for (unsigned i = 0; (p->opt.has & TCPOPT_HAS_SACK) && i < p->opt.nsack; i++)
 		add(t, "option SACK block %" PRIu32 "-%" PRIu32 "\n", p->opt.sack[i].left, p->opt.sack[i].right);
-	if (p->opt.has & OPT_TS)
+	if (p->opt.has & TCPOPT_HAS_TS)
 		add(t, "option timestamps val %" PRIu32 " ecr %" PRIu32 "\n", p->opt.ts_val, p->opt.ts_ecr);
 	if (p->payload[0])
 		add(t, "payload \"%s\"\n", p->payload);
@@ -202,7 +198,7 @@ static void details_call(struct text *t, const struct ui_call *c)
 void explain_details(const struct timeline *tl, long pos, uint64_t t0_ns, char *buf, size_t n)
 {
 	const struct row *r = pos >= 0 ? timeline_row(tl, (size_t)pos) : NULL;
-	struct text t = {buf, n, 0, timeline_lang(tl)};
+	struct text t = {outbuf_at(buf, n, 0), timeline_lang(tl)};
 
 	if (n)
 		buf[0] = '\0';

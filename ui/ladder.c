@@ -106,11 +106,11 @@ void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t 
 		len += (size_t)snprintf(buf + len, n - len, " ack=%" PRIu32, p->ack);
 	if (p->len && len < n)
 		len += (size_t)snprintf(buf + len, n - len, " len=%" PRIu32, p->len);
-	if (lng && (p->opt.has & OPT_MSS) && len < n)
+	if (lng && (p->opt.has & TCPOPT_HAS_MSS) && len < n)
 		len += (size_t)snprintf(buf + len, n - len, " mss=%u", (unsigned)p->opt.mss);
-	if (lng && (p->opt.has & OPT_WSCALE) && len < n)
+	if (lng && (p->opt.has & TCPOPT_HAS_WSCALE) && len < n)
 		len += (size_t)snprintf(buf + len, n - len, " ws=%u", (unsigned)p->opt.wscale);
-	if (lng && (p->opt.has & (OPT_SACK_PERM | OPT_SACK)) && len < n)
+	if (lng && (p->opt.has & (TCPOPT_HAS_SACK_PERM | TCPOPT_HAS_SACK)) && len < n)
 		len += (size_t)snprintf(buf + len, n - len, " sack");
 	if (p->retrans && len < n)
 		snprintf(buf + len, n - len, " (again)");

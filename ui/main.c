@@ -24,6 +24,7 @@
 
 #include "args.h"
 #include "capture.h"
+#include "privileges.h"
 #include "chanpath.h"
 #include "clock.h"
 #include "demo.h"
@@ -500,7 +501,7 @@ static void drop_target(int *uid, int *gid)
 	gid_t g;
 
 	*uid = *gid = -1;
-	if (geteuid() == 0 && capture_drop_target(&u, &g) == 0) {
+	if (geteuid() == 0 && privileges_drop_target(&u, &g) == 0) {
 		*uid = (int)u;
 		*gid = (int)g;
 	}
@@ -543,7 +544,7 @@ static int start_file_maker(struct app *a)
  * nothing is lost by dropping, whoever root becomes. */
 static int drop_privileges(struct app *a)
 {
-	if (capture_drop_privileges(a->message, sizeof(a->message)) < 0) {
+	if (privileges_drop(a->message, sizeof(a->message)) < 0) {
 		fprintf(stderr, "socklab: %s\n", a->message);
 		return -1;
 	}

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "privileges.h"
 #include "clock.h"
 #include "errtext.h"
 #include "event_parse.h"
@@ -21,18 +22,17 @@ enum {
 	PCAPNG_IDB = 0x00000001,
 	PCAPNG_EPB = 0x00000006,
 	PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d,
-	OPT_ENDOFOPT = 0,
-	OPT_COMMENT = 1,
-	SHB_USERAPPL = 4,
-	IF_TSRESOL = 9,
-	LINK_TYPES = LINK_COUNT,
+	PCAPNG_OPT_END = 0,
+	PCAPNG_OPT_COMMENT = 1,
+	PCAPNG_SHB_USERAPPL = 4,
+	PCAPNG_IF_TSRESOL = 9,
 	SNAPLEN = 262144,
 };
 
 struct recording {
 	int jsonl_fd, pcapng_fd;
 	char jsonl_path[PATH_MAX], pcapng_path[PATH_MAX];
-	int if_id[LINK_TYPES]; /* interface id per link type, -1 until its IDB is written */
+	int if_id[LINK_COUNT]; /* interface id per link type, -1 until its IDB is written */
 	int nifs;
 	char error[256];
 };
@@ -93,7 +93,7 @@ static void block_end(struct block *b)
 {
 	uint32_t total;
 
-	put_option(b, OPT_ENDOFOPT, NULL, 0);
+	put_option(b, PCAPNG_OPT_END, NULL, 0);
 	total = (uint32_t)b->len + 4;
 	memcpy(b->buf + 4, &total, 4);
 	put32(b, total);
@@ -131,7 +131,7 @@ static int write_shb(struct recording *r, struct block *b)
 	put16(b, 1);
 	put16(b, 0);
 	put(b, &section_len, 8);
-	put_option(b, SHB_USERAPPL, appl, sizeof(appl) - 1);
+	put_option(b, PCAPNG_SHB_USERAPPL, appl, sizeof(appl) - 1);
 	block_end(b);
 	return write_block(r, b);
 }
@@ -143,7 +143,7 @@ static int open_file(const char *path, char *err, size_t errlen)
 
 	if (fd < 0) {
 		snprintf(err, errlen, "record %s: %s", path, errtext(errno));
-	} else if (capture_give_to_sudo_caller(fd, path, err, errlen) < 0) {
+	} else if (privileges_give_to_sudo_caller(fd, path, err, errlen) < 0) {
 		close(fd);
 		fd = -1;
 	}
@@ -181,7 +181,7 @@ struct recording *recording_open_with(const char *base, const struct recording_f
 		snprintf(err, errlen, "record %s: name too long", base);
 		goto fail;
 	}
-	for (int i = 0; i < LINK_TYPES; i++)
+	for (int i = 0; i < LINK_COUNT; i++)
 		r->if_id[i] = -1;
 	if ((r->jsonl_fd = create_file(files, r->jsonl_path, err, errlen)) < 0 ||
 	    (r->pcapng_fd = create_file(files, r->pcapng_path, err, errlen)) < 0)
@@ -229,7 +229,7 @@ static int interface_for(struct recording *r, enum link_type lt, struct block *b
 	put16(b, linktype_of(lt));
 	put16(b, 0);
 	put32(b, SNAPLEN);
-	put_option(b, IF_TSRESOL, &nanoseconds, 1);
+	put_option(b, PCAPNG_IF_TSRESOL, &nanoseconds, 1);
 	block_end(b);
 	if (write_block(r, b) < 0)
 		return -1;
@@ -243,7 +243,7 @@ int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_n
 	struct block *b = malloc(sizeof(*b));
 	int id, rc = -1;
 
-	if (!b || (unsigned)lt >= LINK_TYPES)
+	if (!b || (unsigned)lt >= LINK_COUNT)
 		goto out;
 	if (caplen > SNAPLEN)
 		caplen = SNAPLEN;
@@ -259,7 +259,7 @@ int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_n
 	put(b, frame, caplen);
 	pad4(b);
 	if (comment && *comment)
-		put_option(b, OPT_COMMENT, comment, strnlen(comment, 2048));
+		put_option(b, PCAPNG_OPT_COMMENT, comment, strnlen(comment, 2048));
 	block_end(b);
 	rc = write_block(r, b);
 out:

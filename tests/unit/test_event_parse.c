@@ -34,7 +34,7 @@ static void packet_with_options(void **state)
 	assert_false(ev.u.packet.from_client);
 	assert_int_equal(ev.u.packet.flags, TCP_SYN | TCP_ACK);
 	assert_int_equal(ev.u.packet.abs_seq, 3861947192u);
-	assert_int_equal(ev.u.packet.opt.has, OPT_MSS | OPT_SACK_PERM | OPT_TS | OPT_WSCALE | OPT_SACK);
+	assert_int_equal(ev.u.packet.opt.has, TCPOPT_HAS_MSS | TCPOPT_HAS_SACK_PERM | TCPOPT_HAS_TS | TCPOPT_HAS_WSCALE | TCPOPT_HAS_SACK);
 	assert_int_equal(ev.u.packet.opt.wscale, 7);
 	assert_int_equal(ev.u.packet.opt.ts_val, 2864150917u);
 	assert_int_equal(ev.u.packet.opt.sack[0].right, 5);

@@ -65,15 +65,6 @@ enum {
 	TCPOPT_HAS_TS = 0x10,
 	TCPOPT_CUT = 0x20, /* the capture's snaplen cut the option area: the rest is unknown */
 };
-/* The former names, until their last users in ui/ are renamed. */
-enum {
-	OPT_MSS = TCPOPT_HAS_MSS,
-	OPT_WSCALE = TCPOPT_HAS_WSCALE,
-	OPT_SACK_PERM = TCPOPT_HAS_SACK_PERM,
-	OPT_SACK = TCPOPT_HAS_SACK,
-	OPT_TS = TCPOPT_HAS_TS,
-};
-
 #define TCP_MAX_SACK_BLOCKS 4
 
 struct tcp_options {

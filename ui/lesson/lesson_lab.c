@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "privileges.h"
 #include "clock.h"
 #include "demo.h"
 
@@ -290,7 +291,7 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 		*capture_refused = true;
 		goto fail;
 	}
-	if (capture_drop_privileges(err, errlen) < 0)
+	if (privileges_drop(err, errlen) < 0)
 		goto fail;
 	/* the lesson's own channel, opened as the user root became */
 	if (session_listen_private(lab->sess, "socklab-lesson", -1, err, errlen) < 0)
