@@ -110,7 +110,7 @@ static int apply_filter(struct capture *c, const struct capture_opts *o, char *e
 	return 0;
 }
 
-static int open_live(struct capture *c, const char *iface, char *err, size_t errlen)
+static int open_live(struct capture *c, const char *iface, bool immediate, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	int rc;
@@ -121,7 +121,13 @@ static int open_live(struct capture *c, const char *iface, char *err, size_t err
 		return -1;
 	}
 	pcap_set_snaplen(c->pcap, CAPTURE_SNAPLEN);
-	pcap_set_immediate_mode(c->pcap, 1);
+	/* Immediate mode is a wake-up (and a poll, a dispatch, a flush) per
+	 * packet: 87% of a loopback storm's rate kept instead of tcpdump -w's
+	 * 97%. Without it libpcap on Linux fills blocks of packets (TPACKET_V3)
+	 * that the kernel hands over when full or CAPTURE_BATCH_MS old. */
+	pcap_set_immediate_mode(c->pcap, immediate);
+	if (!immediate)
+		pcap_set_timeout(c->pcap, CAPTURE_BATCH_MS);
 	pcap_set_buffer_size(c->pcap, CAPTURE_BUFFER);
 	pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
 	rc = pcap_activate(c->pcap);
@@ -160,7 +166,7 @@ struct capture *capture_open(const struct capture_opts *o, char *err, size_t err
 		snprintf(err, errlen, "capture: out of memory");
 		return NULL;
 	}
-	if ((o->file ? open_file(c, o->file, err, errlen) : open_live(c, o->iface ? o->iface : "lo", err, errlen)) < 0)
+	if ((o->file ? open_file(c, o->file, err, errlen) : open_live(c, o->iface ? o->iface : "lo", o->immediate, err, errlen)) < 0)
 		goto fail;
 	dlt = pcap_datalink(c->pcap);
 	if (link_type_from_dlt(dlt, &c->link) < 0) {
