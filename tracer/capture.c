@@ -19,6 +19,8 @@
 #define CAPTURE_SNAPLEN 256
 /* Bursts of tens of thousands of connections a second must not overflow. */
 #define CAPTURE_BUFFER (64 * 1024 * 1024)
+/* stdio's buffer for a capture file: reads of 1 MiB, not 4 KiB. */
+#define CAPTURE_FILE_BUFFER (1024 * 1024)
 
 struct capture {
 	pcap_t *pcap;
@@ -31,6 +33,7 @@ struct capture {
 	struct capture_stats stats;
 	const struct pcap_pkthdr *cur_hdr; /* the frame in the callback, else NULL */
 	const u_char *cur_bytes;
+	char *file_buf; /* the capture file's stdio buffer: freed after pcap_close */
 };
 
 /* The DLT libpcap reports, by its name, in decode's link-type table. */
@@ -144,11 +147,35 @@ static int open_live(struct capture *c, const char *iface, bool immediate, char 
 	return 0;
 }
 
+/* libpcap reads a file with two freads a packet; with stdio's default
+ * buffer (st_blksize, 4 KiB) that is a read syscall every ~40 packets
+ * (20,000 for the benchmark's 1,000,000). The file is opened here so that
+ * its buffer can be set before the first read; if it cannot be, libpcap
+ * opens it and says why in its own words. */
+static FILE *open_buffered(struct capture *c, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return NULL;
+	c->file_buf = malloc(CAPTURE_FILE_BUFFER);
+	if (c->file_buf && setvbuf(fp, c->file_buf, _IOFBF, CAPTURE_FILE_BUFFER) != 0) {
+		free(c->file_buf);
+		c->file_buf = NULL;
+	}
+	return fp;
+}
+
 static int open_file(struct capture *c, const char *path, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	FILE *fp = open_buffered(c, path);
 
-	c->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	/* Once open, pcap_close closes fp; a failed open leaves it to us. */
+	c->pcap = fp ? pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf)
+		     : pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (!c->pcap && fp)
+		fclose(fp);
 	if (!c->pcap) {
 		snprintf(err, errlen, "read %s: %s (is it a pcap or pcapng file?)", path, ebuf);
 		return -1;
@@ -321,5 +348,6 @@ void capture_close(struct capture *c)
 	}
 	if (c->pcap)
 		pcap_close(c->pcap);
+	free(c->file_buf);
 	free(c);
 }
