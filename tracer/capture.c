@@ -26,6 +26,7 @@ struct capture {
 	pcap_t *pcap;
 	pcap_dumper_t *dump;
 	char write_path[256]; /* -w FILE, for messages */
+	int dump_errno;       /* the first failed write to it, or 0 */
 	enum link_type link;
 	int live;
 	char source[256];
@@ -271,8 +272,14 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 	uint64_t ts;
 
 	c->stats.seen++;
-	if (c->dump)
+	if (c->dump) {
 		pcap_dump((u_char *)c->dump, h, bytes);
+		/* A batch overflows stdio's buffer inside pcap_dump, which says
+		 * nothing when that write fails (a full disk): keep its errno
+		 * now, while it is still the write's. */
+		if (!c->dump_errno && ferror_unlocked(pcap_dump_file(c->dump)))
+			c->dump_errno = errno ? errno : EIO;
+	}
 	if (frame_time_ns(h, &ts) < 0) {
 		c->stats.invalid++;
 		return;
@@ -299,8 +306,10 @@ int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ct
 	/* Every batch reaches the disk: an interrupted recording keeps it, and
 	 * a full disk stops the capture with its reason instead of leaving a
 	 * file silently cut short. */
-	if (c->dump && n > 0 && pcap_dump_flush(c->dump) < 0) {
-		snprintf(err, errlen, "write %s: %s", c->write_path, errtext(errno));
+	if (c->dump && n > 0 && !c->dump_errno && pcap_dump_flush(c->dump) < 0)
+		c->dump_errno = errno ? errno : EIO;
+	if (c->dump_errno) {
+		snprintf(err, errlen, "write %s: %s", c->write_path, errtext(c->dump_errno));
 		return -1;
 	}
 	if (n == PCAP_ERROR) {
