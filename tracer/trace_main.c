@@ -328,9 +328,12 @@ int main(int argc, char **argv)
 
 	/* A wake-up per packet only where a person waits on the screen: stdout
 	 * is a terminal. --kernel also needs it: the kernel view holds its
-	 * records only KVIEW_HOLD_NS for the wire to catch up. Otherwise
-	 * (--json to a file or a pipe, a bench) packets come in batches. */
-	copts.immediate = t.immediate = isatty(STDOUT_FILENO) || kernel_mode >= 0;
+	 * records only KVIEW_HOLD_NS for the wire to catch up. So does -w: each
+	 * packet reaches the file as it comes, so a kill, a crash or a full
+	 * disk (shared with other writers) keeps what came before it, not what
+	 * came a batch before it. Otherwise (--json to a file or a pipe, a
+	 * bench) packets come in batches. */
+	copts.immediate = t.immediate = isatty(STDOUT_FILENO) || kernel_mode >= 0 || copts.write_path;
 	active_capture = capture_open(&copts, err, sizeof(err));
 	if (!active_capture) {
 		fprintf(stderr, "socklab-trace: %s\n", err);
