@@ -4,6 +4,7 @@
 #ifndef SOCKLAB_CAPTURE_H
 #define SOCKLAB_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,7 +17,16 @@ struct capture_opts {
 	const char *filter;     /* BPF filter, or NULL */
 	int port;               /* > 0: shorthand for "tcp port PORT" */
 	const char *write_path; /* -w: also write every captured frame here (pcap) */
+	/* Live only. true: each packet is handed over as it arrives (a person
+	 * watches the screen), at the cost of a wake-up per packet. false:
+	 * libpcap batches packets for up to CAPTURE_BATCH_MS, so a connection
+	 * storm costs a wake-up per batch, not per packet. */
+	bool immediate;
 };
+
+/* How late a batched (not immediate) live capture may hand a packet over:
+ * the kernel hands over a block of packets once it is full or this old. */
+#define CAPTURE_BATCH_MS 100
 
 struct capture;
 

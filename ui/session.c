@@ -163,7 +163,9 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 struct session *session_open(const struct session_opts *o, struct timeline *tl, char *err, size_t errlen)
 {
 	struct session *s = calloc(1, sizeof(*s));
-	struct capture_opts co = {.iface = o->iface, .file = o->file, .filter = o->filter, .port = o->port};
+	/* Immediate: a person watches the screen (wire-to-screen p99 < 50 ms). */
+	struct capture_opts co = {.iface = o->iface, .file = o->file, .filter = o->filter, .port = o->port,
+				  .immediate = true};
 	struct flow_config fc;
 
 	if (!s) {
