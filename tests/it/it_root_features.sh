@@ -81,7 +81,9 @@ one_case() {
 	[ -n "$base" ] || fail "$name: no recording name in: $(status_line)"
 
 	# --step: the server waits before each call, space lets one run
-	(cd "$dir/lab" && exec setpriv --inh-caps=-all $( [ "$lab_uid" = 0 ] || echo "--reuid=$lab_uid --regid=$lab_uid --clear-groups") "$BIN/echo-server" -p "$port" --mode iterative --events "$ev" --step >server.out 2>&1) &
+	local -a as_lab=()
+	[ "$lab_uid" = 0 ] || as_lab=(--reuid="$lab_uid" --regid="$lab_uid" --clear-groups)
+	(cd "$dir/lab" && exec setpriv --inh-caps=-all "${as_lab[@]}" "$BIN/echo-server" -p "$port" --mode iterative --events "$ev" --step >server.out 2>&1) &
 	local server=$!
 	STARTED+=("$server")
 	release socket
@@ -111,8 +113,9 @@ one_case() {
 	done
 	as "$file_uid" "$BIN/socklab" replay "$dir/$base.jsonl" --plain >"$TMP/$name.replay" 2>"$TMP/$name.replay.err" ||
 		fail "$name: the recording does not replay for its owner: $(cat "$TMP/$name.replay.err")"
-	grep -q "SYN seq=0" "$TMP/$name.replay" && grep -q "accept(" "$TMP/$name.replay" ||
+	if ! grep -q "SYN seq=0" "$TMP/$name.replay" || ! grep -q "accept(" "$TMP/$name.replay"; then
 		fail "$name: the replay lacks the handshake or the calls: $(cat "$TMP/$name.replay")"
+	fi
 	local packets rows
 	packets=$(as "$file_uid" tshark -r "$dir/$base.pcapng" 2>/dev/null | wc -l)
 	rows=$(grep -c '"type":"packet"' "$dir/$base.jsonl")
