@@ -192,10 +192,26 @@ fail:
 	return NULL;
 }
 
+/* Records the programs sent before the lab stopped are theirs to keep: what
+ * is still queued on the channel goes into the recording, not into the
+ * bin with the socket. */
+static void drain_to_recording(struct session *s)
+{
+	char buf[DATAGRAM_MAX];
+	ssize_t len;
+	int conn;
+
+	if (!s->chan || !s->rec)
+		return;
+	while ((len = channel_recv(s->chan, buf, sizeof(buf), &conn)) > 0)
+		record_line(s, buf, (size_t)len);
+}
+
 void session_close(struct session *s)
 {
 	if (!s)
 		return;
+	drain_to_recording(s);
 	capture_close(s->cap);
 	flow_table_free(s->flows);
 	channel_close(s->chan);

@@ -40,9 +40,8 @@ burst() {
 	kill -TERM "$srv"
 	wait "$srv"
 	echo "$srv $TMP/$name-server.err" >>"$TMP/$name.programs"
-	# every record sent has been taken once the programs are gone; give the
-	# lab a moment to write them, then stop it
-	sleep 0.5
+	# every record the programs sent is queued on the channel once they are
+	# gone; socklab takes what is still queued into the recording as it stops
 	kill -TERM "$ui"
 	wait "$ui" 2>/dev/null
 	python3 - "$TMP/$name.jsonl" "$TMP/$name.programs" "$name" <<'PY' || fail "$name: calls were lost"
