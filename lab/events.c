@@ -156,7 +156,12 @@ int events_send(const char *json, size_t len)
 		return -1;
 	pthread_mutex_lock(&chan.lock);
 	fd = atomic_load(&chan.fd);
-	n = fd >= 0 ? send(fd, json, len, MSG_NOSIGNAL) : -1;
+	/* A stop signal (no SA_RESTART, so that accept() returns) must not
+	 * cost the record being sent: the program winds down and its last
+	 * calls are the ones a student looks for. */
+	do
+		n = fd >= 0 ? send(fd, json, len, MSG_NOSIGNAL) : -1;
+	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)len && fd >= 0) {
 		/* The lab went away or stopped taking records: this one is lost
 		 * (the seq gap shows it); try a new connection later. */
