@@ -287,6 +287,16 @@ static void test_snapshot_diff(void **state)
 	got.n = 0;
 	kstate_snapshot_diff(cur, 3, cur, 3, 43, collect_record, &got);
 	assert_int_equal(got.n, 0);
+
+	/* a socket bound but not listening yet, caught by one poll: it comes
+	 * and goes in CLOSED, which is no change of state */
+	{
+		struct kstate_sock bound[] = {sock_of("127.0.0.1:8080", "0.0.0.0:0", TCPS_CLOSED)};
+
+		kstate_snapshot_diff(NULL, 0, bound, 1, 44, collect_record, &got);
+		kstate_snapshot_diff(bound, 1, NULL, 0, 45, collect_record, &got);
+		assert_int_equal(got.n, 0);
+	}
 }
 
 int main(void)

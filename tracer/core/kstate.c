@@ -244,9 +244,13 @@ void kstate_snapshot_sort(struct kstate_sock *socks, size_t n)
 		qsort(socks, n, sizeof(*socks), sock_cmp);
 }
 
+/* A socket that comes or goes in CLOSED (bound, not yet listening or
+ * connecting; a slow program is caught there by a poll) changed no state. */
 static void report_sock(const struct kstate_sock *s, enum tcp_state from, enum tcp_state to, uint64_t ts_ns,
 			kstate_record_fn fn, void *ctx)
 {
+	if (from == to)
+		return;
 	struct kstate_record r = {
 		.ts_ns = ts_ns, .local = s->local, .peer = s->peer, .from = from, .to = to,
 		.source = KSTATE_SOCK_DIAG,
