@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "json.h"
+
 struct why_row {
 	const char *key;
 	const char *text[LANG_COUNT];
@@ -216,30 +218,13 @@ int why_parse(const char *key)
 	return -1;
 }
 
-/* Decimal digits of v at p; returns how many. */
-static size_t put_u32(char *p, uint32_t v)
-{
-	char tmp[10];
-	size_t n = 0, len;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	len = n;
-	while (n)
-		*p++ = tmp[--n];
-	return len;
-}
-
-/* Hand-rolled rather than snprintf: the text timeline renders a sentence
- * for most segments of a trace. */
+/* Hand-rolled rather than snprintf, on the one appender (common/json.h):
+ * the text timeline renders a sentence for most segments of a trace. */
 int why_format(enum tcp_why w, enum lang lang, bool who_server, uint32_t seq, uint32_t ack, char *buf,
 	       size_t n)
 {
-	const char *tmpl, *open;
-	size_t pos = 0;
-	char num[10];
+	struct outbuf o = outbuf_at(buf, n, 0);
+	const char *tmpl;
 
 	if (n == 0)
 		return -1;
@@ -248,34 +233,33 @@ int why_format(enum tcp_why w, enum lang lang, bool who_server, uint32_t seq, ui
 		return -1;
 	tmpl = rows[w].text[lang];
 	while (*tmpl) {
-		const char *sub = tmpl;
-		size_t len;
+		const char *open = strchr(tmpl, '{');
 
-		open = strchr(tmpl, '{');
-		if (open == tmpl) {
-			const char *name = tmpl + 1;
+		if (open != tmpl) {
+			size_t len = open ? (size_t)(open - tmpl) : strlen(tmpl);
 
-			if (strncmp(name, "who}", 4) == 0)
-				sub = role_words[lang][who_server], len = strlen(sub), tmpl += 5;
-			else if (strncmp(name, "peer}", 5) == 0)
-				sub = role_words[lang][!who_server], len = strlen(sub), tmpl += 6;
-			else if (strncmp(name, "seq}", 4) == 0)
-				sub = num, len = put_u32(num, seq), tmpl += 5;
-			else if (strncmp(name, "ack}", 4) == 0)
-				sub = num, len = put_u32(num, ack), tmpl += 5;
-			else /* not a placeholder: kept, so a test sees the typo */
-				len = 1, tmpl++;
-		} else {
-			len = open ? (size_t)(open - tmpl) : strlen(tmpl);
+			outbuf_mem(&o, tmpl, len);
 			tmpl += len;
+		} else if (strncmp(tmpl, "{who}", 5) == 0) {
+			outbuf_lit(&o, role_words[lang][who_server]);
+			tmpl += 5;
+		} else if (strncmp(tmpl, "{peer}", 6) == 0) {
+			outbuf_lit(&o, role_words[lang][!who_server]);
+			tmpl += 6;
+		} else if (strncmp(tmpl, "{seq}", 5) == 0) {
+			outbuf_u64(&o, seq);
+			tmpl += 5;
+		} else if (strncmp(tmpl, "{ack}", 5) == 0) {
+			outbuf_u64(&o, ack);
+			tmpl += 5;
+		} else { /* not a placeholder: kept, so a test sees the typo */
+			outbuf_char(&o, '{');
+			tmpl++;
 		}
-		if (pos + len >= n) {
-			buf[0] = '\0';
-			return -1;
-		}
-		memcpy(buf + pos, sub, len);
-		pos += len;
 	}
-	buf[pos] = '\0';
-	return (int)pos;
+	if (outbuf_finish(&o) < 0) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return (int)o.pos;
 }
