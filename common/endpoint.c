@@ -36,15 +36,9 @@ const char *endpoint_format(const struct endpoint *e, char *buf, size_t n)
 {
 	char text[ENDPOINT_STRLEN];
 	struct outbuf o = outbuf_at(text, sizeof(text), 0);
-	size_t len;
 
-	if (n == 0)
-		return buf;
 	endpoint_put(&o, e);
-	len = o.pos < n ? o.pos : n - 1;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	return buf;
+	return outbuf_copy_cut(&o, buf, n);
 }
 
 static int parse_port(const char *s, uint16_t *port)

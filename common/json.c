@@ -132,6 +132,18 @@ void outbuf_json_string(struct outbuf *o, const char *s)
 	outbuf_char(o, '"');
 }
 
+char *outbuf_copy_cut(const struct outbuf *o, char *buf, size_t n)
+{
+	size_t len;
+
+	if (n == 0)
+		return buf;
+	len = o->pos < n ? o->pos : n - 1;
+	memcpy(buf, o->buf, len);
+	buf[len] = '\0';
+	return buf;
+}
+
 int outbuf_finish(struct outbuf *o)
 {
 	if (!o->ok)

@@ -57,6 +57,11 @@ void outbuf_vprintf(struct outbuf *o, const char *fmt, va_list ap) __attribute__
 /* s as a JSON string literal, with quotes and escapes. */
 void outbuf_json_string(struct outbuf *o, const char *s);
 
+/* Copies what o holds into buf (n bytes, NUL-terminated), cut to fit: for
+ * the *_format() helpers that hand a C string to callers whose buffer may
+ * be short. Returns buf. */
+char *outbuf_copy_cut(const struct outbuf *o, char *buf, size_t n);
+
 /* NUL-terminates; returns the length, or -1 if anything did not fit. */
 int outbuf_finish(struct outbuf *o);
 

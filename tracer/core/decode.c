@@ -478,15 +478,9 @@ const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)
 {
 	char text[sizeof("SYN|FIN|RST|PSH|ACK|URG|ECE|CWR")];
 	struct outbuf o = outbuf_at(text, sizeof(text), 0);
-	size_t len;
 
-	if (n == 0)
-		return buf;
 	tcp_flags_put(&o, flags);
-	len = o.pos < n ? o.pos : n - 1;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	return buf;
+	return outbuf_copy_cut(&o, buf, n);
 }
 
 int tcp_flags_parse(const char *s, uint8_t *out)
