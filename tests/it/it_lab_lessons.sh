@@ -5,9 +5,18 @@
 . "$(dirname "$0")/../lib/helpers.sh"
 . "$ROOT/tests/lib/lab_helpers.sh"
 
-# time_wait_on PORT: connections with local or remote PORT in TIME_WAIT
-time_wait_on() {
-	ss -Htan state time-wait "( sport = :$1 or dport = :$1 )" 2>/dev/null | wc -l
+# client_port NAME: the local port of the client's connection, from the
+# "connect(...) = 0  local 127.0.0.1:PORT" line it printed on stderr.
+client_port() {
+	sed -n 's/.*connect(.*) = 0  local [0-9.]*:\([0-9]*\).*/\1/p' "$TMP/$1.err" | head -n 1
+}
+
+# time_wait_pair CPORT SPORT: this one connection's sockets in TIME_WAIT.
+# Only its own 4-tuple counts: other tests on this machine pick ports from
+# the same range and may leave a TIME_WAIT on SPORT from an earlier run.
+time_wait_pair() {
+	ss -Htan state time-wait \
+		"( sport = :$1 and dport = :$2 ) or ( sport = :$2 and dport = :$1 )" 2>/dev/null | wc -l
 }
 
 for mode in thread epoll; do
@@ -23,10 +32,12 @@ for mode in thread epoll; do
 
 	# --close-first: the client reads EOF first; the server's side ends in TIME_WAIT
 	start_server cf -q --mode "$mode" --close-first
-	client cf -q 127.0.0.1 "$PORT" -m x --hold 3000 || fail "$mode --close-first: client exit $?"
+	client cf 127.0.0.1 "$PORT" -m x --hold 3000 || fail "$mode --close-first: client exit $?"
 	grep -qx "the server closed the connection (EOF)" "$TMP/cf.out" || fail "$mode --close-first: no EOF"
+	cport=$(client_port cf)
+	[ -n "$cport" ] || fail "$mode --close-first: no connect line on the client's stderr"
 	if command -v ss >/dev/null; then
-		ss -Htan state time-wait "( sport = :$PORT )" | grep -q . ||
+		ss -Htan state time-wait "( sport = :$PORT and dport = :$cport )" | grep -q . ||
 			fail "$mode --close-first: server side not in TIME_WAIT"
 	fi
 	stop_server
@@ -36,7 +47,9 @@ for mode in thread epoll; do
 	client l0 127.0.0.1 "$PORT" -m x --hold 3000 || fail "$mode --linger0: client exit $?"
 	grep -q "read(.*= -1 ECONNRESET" "$TMP/l0.err" || fail "$mode --linger0: no ECONNRESET"
 	if command -v ss >/dev/null; then
-		[ "$(time_wait_on "$PORT")" -eq 0 ] || fail "$mode --linger0: TIME_WAIT after RST"
+		cport=$(client_port l0)
+		[ -n "$cport" ] || fail "$mode --linger0: no connect line on the client's stderr"
+		[ "$(time_wait_pair "$cport" "$PORT")" -eq 0 ] || fail "$mode --linger0: TIME_WAIT after RST"
 	fi
 	stop_server
 
