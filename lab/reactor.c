@@ -145,7 +145,7 @@ static void conn_readable(struct reactor *r, struct conn *c)
 	if (n < 0 && errno == EAGAIN)
 		return;
 	if (n <= 0) {
-		if (n < 0)
+		if (n < 0 && !calls_stopping()) /* a stop signal is no read error */
 			lab_report_error("read from", c->peer, errno, NULL);
 		conn_close(r, c);
 		return;
