@@ -164,9 +164,18 @@ int events_send(const char *json, size_t len)
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)len && fd >= 0) {
 		/* The lab went away or stopped taking records: this one is lost
-		 * (the seq gap shows it); try a new connection later. */
+		 * (the seq gap shows it); try a new connection later. The program
+		 * says so too: a lab that only lags is not the same as one gone. */
+		int err = n < 0 ? errno : EMSGSIZE;
+
 		atomic_store(&chan.fd, -1);
 		close(fd);
+		if (err == EAGAIN)
+			fprintf(stderr, "%s: lab channel %s: the lab took no record for %d s; "
+				"calls go unreported until it takes them again\n", chan.proc, chan.path, SEND_TIMEOUT_S);
+		else
+			fprintf(stderr, "%s: lab channel %s: %s; calls go unreported until the lab is back\n",
+				chan.proc, chan.path, errtext(err));
 	}
 	pthread_mutex_unlock(&chan.lock);
 	return n == (ssize_t)len ? 0 : -1;
