@@ -14,7 +14,6 @@
  * ladder.c and screen.c. */
 #include <getopt.h>
 #include <limits.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -735,7 +734,7 @@ int main(int argc, char **argv)
 	struct app a;
 	int cmd, rc;
 
-	setlocale(LC_ALL, "");
+	view_locale_init();
 	if (argc > 1 && (cmd = find_command(argv[1])) >= 0 && (commands[cmd].flags & OWN_ARGS))
 		return commands[cmd].run(NULL, argc - 1, argv + 1);
 	memset(&a, 0, sizeof(a));

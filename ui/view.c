@@ -3,6 +3,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,4 +144,32 @@ int view_read_key(void)
 bool view_locale_utf8(void)
 {
 	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* The locale the environment names for character types (LC_ALL, then
+ * LC_CTYPE, then LANG: setlocale's order), or "". */
+static const char *ctype_env(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return v;
+	}
+	return "";
+}
+
+void view_locale_init(void)
+{
+	static const char *const utf8_locales[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"};
+	const char *want = ctype_env();
+
+	setlocale(LC_ALL, "");
+	if (view_locale_utf8() || !(strcasestr(want, "utf-8") || strcasestr(want, "utf8")))
+		return;
+	for (size_t i = 0; i < sizeof(utf8_locales) / sizeof(utf8_locales[0]); i++)
+		if (setlocale(LC_CTYPE, utf8_locales[i]) && view_locale_utf8())
+			return;
+	/* none installed: the C locale, drawn in ASCII */
 }
