@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "screen_words.h"
+
 #define CH_HLINE 0x2500 /* ─ */
 #define CH_VLINE 0x2502 /* │ */
 #define CH_RIGHT 0x25b6 /* ▶ */
@@ -175,7 +177,7 @@ void ladder_time_text(uint64_t dt_ns, char *buf, size_t n)
 		snprintf(buf, n, "%10.4f", s);
 }
 
-static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, const struct row *r,
+static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, const struct row *r, enum lang lang,
 			struct grid *g, int y)
 {
 	char text[256];
@@ -207,7 +209,7 @@ static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, 
 	}
 	case ROW_END: {
 		int w;
-		snprintf(text, sizeof(text), "released: %s", r->ev->u.end.reason);
+		snprintf(text, sizeof(text), screen_words(lang)->released, screen_words_end_reason(lang, r->ev->u.end.reason));
 		w = utf8_width(text);
 		grid_put(g, gm->mx + (w < gm->mw ? (gm->mw - w) / 2 : 0), y, text, gm->mw, ATTR_DIM, o->ascii);
 		break;
@@ -221,23 +223,23 @@ void ladder_draw_row(const struct timeline *tl, const struct ladder_opts *o, lon
 	const struct row *r = timeline_row(tl, (size_t)pos);
 
 	if (r)
-		draw_row_at(o, &gm, r, g, y);
+		draw_row_at(o, &gm, r, timeline_lang(tl), g, y);
 }
 
 void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, struct grid *g, int y0)
 {
 	struct geometry gm = geometry(g->w, o);
 	const struct conn_info *ci = o->conn ? timeline_conn(tl, o->conn) : NULL;
+	const struct screen_words *w = screen_words(timeline_lang(tl));
 	char ep[ENDPOINT_STRLEN], text[128];
-
 
 	lifelines(g, &gm, y0, o->ascii);
 	lifelines(g, &gm, y0 + 1, o->ascii);
 	if (gm.tw) /* the time column's unit */
-		grid_put(g, gm.tx, y0, "    time s", gm.tw - 1, ATTR_DIM, o->ascii);
+		grid_put(g, gm.tx, y0, w->time_unit, gm.tw - 1, ATTR_DIM, o->ascii);
 	for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++) {
 		const struct endpoint *e = ci ? (role == ROLE_CLIENT ? &ci->client : &ci->server) : NULL;
-		const char *name = role == ROLE_CLIENT ? "CLIENT" : "SERVER";
+		const char *name = w->lane[role == ROLE_SERVER];
 		if (ci) {
 			enum tcp_state s = timeline_state_at(tl, o->sel >= 0 ? o->sel : (long)timeline_count(tl) - 1,
 							     o->conn, (enum tcp_role)role);
@@ -245,7 +247,7 @@ void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, 
 			x += grid_put(g, x, y0, name, 6, ATTR_HEADER, o->ascii) + 1;
 			if (s == TCPS_TIME_WAIT && o->now_ns && ci->time_wait_ns && o->now_ns >= ci->time_wait_ns) {
 				uint64_t gone = o->now_ns - ci->time_wait_ns;
-				snprintf(text, sizeof(text), "TIME_WAIT %llus", gone < TIME_WAIT_NS ?
+				snprintf(text, sizeof(text), w->countdown, gone < TIME_WAIT_NS ?
 					 (unsigned long long)((TIME_WAIT_NS - gone) / 1000000000u) : 0ull);
 			} else {
 				snprintf(text, sizeof(text), "%s", tcp_state_name(s));
@@ -259,9 +261,9 @@ void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, 
 		}
 	}
 	if (ci)
-		snprintf(text, sizeof(text), "connection #%" PRIu32, o->conn);
+		snprintf(text, sizeof(text), w->connection, (unsigned)o->conn);
 	else
-		snprintf(text, sizeof(text), "all connections");
+		snprintf(text, sizeof(text), "%s", w->all_connections);
 	grid_put(g, gm.mx + (gm.mw - utf8_width(text)) / 2, y0, text, gm.mw, ATTR_HEADER, o->ascii);
 }
 
@@ -284,7 +286,7 @@ long ladder_draw(const struct timeline *tl, const struct ladder_opts *o, struct 
 		    y + step > y0 + h)
 			continue;
 		r = timeline_row(tl, (size_t)pos);
-		draw_row_at(o, &gm, r, g, y);
+		draw_row_at(o, &gm, r, timeline_lang(tl), g, y);
 		if (pos == o->sel)
 			grid_or_attr(g, 0, y, g->w, ATTR_SELECTED);
 		last = pos;
