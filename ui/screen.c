@@ -360,7 +360,7 @@ static void draw_help_line(const struct screen *s, const struct timeline *tl, co
  * drawing characters, or + - | with --ascii (one set, never mixed). */
 static void draw_box(const struct screen *s, struct grid *g, const char *title, const char *const *lines, int n)
 {
-	int w = g->w - 8 < 96 ? g->w - 8 : 96, h = n + 2 > g->h - 4 ? g->h - 4 : n + 2;
+	int w = g->w - 2 < 110 ? g->w - 2 : 110, h = n + 2 > g->h - 4 ? g->h - 4 : n + 2;
 	int x0 = (g->w - w) / 2, y0 = (g->h - h) / 2;
 	uint32_t hl = s->ascii ? '-' : 0x2500, vl = s->ascii ? '|' : 0x2502;
 	uint32_t corner[4] = {0x250c, 0x2510, 0x2514, 0x2518}; /* ┌ ┐ └ ┘ */
