@@ -13,6 +13,8 @@
 #define CH_RIGHT 0x25b6 /* ▶ */
 #define CH_LEFT 0x25c0  /* ◀ */
 #define TIME_COL_MIN_WIDTH 100
+#define TIME_COL_MIN_WIDTH_BIG 120
+#define BIG_ARROW_WIDTH 30 /* --big: room for "PSH|ACK seq=1 ack=6 len=12", the rest for the calls */
 #define TIME_WAIT_NS 60000000000ull /* Linux's 2MSL */
 
 struct geometry {
@@ -30,7 +32,9 @@ static struct geometry geometry(int width, const struct ladder_opts *o)
 	struct geometry gm = {0};
 	int rest;
 
-	gm.tw = width >= TIME_COL_MIN_WIDTH ? 11 : 0;
+	/* --big gives the lanes the time column's room up to 120 columns (the
+	 * details, d, keep the time) */
+	gm.tw = width >= (o->big ? TIME_COL_MIN_WIDTH_BIG : TIME_COL_MIN_WIDTH) ? 11 : 0;
 	gm.cx = gm.tw;
 	gm.cw = o->conn == 0 ? 5 : 0;
 	gm.lx = gm.cx + gm.cw;
@@ -40,6 +44,8 @@ static struct geometry geometry(int width, const struct ladder_opts *o)
 		gm.mw = 28;
 	if (gm.mw > 64)
 		gm.mw = 64;
+	if (o->big)
+		gm.mw = BIG_ARROW_WIDTH;
 	gm.lw = (rest - gm.mw - 2) / 2;
 	gm.bar1 = gm.lx + gm.lw;
 	gm.mx = gm.bar1 + 1;
@@ -79,6 +85,26 @@ static void lane_text(struct grid *g, const struct geometry *gm, enum tcp_role r
 	} else {
 		grid_put(g, gm->rx, y, text, gm->rw - 1, attr, ascii);
 	}
+}
+
+/* A call's text in its lane on lines y and y + 1 (--big): wrapped after a
+ * comma or space, so "connect(3, 127.0.0.1:46631) …" is read whole. */
+static void lane_text_2(struct grid *g, const struct geometry *gm, enum tcp_role role, int y, const char *text,
+			uint8_t attr, bool ascii)
+{
+	int avail = role == ROLE_CLIENT ? gm->lw - 2 : gm->rw - 1;
+	const char *next;
+	size_t len = grid_wrap(text, avail, &next);
+	char first[256];
+
+	if (!*next || len >= sizeof(first)) {
+		lane_text(g, gm, role, false, y, text, attr, ascii);
+		return;
+	}
+	memcpy(first, text, len);
+	first[len] = '\0';
+	lane_text(g, gm, role, false, y, first, attr, ascii);
+	lane_text(g, gm, role, false, y + 1, next, attr, ascii);
 }
 
 void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n)
@@ -202,9 +228,12 @@ static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, 
 		break;
 	case ROW_CALL: {
 		const struct ui_call *c = &r->ev->u.call;
+		uint8_t attr = c->err[0] ? ATTR_ERROR : c->exit ? ATTR_RETURN : ATTR_CALL;
 		ladder_call_text(c, o->ascii, text, sizeof(text));
-		lane_text(g, gm, c->proc, false, y, text,
-			  c->err[0] ? ATTR_ERROR : c->exit ? ATTR_RETURN : ATTR_CALL, o->ascii);
+		if (o->big && y + 1 < g->h)
+			lane_text_2(g, gm, c->proc, y, text, attr, o->ascii);
+		else
+			lane_text(g, gm, c->proc, false, y, text, attr, o->ascii);
 		break;
 	}
 	case ROW_END: {
@@ -287,8 +316,8 @@ long ladder_draw(const struct timeline *tl, const struct ladder_opts *o, struct 
 			continue;
 		r = timeline_row(tl, (size_t)pos);
 		draw_row_at(o, &gm, r, timeline_lang(tl), g, y);
-		if (pos == o->sel)
-			grid_or_attr(g, 0, y, g->w, ATTR_SELECTED);
+		for (int i = 0; pos == o->sel && i < step; i++)
+			grid_or_attr(g, 0, y + i, g->w, ATTR_SELECTED);
 		last = pos;
 		pos = timeline_step(tl, pos, 1, o->conn);
 	}
