@@ -359,6 +359,8 @@ int session_record(struct session *s, const char *base, const struct recording_f
 		return -1;
 	}
 	s->rec = recording_open_with(base, files, err, errlen);
+	if (s->rec && s->cap) /* live: the interface captured */
+		recording_set_interface(s->rec, capture_source(s->cap));
 	return s->rec ? 0 : -1;
 }
 
