@@ -94,9 +94,6 @@ void view_blit(const struct grid *g)
 			attr_t a = attrs[c->attr & ~ATTR_SELECTED] | (c->attr & ATTR_SELECTED ? A_REVERSE : 0);
 			cchar_t cc;
 
-			/* the last cell: writing it would scroll some terminals */
-			if (y == g->h - 1 && x == g->w - 1)
-				break;
 			/* the right half of a wide character was drawn with it; a half
 			 * whose other half was overwritten shows as a blank */
 			if (c->ch == GRID_WIDE_TAIL && x > 0 && cell_width(c[-1].ch) == 2)
@@ -104,6 +101,8 @@ void view_blit(const struct grid *g)
 			if (c->ch == GRID_WIDE_TAIL || (cell_width(c->ch) == 2 && (x + 1 == g->w || c[1].ch != GRID_WIDE_TAIL)))
 				wc[0] = ' ';
 			setcchar(&cc, wc, a, 0, NULL);
+			/* the last cell too (curses writes it without scrolling, and
+			 * says ERR): left out, it kept what was there before a resize */
 			mvadd_wch(y, x, &cc);
 		}
 	}
