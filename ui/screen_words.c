@@ -112,6 +112,8 @@ static const struct screen_words words_en = {
 	.recording_to = "recording to %s.jsonl and %s.pcapng",
 	.record_live_only = "recording works while capturing live",
 	.demo_what = "demo %s: %s",
+	.joined = "%s pid %d joined: %s",
+	.no_step_waiting = "no program is waiting (start them with --step)",
 };
 
 static const struct screen_words words_zh = {
@@ -186,6 +188,8 @@ static const struct screen_words words_zh = {
 	.recording_to = "正在录制到 %s.jsonl 和 %s.pcapng",
 	.record_live_only = "只有实时抓包时才能录制",
 	.demo_what = "演示 %s：%s",
+	.joined = "%s pid %d 已加入：%s",
+	.no_step_waiting = "没有程序在等待（用 --step 启动它们）",
 };
 
 const struct screen_words *screen_words(enum lang lang)

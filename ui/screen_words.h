@@ -60,6 +60,8 @@ struct screen_words {
 	const char *recording_to;   /* %s %s: the two files */
 	const char *record_live_only;
 	const char *demo_what;      /* %s name, %s what */
+	const char *joined;         /* %s role, %d pid, %s its command line */
+	const char *no_step_waiting;
 };
 
 const struct screen_words *screen_words(enum lang lang);
