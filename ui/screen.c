@@ -254,10 +254,10 @@ static void put_line(const struct screen *s, struct grid *g, int y, const char *
 		return;
 	}
 	len = grid_wrap(text, room, &next);
-	for (cut = text + len; cut > text && strncmp(cut - 1, "  ", 2) != 0; cut--)
+	for (cut = text + len; cut > text && strncmp(cut, "  ", 2) != 0; cut--)
 		;
-	if (cut > text + 1)
-		len = (size_t)(cut - 1 - text);
+	if (cut > text)
+		len = (size_t)(cut - text);
 	if (len >= sizeof(line))
 		len = sizeof(line) - 1;
 	memcpy(line, text, len);
@@ -298,7 +298,7 @@ static void draw_status(const struct screen *s, const struct timeline *tl, const
 	if (timeline_calls_lost(tl, NULL))
 		FIELD(4, w->calls_lost, (unsigned long long)timeline_calls_lost(tl, NULL));
 	if (st->recording)
-		FIELD(3, w->rec, st->recording);
+		FIELD(4, w->rec, st->recording);
 #undef FIELD
 	for (;;) {
 		int drop = -1;
