@@ -58,25 +58,25 @@ static void add_sentence(struct text *t, enum tcp_why w, bool who_server, uint32
 		add(t, "%s%s", sentence, why_sentence_end(t->lang));
 }
 
-/* A packet's note in fmt: a key in the catalog as its sentence (about the
- * segment's sender), an older recording's sentence as written. */
-static void add_note(struct text *t, const struct ui_packet *p, const char *fmt)
+/* A packet's note: a key in the catalog as its sentence (about the
+ * segment's sender), an older recording's sentence as written; NULL when
+ * it has none. */
+static const char *note_text(const struct text *t, const struct ui_packet *p, char *buf, size_t n)
 {
-	char sentence[WHY_TEXT_MAX];
 	int key = why_parse(p->note);
 
 	if (!p->note[0])
-		return;
-	if (key > 0 && why_format((enum tcp_why)key, t->lang, !p->from_client, p->seq, p->ack, sentence,
-				  sizeof(sentence)) >= 0)
-		add(t, fmt, sentence);
-	else
-		add(t, fmt, p->note);
+		return NULL;
+	if (key > 0 && why_format((enum tcp_why)key, t->lang, !p->from_client, p->seq, p->ack, buf, n) >= 0)
+		return buf;
+	return p->note;
 }
 
 static void explain_flags(struct text *t, const struct ui_packet *p)
 {
 	bool server = !p->from_client;
+	char sentence[WHY_TEXT_MAX];
+	const char *note;
 
 	if (p->flags & TCP_RST)
 		add_sentence(t, SEG_RST, server, 0, 0, 0);
@@ -94,7 +94,8 @@ static void explain_flags(struct text *t, const struct ui_packet *p)
 		add_sentence(t, SEG_ACK, server, 0, p->ack, 0);
 	if (p->retrans)
 		add_sentence(t, SEG_RETRANS, server, 0, 0, 0);
-	add_note(t, p, t->lang == LANG_ZH ? "%s。" : "%s. "); /* why_sentence_end */
+	if ((note = note_text(t, p, sentence, sizeof(sentence))))
+		add(t, "%s%s", note, why_sentence_end(t->lang));
 }
 
 static const char *role_word(const struct text *t, enum tcp_role role)
@@ -152,7 +153,8 @@ void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 static void details_packet(struct text *t, const struct ui_packet *p)
 {
 	const struct screen_words *w = t->w;
-	char flags[48], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN];
+	char flags[48], src[ENDPOINT_STRLEN], dst[ENDPOINT_STRLEN], sentence[WHY_TEXT_MAX];
+	const char *note;
 
 	add(t, w->d_from_to, endpoint_format(&p->src, src, sizeof(src)), endpoint_format(&p->dst, dst, sizeof(dst)),
 	    p->from_client ? w->d_c2s : w->d_s2c);
@@ -181,7 +183,8 @@ static void details_packet(struct text *t, const struct ui_packet *p)
 		add(t, "%s", w->d_retrans);
 	if (p->midstream)
 		add(t, "%s", w->d_midstream);
-	add_note(t, p, w->d_note);
+	if ((note = note_text(t, p, sentence, sizeof(sentence))))
+		add(t, w->d_note, note);
 }
 
 static void details_call(struct text *t, const struct ui_call *c)
