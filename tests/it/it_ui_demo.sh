@@ -49,11 +49,7 @@ wait_screen "CLIENT CLOSED" 3 || exit 1
 screen | grep -q "SERVER LISTEN" || fail "server state at the first row should be LISTEN"
 screen | grep -q "paused" || fail "moving by hand should pause following"
 # down to the SYN|ACK row: client ESTABLISHED, server SYN_RCVD
-for _ in $(seq 1 40); do
-	screen | grep -q "SYN|ACK: the server accepts" && break
-	tm send-keys -t ui j
-	sleep 0.05
-done
+keys_until "SYN|ACK: the server accepts" || exit 1
 wait_screen "CLIENT ESTABLISHED" 3 || exit 1
 screen | grep -q "SERVER SYN_RCVD" || fail "server state at the SYN|ACK row should be SYN_RCVD"
 # details of that packet: absolute numbers and options

@@ -26,12 +26,7 @@ screen | grep -q "── 讲解 ──" || fail "no Chinese explanation title"
 tm send-keys -t ui g
 wait_screen "已暂停" 3 || exit 1
 wait_screen "创建一个端点并返回描述符" 3 || exit 1
-for _ in $(seq 1 40); do
-	screen | grep -q "SYN|ACK：服务器接受连接" && break
-	tm send-keys -t ui j
-	sleep 0.05
-done
-wait_screen "SYN|ACK：服务器接受连接" 3 || exit 1
+keys_until "SYN|ACK：服务器接受连接" || exit 1
 screen | grep -q "ack=1：服务器确认了" || fail "the ack is not explained in Chinese"
 # sentences join without a space after 。, and the pane says no English sentence
 screen | grep -q "。 " && fail "a space after 。"
