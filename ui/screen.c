@@ -244,7 +244,7 @@ static void scroll_to_selection(struct screen *s, const struct timeline *tl, int
  * never mid-word. */
 static void put_line(const struct screen *s, struct grid *g, int y, const char *text, uint8_t attr)
 {
-	int room = g->w - 1; /* the last cell of the last line is never drawn */
+	int room = g->w - 1; /* a cell spare at the right edge, as before */
 	const char *next, *cut;
 	size_t len;
 	char line[1024];
