@@ -638,7 +638,8 @@ static int cmd_demo(struct app *a, int argc, char **argv)
 	}
 	snprintf(a->mode, sizeof(a->mode), screen_words(a->opt.lang)->mode_demo, scenario->name);
 	if (a->opt.step)
-		snprintf(a->mode + strlen(a->mode), sizeof(a->mode) - strlen(a->mode), " (step)");
+		snprintf(a->mode + strlen(a->mode), sizeof(a->mode) - strlen(a->mode), "%s",
+			 screen_words(a->opt.lang)->mode_step);
 	snprintf(a->message, sizeof(a->message), screen_words(a->opt.lang)->demo_what, scenario->name,
 		 scenario->what[a->opt.lang]);
 	if (drop_privileges(a) < 0)

@@ -14,6 +14,7 @@ struct screen_words {
 	const char *calls_lost;     /* %llu */
 	const char *rec;            /* %s: the .jsonl */
 	const char *mode_live, *mode_recording, *mode_demo, *mode_replay; /* demo: %s; replay: %g */
+	const char *mode_step;      /* after the demo's name with --step */
 	/* key help line */
 	const char *keys;
 	const char *search;         /* %s: what is typed */
