@@ -131,6 +131,40 @@ static void finish(int fd)
 	echo_close(fd, opt.close_how == CLOSE_RST);
 }
 
+/* --half-close: send every message, then shutdown(SHUT_WR): our FIN says
+ * the request is complete. Our direction is closed, the server's is not:
+ * read what it sends after our FIN until its own FIN (read returns 0). */
+static int half_close(int fd)
+{
+	struct message_source src = {0};
+	char reply[ECHO_REPLY_MAX];
+	const char *msg;
+	ssize_t n = 0;
+	int rc = 0;
+
+	while (rc == 0 && (msg = next_message(&src)) != NULL)
+		if (lab_write_all(fd, msg, strnlen(msg, ECHO_READ_MAX)) < 0) {
+			lab_report_error("write to", server, errno, NULL);
+			rc = 1;
+		}
+	free(src.line);
+	/* shutdown(SHUT_WR): send FIN, no more data from us; reading goes on */
+	if (rc == 0 && lab_shutdown(fd, SHUT_WR) < 0) {
+		lab_report_error("shutdown", server, errno, NULL);
+		rc = 1;
+	}
+	while (rc == 0 && (n = lab_read(fd, reply, sizeof(reply))) > 0)
+		printf("reply: %.*s\n", (int)n, reply);
+	if (rc == 0 && n < 0) {
+		lab_report_error("read from", server, errno, NULL);
+		rc = 1;
+	}
+	if (rc == 0)
+		printf("the server closed its side too (EOF)\n");
+	lab_close(fd);
+	return rc;
+}
+
 /* --bind-port: a fixed local port instead of the one connect() would pick. */
 static int bind_local_port(int fd, int family)
 {
@@ -184,6 +218,8 @@ static int talk_tcp(const struct sockaddr *addr, socklen_t addrlen)
 	}
 	addr_local(fd, local, sizeof(local));
 	printf("connected to %s from %s\n", server, local);
+	if (opt.half_close)
+		return half_close(fd);
 	while ((msg = next_message(&src)) != NULL) {
 		if (*msg == '\0')
 			continue; /* an empty write sends nothing, and no reply would come */

@@ -35,6 +35,30 @@ static void wait_readable(int fd)
 	lab_poll(&pfd, 1, -1);
 }
 
+/* --reply-at-eof: read until the client's FIN (read returns 0), and only
+ * then write one reply with what was read. The client has shut down its
+ * sending side by then, and still reads this reply: a half-close. */
+static void reply_at_eof(int fd, const char *peer)
+{
+	char buf[ECHO_READ_MAX], more[ECHO_READ_MAX], reply[ECHO_REPLY_MAX];
+	size_t got = 0;
+	ssize_t n;
+
+	while ((n = lab_read(fd, more, sizeof(more))) > 0) {
+		size_t keep = (size_t)n < sizeof(buf) - got ? (size_t)n : sizeof(buf) - got;
+		echo_print_received(peer, more, (size_t)n);
+		memcpy(buf + got, more, keep);
+		got += keep;
+	}
+	if (n < 0) {
+		lab_report_error("read from", peer, errno, NULL);
+		return;
+	}
+	/* write after the FIN: the client's direction is closed, ours is not */
+	if (lab_write_all(fd, reply, echo_reply(buf, got, reply)) < 0)
+		lab_report_error("write to", peer, errno, NULL);
+}
+
 /* One client connection, from accept() to close(): the seed's handler. */
 static void serve_connection(int fd, const char *peer)
 {
@@ -46,9 +70,11 @@ static void serve_connection(int fd, const char *peer)
 
 	if (opt.no_read)
 		wait_readable(fd);
+	if (opt.reply_at_eof)
+		reply_at_eof(fd, peer);
 	/* read: take what has arrived from the receive buffer, waiting while it
 	 * is empty; 0 means the client's FIN came: it will send no more. */
-	while (!opt.no_read && (n = lab_read(fd, buf, sizeof(buf))) > 0) {
+	while (!opt.no_read && !opt.reply_at_eof && (n = lab_read(fd, buf, sizeof(buf))) > 0) {
 		echo_print_received(peer, buf, (size_t)n);
 		if (write_shut)
 			continue; /* after shutdown(SHUT_WR) we may only listen */

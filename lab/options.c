@@ -25,6 +25,8 @@ const char server_usage[] =
 	"      --linger0         close after the first reply with SO_LINGER 0: RST, no TIME_WAIT\n"
 	"      --no-read         close without reading the client's data: the kernel sends RST\n"
 	"      --shutdown        shutdown(SHUT_WR) after the first reply (half-close), keep reading\n"
+	"      --reply-at-eof    read until the client's FIN, then reply once and close: the\n"
+	"                        other half of a half-close (thread, fork and iterative modes)\n"
 	"      --udp             the same echo over UDP: no handshake, no connection\n"
 	"  -q, --quiet           do not print each socket call on stderr\n"
 	"      --step            wait for a go-ahead (socklab UI or Enter) before each socket call\n"
@@ -39,6 +41,8 @@ const char client_usage[] =
 	"  -m, --message MSG     send MSG (repeatable) instead of reading stdin\n"
 	"      --count N         send the messages N times (default 1; \"hello\" without -m)\n"
 	"      --close HOW       close (FIN, default), shutdown (half-close, read to EOF), rst\n"
+	"      --half-close      send the messages, shutdown(SHUT_WR), then read the replies that\n"
+	"                        come after our FIN, until the server's FIN\n"
 	"      --hold MS         stay connected MS after the last reply, watching for the server\n"
 	"      --bind-port P     connect from local port P (again too soon: EADDRINUSE, TIME_WAIT)\n"
 	"      --udp             talk UDP: sendto/recvfrom, no connection\n"
@@ -54,7 +58,7 @@ const char client_usage[] =
 enum {
 	OPT_MODE = 256, OPT_BACKLOG, OPT_ACCEPT_DELAY, OPT_CLOSE_FIRST, OPT_LINGER0, OPT_NO_READ,
 	OPT_SHUTDOWN, OPT_UDP, OPT_STEP, OPT_EVENTS, OPT_COUNT, OPT_CLOSE, OPT_HOLD, OPT_BIND_PORT,
-	OPT_BENCH, OPT_RECONNECT,
+	OPT_BENCH, OPT_RECONNECT, OPT_REPLY_AT_EOF, OPT_HALF_CLOSE,
 };
 
 /* What getopt_long rejected (c is ':' for a missing value), in one line. */
@@ -97,6 +101,7 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 		{"linger0", no_argument, NULL, OPT_LINGER0},
 		{"no-read", no_argument, NULL, OPT_NO_READ},
 		{"shutdown", no_argument, NULL, OPT_SHUTDOWN},
+		{"reply-at-eof", no_argument, NULL, OPT_REPLY_AT_EOF},
 		{"udp", no_argument, NULL, OPT_UDP},
 		{"quiet", no_argument, NULL, 'q'},
 		{"step", no_argument, NULL, OPT_STEP},
@@ -143,6 +148,7 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 		case OPT_LINGER0: o->linger0 = true; break;
 		case OPT_NO_READ: o->no_read = true; break;
 		case OPT_SHUTDOWN: o->half_close = true; break;
+		case OPT_REPLY_AT_EOF: o->reply_at_eof = true; break;
 		case OPT_UDP: o->udp = true; break;
 		case 'q': o->quiet = true; break;
 		case OPT_STEP: o->step = true; break;
@@ -156,8 +162,13 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 		return -1;
 	}
 	if (o->udp && (mode_given || o->accept_delay_ms || o->close_first || o->linger0 ||
-		       o->no_read || o->half_close)) {
+		       o->no_read || o->half_close || o->reply_at_eof)) {
 		snprintf(err, n, "--udp has no connections: --mode and the TCP lesson switches do not apply");
+		return -1;
+	}
+	if (o->reply_at_eof && (o->mode == MODE_EPOLL || o->close_first || o->linger0 || o->no_read || o->half_close)) {
+		snprintf(err, n, "--reply-at-eof replies once the client's FIN came: not with --mode epoll "
+			 "or another closing switch");
 		return -1;
 	}
 	return 0;
@@ -169,6 +180,7 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 		{"message", required_argument, NULL, 'm'},
 		{"count", required_argument, NULL, OPT_COUNT},
 		{"close", required_argument, NULL, OPT_CLOSE},
+		{"half-close", no_argument, NULL, OPT_HALF_CLOSE},
 		{"hold", required_argument, NULL, OPT_HOLD},
 		{"bind-port", required_argument, NULL, OPT_BIND_PORT},
 		{"udp", no_argument, NULL, OPT_UDP},
@@ -215,6 +227,7 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 				return -1;
 			}
 			break;
+		case OPT_HALF_CLOSE: o->half_close = true; break;
 		case OPT_HOLD:
 			if (args_number("--hold", optarg, 0, 3600000, &v, err, n) < 0)
 				return -1;
@@ -260,6 +273,10 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 		o->messages[o->nmessages++] = "hello";
 	if (o->nmessages && !o->count)
 		o->count = 1;
+	if (o->half_close && (o->udp || o->bench)) {
+		snprintf(err, n, "--half-close shuts down a TCP connection: drop --udp and --bench");
+		return -1;
+	}
 	if (o->bench && o->udp) {
 		snprintf(err, n, "--bench measures TCP servers: drop --udp");
 		return -1;

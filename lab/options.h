@@ -35,6 +35,7 @@ struct server_options {
 	bool linger0;          /* close after the first reply with RST */
 	bool no_read;          /* close with the client's data unread: RST */
 	bool half_close;       /* --shutdown: shutdown(SHUT_WR) after the first reply, keep reading */
+	bool reply_at_eof;     /* read to the client's FIN, then reply once and close */
 	bool udp;
 	bool quiet, step;
 	const char *events_path;
@@ -47,6 +48,7 @@ struct client_options {
 	int nmessages;
 	int count;             /* times the messages are sent; 0: interactive */
 	enum close_how close_how;
+	bool half_close;       /* send, shutdown(SHUT_WR), then read the replies to EOF */
 	int hold_ms;
 	int bind_port;         /* -1: the kernel picks */
 	bool udp;

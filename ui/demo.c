@@ -21,19 +21,27 @@
 #define MSG "-m", "hello"
 
 static const struct demo_scenario scenarios[] = {
-	{"echo", "handshake, one echo, close (the client closes first and ends in TIME_WAIT)",
+	{"echo", {"handshake, one echo, close (the client closes first and ends in TIME_WAIT)",
+		  "握手，一次回显，关闭（客户端先关闭，最后处于 TIME_WAIT）"},
 	 {NULL}, {MSG, NULL}, false},
-	{"server-close", "the server closes first: the server ends in TIME_WAIT, the client in CLOSED",
+	{"server-close", {"the server closes first: the server ends in TIME_WAIT, the client in CLOSED",
+			  "服务器先关闭：服务器最后处于 TIME_WAIT，客户端处于 CLOSED"},
 	 {"--close-first", NULL}, {MSG, "--hold", "1000", NULL}, false},
-	{"half-close", "the client shuts down its sending side (shutdown SHUT_WR) and still reads the reply",
-	 {NULL}, {MSG, "--close", "shutdown", NULL}, false},
-	{"rst", "abortive close: SO_LINGER 0 makes close() send RST; nobody goes to TIME_WAIT",
+	{"half-close", {"the client sends, shuts down its sending side (shutdown SHUT_WR), then reads the reply the "
+			"server writes after the client's FIN",
+			"客户端发送后关闭自己的发送方向（shutdown SHUT_WR），然后读取服务器在收到客户端的 FIN 之后才写的回复"},
+	 {"--reply-at-eof", NULL}, {MSG, "--half-close", NULL}, false},
+	{"rst", {"abortive close: SO_LINGER 0 makes close() send RST; nobody goes to TIME_WAIT",
+		 "异常关闭：SO_LINGER 为 0 时 close() 发出 RST；谁都不进入 TIME_WAIT"},
 	 {"--linger0", NULL}, {MSG, "--hold", "1000", NULL}, false},
-	{"unread", "the server closes with unread data queued: the kernel sends RST instead of FIN",
+	{"unread", {"the server closes with unread data queued: the kernel sends RST instead of FIN",
+		    "服务器关闭时还有未读的数据：内核发出 RST 而不是 FIN"},
 	 {"--no-read", NULL}, {MSG, "--hold", "1000", NULL}, false},
-	{"refused", "connect() to a port nobody listens on: the kernel answers the SYN with RST, ECONNREFUSED",
+	{"refused", {"connect() to a port nobody listens on: the kernel answers the SYN with RST, ECONNREFUSED",
+		     "connect() 连接一个没有人监听的端口：内核用 RST 回答 SYN，ECONNREFUSED"},
 	 {NULL}, {MSG, NULL}, true},
-	{"accept-delay", "the server waits 2 s before accept(): the handshake completes without it (accept queue)",
+	{"accept-delay", {"the server waits 2 s before accept(): the handshake completes without it (accept queue)",
+			  "服务器在 accept() 之前等待 2 秒：握手不需要它也能完成（accept 队列）"},
 	 {"--accept-delay", "2000", NULL}, {MSG, NULL}, false},
 };
 

@@ -9,11 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lang.h"
+
 #define DEMO_MAX_ARGS 8
 
 struct demo_scenario {
 	const char *name;
-	const char *what;                         /* one line for --list */
+	const char *what[LANG_COUNT];             /* one line for --list, in each language */
 	const char *server_args[DEMO_MAX_ARGS];   /* NULL-terminated; server_args[0] NULL and no_server: none */
 	const char *client_args[DEMO_MAX_ARGS];
 	bool no_server;

@@ -1,6 +1,7 @@
 /* explain.h: the words under the ladder. For the selected row: what the
  * socket call does (as its man page says), what a segment's flags and
- * numbers mean, why each state changed. Pure. */
+ * numbers mean, why each state changed, in the timeline's language: the
+ * sentences from the catalog (why.h), the words from screen_words.h. Pure. */
 #ifndef SOCKLAB_UI_EXPLAIN_H
 #define SOCKLAB_UI_EXPLAIN_H
 
@@ -8,9 +9,6 @@
 #include <stdint.h>
 
 #include "timeline.h"
-
-/* A one-line reminder of what call does, or NULL for a call it does not know. */
-const char *explain_call(const char *call);
 
 /* The explanation pane for row pos: paragraphs separated by '\n'. */
 void explain_row(const struct timeline *tl, long pos, char *buf, size_t n);

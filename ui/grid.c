@@ -193,22 +193,54 @@ size_t grid_line(const struct grid *g, int y, char *buf, size_t n)
 	return end;
 }
 
+/* Marks a line must not start with (closing ones: ，。、；：！？）」』”’】 and
+ * their ASCII kin) or end with (opening ones: （「『“‘【): the Chinese
+ * line-breaking rule. */
+static bool in_set(uint32_t cp, const uint32_t *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == cp)
+			return true;
+	return false;
+}
+
+static bool no_line_start(uint32_t cp)
+{
+	static const uint32_t closing[] = {',', '.', ';', ':', '!', '?', ')', ']', '}', 0xff0c, 0x3002, 0x3001,
+					   0xff1b, 0xff1a, 0xff01, 0xff1f, 0xff09, 0x300d, 0x300f, 0x201d, 0x2019,
+					   0x3011};
+
+	return in_set(cp, closing, sizeof(closing) / sizeof(closing[0]));
+}
+
+static bool no_line_end(uint32_t cp)
+{
+	static const uint32_t opening[] = {0xff08, 0x300c, 0x300e, 0x201c, 0x2018, 0x3010};
+
+	return in_set(cp, opening, sizeof(opening) / sizeof(opening[0]));
+}
+
 size_t grid_wrap(const char *text, int w, const char **next)
 {
 	/* Take the longest run of whole words (in cells) that fits w;
-	 * Chinese breaks after any wide character. */
+	 * Chinese breaks between two characters when one is wide, but not
+	 * before a closing mark (）。，) nor after an opening one (（“). */
 	const unsigned char *p = (const unsigned char *)text;
 	const unsigned char *cut = NULL;
 	int cells = 0;
 
 	while (*p && *p != '\n') {
-		const unsigned char *q = p;
-		int cw = cell_width(utf8_next(&q));
+		const unsigned char *q = p, *r;
+		uint32_t cp = utf8_next(&q), after;
+		int cw = cell_width(cp);
 		if (cells + cw > w)
 			break;
 		p = q;
 		cells += cw;
-		if (*p == ' ' || *p == '\n' || *p == '\0' || cw == 2)
+		r = p;
+		after = *p ? utf8_next(&r) : 0;
+		if (*p == ' ' || *p == '\n' || *p == '\0' ||
+		    ((cw == 2 || cell_width(after) == 2) && !no_line_start(after) && !no_line_end(cp) && after != ' '))
 			cut = p;
 	}
 	if (!*p || *p == '\n' || !cut)

@@ -6,11 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "screen_words.h"
+
 #define CH_HLINE 0x2500 /* ─ */
 #define CH_VLINE 0x2502 /* │ */
 #define CH_RIGHT 0x25b6 /* ▶ */
 #define CH_LEFT 0x25c0  /* ◀ */
 #define TIME_COL_MIN_WIDTH 100
+#define TIME_COL_MIN_WIDTH_BIG 120
+#define BIG_ARROW_WIDTH 30 /* --big: room for "PSH|ACK seq=1 ack=6 len=12", the rest for the calls */
 #define TIME_WAIT_NS 60000000000ull /* Linux's 2MSL */
 
 struct geometry {
@@ -28,7 +32,9 @@ static struct geometry geometry(int width, const struct ladder_opts *o)
 	struct geometry gm = {0};
 	int rest;
 
-	gm.tw = width >= TIME_COL_MIN_WIDTH ? 11 : 0;
+	/* --big gives the lanes the time column's room up to 120 columns (the
+	 * details, d, keep the time) */
+	gm.tw = width >= (o->big ? TIME_COL_MIN_WIDTH_BIG : TIME_COL_MIN_WIDTH) ? 11 : 0;
 	gm.cx = gm.tw;
 	gm.cw = o->conn == 0 ? 5 : 0;
 	gm.lx = gm.cx + gm.cw;
@@ -38,6 +44,8 @@ static struct geometry geometry(int width, const struct ladder_opts *o)
 		gm.mw = 28;
 	if (gm.mw > 64)
 		gm.mw = 64;
+	if (o->big)
+		gm.mw = BIG_ARROW_WIDTH;
 	gm.lw = (rest - gm.mw - 2) / 2;
 	gm.bar1 = gm.lx + gm.lw;
 	gm.mx = gm.bar1 + 1;
@@ -77,6 +85,26 @@ static void lane_text(struct grid *g, const struct geometry *gm, enum tcp_role r
 	} else {
 		grid_put(g, gm->rx, y, text, gm->rw - 1, attr, ascii);
 	}
+}
+
+/* A call's text in its lane on lines y and y + 1 (--big): wrapped after a
+ * comma or space, so "connect(3, 127.0.0.1:46631) …" is read whole. */
+static void lane_text_2(struct grid *g, const struct geometry *gm, enum tcp_role role, int y, const char *text,
+			uint8_t attr, bool ascii)
+{
+	int avail = role == ROLE_CLIENT ? gm->lw - 2 : gm->rw - 1;
+	const char *next;
+	size_t len = grid_wrap(text, avail, &next);
+	char first[256];
+
+	if (!*next || len >= sizeof(first)) {
+		lane_text(g, gm, role, false, y, text, attr, ascii);
+		return;
+	}
+	memcpy(first, text, len);
+	first[len] = '\0';
+	lane_text(g, gm, role, false, y, first, attr, ascii);
+	lane_text(g, gm, role, false, y + 1, next, attr, ascii);
 }
 
 void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n)
@@ -175,7 +203,7 @@ void ladder_time_text(uint64_t dt_ns, char *buf, size_t n)
 		snprintf(buf, n, "%10.4f", s);
 }
 
-static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, const struct row *r,
+static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, const struct row *r, enum lang lang,
 			struct grid *g, int y)
 {
 	char text[256];
@@ -200,14 +228,17 @@ static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, 
 		break;
 	case ROW_CALL: {
 		const struct ui_call *c = &r->ev->u.call;
+		uint8_t attr = c->err[0] ? ATTR_ERROR : c->exit ? ATTR_RETURN : ATTR_CALL;
 		ladder_call_text(c, o->ascii, text, sizeof(text));
-		lane_text(g, gm, c->proc, false, y, text,
-			  c->err[0] ? ATTR_ERROR : c->exit ? ATTR_RETURN : ATTR_CALL, o->ascii);
+		if (o->big && y + 1 < g->h)
+			lane_text_2(g, gm, c->proc, y, text, attr, o->ascii);
+		else
+			lane_text(g, gm, c->proc, false, y, text, attr, o->ascii);
 		break;
 	}
 	case ROW_END: {
 		int w;
-		snprintf(text, sizeof(text), "released: %s", r->ev->u.end.reason);
+		snprintf(text, sizeof(text), screen_words(lang)->released, screen_words_end_reason(lang, r->ev->u.end.reason));
 		w = utf8_width(text);
 		grid_put(g, gm->mx + (w < gm->mw ? (gm->mw - w) / 2 : 0), y, text, gm->mw, ATTR_DIM, o->ascii);
 		break;
@@ -221,23 +252,23 @@ void ladder_draw_row(const struct timeline *tl, const struct ladder_opts *o, lon
 	const struct row *r = timeline_row(tl, (size_t)pos);
 
 	if (r)
-		draw_row_at(o, &gm, r, g, y);
+		draw_row_at(o, &gm, r, timeline_lang(tl), g, y);
 }
 
 void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, struct grid *g, int y0)
 {
 	struct geometry gm = geometry(g->w, o);
 	const struct conn_info *ci = o->conn ? timeline_conn(tl, o->conn) : NULL;
+	const struct screen_words *w = screen_words(timeline_lang(tl));
 	char ep[ENDPOINT_STRLEN], text[128];
-
 
 	lifelines(g, &gm, y0, o->ascii);
 	lifelines(g, &gm, y0 + 1, o->ascii);
 	if (gm.tw) /* the time column's unit */
-		grid_put(g, gm.tx, y0, "    time s", gm.tw - 1, ATTR_DIM, o->ascii);
+		grid_put(g, gm.tx, y0, w->time_unit, gm.tw - 1, ATTR_DIM, o->ascii);
 	for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++) {
 		const struct endpoint *e = ci ? (role == ROLE_CLIENT ? &ci->client : &ci->server) : NULL;
-		const char *name = role == ROLE_CLIENT ? "CLIENT" : "SERVER";
+		const char *name = w->lane[role == ROLE_SERVER];
 		if (ci) {
 			enum tcp_state s = timeline_state_at(tl, o->sel >= 0 ? o->sel : (long)timeline_count(tl) - 1,
 							     o->conn, (enum tcp_role)role);
@@ -245,7 +276,7 @@ void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, 
 			x += grid_put(g, x, y0, name, 6, ATTR_HEADER, o->ascii) + 1;
 			if (s == TCPS_TIME_WAIT && o->now_ns && ci->time_wait_ns && o->now_ns >= ci->time_wait_ns) {
 				uint64_t gone = o->now_ns - ci->time_wait_ns;
-				snprintf(text, sizeof(text), "TIME_WAIT %llus", gone < TIME_WAIT_NS ?
+				snprintf(text, sizeof(text), w->countdown, gone < TIME_WAIT_NS ?
 					 (unsigned long long)((TIME_WAIT_NS - gone) / 1000000000u) : 0ull);
 			} else {
 				snprintf(text, sizeof(text), "%s", tcp_state_name(s));
@@ -259,9 +290,9 @@ void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, 
 		}
 	}
 	if (ci)
-		snprintf(text, sizeof(text), "connection #%" PRIu32, o->conn);
+		snprintf(text, sizeof(text), w->connection, (unsigned)o->conn);
 	else
-		snprintf(text, sizeof(text), "all connections");
+		snprintf(text, sizeof(text), "%s", w->all_connections);
 	grid_put(g, gm.mx + (gm.mw - utf8_width(text)) / 2, y0, text, gm.mw, ATTR_HEADER, o->ascii);
 }
 
@@ -284,9 +315,9 @@ long ladder_draw(const struct timeline *tl, const struct ladder_opts *o, struct 
 		    y + step > y0 + h)
 			continue;
 		r = timeline_row(tl, (size_t)pos);
-		draw_row_at(o, &gm, r, g, y);
-		if (pos == o->sel)
-			grid_or_attr(g, 0, y, g->w, ATTR_SELECTED);
+		draw_row_at(o, &gm, r, timeline_lang(tl), g, y);
+		for (int i = 0; pos == o->sel && i < step; i++)
+			grid_or_attr(g, 0, y + i, g->w, ATTR_SELECTED);
 		last = pos;
 		pos = timeline_step(tl, pos, 1, o->conn);
 	}

@@ -72,6 +72,9 @@ void loop_draw(struct loop *l)
 		st.source = session_source(l->sess);
 		st.filter = session_filter(l->sess);
 		st.now_ns = clock_ns(CLOCK_REALTIME);
+	} else { /* a replay: the segments of the recording's connections */
+		for (uint32_t id = timeline_conn_next(l->tl, 0, 1); id; id = timeline_conn_next(l->tl, id, 1))
+			st.packets += timeline_conn(l->tl, id)->packets;
 	}
 	if (l->hooks.status)
 		l->hooks.status(l->hooks.ctx, &st);

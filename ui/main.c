@@ -14,7 +14,6 @@
  * ladder.c and screen.c. */
 #include <getopt.h>
 #include <limits.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "portcheck.h"
 #include "recording.h"
 #include "screen.h"
+#include "screen_words.h"
 #include "session.h"
 #include "text_ladder.h"
 #include "timeline.h"
@@ -115,7 +115,7 @@ static int find_command(const char *name)
 static void usage(FILE *f)
 {
 	fputs("usage: socklab [-p PORT] [-i IFACE] [-f 'BPF'] [--step] [--plain] [--big] [--lang en|zh]\n"
-	      "       socklab demo [NAME] [--step] [--plain]     (socklab demo --list)\n"
+	      "       socklab demo [NAME] [--step] [--plain] [--lang en|zh]     (socklab demo --list)\n"
 	      "       socklab record FILE [-p PORT] [-i IFACE]\n"
 	      "       socklab replay FILE.jsonl|FILE.pcap [--speed X] [--plain]\n"
 	      "       socklab export FILE --format text|mermaid|csv [--conn N] [--width N]\n"
@@ -139,7 +139,7 @@ static void usage(FILE *f)
 	      "      --format F      export: text, mermaid or csv\n"
 	      "      --conn N        export: only connection N (default: all)\n"
 	      "      --width N       export/--plain text: columns (default 100)\n"
-	      "      --lang en|zh    the language of the state explanations (default en)\n"
+	      "      --lang en|zh    the language of the screen and its explanations (default en)\n"
 	      "  -h, --help          this help; in the lab, ? lists the keys\n"
 	      "\n"
 	      "Capturing needs root or CAP_NET_RAW (`sudo make setcap`); root is dropped once the\n"
@@ -355,12 +355,12 @@ static void record_now(struct app *a)
 	struct recording_files files = {make_file, a->maker};
 
 	if (!a->loop.sess || a->opt.cmd == CMD_REPLAY) {
-		snprintf(a->message, sizeof(a->message), "recording works while capturing live");
+		snprintf(a->message, sizeof(a->message), "%s", screen_words(a->opt.lang)->record_live_only);
 		return;
 	}
 	strftime(base, sizeof(base), "socklab-%Y%m%d-%H%M%S", localtime(&t));
 	if (session_record(a->loop.sess, base, a->maker ? &files : NULL, a->message, sizeof(a->message)) == 0)
-		snprintf(a->message, sizeof(a->message), "recording to %s.jsonl and %s.pcapng", base, base);
+		snprintf(a->message, sizeof(a->message), screen_words(a->opt.lang)->recording_to, base, base);
 }
 
 static int on_key(void *ctx, int key, char *err, size_t errlen)
@@ -455,7 +455,7 @@ static void on_status(void *ctx, struct screen_status *st)
 	if (a->message[0])
 		st->message = a->message;
 	if (a->opt.cmd == CMD_REPLAY)
-		snprintf(a->mode, sizeof(a->mode), "replay x%g", a->opt.speed); /* the status adds playing/paused */
+		snprintf(a->mode, sizeof(a->mode), screen_words(a->opt.lang)->mode_replay, a->opt.speed); /* the status adds playing/paused */
 	st->mode = a->mode;
 }
 
@@ -579,7 +579,8 @@ static int cmd_live(struct app *a, int argc, char **argv)
 		return 1;
 	}
 	a->message[0] = '\0';
-	snprintf(a->mode, sizeof(a->mode), "live%s", a->opt.cmd == CMD_RECORD ? " recording" : "");
+	snprintf(a->mode, sizeof(a->mode), "%s",
+		 a->opt.cmd == CMD_RECORD ? screen_words(a->opt.lang)->mode_recording : screen_words(a->opt.lang)->mode_live);
 	/* Something else on the port: echo-server's bind() would fail there. */
 	if (!a->opt.filter && port_listener(port, who, sizeof(who)) == 1 && strncmp(who, "echo-server ", 12) != 0) {
 		snprintf(a->message, sizeof(a->message),
@@ -606,7 +607,7 @@ static int cmd_demo(struct app *a, int argc, char **argv)
 	(void)argv;
 	if (a->opt.list) {
 		for (size_t i = 0; (s = demo_at(i)); i++)
-			printf("%-13s %s\n", s->name, s->what);
+			printf("%-13s %s\n", s->name, s->what[a->opt.lang]);
 		return 0;
 	}
 	drop_target(&uid, &gid);
@@ -635,8 +636,12 @@ static int cmd_demo(struct app *a, int argc, char **argv)
 		fprintf(stderr, "socklab: %s\n", a->message);
 		return 1;
 	}
-	snprintf(a->mode, sizeof(a->mode), "demo %s%s", scenario->name, a->opt.step ? " (step)" : "");
-	snprintf(a->message, sizeof(a->message), "demo %s: %s", scenario->name, scenario->what);
+	snprintf(a->mode, sizeof(a->mode), screen_words(a->opt.lang)->mode_demo, scenario->name);
+	if (a->opt.step)
+		snprintf(a->mode + strlen(a->mode), sizeof(a->mode) - strlen(a->mode), "%s",
+			 screen_words(a->opt.lang)->mode_step);
+	snprintf(a->message, sizeof(a->message), screen_words(a->opt.lang)->demo_what, scenario->name,
+		 scenario->what[a->opt.lang]);
 	if (drop_privileges(a) < 0)
 		return 1;
 	return run_lab(a);
@@ -735,7 +740,7 @@ int main(int argc, char **argv)
 	struct app a;
 	int cmd, rc;
 
-	setlocale(LC_ALL, "");
+	view_locale_init();
 	if (argc > 1 && (cmd = find_command(argv[1])) >= 0 && (commands[cmd].flags & OWN_ARGS))
 		return commands[cmd].run(NULL, argc - 1, argv + 1);
 	memset(&a, 0, sizeof(a));

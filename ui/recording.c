@@ -25,6 +25,7 @@ enum {
 	PCAPNG_OPT_END = 0,
 	PCAPNG_OPT_COMMENT = 1,
 	PCAPNG_SHB_USERAPPL = 4,
+	PCAPNG_IF_NAME = 2,
 	PCAPNG_IF_TSRESOL = 9,
 	SNAPLEN = 262144,
 };
@@ -34,6 +35,7 @@ struct recording {
 	char jsonl_path[PATH_MAX], pcapng_path[PATH_MAX];
 	int if_id[LINK_COUNT]; /* interface id per link type, -1 until its IDB is written */
 	int nifs;
+	char if_name[64];      /* the captured interface, "" when not known */
 	char error[256];
 };
 
@@ -229,12 +231,19 @@ static int interface_for(struct recording *r, enum link_type lt, struct block *b
 	put16(b, linktype_of(lt));
 	put16(b, 0);
 	put32(b, SNAPLEN);
+	if (r->if_name[0]) /* tshark and capinfos show it as "Interface name" */
+		put_option(b, PCAPNG_IF_NAME, r->if_name, strlen(r->if_name));
 	put_option(b, PCAPNG_IF_TSRESOL, &nanoseconds, 1);
 	block_end(b);
 	if (write_block(r, b) < 0)
 		return -1;
 	r->if_id[lt] = r->nifs++;
 	return r->if_id[lt];
+}
+
+void recording_set_interface(struct recording *r, const char *name)
+{
+	snprintf(r->if_name, sizeof(r->if_name), "%s", name ? name : "");
 }
 
 int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_ns, const uint8_t *frame,

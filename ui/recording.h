@@ -37,6 +37,10 @@ struct recording *recording_open_with(const char *base, const struct recording_f
 /* Appends one JSON record (no newline) as a line. Returns 0 or -1. */
 int recording_write_line(struct recording *r, const char *json, size_t len);
 
+/* The interface the packets are captured on ("lo"), named in the pcapng's
+ * interface blocks written from now on. */
+void recording_set_interface(struct recording *r, const char *name);
+
 /* Appends one packet as captured, with an optional comment. */
 int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_ns, const uint8_t *frame,
 			   uint32_t caplen, uint32_t wirelen, const char *comment);

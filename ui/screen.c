@@ -9,27 +9,10 @@
 #include "explain.h"
 #include "export.h"
 #include "ladder.h"
+#include "screen_words.h"
 
 #define PANE_LINES 4
 #define PANE_LINES_TALL 6
-
-static const char *const help_lines[] = {
-	"socklab keys",
-	"",
-	"  j k  Down Up       next / previous row (the lanes show the states at that row)",
-	"  g G  Home End      first / last row (G follows new rows again)",
-	"  PgUp PgDn          a page up / down",
-	"  f                  pause / follow the live capture",
-	"  space              --step: let the next socket call run",
-	"  Tab  c / C         next / previous connection;  a  every connection",
-	"  l                  list the connections with their states",
-	"  d  Enter           every field of the selected packet or call",
-	"  /  n  N            search rows; next / previous match",
-	"  z                  zoom (big, for a projector)",
-	"  r                  record to socklab-TIME.jsonl/.pcapng (live)",
-	"  p  + -             replay: play / pause, faster, slower",
-	"  ?                  this help        q  quit (or close a window)",
-};
 
 void screen_init(struct screen *s, bool replay, bool big, bool ascii)
 {
@@ -256,60 +239,145 @@ static void scroll_to_selection(struct screen *s, const struct timeline *tl, int
 		s->top = move(s, tl, s->sel, -1, rows - 1);
 }
 
+/* Text on line y that fits the width: cut after the last whole field
+ * (fields are two spaces apart) that fits, else after the last word;
+ * never mid-word. */
+static void put_line(const struct screen *s, struct grid *g, int y, const char *text, uint8_t attr)
+{
+	int room = g->w - 1; /* a cell spare at the right edge, as before */
+	const char *next, *cut;
+	size_t len;
+	char line[1024];
+
+	if (utf8_width(text) <= room) {
+		grid_put(g, 0, y, text, room, attr, s->ascii);
+		return;
+	}
+	len = grid_wrap(text, room, &next);
+	for (cut = text + len; cut > text && strncmp(cut, "  ", 2) != 0; cut--)
+		;
+	if (cut > text)
+		len = (size_t)(cut - text);
+	if (len >= sizeof(line))
+		len = sizeof(line) - 1;
+	memcpy(line, text, len);
+	line[len] = '\0';
+	grid_put(g, 0, y, line, room, attr, s->ascii);
+}
+
+/* The status line's fields, in the order shown; what does not fit goes,
+ * the least needed first (priority 0), so the words that say what the
+ * screen is doing stay whole at 80 columns. */
+#define STATUS_FIELDS 10
+struct status_field {
+	char text[160];
+	int priority;
+};
+
 static void draw_status(const struct screen *s, const struct timeline *tl, const struct screen_status *st,
 			struct grid *g)
 {
-	char text[512];
-	int n;
+	const struct screen_words *w = screen_words(timeline_lang(tl));
+	struct status_field f[STATUS_FIELDS];
+	char text[STATUS_FIELDS * 162];
+	int n = 0, total;
 
+#define FIELD(prio, ...) (snprintf(f[n].text, sizeof(f[n].text), __VA_ARGS__), f[n++].priority = (prio))
+	FIELD(5, "socklab");
+	if (st->mode && *st->mode)
+		FIELD(5, "%s", st->mode);
+	if ((st->source && *st->source) || (st->filter && *st->filter))
+		FIELD(0, "%s%s%s%s", st->source ? st->source : "", st->filter && *st->filter ? " '" : "",
+		      st->filter ? st->filter : "", st->filter && *st->filter ? "'" : "");
+	FIELD(2, "%s %" PRIu64, w->packets, st->packets);
+	FIELD(st->drops ? 3 : 1, "%s %" PRIu64, w->drops, st->drops);
+	FIELD(4, "%s", s->replay ? (s->limit < (long)timeline_count(tl) ? w->playing : w->paused)
+			       : (s->follow ? w->following : w->paused));
+	if (timeline_dropped(tl))
+		FIELD(2, w->rows_dropped, (unsigned long long)timeline_dropped(tl));
+	if (timeline_calls_lost(tl, NULL))
+		FIELD(4, w->calls_lost, (unsigned long long)timeline_calls_lost(tl, NULL));
+	if (st->recording)
+		FIELD(4, w->rec, st->recording);
+#undef FIELD
+	for (;;) {
+		int drop = -1;
+
+		total = 0;
+		for (int i = 0; i < n; i++)
+			total += utf8_width(f[i].text) + 2;
+		if (total <= g->w - 1 || n <= 1)
+			break;
+		for (int i = n - 1; i >= 0; i--) /* the lowest priority, the rightmost of those */
+			if (drop < 0 || f[i].priority < f[drop].priority)
+				drop = i;
+		memmove(&f[drop], &f[drop + 1], (size_t)(n - drop - 1) * sizeof(f[0]));
+		n--;
+	}
+	text[0] = '\0';
+	for (int i = 0, len = 0; i < n; i++)
+		len += snprintf(text + len, sizeof(text) - (size_t)len, " %s ", f[i].text);
 	grid_fill(g, 0, 0, g->w, ' ', ATTR_STATUS);
-	n = snprintf(text, sizeof(text), " socklab  %s  %s%s%s%s  packets %" PRIu64 "  drops %" PRIu64 "  %s",
-		     st->mode ? st->mode : "", st->source ? st->source : "", st->filter && *st->filter ? " '" : "",
-		     st->filter ? st->filter : "", st->filter && *st->filter ? "'" : "", st->packets, st->drops,
-		     s->replay ? (s->limit < (long)timeline_count(tl) ? "playing" : "paused")
-			       : (s->follow ? "following" : "paused"));
-	if (timeline_dropped(tl) && n > 0 && (size_t)n < sizeof(text))
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "  %" PRIu64 " old rows dropped", timeline_dropped(tl));
-	if (timeline_calls_lost(tl, NULL) && n > 0 && (size_t)n < sizeof(text))
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "  CALLS LOST %" PRIu64, timeline_calls_lost(tl, NULL));
-	if (st->recording && n > 0 && (size_t)n < sizeof(text))
-		snprintf(text + n, sizeof(text) - (size_t)n, "  REC %s", st->recording);
-	grid_put(g, 0, 0, text, g->w, ATTR_STATUS, s->ascii);
+	put_line(s, g, 0, text, ATTR_STATUS);
 }
 
-static void draw_help_line(const struct screen *s, const struct screen_status *st, struct grid *g, int y)
+/* "client connect()" from the session, its role word in lang. */
+static void call_in_words(const char *what, enum lang lang, char *buf, size_t n)
 {
-	char text[256];
-
-	if (s->searching)
-		snprintf(text, sizeof(text), "/%s_   (Enter: find, Esc: cancel)", s->search);
-	else if (st->steps_waiting)
-		snprintf(text, sizeof(text), "space: let %s run (%zu waiting)   j/k move  Tab conn  ? help  q quit",
-			 st->waiting_call ? st->waiting_call : "the next call", st->steps_waiting);
-	else if (st->message)
-		snprintf(text, sizeof(text), "%s", st->message);
-	else if (st->pane && st->pane->keys)
-		snprintf(text, sizeof(text), "%s", st->pane->keys);
-	else
-		snprintf(text, sizeof(text), "j/k move  g/G start/end  f follow  Tab conn  l list  d details  / search  z zoom  ? help  q quit");
-	grid_put(g, 0, y, text, g->w, st->message && !s->searching && !st->steps_waiting ? ATTR_ERROR : ATTR_HELP,
-		 s->ascii);
+	for (int server = 0; server <= 1; server++) {
+		const char *en = why_role_word(LANG_EN, server);
+		size_t len = strlen(en);
+		if (strncmp(what, en, len) == 0 && what[len] == ' ') {
+			snprintf(buf, n, "%s %s", why_role_word(lang, server), what + len + 1);
+			return;
+		}
+	}
+	snprintf(buf, n, "%s", what);
 }
 
-/* A framed box in the middle of the screen holding lines of text. */
+static void draw_help_line(const struct screen *s, const struct timeline *tl, const struct screen_status *st,
+			   struct grid *g, int y)
+{
+	const struct screen_words *w = screen_words(timeline_lang(tl));
+	char text[512], call[96];
+
+	if (s->searching) {
+		snprintf(text, sizeof(text), w->search, s->search);
+	} else if (st->steps_waiting) {
+		call_in_words(st->waiting_call ? st->waiting_call : w->next_call, timeline_lang(tl), call, sizeof(call));
+		snprintf(text, sizeof(text), w->step_waiting, call, st->steps_waiting);
+	} else if (st->message) {
+		snprintf(text, sizeof(text), "%s", st->message);
+	} else if (st->pane && st->pane->keys) {
+		snprintf(text, sizeof(text), "%s", st->pane->keys);
+	} else {
+		snprintf(text, sizeof(text), "%s", w->keys);
+	}
+	put_line(s, g, y, text, st->message && !s->searching && !st->steps_waiting ? ATTR_ERROR : ATTR_HELP);
+}
+
+/* A framed box in the middle of the screen holding lines of text: box
+ * drawing characters, or + - | with --ascii (one set, never mixed). */
 static void draw_box(const struct screen *s, struct grid *g, const char *title, const char *const *lines, int n)
 {
-	int w = g->w - 8 < 96 ? g->w - 8 : 96, h = n + 2 > g->h - 4 ? g->h - 4 : n + 2;
+	int w = g->w - 2 < 110 ? g->w - 2 : 110, h = n + 2 > g->h - 4 ? g->h - 4 : n + 2;
 	int x0 = (g->w - w) / 2, y0 = (g->h - h) / 2;
 	uint32_t hl = s->ascii ? '-' : 0x2500, vl = s->ascii ? '|' : 0x2502;
+	uint32_t corner[4] = {0x250c, 0x2510, 0x2514, 0x2518}; /* ┌ ┐ └ ┘ */
 
+	if (s->ascii)
+		corner[0] = corner[1] = corner[2] = corner[3] = '+';
 	for (int y = y0; y < y0 + h; y++) {
 		grid_fill(g, x0, y, w, ' ', ATTR_NORMAL);
-		grid_fill(g, x0, y, 1, y == y0 || y == y0 + h - 1 ? '+' : vl, ATTR_HEADER);
-		grid_fill(g, x0 + w - 1, y, 1, y == y0 || y == y0 + h - 1 ? '+' : vl, ATTR_HEADER);
+		grid_fill(g, x0, y, 1, vl, ATTR_HEADER);
+		grid_fill(g, x0 + w - 1, y, 1, vl, ATTR_HEADER);
 	}
-	grid_fill(g, x0 + 1, y0, w - 2, hl, ATTR_HEADER);
-	grid_fill(g, x0 + 1, y0 + h - 1, w - 2, hl, ATTR_HEADER);
+	grid_fill(g, x0, y0, w, hl, ATTR_HEADER);
+	grid_fill(g, x0, y0 + h - 1, w, hl, ATTR_HEADER);
+	grid_fill(g, x0, y0, 1, corner[0], ATTR_HEADER);
+	grid_fill(g, x0 + w - 1, y0, 1, corner[1], ATTR_HEADER);
+	grid_fill(g, x0, y0 + h - 1, 1, corner[2], ATTR_HEADER);
+	grid_fill(g, x0 + w - 1, y0 + h - 1, 1, corner[3], ATTR_HEADER);
 	grid_put(g, x0 + 2, y0, title, w - 4, ATTR_HEADER, s->ascii);
 	for (int i = 0; i < n && i < h - 2; i++)
 		grid_put(g, x0 + 2, y0 + 1 + i, lines[i], w - 4, ATTR_NORMAL, s->ascii);
@@ -331,7 +399,8 @@ static int split_lines(char *text, const char **lines, int max)
 
 static void draw_conns(const struct screen *s, const struct timeline *tl, struct grid *g)
 {
-	char text[64][160], ca[ENDPOINT_STRLEN], sa[ENDPOINT_STRLEN];
+	const struct screen_words *w = screen_words(timeline_lang(tl));
+	char text[64][200], states[120], ca[ENDPOINT_STRLEN], sa[ENDPOINT_STRLEN];
 	const char *lines[64];
 	int n = 0, max = g->h - 8 < 64 ? g->h - 8 : 64;
 	uint32_t id = s->conn_cursor;
@@ -341,17 +410,19 @@ static void draw_conns(const struct screen *s, const struct timeline *tl, struct
 		id = timeline_conn_next(tl, id, -1);
 	for (; id && n < max; id = timeline_conn_next(tl, id, 1), n++) {
 		const struct conn_info *ci = timeline_conn(tl, id);
-		snprintf(text[n], sizeof(text[n]), "%s#%-4" PRIu32 " %s -> %s  client %-11s server %-11s %" PRIu64 " pkts%s",
-			 id == s->conn_cursor ? "> " : "  ", id, endpoint_format(&ci->client, ca, sizeof(ca)),
-			 endpoint_format(&ci->server, sa, sizeof(sa)), tcp_state_name(ci->state[ROLE_CLIENT]),
-			 tcp_state_name(ci->state[ROLE_SERVER]), ci->packets, ci->ended ? " (ended)" : "");
+		snprintf(states, sizeof(states), w->conn_line, tcp_state_name(ci->state[ROLE_CLIENT]),
+			 tcp_state_name(ci->state[ROLE_SERVER]), (unsigned long long)ci->packets,
+			 ci->ended ? w->conn_ended : "");
+		snprintf(text[n], sizeof(text[n]), "%s#%-4" PRIu32 " %s -> %s  %s", id == s->conn_cursor ? "> " : "  ",
+			 id, endpoint_format(&ci->client, ca, sizeof(ca)), endpoint_format(&ci->server, sa, sizeof(sa)),
+			 states);
 		lines[n] = text[n];
 	}
 	if (n == 0) {
-		lines[0] = "no connection seen yet";
+		lines[0] = w->no_conn;
 		n = 1;
 	}
-	draw_box(s, g, " connections (j/k, Enter shows one) ", lines, n);
+	draw_box(s, g, w->conns_title, lines, n);
 }
 
 /* Lines the pane below the ladder takes. */
@@ -366,6 +437,7 @@ static int pane_lines(const struct screen_status *st, int height)
 
 void screen_compose(struct screen *s, const struct timeline *tl, const struct screen_status *st, struct grid *g)
 {
+	const struct screen_words *w = screen_words(timeline_lang(tl));
 	int pane = pane_lines(st, g->h);
 	int ladder_h = g->h - 3 - pane;
 	struct ladder_opts lo = {.conn = s->conn, .big = s->big, .ascii = s->ascii, .now_ns = st->now_ns,
@@ -376,8 +448,7 @@ void screen_compose(struct screen *s, const struct timeline *tl, const struct sc
 
 	grid_clear(g);
 	if (g->w < SCREEN_MIN_W || g->h < SCREEN_MIN_H) {
-		snprintf(text, sizeof(text), "terminal too small: %dx%d; socklab needs at least %dx%d (make the window bigger, or use --plain)",
-			 g->w, g->h, SCREEN_MIN_W, SCREEN_MIN_H);
+		snprintf(text, sizeof(text), w->too_small, g->w, g->h, SCREEN_MIN_W, SCREEN_MIN_H);
 		grid_put_wrapped(g, 0, 0, g->w, g->h, text, ATTR_ERROR, s->ascii);
 		return;
 	}
@@ -392,28 +463,28 @@ void screen_compose(struct screen *s, const struct timeline *tl, const struct sc
 	ladder_draw(tl, &lo, g, 1, ladder_h);
 	if (first < 0)
 		grid_put(g, 2, 1 + LADDER_HEADER_LINES + 1,
-			 s->replay ? "the recording has no rows" : "waiting for connections and socket calls...", g->w - 4,
+			 s->replay ? w->no_rows_replay : w->no_rows_live, g->w - 4,
 			 ATTR_DIM, s->ascii);
 	grid_fill(g, 0, 1 + ladder_h, g->w, s->ascii ? '-' : 0x2500, ATTR_DIM);
 	if (st->pane) {
 		grid_put(g, 2, 1 + ladder_h, st->pane->title, g->w - 4, ATTR_HEADER, s->ascii);
 		st->pane->draw(g, 2 + ladder_h, pane, st->pane->ctx);
 	} else {
-		grid_put(g, 2, 1 + ladder_h, " explanation ", 20, ATTR_DIM, s->ascii);
+		grid_put(g, 2, 1 + ladder_h, w->explanation, 20, ATTR_DIM, s->ascii);
 		explain_row(tl, s->sel, text, sizeof(text));
 		grid_put_wrapped(g, 1, 2 + ladder_h, g->w - 2, pane, text, ATTR_NORMAL, s->ascii);
 	}
-	draw_help_line(s, st, g, g->h - 1);
+	draw_help_line(s, tl, st, g, g->h - 1);
 	switch (s->overlay) {
 	case OVERLAY_HELP:
 		if (s->help)
-			draw_box(s, g, " help ", s->help, s->nhelp);
+			draw_box(s, g, w->help_title, s->help, s->nhelp);
 		else
-			draw_box(s, g, " help ", help_lines, (int)(sizeof(help_lines) / sizeof(help_lines[0])));
+			draw_box(s, g, w->help_title, w->help, w->nhelp);
 		break;
 	case OVERLAY_DETAILS:
 		explain_details(tl, s->sel, lo.t0_ns, text, sizeof(text));
-		draw_box(s, g, " details (any key closes) ", lines, split_lines(text, lines, 64));
+		draw_box(s, g, w->details_title, lines, split_lines(text, lines, 64));
 		break;
 	case OVERLAY_CONNS:
 		draw_conns(s, tl, g);

@@ -12,6 +12,7 @@
 #include "event_parse.h"
 #include "flow.h"
 #include "recording.h"
+#include "screen_words.h"
 
 #define MAX_STEPS 16
 #define DATAGRAM_MAX 4096
@@ -330,8 +331,9 @@ int session_pump_channel(struct session *s)
 		if (ev->type == UEV_STEP)
 			queue_step(s, &ev->u.call, conn);
 		else if (ev->type == UEV_HELLO)
-			snprintf(s->notice, sizeof(s->notice), "%s pid %d joined: %s", tcp_role_name(ev->u.hello.proc),
-				 ev->u.hello.pid, ev->u.hello.argv);
+			snprintf(s->notice, sizeof(s->notice), screen_words(timeline_lang(s->tl))->joined,
+				 why_role_word(timeline_lang(s->tl), ev->u.hello.proc == ROLE_SERVER), ev->u.hello.pid,
+				 ev->u.hello.argv);
 		if (s->on_event)
 			s->on_event(ev, s->ctx);
 		add_event(s, ev);
@@ -359,6 +361,8 @@ int session_record(struct session *s, const char *base, const struct recording_f
 		return -1;
 	}
 	s->rec = recording_open_with(base, files, err, errlen);
+	if (s->rec && s->cap) /* live: the interface captured */
+		recording_set_interface(s->rec, capture_source(s->cap));
 	return s->rec ? 0 : -1;
 }
 
@@ -388,7 +392,7 @@ int session_step_go(struct session *s, char *err, size_t errlen)
 		forget_step(s, i);
 		return channel_send_go(s->chan, r.conn, r.seq, err, errlen);
 	}
-	snprintf(err, errlen, "no program is waiting (start them with --step)");
+	snprintf(err, errlen, "%s", screen_words(timeline_lang(s->tl))->no_step_waiting);
 	return -1;
 }
 

@@ -3,6 +3,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,9 +94,6 @@ void view_blit(const struct grid *g)
 			attr_t a = attrs[c->attr & ~ATTR_SELECTED] | (c->attr & ATTR_SELECTED ? A_REVERSE : 0);
 			cchar_t cc;
 
-			/* the last cell: writing it would scroll some terminals */
-			if (y == g->h - 1 && x == g->w - 1)
-				break;
 			/* the right half of a wide character was drawn with it; a half
 			 * whose other half was overwritten shows as a blank */
 			if (c->ch == GRID_WIDE_TAIL && x > 0 && cell_width(c[-1].ch) == 2)
@@ -103,6 +101,8 @@ void view_blit(const struct grid *g)
 			if (c->ch == GRID_WIDE_TAIL || (cell_width(c->ch) == 2 && (x + 1 == g->w || c[1].ch != GRID_WIDE_TAIL)))
 				wc[0] = ' ';
 			setcchar(&cc, wc, a, 0, NULL);
+			/* the last cell too (curses writes it without scrolling, and
+			 * says ERR): left out, it kept what was there before a resize */
 			mvadd_wch(y, x, &cc);
 		}
 	}
@@ -143,4 +143,32 @@ int view_read_key(void)
 bool view_locale_utf8(void)
 {
 	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* The locale the environment names for character types (LC_ALL, then
+ * LC_CTYPE, then LANG: setlocale's order), or "". */
+static const char *ctype_env(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return v;
+	}
+	return "";
+}
+
+void view_locale_init(void)
+{
+	static const char *const utf8_locales[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"};
+	const char *want = ctype_env();
+
+	setlocale(LC_ALL, "");
+	if (view_locale_utf8() || !(strcasestr(want, "utf-8") || strcasestr(want, "utf8")))
+		return;
+	for (size_t i = 0; i < sizeof(utf8_locales) / sizeof(utf8_locales[0]); i++)
+		if (setlocale(LC_CTYPE, utf8_locales[i]) && view_locale_utf8())
+			return;
+	/* none installed: the C locale, drawn in ASCII */
 }

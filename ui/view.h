@@ -24,4 +24,10 @@ int view_read_key(void);
 /* True when the locale's character set is UTF-8. */
 bool view_locale_utf8(void);
 
+/* setlocale(LC_ALL, "") from the environment; when that asks for UTF-8
+ * (LANG=zh_CN.UTF-8) but names a locale this machine does not have, the
+ * character type falls back to an installed UTF-8 locale (C.UTF-8), so
+ * wide characters still draw instead of "??". Call first thing in main. */
+void view_locale_init(void);
+
 #endif

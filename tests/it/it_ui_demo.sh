@@ -49,11 +49,7 @@ wait_screen "CLIENT CLOSED" 3 || exit 1
 screen | grep -q "SERVER LISTEN" || fail "server state at the first row should be LISTEN"
 screen | grep -q "paused" || fail "moving by hand should pause following"
 # down to the SYN|ACK row: client ESTABLISHED, server SYN_RCVD
-for _ in $(seq 1 40); do
-	screen | grep -q "SYN|ACK: the server accepts" && break
-	tm send-keys -t ui j
-	sleep 0.05
-done
+keys_until "SYN|ACK: the server accepts" || exit 1
 wait_screen "CLIENT ESTABLISHED" 3 || exit 1
 screen | grep -q "SERVER SYN_RCVD" || fail "server state at the SYN|ACK row should be SYN_RCVD"
 # details of that packet: absolute numbers and options
@@ -70,9 +66,12 @@ sleep 0.3
 tm send-keys -t ui g / c l o s e "(" Enter
 wait_screen "releases the descriptor" 3 || exit 1
 
-# a terminal too small says so
-tm resize-window -t ui -x 60 -y 20
-wait_screen "terminal too small: 60x20" 3 || exit 1
+# a terminal too small says so, and nothing of the old screen stays (the
+# last cell of the last line included)
+tm resize-window -t ui -x 70 -y 20
+wait_screen "terminal too small: 70x20" 3 || exit 1
+[ -z "$(tm capture-pane -p -t ui | sed -n '20p' | tr -d ' ')" ] ||
+	fail "a stray character at 70x20: '$(tm capture-pane -p -t ui | sed -n '20p')'"
 tm resize-window -t ui -x 100 -y 60
 wait_screen "connection #1" 3 || exit 1
 
@@ -81,4 +80,31 @@ tm send-keys -t ui q
 wait_screen "EXITED 0" 5 || exit 1
 sleep 0.5
 no_orphans "${kids[@]}" || exit 1
+
+# half-close at 100x30 in --big: the client's shutdown() comes before it reads
+# the reply, and the server's data segment comes after the client's FIN;
+# the calls and segments read in full (no "connect(3, 127.0.0.1:466…")
+tm kill-session -t ui
+tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab demo half-close --big; echo EXITED \$?; sleep 30"
+wait_screen "SERVER CLOSED" 10 || exit 1
+wait_screen "close(3) = 0" 5 || exit 1
+tm send-keys -t ui g
+wait_screen "CLIENT CLOSED" 3 || exit 1
+seen=$TMP/halfclose.screens
+for _ in $(seq 1 40); do
+	screen >>"$seen"
+	grep -q "close(3) = 0" <(screen | sed -n '2,22p') && break
+	tm send-keys -t ui PgDn
+	sleep 0.1
+done
+grep -qE 'connect\(3, 127\.0\.0\.1:[0-9]+\) …' "$seen" || fail "--big cuts the connect call: $(grep connect "$seen" | head -3)"
+grep -q ':…' "$seen" && fail "--big cuts an address: $(grep ':…' "$seen" | head -3)"
+# the rows in order (each screen's rows are in time order; the first match of each counts)
+order=$(grep -oE 'shutdown\(3, SHUT_WR\) …|FIN\|ACK seq=6 ack=1─|◀─+PSH\|ACK seq=1 ack=7 len=12|read\(3\) = 12 "server-hello"|read\(3\) = 0' "$seen" |
+	sed 's/─*$//; s/^◀─*//' | awk '!seen[$0]++' | tr '\n' ';')
+echo "half-close rows: $order"
+[ "$order" = 'shutdown(3, SHUT_WR) …;FIN|ACK seq=6 ack=1;PSH|ACK seq=1 ack=7 len=12;read(3) = 12 "server-hello";read(3) = 0;' ] ||
+	fail "the half-close rows are not shutdown, FIN, the server's data, the reply, EOF"
+tm send-keys -t ui q
+wait_screen "EXITED 0" 5 || exit 1
 echo "PASS (shell pid $pid)"

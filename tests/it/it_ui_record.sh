@@ -35,6 +35,8 @@ echo "record then replay: $(wc -l <"$TMP/clean.replay") identical rows"
 # the pcapng: valid, one packet per packet row, comments with the lesson
 command -v tshark >/dev/null || fail "tshark is not installed (make deps installs it)"
 capinfos "$TMP/clean.pcapng" >"$TMP/capinfos" 2>&1 || fail "capinfos rejects the pcapng: $(cat "$TMP/capinfos")"
+# the interface block names what was captured (not "unknown")
+grep -qE "^ +Name = lo$" "$TMP/capinfos" || fail "the pcapng does not name the interface lo: $(cat "$TMP/capinfos")"
 grep -q "File type:.*pcapng" "$TMP/capinfos" || fail "not a pcapng: $(cat "$TMP/capinfos")"
 packets=$(tshark -r "$TMP/clean.pcapng" 2>/dev/null | wc -l)
 rows=$(grep -c '"type":"packet"' "$TMP/clean.jsonl")
@@ -43,6 +45,14 @@ tshark -r "$TMP/clean.pcapng" -V 2>/dev/null | grep -i "comment" >"$TMP/comments
 grep -q "client CLOSED -> SYN_SENT; server LISTEN -> SYN_RCVD\|client CLOSED -> SYN_SENT" "$TMP/comments" ||
 	fail "no state change comment on the SYN: $(head "$TMP/comments")"
 grep -q "call: connect() by client pid" "$TMP/comments" || fail "no call in the comments: $(head "$TMP/comments")"
+# replayed on the lab screen, the header counts the recording's segments
+if command -v tmux >/dev/null; then
+	. "$ROOT/tests/lib/tmux_helpers.sh"
+	at_exit tmux_cleanup
+	tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab replay $TMP/clean.jsonl; sleep 30"
+	wait_screen "packets $rows " 10 || fail "the replay's header does not count its $rows segments"
+	tm kill-session -t ui
+fi
 echo "pcapng: $packets packets, $(wc -l <"$TMP/comments") comments, e.g. $(head -n1 "$TMP/comments" | sed 's/^ *//')"
 
 # SIGKILL of the UI: the recording is still complete up to the kill

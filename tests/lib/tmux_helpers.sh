@@ -16,6 +16,17 @@ wait_screen() {
 	echo "FAIL: '$1' never appeared on the screen:"; screen
 	return 1
 }
+# keys_until TEXT [KEY]: presses KEY (j: the next row) until TEXT is on the
+# screen, 40 times at most.
+keys_until() {
+	local _
+	for _ in $(seq 1 40); do
+		screen | grep -qF -- "$1" && return 0
+		tm send-keys -t ui "${2:-j}"
+		sleep 0.05
+	done
+	wait_screen "$1" 3
+}
 # line_of TEXT: the screen line number where TEXT first appears (0 if absent).
 line_of() { screen | grep -nF -m1 -- "$1" | cut -d: -f1 | grep . || echo 0; }
 # On failure the screen is the evidence (replaces helpers.sh's logs).

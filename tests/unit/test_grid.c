@@ -84,6 +84,24 @@ static void wrap_gives_each_line_and_where_the_next_starts(void **state)
 
 /* A column drawn off-screen and placed: its cells (wide ones whole) and
  * attributes land where asked, the lines around stay as they were. */
+/* A line never starts with a closing mark nor ends with an opening one. */
+static void chinese_lines_keep_their_punctuation(void **state)
+{
+	const char *next;
+	size_t len;
+
+	(void)state;
+	/* at 18 cells "队列（未完成的握手" fits: "）" may not open the next line */
+	len = grid_wrap("队列（未完成的握手）和", 18, &next);
+	assert_string_equal(next, "手）和"); /* "手" goes down with it */
+	assert_int_equal(len, strlen("队列（未完成的握"));
+	len = grid_wrap("一二三四（五）", 10, &next); /* not after "（" */
+	assert_string_equal(next, "（五）");
+	len = grid_wrap("一二三四。五六", 8, &next); /* not before "。" */
+	assert_string_equal(next, "四。五六");
+	(void)len;
+}
+
 static void copied_lines_land_where_asked(void **state)
 {
 	struct grid col, g;
@@ -120,6 +138,7 @@ int main(void)
 		cmocka_unit_test(wide_characters_take_two_cells),
 		cmocka_unit_test(chinese_wraps_between_characters),
 		cmocka_unit_test(wrap_gives_each_line_and_where_the_next_starts),
+		cmocka_unit_test(chinese_lines_keep_their_punctuation),
 		cmocka_unit_test(copied_lines_land_where_asked),
 	};
 

@@ -156,6 +156,37 @@ static void big_and_wide_layouts(void **state)
 	timeline_free(tl);
 }
 
+/* --big at 100 columns (a projector's terminal): every call and segment
+ * of the echo reads in full; a long call goes on the row's second line. */
+static void big_at_100_columns_reads_in_full(void **state)
+{
+	static const char *const whole[] = {
+		"socket(AF_INET, SOCK_STREAM, 0)", "connect(3, 127.0.0.1:9000) …", "connect(3) = 0",
+		"write(4, \"server-hello\", 12) …", "write(4) = 12 \"server-hello\"", "read(3, buf, 1024) …",
+		"SYN|ACK seq=0 ack=1", "PSH|ACK seq=1 ack=1 len=5", "PSH|ACK seq=1 ack=6 len=12", "FIN|ACK seq=6 ack=13",
+	};
+	struct timeline *tl = fixture_load();
+	struct ladder_opts o = {.conn = 1, .big = true, .sel = -1};
+	struct grid g;
+	char line[512], all[16384] = "";
+
+	(void)state;
+	o.top = timeline_step(tl, -1, 1, 1);
+	assert_int_equal(grid_init(&g, 100, 2 + 2 * (int)timeline_count(tl)), 0);
+	ladder_draw(tl, &o, &g, 0, g.h);
+	for (int y = 0; y < g.h; y++) {
+		grid_line(&g, y, line, sizeof(line));
+		strncat(all, line, sizeof(all) - strlen(all) - 2);
+		strcat(all, "\n");
+		assert_null(strstr(line, ":…")); /* no address cut */
+	}
+	for (size_t i = 0; i < sizeof(whole) / sizeof(whole[0]); i++)
+		if (!strstr(all, whole[i]))
+			fail_msg("'%s' is not whole on the big screen:\n%s", whole[i], all);
+	grid_free(&g);
+	timeline_free(tl);
+}
+
 /* The time column lasts a 3-hour class (and more) in its 10 characters. */
 static void time_column_in_seconds(void **state)
 {
@@ -196,6 +227,7 @@ int main(void)
 		cmocka_unit_test(header_follows_the_selected_row),
 		cmocka_unit_test(close_in_three_segments_ascii),
 		cmocka_unit_test(big_and_wide_layouts),
+		cmocka_unit_test(big_at_100_columns_reads_in_full),
 		cmocka_unit_test(time_column_in_seconds),
 		cmocka_unit_test(call_texts),
 	};

@@ -65,6 +65,12 @@ static void server_mistakes_are_one_line(void **state)
 	assert_string_equal(err, "option --backlog needs a value");
 	assert_int_equal(SERVER(&o, err, "--udp", "--linger0"), -1);
 	assert_non_null(strstr(err, "--udp has no connections"));
+	/* --reply-at-eof waits for the FIN in a blocking read: not in the reactor */
+	assert_int_equal(SERVER(&o, err, "--reply-at-eof"), 0);
+	assert_true(o.reply_at_eof);
+	assert_int_equal(SERVER(&o, err, "--reply-at-eof", "--mode", "epoll"), -1);
+	assert_non_null(strstr(err, "--reply-at-eof"));
+	assert_int_equal(SERVER(&o, err, "--reply-at-eof", "--close-first"), -1);
 	assert_int_equal(SERVER(&o, err, "extra"), -1);
 	assert_string_equal(err, "unexpected argument extra");
 	assert_int_equal(SERVER(&o, err, "--help"), 1);
@@ -121,6 +127,10 @@ static void client_bench_and_mistakes(void **state)
 	assert_string_equal(err, "--close slam: want close, shutdown or rst");
 	assert_int_equal(CLIENT(&o, err, "-c", "0"), -1);
 	assert_int_equal(CLIENT(&o, err, "--bench", "--udp"), -1);
+	assert_int_equal(CLIENT(&o, err, "-m", "x", "--half-close"), 0);
+	assert_true(o.half_close);
+	assert_int_equal(CLIENT(&o, err, "--half-close", "--udp"), -1);
+	assert_string_equal(err, "--half-close shuts down a TCP connection: drop --udp and --bench");
 	assert_int_equal(CLIENT(&o, err, "h", "1", "extra"), -1);
 	assert_string_equal(err, "unexpected argument extra");
 	assert_int_equal(CLIENT(&o, err, "h", "port"), -1);

@@ -134,6 +134,92 @@ static void too_small(void **state)
 	assert_int_equal(grid_init(&f->g, 80, 24), 0);
 }
 
+/* The line y of the screen composed with status st. */
+static void line_with(struct fixture *f, const struct screen_status *st, int y, char *line, size_t n)
+{
+	screen_compose(&f->s, f->tl, st, &f->g);
+	grid_line(&f->g, y, line, n);
+}
+
+/* At 80 columns the status line keeps what says what the screen does and
+ * leaves out whole fields (the filter first), never cutting a word. */
+static void status_line_drops_whole_fields(void **state)
+{
+	struct fixture *f = *state;
+	struct screen_status st = {.source = "lo", .filter = "tcp port 60287 or tcp port 56519",
+				   .mode = "demo half-close (step)", .packets = 123456};
+	char line[1024];
+
+	line_with(f, &st, 0, line, sizeof(line));
+	assert_string_equal(line, " socklab  demo half-close (step)  packets 123456  drops 0  following");
+	st.drops = 3; /* drops that happened matter more than the packet count */
+	st.recording = "socklab-20261202-045147.jsonl";
+	st.mode = "demo echo";
+	line_with(f, &st, 0, line, sizeof(line));
+	assert_string_equal(line, " socklab  demo echo  drops 3  following  REC socklab-20261202-045147.jsonl");
+	st.drops = 0; /* and recording more than the counters */
+	line_with(f, &st, 0, line, sizeof(line));
+	assert_string_equal(line, " socklab  demo echo  following  REC socklab-20261202-045147.jsonl");
+	/* the key help line: whole keys, the last ones left out */
+	line_with(f, &(struct screen_status){0}, 23, line, sizeof(line));
+	assert_string_equal(line, "j/k move  g/G start/end  f follow  Tab conn  l list  d details  / search");
+}
+
+/* The help box: box-drawing corners with box-drawing lines, or + with
+ * --ascii; never the two mixed. */
+static void help_box_has_one_set_of_corners(void **state)
+{
+	struct fixture *f = *state;
+	struct screen_status st = {0};
+	char line[1024];
+	int corners = 0, pluses = 0;
+
+	keys(f, "?");
+	screen_compose(&f->s, f->tl, &st, &f->g);
+	for (int y = 0; y < f->g.h; y++) {
+		grid_line(&f->g, y, line, sizeof(line));
+		corners += strstr(line, "┌") != NULL || strstr(line, "└") != NULL;
+		pluses += strstr(line, "+─") != NULL || strstr(line, "─+") != NULL;
+	}
+	assert_int_equal(corners, 2);
+	assert_int_equal(pluses, 0);
+	f->s.ascii = true;
+	screen_compose(&f->s, f->tl, &st, &f->g);
+	corners = 0;
+	for (int y = 0; y < f->g.h; y++) {
+		grid_line(&f->g, y, line, sizeof(line));
+		corners += strstr(line, "+-") != NULL;
+		assert_null(strstr(line, "─"));
+	}
+	assert_int_equal(corners, 2);
+}
+
+/* With the timeline in Chinese the screen's own words are Chinese too. */
+static void chinese_screen(void **state)
+{
+	struct fixture *f = *state;
+	struct screen_status st = {.source = "lo", .mode = "演示 echo", .packets = 13};
+	char line[1024];
+
+	timeline_free(f->tl);
+	screen_init(&f->s, false, false, false);
+	f->tl = timeline_new(&(struct timeline_config){.lang = LANG_ZH});
+	fixture_read(add_to, f);
+	line_with(f, &st, 0, line, sizeof(line));
+	assert_string_equal(line, " socklab  演示 echo  lo  报文段 13  丢弃 0  跟随中");
+	keys(f, "g");
+	assert_true(screen_has(f, "客户端 CLOSED"));
+	assert_true(screen_has(f, "服务器 socket(AF_INET, SOCK_STREAM, 0) …：创建一个端点并返回描述符；"));
+	assert_true(screen_has(f, "已暂停"));
+	assert_true(screen_has(f, "j/k 移动"));
+	keys(f, "d");
+	assert_true(screen_has(f, "服务器 pid 200，第 1 个调用"));
+	keys(f, "x");
+	grid_free(&f->g);
+	assert_int_equal(grid_init(&f->g, 60, 20), 0);
+	assert_true(screen_has(f, "终端太小：60x20"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +227,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(search_details_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(connections_and_zoom, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_small, setup, teardown),
+		cmocka_unit_test_setup_teardown(status_line_drops_whole_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(help_box_has_one_set_of_corners, setup, teardown),
+		cmocka_unit_test_setup_teardown(chinese_screen, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -198,6 +198,83 @@ static const struct why_row rows[WHY_COUNT] = {
 		"the capture started at the SYN|ACK: the {peer}'s SYN left before it, so the {peer} was "
 		"already in SYN_SENT",
 		"抓包从 SYN|ACK 开始：{peer}的 SYN 在那之前就发出了，所以{peer}已经处于 SYN_SENT" } },
+	[SEG_RST] = { "seg_rst", {
+		"RST: the {who} aborts the connection; the {peer} drops it at once, any data still queued is lost",
+		"RST：{who}中止连接；{peer}立即丢弃它，仍在排队的数据全部丢失" } },
+	[SEG_SYN] = { "seg_syn", {
+		"SYN: the {who} asks to open a connection; its initial sequence number ({seq} on the wire) counts "
+		"as seq=0",
+		"SYN：{who}请求建立连接；它的初始序号（线路上是 {seq}）记作 seq=0" } },
+	[SEG_SYNACK] = { "seg_synack", {
+		"SYN|ACK: the {who} accepts and sends its own SYN (seq=0 is {seq} on the wire)",
+		"SYN|ACK：{who}接受连接，并发出自己的 SYN（seq=0 在线路上是 {seq}）" } },
+	[SEG_FIN] = { "seg_fin", {
+		"FIN: the {who} has no more data to send (its close() or shutdown()); the FIN uses one sequence "
+		"number",
+		"FIN：{who}不再发送数据（它调用了 close() 或 shutdown()）；FIN 占一个序号" } },
+	[SEG_DATA] = { "seg_data", {
+		"{len} bytes of data, seq={seq} is the number of its first byte",
+		"这个报文段带 {len} 字节数据，seq={seq} 是其第一个字节的序号" } },
+	[SEG_ACK_OF_SYN] = { "seg_ack_of_syn", {
+		"ack={ack}: the {who} acknowledges the {peer}'s SYN, which used sequence number 0",
+		"ack={ack}：{who}确认了{peer}的 SYN，那个 SYN 用掉了序号 0" } },
+	[SEG_ACK] = { "seg_ack", {
+		"ack={ack}: the {who} has everything the {peer} sent before byte {ack}",
+		"ack={ack}：{who}已经收到{peer}发送的、序号 {ack} 之前的全部数据" } },
+	[SEG_RETRANS] = { "seg_retrans", {
+		"seen before: this segment retransmits one the capture already saw",
+		"之前见过：这个报文段重传了抓包已经看到过的一个报文段" } },
+	[CALL_SOCKET] = { "call_socket", {
+		"creates an endpoint and returns a descriptor; no segment is sent",
+		"创建一个端点并返回描述符；不发送任何报文段" } },
+	[CALL_SETSOCKOPT] = { "call_setsockopt", {
+		"sets an option on the socket (SO_REUSEADDR lets a server bind while old connections sit in "
+		"TIME_WAIT); no segment is sent",
+		"设置套接字选项（SO_REUSEADDR 让服务器在旧连接还处于 TIME_WAIT 时也能 bind）；不发送任何报文段" } },
+	[CALL_BIND] = { "call_bind", {
+		"gives the socket its local address and port; no segment is sent",
+		"给套接字指定本地地址和端口；不发送任何报文段" } },
+	[CALL_LISTEN] = { "call_listen", {
+		"marks the socket passive; the kernel now answers SYNs and keeps two queues: SYN queue "
+		"(half-open) and accept queue (finished handshakes)",
+		"把套接字标记为被动；内核从此回答 SYN，并维护两个队列：SYN 队列（未完成的握手）和 accept 队列"
+		"（已完成的握手）" } },
+	[CALL_ACCEPT] = { "call_accept", {
+		"takes a connection whose handshake the kernel already finished from the accept queue; sends "
+		"nothing",
+		"从 accept 队列取出一个内核已经完成握手的连接；不发送任何东西" } },
+	[CALL_CONNECT] = { "call_connect", {
+		"picks a local port, sends SYN, and returns once the SYN|ACK arrives (the kernel answers it with "
+		"ACK)",
+		"选一个本地端口，发出 SYN，收到 SYN|ACK 后返回（内核用 ACK 回答它）" } },
+	[CALL_READ] = { "call_read", {
+		"copies bytes the kernel already received (and ACKed) out of the receive buffer; returns 0 once "
+		"the peer's FIN arrived",
+		"把内核已经收到（并已确认）的字节从接收缓冲区复制出来；对方的 FIN 到达后返回 0" } },
+	[CALL_RECVFROM] = { "call_recvfrom", {
+		"receives a datagram (UDP) or stream bytes, with the sender's address",
+		"接收一个数据报（UDP）或字节流数据，同时得到发送方的地址" } },
+	[CALL_WRITE] = { "call_write", {
+		"copies bytes into the kernel's send buffer and returns; the kernel sends them as segments when it "
+		"can",
+		"把字节复制到内核的发送缓冲区后就返回；内核在可以发送时把它们作为报文段发出" } },
+	[CALL_SENDTO] = { "call_sendto", {
+		"sends a datagram to the given address (UDP: no connection, no handshake)",
+		"向给定地址发送一个数据报（UDP：没有连接，也没有握手）" } },
+	[CALL_SHUTDOWN] = { "call_shutdown", {
+		"half-closes: SHUT_WR sends FIN (no more data from us) but the socket can still read what the "
+		"peer sends",
+		"半关闭：SHUT_WR 发出 FIN（我方不再发送数据），但套接字仍然可以读取对方发来的数据" } },
+	[CALL_CLOSE] = { "call_close", {
+		"releases the descriptor; if it was the last, the kernel sends FIN (or RST if unread data is "
+		"queued)",
+		"释放描述符；如果这是最后一个，内核发出 FIN（如果还有未读的数据，则发出 RST）" } },
+	[CALL_POLL] = { "call_poll", {
+		"waits until one of the descriptors is ready to read or write",
+		"等待，直到其中一个描述符可以读或写" } },
+	[CALL_EPOLL_WAIT] = { "call_epoll_wait", {
+		"waits until one of the registered descriptors is ready; the server then handles only those",
+		"等待，直到某个已注册的描述符就绪；服务器随后只处理这些描述符" } },
 };
 
 static const char *const role_words[LANG_COUNT][2] = {
@@ -218,10 +295,26 @@ int why_parse(const char *key)
 	return -1;
 }
 
-/* Hand-rolled rather than snprintf, on the one appender (common/json.h):
- * the text timeline renders a sentence for most segments of a trace. */
+const char *why_role_word(enum lang lang, bool server)
+{
+	return role_words[(unsigned)lang < LANG_COUNT ? lang : LANG_EN][server];
+}
+
+const char *why_sentence_end(enum lang lang)
+{
+	return lang == LANG_ZH ? "。" : ". ";
+}
+
 int why_format(enum tcp_why w, enum lang lang, bool who_server, uint32_t seq, uint32_t ack, char *buf,
 	       size_t n)
+{
+	return why_format_numbers(w, lang, who_server, &(struct why_numbers){seq, ack, 0}, buf, n);
+}
+
+/* Hand-rolled rather than snprintf, on the one appender (common/json.h):
+ * the text timeline renders a sentence for most segments of a trace. */
+int why_format_numbers(enum tcp_why w, enum lang lang, bool who_server, const struct why_numbers *nums,
+		       char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
 	const char *tmpl;
@@ -247,10 +340,13 @@ int why_format(enum tcp_why w, enum lang lang, bool who_server, uint32_t seq, ui
 			outbuf_lit(&o, role_words[lang][!who_server]);
 			tmpl += 6;
 		} else if (strncmp(tmpl, "{seq}", 5) == 0) {
-			outbuf_u64(&o, seq);
+			outbuf_u64(&o, nums->seq);
 			tmpl += 5;
 		} else if (strncmp(tmpl, "{ack}", 5) == 0) {
-			outbuf_u64(&o, ack);
+			outbuf_u64(&o, nums->ack);
+			tmpl += 5;
+		} else if (strncmp(tmpl, "{len}", 5) == 0) {
+			outbuf_u64(&o, nums->len);
 			tmpl += 5;
 		} else { /* not a placeholder: kept, so a test sees the typo */
 			outbuf_char(&o, '{');

@@ -54,6 +54,32 @@ enum tcp_why {
 	NOTE_THREE_SEGMENT_CLOSE,
 	NOTE_LONE_RST,
 	NOTE_STARTED_AT_SYNACK,
+	/* the explanation pane's words on a segment: {who} is its sender, {seq}
+	 * the number the sentence names, {ack} its ack, {len} its payload */
+	SEG_RST,
+	SEG_SYN,
+	SEG_SYNACK,
+	SEG_FIN,
+	SEG_DATA,
+	SEG_ACK_OF_SYN,
+	SEG_ACK,
+	SEG_RETRANS,
+	/* what a socket call does, as its man page says; the key is "call_"
+	 * and the call's name */
+	CALL_SOCKET,
+	CALL_SETSOCKOPT,
+	CALL_BIND,
+	CALL_LISTEN,
+	CALL_ACCEPT,
+	CALL_CONNECT,
+	CALL_READ,
+	CALL_RECVFROM,
+	CALL_WRITE,
+	CALL_SENDTO,
+	CALL_SHUTDOWN,
+	CALL_CLOSE,
+	CALL_POLL,
+	CALL_EPOLL_WAIT,
 	WHY_COUNT
 };
 
@@ -69,6 +95,23 @@ int why_parse(const char *key);
  * does not fit (buf then holds nothing). Pure. */
 int why_format(enum tcp_why w, enum lang lang, bool who_server, uint32_t seq, uint32_t ack, char *buf,
 	       size_t n);
+
+/* The numbers a sentence can name. */
+struct why_numbers {
+	uint32_t seq, ack, len;
+};
+
+/* why_format with {len} too. */
+int why_format_numbers(enum tcp_why w, enum lang lang, bool who_server, const struct why_numbers *nums,
+		       char *buf, size_t n);
+
+/* "client" / "server" in lang (客户端 / 服务器): the words {who} and {peer}
+ * become. */
+const char *why_role_word(enum lang lang, bool server);
+
+/* How sentences of lang join into a paragraph: ". " in English, "。" (no
+ * space after it) in Chinese. */
+const char *why_sentence_end(enum lang lang);
 
 /* The longest sentence why_format can write, with room to spare. */
 #define WHY_TEXT_MAX 640

@@ -1,0 +1,73 @@
+/* screen_words.h: the lab screen's own words (status line, key help, the
+ * help box, lane titles, overlays, the details of a row) in each language,
+ * one struct per language like lesson_words.h. The sentences that explain
+ * states, segments and calls are tracer/core/why.c's catalog. Pure. */
+#ifndef SOCKLAB_UI_SCREEN_WORDS_H
+#define SOCKLAB_UI_SCREEN_WORDS_H
+
+#include "lang.h"
+
+struct screen_words {
+	/* status line */
+	const char *packets, *drops, *following, *paused, *playing;
+	const char *rows_dropped;   /* %llu */
+	const char *calls_lost;     /* %llu */
+	const char *rec;            /* %s: the .jsonl */
+	const char *mode_live, *mode_recording, *mode_demo, *mode_replay; /* demo: %s; replay: %g */
+	const char *mode_step;      /* after the demo's name with --step */
+	/* key help line */
+	const char *keys;
+	const char *search;         /* %s: what is typed */
+	const char *step_waiting;   /* %s the call, %zu how many */
+	const char *next_call;
+	const char *const *help;    /* the help box (?) */
+	int nhelp;
+	const char *help_title;
+	/* the screen */
+	const char *too_small;      /* %dx%d now, %dx%d needed */
+	const char *no_rows_live, *no_rows_replay;
+	const char *explanation;
+	const char *details_title;
+	const char *conns_title;
+	const char *conn_line;      /* the states: %-11s %-11s, packets %llu, ended %s */
+	const char *conn_ended;
+	const char *no_conn;
+	/* the ladder */
+	const char *time_unit;      /* over the time column, 10 cells */
+	const char *lane[2];        /* CLIENT, SERVER */
+	const char *countdown;      /* TIME_WAIT %llus */
+	const char *connection;     /* %u */
+	const char *all_connections;
+	const char *released;       /* %s: why */
+	/* the explanation pane: a row in words */
+	const char *colon;          /* ": " or "：" */
+	const char *some_call;
+	const char *failed;         /* %s: errno name */
+	const char *blocked;        /* %.3f ms */
+	const char *conn_released;  /* %u, %s why, client %s, server %s */
+	/* the details overlay (d) */
+	const char *d_time;         /* %.6f s, %llu ns, %u conn */
+	const char *d_from_to;      /* %s %s %s */
+	const char *d_c2s, *d_s2c;
+	const char *d_flags, *d_seq, *d_ack;
+	const char *d_window_scaled, *d_window;
+	const char *d_opt_cut, *d_opt_mss, *d_opt_wscale, *d_opt_sack_perm, *d_opt_sack, *d_opt_ts;
+	const char *d_payload, *d_retrans, *d_midstream, *d_note;
+	const char *d_call;         /* %s role, %d pid, %ld seq, %s call, %s returned/entered */
+	const char *d_returned_word, *d_entered_word;
+	const char *d_args, *d_returned, *d_errno, *d_local, *d_peer, *d_data;
+	const char *d_after;        /* client %s, server %s */
+	/* messages */
+	const char *recording_to;   /* %s %s: the two files */
+	const char *record_live_only;
+	const char *demo_what;      /* %s name, %s what */
+	const char *joined;         /* %s role, %d pid, %s its command line */
+	const char *no_step_waiting;
+};
+
+const struct screen_words *screen_words(enum lang lang);
+
+/* Why a connection was released ("time_wait expired", from flow.h) in lang. */
+const char *screen_words_end_reason(enum lang lang, const char *reason);
+
+#endif
