@@ -205,6 +205,19 @@ int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t err
 	return 0;
 }
 
+void lesson_lab_restart(struct lesson_lab *lab)
+{
+	int local = demo_free_port();
+
+	stop_role(lab, ROLE_CLIENT);
+	stop_role(lab, ROLE_SERVER);
+	lab->nprocs = 0; /* every one stopped: their slots are free again */
+	lab->npending = 0;
+	lab->server_ready = false;
+	if (local > 0)
+		lab->local = local;
+}
+
 /* Have the clients step idx started exited? */
 static bool clients_done(struct lesson_lab *lab, int idx)
 {
