@@ -100,6 +100,31 @@ rc=$?
 grep -q '^Lesson complete: every checkpoint was reached on real sockets.' "$TMP/out" || fail "q after the last checkpoint: not said complete"
 grep -q 'lesson stopped' "$TMP/out" && fail "q after the last checkpoint: said stopped"
 
+# a lesson killed with -9 leaves its channel directory in /tmp; the next
+# lesson removes it (nobody listens on its socket), and keeps a live one's
+mkdir -p "$TMP/slow/en"
+printf 'lesson: 1\ntitle: t\nseed: s\nstep: wait\nrun: server\ntimeout: 60\nexpect: call server connect exit\n' >"$TMP/slow/en/01-slow.lesson"
+# the channel directory a lesson's programs were given (--events PATH)
+channel_dir() { pgrep -a -P "$1" | grep -o '/tmp/socklab-lesson-[^/ ]*' | head -n 1; }
+"$BIN/socklab" lesson 1 --dir "$TMP/slow" --lang en --auto >/dev/null 2>&1 &
+killed=$!
+"$BIN/socklab" lesson 1 --dir "$TMP/slow" --lang en --auto >/dev/null 2>&1 &
+alive=$!
+at_exit "kill $alive 2>/dev/null"
+for _ in $(seq 1 100); do [ -n "$(channel_dir $killed)" ] && [ -n "$(channel_dir $alive)" ] && break; sleep 0.1; done
+stale=$(channel_dir $killed)
+live=$(channel_dir $alive)
+[ -n "$stale" ] && [ -n "$live" ] || fail "the lessons' channel directories not found"
+mapfile -t kids < <(pgrep -P "$killed")
+kill -9 "$killed" "${kids[@]}"
+wait "$killed" 2>/dev/null
+[ -S "$stale/events.sock" ] || fail "kill -9 left no channel behind ($stale): nothing to test"
+timeout 60 "$BIN/socklab" lesson 2 --lang en --auto >/dev/null 2>&1 || fail "lesson 2 after a killed lesson"
+[ ! -e "$stale" ] || fail "the killed lesson's $stale was not removed"
+kill -0 "$alive" 2>/dev/null || fail "the live lesson died"
+[ -S "$live/events.sock" ] || fail "the live lesson's channel $live was removed"
+kill "$alive"; wait "$alive" 2>/dev/null
+
 # a broken lesson is refused with file and line
 printf 'lesson: 3\ntitle: t\nseed: s\nstep: a\nexpect: state client SYN_RECEIVED\n' >"$TMP/bad.lesson"
 "$BIN/socklab" lesson --check "$TMP/bad.lesson" 2>"$TMP/err"

@@ -3,12 +3,18 @@
  * their calls. */
 #include "lesson_lab.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "chanpath.h"
 #include "privileges.h"
 #include "clock.h"
 #include "demo.h"
@@ -266,6 +272,51 @@ void lesson_lab_outputs(struct lesson_lab *lab, int idx, void (*line)(const char
 	}
 }
 
+#define CHANNEL_NAME "socklab-lesson"
+
+/* Does nobody listen on the UNIX socket at path any more (its lesson was
+ * killed)? A live channel of any socket type answers connect() with
+ * success or EPROTOTYPE; a dead one refuses every type. */
+static bool channel_dead(const char *path)
+{
+	static const int types[] = {SOCK_SEQPACKET, SOCK_DGRAM, SOCK_STREAM};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	bool dead = true;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return false;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && dead; i++) {
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return false;
+		dead = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno == ECONNREFUSED;
+		close(fd);
+	}
+	return dead;
+}
+
+/* The channel directories of lessons that were killed (kill -9 leaves them
+ * in /tmp): this user's, whose socket nobody listens on any more. A
+ * directory without its socket may be a lesson starting now: kept. */
+static void remove_stale_channels(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[CHANPATH_MAX + 32];
+		struct stat st;
+		if (strncmp(e->d_name, CHANNEL_NAME "-", sizeof(CHANNEL_NAME)) != 0 ||
+		    snprintf(path, sizeof(path), "/tmp/%s/events.sock", e->d_name) >= (int)sizeof(path))
+			continue;
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_uid == geteuid() && channel_dead(path))
+			chanpath_private_remove(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Capture first (as root), then root is dropped and everything else (the
  * channel, the lab programs) runs as the user root became. */
 struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *capture_refused, char *err,
@@ -307,7 +358,8 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 	if (privileges_drop(err, errlen) < 0)
 		goto fail;
 	/* the lesson's own channel, opened as the user root became */
-	if (session_listen_private(lab->sess, "socklab-lesson", -1, err, errlen) < 0)
+	remove_stale_channels();
+	if (session_listen_private(lab->sess, CHANNEL_NAME, -1, err, errlen) < 0)
 		goto fail;
 	return lab;
 fail:
