@@ -448,10 +448,9 @@ static int on_key(void *ctx, int key, char *err, size_t errlen)
 	case 'b': rc = act(v, lesson_progress_event(f, STUDENT_BACK, 0), err, errlen); break;
 	case 'q':
 		/* a finished (or failed) lesson ends as it was */
-		if (f->phase == PHASE_FINISHED || f->phase == PHASE_FAILED)
-			v->quit = true;
-		else
-			act(v, lesson_progress_event(f, STUDENT_STOP, 0), err, errlen);
+		if (f->phase != PHASE_FINISHED && f->phase != PHASE_FAILED)
+			act(v, lesson_progress_event(f, STUDENT_STOP, 0), err, errlen); /* past the last checkpoint: finished */
+		v->quit = true;
 		break;
 	default:
 		if (key >= '1' && key <= '9')
