@@ -71,6 +71,41 @@ int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx)
 	return t ? t : lab->o.timeout_s;
 }
 
+/* What the lab says when a client's kernel gave up in SYN_SENT: nothing
+ * goes on the wire then, so the capture cannot see the end. */
+static const char *const gave_up_words[LANG_COUNT] = {
+	[LANG_EN] = "connect() returned ETIMEDOUT: the client's kernel stopped resending its unanswered SYN "
+		    "(net.ipv4.tcp_syn_retries) and dropped the socket; nothing more goes on the wire",
+	[LANG_ZH] = "connect() 返回 ETIMEDOUT：客户端内核不再重发没有得到应答的 SYN（net.ipv4.tcp_syn_retries），"
+		    "并丢弃了这个套接字；线路上不会再有报文段",
+};
+
+/* A connect() that timed out while its connection's client was in
+ * SYN_SENT (ETIMEDOUT after tcp_syn_retries) ends that client's SYN_SENT in the
+ * timeline: without it the connection list says SYN_SENT for ever. */
+static void connect_gave_up(struct lesson_lab *lab, long pos)
+{
+	const struct row *r = pos >= 0 ? timeline_row(lab->tl, (size_t)pos) : NULL;
+	const struct conn_info *ci;
+	struct ui_event ev = {.type = UEV_STATE};
+	uint64_t dropped;
+	bool before;
+	long at;
+
+	if (!r || r->kind != ROW_CALL || !r->conn || !r->ev->u.call.exit || strcmp(r->ev->u.call.call, "connect") != 0 ||
+	    strcmp(r->ev->u.call.err, "ETIMEDOUT") != 0 || !(ci = timeline_conn(lab->tl, r->conn)) ||
+	    ci->state[ROLE_CLIENT] != TCPS_SYN_SENT)
+		return;
+	ev.ts_ns = r->ts_ns;
+	ev.u.state = (struct ui_state){.conn = r->conn, .client = ci->client, .server = ci->server, .role = ROLE_CLIENT,
+				       .from = TCPS_SYN_SENT, .to = TCPS_CLOSED};
+	snprintf(ev.u.state.why, sizeof(ev.u.state.why), "%s", gave_up_words[lab->o.lang]);
+	dropped = timeline_dropped(lab->tl);
+	at = timeline_add(lab->tl, &ev, &before);
+	if (at >= 0 && lab->o.on_row)
+		lab->o.on_row(at, before, dropped, lab->o.ctx);
+}
+
 /* The session's hooks: rows go to the front end; a server's listen() (UDP:
  * bind()) returning lets the step's clients start; the step's hold: lines
  * keep a program's calls waiting. */
@@ -80,6 +115,7 @@ static void on_row(long pos, bool inserted_before, uint64_t dropped_before, void
 
 	if (lab->o.on_row)
 		lab->o.on_row(pos, inserted_before, dropped_before, lab->o.ctx);
+	connect_gave_up(lab, pos);
 }
 
 static void on_event(const struct ui_event *ev, void *ctx)
