@@ -85,7 +85,7 @@ grep -q '^(running the step again on fresh programs, from step 1)' "$TMP/out" ||
 # in Chinese: the failure message and the checkpoint lines too
 printf '%s\n' '' q >"$TMP/script"
 timeout 60 "$BIN/socklab" lesson 1 --dir "$TMP/again" --lang zh --script "$TMP/script" >"$TMP/out" 2>&1
-grep -q "^socklab 第 1 课，步骤 2“a client to nobody”：2 秒内没有到达检查点；仍在等待：" "$TMP/out" || { cat "$TMP/out"; fail "zh: failure message not in Chinese"; }
+grep -q '^socklab 第 1 课，步骤 2“a client to nobody”：2 秒内没有到达检查点；仍在等待：' "$TMP/out" || { cat "$TMP/out"; fail "zh: failure message not in Chinese"; }
 grep -q "^  检查：客户端的 connect() 返回 = 0（$TMP/again/zh/01-refused.lesson:10）" "$TMP/out" || fail "zh: unmet expectation not in Chinese"
 grep -q "^  ✓ 服务器的 listen() 返回 = 0$" "$TMP/out" || fail "zh: checkpoint line not in Chinese"
 grep -q '^\[回车\] 重新运行本步骤，q 退出：' "$TMP/out" || fail "zh: run again not offered in Chinese"
@@ -114,7 +114,7 @@ at_exit "kill $alive 2>/dev/null"
 for _ in $(seq 1 100); do [ -n "$(channel_dir $killed)" ] && [ -n "$(channel_dir $alive)" ] && break; sleep 0.1; done
 stale=$(channel_dir $killed)
 live=$(channel_dir $alive)
-[ -n "$stale" ] && [ -n "$live" ] || fail "the lessons' channel directories not found"
+{ [ -n "$stale" ] && [ -n "$live" ]; } || fail "the lessons' channel directories not found"
 mapfile -t kids < <(pgrep -P "$killed")
 kill -9 "$killed" "${kids[@]}"
 wait "$killed" 2>/dev/null
