@@ -80,9 +80,34 @@ static const char *const gave_up_words[LANG_COUNT] = {
 		    "并丢弃了这个套接字；线路上不会再有报文段",
 };
 
+/* The connection a connect() row is about: its own, or (a connect() that
+ * failed has no endpoints left to tie it by) the first connection in
+ * SYN_SENT whose first SYN came after that process's connect() began. */
+static const struct conn_info *connect_conn(const struct timeline *tl, long pos)
+{
+	const struct row *r = timeline_row(tl, (size_t)pos);
+	const struct conn_info *best = NULL;
+	uint64_t began = 0;
+
+	if (r->conn)
+		return timeline_conn(tl, r->conn);
+	for (long i = pos - 1; i >= 0 && !began; i--) {
+		const struct row *e = timeline_row(tl, (size_t)i);
+		if (e->kind == ROW_CALL && !e->ev->u.call.exit && e->ev->u.call.pid == r->ev->u.call.pid &&
+		    strcmp(e->ev->u.call.call, "connect") == 0)
+			began = e->ts_ns;
+	}
+	for (uint32_t id = timeline_conn_next(tl, 0, 1); began && id; id = timeline_conn_next(tl, id, 1)) {
+		const struct conn_info *ci = timeline_conn(tl, id);
+		if (ci->state[ROLE_CLIENT] == TCPS_SYN_SENT && ci->first_ns >= began && (!best || ci->first_ns < best->first_ns))
+			best = ci;
+	}
+	return best;
+}
+
 /* A connect() that timed out while its connection's client was in
- * SYN_SENT (ETIMEDOUT after tcp_syn_retries) ends that client's SYN_SENT in the
- * timeline: without it the connection list says SYN_SENT for ever. */
+ * SYN_SENT (ETIMEDOUT after tcp_syn_retries) ends that client's SYN_SENT
+ * in the timeline: without it the connection list says SYN_SENT for ever. */
 static void connect_gave_up(struct lesson_lab *lab, long pos)
 {
 	const struct row *r = pos >= 0 ? timeline_row(lab->tl, (size_t)pos) : NULL;
@@ -92,12 +117,12 @@ static void connect_gave_up(struct lesson_lab *lab, long pos)
 	bool before;
 	long at;
 
-	if (!r || r->kind != ROW_CALL || !r->conn || !r->ev->u.call.exit || strcmp(r->ev->u.call.call, "connect") != 0 ||
-	    strcmp(r->ev->u.call.err, "ETIMEDOUT") != 0 || !(ci = timeline_conn(lab->tl, r->conn)) ||
+	if (!r || r->kind != ROW_CALL || !r->ev->u.call.exit || strcmp(r->ev->u.call.call, "connect") != 0 ||
+	    strcmp(r->ev->u.call.err, "ETIMEDOUT") != 0 || !(ci = connect_conn(lab->tl, pos)) ||
 	    ci->state[ROLE_CLIENT] != TCPS_SYN_SENT)
 		return;
 	ev.ts_ns = r->ts_ns;
-	ev.u.state = (struct ui_state){.conn = r->conn, .client = ci->client, .server = ci->server, .role = ROLE_CLIENT,
+	ev.u.state = (struct ui_state){.conn = ci->id, .client = ci->client, .server = ci->server, .role = ROLE_CLIENT,
 				       .from = TCPS_SYN_SENT, .to = TCPS_CLOSED};
 	snprintf(ev.u.state.why, sizeof(ev.u.state.why), "%s", gave_up_words[lab->o.lang]);
 	dropped = timeline_dropped(lab->tl);
