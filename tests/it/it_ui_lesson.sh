@@ -137,5 +137,18 @@ wait_screen "Step 5/5: why Linux often shows three" 15 || exit 1
 tm send-keys -t ui Space
 wait_screen "✓ state server CLOSED" 15 || exit 1
 screen | grep -q "connection #2" || fail "lesson 5 step 5: the view stayed on connection #1"
+tm kill-session -t ui
 
-echo "lesson 2 in the curses lab: narrative, prediction, checkpoint, handshake rows, back, finish (en, zh); run again; lesson 5 follows its connection"
+# lesson 6's second step is about a bind() that fails before any
+# connection: the view shows it without a key (not only after a)
+tm new-session -d -s ui -x 100 -y 40 "$BIN/socklab lesson 6 --lang en --pace 60; echo EXITED \$?; sleep 30"
+wait_screen "Step 1/2" 10 || exit 1
+tm send-keys -t ui Space
+wait_screen "space/Enter next step" 15 || exit 1
+tm send-keys -t ui Space
+wait_screen "? What does its bind() return" 5 || exit 1
+tm send-keys -t ui 2
+wait_screen "✓ call client bind exit errno=EADDRIN" 15 || exit 1
+screen | grep -q "bind(3) = -1 EADDRINUSE" || fail "lesson 6 step 2: the failing bind() is not in view"
+
+echo "lesson 2 in the curses lab: narrative, prediction, checkpoint, handshake rows, back, finish (en, zh); run again; lessons 5 and 6 show what their steps are about"
