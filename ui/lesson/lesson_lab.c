@@ -71,6 +71,14 @@ int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx)
 	return t ? t : lab->o.timeout_s;
 }
 
+const char *lesson_lab_failure_words(const struct lesson_lab *lab, int idx)
+{
+	const struct lesson_step *s = &lab->o.les->steps[idx];
+	uint64_t since = lab->step_start[lesson_scene_start(lab->o.les, idx)];
+
+	return lesson_fail_seen(s, lab->tl, since) ? s->fail_say : NULL;
+}
+
 /* What the lab says when a client's kernel gave up in SYN_SENT: nothing
  * goes on the wire then, so the capture cannot see the end. */
 static const char *const gave_up_words[LANG_COUNT] = {

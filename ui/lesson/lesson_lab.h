@@ -55,6 +55,11 @@ void lesson_lab_restart(struct lesson_lab *lab);
  * for a step not run yet. */
 uint64_t lesson_lab_step_start(const struct lesson_lab *lab, int idx);
 
+/* Why step idx's checkpoint was not reached, when the step knows: its
+ * fail-say: once a row like its fail-seen: was stamped since its scene
+ * began (lesson_scene_start); else NULL. */
+const char *lesson_lab_failure_words(const struct lesson_lab *lab, int idx);
+
 /* Seconds step idx's checkpoint may take. */
 int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx);
 

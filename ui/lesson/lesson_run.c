@@ -403,15 +403,6 @@ static void print_unmet(const struct runner *r, int idx, const bool met[])
 	}
 }
 
-/* Why the checkpoint was not reached, when the step knows (fail-say:). */
-static const char *failure_words(const struct lesson *les, const struct lesson_progress *f, const struct lesson_lab *lab)
-{
-	const struct lesson_step *s = &les->steps[f->cur];
-	uint64_t since = lesson_lab_step_start(lab, lesson_scene_start(les, f->cur));
-
-	return lesson_fail_seen(s, lesson_lab_timeline(lab), since) ? s->fail_say : NULL;
-}
-
 /* The loop's turn hook while a checkpoint is waited for: the lab reaps its
  * programs, releases calls and matches; the rows old enough are printed. */
 static int checkpoint_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
@@ -523,7 +514,7 @@ static enum progress_action next_command(struct runner *r)
  * there: the lesson failed). */
 static enum progress_action show_failure(struct runner *r)
 {
-	const char *why = failure_words(&r->les, &r->progress, r->lab);
+	const char *why = lesson_lab_failure_words(r->lab, r->progress.cur);
 	char buf[64];
 	const char *a;
 

@@ -175,14 +175,11 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 		say(p, v->output, ATTR_CALL);
 		say(p, s->then ? s->then : s->say, ATTR_NORMAL);
 		return;
-	case PHASE_FAILED: {
-		const struct lesson_step *cur = &v->o.les->steps[f->cur];
+	case PHASE_FAILED:
 		snprintf(buf, sizeof(buf), w->not_reached, lesson_lab_timeout_s(v->lab, f->cur));
 		say(p, buf, ATTR_ERROR);
-		if (lesson_fail_seen(cur, v->loop.tl, lesson_lab_step_start(v->lab, lesson_scene_start(v->o.les, f->cur))))
-			say(p, cur->fail_say, ATTR_STATE);
+		say(p, lesson_lab_failure_words(v->lab, f->cur), ATTR_STATE);
 		break;
-	}
 	default:
 		break;
 	}
@@ -214,8 +211,10 @@ static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct p
 	const struct lesson_progress *f = &v->progress;
 	const struct lesson_step *s = &v->o.les->steps[f->shown];
 	bool here = !lesson_progress_reviewing(f);
-	char buf[256];
+	enum lang lang = LANG_EN;
+	char buf[256], text[200];
 
+	lesson_lang_parse(v->o.w->code, &lang);
 	say(p, v->o.w->checkpoint_title, ATTR_HEADER);
 	lay->check_title_lines = p->y;
 	for (int i = 0; i < s->nexpects; i++) {
@@ -223,10 +222,6 @@ static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct p
 		bool failed = !met && f->phase == PHASE_FAILED;
 		const char *mark = met ? (p->ascii ? "ok" : "✓") : failed ? "x " : (p->ascii ? "- " : "·");
 
-		char text[200];
-		enum lang lang = LANG_EN;
-
-		lesson_lang_parse(v->o.w->code, &lang);
 		snprintf(buf, sizeof(buf), "%s %s", mark, lesson_expect_words(&s->expects[i], lang, text, sizeof(text)));
 		grid_put(p->g, p->x, p->y++, buf, p->w, met ? ATTR_RETURN : failed ? ATTR_ERROR : ATTR_DIM, p->ascii);
 	}
