@@ -56,6 +56,75 @@ timeout 30 "$BIN/socklab" lesson 1 --dir "$TMP/dir" --lang en --auto --timeout 2
 grep -q "socklab lesson 1, step 1 'wait for nothing': checkpoint not reached in 2 s" "$TMP/err" || fail "timeout message: $(cat "$TMP/err")"
 grep -q "expect: call server connect exit ($TMP/dir/en/01-never.lesson:6)" "$TMP/err" || fail "unmet expectation not named"
 
+# a step that failed runs again (Enter): fresh programs from the step that
+# started the server; a row the step names (fail-seen:) says why it failed
+mkdir -p "$TMP/again/en" "$TMP/again/zh"
+cat >"$TMP/again/en/01-refused.lesson" <<'LESSON'
+lesson: 1
+title: refused
+seed: x
+step: a server
+run: server
+expect: call server listen exit ret=0
+step: a client to nobody
+run: client@spare
+timeout: 2
+expect: call client connect exit ret=0
+fail-seen: call client connect exit errno=ECONNREFUSED
+fail-say: refused, as the lesson said: nobody listens there.
+LESSON
+sed 's/^fail-say: .*/fail-say: 被拒绝了，正如课程所说。/' "$TMP/again/en/01-refused.lesson" >"$TMP/again/zh/01-refused.lesson"
+printf '%s\n' '' '' q >"$TMP/script"
+timeout 60 "$BIN/socklab" lesson 1 --dir "$TMP/again" --lang en --script "$TMP/script" >"$TMP/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { cat "$TMP/out"; fail "run again: exit $rc, expected 1 (q after a failure)"; }
+[ "$(grep -c '^\[Enter\] run this step again, q quit: ' "$TMP/out")" -eq 2 ] || { cat "$TMP/out"; fail "run again not offered after each failure"; }
+grep -q '^(running the step again on fresh programs, from step 1)' "$TMP/out" || fail "run again: not from the server's step"
+[ "$(grep -c '^== Step 1/2: a server ==' "$TMP/out")" -eq 2 ] || fail "run again: the server's step did not run again"
+[ "$(grep -c '^refused, as the lesson said' "$TMP/out")" -eq 2 ] || fail "fail-say: not said when its row was seen"
+# in Chinese: the failure message and the checkpoint lines too
+printf '%s\n' '' q >"$TMP/script"
+timeout 60 "$BIN/socklab" lesson 1 --dir "$TMP/again" --lang zh --script "$TMP/script" >"$TMP/out" 2>&1
+grep -q '^socklab 第 1 课，步骤 2“a client to nobody”：2 秒内没有到达检查点；仍在等待：' "$TMP/out" || { cat "$TMP/out"; fail "zh: failure message not in Chinese"; }
+grep -q "^  检查：客户端的 connect() 返回 = 0（$TMP/again/zh/01-refused.lesson:10）" "$TMP/out" || fail "zh: unmet expectation not in Chinese"
+grep -q "^  ✓ 服务器的 listen() 返回 = 0$" "$TMP/out" || fail "zh: checkpoint line not in Chinese"
+grep -q '^\[回车\] 重新运行本步骤，q 退出：' "$TMP/out" || fail "zh: run again not offered in Chinese"
+grep -q '^被拒绝了，正如课程所说。' "$TMP/out" || fail "zh: fail-say not shown"
+
+# q at the last step, its checkpoint reached, finishes the lesson: exit 0
+printf '%s\n' '' q >"$TMP/script"
+head -n 6 "$TMP/again/en/01-refused.lesson" >"$TMP/dir/en/01-never.lesson"
+timeout 60 "$BIN/socklab" lesson 1 --dir "$TMP/dir" --lang en --script "$TMP/script" >"$TMP/out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { cat "$TMP/out"; fail "q after the last checkpoint: exit $rc, expected 0"; }
+grep -q '^Lesson complete: every checkpoint was reached on real sockets.' "$TMP/out" || fail "q after the last checkpoint: not said complete"
+grep -q 'lesson stopped' "$TMP/out" && fail "q after the last checkpoint: said stopped"
+
+# a lesson killed with -9 leaves its channel directory in /tmp; the next
+# lesson removes it (nobody listens on its socket), and keeps a live one's
+mkdir -p "$TMP/slow/en"
+printf 'lesson: 1\ntitle: t\nseed: s\nstep: wait\nrun: server\ntimeout: 60\nexpect: call server connect exit\n' >"$TMP/slow/en/01-slow.lesson"
+# the channel directory a lesson's programs were given (--events PATH)
+channel_dir() { pgrep -a -P "$1" | grep -o '/tmp/socklab-lesson-[^/ ]*' | head -n 1; }
+"$BIN/socklab" lesson 1 --dir "$TMP/slow" --lang en --auto >/dev/null 2>&1 &
+killed=$!
+"$BIN/socklab" lesson 1 --dir "$TMP/slow" --lang en --auto >/dev/null 2>&1 &
+alive=$!
+at_exit "kill $alive 2>/dev/null"
+for _ in $(seq 1 100); do [ -n "$(channel_dir $killed)" ] && [ -n "$(channel_dir $alive)" ] && break; sleep 0.1; done
+stale=$(channel_dir $killed)
+live=$(channel_dir $alive)
+{ [ -n "$stale" ] && [ -n "$live" ]; } || fail "the lessons' channel directories not found"
+mapfile -t kids < <(pgrep -P "$killed")
+kill -9 "$killed" "${kids[@]}"
+wait "$killed" 2>/dev/null
+[ -S "$stale/events.sock" ] || fail "kill -9 left no channel behind ($stale): nothing to test"
+timeout 60 "$BIN/socklab" lesson 2 --lang en --auto >/dev/null 2>&1 || fail "lesson 2 after a killed lesson"
+[ ! -e "$stale" ] || fail "the killed lesson's $stale was not removed"
+kill -0 "$alive" 2>/dev/null || fail "the live lesson died"
+[ -S "$live/events.sock" ] || fail "the live lesson's channel $live was removed"
+kill "$alive"; wait "$alive" 2>/dev/null
+
 # a broken lesson is refused with file and line
 printf 'lesson: 3\ntitle: t\nseed: s\nstep: a\nexpect: state client SYN_RECEIVED\n' >"$TMP/bad.lesson"
 "$BIN/socklab" lesson --check "$TMP/bad.lesson" 2>"$TMP/err"

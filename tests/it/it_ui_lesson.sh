@@ -55,6 +55,7 @@ screen | grep -qE '──ACK seq=1 ack=1─+▶│ ESTABLISHED' || fail "server 
 tm send-keys -t ui b
 wait_screen "looking back: space/Enter forward to step 3" 3 || exit 1
 screen | grep -q "Step 2/4: the client makes its socket" || fail "b did not show step 2"
+screen | head -n 1 | grep -q "Step 2/4" || fail "looking back: the header does not name the step shown: $(screen | head -n 1)"
 screen | grep -q "CLIENT CLOSED" || fail "going back did not show the states of step 2's rows"
 tm send-keys -t ui Space
 wait_screen "Step 3/4: connect() and the three segments" 3 || exit 1
@@ -63,11 +64,11 @@ wait_screen "Step 4/4: two sockets on the server" 5 || exit 1
 tm send-keys -t ui Space
 wait_screen "✓ call server read enter" 10 || exit 1
 wait_screen "space/Enter finish the lesson" 3 || exit 1
-tm send-keys -t ui Space
-wait_screen "lesson complete   b look back" 3 || exit 1
-pane_words | grep -qF "Lesson complete: every checkpoint was reached on real sockets." || fail "no end of the lesson"
+# q with every checkpoint ticked: the lesson is complete, not stopped
 tm send-keys -t ui q
 wait_screen "EXITED 0" 5 || exit 1
+screen | grep -q "Lesson complete: every checkpoint was reached on real sockets." || fail "q at the end: not said complete"
+screen | grep -q "lesson stopped" && fail "q at the end: said stopped"
 sleep 0.5
 no_orphans "${kids[@]}" || exit 1
 tm kill-session -t ui
@@ -76,11 +77,78 @@ tm kill-session -t ui
 tm new-session -d -s ui -x 80 -y 24 "$BIN/socklab lesson 2 --lang zh; echo EXITED \$?; sleep 30"
 wait_screen "步骤 1/4" 10 || exit 1
 tm send-keys -t ui Space
-wait_screen "✓ call server accept enter" 10 || exit 1
-cols=$(screen | grep -E "│ (检查点|✓ call server)" | while IFS= read -r l; do
+wait_screen "✓ 服务器的 accept() 开始" 10 || exit 1
+cols=$(screen | grep -E "│ (检查点|✓ 服务器)" | while IFS= read -r l; do
 	pre=${l%%│ *}; printf '%s\n' "$pre" | wc -L; done | sort -u | tr '\n' ' ')
 [ "$(wc -w <<<"$cols")" = 1 ] || fail "the checkpoint column moves under Chinese text (columns $cols)"
 tm send-keys -t ui q
 wait_screen "课程已停止。" 5 || exit 1
 wait_screen "EXITED 1" 3 || exit 1
-echo "lesson 2 in the curses lab: narrative, prediction, checkpoint, handshake rows, back, finish (en, zh)"
+tm kill-session -t ui
+
+# a step that fails offers to run again; space runs it again on fresh
+# programs; the step's fail-say: says why
+mkdir -p "$TMP/again/en"
+cat >"$TMP/again/en/01-refused.lesson" <<'LESSON'
+lesson: 1
+title: refused
+seed: x
+step: a server
+run: server
+expect: call server listen exit ret=0
+step: a client to nobody
+run: client@spare
+timeout: 2
+expect: call client connect exit ret=0
+fail-seen: call client connect exit errno=ECONNREFUSED
+fail-say: refused, as the lesson said.
+LESSON
+tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab lesson 1 --dir $TMP/again --lang en; echo EXITED \$?; sleep 30"
+wait_screen "Step 1/2: a server" 10 || exit 1
+tm send-keys -t ui Space
+wait_screen "space/Enter next step" 10 || exit 1
+tm send-keys -t ui Space
+wait_screen "Step 2/2: a client to nobody" 5 || exit 1
+tm send-keys -t ui Space
+wait_screen "not reached: space/Enter run this step again" 10 || exit 1
+screen | grep -q "checkpoint not reached in 2 s" || fail "failure not said"
+screen | grep -q "refused, as the lesson said." || fail "fail-say not shown"
+screen | grep -qE "x +call client connect exit ret=0" || fail "unmet expectation not marked"
+tm send-keys -t ui Space
+wait_screen "running on real sockets" 5 || exit 1
+wait_screen "not reached: space/Enter run this step again" 15 || exit 1
+tm send-keys -t ui a # every connection: the second run's client made connection #2
+wait_screen "all connections" 3 || exit 1
+screen | grep -qE '#2 +SYN_SENT' || fail "space did not run the step again (no second client)"
+tm send-keys -t ui q
+wait_screen "EXITED 1" 5 || exit 1
+screen | grep -q "socklab lesson 1, step 2 'a client to nobody': checkpoint not reached in 2 s" || fail "no failure message on exit"
+tm kill-session -t ui
+
+# lesson 5's last step is about a second connection: the view follows it
+tm new-session -d -s ui -x 100 -y 40 "$BIN/socklab lesson 5 --lang en --pace 60; echo EXITED \$?; sleep 30"
+wait_screen "Step 1/5" 10 || exit 1
+for k in Space Space 2 Space Space Space Space Space Space; do
+	tm send-keys -t ui "$k"
+	sleep 0.3
+	for _ in $(seq 1 100); do screen | grep -q "running on real sockets" || break; sleep 0.1; done
+done
+wait_screen "Step 5/5: why Linux often shows three" 15 || exit 1
+tm send-keys -t ui Space
+wait_screen "✓ state server CLOSED" 15 || exit 1
+screen | grep -q "connection #2" || fail "lesson 5 step 5: the view stayed on connection #1"
+tm kill-session -t ui
+
+# lesson 6's second step is about a bind() that fails before any
+# connection: the view shows it without a key (not only after a)
+tm new-session -d -s ui -x 100 -y 40 "$BIN/socklab lesson 6 --lang en --pace 60; echo EXITED \$?; sleep 30"
+wait_screen "Step 1/2" 10 || exit 1
+tm send-keys -t ui Space
+wait_screen "space/Enter next step" 15 || exit 1
+tm send-keys -t ui Space
+wait_screen "? What does its bind() return" 5 || exit 1
+tm send-keys -t ui 2
+wait_screen "✓ call client bind exit errno=EADDRIN" 15 || exit 1
+screen | grep -q "bind(3) = -1 EADDRINUSE" || fail "lesson 6 step 2: the failing bind() is not in view"
+
+echo "lesson 2 in the curses lab: narrative, prediction, checkpoint, handshake rows, back, finish (en, zh); run again; lessons 5 and 6 show what their steps are about"

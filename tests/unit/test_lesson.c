@@ -200,6 +200,7 @@ static void assert_lesson_filled(const char *path, const struct lesson *l)
 		assert_filled(s->title, s->predict);
 		assert_filled(s->title, s->hint);
 		assert_filled(s->title, s->then);
+		assert_filled(s->title, s->fail_say);
 		for (int j = 0; j < s->nchoices; j++)
 			assert_filled(s->title, s->choices[j]);
 	}
@@ -246,6 +247,9 @@ static void every_shipped_lesson_parses(void **state)
 			for (int j = 0; j < en.steps[i].nexpects; j++)
 				assert_string_equal(zh.steps[i].expects[j].text, en.steps[i].expects[j].text);
 			assert_int_equal(zh.steps[i].answer, en.steps[i].answer);
+			assert_int_equal(zh.steps[i].has_fail_seen, en.steps[i].has_fail_seen);
+			if (en.steps[i].has_fail_seen)
+				assert_string_equal(zh.steps[i].fail_seen.text, en.steps[i].fail_seen.text);
 		}
 		lesson_free(&en);
 		lesson_free(&zh);
@@ -298,6 +302,54 @@ static void sysctl_placeholders_are_filled(void **state)
 	/* run: arguments are the runner's: {local} becomes a port when the program starts */
 	assert_string_equal(l.steps[0].runs[0].argv[1], "{local}");
 	assert_int_equal(lookups, 9);
+	lesson_free(&l);
+}
+
+/* {syn-timeout}: the seconds connect() tries, from tcp_syn_retries as the
+ * kernel models it; fail-seen:/fail-say: come together. */
+static void syn_timeout_and_fail_say(void **state)
+{
+	const char *text = "lesson: 10\ntitle: t\nseed: s\n"
+			   "step: a\nexpect: call client connect\n"
+			   "fail-seen: call client connect exit errno=ETIMEDOUT\n"
+			   "fail-say: gave up after {syn-timeout} s ({sysctl:net.ipv4.tcp_syn_retries} tries)\n";
+	const char *half = "lesson: 10\ntitle: t\nseed: s\nstep: a\nexpect: call client connect\n"
+			   "fail-say: why\n";
+	struct lesson l;
+	char err[256];
+	int lookups = 0;
+
+	(void)state;
+	if (lesson_parse_with(text, strlen(text), "t", one_sysctl, &lookups, &l, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_string_equal(l.steps[0].fail_say, "gave up after 127 s (6 tries)");
+	assert_true(l.steps[0].has_fail_seen);
+	assert_string_equal(l.steps[0].fail_seen.err, "ETIMEDOUT");
+	lesson_free(&l);
+	assert_int_equal(lesson_parse_with(half, strlen(half), "h", one_sysctl, &lookups, &l, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "fail-seen: and fail-say: come together"));
+}
+
+/* Checkpoint lines: English as written, Chinese in words. */
+static void expectations_in_each_language(void **state)
+{
+	const char *text = "lesson: 1\ntitle: t\nseed: s\nstep: a\n"
+			   "expect: call server listen exit ret=0\n"
+			   "expect: packet c2s SYN retrans\n"
+			   "expect: state server ESTABLISHED count=2\n"
+			   "expect: no call server accept enter\n";
+	static const char *const zh[] = {"服务器的 listen() 返回 = 0", "报文段 客户端→服务器 SYN（重传）",
+					 "服务器进入 ESTABLISHED，至少 2 次", "没有：服务器的 accept() 开始"};
+	struct lesson l;
+	char err[256], buf[200];
+
+	(void)state;
+	assert_int_equal(lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(lesson_expect_words(&l.steps[0].expects[i], LANG_EN, buf, sizeof(buf)),
+				    l.steps[0].expects[i].text);
+		assert_string_equal(lesson_expect_words(&l.steps[0].expects[i], LANG_ZH, buf, sizeof(buf)), zh[i]);
+	}
 	lesson_free(&l);
 }
 
@@ -528,6 +580,8 @@ int main(void)
 		cmocka_unit_test(rejects_malformed_files_at_their_line),
 		cmocka_unit_test(every_shipped_lesson_parses),
 		cmocka_unit_test(sysctl_placeholders_are_filled),
+		cmocka_unit_test(syn_timeout_and_fail_say),
+		cmocka_unit_test(expectations_in_each_language),
 		cmocka_unit_test(unknown_placeholders_are_refused),
 		cmocka_unit_test(lines_join_as_each_language_writes),
 		cmocka_unit_test(sysctl_values_are_read_from_the_directory),

@@ -32,7 +32,7 @@ struct move {
 
 static const struct {
 	const char *what;
-	struct move moves[16];
+	struct move moves[20];
 } tables[] = {
 	{"a student who predicts right goes through every step",
 	 {{STUDENT_CONTINUE, 0, DO_RUN_STEP, PHASE_RUNNING, 0, 0},
@@ -60,9 +60,43 @@ static const struct {
 	 {{CHECKPOINT_MET, 0, DO_NOTHING, PHASE_READ, 0, 0},
 	  {STUDENT_CONTINUE, 0, DO_RUN_STEP, PHASE_RUNNING, 0, 0},
 	  {STUDENT_CONTINUE, 0, DO_NOTHING, PHASE_RUNNING, 0, 0},
-	  {CHECKPOINT_TIMEOUT, 0, DO_END, PHASE_FAILED, 0, 0},
-	  {STUDENT_CONTINUE, 0, DO_NOTHING, PHASE_FAILED, 0, 0},
+	  {CHECKPOINT_TIMEOUT, 0, DO_SHOW_FAILURE, PHASE_FAILED, 0, 0},
 	  {CHECKPOINT_MET, 0, DO_NOTHING, PHASE_FAILED, 0, 0},
+	  {STUDENT_ANSWER, 1, DO_NOTHING, PHASE_FAILED, 0, 0},
+	  END_OF_MOVES}},
+	{"a step that failed runs again, from the step that started its server, without questions",
+	 {{STUDENT_CONTINUE, 0, DO_RUN_STEP, PHASE_RUNNING, 0, 0},
+	  {CHECKPOINT_MET, 0, DO_SHOW_OUTCOME, PHASE_DONE, 0, 0},
+	  {STUDENT_CONTINUE, 0, DO_SHOW_STEP, PHASE_PREDICT, 1, 1},
+	  {STUDENT_ANSWER, 2, DO_RUN_STEP, PHASE_RUNNING, 1, 1},
+	  {CHECKPOINT_MET, 0, DO_SHOW_OUTCOME, PHASE_DONE, 1, 1},
+	  {STUDENT_CONTINUE, 0, DO_SHOW_STEP, PHASE_READ, 2, 2},
+	  {STUDENT_CONTINUE, 0, DO_RUN_STEP, PHASE_RUNNING, 2, 2},
+	  {CHECKPOINT_TIMEOUT, 0, DO_SHOW_FAILURE, PHASE_FAILED, 2, 2},
+	  {STUDENT_CONTINUE, 0, DO_RERUN_STEP, PHASE_RUNNING, 0, 0},
+	  {CHECKPOINT_MET, 0, DO_RUN_STEP, PHASE_RUNNING, 1, 1},
+	  {CHECKPOINT_TIMEOUT, 0, DO_SHOW_FAILURE, PHASE_FAILED, 1, 1},
+	  {STUDENT_CONTINUE, 0, DO_RERUN_STEP, PHASE_RUNNING, 0, 0},
+	  {CHECKPOINT_MET, 0, DO_RUN_STEP, PHASE_RUNNING, 1, 1},
+	  {CHECKPOINT_MET, 0, DO_RUN_STEP, PHASE_RUNNING, 2, 2},
+	  {CHECKPOINT_MET, 0, DO_SHOW_OUTCOME, PHASE_DONE, 2, 2},
+	  END_OF_MOVES}},
+	{"q once the last checkpoint is reached finishes the lesson",
+	 {{STUDENT_CONTINUE, 0, DO_RUN_STEP, PHASE_RUNNING, 0, 0},
+	  {CHECKPOINT_MET, 0, DO_SHOW_OUTCOME, PHASE_DONE, 0, 0},
+	  {STUDENT_CONTINUE, 0, DO_SHOW_STEP, PHASE_PREDICT, 1, 1},
+	  {STUDENT_ANSWER, 1, DO_RUN_STEP, PHASE_RUNNING, 1, 1},
+	  {CHECKPOINT_MET, 0, DO_SHOW_OUTCOME, PHASE_DONE, 1, 1},
+	  {STUDENT_CONTINUE, 0, DO_SHOW_STEP, PHASE_READ, 2, 2},
+	  {STUDENT_CONTINUE, 0, DO_RUN_STEP, PHASE_RUNNING, 2, 2},
+	  {CHECKPOINT_MET, 0, DO_SHOW_OUTCOME, PHASE_DONE, 2, 2},
+	  {STUDENT_BACK, 0, DO_SHOW_REVIEW, PHASE_DONE, 2, 1},
+	  {STUDENT_STOP, 0, DO_END, PHASE_FINISHED, 2, 1},
+	  END_OF_MOVES}},
+	{"q before the last checkpoint stops the lesson",
+	 {{STUDENT_CONTINUE, 0, DO_RUN_STEP, PHASE_RUNNING, 0, 0},
+	  {CHECKPOINT_MET, 0, DO_SHOW_OUTCOME, PHASE_DONE, 0, 0},
+	  {STUDENT_STOP, 0, DO_END, PHASE_QUIT, 0, 0},
 	  END_OF_MOVES}},
 	{"back shows earlier steps, continue walks forward to where the student was",
 	 {{STUDENT_BACK, 0, DO_NOTHING, PHASE_READ, 0, 0},
@@ -138,6 +172,41 @@ static void remembers_the_prediction_and_the_hint(void **state)
 	lesson_progress_event(&f, STUDENT_CONTINUE, 0);
 	lesson_progress_event(&f, STUDENT_ANSWER, 2);
 	assert_true(lesson_progress_predicted_right(&f));
+
+	/* run again: the failed step keeps the prediction made for it */
+	lesson_progress_event(&f, CHECKPOINT_TIMEOUT, 0);
+	assert_int_equal(lesson_progress_event(&f, STUDENT_CONTINUE, 0), DO_RERUN_STEP);
+	assert_true(lesson_progress_again(&f));
+	lesson_progress_event(&f, CHECKPOINT_MET, 0);
+	assert_int_equal(f.cur, 1);
+	assert_int_equal(f.predicted, 2);
+	assert_int_equal(lesson_progress_event(&f, CHECKPOINT_MET, 0), DO_SHOW_OUTCOME);
+	assert_false(lesson_progress_again(&f));
+	assert_true(lesson_progress_predicted_right(&f));
+	lesson_free(&les);
+}
+
+/* Where a step run again begins: the step that started the server that
+ * still runs, or one that stopped every program. */
+static void scene_starts(void **state)
+{
+	static const char text[] =
+		"lesson: 3\ntitle: t\nseed: s\n"
+		"step: a\nrun: server\nexpect: call server listen exit\n"
+		"step: b\nrun: server\nexpect: call server bind exit errno=EADDRINUSE\n"
+		"step: c\nrun: client\nexpect: state client ESTABLISHED\n"
+		"step: d\nstop: server client\nrun-free: client\nexpect: call client connect exit\n"
+		"step: e\nstop: server\nrun: server\nexpect: call server listen exit\n"
+		"step: f\nexpect: call server accept exit\n";
+	static const int want[] = {0, 0, 0, 3, 4, 4};
+	struct lesson les;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(lesson_parse(text, strlen(text), "s.lesson", &les, err, sizeof(err)), 0);
+	for (int i = 0; i < les.nsteps; i++)
+		if (lesson_scene_start(&les, i) != want[i])
+			fail_msg("step %d runs again from %d, expected %d", i, lesson_scene_start(&les, i), want[i]);
 	lesson_free(&les);
 }
 
@@ -146,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(follows_the_tables),
 		cmocka_unit_test(remembers_the_prediction_and_the_hint),
+		cmocka_unit_test(scene_starts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

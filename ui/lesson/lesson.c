@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decode.h"
 #include "records.h"
 
 struct parser {
@@ -304,6 +305,8 @@ static int finish_step(struct parser *p)
 		return fail(p, "step '%s': predict: needs at least two choice: lines", s->title);
 	if (s->predict && !s->answer)
 		return fail(p, "step '%s': predict: has no answer: line", s->title);
+	if (s->has_fail_seen != (s->fail_say != NULL))
+		return fail(p, "step '%s': fail-seen: and fail-say: come together", s->title);
 	p->line = line;
 	return 0;
 }
@@ -362,13 +365,25 @@ static int step_key(struct parser *p, const char *key, char *value)
 		s->show_output = true;
 		return 0;
 	}
+	if (strcmp(key, "fail-say") == 0)
+		return append_text(p, &s->fail_say, value);
+	if (strcmp(key, "fail-seen") == 0) {
+		if (s->has_fail_seen)
+			return fail(p, "fail-seen: one a step");
+		s->has_fail_seen = true;
+		if (parse_expect(p, value, &s->fail_seen) < 0)
+			return -1;
+		if (s->fail_seen.absent)
+			return fail(p, "fail-seen: a row that was seen, not 'no ...'");
+		return 0;
+	}
 	if (strcmp(key, "expect") == 0) {
 		if (s->nexpects == LESSON_MAX_EXPECTS)
 			return fail(p, "expect: at most %d a step", LESSON_MAX_EXPECTS);
 		return parse_expect(p, value, &s->expects[s->nexpects++]);
 	}
 	return fail(p, "unknown key '%s' in a step (expected say, run, run-free, stop, hold, predict, choice, answer, "
-		       "hint, then, timeout, show, expect)", key);
+		       "hint, then, timeout, show, expect, fail-seen, fail-say)", key);
 }
 
 static int header_key(struct parser *p, const char *key, char *value)
@@ -451,6 +466,26 @@ static bool placeholder_like(const char *s, size_t n)
 	return true;
 }
 
+/* {syn-timeout}: how long connect() tries before ETIMEDOUT, from
+ * tcp_syn_retries as the kernel's tcp_model_timeout() counts it (initial
+ * RTO 1 s, doubling; the linear timeouts of 6.5+ resend more often within
+ * the same time). */
+static int syn_timeout(const struct parser *p, char *out, size_t outlen)
+{
+	char val[64];
+	long retries;
+
+	if (p->lookup(p->ctx, "net.ipv4.tcp_syn_retries", val, sizeof(val)) < 0 || parse_int(val, 1, 127, &retries) < 0) {
+		snprintf(out, outlen, "unknown");
+		return 0;
+	}
+	if (retries <= 7) /* ilog2(TCP_RTO_MAX / 1 s): then each try waits TCP_RTO_MAX, 120 s */
+		snprintf(out, outlen, "%ld", (2L << retries) - 1);
+	else
+		snprintf(out, outlen, "%ld", (2L << 7) - 1 + (retries - 7) * 120);
+	return 0;
+}
+
 /* The words of one line with their placeholders filled, into *out
  * (malloc'd). */
 static int render(struct parser *p, const char *in, char **out)
@@ -489,8 +524,13 @@ static int render(struct parser *p, const char *in, char **out)
 				snprintf(val, sizeof(val), "unknown");
 			if (put(p, &buf, &n, &cap, val, strlen(val)) < 0)
 				goto fail;
+		} else if (len == 11 && strncmp(open + 1, "syn-timeout", len) == 0) {
+			char val[64];
+			if (syn_timeout(p, val, sizeof(val)) < 0 || put(p, &buf, &n, &cap, val, strlen(val)) < 0)
+				goto fail;
 		} else {
-			fail(p, "unknown placeholder '{%.*s}' (expected {sysctl:NAME}, e.g. {sysctl:net.ipv4.tcp_syn_retries})",
+			fail(p, "unknown placeholder '{%.*s}' (expected {sysctl:NAME} or {syn-timeout}, e.g. "
+				"{sysctl:net.ipv4.tcp_syn_retries})",
 			     (int)(len > 60 ? 60 : len), open + 1);
 			goto fail;
 		}
@@ -538,7 +578,7 @@ int lesson_sysctl_proc(void *ctx, const char *name, char *out, size_t outlen)
 /* The keys whose values a student reads. */
 static bool words_key(const char *key)
 {
-	static const char *const keys[] = {"title", "say", "step", "predict", "choice", "hint", "then"};
+	static const char *const keys[] = {"title", "say", "step", "predict", "choice", "hint", "then", "fail-say"};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(key, keys[i]) == 0)
@@ -643,6 +683,7 @@ void lesson_free(struct lesson *l)
 		free(s->say);
 		free(s->hint);
 		free(s->then);
+		free(s->fail_say);
 		free(s->predict);
 		for (int j = 0; j < s->nchoices; j++)
 			free(s->choices[j]);
@@ -715,4 +756,86 @@ bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uin
 		all = all && met[i];
 	}
 	return all;
+}
+
+bool lesson_fail_seen(const struct lesson_step *step, const struct timeline *tl, uint64_t since_ns)
+{
+	if (!step->has_fail_seen)
+		return false;
+	for (size_t pos = timeline_count(tl); pos-- > 0;) {
+		const struct row *r = timeline_row(tl, pos);
+		if (r->ts_ns < since_ns)
+			break;
+		if (lesson_row_matches(&step->fail_seen, r))
+			return true;
+	}
+	return false;
+}
+
+int lesson_scene_start(const struct lesson *l, int idx)
+{
+	bool server = false;
+	int scene = 0;
+
+	for (int i = 0; i <= idx && i < l->nsteps; i++) {
+		const struct lesson_step *s = &l->steps[i];
+		if (s->stop[ROLE_SERVER])
+			server = false;
+		if (s->stop[ROLE_CLIENT] && s->stop[ROLE_SERVER])
+			scene = i;
+		for (int j = 0; j < s->nruns; j++)
+			if (s->runs[j].proc == ROLE_SERVER && !server) {
+				scene = i;
+				server = true;
+			}
+	}
+	return scene;
+}
+
+const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, char *buf, size_t n)
+{
+	static const char *const who[] = {[PROC_CLIENT] = "客户端", [PROC_SERVER] = "服务器", [PROC_ANY] = "任一方"};
+	static const char *const dir[] = {[DIR_ANY] = "任一方向", [DIR_C2S] = "客户端→服务器", [DIR_S2C] = "服务器→客户端"};
+	char flags[64] = "", more[96] = "";
+	size_t m = 0;
+
+	if (lang != LANG_ZH) {
+		snprintf(buf, n, "%s", e->text);
+		return buf;
+	}
+	switch (e->kind) {
+	case EXPECT_CALL:
+		if (e->has_ret)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, " = %lld", e->ret);
+		if (e->err[0] && strcmp(e->err, "none") != 0)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, " %s%s", e->has_ret ? "" : "= -1 ", e->err);
+		else if (strcmp(e->err, "none") == 0)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, "（没有出错）");
+		snprintf(buf, n, "%s%s的 %s() %s%s", e->absent ? "没有：" : "", who[e->proc], e->call,
+			 e->phase ? "返回" : "开始", more);
+		break;
+	case EXPECT_PACKET:
+		if (e->has_flags)
+			snprintf(flags, sizeof(flags), " %s", tcp_flags_format(e->flags, more, sizeof(more)));
+		m = 0;
+		more[0] = '\0';
+		if (e->seq >= 0)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, " seq=%ld", e->seq);
+		if (e->ack >= 0)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, " ack=%ld", e->ack);
+		if (e->len >= 0)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, " len=%ld", e->len);
+		if (e->retrans)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, "（重传）");
+		snprintf(buf, n, "%s报文段 %s%s%s", e->absent ? "没有：" : "", dir[e->dir], flags, more);
+		break;
+	case EXPECT_STATE:
+		snprintf(buf, n, "%s%s进入 %s", e->absent ? "没有：" : "", who[e->proc], tcp_state_name(e->state));
+		break;
+	}
+	if (e->count > 1) {
+		m = strlen(buf);
+		snprintf(buf + m, n - m, "，至少 %d 次", e->count);
+	}
+	return buf;
 }

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lang.h"
 #include "tcpfsm.h"
 #include "timeline.h"
 
@@ -90,6 +91,12 @@ struct lesson_step {
 	bool show_output;         /* show: output: wait for the step's clients to exit, print their output */
 	struct lesson_expect expects[LESSON_MAX_EXPECTS];
 	int nexpects;
+	/* fail-seen: / fail-say: when the checkpoint is not reached and a row
+	 * like fail_seen was seen since the step's scene began, fail_say
+	 * explains why (a client that timed out, ...) */
+	bool has_fail_seen;
+	struct lesson_expect fail_seen;
+	char *fail_say;
 };
 
 struct lesson {
@@ -100,9 +107,12 @@ struct lesson {
 };
 
 /* Placeholders in the words a student reads (title:, say:, predict:,
- * choice:, hint:, then:), filled when the lesson is parsed:
+ * choice:, hint:, then:, fail-say:), filled when the lesson is parsed:
  *   {sysctl:net.ipv4.tcp_syn_retries}  this machine's value, "unknown" when
  *                                      it cannot be read
+ *   {syn-timeout}                      seconds until connect() gives up with
+ *                                      ETIMEDOUT: 2^(tcp_syn_retries+1) - 1
+ *                                      (the kernel's tcp_model_timeout)
  * so a lesson says the numbers of the kernel it runs on. Any other {name}
  * is an error: nothing unfilled may reach the screen. (run: arguments have
  * their own {local}, filled when the program starts.)
@@ -132,5 +142,19 @@ bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uin
 
 /* Does one row match one expectation (its count aside)? */
 bool lesson_row_matches(const struct lesson_expect *e, const struct row *r);
+
+/* One expectation as a checkpoint line says it: in English as the lesson
+ * file writes it, in Chinese in words (state names, flags, calls and
+ * numbers stay as the ladder shows them). Returns buf. */
+const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, char *buf, size_t n);
+
+/* Has a row like step's fail-seen: been stamped at or after since_ns? */
+bool lesson_fail_seen(const struct lesson_step *step, const struct timeline *tl, uint64_t since_ns);
+
+/* Running step idx again starts at the step that began its scene: the
+ * last one at or before idx that starts a server while none runs, or that
+ * stops every program. The steps from there to idx run again on fresh
+ * programs. */
+int lesson_scene_start(const struct lesson *l, int idx);
 
 #endif

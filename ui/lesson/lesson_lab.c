@@ -3,12 +3,18 @@
  * their calls. */
 #include "lesson_lab.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "chanpath.h"
 #include "privileges.h"
 #include "clock.h"
 #include "demo.h"
@@ -65,6 +71,74 @@ int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx)
 	return t ? t : lab->o.timeout_s;
 }
 
+const char *lesson_lab_failure_words(const struct lesson_lab *lab, int idx)
+{
+	const struct lesson_step *s = &lab->o.les->steps[idx];
+	uint64_t since = lab->step_start[lesson_scene_start(lab->o.les, idx)];
+
+	return lesson_fail_seen(s, lab->tl, since) ? s->fail_say : NULL;
+}
+
+/* What the lab says when a client's kernel gave up in SYN_SENT: nothing
+ * goes on the wire then, so the capture cannot see the end. */
+static const char *const gave_up_words[LANG_COUNT] = {
+	[LANG_EN] = "connect() returned ETIMEDOUT: the client's kernel stopped resending its unanswered SYN "
+		    "(net.ipv4.tcp_syn_retries) and dropped the socket; nothing more goes on the wire",
+	[LANG_ZH] = "connect() 返回 ETIMEDOUT：客户端内核不再重发没有得到应答的 SYN（net.ipv4.tcp_syn_retries），"
+		    "并丢弃了这个套接字；线路上不会再有报文段",
+};
+
+/* The connection a connect() row is about: its own, or (a connect() that
+ * failed has no endpoints left to tie it by) the first connection in
+ * SYN_SENT whose first SYN came after that process's connect() began. */
+static const struct conn_info *connect_conn(const struct timeline *tl, long pos)
+{
+	const struct row *r = timeline_row(tl, (size_t)pos);
+	const struct conn_info *best = NULL;
+	uint64_t began = 0;
+
+	if (r->conn)
+		return timeline_conn(tl, r->conn);
+	for (long i = pos - 1; i >= 0 && !began; i--) {
+		const struct row *e = timeline_row(tl, (size_t)i);
+		if (e->kind == ROW_CALL && !e->ev->u.call.exit && e->ev->u.call.pid == r->ev->u.call.pid &&
+		    strcmp(e->ev->u.call.call, "connect") == 0)
+			began = e->ts_ns;
+	}
+	for (uint32_t id = timeline_conn_next(tl, 0, 1); began && id; id = timeline_conn_next(tl, id, 1)) {
+		const struct conn_info *ci = timeline_conn(tl, id);
+		if (ci->state[ROLE_CLIENT] == TCPS_SYN_SENT && ci->first_ns >= began && (!best || ci->first_ns < best->first_ns))
+			best = ci;
+	}
+	return best;
+}
+
+/* A connect() that timed out while its connection's client was in
+ * SYN_SENT (ETIMEDOUT after tcp_syn_retries) ends that client's SYN_SENT
+ * in the timeline: without it the connection list says SYN_SENT for ever. */
+static void connect_gave_up(struct lesson_lab *lab, long pos)
+{
+	const struct row *r = pos >= 0 ? timeline_row(lab->tl, (size_t)pos) : NULL;
+	const struct conn_info *ci;
+	struct ui_event ev = {.type = UEV_STATE};
+	uint64_t dropped;
+	bool before;
+	long at;
+
+	if (!r || r->kind != ROW_CALL || !r->ev->u.call.exit || strcmp(r->ev->u.call.call, "connect") != 0 ||
+	    strcmp(r->ev->u.call.err, "ETIMEDOUT") != 0 || !(ci = connect_conn(lab->tl, pos)) ||
+	    ci->state[ROLE_CLIENT] != TCPS_SYN_SENT)
+		return;
+	ev.ts_ns = r->ts_ns;
+	ev.u.state = (struct ui_state){.conn = ci->id, .client = ci->client, .server = ci->server, .role = ROLE_CLIENT,
+				       .from = TCPS_SYN_SENT, .to = TCPS_CLOSED};
+	snprintf(ev.u.state.why, sizeof(ev.u.state.why), "%s", gave_up_words[lab->o.lang]);
+	dropped = timeline_dropped(lab->tl);
+	at = timeline_add(lab->tl, &ev, &before);
+	if (at >= 0 && lab->o.on_row)
+		lab->o.on_row(at, before, dropped, lab->o.ctx);
+}
+
 /* The session's hooks: rows go to the front end; a server's listen() (UDP:
  * bind()) returning lets the step's clients start; the step's hold: lines
  * keep a program's calls waiting. */
@@ -74,6 +148,7 @@ static void on_row(long pos, bool inserted_before, uint64_t dropped_before, void
 
 	if (lab->o.on_row)
 		lab->o.on_row(pos, inserted_before, dropped_before, lab->o.ctx);
+	connect_gave_up(lab, pos);
 }
 
 static void on_event(const struct ui_event *ev, void *ctx)
@@ -205,6 +280,19 @@ int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t err
 	return 0;
 }
 
+void lesson_lab_restart(struct lesson_lab *lab)
+{
+	int local = demo_free_port();
+
+	stop_role(lab, ROLE_CLIENT);
+	stop_role(lab, ROLE_SERVER);
+	lab->nprocs = 0; /* every one stopped: their slots are free again */
+	lab->npending = 0;
+	lab->server_ready = false;
+	if (local > 0)
+		lab->local = local;
+}
+
 /* Have the clients step idx started exited? */
 static bool clients_done(struct lesson_lab *lab, int idx)
 {
@@ -253,6 +341,51 @@ void lesson_lab_outputs(struct lesson_lab *lab, int idx, void (*line)(const char
 	}
 }
 
+#define CHANNEL_NAME "socklab-lesson"
+
+/* Does nobody listen on the UNIX socket at path any more (its lesson was
+ * killed)? A live channel of any socket type answers connect() with
+ * success or EPROTOTYPE; a dead one refuses every type. */
+static bool channel_dead(const char *path)
+{
+	static const int types[] = {SOCK_SEQPACKET, SOCK_DGRAM, SOCK_STREAM};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	bool dead = true;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return false;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && dead; i++) {
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return false;
+		dead = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno == ECONNREFUSED;
+		close(fd);
+	}
+	return dead;
+}
+
+/* The channel directories of lessons that were killed (kill -9 leaves them
+ * in /tmp): this user's, whose socket nobody listens on any more. A
+ * directory without its socket may be a lesson starting now: kept. */
+static void remove_stale_channels(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[CHANPATH_MAX + 32];
+		struct stat st;
+		if (strncmp(e->d_name, CHANNEL_NAME "-", sizeof(CHANNEL_NAME)) != 0 ||
+		    snprintf(path, sizeof(path), "/tmp/%s/events.sock", e->d_name) >= (int)sizeof(path))
+			continue;
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_uid == geteuid() && channel_dead(path))
+			chanpath_private_remove(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Capture first (as root), then root is dropped and everything else (the
  * channel, the lab programs) runs as the user root became. */
 struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *capture_refused, char *err,
@@ -294,7 +427,8 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 	if (privileges_drop(err, errlen) < 0)
 		goto fail;
 	/* the lesson's own channel, opened as the user root became */
-	if (session_listen_private(lab->sess, "socklab-lesson", -1, err, errlen) < 0)
+	remove_stale_channels();
+	if (session_listen_private(lab->sess, CHANNEL_NAME, -1, err, errlen) < 0)
 		goto fail;
 	return lab;
 fail:

@@ -46,9 +46,19 @@ struct session *lesson_lab_session(const struct lesson_lab *lab);
  * for the server's listen()); its checkpoint's clock starts. */
 int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t errlen);
 
+/* A step run again: stops every program (their waiting calls dropped) and
+ * picks a fresh port for {local}, so the steps that follow start afresh
+ * (a port of the last run may still be in TIME_WAIT). */
+void lesson_lab_restart(struct lesson_lab *lab);
+
 /* When step idx started (rows from then on count for its checkpoint); 0
  * for a step not run yet. */
 uint64_t lesson_lab_step_start(const struct lesson_lab *lab, int idx);
+
+/* Why step idx's checkpoint was not reached, when the step knows: its
+ * fail-say: once a row like its fail-seen: was stamped since its scene
+ * began (lesson_scene_start); else NULL. */
+const char *lesson_lab_failure_words(const struct lesson_lab *lab, int idx);
 
 /* Seconds step idx's checkpoint may take. */
 int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx);

@@ -4,6 +4,7 @@
 static void enter_step(struct lesson_progress *f, int idx)
 {
 	f->cur = f->shown = idx;
+	f->choices[idx] = 0;
 	f->phase = f->les->steps[idx].predict ? PHASE_PREDICT : PHASE_READ;
 	f->predicted = 0;
 	f->hint = false;
@@ -11,8 +12,27 @@ static void enter_step(struct lesson_progress *f, int idx)
 
 void lesson_progress_init(struct lesson_progress *f, const struct lesson *les)
 {
-	f->les = les;
+	*f = (struct lesson_progress){.les = les, .again_to = -1};
 	enter_step(f, 0);
+}
+
+bool lesson_progress_again(const struct lesson_progress *f)
+{
+	return f->again_to >= 0;
+}
+
+/* After a failure: back to the scene's first step, to run it and the
+ * steps after it again up to the one that failed (or further, when an
+ * earlier run again failed on the way). */
+static enum progress_action run_again(struct lesson_progress *f)
+{
+	if (f->again_to < f->cur)
+		f->again_to = f->cur;
+	f->cur = f->shown = lesson_scene_start(f->les, f->cur);
+	f->predicted = f->choices[f->cur];
+	f->hint = false;
+	f->phase = PHASE_RUNNING;
+	return DO_RERUN_STEP;
 }
 
 bool lesson_progress_reviewing(const struct lesson_progress *f)
@@ -36,6 +56,8 @@ static enum progress_action next(struct lesson_progress *f)
 	case PHASE_READ:
 		f->phase = PHASE_RUNNING;
 		return DO_RUN_STEP;
+	case PHASE_FAILED:
+		return run_again(f);
 	case PHASE_DONE:
 		if (f->cur + 1 == f->les->nsteps) {
 			f->phase = PHASE_FINISHED;
@@ -59,7 +81,7 @@ enum progress_action lesson_progress_event(struct lesson_progress *f, enum progr
 		if (f->phase != PHASE_PREDICT || lesson_progress_reviewing(f) || choice < 1 ||
 		    choice > f->les->steps[f->cur].nchoices)
 			return DO_NOTHING;
-		f->predicted = choice;
+		f->predicted = f->choices[f->cur] = choice;
 		f->phase = PHASE_RUNNING;
 		return DO_RUN_STEP;
 	case STUDENT_HINT:
@@ -74,15 +96,25 @@ enum progress_action lesson_progress_event(struct lesson_progress *f, enum progr
 	case CHECKPOINT_MET:
 		if (f->phase != PHASE_RUNNING)
 			return DO_NOTHING;
+		if (f->again_to > f->cur) { /* on the way back: the next step runs at once */
+			f->cur = f->shown = f->cur + 1;
+			f->predicted = f->choices[f->cur];
+			return DO_RUN_STEP;
+		}
+		f->again_to = -1;
 		f->phase = PHASE_DONE;
 		return DO_SHOW_OUTCOME;
 	case CHECKPOINT_TIMEOUT:
 		if (f->phase != PHASE_RUNNING)
 			return DO_NOTHING;
 		f->phase = PHASE_FAILED;
-		return DO_END;
+		f->shown = f->cur;
+		return DO_SHOW_FAILURE;
 	case STUDENT_STOP:
-		f->phase = PHASE_QUIT;
+		/* the last checkpoint reached: q finishes the lesson */
+		f->phase = f->phase == PHASE_FINISHED || (f->phase == PHASE_DONE && f->cur + 1 == f->les->nsteps)
+				   ? PHASE_FINISHED
+				   : PHASE_QUIT;
 		return DO_END;
 	}
 	return DO_NOTHING;

@@ -4,9 +4,13 @@
  * actions it returns, so both walk the steps the same way.
  *
  *   READ ──continue──┐                    ┌── continue ──> next step's READ/PREDICT
- *                    ├─> RUNNING ──met──> DONE            (after the last: FINISHED)
- *   PREDICT ─choice──┘      └──timeout──> FAILED
+ *                    ├─> RUNNING ──met──> DONE            (after the last: FINISHED;
+ *   PREDICT ─choice──┘    ▲  └──timeout──> FAILED          q there finishes too)
+ *                         └── continue ────┘
  *
+ * Continue after a failure runs the step again: fresh programs, from the
+ * step that began its scene (lesson_scene_start) back to it, each earlier
+ * checkpoint met again on the way without a question.
  * Back shows an earlier step's words (the sockets cannot rewind); continue
  * then walks forward again to the step where the student was. */
 #ifndef SOCKLAB_UI_LESSON_PROGRESS_H
@@ -40,6 +44,8 @@ enum progress_action {
 	DO_NOTHING,      /* the event means nothing now */
 	DO_SHOW_STEP,    /* a new step: its narrative (and question) */
 	DO_RUN_STEP,     /* stop and start the step's programs, release its calls */
+	DO_RERUN_STEP,   /* stop every program, then DO_RUN_STEP (a step run again) */
+	DO_SHOW_FAILURE, /* the checkpoint was not reached: say why, offer to run it again */
 	DO_SHOW_OUTCOME, /* the prediction's outcome and then: */
 	DO_SHOW_HINT,    /* the shown step's hint was turned on or off */
 	DO_SHOW_REVIEW,  /* another step is shown while looking back (shown <= cur) */
@@ -53,6 +59,8 @@ struct lesson_progress {
 	enum progress_phase phase;  /* of cur */
 	int predicted;          /* the student's choice for cur, 0 when none */
 	bool hint;              /* the shown step's hint is on */
+	int again_to;           /* running steps again up to this one; -1 when not */
+	int choices[LESSON_MAX_STEPS]; /* each step's prediction, kept for a run again */
 };
 
 void lesson_progress_init(struct lesson_progress *f, const struct lesson *les);
@@ -62,6 +70,9 @@ enum progress_action lesson_progress_event(struct lesson_progress *f, enum progr
 
 /* Is an earlier step shown (back was used)? */
 bool lesson_progress_reviewing(const struct lesson_progress *f);
+
+/* Are steps being run again on the way back to a failed one? */
+bool lesson_progress_again(const struct lesson_progress *f);
 
 /* Was the prediction of the current step right? (false without one) */
 bool lesson_progress_predicted_right(const struct lesson_progress *f);

@@ -385,16 +385,22 @@ static void print_output(const char *proc, const char *text, void *ctx)
 }
 
 /* The message for a checkpoint not reached: the step and each unmet
- * expectation with its line (both front ends end with it). */
+ * expectation with its line (both front ends end with it), in the
+ * lesson's language. */
 static void print_unmet(const struct runner *r, int idx, const bool met[])
 {
 	const struct lesson_step *s = &r->les.steps[idx];
+	char text[256];
 
-	fprintf(stderr, "socklab lesson %d, step %d '%s': checkpoint not reached in %d s; still waiting for:\n",
-		r->les.number, idx + 1, s->title, lesson_lab_timeout_s(r->lab, idx));
-	for (int i = 0; i < s->nexpects; i++)
-		if (!met[i])
-			fprintf(stderr, "  expect: %s (%s:%d)\n", s->expects[i].text, r->path, s->expects[i].line);
+	fprintf(stderr, r->w->unmet, r->les.number, idx + 1, s->title, lesson_lab_timeout_s(r->lab, idx));
+	fputc('\n', stderr);
+	for (int i = 0; i < s->nexpects; i++) {
+		if (met[i])
+			continue;
+		fprintf(stderr, r->w->unmet_line, lesson_expect_words(&s->expects[i], r->o.lang, text, sizeof(text)), r->path,
+			s->expects[i].line);
+		fputc('\n', stderr);
+	}
 }
 
 /* The loop's turn hook while a checkpoint is waited for: the lab reaps its
@@ -412,8 +418,8 @@ static int checkpoint_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
 	return r->lab_state == LAB_RUNNING ? LOOP_GO_ON : LOOP_END;
 }
 
-/* Releases calls until the checkpoint is met; 0, or -1 (a timeout, an
- * error, a stop). */
+/* Releases calls until the checkpoint is met; 0, -1 (not in time) or -2
+ * (an error, a stop). */
 static int run_checkpoint(struct runner *r, int idx)
 {
 	const struct lesson_step *s = &r->les.steps[idx];
@@ -423,29 +429,29 @@ static int run_checkpoint(struct runner *r, int idx)
 
 	if (lesson_lab_start_step(r->lab, idx, err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab lesson: %s\n", err);
-		return -1;
+		return -2;
 	}
 	r->checking = idx;
 	r->lab_state = LAB_RUNNING;
 	if (loop_run(&l, err, sizeof(err)) < 0) {
 		fprintf(stderr, "socklab lesson: %s\n", err);
-		return -1;
+		return -2;
 	}
-	if (r->lab_state == LAB_TIMEOUT) {
-		fflush(stdout);
-		print_unmet(r, idx, r->met);
+	if (r->lab_state == LAB_TIMEOUT)
 		return -1;
-	}
 	if (r->lab_state != LAB_MET) /* stopped */
-		return -1;
+		return -2;
 	if (s->show_output) {
 		printf("(%ld rows of the ladder not shown)\n", text_ladder_skip(&r->text));
 		lesson_lab_outputs(r->lab, idx, print_output, NULL);
 	}
 	text_ladder_print(&r->text, TEXT_LADDER_ALL);
 	printf("%s\n", r->w->checkpoint);
-	for (int i = 0; i < s->nexpects; i++)
-		printf("  %s %s\n", r->o.ascii || !view_locale_utf8() ? "ok" : "✓", s->expects[i].text);
+	for (int i = 0; i < s->nexpects; i++) {
+		char text[256];
+		printf("  %s %s\n", r->o.ascii || !view_locale_utf8() ? "ok" : "✓",
+		       lesson_expect_words(&s->expects[i], r->o.lang, text, sizeof(text)));
+	}
 	return 0;
 }
 
@@ -503,6 +509,30 @@ static enum progress_action next_command(struct runner *r)
 	}
 }
 
+/* A checkpoint not reached: what was missing, why when the step knows,
+ * and the choice to run the step again (a scripted --auto student ends
+ * there: the lesson failed). */
+static enum progress_action show_failure(struct runner *r)
+{
+	const char *why = lesson_lab_failure_words(r->lab, r->progress.cur);
+	char buf[64];
+	const char *a;
+
+	fflush(stdout);
+	print_unmet(r, r->progress.cur, r->met);
+	if (why)
+		print_text(why);
+	if (r->o.autorun && !r->o.script)
+		return DO_END; /* the lesson failed */
+	for (;;) {
+		printf("%s", r->w->again_prompt);
+		if (!(a = read_answer(r, buf, sizeof(buf))) || strcmp(a, "q") == 0)
+			return lesson_progress_event(&r->progress, STUDENT_STOP, 0);
+		if (!a[0])
+			return lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
+	}
+}
+
 /* The text front end: what the progress asks for, printed, and the student's
  * lines read back. */
 static int run_lesson(struct runner *r)
@@ -521,8 +551,21 @@ static int run_lesson(struct runner *r)
 			show_step(r, r->progress.cur);
 			act = s->predict ? ask_prediction(r, s) : lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 			break;
-		case DO_RUN_STEP:
-			act = lesson_progress_event(&r->progress, run_checkpoint(r, r->progress.cur) < 0 ? CHECKPOINT_TIMEOUT : CHECKPOINT_MET, 0);
+		case DO_RERUN_STEP:
+			lesson_lab_restart(r->lab);
+			printf(r->w->again, r->progress.cur + 1);
+			printf("\n");
+			/* fall through */
+		case DO_RUN_STEP: {
+			int rc;
+			if (lesson_progress_again(&r->progress))
+				printf("\n== %s %d/%d: %s ==\n", r->w->step, r->progress.cur + 1, r->les.nsteps, s->title);
+			rc = run_checkpoint(r, r->progress.cur);
+			act = lesson_progress_event(&r->progress, rc == -2 ? STUDENT_STOP : rc < 0 ? CHECKPOINT_TIMEOUT : CHECKPOINT_MET, 0);
+			break;
+		}
+		case DO_SHOW_FAILURE:
+			act = show_failure(r);
 			break;
 		case DO_SHOW_OUTCOME:
 			show_outcome(r);
@@ -535,6 +578,8 @@ static int run_lesson(struct runner *r)
 	}
 	if (loop_stopping() || r->progress.phase == PHASE_QUIT)
 		printf("%s\n", r->w->quit);
+	else if (r->progress.phase == PHASE_FINISHED)
+		printf("%s\n", r->w->finished);
 	return r->progress.phase == PHASE_FINISHED && !loop_stopping() ? 0 : -1;
 }
 

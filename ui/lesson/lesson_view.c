@@ -68,12 +68,38 @@ void lesson_view_free(struct lesson_view *v)
 	free(v);
 }
 
+/* The view follows the connection the running step is about: a row that
+ * one of its expectations waits for brings its connection into view
+ * (the student's own choice, made with Tab, l or j/k, is left alone). */
+static void follow_step_conn(struct lesson_view *v, long pos)
+{
+	const struct lesson_step *s = &v->o.les->steps[v->progress.cur];
+	struct screen *scr = &v->loop.scr;
+	const struct row *r;
+
+	if (pos < 0 || v->progress.phase != PHASE_RUNNING || lesson_progress_reviewing(&v->progress) || !scr->follow ||
+	    scr->overlay != OVERLAY_NONE || scr->searching || !(r = timeline_row(v->loop.tl, (size_t)pos)) || !r->conn ||
+	    r->conn == scr->conn)
+		return;
+	for (int i = 0; i < s->nexpects; i++) {
+		if (!s->expects[i].absent && lesson_row_matches(&s->expects[i], r)) {
+			/* as the connection list's Enter does it */
+			scr->conn_cursor = r->conn;
+			scr->overlay = OVERLAY_CONNS;
+			screen_key(scr, v->loop.tl, SK_ENTER, v->loop.grid.h);
+			return;
+		}
+	}
+}
+
 void lesson_view_on_row(long pos, bool inserted_before, uint64_t dropped_before, void *ctx)
 {
 	struct lesson_view *v = ctx;
 
-	if (v->loop.tl)
-		loop_rows_changed(&v->loop, pos, inserted_before, dropped_before);
+	if (!v->loop.tl)
+		return;
+	loop_rows_changed(&v->loop, pos, inserted_before, dropped_before);
+	follow_step_conn(v, pos);
 }
 
 /* ---- the pane (pure: the progress and the checkpoint into the grid) ---- */
@@ -152,6 +178,7 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 	case PHASE_FAILED:
 		snprintf(buf, sizeof(buf), w->not_reached, lesson_lab_timeout_s(v->lab, f->cur));
 		say(p, buf, ATTR_ERROR);
+		say(p, lesson_lab_failure_words(v->lab, f->cur), ATTR_STATE);
 		break;
 	default:
 		break;
@@ -184,8 +211,10 @@ static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct p
 	const struct lesson_progress *f = &v->progress;
 	const struct lesson_step *s = &v->o.les->steps[f->shown];
 	bool here = !lesson_progress_reviewing(f);
-	char buf[256];
+	enum lang lang = LANG_EN;
+	char buf[256], text[200];
 
+	lesson_lang_parse(v->o.w->code, &lang);
 	say(p, v->o.w->checkpoint_title, ATTR_HEADER);
 	lay->check_title_lines = p->y;
 	for (int i = 0; i < s->nexpects; i++) {
@@ -193,7 +222,7 @@ static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct p
 		bool failed = !met && f->phase == PHASE_FAILED;
 		const char *mark = met ? (p->ascii ? "ok" : "✓") : failed ? "x " : (p->ascii ? "- " : "·");
 
-		snprintf(buf, sizeof(buf), "%s %s", mark, s->expects[i].text);
+		snprintf(buf, sizeof(buf), "%s %s", mark, lesson_expect_words(&s->expects[i], lang, text, sizeof(text)));
 		grid_put(p->g, p->x, p->y++, buf, p->w, met ? ATTR_RETURN : failed ? ATTR_ERROR : ATTR_DIM, p->ascii);
 	}
 }
@@ -331,7 +360,8 @@ static void on_status(void *ctx, struct screen_status *st)
 
 	lay_out(v, v->loop.grid.w, v->loop.grid.h);
 	v->pane = (struct screen_pane){v->title, v->layout.lines, keys_now(v), draw_pane, v};
-	snprintf(v->mode, sizeof(v->mode), "lesson %d  %s %d/%d", v->o.les->number, v->o.w->step, v->progress.cur + 1,
+	/* the step whose words the pane shows: looking back, an earlier one */
+	snprintf(v->mode, sizeof(v->mode), "lesson %d  %s %d/%d", v->o.les->number, v->o.w->step, v->progress.shown + 1,
 		 v->o.les->nsteps);
 	st->mode = v->mode;
 	st->pane = &v->pane;
@@ -366,6 +396,9 @@ static void select_step_rows(struct lesson_view *v)
 static int act(struct lesson_view *v, enum progress_action a, char *err, size_t errlen)
 {
 	switch (a) {
+	case DO_RERUN_STEP:
+		lesson_lab_restart(v->lab);
+		/* fall through */
 	case DO_RUN_STEP:
 		memset(v->met, 0, sizeof(v->met));
 		v->output[0] = '\0';
@@ -410,10 +443,9 @@ static int on_key(void *ctx, int key, char *err, size_t errlen)
 	case 'b': rc = act(v, lesson_progress_event(f, STUDENT_BACK, 0), err, errlen); break;
 	case 'q':
 		/* a finished (or failed) lesson ends as it was */
-		if (f->phase == PHASE_FINISHED || f->phase == PHASE_FAILED)
-			v->quit = true;
-		else
-			act(v, lesson_progress_event(f, STUDENT_STOP, 0), err, errlen);
+		if (f->phase != PHASE_FINISHED && f->phase != PHASE_FAILED)
+			act(v, lesson_progress_event(f, STUDENT_STOP, 0), err, errlen); /* past the last checkpoint: finished */
+		v->quit = true;
 		break;
 	default:
 		if (key >= '1' && key <= '9')

@@ -10,6 +10,10 @@ struct lesson_words {
 	const char *code; /* "en", "zh": --lang and the lessons/ directory */
 	const char *lesson, *step, *seed, *predict_prompt, *hint_none, *checkpoint, *right, *wrong, *next_prompt,
 		*back, *waiting, *quit, *no_capture,
+		*unmet,        /* lesson number, step number, title, seconds */
+		*unmet_line,   /* an expectation not seen, file, line */
+		*again_prompt, /* after a failure: Enter runs the step again */
+		*again,        /* the steps run again, from step %d */
 		/* the curses lab */
 		*hint, *checkpoint_title, *checkpoint_later, *not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
 		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed;
