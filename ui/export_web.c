@@ -324,8 +324,7 @@ static long *view_rows(const struct timeline *tl, const struct export_opts *o, c
 }
 
 static int svg_header(struct writer *w, const struct timeline *tl, const struct export_opts *o,
-		      const struct export_web_opts *wo, const struct svg_geo *gm, long first_pos, size_t n, long total,
-		      int height)
+		      const struct export_web_opts *wo, const struct svg_geo *gm, long first_pos, size_t n, long total)
 {
 	const struct conn_info *ci = o->conn ? timeline_conn(tl, o->conn) : NULL;
 	enum lang lg = wo->lang < LANG_COUNT ? wo->lang : LANG_EN;
@@ -365,13 +364,18 @@ static int svg_header(struct writer *w, const struct timeline *tl, const struct 
 					       tcp_state_name(s));
 		}
 	}
-	struct outbuf *lo = line_start(w);
-	outbuf_printf(lo, "<line x1=\"%d\" y1=\"74\" x2=\"%d\" y2=\"%d\" stroke=\"#8a8a8a\" stroke-width=\"2\"/>",
-		      gm->bar1, gm->bar1, height - 8);
-	outbuf_printf(lo, "<line x1=\"%d\" y1=\"74\" x2=\"%d\" y2=\"%d\" stroke=\"#8a8a8a\" stroke-width=\"2\"/>",
-		      gm->bar2, gm->bar2, height - 8);
-	rc |= line_end(w);
 	return rc;
+}
+
+/* The lifelines, over the rows' bands. */
+static int svg_lifelines(struct writer *w, const struct svg_geo *gm, int height)
+{
+	struct outbuf *o = line_start(w);
+
+	for (int i = 0; i < 2; i++)
+		outbuf_printf(o, "<line x1=\"%d\" y1=\"74\" x2=\"%d\" y2=\"%d\" stroke=\"#8a8a8a\" stroke-width=\"2\"/>",
+			      i ? gm->bar2 : gm->bar1, i ? gm->bar2 : gm->bar1, height - 8);
+	return line_end(w);
 }
 
 int export_svg(const struct timeline *tl, const struct export_opts *o, const struct export_web_opts *wo,
@@ -407,9 +411,10 @@ int export_svg(const struct timeline *tl, const struct export_opts *o, const str
 	so = line_start(&w);
 	outbuf_printf(so, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>", SVG_W, height);
 	rc |= line_end(&w);
-	rc |= svg_header(&w, tl, o, wo, &gm, n ? pos[0] : -1, n, total, height);
+	rc |= svg_header(&w, tl, o, wo, &gm, n ? pos[0] : -1, n, total);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc |= svg_row(&w, tl, &gm, timeline_row(tl, (size_t)pos[i]), (int)i);
+	rc |= svg_lifelines(&w, &gm, height);
 	fn("</svg>", ctx);
 	free(pos);
 	writer_free(&w);
