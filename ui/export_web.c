@@ -574,7 +574,34 @@ static int emit_asset(struct writer *w, const unsigned char *data, unsigned len)
 	return 0;
 }
 
-/* The explanation of row pos as a list of paragraph indexes. */
+/* One paragraph: its index, or its pieces' indexes ([a,b]) when it has
+ * ": " in it. A call's paragraph is "client write(3) = 5 \"hello\": copies
+ * bytes ...": the text after the colon is the same in every such row, so it
+ * is stored once; the player joins the pieces with ": " again. */
+static int paragraph_ids(struct outbuf *o, struct strtab *st, const char *p, size_t len)
+{
+	const char *end = p + len, *colon;
+	bool pieces = false;
+	long id;
+
+	while ((colon = memmem(p, (size_t)(end - p), ": ", 2)) != NULL) {
+		if (!pieces)
+			outbuf_char(o, '[');
+		else
+			outbuf_char(o, ',');
+		if ((id = strtab_id(st, p, (size_t)(colon - p))) < 0)
+			return -1;
+		outbuf_printf(o, "%ld", id);
+		pieces = true;
+		p = colon + 2;
+	}
+	if ((id = strtab_id(st, p, (size_t)(end - p))) < 0)
+		return -1;
+	outbuf_printf(o, "%s%ld%s", pieces ? "," : "", id, pieces ? "]" : "");
+	return 0;
+}
+
+/* The explanation of row pos as a list of paragraphs. */
 static int explanation_ids(struct outbuf *o, struct strtab *st, const struct timeline *tl, long pos, char *buf)
 {
 	const char *p = buf, *nl;
@@ -583,15 +610,15 @@ static int explanation_ids(struct outbuf *o, struct strtab *st, const struct tim
 	explain_row(tl, pos, buf, EXPLAIN_MAX);
 	outbuf_char(o, '[');
 	for (; *p; p = *nl ? nl + 1 : nl) {
-		long id;
 		nl = strchr(p, '\n');
 		if (!nl)
 			nl = p + strlen(p);
 		if (nl == p)
 			continue;
-		if ((id = strtab_id(st, p, (size_t)(nl - p))) < 0)
+		if (!first)
+			outbuf_char(o, ',');
+		if (paragraph_ids(o, st, p, (size_t)(nl - p)) < 0)
 			return -1;
-		outbuf_printf(o, "%s%ld", first ? "" : ",", id);
 		first = false;
 	}
 	outbuf_char(o, ']');

@@ -10,6 +10,8 @@ one does not, 77 when chromium cannot run here.
                                               text boxes overlapping
   hostile PAGE FILE.svg                       runs no script it did not ship
   bench PAGE [--runs N]                       load -> interactive, in ms
+  shot FILE PNG                               the whole page or picture as a
+                                              PNG (the pictures in docs/)
 
 Expectations come from socklab itself (export --format text and csv of the
 same recording), never from numbers written here."""
@@ -306,6 +308,24 @@ def cmd_bench(a):
     return 0
 
 
+def cmd_shot(a):
+    with cdp.Browser(1280, 720) as b:
+        page = b.open("file://" + os.path.abspath(a.file), WATCH)
+        page.wait_for("document.readyState === 'complete'")
+        if a.file.endswith(".html"):
+            page.wait_for("document.documentElement.dataset.ready === '1'")
+            for k in a.keys or "":
+                page.key(k)
+        h = page.eval("Math.ceil(document.documentElement.getBoundingClientRect().height)")
+        r = page.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                  "clip": {"x": 0, "y": 0, "width": 1280,
+                                                           "height": max(h, 100), "scale": 1}})
+        with open(a.png, "wb") as f:
+            f.write(__import__("base64").b64decode(r["data"]))
+        print("%s: 1280x%d" % (a.png, h))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -321,6 +341,10 @@ def main():
     p = sub.add_parser("hostile")
     p.add_argument("page")
     p.add_argument("svg")
+    p = sub.add_parser("shot")
+    p.add_argument("file")
+    p.add_argument("png")
+    p.add_argument("--keys", help="keys to press first (a page)")
     p = sub.add_parser("bench")
     p.add_argument("page")
     p.add_argument("--runs", type=int, default=5)
@@ -329,7 +353,8 @@ def main():
         print("SKIP: chromium is not installed (make deps installs it)")
         return 77
     try:
-        return {"player": cmd_player, "svg": cmd_svg, "hostile": cmd_hostile, "bench": cmd_bench}[a.cmd](a)
+        return {"player": cmd_player, "svg": cmd_svg, "hostile": cmd_hostile, "bench": cmd_bench,
+                "shot": cmd_shot}[a.cmd](a)
     except cdp.CdpError as e:
         if "closed the DevTools pipe" in str(e) and not FAILS:
             print("SKIP: chromium cannot run here: %s" % e)

@@ -8,6 +8,8 @@
 (function () {
 	'use strict';
 
+	if (window.performance && performance.mark)
+		performance.mark('socklab-start');
 	var data = JSON.parse(document.getElementById('socklab-data').textContent);
 	var STR = data.strings, ROWS = data.rows, STATES = data.states, CONNS = data.conns;
 	/* the fields of a row (export_web.c's html_row) */
@@ -135,7 +137,7 @@
 	function paragraphs(r) {
 		var li = data.langs.indexOf(st.lang), ids = li === 1 && r[X1] ? r[X1] : r[X0], out = [];
 		for (var k = 0; k < ids.length; k++)
-			out.push(STR[ids[k]]);
+			out.push(typeof ids[k] === 'number' ? STR[ids[k]] : ids[k].map(str).join(': '));
 		return out;
 	}
 
@@ -244,12 +246,17 @@
 		if (!st.view.length)
 			return draw();
 		st.sel = Math.max(0, Math.min(st.view.length - 1, vi));
-		var y = st.sel * ROW_H, h = ladder.clientHeight;
-		if (y < ladder.scrollTop)
-			ladder.scrollTop = y;
-		else if (y + ROW_H > ladder.scrollTop + h)
-			ladder.scrollTop = y + ROW_H - h;
-		draw();
+		/* the explanation first: its height sets the ladder's; then a few
+		 * rows of context stay in sight around the selection */
+		drawExplain();
+		drawHead();
+		var h = ladder.clientHeight, margin = Math.min(3, Math.floor(h / ROW_H / 4)) * ROW_H;
+		var y = st.sel * ROW_H;
+		if (y - margin < ladder.scrollTop)
+			ladder.scrollTop = Math.max(0, y - margin);
+		else if (y + ROW_H + margin > ladder.scrollTop + h)
+			ladder.scrollTop = y + ROW_H + margin - h;
+		drawRows();
 	}
 
 	function showConn(id) {
@@ -386,6 +393,8 @@
 	help.addEventListener('click', function () { toggleHelp(false); });
 
 	buildView();
+	if (window.performance && performance.mark)
+		performance.mark('socklab-view');
 	drawBar();
 	select(0);
 	document.documentElement.dataset.ready = '1';
