@@ -712,7 +712,7 @@ static int html_conns(struct writer *w, const struct timeline *tl, const long *u
 	return 0;
 }
 
-static int html_data(struct writer *w, const struct timeline *tl, const struct export_web_opts *o)
+static int html_data(struct writer *w, const struct timeline *tl, uint32_t conn, const struct export_web_opts *o)
 {
 	size_t count = timeline_count(tl), nuntied = 0;
 	long *untied = malloc((count + 1) * sizeof(*untied));
@@ -730,7 +730,7 @@ static int html_data(struct writer *w, const struct timeline *tl, const struct e
 	outbuf_printf(ob, "{\"v\":1,\"langs\":[\"%s\"", lang_name(timeline_lang(tl)));
 	if (o->other)
 		outbuf_printf(ob, ",\"%s\"", lang_name(timeline_lang(o->other)));
-	outbuf_printf(ob, "],\"lang\":\"%s\",\"title\":", lang_name(o->lang));
+	outbuf_printf(ob, "],\"lang\":\"%s\",\"conn\":%" PRIu32 ",\"title\":", lang_name(o->lang), conn);
 	json_text(ob, o->title ? o->title : "");
 	outbuf_printf(ob, ",\"dropped\":%" PRIu64 ",\"states\":[", timeline_dropped(tl));
 	for (int s = TCPS_CLOSED; s <= TCPS_TIME_WAIT; s++)
@@ -769,7 +769,6 @@ int export_html(const struct timeline *tl, const struct export_opts *eo, const s
 	struct outbuf *ob;
 	int rc = 0;
 
-	(void)eo; /* the page shows every connection and has its own switcher */
 	if (strspn(nonce, "0123456789abcdef") != strlen(nonce) || strlen(nonce) > 64)
 		return -1;
 	if (writer_init(&w, fn, ctx) < 0)
@@ -794,7 +793,7 @@ int export_html(const struct timeline *tl, const struct export_opts *eo, const s
 	fn("</style></head><body>", ctx);
 	fn("<noscript>This page plays a socklab recording; it needs JavaScript.</noscript>", ctx);
 	fn("<script type=\"application/json\" id=\"socklab-data\">", ctx);
-	rc |= html_data(&w, tl, o);
+	rc |= html_data(&w, tl, eo->conn, o); /* --conn: the connection the page opens on */
 	fn("</script>", ctx);
 	ob = line_start(&w);
 	outbuf_printf(ob, "<script nonce=\"%s\">", nonce);

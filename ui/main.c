@@ -798,6 +798,10 @@ static int cmd_export(struct app *a, int argc, char **argv)
 		fprintf(stderr, "socklab export: %s has no connection #%ld\n", a->opt.file, a->opt.conn);
 		return 1;
 	}
+	if (a->opt.first && eo.format != EXPORT_SVG) {
+		fprintf(stderr, "socklab export: --rows is for --format svg (a picture of some rows)\n");
+		return 2;
+	}
 	if (a->opt.first > view_count(a->loop.tl, eo.conn)) {
 		fprintf(stderr, "socklab export: --rows %ld: the view has only %ld rows\n", a->opt.first,
 			view_count(a->loop.tl, eo.conn));

@@ -68,6 +68,12 @@ grep -q "Content-Security-Policy\" content=\"default-src 'none'; script-src 'non
 read -r rows conns strings < <(page_rows "$TMP/echo.html")
 text_rows=$(($("$BIN/socklab" export "$FIX" --format text | wc -l) - 2))
 [[ $rows -eq $text_rows && $conns -eq 1 ]] || fail "the page holds $rows rows and $conns connections; text export $text_rows rows"
+# --conn N: the page opens on that connection; --rows is the SVG's only
+"$BIN/socklab" export "$FIX" --format html --conn 1 | grep -q '"lang":"en","conn":1,' || fail "--conn 1 is not in the page's data"
+if "$BIN/socklab" export "$FIX" --format html --rows 1-5 >/dev/null 2>"$TMP/rows.err"; then
+	fail "--rows was accepted for --format html"
+fi
+grep -q -- "--rows is for --format svg" "$TMP/rows.err" || fail "no clear message for --rows with html: $(cat "$TMP/rows.err")"
 echo "html: $rows rows (as the text export), $conns connection, $strings distinct texts, $(wc -c <"$TMP/echo.html") bytes"
 
 # ---- a 3-hour class: 10,000 rows, 200 connections; the page under 3 MB

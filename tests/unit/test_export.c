@@ -212,7 +212,7 @@ static void html_carries_the_rows(void **state)
 	assert_int_equal(count_with(&out, "script-src 'nonce-00ff'"), 1);
 	n = data_lines(&out, &first);
 	/* header, one connection, rows, strings */
-	assert_true(strstr(out.line[first], "{\"v\":1,\"langs\":[\"en\"],\"lang\":\"en\",\"title\":\"echo.jsonl\""));
+	assert_true(strstr(out.line[first], "{\"v\":1,\"langs\":[\"en\"],\"lang\":\"en\",\"conn\":0,\"title\":\"echo.jsonl\""));
 	assert_int_equal(count_with(&out, "{\"id\":1,\"c\":\"127.0.0.1:50000\",\"s\":\"127.0.0.1:9000\""), 1);
 	assert_int_equal(count_with(&out, "[\"0.000105\",1,0,1,"), 1); /* the SYN: packet, client -> server */
 	assert_int_equal(count_with(&out, "\"SYN seq=0\""), 1);         /* its label, once in the strings */

@@ -48,7 +48,8 @@
 
 	var st = {
 		lang: WORDS[data.lang] ? data.lang : 'en',
-		conn: CONNS.length === 1 ? CONNS[0].id : 0,
+		/* export --conn N, else the only connection, else all of them */
+		conn: data.conn && connById(data.conn) ? data.conn : CONNS.length === 1 ? CONNS[0].id : 0,
 		view: [],        /* row indexes of the connection shown */
 		sel: 0,          /* index into view */
 		untied: null,    /* conn view: row index -> [client state, server state] */
