@@ -152,7 +152,8 @@ static int line_end(struct writer *w)
 #define SVG_FONT 16
 #define SVG_ROW_H 28
 #define SVG_CELL_TENTHS 96 /* a monospace cell at 16 px: 9.6 px */
-#define SVG_TOP 112
+#define SVG_TOP 112    /* the first row's top, under the head's line of states */
+#define SVG_TOP_ALL 84 /* every connection: no line of states */
 #define SVG_MID_W 400
 
 enum svg_word { W_CLIENT, W_SERVER, W_TIME, W_CONN, W_ALL, W_ROWS, W_COUNT };
@@ -167,6 +168,7 @@ static const char *const svg_words[W_COUNT][LANG_COUNT] = {
 };
 
 struct svg_geo {
+	int top; /* of the first row */
 	int lx, bar1, bar2, rx;
 	int lane_cells[LANE_COUNT];
 	bool conn_col;
@@ -174,7 +176,7 @@ struct svg_geo {
 
 static struct svg_geo svg_geometry(uint32_t conn)
 {
-	struct svg_geo gm = {.conn_col = conn == 0};
+	struct svg_geo gm = {.conn_col = conn == 0, .top = conn ? SVG_TOP : SVG_TOP_ALL};
 	int lw;
 
 	gm.lx = gm.conn_col ? 170 : 112;
@@ -273,7 +275,7 @@ static int svg_arrow(struct writer *w, const struct svg_geo *gm, int y, int dir,
 static int svg_row(struct writer *w, const struct timeline *tl, const struct svg_geo *gm, const struct row *r,
 		   int i)
 {
-	int top = SVG_TOP + i * SVG_ROW_H, base = top + 19, rc = 0;
+	int top = gm->top + i * SVG_ROW_H, base = top + 19, rc = 0;
 	struct lanes l;
 	char text[64];
 
@@ -395,7 +397,7 @@ int export_svg(const struct timeline *tl, const struct export_opts *o, const str
 		writer_free(&w);
 		return -1;
 	}
-	height = SVG_TOP + (int)n * SVG_ROW_H + 16;
+	height = gm.top + (int)n * SVG_ROW_H + 16;
 	fn("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", ctx);
 	struct outbuf *so = line_start(&w);
 	outbuf_printf(so, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "

@@ -71,6 +71,9 @@ check svg40 svg "$TMP/ladder40.svg" --shot "$ART/ladder40.png" --min-rows 40
 check svg40all svg "$TMP/all40.svg" --shot "$ART/all40.png" --min-rows 40
 "$BIN/socklab" export "$rec" --format svg --lang zh >"$TMP/zh.svg" || fail "export svg --lang zh failed"
 check svgzh svg "$TMP/zh.svg" --shot "$ART/ladder-zh.png"
+# export --conn 3: the page of four connections opens on #3
+"$BIN/socklab" export "$TMP/class40.jsonl" --format html --conn 3 >"$TMP/conn3.html" || fail "export html --conn 3 failed"
+check conn3 opens "$TMP/conn3.html" 3
 
 # a hostile recording: escaped, no script of its own runs
 python3 "$ROOT/tests/tools/gen_hostile.py" "$TMP/hostile.jsonl" || fail "gen_hostile.py failed"

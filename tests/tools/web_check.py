@@ -10,6 +10,7 @@ one does not, 77 when chromium cannot run here.
                                               text boxes overlapping
   hostile PAGE FILE.svg                       runs no script it did not ship
   bench PAGE [--runs N]                       load -> interactive, in ms
+  opens PAGE CONN                             the page opens on connection CONN
   shot FILE PNG                               the whole page or picture as a
                                               PNG (the pictures in docs/)
 
@@ -308,6 +309,19 @@ def cmd_bench(a):
     return 0
 
 
+def cmd_opens(a):
+    with cdp.Browser(1280, 720) as b:
+        page = open_page(b, a.page)
+        page_is_clean(page, "page")
+        check(page.eval("document.documentElement.dataset.conn") == str(a.conn),
+              "the page opened on connection %s, not %d" % (page.eval("document.documentElement.dataset.conn"), a.conn))
+        check(text_of(page, "connname").endswith("#%d" % a.conn) and
+              page.eval("document.getElementById('conn').value") == str(a.conn),
+              "the switcher and the head do not say connection #%d: %r" % (a.conn, text_of(page, "connname")))
+        print("opens on: %s" % text_of(page, "connname"))
+    return 1 if FAILS else 0
+
+
 def cmd_shot(a):
     with cdp.Browser(1280, 720) as b:
         page = b.open("file://" + os.path.abspath(a.file), WATCH)
@@ -341,6 +355,9 @@ def main():
     p = sub.add_parser("hostile")
     p.add_argument("page")
     p.add_argument("svg")
+    p = sub.add_parser("opens")
+    p.add_argument("page")
+    p.add_argument("conn", type=int)
     p = sub.add_parser("shot")
     p.add_argument("file")
     p.add_argument("png")
@@ -354,7 +371,7 @@ def main():
         return 77
     try:
         return {"player": cmd_player, "svg": cmd_svg, "hostile": cmd_hostile, "bench": cmd_bench,
-                "shot": cmd_shot}[a.cmd](a)
+                "shot": cmd_shot, "opens": cmd_opens}[a.cmd](a)
     except cdp.CdpError as e:
         if "closed the DevTools pipe" in str(e) and not FAILS:
             print("SKIP: chromium cannot run here: %s" % e)
