@@ -107,6 +107,15 @@ $(LIBLAB): $(call obj,$(LAB_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(LIBUI): $(call obj,$(UI_SRCS))
 	@rm -f $@; ar rcs $@ $^
+# The page export --format html writes carries its script and style
+# (ui/web/) in the binary: xxd turns them into C arrays at build time.
+WEB_ASSETS := ui/web/player.js ui/web/player.css
+$(B)/gen/web_assets.c: $(WEB_ASSETS)
+	@mkdir -p $(dir $@)
+	{ for f in $(WEB_ASSETS); do xxd -i $$f; done; } | sed 's/^unsigned/const unsigned/' >$@.tmp && mv $@.tmp $@
+$(B)/gen/web_assets.o: $(B)/gen/web_assets.c
+	$(CC) $(CFLAGS) -c $< -o $@
+$(LIBUI): $(B)/gen/web_assets.o
 $(LIBLESSON): $(call obj,$(LESSON_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(LIBTEST): $(call obj,$(TESTLIB_SRCS))
@@ -155,6 +164,10 @@ $(FUZZ_DIR)/%.o: %.c
 	$(FUZZ_CC) $(CPPFLAGS) $(call inc_of,$<) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 $(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/%.o,$(COMMON_SRCS) $(CORE_SRCS) $(TRACER_SRCS) $(LAB_SRCS) $(UI_SRCS) $(LESSON_SRCS))
 	@rm -f $@; ar rcs $@ $^
+$(FUZZ_DIR)/gen/web_assets.o: $(B)/gen/web_assets.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+$(FUZZ_LIB): $(FUZZ_DIR)/gen/web_assets.o
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 .SECONDARY: $(FUZZ_TARGETS:$(FUZZ_DIR)/%=$(FUZZ_DIR)/tests/fuzz/%.o)
@@ -164,7 +177,8 @@ fuzz: $(FUZZ_TARGETS)
 # Debian packages the build, tests and benchmarks use; installs only what is missing.
 DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev \
             tcpdump tshark nftables tmux golang-go libcap2-bin iproute2 time groff-base python3 \
-            clang libclang-rt-14-dev shellcheck
+            clang libclang-rt-14-dev shellcheck \
+            xxd chromium fonts-noto-cjk
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

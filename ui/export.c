@@ -5,15 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "export_web.h"
 #include "ladder.h"
 
 #define LINE_MAX_BYTES 2048
 
 int export_format_parse(const char *name, enum export_format *out)
 {
-	static const char *const names[] = {"text", "mermaid", "csv"};
+	static const char *const names[] = {"text", "mermaid", "csv", "svg", "html"};
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) {
 		if (strcmp(name, names[i]) == 0) {
 			*out = (enum export_format)i;
 			return 0;
@@ -186,6 +187,22 @@ int export_timeline(const struct timeline *tl, const struct export_opts *o, expo
 	case EXPORT_TEXT: return export_text(tl, o, fn, ctx);
 	case EXPORT_MERMAID: export_mermaid(tl, o, fn, ctx); return 0;
 	case EXPORT_CSV: export_csv(tl, o, fn, ctx); return 0;
+	case EXPORT_SVG:
+	case EXPORT_HTML: return export_web(tl, o, NULL, fn, ctx);
 	}
 	return -1;
+}
+
+int export_web(const struct timeline *tl, const struct export_opts *o, const struct export_web_opts *w,
+	       export_line_fn fn, void *ctx)
+{
+	static const struct export_web_opts plain = {0};
+
+	if (!w)
+		w = &plain;
+	switch (o->format) {
+	case EXPORT_SVG: return export_svg(tl, o, w, fn, ctx);
+	case EXPORT_HTML: return export_html(tl, o, w, fn, ctx);
+	default: return export_timeline(tl, o, fn, ctx);
+	}
 }

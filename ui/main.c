@@ -6,7 +6,7 @@
  *   socklab demo [NAME] | --list          start server and client for a scenario
  *   socklab record FILE                   live, and write FILE.jsonl + FILE.pcapng
  *   socklab replay FILE                   a .jsonl recording, or a pcap (wire only)
- *   socklab export FILE --format F        text, mermaid or csv
+ *   socklab export FILE --format F        text, mermaid, csv, svg or html
  *   socklab lesson [N]                    a lesson on real sockets (lesson_run.c)
  *
  * This file is the edge: arguments, the subcommands, privileges. The poll
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +58,7 @@ struct options {
 	enum lang lang;          /* of the explanations: --lang en|zh */
 	enum export_format format;
 	long conn;
+	long first, last;        /* export --rows A-B */
 	int width;
 };
 
@@ -118,7 +120,8 @@ static void usage(FILE *f)
 	      "       socklab demo [NAME] [--step] [--plain] [--lang en|zh]     (socklab demo --list)\n"
 	      "       socklab record FILE [-p PORT] [-i IFACE]\n"
 	      "       socklab replay FILE.jsonl|FILE.pcap [--speed X] [--plain]\n"
-	      "       socklab export FILE --format text|mermaid|csv [--conn N] [--width N]\n"
+	      "       socklab export FILE --format text|mermaid|csv|svg|html [--conn N] [--width N]\n"
+	      "                      [--rows A-B] [--lang en|zh]   (svg: a picture; html: a page that plays it)\n"
 	      "       socklab lesson [N] [--lang en|zh] [--auto]   (socklab lesson --help)\n"
 	      "\n"
 	      "The TCP lab: a ladder diagram of real connections, the client's socket calls on the\n"
@@ -136,8 +139,9 @@ static void usage(FILE *f)
 	      "      --events PATH   the event channel (default $SOCKLAB_EVENTS, $XDG_RUNTIME_DIR/socklab/\n"
 	      "                      events.sock or /tmp/socklab-UID/events.sock)\n"
 	      "      --speed X       replay: play at X times real time (default 1)\n"
-	      "      --format F      export: text, mermaid or csv\n"
+	      "      --format F      export: text, mermaid, csv, svg or html\n"
 	      "      --conn N        export: only connection N (default: all)\n"
+	      "      --rows A-B      export svg: only rows A to B of the view (1-based; A- to the end)\n"
 	      "      --width N       export/--plain text: columns (default 100)\n"
 	      "      --lang en|zh    the language of the screen and its explanations (default en)\n"
 	      "  -h, --help          this help; in the lab, ? lists the keys\n"
@@ -157,6 +161,23 @@ static int parse_long(const char *what, const char *s, long min, long max, long 
 	return -1;
 }
 
+/* --rows A-B, A- or A: 1-based rows of the exported view. */
+static int parse_rows(const char *s, long *first, long *last)
+{
+	char a[24], *dash;
+
+	snprintf(a, sizeof(a), "%s", s);
+	dash = strchr(a, '-');
+	if (dash)
+		*dash = '\0';
+	if (parse_long("rows", a, 1, LONG_MAX, first) < 0 ||
+	    (dash && dash[1] && parse_long("rows", dash + 1, *first, LONG_MAX, last) < 0))
+		return -1;
+	if (!dash)
+		*last = *first;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -167,7 +188,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"events", required_argument, NULL, 'E'}, {"speed", required_argument, NULL, 'v'},
 		{"format", required_argument, NULL, 'F'}, {"conn", required_argument, NULL, 'c'},
 		{"width", required_argument, NULL, 'w'},  {"list", no_argument, NULL, 'L'},
-		{"lang", required_argument, NULL, 'g'},
+		{"lang", required_argument, NULL, 'g'},   {"rows", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	int c, nargs = 0, cmd;
@@ -219,12 +240,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'F':
 			if (export_format_parse(optarg, &o->format) < 0) {
-				fprintf(stderr, "socklab: format '%s': expected text, mermaid or csv\n", optarg);
+				fprintf(stderr, "socklab: format '%s': expected text, mermaid, csv, svg or html\n", optarg);
 				return -1;
 			}
 			break;
 		case 'c':
 			if (parse_long("conn", optarg, 1, UINT32_MAX, &o->conn) < 0)
+				return -1;
+			break;
+		case 'R':
+			if (parse_rows(optarg, &o->first, &o->last) < 0)
 				return -1;
 			break;
 		case 'w':
@@ -707,21 +732,89 @@ static int cmd_replay(struct app *a, int argc, char **argv)
 	return 0;
 }
 
+static void add_to(const struct ui_event *ev, void *ctx)
+{
+	timeline_add(ctx, ev, NULL);
+}
+
+/* export --format html: the recording read again into a timeline in the
+ * other language, so the page carries both; NULL for a pcap (its rows make
+ * no explanations of their own beyond the packets). */
+static struct timeline *load_other_lang(struct app *a)
+{
+	struct timeline *tl;
+	char err[600], warn[600];
+
+	if (!is_jsonl(a->opt.file))
+		return NULL;
+	tl = timeline_new(&(struct timeline_config){.lang = a->opt.lang == LANG_ZH ? LANG_EN : LANG_ZH});
+	if (tl && recording_read_jsonl(a->opt.file, add_to, tl, err, sizeof(err), warn, sizeof(warn)) < 0) {
+		timeline_free(tl);
+		return NULL;
+	}
+	return tl;
+}
+
+/* A fresh nonce for the page's own script and style (the clock only if
+ * the kernel has no random bytes to give). */
+static void page_nonce(char *buf, size_t n)
+{
+	unsigned char r[16];
+	uint64_t t = clock_ns(CLOCK_MONOTONIC) ^ clock_ns(CLOCK_REALTIME);
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		for (size_t i = 0; i < sizeof(r); i++)
+			r[i] = (unsigned char)(t >> (i % 8 * 8)) ^ (unsigned char)(i * 37);
+	for (size_t i = 0; i < sizeof(r) && 2 * i + 2 < n; i++)
+		snprintf(buf + 2 * i, 3, "%02x", r[i]);
+}
+
+/* Rows in the view of conn (0: all). */
+static long view_count(const struct timeline *tl, uint32_t conn)
+{
+	long n = 0;
+
+	for (long p = timeline_step(tl, -1, 1, conn); p >= 0; p = timeline_step(tl, p, 1, conn))
+		n++;
+	return n;
+}
+
 /* socklab export FILE --format F: the ladder for other media, on stdout. */
 static int cmd_export(struct app *a, int argc, char **argv)
 {
 	struct export_opts eo = {a->opt.format, (uint32_t)a->opt.conn, a->opt.width, a->opt.ascii || !view_locale_utf8()};
+	struct export_web_opts wo = {.first = a->opt.first, .last = a->opt.last, .lang = a->opt.lang};
+	struct timeline *other = NULL;
+	const char *base = strrchr(a->opt.file, '/');
+	char nonce[40];
+	int rc;
 
 	(void)argc;
 	(void)argv;
 	if (load_file(a) < 0)
 		return 1;
+	wo.title = base ? base + 1 : a->opt.file;
+	if (eo.format == EXPORT_HTML) {
+		page_nonce(nonce, sizeof(nonce));
+		wo.nonce = nonce;
+		wo.other = other = load_other_lang(a);
+	}
 	if (a->opt.conn && !timeline_conn(a->loop.tl, (uint32_t)a->opt.conn)) {
 		fprintf(stderr, "socklab export: %s has no connection #%ld\n", a->opt.file, a->opt.conn);
 		return 1;
 	}
-	if (export_timeline(a->loop.tl, &eo, text_ladder_line, &a->text) < 0 || fflush(stdout) == EOF ||
-	    a->text.failed) {
+	if (a->opt.first && eo.format != EXPORT_SVG) {
+		fprintf(stderr, "socklab export: --rows is for --format svg (a picture of some rows)\n");
+		return 2;
+	}
+	if (a->opt.first > view_count(a->loop.tl, eo.conn)) {
+		fprintf(stderr, "socklab export: --rows %ld: the view has only %ld rows\n", a->opt.first,
+			view_count(a->loop.tl, eo.conn));
+		return 1;
+	}
+	rc = export_web(a->loop.tl, &eo, &wo, text_ladder_line, &a->text);
+	timeline_free(other);
+	if (rc < 0 || fflush(stdout) == EOF || a->text.failed) {
 		fprintf(stderr, "socklab export: write failed\n");
 		return 1;
 	}

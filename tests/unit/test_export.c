@@ -1,4 +1,6 @@
-/* test_export.c: the known echo sequence as plain text, Mermaid and CSV. */
+/* test_export.c: the known echo sequence as plain text, Mermaid, CSV, SVG
+ * and the HTML page's data; hostile text (markup, controls, bytes that are
+ * not UTF-8) put straight into the timeline comes out escaped. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -90,7 +92,226 @@ static void format_names(void **state)
 	(void)state;
 	assert_int_equal(export_format_parse("mermaid", &f), 0);
 	assert_int_equal(f, EXPORT_MERMAID);
-	assert_int_equal(export_format_parse("svg", &f), -1);
+	assert_int_equal(export_format_parse("svg", &f), 0);
+	assert_int_equal(f, EXPORT_SVG);
+	assert_int_equal(export_format_parse("html", &f), 0);
+	assert_int_equal(f, EXPORT_HTML);
+	assert_int_equal(export_format_parse("png", &f), -1);
+}
+
+/* Every line of a long output, kept whole. */
+struct out {
+	char **line;
+	int n, cap;
+};
+
+static void keep(const char *line, void *ctx)
+{
+	struct out *o = ctx;
+
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 256;
+		o->line = realloc(o->line, (size_t)o->cap * sizeof(*o->line));
+		assert_non_null(o->line);
+	}
+	o->line[o->n++] = strdup(line);
+}
+
+static void out_free(struct out *o)
+{
+	for (int i = 0; i < o->n; i++)
+		free(o->line[i]);
+	free(o->line);
+}
+
+static int count_with(const struct out *o, const char *text)
+{
+	int n = 0;
+
+	for (int i = 0; i < o->n; i++)
+		n += strstr(o->line[i], text) != NULL;
+	return n;
+}
+
+/* Valid UTF-8 without C0 controls (what XML 1.0 and a JSON string allow
+ * unescaped, tab aside). */
+static bool clean_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		if (len == 0 || (*p < 0x20 && *p != '\t') || (len == 2 && *p < 0xc2))
+			return false;
+		for (int i = 1; i < len; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+		if (len == 3 && p[0] == 0xed && p[1] >= 0xa0) /* a surrogate */
+			return false;
+		p += len;
+	}
+	return true;
+}
+
+static void svg_is_the_ladder(void **state)
+{
+	struct timeline *tl = fixture_load();
+	struct export_opts o = {EXPORT_SVG, 1, 100, false};
+	struct export_web_opts w = {.title = "echo.jsonl"};
+	struct out out = {0};
+
+	(void)state;
+	assert_int_equal(export_web(tl, &o, &w, keep, &out), 0);
+	assert_string_equal(out.line[0], "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+	assert_string_equal(out.line[out.n - 1], "</svg>");
+	assert_int_equal(count_with(&out, ">SYN seq=0</text>"), 1);
+	assert_int_equal(count_with(&out, ">SYN|ACK seq=0 ack=1</text>"), 1);
+	assert_int_equal(count_with(&out, ">connect(3, 127.0.0.1:9000) …</text>"), 1);
+	assert_int_equal(count_with(&out, ">FIN_WAIT_2→TIME_WAIT</text>"), 1);
+	assert_int_equal(count_with(&out, ">CLIENT 127.0.0.1:50000</text>"), 1);
+	/* one time label a row: every row of the fixture is connection #1's */
+	assert_int_equal(count_with(&out, "text-anchor=\"end\">0."), (int)timeline_count(tl));
+	assert_int_equal(count_with(&out, "<polygon"), 10); /* ten segments, ten arrows */
+	out_free(&out);
+	/* rows 11-13: three rows, the first of them the SYN */
+	w.first = 11;
+	w.last = 13;
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(export_web(tl, &o, &w, keep, &out), 0);
+	assert_int_equal(count_with(&out, "text-anchor=\"end\">0."), 3);
+	assert_int_equal(count_with(&out, ">SYN seq=0</text>"), 1);
+	assert_int_equal(count_with(&out, "rows 11-13 / 36"), 1);
+	out_free(&out);
+	timeline_free(tl);
+}
+
+/* The lines between the page's data tags. */
+static int data_lines(const struct out *o, int *first)
+{
+	int i = 0, n;
+
+	while (i < o->n && !strstr(o->line[i], "id=\"socklab-data\""))
+		i++;
+	*first = ++i;
+	for (n = 0; i + n < o->n && strcmp(o->line[i + n], "</script>") != 0; n++)
+		;
+	return n;
+}
+
+static void html_carries_the_rows(void **state)
+{
+	struct timeline *tl = fixture_load();
+	struct export_opts o = {EXPORT_HTML, 0, 100, false};
+	struct export_web_opts w = {.title = "echo.jsonl", .nonce = "00ff"};
+	struct out out = {0};
+	int first, n;
+
+	(void)state;
+	assert_int_equal(export_web(tl, &o, &w, keep, &out), 0);
+	assert_int_equal(count_with(&out, "<script nonce=\"00ff\">"), 1);
+	assert_int_equal(count_with(&out, "script-src 'nonce-00ff'"), 1);
+	n = data_lines(&out, &first);
+	/* header, one connection, rows, strings */
+	assert_true(strstr(out.line[first], "{\"v\":1,\"langs\":[\"en\"],\"lang\":\"en\",\"conn\":0,\"title\":\"echo.jsonl\""));
+	assert_int_equal(count_with(&out, "{\"id\":1,\"c\":\"127.0.0.1:50000\",\"s\":\"127.0.0.1:9000\""), 1);
+	assert_int_equal(count_with(&out, "[\"0.000105\",1,0,1,"), 1); /* the SYN: packet, client -> server */
+	assert_int_equal(count_with(&out, "\"SYN seq=0\""), 1);         /* its label, once in the strings */
+	assert_true(n > (int)timeline_count(tl) + 3);
+	out_free(&out);
+	/* a bad nonce is refused, not written into the page */
+	w.nonce = "'><script>";
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(export_web(tl, &o, &w, keep, &out), -1);
+	out_free(&out);
+	timeline_free(tl);
+}
+
+/* The fixture with its first state change's reason as the catalog's key. */
+static void add_keyed(const struct ui_event *ev, void *ctx)
+{
+	struct ui_event copy = *ev;
+
+	if (copy.type == UEV_STATE && copy.u.state.to == TCPS_SYN_SENT)
+		snprintf(copy.u.state.why, sizeof(copy.u.state.why), "connect");
+	timeline_add(ctx, &copy, NULL);
+}
+
+static void html_has_both_languages(void **state)
+{
+	struct timeline *en = timeline_new(&(struct timeline_config){.lang = LANG_EN});
+	struct timeline *zh = timeline_new(&(struct timeline_config){.lang = LANG_ZH});
+	struct export_opts o = {EXPORT_HTML, 0, 100, false};
+	struct export_web_opts w = {.lang = LANG_ZH, .other = zh};
+	char sentence[WHY_TEXT_MAX];
+	struct out out = {0};
+
+	(void)state;
+	fixture_read(add_keyed, en);
+	fixture_read(add_keyed, zh);
+	assert_int_equal(export_web(en, &o, &w, keep, &out), 0);
+	assert_int_equal(count_with(&out, "\"langs\":[\"en\",\"zh\"],\"lang\":\"zh\""), 1);
+	assert_true(why_format(WHY_CONNECT, LANG_ZH, false, 0, 0, sentence, sizeof(sentence)) > 0);
+	assert_int_equal(count_with(&out, sentence), 1);
+	assert_true(why_format(WHY_CONNECT, LANG_EN, false, 0, 0, sentence, sizeof(sentence)) > 0);
+	/* stored in pieces at ": " (the player joins them again) */
+	for (char *p = sentence, *colon; p; p = colon ? colon + 2 : NULL) {
+		char piece[WHY_TEXT_MAX + 2];
+		colon = strstr(p, ": ");
+		snprintf(piece, sizeof(piece), "\"%.*s\"", colon ? (int)(colon - p) : (int)strlen(p), p);
+		assert_int_equal(count_with(&out, piece), 1);
+	}
+	/* the SYN's row names its explanation in each language; rows whose
+	 * explanations read the same in both name it once (0) */
+	assert_int_equal(count_with(&out, "],0]"), (int)timeline_count(en) - 1);
+	out_free(&out);
+	timeline_free(en);
+	timeline_free(zh);
+}
+
+/* Hostile text put straight into the timeline (the reader refuses bytes that
+ * are not UTF-8; a pcap's payload or a future reader might not). */
+static void add_hostile(const struct ui_event *ev, void *ctx)
+{
+	struct ui_event copy = *ev;
+
+	if (copy.type == UEV_CALL && strcmp(copy.u.call.call, "connect") == 0)
+		snprintf(copy.u.call.args, sizeof(copy.u.call.args),
+			 "</script><svg onload=x>\x01\x1b[31m\xff\xfe\xed\xa0\x80 \xef\xbf\xbe'\"&");
+	if (copy.type == UEV_PACKET && copy.u.packet.flags == TCP_SYN)
+		snprintf(copy.u.packet.note, sizeof(copy.u.packet.note), "<!-- </SCRIPT \xc0\xaf");
+	timeline_add(ctx, &copy, NULL);
+}
+
+static void hostile_text_escaped(void **state)
+{
+	struct timeline *tl = timeline_new(NULL);
+	struct export_opts svg = {EXPORT_SVG, 0, 100, false}, html = {EXPORT_HTML, 0, 100, false};
+	struct out out = {0};
+	int first, n;
+
+	(void)state;
+	fixture_read(add_hostile, tl);
+	assert_int_equal(export_web(tl, &svg, NULL, keep, &out), 0);
+	for (int i = 0; i < out.n; i++) {
+		assert_true(clean_utf8(out.line[i]));
+		assert_null(strstr(out.line[i], "<svg onload"));
+		assert_null(strstr(out.line[i], "</script"));
+		assert_null(strstr(out.line[i], "\xef\xbf\xbe")); /* U+FFFE is no XML character */
+	}
+	assert_int_equal(count_with(&out, ">connect(&lt;/script&gt;&lt;svg onload=x&gt;??["), 1); /* cut to its lane */
+	out_free(&out);
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(export_web(tl, &html, NULL, keep, &out), 0);
+	n = data_lines(&out, &first);
+	assert_true(n > 3);
+	for (int i = first; i < first + n; i++) {
+		assert_true(clean_utf8(out.line[i]));
+		assert_null(strchr(out.line[i], '<'));
+		assert_null(strchr(out.line[i], '>'));
+	}
+	assert_int_equal(count_with(&out, "\\u003c/script\\u003e\\u003csvg onload=x\\u003e\\u0001\\u001b[31m??"), 2);
+	out_free(&out);
+	timeline_free(tl);
 }
 
 int main(void)
@@ -100,6 +321,10 @@ int main(void)
 		cmocka_unit_test(csv_one_row_per_state_change),
 		cmocka_unit_test(text_is_the_ladder),
 		cmocka_unit_test(format_names),
+		cmocka_unit_test(svg_is_the_ladder),
+		cmocka_unit_test(html_carries_the_rows),
+		cmocka_unit_test(html_has_both_languages),
+		cmocka_unit_test(hostile_text_escaped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# export --format html|svg in a real browser: headless Chromium, driven over
+# the DevTools protocol by tests/tools/web_check.py (python3's standard
+# library; nothing downloaded). The page of the echo fixture and of a real
+# `socklab record` of echo-server and echo-client: the keys move through the
+# rows the text export draws, the states and the explanation at the SYN in
+# English and Chinese, the connection switcher, search, play, help. The SVG
+# of a 40-row ladder at 1280x720: text of 14 px or more, no two text boxes
+# overlapping. A hostile recording runs no script. Screenshots are kept in
+# build/artifacts/export/.
+. "$(dirname "$0")/../lib/helpers.sh"
+command -v chromium >/dev/null || skip "chromium is not installed (make deps installs it)"
+ART=$ROOT/build/artifacts/export
+mkdir -p "$ART"
+CHECK=(python3 "$ROOT/tests/tools/web_check.py")
+
+# check NAME ARGS...: one web_check run; 77 (chromium cannot start) skips the test.
+check() {
+	local name=$1 rc
+	shift
+	"${CHECK[@]}" "$@" >"$TMP/$name.out" 2>&1
+	rc=$?
+	cat "$TMP/$name.out"
+	[[ $rc -eq 77 ]] && skip "$(grep -m1 SKIP "$TMP/$name.out")"
+	[[ $rc -eq 0 ]] || fail "$name: the browser saw something else (above)"
+}
+
+# the echo fixture's page
+"$BIN/socklab" export "$ROOT/tests/golden/echo.jsonl" --format html >"$TMP/echo.html" || fail "export html failed"
+check fixture player "$TMP/echo.html" "$ROOT/tests/golden/echo.jsonl" --socklab "$BIN/socklab" --shots "$ART/fixture"
+
+# a real recording of the echo programs (its state changes carry the
+# catalog's keys, so English and Chinese differ); capturing needs root,
+# elsewhere the generated class recording stands in
+if [ "$(id -u)" = 0 ]; then
+	port=$(free_port)
+	ev=$TMP/ev.sock
+	"$BIN/socklab" record "$TMP/real" -p "$port" --events "$ev" --plain >"$TMP/record.out" 2>"$TMP/record.err" &
+	ui=$!
+	STARTED+=("$ui")
+	wait_for "$TMP/record.err" capturing 10 || fail "socklab record did not start capturing"
+	"$BIN/echo-server" -p "$port" --events "$ev" --quiet >"$TMP/server.out" 2>&1 &
+	STARTED+=("$!")
+	wait_for "$TMP/server.out" listening 10 || fail "echo-server did not start"
+	"$BIN/echo-client" 127.0.0.1 "$port" -m hello --events "$ev" --quiet >/dev/null 2>&1 || fail "echo-client failed"
+	# the exchange is over once the server's side is CLOSED (the last ACK arrived)
+	wait_for "$TMP/real.jsonl" '"role":"server","from":"LAST_ACK","to":"CLOSED"' 10 ||
+		fail "the recording never saw the close: $(tail -n 3 "$TMP/real.jsonl")"
+	kill -TERM "$ui"
+	wait "$ui" 2>/dev/null
+	rec=$TMP/real.jsonl
+else
+	echo "not root: no live capture; the generated class recording instead of a real one"
+	python3 "$ROOT/tests/tools/gen_class.py" "$TMP/class.jsonl" --conns 3 --rows 120 || fail "gen_class.py failed"
+	rec=$TMP/class.jsonl
+fi
+grep -q '"why":"connect"' "$rec" || fail "the recording's state changes carry no catalog keys"
+"$BIN/socklab" export "$rec" --format html --lang en >"$TMP/real.html" || fail "export html of $rec failed"
+check real player "$TMP/real.html" "$rec" --socklab "$BIN/socklab" --shots "$ART/real"
+# --lang zh opens the page in Chinese
+"$BIN/socklab" export "$rec" --format html --lang zh >"$TMP/real-zh.html" || fail "export html --lang zh failed"
+{ grep -q '"lang":"zh"' "$TMP/real-zh.html" && grep -q '<html lang="zh">' "$TMP/real-zh.html"; } ||
+	fail "--lang zh does not open the page in Chinese"
+
+# a 40-row ladder for a slide: one connection, then every connection
+python3 "$ROOT/tests/tools/gen_class.py" "$TMP/class40.jsonl" --conns 4 --rows 200 || fail "gen_class.py failed"
+"$BIN/socklab" export "$TMP/class40.jsonl" --format svg --conn 1 --rows 1-40 >"$TMP/ladder40.svg" || fail "export svg failed"
+cp "$TMP/ladder40.svg" "$ART/ladder40.svg"
+check svg40 svg "$TMP/ladder40.svg" --shot "$ART/ladder40.png" --min-rows 40
+"$BIN/socklab" export "$TMP/class40.jsonl" --format svg --rows 41-80 >"$TMP/all40.svg" || fail "export svg failed"
+check svg40all svg "$TMP/all40.svg" --shot "$ART/all40.png" --min-rows 40
+"$BIN/socklab" export "$rec" --format svg --lang zh >"$TMP/zh.svg" || fail "export svg --lang zh failed"
+check svgzh svg "$TMP/zh.svg" --shot "$ART/ladder-zh.png"
+# export --conn 3: the page of four connections opens on #3
+"$BIN/socklab" export "$TMP/class40.jsonl" --format html --conn 3 >"$TMP/conn3.html" || fail "export html --conn 3 failed"
+check conn3 opens "$TMP/conn3.html" 3
+
+# a hostile recording: escaped, no script of its own runs
+python3 "$ROOT/tests/tools/gen_hostile.py" "$TMP/hostile.jsonl" || fail "gen_hostile.py failed"
+"$BIN/socklab" export "$TMP/hostile.jsonl" --format html >"$TMP/hostile.html" || fail "export html failed"
+"$BIN/socklab" export "$TMP/hostile.jsonl" --format svg >"$TMP/hostile.svg" || fail "export svg failed"
+check hostile hostile "$TMP/hostile.html" "$TMP/hostile.svg"
+echo "screenshots: $(cd "$ART" && find . -name '*.png' | sort | tr '\n' ' ')"
+echo "PASS"
