@@ -57,31 +57,41 @@ static bool is_socket(struct fdtable *t, const struct run_tracee *tr, uint64_t f
 	return fd <= INT32_MAX && kind_of(t, tr, (int)fd) == FD_INET;
 }
 
-/* A sockaddr of the tracee as "127.0.0.1:8080", "" when it is not one. */
+void calldecode_endpoint_text(const void *sa, size_t len, char buf[ENDPOINT_STRLEN])
+{
+	struct sockaddr_in6 in6;
+	struct sockaddr_in in;
+	struct endpoint e = {0};
+	sa_family_t family;
+
+	buf[0] = '\0';
+	if (len < sizeof(family))
+		return;
+	memcpy(&family, sa, sizeof(family));
+	if (family == AF_INET && len >= sizeof(in)) {
+		memcpy(&in, sa, sizeof(in));
+		e.family = 4;
+		memcpy(e.addr, &in.sin_addr, 4);
+		e.port = ntohs(in.sin_port);
+	} else if (family == AF_INET6 && len >= sizeof(in6)) {
+		memcpy(&in6, sa, sizeof(in6));
+		e.family = 6;
+		memcpy(e.addr, &in6.sin6_addr, 16);
+		e.port = ntohs(in6.sin6_port);
+	}
+	if (e.family)
+		endpoint_format(&e, buf, ENDPOINT_STRLEN);
+}
+
+/* A sockaddr of the tracee (the address argument) as text. */
 static void sockaddr_text(const struct run_tracee *tr, uint64_t addr, uint64_t len, char *buf)
 {
-	struct sockaddr_in6 sa; /* large enough for both families */
-	struct endpoint e = {0};
+	unsigned char sa[sizeof(struct sockaddr_in6)];
 	size_t n = len < sizeof(sa) ? (size_t)len : sizeof(sa);
 
 	buf[0] = '\0';
-	memset(&sa, 0, sizeof(sa));
-	if (!addr || n < sizeof(struct sockaddr_in) || tr->peek(tr->ctx, addr, &sa, n) < 0)
-		return;
-	if (sa.sin6_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)&sa;
-
-		e.family = 4;
-		memcpy(e.addr, &in->sin_addr, 4);
-		e.port = ntohs(in->sin_port);
-	} else if (sa.sin6_family == AF_INET6 && n >= sizeof(struct sockaddr_in6)) {
-		e.family = 6;
-		memcpy(e.addr, &sa.sin6_addr, 16);
-		e.port = ntohs(sa.sin6_port);
-	} else {
-		return;
-	}
-	endpoint_format(&e, buf, ENDPOINT_STRLEN);
+	if (addr && n >= sizeof(struct sockaddr_in) && tr->peek(tr->ctx, addr, sa, n) == 0)
+		calldecode_endpoint_text(sa, n, buf);
 }
 
 /* The socket's endpoints, asked of the kernel while one is still missing

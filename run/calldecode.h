@@ -57,6 +57,10 @@ void calldecode_enter(struct fdtable *t, const struct run_tracee *tr, long nr, c
  * Updates the table and the record's result, endpoints and data. */
 void calldecode_exit(struct fdtable *t, const struct run_tracee *tr, struct run_call *c, long ret);
 
+/* A sockaddr of len bytes (in this process's memory) as "127.0.0.1:8080";
+ * "" when it is no AF_INET/AF_INET6 address. */
+void calldecode_endpoint_text(const void *sa, size_t len, char buf[ENDPOINT_STRLEN]);
+
 /* The record of c in the lab's struct call (pointing into c): phase, name,
  * fd, args, addr and, at exit, ret, errno, endpoints and data. The caller
  * sets who, seq, ts_ns and blocked_ns. */

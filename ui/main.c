@@ -33,6 +33,7 @@
 #include "loop.h"
 #include "portcheck.h"
 #include "recording.h"
+#include "runcmd.h"
 #include "screen.h"
 #include "session.h"
 #include "text_ladder.h"
@@ -46,7 +47,7 @@
 #define WAIT_MS 250                  /* nothing to draw: poll this long at most */
 #define WAIT_PLAYING_MS 33           /* a replay playing reveals rows on time */
 
-enum command { CMD_LIVE, CMD_DEMO, CMD_RECORD, CMD_REPLAY, CMD_EXPORT, CMD_LESSON, CMD_COUNT };
+enum command { CMD_LIVE, CMD_DEMO, CMD_RECORD, CMD_REPLAY, CMD_EXPORT, CMD_LESSON, CMD_RUN, CMD_COUNT };
 
 struct options {
 	enum command cmd;
@@ -93,6 +94,7 @@ static int cmd_demo(struct app *a, int argc, char **argv);
 static int cmd_replay(struct app *a, int argc, char **argv);
 static int cmd_export(struct app *a, int argc, char **argv);
 static int cmd_lesson(struct app *a, int argc, char **argv);
+static int cmd_run(struct app *a, int argc, char **argv);
 
 static const struct cmd_struct commands[CMD_COUNT] = {
 	[CMD_LIVE] = {"live", cmd_live, 0},
@@ -101,6 +103,7 @@ static const struct cmd_struct commands[CMD_COUNT] = {
 	[CMD_REPLAY] = {"replay", cmd_replay, NEEDS_FILE | FROM_FILE},
 	[CMD_EXPORT] = {"export", cmd_export, NEEDS_FILE | FROM_FILE},
 	[CMD_LESSON] = {"lesson", cmd_lesson, OWN_ARGS},
+	[CMD_RUN] = {"run", cmd_run, OWN_ARGS},
 };
 
 /* The command called name, or -1. */
@@ -120,6 +123,7 @@ static void usage(FILE *f)
 	      "       socklab replay FILE.jsonl|FILE.pcap [--speed X] [--plain]\n"
 	      "       socklab export FILE --format text|mermaid|csv [--conn N] [--width N]\n"
 	      "       socklab lesson [N] [--lang en|zh] [--auto]   (socklab lesson --help)\n"
+	      "       socklab run [--step] [-q] -- CMD [ARGS...]  (socklab run --help)\n"
 	      "\n"
 	      "The TCP lab: a ladder diagram of real connections, the client's socket calls on the\n"
 	      "left, the segments in the middle, the server's calls on the right, and both\n"
@@ -728,6 +732,13 @@ static int cmd_lesson(struct app *a, int argc, char **argv)
 {
 	(void)a;
 	return lesson_main(argc, argv);
+}
+
+/* socklab run ...: any program's socket calls in the lab (run/runcmd.c). */
+static int cmd_run(struct app *a, int argc, char **argv)
+{
+	(void)a;
+	return run_main(argc, argv);
 }
 
 int main(int argc, char **argv)
