@@ -683,10 +683,13 @@ void calldecode_exit(struct fdtable *t, const struct run_tracee *tr, struct run_
 		c->ret = ret;
 		c->err = 0;
 	}
+	/* a socket closed (or replaced by dup2) keeps the side it was on */
+	c->role = role_of(t, c->fd);
 	update_table(t, tr, c);
 	if (!c->report)
 		return;
 	switch (c->sys) {
+	case RS_SOCKET: /* nothing to ask a new socket */
 	case RS_ACCEPT:
 	case RS_ACCEPT4:
 	case RS_CLOSE:
@@ -717,7 +720,8 @@ void calldecode_exit(struct fdtable *t, const struct run_tracee *tr, struct run_
 	}
 	if (c->ret > 0)
 		moved_data(tr, c);
-	c->role = role_of(t, c->fd);
+	if (fdtable_peek(t, c->fd) && fdtable_peek(t, c->fd)->kind == FD_INET)
+		c->role = role_of(t, c->fd); /* it may have shown its side just now */
 }
 
 struct call calldecode_record(const struct run_call *c, enum call_phase phase)
