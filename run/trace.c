@@ -96,11 +96,18 @@ struct tracer {
 };
 
 static volatile sig_atomic_t interrupted;
+static volatile pid_t forward_to; /* the command: SIGTERM and SIGHUP go on to it */
 
 static void on_interrupt(int sig)
 {
 	(void)sig;
 	interrupted = 1;
+}
+
+static void on_forward(int sig)
+{
+	if (forward_to > 0)
+		kill(forward_to, sig);
 }
 
 /* ---- the tracee, as the decoder sees it ---- */
@@ -619,7 +626,8 @@ static int exit_status(const char *cmd, int status)
 int trace_command(const struct trace_opts *o, char **argv, char *err, size_t errlen)
 {
 	struct tracer tr = {.o = o, .sfd = -1};
-	struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
+	struct sigaction ign = {.sa_handler = SIG_IGN}, fwd = {.sa_handler = on_forward, .sa_flags = SA_RESTART};
+	struct sigaction old_int, old_quit, old_term, old_hup;
 	sigset_t mask;
 	int pipefd[2], status, exec_err = 0, rc;
 	struct tthread *th;
@@ -650,6 +658,11 @@ int trace_command(const struct trace_opts *o, char **argv, char *err, size_t err
 		return -1;
 	}
 	tr.main_pid = pid;
+	/* a kill of socklab run is meant for the program: it ends, and we report it */
+	forward_to = pid;
+	sigemptyset(&fwd.sa_mask);
+	sigaction(SIGTERM, &fwd, &old_term);
+	sigaction(SIGHUP, &fwd, &old_hup);
 	th = add_thread(&tr, pid);
 	if (th)
 		join(th, new_process(&tr, pid, fdtable_new()));
@@ -658,6 +671,9 @@ int trace_command(const struct trace_opts *o, char **argv, char *err, size_t err
 	free_tracer(&tr);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	forward_to = 0;
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (read(pipefd[0], &exec_err, sizeof(exec_err)) != sizeof(exec_err))
 		exec_err = 0;
