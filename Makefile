@@ -172,7 +172,7 @@ fuzz: $(FUZZ_TARGETS)
 # Debian packages the build, tests and benchmarks use; installs only what is missing.
 DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev \
             tcpdump tshark nftables tmux golang-go libcap2-bin iproute2 time groff-base python3 \
-            clang libclang-rt-14-dev shellcheck
+            clang libclang-rt-14-dev shellcheck strace curl
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
