@@ -10,7 +10,7 @@
 SINK=$TOOLS/event_sink
 SEED=${SOCKLAB_GO_SEED:-$ROOT/../shared/seed/go}
 command -v go >/dev/null || skip "go is not installed (make deps installs golang-go)"
-[ -d "$SEED/server" ] && [ -d "$SEED/client" ] || skip "no Go seed at $SEED"
+if [ ! -d "$SEED/server" ] || [ ! -d "$SEED/client" ]; then skip "no Go seed at $SEED"; fi
 [ -x "$SINK" ] || fail "$SINK not built (make builds tests/tools)"
 
 PORT=$(free_port)
