@@ -184,7 +184,7 @@ static void a_non_blocking_client(void **state)
 		 "AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0", 3, 0, RUN_ROLE_NONE},
 		{"connect EINPROGRESS: the kernel knows no peer yet", SYS_connect, {3, P(&server_addr), ADDR_LEN},
 		 -EINPROGRESS, true, true, "3, 127.0.0.1:8080", 3, EINPROGRESS, RUN_ROLE_CLIENT, "127.0.0.1:50322"},
-		{"poll", SYS_poll, {P(&poll_sock), 1, 5000}, 1, true, true, "{fd=3, POLLIN}, 1, 5000", 3, 0,
+		{"ppoll", SYS_ppoll, {P(&poll_sock), 1, 0}, 1, true, true, "{fd=3, POLLIN}, 1, NULL", 3, 0,
 		 RUN_ROLE_CLIENT},
 		{"getsockopt SO_ERROR", SYS_getsockopt, {3, SOL_SOCKET, SO_ERROR, P(&zero_err), P(&int_len)}, 0,
 		 true, true, "3, SOL_SOCKET, SO_ERROR, [0], [4]", 3, 0, RUN_ROLE_CLIENT, "127.0.0.1:50322",
@@ -217,7 +217,7 @@ static void the_table_follows_the_socket(void **state)
 	const struct step steps[] = {
 		{"socket", SYS_socket, {AF_INET6, SOCK_DGRAM, 0}, 3, true, true, "AF_INET6, SOCK_DGRAM, 0", 3, 0,
 		 RUN_ROLE_NONE},
-		{"dup2 onto 10", SYS_dup2, {3, 10}, 10, true, true, "3, 10", 3, 0, RUN_ROLE_NONE},
+		{"dup3 onto 10", SYS_dup3, {3, 10, 0}, 10, true, true, "3, 10, 0", 3, 0, RUN_ROLE_NONE},
 		{"close 3", SYS_close, {3}, 0, true, true, "3", 3, 0, RUN_ROLE_NONE},
 		{"read 3: closed, not classified again yet", SYS_read, {3, P(buf), 16}, -EBADF, false, false},
 		{"recvfrom 10: still the socket", SYS_recvfrom, {10, P(buf), 16, 0, 0, 0}, -EAGAIN, true, true,
@@ -227,7 +227,8 @@ static void the_table_follows_the_socket(void **state)
 		{"F_SETFL O_NONBLOCK", SYS_fcntl, {20, F_SETFL, O_NONBLOCK | O_RDWR}, 0, true, true,
 		 "20, F_SETFL, O_RDWR|O_NONBLOCK", 20, 0, RUN_ROLE_NONE},
 		{"F_GETFD: not reported, no exit", SYS_fcntl, {20, F_GETFD}, 1, false, false},
-		{"dup2 a pipe over the socket at 20", SYS_dup2, {9, 20}, 20, true, true, "9, 20", 9, 0, RUN_ROLE_NONE},
+		{"dup3 a pipe over the socket at 20", SYS_dup3, {9, 20, O_CLOEXEC}, 20, true, true, "9, 20, O_CLOEXEC", 9, 0,
+		 RUN_ROLE_NONE},
 		{"close_range of everything", SYS_close_range, {0, ~0U, 0}, 0, true, true, "0, ~0U, 0", 10, 0,
 		 RUN_ROLE_NONE},
 		{"close_range again: no socket left", SYS_close_range, {0, ~0U, 0}, 0, false, true},
@@ -252,13 +253,13 @@ static void only_inet_sockets_are_reported(void **state)
 		 0, 0, RUN_ROLE_NONE},
 		{"an AF_UNIX socket", SYS_socket, {AF_UNIX, SOCK_STREAM, 0}, 3, false, true},
 		{"connect it: not reported", SYS_connect, {3, P(&any_port0), ADDR_LEN}, 0, false, false},
-		{"poll on a pipe only", SYS_poll, {P(&poll_pipe), 1, 0}, 0, false, false},
+		{"ppoll on a pipe only", SYS_ppoll, {P(&poll_pipe), 1, 0}, 0, false, false},
 		{"a TCP socket at 4", SYS_socket, {AF_INET, SOCK_STREAM, 0}, 4, true, true, "AF_INET, SOCK_STREAM, 0", 4,
 		 0, RUN_ROLE_NONE},
 		{"bind to port 0 shows no side", SYS_bind, {4, P(&any_port0), ADDR_LEN}, 0, true, true, "4, 0.0.0.0:0",
 		 4, 0, RUN_ROLE_NONE},
-		{"select on the pipe and fd 3 (AF_UNIX): no", SYS_select, {10, P(&sock_set), 0, 0, 0}, 1, false, false},
-		{"a bad pointer in poll: not reported, no crash", SYS_poll, {BAD_ADDR, 1, 0}, 0, false, false},
+		{"pselect6 on the pipe and fd 3 (AF_UNIX): no", SYS_pselect6, {10, P(&sock_set), 0, 0, 0}, 1, false, false},
+		{"a bad pointer in ppoll: not reported, no crash", SYS_ppoll, {BAD_ADDR, 1, 0}, 0, false, false},
 		{"an unknown system call", 9999, {0}, 0, false, false},
 	};
 	struct fdtable *t = fdtable_new();
@@ -285,6 +286,32 @@ static void select_on_a_socket_is_reported(void **state)
 
 	run_steps(steps, sizeof(steps) / sizeof(steps[0]), t);
 	fdtable_put(t);
+}
+
+/* The calls x86_64 has and aarch64 does not (its libc uses ppoll, pselect6,
+ * epoll_pwait, dup3). */
+static void the_older_calls_where_the_arch_has_them(void **state)
+{
+#if defined(SYS_poll) && defined(SYS_select) && defined(SYS_dup2) && defined(SYS_epoll_wait)
+	static char buf[16];
+	const struct step steps[] = {
+		{"socket", SYS_socket, {AF_INET, SOCK_STREAM, 0}, 3, true, true, "AF_INET, SOCK_STREAM, 0", 3, 0,
+		 RUN_ROLE_NONE},
+		{"poll", SYS_poll, {P(&poll_sock), 1, 5000}, 1, true, true, "{fd=3, POLLIN}, 1, 5000", 3, 0,
+		 RUN_ROLE_NONE},
+		{"select", SYS_select, {10, P(&sock_set), 0, 0, 0}, 1, true, true, "10, [3 9], NULL, NULL, NULL", 3, 0,
+		 RUN_ROLE_NONE},
+		{"epoll_create", SYS_epoll_create, {1}, 4, false, true},
+		{"epoll_wait on a set of no socket: no", SYS_epoll_wait, {4, P(buf), 1, 0}, 0, false, false},
+		{"dup2", SYS_dup2, {3, 7}, 7, true, true, "3, 7", 3, 0, RUN_ROLE_NONE},
+		{"read 7", SYS_read, {7, P(buf), 16}, -EAGAIN, true, true, "7, buf, 16", 7, EAGAIN, RUN_ROLE_NONE},
+	};
+	struct fdtable *t = fdtable_new();
+
+	run_steps(steps, sizeof(steps) / sizeof(steps[0]), t);
+	fdtable_put(t);
+#endif
+	(void)state;
 }
 
 static void the_records_carry_what_the_lab_reads(void **state)
@@ -337,6 +364,7 @@ int main(void)
 		cmocka_unit_test_setup(the_table_follows_the_socket, setup),
 		cmocka_unit_test_setup(only_inet_sockets_are_reported, setup),
 		cmocka_unit_test_setup(select_on_a_socket_is_reported, setup),
+		cmocka_unit_test_setup(the_older_calls_where_the_arch_has_them, setup),
 		cmocka_unit_test_setup(the_records_carry_what_the_lab_reads, setup),
 		cmocka_unit_test_setup(every_watched_call_has_a_number_and_a_name, setup),
 	};
