@@ -86,6 +86,7 @@ struct step {
 	int err;
 	enum run_role role;
 	const char *local, *peer, *data;
+	const char *addr;        /* the record's addr, when given */
 };
 
 static void run_steps(const struct step *s, size_t n, struct fdtable *t)
@@ -114,6 +115,8 @@ static void run_steps(const struct step *s, size_t n, struct fdtable *t)
 			fail_msg("%s: local '%s' peer '%s'", s[i].what, rec.local, rec.peer);
 		if (s[i].data ? !rec.data || memcmp(rec.data, s[i].data, strlen(s[i].data)) != 0 : rec.data != NULL)
 			fail_msg("%s: data %s", s[i].what, rec.data ? "differs" : "missing");
+		if (s[i].addr && strcmp(rec.addr, s[i].addr) != 0)
+			fail_msg("%s: addr '%s', want '%s'", s[i].what, rec.addr, s[i].addr);
 		assert_string_equal(rec.name, run_sys_name(run_sys_of(s[i].nr)));
 	}
 }
@@ -196,6 +199,9 @@ static void a_non_blocking_client(void **state)
 		 3, 0, RUN_ROLE_CLIENT, "127.0.0.1:50322", "127.0.0.1:8080", "GET / HTTP/1.1\r\n"},
 		{"recvfrom interrupted: EINTR, not ERESTARTSYS", SYS_recvfrom, {3, P(hello), 5, 0, 0, 0}, -512, true,
 		 true, "3, buf, 5, 0, NULL, NULL", 3, EINTR, RUN_ROLE_CLIENT, "127.0.0.1:50322", "127.0.0.1:8080"},
+		{"recvfrom with no address asked: the sender is the peer", SYS_recvfrom, {3, P(hello), 5, 0, 0, 0}, 5,
+		 true, true, "3, buf, 5, 0, NULL, NULL", 3, 0, RUN_ROLE_CLIENT, "127.0.0.1:50322", "127.0.0.1:8080",
+		 "hello", "127.0.0.1:8080"},
 		{"shutdown", SYS_shutdown, {3, SHUT_WR}, 0, true, true, "3, SHUT_WR", 3, 0, RUN_ROLE_CLIENT,
 		 "127.0.0.1:50322", "127.0.0.1:8080"},
 	};
