@@ -220,6 +220,26 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	grep -q "socklab run: --pid 1: not allowed" "$TMP/notmine.err" || fail "--pid 1 as nobody: $(cat "$TMP/notmine.err")"
 fi
 
+# --pid of a server of ours that waits in accept(): its calls from then on
+# are reported, socklab run says it stops at every call, and it ends with
+# the server, passing on its exit status
+PORT=$(free_port)
+python3 -u "$PY" server "$PORT" "$TMP" >"$TMP/att.out" 2>&1 &
+att=$!
+STARTED+=("$att")
+wait_for "$TMP/att.out" listening || fail "the server to attach to did not start"
+"${RUN[@]}" "${B[@]}" --pid "$att" >/dev/null 2>"$TMP/attach.err" &
+run=$!
+STARTED+=("$run")
+wait_for "$TMP/attach.err" "attached to $att" || fail "no attach message: $(cat "$TMP/attach.err")"
+grep -q "stops at every system call" "$TMP/attach.err" || fail "attaching does not say what it costs"
+python3 "$PY" client "$PORT" attached >"$TMP/attcli.out" || fail "the client of the attached server failed"
+wait "$run"
+rc=$?
+[ "$rc" -eq 0 ] || fail "socklab run --pid of a server that exits 0 exited $rc: $(cat "$TMP/attach.err")"
+grep -q "server accept4\?(3, .* peer 127.0.0.1:" "$TMP/attach.err" || fail "the attached server's accept: $(cat "$TMP/attach.err")"
+grep -q 'server recvfrom(4, .*"attached"' "$TMP/attach.err" || fail "the attached server's read: $(cat "$TMP/attach.err")"
+
 n=$(stopped_ours)
 [ "$n" -eq 0 ] || fail "$n stopped processes left: $(ps -eo pid,stat,args | awk '$2 ~ /^[tT]/')"
-echo "bad input: 127, 126, exit codes and signals passed on, 100 children, close_range, SIGKILL at a step, --pid refused; nothing left stopped"
+echo "bad input: 127, 126, exit codes and signals passed on, 100 children, close_range, SIGKILL at a step, --pid refused; --pid attached; nothing left stopped"
