@@ -32,13 +32,15 @@ PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS) 2>/dev/null))
 # fails the build (tests/it/it_layers.sh shows it).
 #   common/  <-  tracer/core/  <-  tracer/  <-  ui/  <-  ui/lesson/
 #   common/  <-  lab/
+#   common/  <-  run/       (socklab run: ui/main.c alone calls it)
 INC_common      := -Icommon
 INC_tracer_core := $(INC_common) -Itracer/core
 INC_tracer      := $(INC_tracer_core) -Itracer
 INC_lab         := $(INC_common) -Ilab
+INC_run         := $(INC_common) -Irun
 INC_ui          := $(INC_tracer) -Iui
 INC_lesson      := $(INC_ui) -Iui/lesson
-INC_tests       := $(INC_lesson) -Ilab -Itests/lib
+INC_tests       := $(INC_lesson) -Ilab -Irun -Itests/lib
 
 # A folder's main.c / *_main.c / echo_*.c holds a program's main(); the rest
 # of the folder is its library, so tests link the modules without the mains.
@@ -51,6 +53,7 @@ TRACER_SRCS := $(filter-out $(TRACER_MAIN),$(wildcard tracer/*.c))
 LAB_SRCS    := $(filter-out $(LAB_MAINS),$(wildcard lab/*.c))
 UI_SRCS     := $(filter-out $(UI_MAIN),$(wildcard ui/*.c))
 LESSON_SRCS := $(wildcard ui/lesson/*.c)
+RUN_SRCS    := $(wildcard run/*.c)
 TEST_SRCS   := $(wildcard tests/unit/test_*.c)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TESTLIB_SRCS := $(wildcard tests/lib/*.c)
@@ -63,9 +66,10 @@ LIBTRACER := $(B)/libtracer.a
 LIBLAB    := $(B)/liblab.a
 LIBUI     := $(B)/libui.a
 LIBLESSON := $(B)/liblesson.a
+LIBRUN    := $(B)/librun.a
 LIBTEST   := $(B)/libtestlib.a
 UI_LIBS   := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON)
-ALL_LIBS  := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBLAB) $(LIBCOMMON)
+ALL_LIBS  := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBLAB) $(LIBRUN) $(LIBCOMMON)
 
 PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
@@ -84,14 +88,16 @@ demo: all
 $(shell mkdir -p build; [ "$$(cat build/variant 2>/dev/null)" = "$(VARIANT)" ] || echo $(VARIANT) > build/variant)
 
 # The include list of the folder a source file is in (ui/main.c, the
-# program, sees the lessons: its subcommand table runs them).
+# program, sees the lessons and run/: its subcommand table runs them).
 inc_of = $(strip $(if $(filter tests/%,$(1)),$(INC_tests),\
-	$(if $(filter ui/lesson/% ui/main.c,$(1)),$(INC_lesson),\
+	$(if $(filter ui/main.c,$(1)),$(INC_lesson) -Irun,\
+	$(if $(filter run/%,$(1)),$(INC_run),\
+	$(if $(filter ui/lesson/%,$(1)),$(INC_lesson),\
 	$(if $(filter ui/%,$(1)),$(INC_ui),\
 	$(if $(filter lab/%,$(1)),$(INC_lab),\
 	$(if $(filter tracer/core/%,$(1)),$(INC_tracer_core),\
 	$(if $(filter tracer/%,$(1)),$(INC_tracer),\
-	$(if $(filter common/%,$(1)),$(INC_common),$(error no layer for $(1))))))))))
+	$(if $(filter common/%,$(1)),$(INC_common),$(error no layer for $(1))))))))))))
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -118,6 +124,8 @@ $(B)/gen/web_assets.o: $(B)/gen/web_assets.c
 $(LIBUI): $(B)/gen/web_assets.o
 $(LIBLESSON): $(call obj,$(LESSON_SRCS))
 	@rm -f $@; ar rcs $@ $^
+$(LIBRUN): $(call obj,$(RUN_SRCS))
+	@rm -f $@; ar rcs $@ $^
 $(LIBTEST): $(call obj,$(TESTLIB_SRCS))
 	@rm -f $@; ar rcs $@ $^
 
@@ -130,7 +138,7 @@ bin/echo-server: $(B)/lab/echo_server.o $(LIBLAB) $(LIBCOMMON) build/variant
 bin/echo-client: $(B)/lab/echo_client.o $(LIBLAB) $(LIBCOMMON) build/variant
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
-bin/socklab: $(call obj,$(UI_MAIN)) $(UI_LIBS) build/variant
+bin/socklab: $(call obj,$(UI_MAIN)) $(LIBRUN) $(UI_LIBS) build/variant
 	@mkdir -p bin
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(LDLIBS)
 
@@ -177,7 +185,7 @@ fuzz: $(FUZZ_TARGETS)
 # Debian packages the build, tests and benchmarks use; installs only what is missing.
 DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev \
             tcpdump tshark nftables tmux golang-go libcap2-bin iproute2 time groff-base python3 \
-            clang libclang-rt-14-dev shellcheck \
+            clang libclang-rt-14-dev shellcheck strace curl \
             xxd chromium fonts-noto-cjk
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \

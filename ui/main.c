@@ -33,6 +33,7 @@
 #include "loop.h"
 #include "portcheck.h"
 #include "recording.h"
+#include "runcmd.h"
 #include "screen.h"
 #include "screen_words.h"
 #include "session.h"
@@ -47,7 +48,7 @@
 #define WAIT_MS 250                  /* nothing to draw: poll this long at most */
 #define WAIT_PLAYING_MS 33           /* a replay playing reveals rows on time */
 
-enum command { CMD_LIVE, CMD_DEMO, CMD_RECORD, CMD_REPLAY, CMD_EXPORT, CMD_LESSON, CMD_COUNT };
+enum command { CMD_LIVE, CMD_DEMO, CMD_RECORD, CMD_REPLAY, CMD_EXPORT, CMD_LESSON, CMD_RUN, CMD_COUNT };
 
 struct options {
 	enum command cmd;
@@ -95,6 +96,7 @@ static int cmd_demo(struct app *a, int argc, char **argv);
 static int cmd_replay(struct app *a, int argc, char **argv);
 static int cmd_export(struct app *a, int argc, char **argv);
 static int cmd_lesson(struct app *a, int argc, char **argv);
+static int cmd_run(struct app *a, int argc, char **argv);
 
 static const struct cmd_struct commands[CMD_COUNT] = {
 	[CMD_LIVE] = {"live", cmd_live, 0},
@@ -103,6 +105,7 @@ static const struct cmd_struct commands[CMD_COUNT] = {
 	[CMD_REPLAY] = {"replay", cmd_replay, NEEDS_FILE | FROM_FILE},
 	[CMD_EXPORT] = {"export", cmd_export, NEEDS_FILE | FROM_FILE},
 	[CMD_LESSON] = {"lesson", cmd_lesson, OWN_ARGS},
+	[CMD_RUN] = {"run", cmd_run, OWN_ARGS},
 };
 
 /* The command called name, or -1. */
@@ -123,6 +126,7 @@ static void usage(FILE *f)
 	      "       socklab export FILE --format text|mermaid|csv|svg|html [--conn N] [--width N]\n"
 	      "                      [--rows A-B] [--lang en|zh]   (svg: a picture; html: a page that plays it)\n"
 	      "       socklab lesson [N] [--lang en|zh] [--auto]   (socklab lesson --help)\n"
+	      "       socklab run [--step] [-q] -- CMD [ARGS...]  (socklab run --help)\n"
 	      "\n"
 	      "The TCP lab: a ladder diagram of real connections, the client's socket calls on the\n"
 	      "left, the segments in the middle, the server's calls on the right, and both\n"
@@ -826,6 +830,13 @@ static int cmd_lesson(struct app *a, int argc, char **argv)
 {
 	(void)a;
 	return lesson_main(argc, argv);
+}
+
+/* socklab run ...: any program's socket calls in the lab (run/runcmd.c). */
+static int cmd_run(struct app *a, int argc, char **argv)
+{
+	(void)a;
+	return run_main(argc, argv);
 }
 
 int main(int argc, char **argv)

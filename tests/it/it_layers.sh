@@ -2,6 +2,7 @@
 # The layers are the compiler's to enforce (Makefile, docs/architecture.md):
 #   common/  <-  tracer/core/  <-  tracer/  <-  ui/  <-  ui/lesson/
 #   common/  <-  lab/
+#   common/  <-  run/
 # Each folder is compiled with its own -I list (make print-INC_<layer>), so
 # a file that includes a header of a folder its layer may not see fails to
 # build with "No such file", and one that includes a header of its own or a
@@ -21,7 +22,7 @@ san=
 [[ $variant == san-* ]] && san=${variant#san-} && san=${san//-/,}
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory SANITIZE="$san" "$@"; }
 
-FOLDERS=(common tracer/core tracer lab ui ui/lesson)
+FOLDERS=(common tracer/core tracer lab run ui ui/lesson)
 # layer (the Makefile's INC_ name) and the folders it may include from; every
 # other folder of FOLDERS is out of its reach
 declare -A MAY_SEE=(
@@ -29,13 +30,14 @@ declare -A MAY_SEE=(
 	[tracer_core]="common tracer/core"
 	[tracer]="common tracer/core tracer"
 	[lab]="common lab"
+	[run]="common run"
 	[ui]="common tracer/core tracer ui"
 	[lesson]="common tracer/core tracer ui ui/lesson"
 )
 # a source file of each layer, to see the list its compile command uses
-declare -A SOURCE_OF=([common]=common [tracer_core]=tracer/core [tracer]=tracer [lab]=lab [ui]=ui [lesson]=ui/lesson)
+declare -A SOURCE_OF=([common]=common [tracer_core]=tracer/core [tracer]=tracer [lab]=lab [run]=run [ui]=ui [lesson]=ui/lesson)
 
-LAYERS=(common tracer_core tracer lab ui lesson)
+LAYERS=(common tracer_core tracer lab run ui lesson)
 # one make for every value: a line each, in the order asked
 mapfile -t vals < <(mk print-CC print-CPPFLAGS print-CFLAGS "${LAYERS[@]/#/print-INC_}")
 [ ${#vals[@]} -eq $((3 + ${#LAYERS[@]})) ] || fail "make print-...: ${#vals[@]} lines: ${vals[*]}"
