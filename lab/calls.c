@@ -61,6 +61,7 @@ void calls_catch_stop_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	events_give_up_on_stop(&stop_requested); /* Ctrl-C does not wait for a stopped lab */
 }
 
 bool calls_stopping(void)

@@ -1,8 +1,11 @@
 /* events.c: the event channel sender. One connected AF_UNIX SOCK_SEQPACKET
  * socket per process: records keep their boundaries and their order, and a
  * send waits while the lab is busy (back-pressure) instead of dropping the
- * record, so every call reaches the lab. A lab that stops answering for
- * SEND_TIMEOUT_S loses records, and the gap in their seq numbers shows it.
+ * record, so every call reaches the lab, however slow a loaded machine makes
+ * it. Only a lab that is gone (the connection breaks), or a stop signal to
+ * this program while the lab takes nothing for 5 s (a stopped lab), loses
+ * records; the gap in their seq numbers shows it and the program says so
+ * on stderr.
  * While nobody listens the socket stays unconnected and records are not
  * even built, so an unobserved server runs at full speed. The lab answers
  * on the same connection with "go" records for --step. */
@@ -12,16 +15,20 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/sockios.h>
 
 #include "callrec.h"
 #include "clock.h"
@@ -30,7 +37,8 @@
 #include "errtext.h"
 
 #define RETRY_NS 500000000ull /* look for a listener at most twice a second */
-#define SEND_TIMEOUT_S 5      /* a lab that takes nothing this long is gone */
+#define SEND_SLICE_S 1     /* how often a waiting send looks at the stop flag */
+#define STOP_WAIT_SLICES 5 /* once stopping, a lab that takes nothing this long is let go */
 
 static struct {
 	atomic_int fd;        /* connected socket, or -1 */
@@ -39,6 +47,7 @@ static struct {
 	pid_t pid;
 	atomic_uint_fast64_t next_try_ns;
 	pthread_mutex_t lock; /* connecting and sending */
+	const volatile sig_atomic_t *stopping; /* set by the program's stop signal */
 } chan = {.fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 uint64_t events_now_ns(void)
@@ -50,7 +59,7 @@ uint64_t events_now_ns(void)
 static int connect_lab(void)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct timeval tv = {.tv_sec = SEND_TIMEOUT_S};
+	struct timeval tv = {.tv_sec = SEND_SLICE_S};
 	int fd;
 
 	if (!chan.path[0])
@@ -133,6 +142,11 @@ void events_after_fork(void)
 	}
 }
 
+void events_give_up_on_stop(const volatile sig_atomic_t *stopping)
+{
+	chan.stopping = stopping;
+}
+
 void events_close(void)
 {
 	int fd = atomic_exchange(&chan.fd, -1);
@@ -151,6 +165,24 @@ int events_fd(void)
 	return atomic_load(&chan.fd);
 }
 
+/* Called once a waiting send's slice ran out: true when the lab has not
+ * taken any of this connection's queued records for STOP_WAIT_SLICES
+ * slices running (SIOCOUTQ: bytes it has not read yet). A lab that reads,
+ * however slowly, is waited for. */
+static bool lab_took_nothing(int fd, int *queued, int *idle)
+{
+	int now;
+
+	if (ioctl(fd, SIOCOUTQ, &now) < 0)
+		return true;
+	if (*queued < 0 || now < *queued)
+		*idle = 0;
+	else
+		++*idle;
+	*queued = now;
+	return *idle >= STOP_WAIT_SLICES;
+}
+
 int events_send(const char *json, size_t len)
 {
 	int fd;
@@ -162,21 +194,27 @@ int events_send(const char *json, size_t len)
 	fd = atomic_load(&chan.fd);
 	/* A stop signal (no SA_RESTART, so that accept() returns) must not
 	 * cost the record being sent: the program winds down and its last
-	 * calls are the ones a student looks for. */
-	do
+	 * calls are the ones a student looks for. A lab that takes nothing for
+	 * a while is busy, not gone (a gone one breaks the connection): keep
+	 * waiting, unless this program was told to stop meanwhile. */
+	for (int queued = -1, idle = 0;;) {
 		n = fd >= 0 ? send(fd, json, len, MSG_NOSIGNAL) : -1;
-	while (n < 0 && errno == EINTR);
+		if (n >= 0 || fd < 0 || (errno != EINTR && errno != EAGAIN))
+			break;
+		if (errno == EAGAIN && chan.stopping && *chan.stopping && lab_took_nothing(fd, &queued, &idle))
+			break;
+	}
 	if (n != (ssize_t)len && fd >= 0) {
-		/* The lab went away or stopped taking records: this one is lost
-		 * (the seq gap shows it); try a new connection later. The program
-		 * says so too: a lab that only lags is not the same as one gone. */
+		/* This record is lost (the seq gap shows it); try a new
+		 * connection later. The program says so too. */
 		int err = n < 0 ? errno : EMSGSIZE;
 
 		atomic_store(&chan.fd, -1);
 		close(fd);
 		if (err == EAGAIN)
-			fprintf(stderr, "%s: lab channel %s: the lab took no record for %d s; "
-				"calls go unreported until it takes them again\n", chan.proc, chan.path, SEND_TIMEOUT_S);
+			fprintf(stderr, "%s: lab channel %s: stopping, and the lab took no record for %d s; "
+				"the calls from here on may not reach it\n", chan.proc, chan.path,
+				SEND_SLICE_S * STOP_WAIT_SLICES);
 		else
 			fprintf(stderr, "%s: lab channel %s: %s; calls go unreported until the lab is back\n",
 				chan.proc, chan.path, errtext(err));

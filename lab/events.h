@@ -10,6 +10,7 @@
 #ifndef SOCKLAB_LAB_EVENTS_H
 #define SOCKLAB_LAB_EVENTS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,10 @@ int events_fd_out_of_the_way(int fd);
 /* After fork(): the child takes its own pid and its own connection. */
 void events_after_fork(void);
 
+/* A flag the program's stop signal sets: a send waiting on a busy lab gives
+ * up once it is true (Ctrl-C must not wait for a stopped lab). */
+void events_give_up_on_stop(const volatile sig_atomic_t *stopping);
+
 /* Closes the channel. */
 void events_close(void);
 
@@ -40,7 +45,8 @@ void events_close(void);
 bool events_listening(void);
 
 /* Sends one record; returns 0 when the lab took it, -1 when nobody listens
- * or the lab went away. Waits while the lab is busy (at most 5 s). */
+ * or the lab went away. Waits while the lab is busy, however long, unless
+ * *stopping (events_give_up_on_stop) becomes true meanwhile. */
 int events_send(const char *json, size_t len);
 
 /* The connected socket (where "go" records arrive), or -1. */

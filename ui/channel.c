@@ -23,6 +23,9 @@ struct channel {
 	int fd;                  /* listening SOCK_SEQPACKET */
 	int epfd;                /* the listener and every connection: what the loop polls */
 	int conns[CONNS_MAX];    /* connected programs, -1 when free */
+	pid_t pids[CONNS_MAX];   /* each connection's program (SO_PEERCRED) */
+	uint64_t order[CONNS_MAX]; /* when it was accepted: older first */
+	uint64_t accepted;
 	int next;                /* where the round-robin read goes on */
 	uid_t uid;
 	int owner;
@@ -147,13 +150,14 @@ uint64_t channel_rejected(const struct channel *ch)
 
 /* Only this user's programs (or root's, or the owner's the UI drops to)
  * may report to the lab and be stepped by it. */
-static bool peer_allowed(const struct channel *ch, int fd)
+static bool peer_allowed(const struct channel *ch, int fd, pid_t *pid)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return false;
+	*pid = cred.pid;
 	return cred.uid == ch->uid || cred.uid == 0 || (ch->owner >= 0 && cred.uid == (uid_t)ch->owner);
 }
 
@@ -164,16 +168,19 @@ static void accept_all(struct channel *ch)
 	while ((fd = accept4(ch->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 		struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
 		int slot = -1;
+		pid_t pid = 0;
 
 		for (int i = 0; i < CONNS_MAX && slot < 0; i++)
 			if (ch->conns[i] < 0)
 				slot = i;
-		if (!peer_allowed(ch, fd) || slot < 0 || epoll_ctl(ch->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		if (!peer_allowed(ch, fd, &pid) || slot < 0 || epoll_ctl(ch->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			ch->rejected++;
 			close(fd);
 			continue;
 		}
 		ch->conns[slot] = fd;
+		ch->pids[slot] = pid;
+		ch->order[slot] = ++ch->accepted;
 	}
 }
 
@@ -184,26 +191,54 @@ static void drop_conn(struct channel *ch, int i)
 	ch->conns[i] = -1;
 }
 
-/* Round-robin over the connections, so one busy program cannot starve the
- * others; a record is read whole (SOCK_SEQPACKET keeps boundaries). */
+/* One record from connection i, or 0 when it has none now; a connection
+ * that ended (its program gone, or given up) is dropped once drained. */
+static ssize_t take(struct channel *ch, int i, char *buf, size_t n)
+{
+	ssize_t len = recv(ch->conns[i], buf, n - 1, MSG_DONTWAIT);
+
+	if (len > 0) {
+		buf[len] = '\0';
+		return len;
+	}
+	if (len == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		drop_conn(ch, i);
+	return 0;
+}
+
+/* The oldest connection of i's program: a program whose lab fell behind
+ * may have given a connection up and opened another, and what is still
+ * queued on the old one came first. */
+static int oldest_of_program(const struct channel *ch, int i)
+{
+	int oldest = i;
+
+	for (int j = 0; j < CONNS_MAX; j++)
+		if (ch->conns[j] >= 0 && ch->pids[j] == ch->pids[i] && ch->order[j] < ch->order[oldest])
+			oldest = j;
+	return oldest;
+}
+
+/* Round-robin over the programs, so one busy program cannot starve the
+ * others; a record is read whole (SOCK_SEQPACKET keeps boundaries), and a
+ * program's records in the order it sent them, across its connections. */
 ssize_t channel_recv(struct channel *ch, char *buf, size_t n, int *conn)
 {
 	accept_all(ch);
 	for (int k = 0; k < CONNS_MAX; k++) {
-		int i = (ch->next + k) % CONNS_MAX;
+		int i = (ch->next + k) % CONNS_MAX, old;
 		ssize_t len;
 
 		if (ch->conns[i] < 0)
 			continue;
-		len = recv(ch->conns[i], buf, n - 1, MSG_DONTWAIT);
-		if (len > 0) {
-			buf[len] = '\0';
-			*conn = ch->conns[i];
-			ch->next = (i + 1) % CONNS_MAX;
-			return len;
-		}
-		if (len == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
-			drop_conn(ch, i); /* the program ended, or its connection broke */
+		old = oldest_of_program(ch, i);
+		if (old != i && (len = take(ch, old, buf, n)) > 0)
+			i = old;
+		else if ((len = take(ch, i, buf, n)) <= 0)
+			continue;
+		*conn = ch->conns[i];
+		ch->next = (i + 1) % CONNS_MAX;
+		return len;
 	}
 	return 0;
 }

@@ -84,6 +84,39 @@ static void records_arrive(void **state)
 	assert_int_not_equal(access(path, F_OK), 0); /* the socket file is gone */
 }
 
+/* A program that gave a connection up (its lab fell behind) and opened a
+ * new one: what is still queued on the old one came first, and is read
+ * first, so its seq numbers arrive in order. */
+static void a_given_up_connection_is_read_before_the_new_one(void **state)
+{
+	char err[256], buf[64];
+	struct channel *ch = channel_open(path, -1, err, sizeof(err));
+	int old, new, conn = -1;
+
+	(void)state;
+	assert_non_null(ch);
+	old = net_unix_connect(path);
+	send_rec(old, "r0");
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 2);
+	assert_string_equal(buf, "r0");
+	send_rec(old, "r1");
+	send_rec(old, "r2");
+	close(old);
+	new = net_unix_connect(path);
+	send_rec(new, "r3");
+	send_rec(new, "r4");
+	for (int i = 1; i <= 4; i++) {
+		char want[4];
+
+		snprintf(want, sizeof(want), "r%d", i);
+		assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 2);
+		assert_string_equal(buf, want);
+	}
+	assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 0);
+	close(new);
+	channel_close(ch);
+}
+
 static void stale_socket_replaced_live_one_refused(void **state)
 {
 	char err[256];
@@ -173,6 +206,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(records_arrive),
+		cmocka_unit_test(a_given_up_connection_is_read_before_the_new_one),
 		cmocka_unit_test(stale_socket_replaced_live_one_refused),
 		cmocka_unit_test(go_goes_back_on_the_steps_connection),
 		cmocka_unit_test(not_a_socket),
