@@ -30,7 +30,7 @@ struct capture {
 	enum link_type link;
 	int live;
 	char source[256];
-	char filter[1024];
+	char filter[2048];
 	struct capture_stats stats;
 	const struct pcap_pkthdr *cur_hdr; /* the frame in the callback, else NULL */
 	const u_char *cur_bytes;
@@ -89,16 +89,33 @@ static void explain_activate(int rc, pcap_t *p, const char *iface, char *err, si
 	}
 }
 
+/* -p PORT: TCP to or from the port, and the ICMP/ICMPv6 errors that quote
+ * such a segment (RFC 792: the quote starts 8 bytes into the ICMP message
+ * with the IP header; an IPv4 one is IHL*4 long, an IPv6 one 40 bytes with
+ * TCP straight after), so that an error aborting a connection is seen. */
+static void port_filter(char *buf, size_t n, int port)
+{
+	snprintf(buf, n,
+		 "tcp port %d or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11 or "
+		 "icmp[0] == 12) and icmp[17] == 6 and (icmp[8 + ((icmp[8] & 15) << 2):2] == %d or "
+		 "icmp[10 + ((icmp[8] & 15) << 2):2] == %d)) or (icmp6 and icmp6[0] >= 1 and icmp6[0] <= 4 and "
+		 "icmp6[14] == 6 and (icmp6[48:2] == %d or icmp6[50:2] == %d))",
+		 port, port, port, port, port);
+}
+
 static int apply_filter(struct capture *c, const struct capture_opts *o, char *err, size_t errlen)
 {
 	struct bpf_program prog;
+	char port[768];
 
+	if (o->port > 0)
+		port_filter(port, sizeof(port), o->port);
 	if (o->filter && o->port > 0)
-		snprintf(c->filter, sizeof(c->filter), "(%s) and tcp port %d", o->filter, o->port);
+		snprintf(c->filter, sizeof(c->filter), "(%s) and (%s)", o->filter, port);
 	else if (o->filter)
 		snprintf(c->filter, sizeof(c->filter), "%s", o->filter);
 	else if (o->port > 0)
-		snprintf(c->filter, sizeof(c->filter), "tcp port %d", o->port);
+		snprintf(c->filter, sizeof(c->filter), "%s", port);
 	else
 		return 0;
 	if (pcap_compile(c->pcap, &prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
@@ -252,16 +269,24 @@ struct dispatch_ctx {
 
 /* The frame's time in ns (tv_usec holds ns: the capture is opened with
  * nanosecond precision). A file's record header is untrusted too: a time
- * before 1970 (libpcap reads the seconds as signed), past 2262, or a
- * fraction that is not below one second would not fit the records' ts_ns,
- * which readers take as a signed 64-bit integer. */
+ * before 1970 (libpcap reads the seconds as signed) or past 2262 would not
+ * fit the records' ts_ns, which readers take as a signed 64-bit integer.
+ * A fraction of a second of a whole second or more (1,000,000 us: a
+ * writer's rounding bug) is carried into the seconds, as tshark shows it;
+ * returns 1 then, so the caller can count it. */
 static int frame_time_ns(const struct pcap_pkthdr *h, uint64_t *out)
 {
-	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000 ||
-	    (uint64_t)h->ts.tv_sec > (uint64_t)(INT64_MAX - 999999999) / 1000000000u)
+	const uint64_t ns = 1000000000u;
+	uint64_t sec, frac;
+
+	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0)
 		return -1;
-	*out = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
-	return 0;
+	sec = (uint64_t)h->ts.tv_sec + (uint64_t)h->ts.tv_usec / ns;
+	frac = (uint64_t)h->ts.tv_usec % ns;
+	if (sec > (uint64_t)(INT64_MAX - 999999999) / ns)
+		return -1;
+	*out = sec * ns + frac;
+	return (uint64_t)h->ts.tv_usec >= ns;
 }
 
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -280,13 +305,21 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 		if (!c->dump_errno && ferror_unlocked(pcap_dump_file(c->dump)))
 			c->dump_errno = errno ? errno : EIO;
 	}
-	if (frame_time_ns(h, &ts) < 0) {
+	switch (frame_time_ns(h, &ts)) {
+	case -1:
 		c->stats.invalid++;
 		return;
+	case 1:
+		c->stats.time_carried++;
+		break;
 	}
 	switch (decode_packet(c->link, bytes, h->caplen, &seg)) {
 	case DECODE_OK:
-		c->stats.tcp++;
+	case DECODE_ICMP_ERROR:
+		if (seg.icmp.version)
+			c->stats.icmp++;
+		else
+			c->stats.tcp++;
 		c->cur_hdr = h;
 		c->cur_bytes = bytes;
 		d->fn(&seg, ts, d->ctx);

@@ -30,6 +30,10 @@ enum {
 	IPV6_FRAG_OFFSET_MASK = 0xfff8,
 	IPV6_FRAG_HDR_LEN = 8,
 	SACK_BLOCK_LEN = 8,
+	ICMP_HDR_LEN = 8,    /* type, code, checksum, 4 bytes that depend on the type */
+	TCP_QUOTE_MIN = 8,   /* what RFC 792 promises of the quoted TCP header: ports, seq */
+	ICMP_FRAG_NEEDED_TYPE = 3, ICMP_FRAG_NEEDED_CODE = 4,
+	ICMP6_PACKET_TOO_BIG = 2,
 };
 
 /* The bytes after an IP header (and, for IPv6, after the extension headers
@@ -167,6 +171,123 @@ static enum decode_result decode_tcp(const struct ip_payload *pl, struct segment
 	return DECODE_OK;
 }
 
+/* ---- ICMP and ICMPv6 errors about TCP segments ---- */
+
+/* The errors that quote the packet that caused them: ICMP destination
+ * unreachable, source quench, redirect, time exceeded, parameter problem
+ * (RFC 792); ICMPv6 destination unreachable, packet too big, time
+ * exceeded, parameter problem (RFC 4443). */
+static bool icmp_is_error(int version, uint8_t type)
+{
+	if (version == 4)
+		return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+	return type >= 1 && type <= 4;
+}
+
+/* The quoted TCP header: ports and seq at least; ack, flags and window
+ * when the quote reaches them (Linux quotes all it can). */
+static enum decode_result decode_quoted_tcp(const struct ip_payload *pl, struct segment *out)
+{
+	const struct bytes *d = &pl->data;
+
+	if (!bytes_be16(d, 0, &out->src.port) || !bytes_be16(d, 2, &out->dst.port) ||
+	    !bytes_be32(d, 4, &out->seq))
+		return missing(pl, 0, TCP_QUOTE_MIN);
+	out->icmp.quoted_full = bytes_be32(d, 8, &out->ack) && bytes_u8(d, 13, &out->flags) &&
+				bytes_be16(d, 14, &out->win);
+	if (!out->icmp.quoted_full) {
+		out->ack = 0;
+		out->flags = 0;
+		out->win = 0;
+	}
+	out->len = 0;
+	out->opt = (struct tcp_options){ 0 };
+	out->payload = NULL;
+	out->payload_caplen = 0;
+	return DECODE_ICMP_ERROR;
+}
+
+/* The quoted IPv4 header: its total length is the original packet's, not
+ * what the quote holds, so only the ICMP message's length bounds it. */
+static enum decode_result decode_quoted_ipv4(const struct ip_payload *q, struct segment *out)
+{
+	const struct bytes *d = &q->data;
+	uint8_t version_ihl, proto;
+	uint16_t frag;
+
+	out->src = (struct endpoint){ .family = 4 };
+	out->dst = (struct endpoint){ .family = 4 };
+	if (!bytes_u8(d, 0, &version_ihl) || !bytes_be16(d, 6, &frag) || !bytes_u8(d, 9, &proto) ||
+	    !bytes_copy(d, 12, out->src.addr, 4) || !bytes_copy(d, 16, out->dst.addr, 4))
+		return missing(q, 0, IPV4_MIN_HDR_LEN);
+	size_t hdr_len = (size_t)(version_ihl & 0x0f) * 4;
+	if (version_ihl >> 4 != 4 || hdr_len < IPV4_MIN_HDR_LEN)
+		return DECODE_MALFORMED;
+	if ((frag & IPV4_FRAG_OFFSET_MASK) != 0 || proto != IPPROTO_TCP)
+		return DECODE_NOT_TCP;
+	if (!bytes_has(d, 0, hdr_len))
+		return missing(q, 0, hdr_len);
+	struct ip_payload tcp = ip_payload_make(d, hdr_len, q->len - hdr_len);
+	return decode_quoted_tcp(&tcp, out);
+}
+
+static enum decode_result ipv6_ext_header(uint8_t type, const struct ip_payload *pl, size_t off,
+					  uint8_t *next, size_t *len);
+
+static enum decode_result decode_quoted_ipv6(const struct ip_payload *q, struct segment *out)
+{
+	const struct bytes *d = &q->data;
+	uint8_t version, next;
+
+	out->src = (struct endpoint){ .family = 6 };
+	out->dst = (struct endpoint){ .family = 6 };
+	if (!bytes_u8(d, 0, &version) || !bytes_u8(d, 6, &next) || !bytes_copy(d, 8, out->src.addr, 16) ||
+	    !bytes_copy(d, 24, out->dst.addr, 16))
+		return missing(q, 0, IPV6_HDR_LEN);
+	if (version >> 4 != 6)
+		return DECODE_MALFORMED;
+
+	struct ip_payload pl = ip_payload_make(d, IPV6_HDR_LEN, q->len - IPV6_HDR_LEN);
+	size_t off = 0, ext_len;
+
+	while (next != IPPROTO_TCP) {
+		enum decode_result r = ipv6_ext_header(next, &pl, off, &next, &ext_len);
+		if (r != DECODE_OK)
+			return r;
+		off += ext_len;
+	}
+	struct ip_payload tcp = ip_payload_make(&pl.data, off, pl.len - off);
+	return decode_quoted_tcp(&tcp, out);
+}
+
+/* An ICMP (version 4) or ICMPv6 message; out->src holds the outer source
+ * address. Errors quoting TCP are DECODE_ICMP_ERROR, everything else
+ * (echo, neighbour discovery, errors about UDP) is not TCP. */
+static enum decode_result decode_icmp(int version, const struct ip_payload *pl, struct segment *out)
+{
+	struct endpoint reporter = out->src;
+	uint8_t type, code;
+	uint32_t rest;
+
+	if (!bytes_u8(&pl->data, 0, &type) || !bytes_u8(&pl->data, 1, &code) || !bytes_be32(&pl->data, 4, &rest))
+		return missing(pl, 0, ICMP_HDR_LEN);
+	if (!icmp_is_error(version, type))
+		return DECODE_NOT_TCP;
+	reporter.port = 0;
+	out->icmp = (struct icmp_error){ .version = (uint8_t)version, .type = type, .code = code, .reporter = reporter };
+	if (version == 4 && type == ICMP_FRAG_NEEDED_TYPE && code == ICMP_FRAG_NEEDED_CODE)
+		out->icmp.mtu = rest & 0xffff; /* RFC 1191 */
+	else if (version == 6 && type == ICMP6_PACKET_TOO_BIG)
+		out->icmp.mtu = rest;
+
+	struct ip_payload q = ip_payload_make(&pl->data, ICMP_HDR_LEN, pl->len - ICMP_HDR_LEN);
+	enum decode_result r = version == 4 ? decode_quoted_ipv4(&q, out) : decode_quoted_ipv6(&q, out);
+
+	if (r != DECODE_ICMP_ERROR)
+		out->icmp.version = 0;
+	return r;
+}
+
 /* IPv4 (RFC 791): options skipped by IHL, only first fragments carry the
  * TCP header. A total length of 0 is what TCP segmentation offload leaves
  * in captures of outgoing super-segments: the captured length stands in. */
@@ -188,12 +309,12 @@ static enum decode_result decode_ipv4(const struct bytes *ip, struct segment *ou
 		return DECODE_MALFORMED;
 	if (!bytes_has(ip, 0, hdr_len))
 		return DECODE_TRUNCATED;
-	if ((frag & IPV4_FRAG_OFFSET_MASK) != 0 || proto != IPPROTO_TCP)
+	if ((frag & IPV4_FRAG_OFFSET_MASK) != 0 || (proto != IPPROTO_TCP && proto != IPPROTO_ICMP))
 		return DECODE_NOT_TCP;
 
 	size_t declared = (total_len != 0 ? total_len : ip->len) - hdr_len;
 	struct ip_payload pl = ip_payload_make(ip, hdr_len, declared);
-	return decode_tcp(&pl, out);
+	return proto == IPPROTO_TCP ? decode_tcp(&pl, out) : decode_icmp(4, &pl, out);
 }
 
 /* One IPv6 extension header (RFC 8200 section 4) at off: sets its length
@@ -256,14 +377,14 @@ static enum decode_result decode_ipv6(const struct bytes *ip, struct segment *ou
 	struct ip_payload pl = ip_payload_make(ip, IPV6_HDR_LEN, declared);
 	size_t off = 0, ext_len;
 
-	while (next != IPPROTO_TCP) {
+	while (next != IPPROTO_TCP && next != IPPROTO_ICMPV6) {
 		enum decode_result r = ipv6_ext_header(next, &pl, off, &next, &ext_len);
 		if (r != DECODE_OK)
 			return r;
 		off += ext_len;
 	}
 	struct ip_payload tcp = ip_payload_make(&pl.data, off, pl.len - off);
-	return decode_tcp(&tcp, out);
+	return next == IPPROTO_TCP ? decode_tcp(&tcp, out) : decode_icmp(6, &tcp, out);
 }
 
 /* An IP packet by version, where the link layer promised IP: a version
@@ -431,6 +552,7 @@ enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t c
 
 	if ((unsigned)lt >= LINK_COUNT)
 		return DECODE_NOT_TCP;
+	out->icmp.version = 0;
 	return link_rows[lt].decode(&frame, out);
 }
 
@@ -445,6 +567,46 @@ const char *decode_result_name(enum decode_result r)
 		return "truncated";
 	case DECODE_MALFORMED:
 		return "malformed";
+	case DECODE_ICMP_ERROR:
+		return "icmp error";
+	}
+	return "unknown";
+}
+
+/* ICMP destination-unreachable codes (RFC 792, RFC 1122, RFC 1812) and
+ * ICMPv6 ones (RFC 4443), by code. */
+static const char *const icmp4_unreach[] = {
+	"net-unreachable", "host-unreachable", "prot-unreachable", "port-unreachable",
+	"frag-needed", "source-route-failed", "net-unknown", "host-unknown",
+	"host-isolated", "net-prohibited", "host-prohibited", "net-tos-unreachable",
+	"host-tos-unreachable", "admin-prohibited", "host-precedence-violation", "precedence-cutoff",
+};
+static const char *const icmp6_unreach[] = {
+	"no-route", "admin-prohibited", "beyond-scope", "addr-unreachable",
+	"port-unreachable", "policy-fail", "reject-route",
+};
+
+const char *icmp_error_name(const struct icmp_error *e)
+{
+	if (e->version == 4) {
+		switch (e->type) {
+		case 3:
+			return e->code < sizeof(icmp4_unreach) / sizeof(icmp4_unreach[0]) ? icmp4_unreach[e->code]
+											  : "destination-unreachable";
+		case 4: return "source-quench";
+		case 5: return "redirect";
+		case 11: return "time-exceeded";
+		case 12: return "parameter-problem";
+		}
+	} else if (e->version == 6) {
+		switch (e->type) {
+		case 1:
+			return e->code < sizeof(icmp6_unreach) / sizeof(icmp6_unreach[0]) ? icmp6_unreach[e->code]
+											  : "destination-unreachable";
+		case 2: return "packet-too-big";
+		case 3: return "time-exceeded";
+		case 4: return "parameter-problem";
+		}
 	}
 	return "unknown";
 }

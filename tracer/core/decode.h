@@ -8,6 +8,7 @@
 #ifndef SOCKLAB_DECODE_H
 #define SOCKLAB_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,17 @@ struct tcp_options {
 	} sack[TCP_MAX_SACK_BLOCKS];
 };
 
+/* An ICMP or ICMPv6 error about a TCP segment (RFC 792, RFC 4443): the
+ * error quotes the start of the packet that caused it, at least the IP
+ * header and 8 bytes of TCP (ports and seq). */
+struct icmp_error {
+	uint8_t version;          /* 4: ICMP, 6: ICMPv6; 0: the segment is no ICMP error */
+	uint8_t type, code;
+	bool quoted_full;         /* the quote holds ack, flags and window too, not only ports and seq */
+	uint32_t mtu;             /* fragmentation needed / packet too big: the next-hop MTU */
+	struct endpoint reporter; /* the error's sender (outer source address, port 0) */
+};
+
 struct segment {
 	struct endpoint src, dst;
 	uint32_t seq, ack; /* absolute, as on the wire */
@@ -87,6 +99,10 @@ struct segment {
 	struct tcp_options opt;
 	const uint8_t *payload; /* first captured payload bytes (may be NULL) */
 	uint32_t payload_caplen; /* how many payload bytes were captured */
+	/* With DECODE_ICMP_ERROR: the error; src, dst and seq (with
+	 * icmp.quoted_full also ack, flags and win) are those of the quoted
+	 * segment, which the endpoint src sent; len is 0. */
+	struct icmp_error icmp;
 };
 
 enum decode_result {
@@ -94,6 +110,7 @@ enum decode_result {
 	DECODE_NOT_TCP,   /* a valid packet of another protocol: ignore it */
 	DECODE_TRUNCATED, /* headers cut short by the capture (snaplen) */
 	DECODE_MALFORMED, /* headers inconsistent (bad IHL, data offset, option lengths...) */
+	DECODE_ICMP_ERROR, /* an ICMP/ICMPv6 error quoting a TCP segment: *out says which (out->icmp) */
 };
 
 /* Decodes one captured frame. On DECODE_OK, *out is filled. */
@@ -101,6 +118,10 @@ enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t c
 				 struct segment *out);
 
 const char *decode_result_name(enum decode_result r);
+
+/* The error's name, as nftables and tcpdump spell it: "port-unreachable",
+ * "time-exceeded", "packet-too-big", ... */
+const char *icmp_error_name(const struct icmp_error *e);
 
 struct outbuf;
 

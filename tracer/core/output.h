@@ -39,6 +39,9 @@ struct capture_stats {
 	uint64_t truncated; /* headers cut short */
 	uint64_t invalid;   /* malformed headers */
 	uint64_t not_tcp;
+	uint64_t icmp;      /* ICMP/ICMPv6 errors quoting a TCP segment */
+	uint64_t time_carried; /* records whose fraction of a second was 1 s or more: carried
+				* into the seconds (a writer's bug), the packet kept */
 	uint64_t connections;
 };
 int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, size_t n);
