@@ -823,6 +823,181 @@ static void test_not_tcp(void **state)
 	free(copy);
 }
 
+/* ---- ICMP and ICMPv6 errors quoting a TCP segment ---- */
+
+enum { PROTO_ICMPV6 = 58 };
+
+/* The outer header's addresses turned around: the error goes from the
+ * quoted segment's destination (v4_dst, v6_dst) back to its source. */
+static void swap_outer_addresses(struct pkt *p, size_t ip, int family)
+{
+	size_t alen = family == 6 ? 16 : 4, off = ip + (family == 6 ? 8 : 12);
+
+	memcpy(p->b + off, family == 6 ? v6_dst : v4_dst, alen);
+	memcpy(p->b + off + alen, family == 6 ? v6_src : v4_src, alen);
+}
+
+/* An ICMP (family 4) or ICMPv6 error of type/code, with `rest` as its
+ * 4-byte field, quoting the IP header and quote_tcp bytes of the TCP header
+ * of a segment from v4_src/v6_src:SPORT to DPORT (0: all of it, options and
+ * payload). */
+static void icmp_error(struct pkt *p, int family, unsigned type, unsigned code, uint32_t rest, size_t quote_tcp)
+{
+	size_t ip = family == 6 ? ipv6_begin(p, PROTO_ICMPV6) : ipv4_begin(p, PROTO_ICMP, 0);
+	size_t q;
+
+	put8(p, type);
+	put8(p, code);
+	put16(p, 0);
+	put32(p, rest);
+	q = family == 6 ? ipv6_begin(p, PROTO_TCP) : ipv4_begin(p, PROTO_TCP, 0);
+	size_t tcp = p->len;
+	tcp_full(p);
+	if (family == 6)
+		ipv6_end(p, q);
+	else
+		ipv4_end(p, q);
+	if (quote_tcp)
+		p->len = tcp + quote_tcp; /* the original's lengths stay as they were */
+	if (family == 6)
+		ipv6_end(p, ip);
+	else
+		ipv4_end(p, ip);
+	swap_outer_addresses(p, ip, family);
+}
+
+static void assert_quoted(const struct segment *seg, int family, bool full)
+{
+	const uint8_t *reporter = family == 6 ? v6_dst : v4_dst, *src = family == 6 ? v6_src : v4_src;
+
+	assert_int_equal(seg->icmp.version, family);
+	assert_int_equal(seg->src.family, family);
+	assert_memory_equal(seg->src.addr, src, family == 6 ? 16 : 4);
+	assert_memory_equal(seg->icmp.reporter.addr, reporter, family == 6 ? 16 : 4);
+	assert_int_equal(seg->icmp.reporter.port, 0);
+	assert_int_equal(seg->src.port, SPORT);
+	assert_int_equal(seg->dst.port, DPORT);
+	assert_int_equal(seg->seq, SEQ);
+	assert_int_equal(seg->len, 0);
+	assert_int_equal(seg->icmp.quoted_full, full);
+	assert_int_equal(seg->ack, full ? ACK : 0);
+	assert_int_equal(seg->flags, full ? TCP_PSH | TCP_ACK : 0);
+	assert_int_equal(seg->win, full ? WIN : 0);
+	assert_null(seg->payload);
+}
+
+/* Rows: family, type, code, the 4-byte field, how much TCP is quoted, what
+ * the decoder must say and name. */
+static const struct icmp_row {
+	int family;
+	unsigned type, code;
+	uint32_t rest;
+	size_t quote_tcp;
+	uint32_t mtu;
+	const char *name;
+} icmp_rows[] = {
+	{ 4, 3, 3, 0, 0, 0, "port-unreachable" },
+	{ 4, 3, 1, 0, 8, 0, "host-unreachable" }, /* RFC 792's minimum: ports and seq only */
+	{ 4, 3, 4, 1280, 20, 1280, "frag-needed" },
+	{ 4, 11, 0, 0, 28, 0, "time-exceeded" },
+	{ 4, 12, 0, 0, 0, 0, "parameter-problem" },
+	{ 4, 4, 0, 0, 0, 0, "source-quench" },
+	{ 4, 5, 1, 0, 0, 0, "redirect" },
+	{ 4, 3, 13, 0, 0, 0, "admin-prohibited" },
+	{ 4, 3, 99, 0, 0, 0, "destination-unreachable" },
+	{ 6, 1, 4, 0, 0, 0, "port-unreachable" },
+	{ 6, 1, 0, 0, 8, 0, "no-route" },
+	{ 6, 2, 0, 1280, 0, 1280, "packet-too-big" },
+	{ 6, 3, 0, 0, 16, 0, "time-exceeded" },
+	{ 6, 4, 0, 0, 0, 0, "parameter-problem" },
+};
+
+static void test_icmp_errors_decode(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(icmp_rows) / sizeof(icmp_rows[0]); i++) {
+		const struct icmp_row *row = &icmp_rows[i];
+		struct pkt p = { .len = 0 };
+		struct segment seg;
+		uint8_t *copy;
+
+		ethernet(&p, row->family == 6 ? ETH_IPV6 : ETH_IPV4);
+		icmp_error(&p, row->family, row->type, row->code, row->rest, row->quote_tcp);
+		if (decode_exact(LINK_ETHERNET, p.b, p.len, &seg, &copy) != DECODE_ICMP_ERROR)
+			fail_msg("row %zu (%s): not decoded as an ICMP error", i, row->name);
+		assert_quoted(&seg, row->family, row->quote_tcp == 0 || row->quote_tcp >= 16);
+		assert_int_equal(seg.icmp.type, row->type);
+		assert_int_equal(seg.icmp.code, row->code);
+		assert_int_equal(seg.icmp.mtu, row->mtu);
+		assert_string_equal(icmp_error_name(&seg.icmp), row->name);
+		free(copy);
+	}
+}
+
+/* Every prefix of an ICMP error: cut before ports and seq of the quote it
+ * is truncated (the outer IP header says more was there), never read past
+ * its end; from there on the error counts. */
+static void test_icmp_every_prefix(void **state)
+{
+	(void)state;
+	for (int family = 4; family <= 6; family += 2) {
+		struct pkt p = { .len = 0 };
+		size_t need = (family == 6 ? 40 + 8 + 40 : 20 + 8 + 20) + 8;
+
+		icmp_error(&p, family, family == 6 ? 1 : 3, family == 6 ? 4 : 3, 0, 0);
+		for (size_t n = 0; n <= p.len; n++) {
+			struct segment seg;
+			uint8_t *copy;
+			enum decode_result r = decode_exact(LINK_RAW, p.b, n, &seg, &copy);
+
+			if (n < need && r != DECODE_TRUNCATED)
+				fail_msg("ICMPv%d cut at %zu: %s", family == 6 ? 6 : 4, n, decode_result_name(r));
+			if (n >= need) {
+				assert_int_equal(r, DECODE_ICMP_ERROR);
+				assert_quoted(&seg, family, n >= need + 8);
+			}
+			free(copy);
+		}
+	}
+}
+
+/* A quote the ICMP message itself ends before ports and seq is malformed;
+ * errors about other protocols and ICMP that is no error are not TCP. */
+static void test_icmp_not_tcp_or_malformed(void **state)
+{
+	struct pkt p = { .len = 0 };
+	struct segment seg;
+	uint8_t *copy;
+	(void)state;
+
+	icmp_error(&p, 4, 3, 3, 0, 6);
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_MALFORMED);
+	assert_int_equal(seg.icmp.version, 0);
+	free(copy);
+
+	p.len = 0;
+	icmp_error(&p, 6, 1, 4, 0, 0);
+	p.b[40 + 8 + 6] = PROTO_UDP; /* the quoted IPv6 header's next header */
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+
+	p.len = 0;
+	icmp_error(&p, 4, 8, 0, 0, 0); /* echo request */
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+
+	p.len = 0;
+	icmp_error(&p, 6, 128, 0, 0, 0); /* ICMPv6 echo request */
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+
+	p.len = 0;
+	icmp_error(&p, 4, 3, 3, 0, 0);
+	p.b[20 + 8] = 0x35; /* quoted IHL 5, version 3 */
+	assert_int_equal(decode_exact(LINK_RAW, p.b, p.len, &seg, &copy), DECODE_MALFORMED);
+	free(copy);
+}
+
 /* ---- lengths: padding, TSO ---- */
 
 /* Ethernet pads short frames to 60 bytes: the padding is not payload. */
@@ -1063,6 +1238,9 @@ int main(void)
 		cmocka_unit_test(test_data_offset_past_capture_truncated),
 		cmocka_unit_test(test_short_ipv6_ext_chain_malformed),
 		cmocka_unit_test(test_not_tcp),
+		cmocka_unit_test(test_icmp_errors_decode),
+		cmocka_unit_test(test_icmp_every_prefix),
+		cmocka_unit_test(test_icmp_not_tcp_or_malformed),
 		cmocka_unit_test(test_ethernet_padding_not_payload),
 		cmocka_unit_test(test_ipv4_total_length_zero_uses_capture),
 		cmocka_unit_test(test_tcp_flags_format),

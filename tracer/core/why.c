@@ -243,10 +243,10 @@ static const struct why_row rows[WHY_COUNT] = {
 	[NOTE_ICMP_SOCKET_BUSY] = { "icmp_socket_busy", {
 		"soft error: the error came while the {who}'s program was inside a call on the socket (on "
 		"loopback it comes back at once, while connect() is still sending the SYN), and Linux only "
-		"notes an error then (tcp_v4_err: sock_owned_by_user); the {who} sent the segment again, so "
+		"notes an error then (tcp_v4_err, tcp_v6_err: sock_owned_by_user); the {who} sent the segment again, so "
 		"the connection went on",
 		"软错误：这个差错到达时，{who}的程序正在这个套接字上执行一个调用（在回环接口上它会立即返回，"
-		"此时 connect() 还在发送 SYN），这时 Linux 只记下这个差错（tcp_v4_err：sock_owned_by_user）；"
+		"此时 connect() 还在发送 SYN），这时 Linux 只记下这个差错（tcp_v4_err、tcp_v6_err：sock_owned_by_user）；"
 		"{who}再次发送了这个报文段，所以连接继续" } },
 };
 
