@@ -164,6 +164,54 @@ static void numbers_at_their_limits(void **state)
 	assert_int_equal(output_stats_json(&st, 0, buf, 20), -1); /* too small: refused, not cut */
 }
 
+/* An icmp record: the error, the quoted segment, its effect and note; the
+ * text line says the same in words. Stats count icmp errors and carried
+ * times, and the text line warns about the latter only when there were some. */
+static void icmp_record_and_stats(void **state)
+{
+	struct segment seg = {.seq = 2518517867u, .flags = TCP_SYN,
+			      .icmp = {.version = 4, .type = 3, .code = 4, .mtu = 1280, .quoted_full = true}};
+	struct trace_event ev = {.kind = EVENT_ICMP, .ts_ns = 1000001000, .conn = 2, .seg = &seg,
+				 .from_client = true, .icmp_effect = ICMP_IGNORED, .note = NOTE_ICMP_PMTU};
+	struct output_style zh = {.explain = true, .lang = LANG_ZH};
+	struct capture_stats st = {.seen = 3, .tcp = 1, .icmp = 1, .time_carried = 1};
+	char buf[OUTPUT_LINE_MAX];
+	json_t *j;
+
+	(void)state;
+	endpoint_parse("10.0.0.1:36988", &seg.src);
+	endpoint_parse("10.0.0.2:80", &seg.dst);
+	endpoint_parse("192.0.2.9:0", &seg.icmp.reporter);
+	ev.client = seg.src;
+	ev.server = seg.dst;
+	assert_true(output_json(&ev, &zh, buf, sizeof(buf)) > 0);
+	j = parse(buf);
+	assert_string_equal(json_string_value(json_object_get(j, "type")), "icmp");
+	assert_string_equal(json_string_value(json_object_get(j, "name")), "frag-needed");
+	assert_string_equal(json_string_value(json_object_get(j, "reporter")), "192.0.2.9");
+	assert_string_equal(json_string_value(json_object_get(j, "effect")), "ignored");
+	assert_string_equal(json_string_value(json_object_get(j, "note")), "icmp_pmtu");
+	assert_string_equal(json_string_value(json_object_get(j, "flags")), "SYN");
+	assert_int_equal(json_integer_value(json_object_get(j, "mtu")), 1280);
+	assert_int_equal(json_integer_value(json_object_get(j, "abs_seq")), 2518517867u);
+	assert_non_null(strstr(json_string_value(json_object_get(j, "note_text")), "路径 MTU"));
+	json_decref(j);
+	assert_true(output_text(&ev, 1000000000, NULL, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "0.000001 #2 icmp frag-needed mtu 1280 from 192.0.2.9 about client "
+				    "10.0.0.1:36988 > 10.0.0.2:80 [SYN] seq=0: ignored\n      note: not an error"));
+	seg.icmp.quoted_full = false; /* an 8-byte quote: no flags */
+	assert_true(output_json(&ev, NULL, buf, sizeof(buf)) > 0);
+	assert_null(strstr(buf, "\"flags\""));
+
+	assert_true(output_stats_json(&st, 0, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\"icmp\":1,\"time_carried\":1,"));
+	assert_true(output_stats_text(&st, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "0 not tcp, 1 icmp errors; warning: 1 records had a fraction of a second"));
+	st.icmp = st.time_carried = 0;
+	assert_true(output_stats_text(&st, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "0 not tcp") && !strstr(buf, "icmp"));
+}
+
 /* ---- the kernel view's records ---- */
 
 static struct kview_event kernel_record(enum kview_owner owner, uint32_t conn, uint64_t ts, const char *local,
@@ -272,6 +320,7 @@ int main(void)
 		cmocka_unit_test(json_string_round_trips),
 		cmocka_unit_test(json_string_too_long_is_refused),
 		cmocka_unit_test(packet_record_has_every_field),
+		cmocka_unit_test(icmp_record_and_stats),
 		cmocka_unit_test(state_record_and_text_line),
 		cmocka_unit_test(numbers_at_their_limits),
 		cmocka_unit_test(kernel_records_json_and_text),
