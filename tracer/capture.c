@@ -313,7 +313,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 		c->stats.time_carried++;
 		break;
 	}
-	switch (decode_packet(c->link, bytes, h->caplen, &seg)) {
+	switch (decode_frame(c->link, bytes, h->caplen, h->len, &seg)) {
 	case DECODE_OK:
 	case DECODE_ICMP_ERROR:
 		if (seg.icmp.version)

@@ -998,6 +998,38 @@ static void test_icmp_not_tcp_or_malformed(void **state)
 	free(copy);
 }
 
+/* An IP length longer than the frame was on the wire: what was there
+ * counts (as tshark counts it); a frame the snaplen cut keeps the IP
+ * header's length. IPv4 and IPv6. */
+static void test_ip_length_longer_than_the_frame(void **state)
+{
+	(void)state;
+	for (int family = 4; family <= 6; family += 2) {
+		struct pkt p = { .len = 0 };
+		size_t tcp_hdr = 20 + 40, payload = strlen(PAYLOAD);
+		struct segment seg;
+		uint8_t *copy;
+
+		ethernet(&p, family == 6 ? ETH_IPV6 : ETH_IPV4);
+		if (family == 6)
+			ipv6_tcp(&p);
+		else
+			ipv4_tcp(&p, 0);
+		patch16(&p, 14 + (family == 6 ? 4 : 2), family == 6 ? 1000 : 1000 + 20); /* 1000 bytes of TCP */
+		copy = malloc(p.len);
+		assert_non_null(copy);
+		memcpy(copy, p.b, p.len); /* exactly its size: ASan sees a read past the end */
+		assert_int_equal(decode_frame(LINK_ETHERNET, copy, p.len, p.len, &seg), DECODE_OK);
+		assert_int_equal(seg.len, payload); /* caplen = wirelen: only what was there */
+		free(copy);
+		assert_int_equal(decode_frame(LINK_ETHERNET, p.b, p.len, p.len + 5000, &seg), DECODE_OK);
+		assert_int_equal(seg.len, 1000 - tcp_hdr); /* cut by the snaplen: the IP header's */
+		assert_int_equal(decode_frame(LINK_ETHERNET, p.b, p.len, p.len + 10, &seg), DECODE_OK);
+		assert_int_equal(seg.len, payload + 10); /* cut, but the IP length is longer still */
+		assert_int_equal(seg.payload_caplen, payload);
+	}
+}
+
 /* ---- lengths: padding, TSO ---- */
 
 /* Ethernet pads short frames to 60 bytes: the padding is not payload. */
@@ -1111,11 +1143,14 @@ static void check_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 	assert_int_equal(seg->src.family, seg->dst.family);
 	assert_true(seg->payload_caplen <= seg->len);
 	assert_true(seg->payload_caplen == 0 || seg->payload != NULL);
-	(*tcp)++;
+	if (seg->icmp.version) /* an ICMP error quoting a segment: counted apart */
+		assert_int_equal(seg->icmp.version, seg->src.family);
+	else
+		(*tcp)++;
 }
 
 /* Every frame of every real capture (tests/golden, tests/data), read
- * through the capture edge, decodes as TCP or not-TCP: real kernels never
+ * through the capture edge, decodes as TCP, an ICMP error or not-TCP: real kernels never
  * send the malformed headers tested above, and these captures keep every
  * header (snaplen 256). */
 static void test_real_captures(void **state)
@@ -1155,7 +1190,7 @@ static void test_real_captures(void **state)
 		assert_true(tcp > 0);
 		assert_int_equal(st.invalid, 0);
 		assert_int_equal(st.truncated, 0);
-		assert_int_equal(st.seen, st.tcp + st.not_tcp);
+		assert_int_equal(st.seen, st.tcp + st.not_tcp + st.icmp);
 	}
 	globfree(&g);
 }
@@ -1242,6 +1277,7 @@ int main(void)
 		cmocka_unit_test(test_icmp_every_prefix),
 		cmocka_unit_test(test_icmp_not_tcp_or_malformed),
 		cmocka_unit_test(test_ethernet_padding_not_payload),
+		cmocka_unit_test(test_ip_length_longer_than_the_frame),
 		cmocka_unit_test(test_ipv4_total_length_zero_uses_capture),
 		cmocka_unit_test(test_tcp_flags_format),
 		cmocka_unit_test(test_tcp_flags_put),

@@ -36,6 +36,10 @@ enum {
 	ICMP6_PACKET_TOO_BIG = 2,
 };
 
+/* The link decoders pass on how many bytes of the frame the snaplen cut
+ * off (0: captured whole), or this when the wire length is not known. */
+#define WIRE_UNKNOWN SIZE_MAX
+
 /* The bytes after an IP header (and, for IPv6, after the extension headers
  * walked so far): data is what was captured, never more than len, the length
  * the IP header declares. data stops at len so link-layer padding (short
@@ -290,8 +294,11 @@ static enum decode_result decode_icmp(int version, const struct ip_payload *pl, 
 
 /* IPv4 (RFC 791): options skipped by IHL, only first fragments carry the
  * TCP header. A total length of 0 is what TCP segmentation offload leaves
- * in captures of outgoing super-segments: the captured length stands in. */
-static enum decode_result decode_ipv4(const struct bytes *ip, struct segment *out)
+ * in captures of outgoing super-segments: the frame's length stands in. A
+ * total length longer than the frame was on the wire (uncaptured: the
+ * bytes the snaplen cut off) is a lie: what was there counts, as tshark
+ * counts it; a frame cut by the snaplen keeps the IP header's length. */
+static enum decode_result decode_ipv4(const struct bytes *ip, size_t uncaptured, struct segment *out)
 {
 	uint8_t version_ihl, proto;
 	uint16_t total_len, frag;
@@ -309,10 +316,13 @@ static enum decode_result decode_ipv4(const struct bytes *ip, struct segment *ou
 		return DECODE_MALFORMED;
 	if (!bytes_has(ip, 0, hdr_len))
 		return DECODE_TRUNCATED;
+	/* what the frame held before the snaplen cut it, as far as known */
+	size_t on_wire = uncaptured == WIRE_UNKNOWN ? ip->len : ip->len + uncaptured;
 	if ((frag & IPV4_FRAG_OFFSET_MASK) != 0 || (proto != IPPROTO_TCP && proto != IPPROTO_ICMP))
 		return DECODE_NOT_TCP;
 
-	size_t declared = (total_len != 0 ? total_len : ip->len) - hdr_len;
+	size_t declared = (total_len != 0 && (total_len <= on_wire || uncaptured == WIRE_UNKNOWN) ? total_len : on_wire) -
+			  hdr_len;
 	struct ip_payload pl = ip_payload_make(ip, hdr_len, declared);
 	return proto == IPPROTO_TCP ? decode_tcp(&pl, out) : decode_icmp(4, &pl, out);
 }
@@ -359,7 +369,7 @@ static enum decode_result ipv6_ext_header(uint8_t type, const struct ip_payload 
 
 /* IPv6 (RFC 8200): walks the extension headers to TCP. A payload length of
  * 0 (jumbogram, or TSO as for IPv4) means "as captured". */
-static enum decode_result decode_ipv6(const struct bytes *ip, struct segment *out)
+static enum decode_result decode_ipv6(const struct bytes *ip, size_t uncaptured, struct segment *out)
 {
 	uint8_t version, next;
 	uint16_t payload_len;
@@ -373,7 +383,9 @@ static enum decode_result decode_ipv6(const struct bytes *ip, struct segment *ou
 	if (version >> 4 != 6)
 		return DECODE_MALFORMED;
 
-	size_t declared = payload_len != 0 ? payload_len : ip->len - IPV6_HDR_LEN;
+	size_t on_wire = (uncaptured == WIRE_UNKNOWN ? ip->len : ip->len + uncaptured) - IPV6_HDR_LEN;
+	size_t declared = payload_len != 0 && (payload_len <= on_wire || uncaptured == WIRE_UNKNOWN) ? payload_len
+												     : on_wire;
 	struct ip_payload pl = ip_payload_make(ip, IPV6_HDR_LEN, declared);
 	size_t off = 0, ext_len;
 
@@ -389,13 +401,13 @@ static enum decode_result decode_ipv6(const struct bytes *ip, struct segment *ou
 
 /* An IP packet by version, where the link layer promised IP: a version
  * other than 4 or 6 is a broken header. */
-static enum decode_result decode_ip(int version, const struct bytes *ip, struct segment *out)
+static enum decode_result decode_ip(int version, const struct bytes *ip, size_t uncaptured, struct segment *out)
 {
 	switch (version) {
 	case 4:
-		return decode_ipv4(ip, out);
+		return decode_ipv4(ip, uncaptured, out);
 	case 6:
-		return decode_ipv6(ip, out);
+		return decode_ipv6(ip, uncaptured, out);
 	default:
 		return DECODE_MALFORMED;
 	}
@@ -403,7 +415,8 @@ static enum decode_result decode_ip(int version, const struct bytes *ip, struct 
 
 /* An Ethernet-style payload typed by an ethertype (Ethernet, SLL, SLL2).
  * 802.1Q and 802.1ad tags are skipped: each holds the next ethertype. */
-static enum decode_result decode_ethertype(uint16_t type, const struct bytes *b, struct segment *out)
+static enum decode_result decode_ethertype(uint16_t type, const struct bytes *b, size_t uncaptured,
+					   struct segment *out)
 {
 	size_t off = 0;
 
@@ -415,9 +428,9 @@ static enum decode_result decode_ethertype(uint16_t type, const struct bytes *b,
 	struct bytes ip = bytes_sub(b, off, SIZE_MAX);
 	switch (type) {
 	case ETHERTYPE_IP:
-		return decode_ipv4(&ip, out);
+		return decode_ipv4(&ip, uncaptured, out);
 	case ETHERTYPE_IPV6:
-		return decode_ipv6(&ip, out);
+		return decode_ipv6(&ip, uncaptured, out);
 	default: /* ARP, LLDP, ... */
 		return DECODE_NOT_TCP;
 	}
@@ -443,7 +456,7 @@ static int loopback_af_version(uint32_t af)
 /* DLT_NULL writes the AF word in the capturing host's byte order, which
  * need not be ours: whichever order gives a known family wins. DLT_LOOP
  * always uses network order. */
-static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
+static enum decode_result decode_loopback(bool any_order, const struct bytes *b, size_t uncaptured,
 					  struct segment *out)
 {
 	uint32_t af_be, af_le;
@@ -457,7 +470,7 @@ static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
 	if (version == 0) /* another address family: not IP */
 		return DECODE_NOT_TCP;
 	struct bytes ip = bytes_sub(b, 4, SIZE_MAX);
-	return decode_ip(version, &ip, out);
+	return decode_ip(version, &ip, uncaptured, out);
 }
 
 /* The link-layer headers, one function each: the header's fields are
@@ -465,55 +478,55 @@ static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
 
 /* A header of hdr_len bytes with the ethertype at type_off. */
 static enum decode_result decode_typed_header(const struct bytes *frame, size_t type_off, size_t hdr_len,
-					      struct segment *out)
+					      size_t uncaptured, struct segment *out)
 {
 	uint16_t type;
 
 	if (!bytes_has(frame, 0, hdr_len) || !bytes_be16(frame, type_off, &type))
 		return DECODE_TRUNCATED;
 	struct bytes rest = bytes_sub(frame, hdr_len, SIZE_MAX);
-	return decode_ethertype(type, &rest, out);
+	return decode_ethertype(type, &rest, uncaptured, out);
 }
 
-static enum decode_result decode_ethernet(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_ethernet(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_typed_header(frame, ETHER_HDR_LEN - 2, ETHER_HDR_LEN, out);
+	return decode_typed_header(frame, ETHER_HDR_LEN - 2, ETHER_HDR_LEN, uncaptured, out);
 }
 
-static enum decode_result decode_sll(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_sll(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_typed_header(frame, SLL_HDR_LEN - 2, SLL_HDR_LEN, out);
+	return decode_typed_header(frame, SLL_HDR_LEN - 2, SLL_HDR_LEN, uncaptured, out);
 }
 
-static enum decode_result decode_sll2(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_sll2(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_typed_header(frame, 0, SLL2_HDR_LEN, out);
+	return decode_typed_header(frame, 0, SLL2_HDR_LEN, uncaptured, out);
 }
 
-static enum decode_result decode_null(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_null(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_loopback(true, frame, out);
+	return decode_loopback(true, frame, uncaptured, out);
 }
 
-static enum decode_result decode_loop(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_loop(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_loopback(false, frame, out);
+	return decode_loopback(false, frame, uncaptured, out);
 }
 
-static enum decode_result decode_raw(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_raw(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
 	uint8_t version;
 
 	if (!bytes_u8(frame, 0, &version))
 		return DECODE_TRUNCATED;
-	return decode_ip(version >> 4, frame, out);
+	return decode_ip(version >> 4, frame, uncaptured, out);
 }
 
 /* The one link-type table: LINKTYPE numbers from the tcpdump.org link-type
  * registry, names as libpcap's pcap_datalink_val_to_name() gives them. */
 static const struct link_row {
 	struct link_info info;
-	enum decode_result (*decode)(const struct bytes *frame, struct segment *out);
+	enum decode_result (*decode)(const struct bytes *frame, size_t uncaptured, struct segment *out);
 } link_rows[] = {
 	[LINK_ETHERNET] = { { 1, { "EN10MB" }, "Ethernet" }, decode_ethernet },
 	[LINK_NULL] = { { 0, { "NULL" }, "loopback" }, decode_null },
@@ -545,15 +558,21 @@ int link_type_from_pcap_name(const char *name, enum link_type *out)
 	return -1;
 }
 
-enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
-				 struct segment *out)
+enum decode_result decode_frame(enum link_type lt, const uint8_t *buf, size_t caplen, size_t wirelen,
+				struct segment *out)
 {
 	struct bytes frame = bytes_make(buf, caplen);
 
 	if ((unsigned)lt >= LINK_COUNT)
 		return DECODE_NOT_TCP;
 	out->icmp.version = 0;
-	return link_rows[lt].decode(&frame, out);
+	return link_rows[lt].decode(&frame, wirelen == 0 ? WIRE_UNKNOWN : wirelen > caplen ? wirelen - caplen : 0, out);
+}
+
+enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
+				 struct segment *out)
+{
+	return decode_frame(lt, buf, caplen, 0, out);
 }
 
 const char *decode_result_name(enum decode_result r)

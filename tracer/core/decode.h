@@ -113,7 +113,15 @@ enum decode_result {
 	DECODE_ICMP_ERROR, /* an ICMP/ICMPv6 error quoting a TCP segment: *out says which (out->icmp) */
 };
 
-/* Decodes one captured frame. On DECODE_OK, *out is filled. */
+/* Decodes one captured frame, caplen bytes of the wirelen it had on the
+ * wire (pcap's caplen and len; 0: not known). On DECODE_OK, *out is filled. An IP length
+ * longer than the frame was on the wire is not believed: out->len counts
+ * what was there; a frame cut by the snaplen keeps the IP header's length. */
+enum decode_result decode_frame(enum link_type lt, const uint8_t *buf, size_t caplen, size_t wirelen,
+				struct segment *out);
+
+/* The same when the wire length is not known: the IP header's lengths are
+ * believed (a cut frame is truncated, as if the snaplen had cut it). */
 enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
 				 struct segment *out);
 
