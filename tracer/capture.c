@@ -9,10 +9,12 @@
 #include "privileges.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* Headers only: Ethernet/cooked (20) + IPv6 with extension headers + TCP
  * with options (60) fit, plus a few payload bytes for the UI's details. */
@@ -35,6 +37,9 @@ struct capture {
 	const struct pcap_pkthdr *cur_hdr; /* the frame in the callback, else NULL */
 	const u_char *cur_bytes;
 	char *file_buf; /* the capture file's stdio buffer: freed after pcap_close */
+	gzFile gz;      /* a .gz capture, read through a stdio stream of our own */
+	bool gzipped;
+	char gz_err[160]; /* zlib's first complaint about it, or "" */
 };
 
 /* The DLT libpcap reports, by its name, in decode's link-type table. */
@@ -165,6 +170,58 @@ static int open_live(struct capture *c, const char *iface, bool immediate, char 
 	return 0;
 }
 
+/* A gzip-compressed capture (tcpdump -w - | gzip, or a mailed .pcap.gz) is
+ * read through zlib: libpcap reads a stdio stream, so a stream whose reads
+ * come from gzread is all it takes. zlib's complaint (a cut or corrupt
+ * file) is kept for the error message. */
+static ssize_t gz_read(void *cookie, char *buf, size_t n)
+{
+	struct capture *c = cookie;
+	int got = gzread(c->gz, buf, n > INT_MAX ? INT_MAX : (unsigned)n);
+	int zerr;
+	const char *msg = gzerror(c->gz, &zerr);
+
+	if ((got < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) && !c->gz_err[0])
+		snprintf(c->gz_err, sizeof(c->gz_err), "%s", msg && *msg ? msg : "corrupt data");
+	return got < 0 ? -1 : got;
+}
+
+static int gz_close(void *cookie)
+{
+	struct capture *c = cookie;
+	int rc = gzclose(c->gz) == Z_OK ? 0 : EOF;
+
+	c->gz = NULL;
+	return rc;
+}
+
+static bool is_gzip(FILE *fp)
+{
+	unsigned char magic[2];
+	bool gz = fread(magic, 1, 2, fp) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+
+	rewind(fp);
+	return gz;
+}
+
+static FILE *open_gzip(struct capture *c, const char *path)
+{
+	static const cookie_io_functions_t io = { .read = gz_read, .close = gz_close };
+	FILE *fp;
+
+	c->gz = gzopen(path, "rb");
+	if (!c->gz)
+		return NULL;
+	c->gzipped = true;
+	gzbuffer(c->gz, CAPTURE_FILE_BUFFER);
+	fp = fopencookie(c, "rb", io);
+	if (!fp) {
+		gzclose(c->gz);
+		c->gz = NULL;
+	}
+	return fp;
+}
+
 /* libpcap reads a file with two freads a packet; with stdio's default
  * buffer (st_blksize, 4 KiB) that is a read syscall every ~40 packets
  * (20,000 for the benchmark's 1,000,000). The file is opened here so that
@@ -176,6 +233,10 @@ static FILE *open_buffered(struct capture *c, const char *path)
 
 	if (!fp)
 		return NULL;
+	if (is_gzip(fp)) {
+		fclose(fp);
+		return open_gzip(c, path);
+	}
 	c->file_buf = malloc(CAPTURE_FILE_BUFFER);
 	if (c->file_buf && setvbuf(fp, c->file_buf, _IOFBF, CAPTURE_FILE_BUFFER) != 0) {
 		free(c->file_buf);
@@ -194,8 +255,14 @@ static int open_file(struct capture *c, const char *path, char *err, size_t errl
 		     : pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!c->pcap && fp)
 		fclose(fp);
+	if (!c->pcap && c->gz_err[0]) {
+		snprintf(err, errlen, "read %s: the gzip data is cut short or corrupt (%s); check it with gzip -t",
+			 path, c->gz_err);
+		return -1;
+	}
 	if (!c->pcap) {
-		snprintf(err, errlen, "read %s: %s (is it a pcap or pcapng file?)", path, ebuf);
+		snprintf(err, errlen, "read %s: %s (is it a pcap or pcapng file%s?)", path, ebuf,
+			 c->gzipped ? ", gzip-compressed" : "");
 		return -1;
 	}
 	snprintf(c->source, sizeof(c->source), "%s", path);
@@ -345,8 +412,12 @@ int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ct
 		snprintf(err, errlen, "write %s: %s", c->write_path, errtext(c->dump_errno));
 		return -1;
 	}
-	if (n == PCAP_ERROR) {
-		snprintf(err, errlen, "%s: %s", c->source, pcap_geterr(c->pcap));
+	if (n == PCAP_ERROR || (c->gz_err[0] && n >= 0 && !c->live)) {
+		if (c->gz_err[0])
+			snprintf(err, errlen, "%s: the gzip data is cut short or corrupt (%s); check it with gzip -t",
+				 c->source, c->gz_err);
+		else
+			snprintf(err, errlen, "%s: %s", c->source, pcap_geterr(c->pcap));
 		return -1;
 	}
 	if (n == PCAP_ERROR_BREAK)
