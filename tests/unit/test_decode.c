@@ -332,6 +332,88 @@ static void build_v6_ext_chain(struct pkt *p)
 static void build_raw_v6_ext_chain(struct pkt *p) { build_v6_ext_chain(p); }
 static void build_ethernet_v6_ext_chain(struct pkt *p) { ethernet(p, ETH_IPV6); build_v6_ext_chain(p); }
 
+/* PPP: HDLC-like address and control, then the protocol (2 bytes), or
+ * both compressed (no address and control, a 1-byte protocol). */
+static void ppp_header(struct pkt *p, unsigned proto, int compressed)
+{
+	if (compressed) {
+		put8(p, proto);
+		return;
+	}
+	put8(p, 0xff);
+	put8(p, 0x03);
+	put16(p, proto);
+}
+
+static void c_hdlc_header(struct pkt *p, unsigned ethertype)
+{
+	put8(p, 0x0f);
+	put8(p, 0x00);
+	put16(p, ethertype);
+}
+
+/* An 802.11 data frame's MAC header (to the AP; with four addresses and
+ * QoS when asked), then LLC/SNAP with the ethertype. */
+static void wlan_header(struct pkt *p, unsigned ethertype, int qos, int four_addresses)
+{
+	static const uint8_t snap[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
+	put8(p, qos ? 0x88 : 0x08);
+	put8(p, four_addresses ? 0x03 : 0x01);
+	put16(p, 0);   /* duration */
+	zeros(p, 18);  /* three addresses */
+	put16(p, 0x10); /* sequence control */
+	if (four_addresses)
+		zeros(p, 6);
+	if (qos)
+		put16(p, 0);
+	put(p, snap, sizeof(snap));
+	put16(p, ethertype);
+}
+
+static void radiotap_header(struct pkt *p)
+{
+	put8(p, 0);     /* version */
+	put8(p, 0);
+	put8(p, 12);    /* length, little-endian */
+	put8(p, 0);
+	put8(p, 0x06);  /* present: flags, rate */
+	zeros(p, 3);
+	put8(p, 0);     /* flags */
+	put8(p, 2);     /* rate */
+	zeros(p, 2);
+}
+
+static void ppi_header(struct pkt *p, uint32_t dlt)
+{
+	put8(p, 0);     /* version */
+	put8(p, 0);     /* flags */
+	put8(p, 8);     /* length, little-endian */
+	put8(p, 0);
+	put8(p, dlt);   /* DLT, little-endian */
+	put8(p, dlt >> 8);
+	zeros(p, 2);
+}
+
+static void ipoib_header(struct pkt *p, unsigned ethertype)
+{
+	zeros(p, 40);   /* 20 zero bytes, the destination address */
+	put16(p, ethertype);
+	put16(p, 0);
+}
+
+static void build_ppp_v4(struct pkt *p) { ppp_header(p, 0x0021, 0); ipv4_tcp(p, 0); }
+static void build_ppp_compressed_v6(struct pkt *p) { ppp_header(p, 0x57, 1); ipv6_tcp(p); }
+static void build_ppp_serial_v4(struct pkt *p) { ppp_header(p, 0x0021, 0); ipv4_tcp(p, 0); }
+static void build_ppp_serial_c_hdlc_v6(struct pkt *p) { c_hdlc_header(p, ETH_IPV6); ipv6_tcp(p); }
+static void build_c_hdlc_v4(struct pkt *p) { c_hdlc_header(p, ETH_IPV4); ipv4_tcp(p, 0); }
+static void build_wlan_v4(struct pkt *p) { wlan_header(p, ETH_IPV4, 0, 0); ipv4_tcp(p, 0); }
+static void build_wlan_qos_4addr_v6(struct pkt *p) { wlan_header(p, ETH_IPV6, 1, 1); ipv6_tcp(p); }
+static void build_radiotap_v6(struct pkt *p) { radiotap_header(p); wlan_header(p, ETH_IPV6, 1, 0); ipv6_tcp(p); }
+static void build_ppi_v4(struct pkt *p) { ppi_header(p, 105); wlan_header(p, ETH_IPV4, 0, 0); ipv4_tcp(p, 0); }
+static void build_ppi_ethernet_v6(struct pkt *p) { ppi_header(p, 1); ethernet(p, ETH_IPV6); ipv6_tcp(p); }
+static void build_ipoib_v6(struct pkt *p) { ipoib_header(p, ETH_IPV6); ipv6_tcp(p); }
+static void build_ipoib_v4(struct pkt *p) { ipoib_header(p, ETH_IPV4); ipv4_tcp(p, 0); }
+
 struct sample {
 	const char *name;
 	enum link_type lt;
@@ -357,6 +439,18 @@ static const struct sample samples[] = {
 	{ "raw ipv4 with ip options", LINK_RAW, build_raw_v4, 4 },
 	{ "raw ipv6", LINK_RAW, build_raw_v6, 6 },
 	{ "raw ipv6 extension chain", LINK_RAW, build_raw_v6_ext_chain, 6 },
+	{ "ppp ipv4", LINK_PPP, build_ppp_v4, 4 },
+	{ "ppp compressed ipv6", LINK_PPP, build_ppp_compressed_v6, 6 },
+	{ "ppp serial ipv4", LINK_PPP_SERIAL, build_ppp_serial_v4, 4 },
+	{ "ppp serial as cisco hdlc ipv6", LINK_PPP_SERIAL, build_ppp_serial_c_hdlc_v6, 6 },
+	{ "cisco hdlc ipv4", LINK_C_HDLC, build_c_hdlc_v4, 4 },
+	{ "802.11 data ipv4", LINK_80211, build_wlan_v4, 4 },
+	{ "802.11 qos data, 4 addresses, ipv6", LINK_80211, build_wlan_qos_4addr_v6, 6 },
+	{ "radiotap 802.11 qos ipv6", LINK_80211_RADIOTAP, build_radiotap_v6, 6 },
+	{ "ppi 802.11 ipv4", LINK_PPI, build_ppi_v4, 4 },
+	{ "ppi ethernet ipv6", LINK_PPI, build_ppi_ethernet_v6, 6 },
+	{ "ipoib ipv6", LINK_IPOIB, build_ipoib_v6, 6 },
+	{ "ipoib ipv4", LINK_IPOIB, build_ipoib_v4, 4 },
 };
 
 #define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
@@ -439,6 +533,8 @@ static void test_link_table(void **state)
 	static const uint16_t registry[LINK_COUNT] = {
 		[LINK_ETHERNET] = 1, [LINK_NULL] = 0, [LINK_LOOP] = 108,
 		[LINK_SLL] = 113, [LINK_SLL2] = 276, [LINK_RAW] = 101,
+		[LINK_PPP] = 9, [LINK_PPP_SERIAL] = 50, [LINK_C_HDLC] = 104, [LINK_80211] = 105,
+		[LINK_80211_RADIOTAP] = 127, [LINK_PPI] = 192, [LINK_IPOIB] = 242,
 	};
 	enum link_type got;
 	struct segment seg;
@@ -462,7 +558,7 @@ static void test_link_table(void **state)
 	}
 	assert_int_equal(link_type_from_pcap_name("IPV4", &got), 0);
 	assert_int_equal(got, LINK_RAW);
-	assert_int_equal(link_type_from_pcap_name("IEEE802_11", &got), -1);
+	assert_int_equal(link_type_from_pcap_name("PRISM_HEADER", &got), -1);
 	assert_int_equal(link_type_from_pcap_name("", &got), -1);
 	assert_null(link_info(LINK_COUNT));
 	assert_int_equal(decode_packet(LINK_COUNT, (const uint8_t *)"", 0, &seg), DECODE_NOT_TCP);
@@ -814,6 +910,31 @@ static void test_not_tcp(void **state)
 	null_header(&p, 7, 1); /* AF_OSI: neither IPv4 nor IPv6 */
 	ipv4_tcp(&p, 0);
 	assert_int_equal(decode_exact(LINK_NULL, p.b, p.len, &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+
+	/* 802.11 frames without IP: a beacon, a QoS null frame, an encrypted
+	 * data frame, LLC that is not SNAP; PPP LCP; PPI of another DLT */
+	static const uint8_t beacon[] = { 0x80, 0x00, 0, 0, [24] = 0 };
+	static const uint8_t qos_null[] = { 0xc8, 0x01, 0, 0, [25] = 0 };
+	static const uint8_t protected_data[] = { 0x08, 0x41, 0, 0, [31] = 0 };
+	static const uint8_t stp_llc[] = { 0x08, 0x01, [24] = 0x42, 0x42, 0x03, 0, 0, 0, 0, 0 };
+	static const uint8_t lcp[] = { 0xff, 0x03, 0xc0, 0x21, 9, 1, 0, 8 };
+	static const uint8_t ppi_other[] = { 0, 0, 8, 0, 147, 0, 0, 0, 1, 2, 3 };
+	static const uint8_t radiotap_v1[] = { 1, 0, 8, 0, 0, 0, 0, 0, 0x08, 0x01 };
+	assert_int_equal(decode_exact(LINK_80211, beacon, sizeof(beacon), &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+	assert_int_equal(decode_exact(LINK_80211, qos_null, sizeof(qos_null), &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+	assert_int_equal(decode_exact(LINK_80211, protected_data, sizeof(protected_data), &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+	assert_int_equal(decode_exact(LINK_80211, stp_llc, sizeof(stp_llc), &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+	assert_int_equal(decode_exact(LINK_PPP, lcp, sizeof(lcp), &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+	assert_int_equal(decode_exact(LINK_PPI, ppi_other, sizeof(ppi_other), &seg, &copy), DECODE_NOT_TCP);
+	free(copy);
+	assert_int_equal(decode_exact(LINK_80211_RADIOTAP, radiotap_v1, sizeof(radiotap_v1), &seg, &copy),
+			 DECODE_MALFORMED);
 	free(copy);
 
 	p.len = 0;

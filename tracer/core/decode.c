@@ -21,6 +21,16 @@
 enum {
 	SLL_HDR_LEN = 16,        /* protocol at offset 14 */
 	SLL2_HDR_LEN = 20,       /* protocol at offset 0 */
+	C_HDLC_HDR_LEN = 4,      /* address, control, ethertype */
+	IPOIB_HDR_LEN = 44,      /* a 40-byte GRH or address pseudo-header, ethertype, reserved */
+	PPP_ADDRESS = 0xff, PPP_CONTROL = 0x03,
+	PPP_IPV4 = 0x0021, PPP_IPV6 = 0x0057,
+	C_HDLC_UNICAST = 0x0f, C_HDLC_BROADCAST = 0x8f,
+	WLAN_HDR_LEN = 24,       /* frame control, duration, 3 addresses, sequence control */
+	WLAN_ADDR4_LEN = 6, WLAN_QOS_LEN = 2, WLAN_HT_LEN = 4,
+	LLC_SNAP_LEN = 8,        /* DSAP, SSAP, control, OUI, ethertype */
+	RADIOTAP_MIN_LEN = 8, PPI_MIN_LEN = 8,
+	DLT_IEEE802_11 = 105, DLT_EN10MB = 1,
 	VLAN_TAG_LEN = 4,        /* TCI, then the inner ethertype */
 	ETHERTYPE_QINQ = 0x88a8, /* 802.1ad outer tag, skipped like 802.1Q */
 	IPV4_MIN_HDR_LEN = 20,
@@ -522,6 +532,164 @@ static enum decode_result decode_raw(const struct bytes *frame, size_t uncapture
 	return decode_ip(version >> 4, frame, uncaptured, out);
 }
 
+/* PPP (RFC 1661) as DLT_PPP and DLT_PPP_SERIAL write it: HDLC-like
+ * framing's address 0xff and control 0x03 (RFC 1662), left out when
+ * compressed, then the protocol, one byte when compressed (an odd first
+ * byte, RFC 1661 section 6.5). On DLT_PPP_SERIAL a Cisco HDLC address
+ * (0x0f, 0x8f) means Cisco HDLC framing instead. */
+static enum decode_result decode_ppp_framed(const struct bytes *frame, size_t uncaptured, bool serial,
+					    struct segment *out)
+{
+	uint8_t address, control, first;
+	uint16_t proto;
+	size_t off = 0;
+
+	if (!bytes_u8(frame, 0, &address))
+		return DECODE_TRUNCATED;
+	if (serial && (address == C_HDLC_UNICAST || address == C_HDLC_BROADCAST))
+		return decode_typed_header(frame, 2, C_HDLC_HDR_LEN, uncaptured, out);
+	if (address == PPP_ADDRESS) {
+		if (!bytes_u8(frame, 1, &control))
+			return DECODE_TRUNCATED;
+		if (control != PPP_CONTROL)
+			return DECODE_MALFORMED;
+		off = 2;
+	}
+	if (!bytes_u8(frame, off, &first))
+		return DECODE_TRUNCATED;
+	if (first & 1) {
+		proto = first;
+		off += 1;
+	} else {
+		if (!bytes_be16(frame, off, &proto))
+			return DECODE_TRUNCATED;
+		off += 2;
+	}
+	struct bytes ip = bytes_sub(frame, off, SIZE_MAX);
+	switch (proto) {
+	case PPP_IPV4:
+		return decode_ipv4(&ip, uncaptured, out);
+	case PPP_IPV6:
+		return decode_ipv6(&ip, uncaptured, out);
+	default: /* LCP, IPCP, CHAP, ... */
+		return DECODE_NOT_TCP;
+	}
+}
+
+static enum decode_result decode_ppp(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	return decode_ppp_framed(frame, uncaptured, false, out);
+}
+
+static enum decode_result decode_ppp_serial(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	return decode_ppp_framed(frame, uncaptured, true, out);
+}
+
+static enum decode_result decode_c_hdlc(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	return decode_typed_header(frame, 2, C_HDLC_HDR_LEN, uncaptured, out);
+}
+
+/* IP over InfiniBand as LINKTYPE_IPOIB stores it (and Wireshark reads
+ * it): the 40-byte Global Route Header, or 20 zero bytes and the 20-byte
+ * destination address, then RFC 4391's 4-byte header: an ethertype and 2
+ * reserved bytes. */
+static enum decode_result decode_ipoib(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	return decode_typed_header(frame, IPOIB_HDR_LEN - 4, IPOIB_HDR_LEN, uncaptured, out);
+}
+
+/* An 802.11 frame (IEEE 802.11-2020 section 9.2): only data frames that
+ * carry data hold IP, after the MAC header and an LLC/SNAP header (RFC
+ * 1042, or 802.1H's bridge tunnel) with the ethertype. Management and
+ * control frames, null data and encrypted frames are not TCP (counted so). */
+static enum decode_result decode_80211(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	static const uint8_t rfc1042[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00 };
+	static const uint8_t bridge_tunnel[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0xf8 };
+	uint8_t fc0, fc1, qos = 0, snap[6];
+	size_t hdr = WLAN_HDR_LEN;
+	uint16_t type;
+
+	if (!bytes_u8(frame, 0, &fc0) || !bytes_u8(frame, 1, &fc1))
+		return DECODE_TRUNCATED;
+	if ((fc0 & 0x03) != 0) /* protocol version 0 is the only one */
+		return DECODE_MALFORMED;
+	if (((fc0 >> 2) & 0x03) != 2 || (fc0 & 0x40)) /* not data, or a subtype without data */
+		return DECODE_NOT_TCP;
+	if (fc1 & 0x40) /* protected: the payload is encrypted */
+		return DECODE_NOT_TCP;
+	if ((fc1 & 0x03) == 0x03) /* to and from the distribution system: a fourth address */
+		hdr += WLAN_ADDR4_LEN;
+	if (fc0 & 0x80) { /* QoS data: QoS control, and HT control with the order bit */
+		if (!bytes_u8(frame, hdr, &qos))
+			return DECODE_TRUNCATED;
+		hdr += WLAN_QOS_LEN + (fc1 & 0x80 ? WLAN_HT_LEN : 0);
+		if (qos & 0x80) /* an A-MSDU: subframes, not one LLC header */
+			return DECODE_NOT_TCP;
+	}
+	if (!bytes_copy(frame, hdr, snap, sizeof(snap)) || !bytes_be16(frame, hdr + 6, &type))
+		return DECODE_TRUNCATED;
+	if (memcmp(snap, rfc1042, sizeof(snap)) != 0 && memcmp(snap, bridge_tunnel, sizeof(snap)) != 0)
+		return DECODE_NOT_TCP; /* another LLC protocol */
+	struct bytes rest = bytes_sub(frame, hdr + LLC_SNAP_LEN, SIZE_MAX);
+	return decode_ethertype(type, &rest, uncaptured, out);
+}
+
+/* A little-endian 16-bit field (radiotap and PPI are little-endian). */
+static bool le16_at(const struct bytes *b, size_t off, uint16_t *out)
+{
+	uint8_t lo, hi;
+
+	if (!bytes_u8(b, off, &lo) || !bytes_u8(b, off + 1, &hi))
+		return false;
+	*out = (uint16_t)(lo | hi << 8);
+	return true;
+}
+
+/* Radiotap (radiotap.org): version 0, a pad byte, the header's whole length
+ * (little-endian), then fields the 802.11 frame does not need. */
+static enum decode_result decode_radiotap(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	uint8_t version;
+	uint16_t len;
+
+	if (!bytes_u8(frame, 0, &version) || !le16_at(frame, 2, &len))
+		return DECODE_TRUNCATED;
+	if (version != 0 || len < RADIOTAP_MIN_LEN)
+		return DECODE_MALFORMED;
+	if (!bytes_has(frame, 0, len))
+		return DECODE_TRUNCATED;
+	struct bytes wlan = bytes_sub(frame, len, SIZE_MAX);
+	return decode_80211(&wlan, uncaptured, out);
+}
+
+/* PPI (the Per-Packet Information header specification): version 0, flags,
+ * the header's length and the DLT of what follows, little-endian. */
+static enum decode_result decode_ppi(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	uint8_t version;
+	uint16_t len;
+	uint32_t dlt;
+
+	if (!bytes_u8(frame, 0, &version) || !le16_at(frame, 2, &len) || !bytes_le32(frame, 4, &dlt))
+		return DECODE_TRUNCATED;
+	if (version != 0 || len < PPI_MIN_LEN)
+		return DECODE_MALFORMED;
+	if (!bytes_has(frame, 0, len))
+		return DECODE_TRUNCATED;
+	struct bytes inner = bytes_sub(frame, len, SIZE_MAX);
+	switch (dlt) {
+	case DLT_IEEE802_11:
+		return decode_80211(&inner, uncaptured, out);
+	case DLT_EN10MB:
+		return decode_ethernet(&inner, uncaptured, out);
+	default:
+		return DECODE_NOT_TCP;
+	}
+}
+
 /* The one link-type table: LINKTYPE numbers from the tcpdump.org link-type
  * registry, names as libpcap's pcap_datalink_val_to_name() gives them. */
 static const struct link_row {
@@ -534,6 +702,13 @@ static const struct link_row {
 	[LINK_SLL] = { { 113, { "LINUX_SLL" }, "Linux cooked" }, decode_sll },
 	[LINK_SLL2] = { { 276, { "LINUX_SLL2" }, "Linux cooked" }, decode_sll2 },
 	[LINK_RAW] = { { 101, { "RAW", "IPV4", "IPV6" }, "raw IP" }, decode_raw },
+	[LINK_PPP] = { { 9, { "PPP" }, "PPP" }, decode_ppp },
+	[LINK_PPP_SERIAL] = { { 50, { "PPP_SERIAL" }, "PPP" }, decode_ppp_serial },
+	[LINK_C_HDLC] = { { 104, { "C_HDLC" }, "Cisco HDLC" }, decode_c_hdlc },
+	[LINK_80211] = { { 105, { "IEEE802_11" }, "802.11" }, decode_80211 },
+	[LINK_80211_RADIOTAP] = { { 127, { "IEEE802_11_RADIO" }, "802.11" }, decode_radiotap },
+	[LINK_PPI] = { { 192, { "PPI" }, "802.11" }, decode_ppi },
+	[LINK_IPOIB] = { { 242, { "IPOIB" }, "IPoIB" }, decode_ipoib },
 };
 _Static_assert(sizeof(link_rows) / sizeof(link_rows[0]) == LINK_COUNT,
 	       "one link_rows entry for each enum link_type value");

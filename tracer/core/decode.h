@@ -24,6 +24,13 @@ enum link_type {
 	LINK_SLL,      /* "-i any", 16-byte cooked header */
 	LINK_SLL2,     /* 20-byte cooked header */
 	LINK_RAW,      /* starts at the IP header */
+	LINK_PPP,      /* PPP, address and control optional (RFC 1661, RFC 1662) */
+	LINK_PPP_SERIAL, /* PPP in HDLC-like framing, or Cisco HDLC */
+	LINK_C_HDLC,   /* Cisco HDLC: address, control, an ethertype */
+	LINK_80211,    /* 802.11 frames; data frames carry LLC/SNAP and an ethertype */
+	LINK_80211_RADIOTAP, /* a radiotap header, then an 802.11 frame */
+	LINK_PPI,      /* a Per-Packet Information header, then 802.11 (or Ethernet) */
+	LINK_IPOIB,    /* IP over InfiniBand: a 40-byte pseudo-header, then RFC 4391's ethertype */
 	LINK_COUNT
 };
 
@@ -35,7 +42,7 @@ struct link_info {
 	 * "EN10MB", "LINUX_SLL2", ...), unused slots NULL. Names, not DLT
 	 * numbers: DLT_RAW's number differs between systems. */
 	const char *pcap_names[LINK_PCAP_NAMES_MAX];
-	const char *kind; /* for messages: "Ethernet", "loopback", "Linux cooked", "raw IP" */
+	const char *kind; /* for messages: "Ethernet", "loopback", "Linux cooked", "raw IP", "PPP", ... */
 };
 
 /* The facts about lt, or NULL for a value that is not a link type. */
