@@ -336,13 +336,16 @@ static void format_event(const struct trace_event *ev, char *buf, size_t n)
 			 state_path_format(&ev->client_path, cp, sizeof(cp)),
 			 state_path_format(&ev->server_path, sp, sizeof(sp)));
 		break;
-	case EVENT_ICMP:
+	case EVENT_ICMP: {
+		char text[WHY_TEXT_MAX] = "";
+
 		if (ev->note != WHY_NONE)
-			assert_true(why_format(ev->note, LANG_EN, !ev->from_client, ev->rel_seq, ev->rel_ack, note,
-					       sizeof(note)) > 0);
-		snprintf(buf, n, "%u icmp %c seq=%u %s%s%s", ev->conn, ev->from_client ? 'c' : 's', ev->rel_seq,
-			 icmp_effect_name(ev->icmp_effect), ev->note != WHY_NONE ? " note=" : "", note);
+			assert_true(why_format(ev->note, LANG_EN, !ev->from_client, ev->rel_seq, ev->rel_ack, text,
+					       sizeof(text)) > 0);
+		snprintf(buf, n, "%u icmp %c seq=%u %s%s%.200s", ev->conn, ev->from_client ? 'c' : 's', ev->rel_seq,
+			 icmp_effect_name(ev->icmp_effect), ev->note != WHY_NONE ? " note=" : "", text);
 		break;
+	}
 	}
 }
 
