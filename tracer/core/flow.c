@@ -1,6 +1,6 @@
 /* flow.c: the flow table (flow.h).
  *
- * Memory: one allocation per connection, none per packet. A chained hash
+ * Memory: one allocation per connection (reused once released), none per packet. A chained hash
  * table, doubled when its load passes 1, finds a flow by its 4-tuple, hashed
  * so both directions land in the same bucket. Every flow sits on an
  * intrusive LRU list (idle expiry and eviction at max_flows take from its
@@ -115,6 +115,8 @@ struct flow_table {
 	struct flow_config cfg;
 	struct icmp_hold holds[ICMP_HOLDS];
 	size_t nholds;
+	struct flow *free_flows; /* released flows kept for reuse (linked by hash_next): no
+				  * malloc and free per connection once the table is warm */
 	struct flow **buckets;
 	size_t mask; /* bucket count - 1, the count a power of two */
 	struct dlink lru, time_wait, linger;
@@ -242,7 +244,8 @@ static void flow_release(struct flow_table *t, struct flow *f)
 	*pp = f->hash_next;
 	dlink_remove(&f->lru);
 	dlink_remove(&f->timer);
-	free(f);
+	f->hash_next = t->free_flows;
+	t->free_flows = f;
 	t->stats.live--;
 }
 
@@ -367,9 +370,13 @@ static struct flow *flow_create(struct flow_table *t, uint32_t h, const struct s
 
 	while (t->stats.live >= t->cfg.max_flows && !dlink_empty(&t->lru))
 		evict_one(t, ts, out);
-	f = calloc(1, sizeof(*f));
-	if (!f)
+	f = t->free_flows;
+	if (f) {
+		t->free_flows = f->hash_next;
+		memset(f, 0, sizeof(*f));
+	} else if (!(f = calloc(1, sizeof(*f)))) {
 		return NULL;
+	}
 	f->client = src_is_client ? seg->src : seg->dst;
 	f->server = src_is_client ? seg->dst : seg->src;
 	f->hash = h;
@@ -988,6 +995,12 @@ void flow_table_free(struct flow_table *t)
 		return;
 	while (!dlink_empty(&t->lru))
 		flow_release(t, FLOW_OF(t->lru.next, lru));
+	while (t->free_flows) {
+		struct flow *f = t->free_flows;
+
+		t->free_flows = f->hash_next;
+		free(f);
+	}
 	free(t->buckets);
 	free(t);
 }
