@@ -32,7 +32,7 @@ struct capture {
 	enum link_type link;
 	int live;
 	char source[256];
-	char filter[2048];
+	char filter[1024];
 	struct capture_stats stats;
 	const struct pcap_pkthdr *cur_hdr; /* the frame in the callback, else NULL */
 	const u_char *cur_bytes;
@@ -111,20 +111,26 @@ static void port_filter(char *buf, size_t n, int port)
 static int apply_filter(struct capture *c, const struct capture_opts *o, char *err, size_t errlen)
 {
 	struct bpf_program prog;
-	char port[768];
+	char port[768], bpf[sizeof(port) + sizeof(c->filter)];
 
+	/* c->filter is what status lines show: the ICMP part of -p PORT's
+	 * filter in words, not its BPF (which would fill a screen's line). */
 	if (o->port > 0)
 		port_filter(port, sizeof(port), o->port);
-	if (o->filter && o->port > 0)
-		snprintf(c->filter, sizeof(c->filter), "(%s) and (%s)", o->filter, port);
-	else if (o->filter)
+	if (o->filter && o->port > 0) {
+		snprintf(bpf, sizeof(bpf), "(%s) and (%s)", o->filter, port);
+		snprintf(c->filter, sizeof(c->filter), "(%s) and tcp port %d + icmp errors", o->filter, o->port);
+	} else if (o->filter) {
+		snprintf(bpf, sizeof(bpf), "%s", o->filter);
 		snprintf(c->filter, sizeof(c->filter), "%s", o->filter);
-	else if (o->port > 0)
-		snprintf(c->filter, sizeof(c->filter), "%s", port);
-	else
+	} else if (o->port > 0) {
+		snprintf(bpf, sizeof(bpf), "%s", port);
+		snprintf(c->filter, sizeof(c->filter), "tcp port %d + icmp errors", o->port);
+	} else {
 		return 0;
-	if (pcap_compile(c->pcap, &prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "filter '%s': %s", c->filter, pcap_geterr(c->pcap));
+	}
+	if (pcap_compile(c->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "filter '%s': %s", o->filter ? o->filter : bpf, pcap_geterr(c->pcap));
 		return -1;
 	}
 	if (pcap_setfilter(c->pcap, &prog) < 0) {
