@@ -358,6 +358,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t.flows = flow_table_new(&fcfg);
+	t.style.cache = output_cache_new(); /* without it, only slower */
 	t.kview = kernel ? kview_new() : NULL;
 	if (!t.flows || (kernel && !t.kview)) {
 		fprintf(stderr, "socklab-trace: out of memory for the flow table\n");
@@ -408,6 +409,7 @@ int main(int argc, char **argv)
 		rc = -1;
 	}
 	flow_table_free(t.flows);
+	output_cache_free(t.style.cache);
 	kview_free(t.kview);
 	kernel_close(kernel);
 	capture_close(active_capture);

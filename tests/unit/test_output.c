@@ -212,6 +212,43 @@ static void icmp_record_and_stats(void **state)
 	assert_non_null(strstr(buf, "0 not tcp") && !strstr(buf, "icmp"));
 }
 
+/* With the endpoint cache every record is byte for byte what it is
+ * without: IPv4 and IPv6, both directions, state and end records, and a
+ * connection taking over another's slot (ids 4096 apart). */
+static void endpoint_cache_changes_nothing(void **state)
+{
+	struct output_cache *cache = output_cache_new();
+	struct output_style plain = {0}, cached = {.cache = cache};
+	static const char *const eps[][2] = {
+		{"127.0.0.1:50322", "127.0.0.1:8080"}, {"[2001:db8::1]:40000", "[2001:db8::2]:443"},
+		{"[::ffff:192.0.2.1]:1", "[::1]:65535"}, {"10.0.0.1:5", "10.0.0.2:6"},
+	};
+	static const uint32_t conns[] = {1, 2, 4098, 2};
+
+	(void)state;
+	assert_non_null(cache);
+	for (size_t i = 0; i < sizeof(conns) / sizeof(conns[0]); i++) {
+		struct segment s = syn_segment();
+		struct trace_event ev = {.kind = EVENT_PACKET, .ts_ns = 5, .conn = conns[i], .seg = &s};
+		char a[OUTPUT_LINE_MAX], b[OUTPUT_LINE_MAX];
+
+		assert_int_equal(endpoint_parse(eps[i][0], &ev.client), 0);
+		assert_int_equal(endpoint_parse(eps[i][1], &ev.server), 0);
+		for (int k = 0; k < 4; k++) {
+			ev.kind = k < 2 ? EVENT_PACKET : k == 2 ? EVENT_STATE : EVENT_CONN_END;
+			ev.from_client = k == 0;
+			s.src = ev.from_client ? ev.client : ev.server;
+			s.dst = ev.from_client ? ev.server : ev.client;
+			assert_int_equal(output_json(&ev, &plain, a, sizeof(a)), output_json(&ev, &cached, b, sizeof(b)));
+			assert_string_equal(a, b);
+			assert_non_null(strstr(a, eps[i][0]));
+			assert_int_equal(output_text(&ev, 0, &plain, a, sizeof(a)), output_text(&ev, 0, &cached, b, sizeof(b)));
+			assert_string_equal(a, b);
+		}
+	}
+	output_cache_free(cache);
+}
+
 /* ---- the kernel view's records ---- */
 
 static struct kview_event kernel_record(enum kview_owner owner, uint32_t conn, uint64_t ts, const char *local,
@@ -321,6 +358,7 @@ int main(void)
 		cmocka_unit_test(json_string_too_long_is_refused),
 		cmocka_unit_test(packet_record_has_every_field),
 		cmocka_unit_test(icmp_record_and_stats),
+		cmocka_unit_test(endpoint_cache_changes_nothing),
 		cmocka_unit_test(state_record_and_text_line),
 		cmocka_unit_test(numbers_at_their_limits),
 		cmocka_unit_test(kernel_records_json_and_text),

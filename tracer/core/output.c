@@ -7,9 +7,56 @@
  * temporary copies, no allocation. */
 #include "output.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
+
+#define OUTPUT_CACHE_SLOTS 4096 /* a power of two; more than the connections a capture interleaves */
+
+struct output_cache {
+	struct cached_conn {
+		uint32_t conn; /* 0: empty */
+		uint8_t len[2];
+		char text[2][ENDPOINT_STRLEN]; /* by enum tcp_role */
+	} slot[OUTPUT_CACHE_SLOTS];
+};
+
+struct output_cache *output_cache_new(void)
+{
+	return calloc(1, sizeof(struct output_cache));
+}
+
+void output_cache_free(struct output_cache *c)
+{
+	free(c);
+}
+
+/* Appends e, which is ev's client or server endpoint (role), from the
+ * cache when there is one: the same text endpoint_put writes (it wrote the
+ * cached copy). */
+static void put_endpoint_of(struct outbuf *o, const struct output_style *st, const struct trace_event *ev,
+			    enum tcp_role role, const struct endpoint *e)
+{
+	struct cached_conn *c;
+
+	if (!st || !st->cache || ev->conn == 0) {
+		endpoint_put(o, e);
+		return;
+	}
+	c = &st->cache->slot[ev->conn & (OUTPUT_CACHE_SLOTS - 1)];
+	if (c->conn != ev->conn) {
+		for (int r = ROLE_CLIENT; r <= ROLE_SERVER; r++) {
+			const struct endpoint *x = r == ROLE_CLIENT ? &ev->client : &ev->server;
+			struct outbuf t = outbuf_at(c->text[r], sizeof(c->text[r]), 0);
+
+			endpoint_put(&t, x);
+			c->len[r] = (uint8_t)(outbuf_finish(&t) < 0 ? 0 : t.pos);
+		}
+		c->conn = ev->conn;
+	}
+	outbuf_mem(o, c->text[role], c->len[role]);
+}
 
 /* Sequence numbers in SACK blocks are shown relative to the receiver's view
  * of the sender's ISN, like seq itself. */
@@ -83,6 +130,16 @@ static void put_client_server(struct outbuf *o, const struct endpoint *client, c
 	endpoint_put(o, client);
 	outbuf_lit(o, "\",\"server\":\"");
 	endpoint_put(o, server);
+	outbuf_char(o, '"');
+}
+
+/* The same for a trace event, through the style's cache. */
+static void put_event_client_server(struct outbuf *o, const struct output_style *st, const struct trace_event *ev)
+{
+	outbuf_lit(o, ",\"client\":\"");
+	put_endpoint_of(o, st, ev, ROLE_CLIENT, &ev->client);
+	outbuf_lit(o, "\",\"server\":\"");
+	put_endpoint_of(o, st, ev, ROLE_SERVER, &ev->server);
 	outbuf_char(o, '"');
 }
 
@@ -169,9 +226,9 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		const struct segment *s = ev->seg;
 		put_head(&o, "packet", ev->ts_ns, ev->conn);
 		outbuf_lit(&o, ",\"src\":\"");
-		endpoint_put(&o, &s->src);
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &s->src);
 		outbuf_lit(&o, "\",\"dst\":\"");
-		endpoint_put(&o, &s->dst);
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &s->dst);
 		outbuf_lit(&o, ev->from_client ? "\",\"dir\":\"c2s\",\"flags\":\"" : "\",\"dir\":\"s2c\",\"flags\":\"");
 		tcp_flags_put(&o, s->flags);
 		outbuf_lit(&o, "\",\"seq\":");
@@ -207,7 +264,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 	}
 	case EVENT_STATE:
 		put_head(&o, "state", ev->ts_ns, ev->conn);
-		put_client_server(&o, &ev->client, &ev->server);
+		put_event_client_server(&o, st, ev);
 		outbuf_lit(&o, ",\"role\":\"");
 		outbuf_lit(&o, tcp_role_name(ev->role));
 		outbuf_lit(&o, "\",\"from\":\"");
@@ -227,7 +284,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		break;
 	case EVENT_CONN_END:
 		put_head(&o, "conn_end", ev->ts_ns, ev->conn);
-		put_client_server(&o, &ev->client, &ev->server);
+		put_event_client_server(&o, st, ev);
 		outbuf_lit(&o, ",\"client_path\":\"");
 		state_path_put(&o, &ev->client_path);
 		outbuf_lit(&o, "\",\"server_path\":\"");
@@ -239,7 +296,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		break;
 	case EVENT_ICMP:
 		put_head(&o, "icmp", ev->ts_ns, ev->conn);
-		put_client_server(&o, &ev->client, &ev->server);
+		put_event_client_server(&o, st, ev);
 		put_icmp_json(&o, ev, st);
 		break;
 	}
@@ -313,9 +370,9 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct outpu
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
 		outbuf_lit(&o, ev->from_client ? " client " : " server ");
-		endpoint_put(&o, &s->src);
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &s->src);
 		outbuf_lit(&o, " > ");
-		endpoint_put(&o, &s->dst);
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &s->dst);
 		outbuf_lit(&o, " [");
 		tcp_flags_put(&o, s->flags);
 		outbuf_lit(&o, "] seq=");
