@@ -271,6 +271,12 @@ static const struct lifecycle lifecycles[] = {
 	  { C(TCP_SYN, 0, 0), IC(ICMP_PARAM, TCP_SYN, 0, 0), FINISH },
 	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 icmp c seq=0 abort", "1 client SYN_SENT>CLOSED",
 	    "1 end closed 1 CLOSED>SYN_SENT>CLOSED CLOSED" } },
+	{ "ICMP about the first SYN, then the SYN|ACK is answered by a bare RST: the socket was gone, the "
+	  "ICMP had aborted it",
+	  { C(TCP_SYN, 0, 0), IC(ICMP_PORT, TCP_SYN, 0, 0), S(SA, 0, 1), C(TCP_RST, 1, 0), FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 s SYN|ACK seq=0 ack=1", "1 server LISTEN>SYN_RCVD",
+	    "1 icmp c seq=0 abort", "1 client SYN_SENT>CLOSED", "1 c RST seq=1 ack=0", "1 server SYN_RCVD>CLOSED",
+	    "1 end closed 3 CLOSED>SYN_SENT>CLOSED LISTEN>SYN_RCVD>CLOSED" } },
 	{ "ICMP host unreachable on an established connection: a soft error, no state change",
 	  { HANDSHAKE, CD(PA, 1, 1, 5), IC(ICMP_HOST, PA, 1, 1), S(A, 1, 6), FINISH },
 	  { HANDSHAKE_EVENTS, "1 c PSH|ACK seq=1 ack=1", "1 icmp c seq=1 soft note=soft error: the connection is already",

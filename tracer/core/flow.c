@@ -642,9 +642,11 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	}
 	learn_isns(x, y, seg);
 	read_facts(x, y, seg, &in);
+	/* x sent again: the error did not abort it; unless x's kernel answers
+	 * with a RST (the SYN|ACK found no socket): then it did. */
 	for (size_t i = 0; f->icmp_held && i < t->nholds; i++)
-		if (t->holds[i].f == f && t->holds[i].xr == xr) /* sent again: the error did not abort it */
-			settle_icmp(t, f, true, out);
+		if (t->holds[i].f == f && t->holds[i].xr == xr)
+			settle_icmp(t, f, !(seg->flags & TCP_RST), out);
 	x->resent |= in.retransmission;
 	settle_pending(f, xr, seg, ts, &ch);
 	track_sent(x, y, seg);
