@@ -164,8 +164,7 @@ static bool changes_text(const struct row *r, enum tcp_role role, bool ascii, ch
 
 void ladder_icmp_text(const struct ui_icmp *e, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s %s to %s: %s", e->version == 6 ? "ICMPv6" : "ICMP", e->name,
-		 e->from_client ? "client" : "server", e->effect);
+	snprintf(buf, n, "%s %s: %s", e->version == 6 ? "ICMPv6" : "ICMP", e->name, e->effect);
 }
 
 /* Seconds since the session's first event, in a column of 10: microseconds
