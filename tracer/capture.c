@@ -9,10 +9,12 @@
 #include "privileges.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* Headers only: Ethernet/cooked (20) + IPv6 with extension headers + TCP
  * with options (60) fit, plus a few payload bytes for the UI's details. */
@@ -35,6 +37,9 @@ struct capture {
 	const struct pcap_pkthdr *cur_hdr; /* the frame in the callback, else NULL */
 	const u_char *cur_bytes;
 	char *file_buf; /* the capture file's stdio buffer: freed after pcap_close */
+	gzFile gz;      /* a .gz capture, read through a stdio stream of our own */
+	bool gzipped;
+	char gz_err[160]; /* zlib's first complaint about it, or "" */
 };
 
 /* The DLT libpcap reports, by its name, in decode's link-type table. */
@@ -89,20 +94,43 @@ static void explain_activate(int rc, pcap_t *p, const char *iface, char *err, si
 	}
 }
 
+/* -p PORT: TCP to or from the port, and the ICMP/ICMPv6 errors that quote
+ * such a segment (RFC 792: the quote starts 8 bytes into the ICMP message
+ * with the IP header; an IPv4 one is IHL*4 long, an IPv6 one 40 bytes with
+ * TCP straight after), so that an error aborting a connection is seen. */
+static void port_filter(char *buf, size_t n, int port)
+{
+	snprintf(buf, n,
+		 "tcp port %d or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11 or "
+		 "icmp[0] == 12) and icmp[17] == 6 and (icmp[8 + ((icmp[8] & 15) << 2):2] == %d or "
+		 "icmp[10 + ((icmp[8] & 15) << 2):2] == %d)) or (icmp6 and icmp6[0] >= 1 and icmp6[0] <= 4 and "
+		 "icmp6[14] == 6 and (icmp6[48:2] == %d or icmp6[50:2] == %d))",
+		 port, port, port, port, port);
+}
+
 static int apply_filter(struct capture *c, const struct capture_opts *o, char *err, size_t errlen)
 {
 	struct bpf_program prog;
+	char port[768], bpf[sizeof(port) + sizeof(c->filter)];
 
-	if (o->filter && o->port > 0)
-		snprintf(c->filter, sizeof(c->filter), "(%s) and tcp port %d", o->filter, o->port);
-	else if (o->filter)
+	/* c->filter is what status lines show: the ICMP part of -p PORT's
+	 * filter in words, not its BPF (which would fill a screen's line). */
+	if (o->port > 0)
+		port_filter(port, sizeof(port), o->port);
+	if (o->filter && o->port > 0) {
+		snprintf(bpf, sizeof(bpf), "(%s) and (%s)", o->filter, port);
+		snprintf(c->filter, sizeof(c->filter), "(%s) and tcp port %d + icmp errors", o->filter, o->port);
+	} else if (o->filter) {
+		snprintf(bpf, sizeof(bpf), "%s", o->filter);
 		snprintf(c->filter, sizeof(c->filter), "%s", o->filter);
-	else if (o->port > 0)
-		snprintf(c->filter, sizeof(c->filter), "tcp port %d", o->port);
-	else
+	} else if (o->port > 0) {
+		snprintf(bpf, sizeof(bpf), "%s", port);
+		snprintf(c->filter, sizeof(c->filter), "tcp port %d + icmp errors", o->port);
+	} else {
 		return 0;
-	if (pcap_compile(c->pcap, &prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "filter '%s': %s", c->filter, pcap_geterr(c->pcap));
+	}
+	if (pcap_compile(c->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "filter '%s': %s", o->filter ? o->filter : bpf, pcap_geterr(c->pcap));
 		return -1;
 	}
 	if (pcap_setfilter(c->pcap, &prog) < 0) {
@@ -148,6 +176,58 @@ static int open_live(struct capture *c, const char *iface, bool immediate, char 
 	return 0;
 }
 
+/* A gzip-compressed capture (tcpdump -w - | gzip, or a mailed .pcap.gz) is
+ * read through zlib: libpcap reads a stdio stream, so a stream whose reads
+ * come from gzread is all it takes. zlib's complaint (a cut or corrupt
+ * file) is kept for the error message. */
+static ssize_t gz_read(void *cookie, char *buf, size_t n)
+{
+	struct capture *c = cookie;
+	int got = gzread(c->gz, buf, n > INT_MAX ? INT_MAX : (unsigned)n);
+	int zerr;
+	const char *msg = gzerror(c->gz, &zerr);
+
+	if ((got < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) && !c->gz_err[0])
+		snprintf(c->gz_err, sizeof(c->gz_err), "%s", msg && *msg ? msg : "corrupt data");
+	return got < 0 ? -1 : got;
+}
+
+static int gz_close(void *cookie)
+{
+	struct capture *c = cookie;
+	int rc = gzclose(c->gz) == Z_OK ? 0 : EOF;
+
+	c->gz = NULL;
+	return rc;
+}
+
+static bool is_gzip(FILE *fp)
+{
+	unsigned char magic[2];
+	bool gz = fread(magic, 1, 2, fp) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+
+	rewind(fp);
+	return gz;
+}
+
+static FILE *open_gzip(struct capture *c, const char *path)
+{
+	static const cookie_io_functions_t io = { .read = gz_read, .close = gz_close };
+	FILE *fp;
+
+	c->gz = gzopen(path, "rb");
+	if (!c->gz)
+		return NULL;
+	c->gzipped = true;
+	gzbuffer(c->gz, CAPTURE_FILE_BUFFER);
+	fp = fopencookie(c, "rb", io);
+	if (!fp) {
+		gzclose(c->gz);
+		c->gz = NULL;
+	}
+	return fp;
+}
+
 /* libpcap reads a file with two freads a packet; with stdio's default
  * buffer (st_blksize, 4 KiB) that is a read syscall every ~40 packets
  * (20,000 for the benchmark's 1,000,000). The file is opened here so that
@@ -159,6 +239,10 @@ static FILE *open_buffered(struct capture *c, const char *path)
 
 	if (!fp)
 		return NULL;
+	if (is_gzip(fp)) {
+		fclose(fp);
+		return open_gzip(c, path);
+	}
 	c->file_buf = malloc(CAPTURE_FILE_BUFFER);
 	if (c->file_buf && setvbuf(fp, c->file_buf, _IOFBF, CAPTURE_FILE_BUFFER) != 0) {
 		free(c->file_buf);
@@ -177,8 +261,14 @@ static int open_file(struct capture *c, const char *path, char *err, size_t errl
 		     : pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!c->pcap && fp)
 		fclose(fp);
+	if (!c->pcap && c->gz_err[0]) {
+		snprintf(err, errlen, "read %s: the gzip data is cut short or corrupt (%s); check it with gzip -t",
+			 path, c->gz_err);
+		return -1;
+	}
 	if (!c->pcap) {
-		snprintf(err, errlen, "read %s: %s (is it a pcap or pcapng file?)", path, ebuf);
+		snprintf(err, errlen, "read %s: %s (is it a pcap or pcapng file%s?)", path, ebuf,
+			 c->gzipped ? ", gzip-compressed" : "");
 		return -1;
 	}
 	snprintf(c->source, sizeof(c->source), "%s", path);
@@ -252,16 +342,24 @@ struct dispatch_ctx {
 
 /* The frame's time in ns (tv_usec holds ns: the capture is opened with
  * nanosecond precision). A file's record header is untrusted too: a time
- * before 1970 (libpcap reads the seconds as signed), past 2262, or a
- * fraction that is not below one second would not fit the records' ts_ns,
- * which readers take as a signed 64-bit integer. */
+ * before 1970 (libpcap reads the seconds as signed) or past 2262 would not
+ * fit the records' ts_ns, which readers take as a signed 64-bit integer.
+ * A fraction of a second of a whole second or more (1,000,000 us: a
+ * writer's rounding bug) is carried into the seconds, as tshark shows it;
+ * returns 1 then, so the caller can count it. */
 static int frame_time_ns(const struct pcap_pkthdr *h, uint64_t *out)
 {
-	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000 ||
-	    (uint64_t)h->ts.tv_sec > (uint64_t)(INT64_MAX - 999999999) / 1000000000u)
+	const uint64_t ns = 1000000000u;
+	uint64_t sec, frac;
+
+	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0)
 		return -1;
-	*out = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
-	return 0;
+	sec = (uint64_t)h->ts.tv_sec + (uint64_t)h->ts.tv_usec / ns;
+	frac = (uint64_t)h->ts.tv_usec % ns;
+	if (sec > (uint64_t)(INT64_MAX - 999999999) / ns)
+		return -1;
+	*out = sec * ns + frac;
+	return (uint64_t)h->ts.tv_usec >= ns;
 }
 
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -280,13 +378,21 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 		if (!c->dump_errno && ferror_unlocked(pcap_dump_file(c->dump)))
 			c->dump_errno = errno ? errno : EIO;
 	}
-	if (frame_time_ns(h, &ts) < 0) {
+	switch (frame_time_ns(h, &ts)) {
+	case -1:
 		c->stats.invalid++;
 		return;
+	case 1:
+		c->stats.time_carried++;
+		break;
 	}
-	switch (decode_packet(c->link, bytes, h->caplen, &seg)) {
+	switch (decode_frame(c->link, bytes, h->caplen, h->len, &seg)) {
 	case DECODE_OK:
-		c->stats.tcp++;
+	case DECODE_ICMP_ERROR:
+		if (seg.icmp.version)
+			c->stats.icmp++;
+		else
+			c->stats.tcp++;
 		c->cur_hdr = h;
 		c->cur_bytes = bytes;
 		d->fn(&seg, ts, d->ctx);
@@ -312,8 +418,12 @@ int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ct
 		snprintf(err, errlen, "write %s: %s", c->write_path, errtext(c->dump_errno));
 		return -1;
 	}
-	if (n == PCAP_ERROR) {
-		snprintf(err, errlen, "%s: %s", c->source, pcap_geterr(c->pcap));
+	if (n == PCAP_ERROR || (c->gz_err[0] && n >= 0 && !c->live)) {
+		if (c->gz_err[0])
+			snprintf(err, errlen, "%s: the gzip data is cut short or corrupt (%s); check it with gzip -t",
+				 c->source, c->gz_err);
+		else
+			snprintf(err, errlen, "%s: %s", c->source, pcap_geterr(c->pcap));
 		return -1;
 	}
 	if (n == PCAP_ERROR_BREAK)

@@ -39,7 +39,8 @@ int capture_fd(const struct capture *c);
 
 /* "lo", or the file name: for status lines. */
 const char *capture_source(const struct capture *c);
-/* The BPF filter in force ("" for none). */
+/* The filter in force, as a status line shows it ("" for none): -p PORT's
+ * ICMP part in words ("tcp port 8080 + icmp errors"), not its BPF. */
 const char *capture_filter(const struct capture *c);
 int capture_is_live(const struct capture *c);
 

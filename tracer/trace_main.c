@@ -126,8 +126,9 @@ static void usage(FILE *f)
 	      "Captures TCP segments and shows both endpoints' TCP states as they change.\n"
 	      "\n"
 	      "  -i, --interface IFACE  capture live on IFACE (default: lo)\n"
-	      "  -r, --read FILE        read a pcap or pcapng file instead\n"
-	      "  -p, --port PORT        only connections to or from this TCP port\n"
+	      "  -r, --read FILE        read a pcap or pcapng file instead (gzip-compressed too)\n"
+	      "  -p, --port PORT        only connections to or from this TCP port (and the ICMP errors\n"
+	      "                         about their segments)\n"
 	      "  -f, --filter 'BPF'     a libpcap filter, e.g. 'tcp port 8080 or tcp port 9090'\n"
 	      "  -w, --write OUT.pcap   also save every captured packet (tcpdump/Wireshark open it)\n"
 	      "      --json             JSON Lines records (docs/trace-format.md); each state change\n"
@@ -358,6 +359,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t.flows = flow_table_new(&fcfg);
+	t.style.cache = output_cache_new(); /* without it, only slower */
 	t.kview = kernel ? kview_new() : NULL;
 	if (!t.flows || (kernel && !t.kview)) {
 		fprintf(stderr, "socklab-trace: out of memory for the flow table\n");
@@ -408,6 +410,7 @@ int main(int argc, char **argv)
 		rc = -1;
 	}
 	flow_table_free(t.flows);
+	output_cache_free(t.style.cache);
 	kview_free(t.kview);
 	kernel_close(kernel);
 	capture_close(active_capture);

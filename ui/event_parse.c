@@ -236,12 +236,41 @@ static void parse_stats(struct reader *r, struct ui_stats *s)
 	s->invalid = (uint64_t)get_int(r, "invalid", 0, 0);
 }
 
+static void parse_icmp(struct reader *r, struct ui_icmp *e)
+{
+	char text[16], rep[ENDPOINT_STRLEN + 8];
+
+	e->conn = (uint32_t)get_int(r, "conn", 1, 0);
+	get_endpoint(r, "client", 0, &e->client);
+	get_endpoint(r, "server", 0, &e->server);
+	get_endpoint(r, "src", 1, &e->src);
+	get_endpoint(r, "dst", 1, &e->dst);
+	get_str(r, "dir", 0, text, sizeof(text));
+	e->from_client = strcmp(text, "s2c") != 0;
+	get_str(r, "proto", 0, text, sizeof(text));
+	e->version = strcmp(text, "icmpv6") == 0 ? 6 : 4;
+	e->type = (uint8_t)get_int(r, "icmp_type", 1, 0);
+	e->code = (uint8_t)get_int(r, "icmp_code", 1, 0);
+	get_str(r, "name", 0, e->name, sizeof(e->name));
+	get_str(r, "reporter", 0, rep, sizeof(rep) - 2);
+	if (rep[0]) { /* written without the port: read back with port 0 */
+		strcat(rep, ":0");
+		if (endpoint_parse(rep, &e->reporter) < 0)
+			wrong(r, "reporter", "an address like 127.0.0.1");
+	}
+	e->seq = (uint32_t)get_int(r, "seq", 1, 0);
+	e->mtu = (uint32_t)get_int(r, "mtu", 0, 0);
+	get_str(r, "effect", 1, e->effect, sizeof(e->effect));
+	get_str(r, "note", 0, e->note, sizeof(e->note));
+}
+
 static const struct {
 	const char *name;
 	enum ui_event_type type;
 } type_names[] = {
 	{"packet", UEV_PACKET}, {"state", UEV_STATE}, {"call", UEV_CALL}, {"step", UEV_STEP},
 	{"hello", UEV_HELLO}, {"conn_end", UEV_CONN_END}, {"stats", UEV_STATS},
+	{"icmp", UEV_ICMP},
 };
 
 int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err, size_t errlen)
@@ -283,6 +312,7 @@ int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err
 			break;
 		case UEV_CONN_END: parse_conn_end(&r, &out->u.end); break;
 		case UEV_STATS: parse_stats(&r, &out->u.stats); break;
+		case UEV_ICMP: parse_icmp(&r, &out->u.icmp); break;
 		case UEV_OTHER: break;
 		}
 	}
@@ -353,6 +383,28 @@ void ui_event_from_trace(const struct trace_event *ev, struct ui_event *out)
 		state_path_format(&ev->client_path, e->client_path, sizeof(e->client_path));
 		state_path_format(&ev->server_path, e->server_path, sizeof(e->server_path));
 		e->packets = ev->packets;
+		break;
+	}
+	case EVENT_ICMP: {
+		struct ui_icmp *e = &out->u.icmp;
+		const struct segment *s = ev->seg;
+
+		out->type = UEV_ICMP;
+		e->conn = ev->conn;
+		e->client = ev->client;
+		e->server = ev->server;
+		e->src = s->src;
+		e->dst = s->dst;
+		e->from_client = ev->from_client;
+		e->version = s->icmp.version;
+		e->type = s->icmp.type;
+		e->code = s->icmp.code;
+		snprintf(e->name, sizeof(e->name), "%s", icmp_error_name(&s->icmp));
+		e->reporter = s->icmp.reporter;
+		e->seq = ev->rel_seq;
+		e->mtu = s->icmp.mtu;
+		snprintf(e->effect, sizeof(e->effect), "%s", icmp_effect_name(ev->icmp_effect));
+		snprintf(e->note, sizeof(e->note), "%s", why_key(ev->note));
 		break;
 	}
 	}

@@ -190,6 +190,11 @@ static bool changes_text(const struct row *r, enum tcp_role role, bool ascii, ch
 	return any;
 }
 
+void ladder_icmp_text(const struct ui_icmp *e, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s %s: %s", e->version == 6 ? "ICMPv6" : "ICMP", e->name, e->effect);
+}
+
 /* Seconds since the session's first event, in a column of 10: microseconds
  * for the first 16 minutes (loopback segments are microseconds apart),
  * then 0.1 ms, which lasts past a 3-hour class (27 hours). */
@@ -222,6 +227,10 @@ static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, 
 	case ROW_STATE:
 		if (r->kind == ROW_PACKET)
 			draw_arrow(g, gm, y, &r->ev->u.packet, o->big, o->ascii);
+		if (r->kind == ROW_STATE && r->ev->type == UEV_ICMP) { /* a line of its own, mid-ladder */
+			ladder_icmp_text(&r->ev->u.icmp, text, sizeof(text));
+			grid_put(g, gm->mx, y, text, gm->mw, ATTR_ERROR, o->ascii);
+		}
 		for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++)
 			if (changes_text(r, (enum tcp_role)role, o->ascii, text, sizeof(text)))
 				lane_text(g, gm, (enum tcp_role)role, true, y, text, ATTR_STATE, o->ascii);

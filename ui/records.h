@@ -21,6 +21,7 @@ enum ui_event_type {
 	UEV_HELLO,
 	UEV_CONN_END,
 	UEV_STATS,
+	UEV_ICMP,
 };
 
 #define UEV_NOTE_MAX 200
@@ -82,6 +83,22 @@ struct ui_conn_end {
 	uint64_t packets;
 };
 
+/* An ICMP/ICMPv6 error about a segment of a connection (an "icmp" record). */
+struct ui_icmp {
+	uint32_t conn;              /* 0: no tracked connection */
+	struct endpoint client, server;
+	struct endpoint src, dst;   /* the quoted segment's */
+	bool from_client;           /* the quoted segment went client -> server */
+	uint8_t version;            /* 4: ICMP, 6: ICMPv6 */
+	uint8_t type, code;
+	char name[32];              /* "port-unreachable" */
+	struct endpoint reporter;   /* who sent the error (port 0) */
+	uint32_t seq;               /* the quoted seq, relative */
+	uint32_t mtu;               /* 0 unless the error gives one */
+	char effect[8];             /* "abort", "soft", "ignored" */
+	char note[UEV_NOTE_MAX];    /* a note's key */
+};
+
 struct ui_stats {
 	uint64_t seen, tcp, dropped, truncated, invalid;
 };
@@ -96,6 +113,7 @@ struct ui_event {
 		struct ui_hello hello;
 		struct ui_conn_end end;
 		struct ui_stats stats;
+		struct ui_icmp icmp;
 	} u;
 };
 

@@ -476,8 +476,9 @@ static long add_state(struct timeline *tl, const struct ui_event *ev, bool *inse
 		return -1;
 	for (long i = (long)tl->count - 1; i >= 0 && (long)tl->count - i <= ATTACH_SCAN; i--) {
 		struct row *r = at(tl, (size_t)i);
-		if (r->kind == ROW_PACKET && r->conn == s->conn && r->ts_ns == ev->ts_ns &&
-		    r->nchanges < ROW_MAX_CHANGES) {
+		bool causes = r->kind == ROW_PACKET || (r->kind == ROW_STATE && r->ev->type == UEV_ICMP);
+
+		if (causes && r->conn == s->conn && r->ts_ns == ev->ts_ns && r->nchanges < ROW_MAX_CHANGES) {
 			if (inserted_before)
 				*inserted_before = false;
 			if (change_append(tl, r, s) < 0)
@@ -555,6 +556,17 @@ static long add_call(struct timeline *tl, const struct ui_event *ev, bool *inser
 	return pos;
 }
 
+/* An ICMP error is a row of its own, in its connection's view; the state
+ * change it causes (an abort) attaches to it as to a packet. */
+static long add_icmp(struct timeline *tl, const struct ui_event *ev, bool *inserted_before)
+{
+	struct conn_info *ci = conn_slot(tl, ev->u.icmp.conn);
+
+	if (ci && !keep_rows_of(tl, ci))
+		return -1;
+	return add_row(tl, ROW_STATE, ev, ci, inserted_before);
+}
+
 long timeline_add(struct timeline *tl, const struct ui_event *ev, bool *inserted_before)
 {
 	struct conn_info *ci;
@@ -568,6 +580,7 @@ long timeline_add(struct timeline *tl, const struct ui_event *ev, bool *inserted
 	case UEV_PACKET: return add_packet(tl, ev, inserted_before);
 	case UEV_STATE: return add_state(tl, ev, inserted_before);
 	case UEV_CALL: return add_call(tl, ev, inserted_before);
+	case UEV_ICMP: return add_icmp(tl, ev, inserted_before);
 	case UEV_CONN_END:
 		ci = conn_slot(tl, ev->u.end.conn);
 		if (!ci)

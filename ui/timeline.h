@@ -30,7 +30,8 @@
 enum row_kind {
 	ROW_PACKET, /* a segment, with the state changes it caused */
 	ROW_CALL,   /* a socket call's enter or exit */
-	ROW_STATE,  /* a state change without a packet (TIME_WAIT expiry) */
+	ROW_STATE,  /* a state change without a packet (TIME_WAIT expiry), or an ICMP
+		     * error (ev->type UEV_ICMP) with the change it caused, if any */
 	ROW_END,    /* a connection released */
 };
 

@@ -204,6 +204,28 @@ assert n >= 1, "no SYN marked retrans: the queue did not overflow"
 print("%d SYN(s) marked retrans" % n)
 EOF
 		;;
+	icmp)
+		# what this kernel does: the ICMP for connect()'s own SYN comes back
+		# on lo while connect() holds the socket, so it is only a soft error;
+		# the SYN is sent again and that one's ICMP aborts the connection
+		python3 - "$TMP/$1.jsonl" <<'EOF' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+for conn in sorted({r["conn"] for r in recs if r["type"] == "conn_end"}):
+    icmp = [r for r in recs if r["type"] == "icmp" and r["conn"] == conn]
+    assert [r["effect"] for r in icmp] == ["soft", "abort"], ("#%d" % conn, icmp)
+    assert icmp[0].get("note") == "icmp_socket_busy" and icmp[0]["name"] == "port-unreachable", icmp[0]
+    syns = [r for r in recs if r["type"] == "packet" and r["conn"] == conn and r["flags"] == "SYN"]
+    assert len(syns) == 2 and syns[1].get("retrans"), ("#%d: the SYN was not sent again" % conn, syns)
+    abort = [r for r in recs if r["type"] == "state" and r["conn"] == conn and r["why"] == "icmp_abort"]
+    assert len(abort) == 1 and abort[0]["ts_ns"] == icmp[1]["ts_ns"], ("#%d" % conn, abort)
+    kclose = [r for r in recs if r["type"] == "kernel" and r["conn"] == conn and r["to"] == "CLOSED"]
+    assert kclose and kclose[0]["ts_ns"] > syns[1]["ts_ns"], ("#%d: the kernel closed before the resent SYN" % conn)
+    print("#%d (%s): ICMP soft then abort, as the kernel" % (conn, icmp[0]["proto"]))
+EOF
+		grep -q "connection refused" "$TMP/$1.client" ||
+			{ echo "connect() did not fail with ECONNREFUSED:"; cat "$TMP/$1.client"; return 1; }
+		;;
 	eaddrinuse)
 		grep -q "bind .*: address already in use" "$TMP/$1.client" ||
 			{ echo "the second client did not fail at bind with EADDRINUSE:"; cat "$TMP/$1.client"; return 1; }
@@ -270,6 +292,31 @@ if ! run_scripted crossed || ! check crossed tracepoint 1 ANY ANY || ! expect cr
 fi
 if ! run_scripted syn-sent || ! check syn-sent tracepoint 1 "CLOSED>SYN_SENT>CLOSED" ""; then
 	echo "FAIL: scenario syn-sent"
+	failed=1
+fi
+# An ICMP error aborting connect(): nftables answers the SYN with
+# port-unreachable (IPv4 and IPv6); -p PORT's filter must admit the ICMP.
+run_icmp() {
+	local name=$1 port tp table=socklab_oracle_$$
+	port=$(free_port)
+	"$BIN/socklab-trace" -i lo -p "$port" --json --kernel=tracepoint >"$TMP/$name.jsonl" 2>"$TMP/$name.err" &
+	tp=$!
+	STARTED+=("$tp")
+	wait_for "$TMP/$name.err" "capturing on" || { echo "FAIL: $name: socklab-trace did not start"; return 1; }
+	nft -f - <<NFT || return 1
+add table inet $table
+add chain inet $table in { type filter hook input priority 0; }
+add rule inet $table in tcp dport $port tcp flags & (syn|ack) == syn reject with icmpx type port-unreachable
+NFT
+	"$BIN/echo-client" 127.0.0.1 "$port" -m hi >"$TMP/$name.client" 2>&1
+	"$BIN/echo-client" ::1 "$port" -m hi >>"$TMP/$name.client" 2>&1
+	nft delete table inet "$table"
+	sleep 0.2
+	kill -INT "$tp"
+	wait "$tp" || { echo "FAIL: $name: socklab-trace exited with an error:"; cat "$TMP/$name.err"; return 1; }
+}
+if ! run_icmp icmp || ! check icmp tracepoint 2 "CLOSED>SYN_SENT>CLOSED" "" || ! expect icmp icmp; then
+	echo "FAIL: scenario icmp"
 	failed=1
 fi
 exit $failed

@@ -39,4 +39,31 @@ fi
 # A truncated file still prints what it read before the error.
 "$BIN/socklab-trace" -r "$TMP/cut.pcap" >"$TMP/out" 2>/dev/null
 grep -q '\[SYN\]' "$TMP/out" || { echo "FAIL: cut.pcap: packets before the cut were lost"; failed=1; }
+
+# A gzip-compressed capture is read as it is (zlib), by socklab-trace and by
+# socklab (replay and export load files the same way); one cut short gets
+# one clear line and exit 1, after what was read before the cut.
+golden="$(dirname "$0")/../golden"
+gzip -c "$golden/echo.pcap" >"$TMP/echo.pcap.gz"
+gzip -c "$golden/echo.pcapng" >"$TMP/echo.pcapng.gz"
+for f in echo.pcap.gz:echo echo.pcapng.gz:echo-pcapng; do
+	expected=${f#*:} f=${f%:*}
+	if ! "$BIN/socklab-trace" -r "$TMP/$f" >"$TMP/out" 2>"$TMP/err" || [ -s "$TMP/err" ] ||
+		! diff -u "$golden/$expected.expected" "$TMP/out"; then
+		echo "FAIL: $f: not read like the capture it holds:"; cat "$TMP/err"
+		failed=1
+	fi
+done
+if ! "$BIN/socklab" export "$TMP/echo.pcap.gz" --format text >"$TMP/out" 2>"$TMP/err" || ! grep -q 'SYN|ACK' "$TMP/out"; then
+	echo "FAIL: socklab export of a .gz capture:"; cat "$TMP/err"; failed=1
+fi
+size=$(wc -c <"$TMP/echo.pcap.gz")
+head -c $((size * 3 / 4)) "$TMP/echo.pcap.gz" >"$TMP/cut.pcap.gz"
+head -c 20 "$TMP/echo.pcap.gz" >"$TMP/stub.pcap.gz"
+expect 1 "cut.pcap.gz: the gzip data is cut short or corrupt .*gzip -t" -- "$BIN/socklab-trace" -r "$TMP/cut.pcap.gz"
+grep -q '\[SYN\]' "$TMP/out" || { echo "FAIL: cut.pcap.gz: packets before the cut were lost"; failed=1; }
+expect 1 "stub.pcap.gz: the gzip data is cut short or corrupt" -- "$BIN/socklab-trace" -r "$TMP/stub.pcap.gz"
+expect 1 "cut.pcap.gz: the gzip data is cut short or corrupt" -- "$BIN/socklab" export "$TMP/cut.pcap.gz" --format text
+printf 'not a capture\n' | gzip >"$TMP/text.gz"
+expect 1 "text.gz: unknown file format .*gzip-compressed" -- "$BIN/socklab-trace" -r "$TMP/text.gz"
 exit $failed

@@ -3,6 +3,8 @@
 # read by socklab-trace and must give exactly its reviewed timeline
 # (NAME.expected). The JSON output of the same file must be valid JSON Lines
 # whose state records carry every field the contract requires.
+# Where tshark is installed, it must agree on what the TCP segments are (the
+# link types socklab decodes besides Ethernet are checked against it so).
 # UPDATE=1 rewrites the expected files (review the diff before committing).
 . "$(dirname "$0")/../lib/helpers.sh"
 cd "$ROOT/tests/golden" || exit 1
@@ -45,6 +47,30 @@ assert r["type"] == "stats", "last record must be stats"
 assert n > 0, "no state records"
 ' <"$TMP/$name.jsonl"; then
 		echo "FAIL: $pcap: --json output breaks the contract"
+		failed=1
+	fi
+	# tshark's view of the same segments: ports, raw seq and ack, length, flags
+	if command -v tshark >/dev/null &&
+		! tshark -r "$pcap" -Y 'tcp && !icmp && !icmpv6' -T fields -e tcp.srcport -e tcp.dstport -e tcp.seq_raw \
+			-e tcp.ack_raw -e tcp.len -e tcp.flags 2>/dev/null >"$TMP/$name.tshark" ||
+		! python3 -c '
+import json, sys
+theirs = [l.split("\t") for l in open(sys.argv[2]).read().splitlines()]
+theirs = [(int(a), int(b), int(s), int(k or 0), int(n), int(f, 16) & 0xff) for a, b, s, k, n, f in theirs]
+names = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"]
+ours = []
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["type"] == "packet":
+        bits = sum(1 << names.index(f) for f in r["flags"].split("|") if f != "none")
+        ours.append((int(r["src"].rsplit(":", 1)[1]), int(r["dst"].rsplit(":", 1)[1]), r["abs_seq"],
+                     r["abs_ack"] if bits & 0x10 else 0, r["len"], bits))
+assert theirs, "tshark sees no TCP segment"
+assert len(theirs) == len(ours), "tshark sees %d TCP segments, socklab-trace %d" % (len(theirs), len(ours))
+for i, (t, o) in enumerate(zip(theirs, ours)):
+    assert t == o, "segment %d: tshark %s, socklab-trace %s" % (i + 1, t, o)
+' "$TMP/$name.jsonl" "$TMP/$name.tshark"; then
+		echo "FAIL: $pcap: tshark and socklab-trace disagree on the TCP segments"
 		failed=1
 	fi
 done

@@ -109,6 +109,40 @@ static void tracer_records_round_trip(void **state)
 	assert_true(endpoint_equal(&a.u.packet.src, &b.u.packet.src));
 }
 
+/* An icmp record parses back to what the tracer event gave. */
+static void icmp_record_round_trip(void **state)
+{
+	struct segment seg = {.seq = 1000, .ack = 5001, .flags = TCP_SYN,
+			      .icmp = {.version = 6, .type = 1, .code = 4, .quoted_full = true}};
+	struct trace_event tev = {.kind = EVENT_ICMP, .ts_ns = 77, .conn = 4, .seg = &seg, .from_client = true,
+				  .rel_seq = 0, .icmp_effect = ICMP_SOFT, .note = NOTE_ICMP_SOCKET_BUSY};
+	struct ui_event a, b;
+	char json[OUTPUT_LINE_MAX], err[256];
+
+	(void)state;
+	endpoint_parse("[::1]:50000", &seg.src);
+	endpoint_parse("[::1]:9000", &seg.dst);
+	endpoint_parse("[::1]:0", &seg.icmp.reporter);
+	tev.client = seg.src;
+	tev.server = seg.dst;
+	assert_true(output_json(&tev, NULL, json, sizeof(json)) > 0);
+	assert_non_null(strstr(json, "\"reporter\":\"[::1]\""));
+	assert_int_equal(parse(json, &a, err, sizeof(err)), 0);
+	ui_event_from_trace(&tev, &b);
+	assert_int_equal(a.type, UEV_ICMP);
+	assert_int_equal(b.type, UEV_ICMP);
+	assert_int_equal(a.u.icmp.version, 6);
+	assert_int_equal(a.u.icmp.code, b.u.icmp.code);
+	assert_string_equal(a.u.icmp.name, "port-unreachable");
+	assert_string_equal(a.u.icmp.name, b.u.icmp.name);
+	assert_string_equal(a.u.icmp.effect, "soft");
+	assert_string_equal(a.u.icmp.effect, b.u.icmp.effect);
+	assert_string_equal(a.u.icmp.note, "icmp_socket_busy");
+	assert_true(endpoint_equal(&a.u.icmp.reporter, &b.u.icmp.reporter));
+	assert_true(endpoint_equal(&a.u.icmp.src, &b.u.icmp.src));
+	assert_true(a.u.icmp.from_client && b.u.icmp.from_client);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +150,7 @@ int main(void)
 		cmocka_unit_test(call_and_step),
 		cmocka_unit_test(errors_name_what_is_wrong),
 		cmocka_unit_test(tracer_records_round_trip),
+		cmocka_unit_test(icmp_record_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,20 @@ struct step {
 #define S_AFTER(sec, fl, s, a) { 's', (fl), (s), (a), 0, (sec) }
 #define TICK_AFTER(sec) { 't', 0, 0, 0, 0, (sec) }
 #define FINISH { 'f', 0, 0, 0, 0, 0 }
+/* An ICMP error (kind: ICMP_* below) quoting a segment the client ('i') or
+ * the server ('j') sent, with those relative numbers and flags. */
+#define IC(kind, fl, s, a) { 'i', (fl), (s), (a), (kind), 0 }
+#define IC_AFTER(sec, kind, fl, s, a) { 'i', (fl), (s), (a), (kind), (sec) }
+#define IS(kind, fl, s, a) { 'j', (fl), (s), (a), (kind), 0 }
+/* The same outcome in both families (as Linux classes them, flow.c icmp_class) */
+enum {
+	ICMP_PORT = 1,   /* port unreachable: ICMP 3/3, ICMPv6 1/4 */
+	ICMP_HOST,       /* host unreachable: ICMP 3/1, ICMPv6 1/3 (address unreachable) */
+	ICMP_PMTU,       /* fragmentation needed 3/4 (mtu 1280), packet too big 2/0 */
+	ICMP_PARAM,      /* parameter problem: ICMP 12/0, ICMPv6 4/0: fatal even to a half-open request */
+	ICMP_NOT_FATAL,  /* protocol unreachable 3/2, no route 1/0: not enough to drop a request */
+	ICMP_QUENCH,     /* source quench 4/0 (ICMPv4 only: test_icmp_source_quench) */
+};
 
 #define HANDSHAKE C(TCP_SYN, 0, 0), S(SA, 0, 1), C(A, 1, 1)
 #define HANDSHAKE_EVENTS                                                                          \
@@ -241,6 +255,50 @@ static const struct lifecycle lifecycles[] = {
 	    "1 end closed 4 CLOSED>SYN_SENT>ESTABLISHED>CLOSED LISTEN>SYN_RCVD>ESTABLISHED>CLOSED",
 	    "2 c RST seq=1 ack=0 note=RST for a connection this capture does not know",
 	    "2 end closed 1 CLOSED CLOSED" } },
+	{ "ICMP port unreachable for the first SYN on loopback: the socket was busy in connect(), so only "
+	  "a soft error; the resent SYN's ICMP aborts it (as the kernel showed in it_kernel_oracle)",
+	  { C(TCP_SYN, 0, 0), IC(ICMP_PORT, TCP_SYN, 0, 0), C_AFTER(1, TCP_SYN, 0, 0), IC(ICMP_PORT, TCP_SYN, 0, 0),
+	    FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 icmp c seq=0 soft note=soft error: the error came while",
+	    "1 c SYN seq=0 ack=0 retrans", "1 icmp c seq=0 abort", "1 client SYN_SENT>CLOSED",
+	    "1 end closed 2 CLOSED>SYN_SENT>CLOSED CLOSED" } },
+	{ "ICMP about the first SYN and no SYN again: once it would have been resent, the abort stands, "
+	  "at the error's time",
+	  { C(TCP_SYN, 0, 0), IC(ICMP_HOST, TCP_SYN, 0, 0), TICK_AFTER(2) },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 icmp c seq=0 abort", "1 client SYN_SENT>CLOSED",
+	    "1 end closed 1 CLOSED>SYN_SENT>CLOSED CLOSED" } },
+	{ "ICMP about the first SYN, capture ends at once: the abort stands",
+	  { C(TCP_SYN, 0, 0), IC(ICMP_PARAM, TCP_SYN, 0, 0), FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 icmp c seq=0 abort", "1 client SYN_SENT>CLOSED",
+	    "1 end closed 1 CLOSED>SYN_SENT>CLOSED CLOSED" } },
+	{ "ICMP about the first SYN, then the SYN|ACK is answered by a bare RST: the socket was gone, the "
+	  "ICMP had aborted it",
+	  { C(TCP_SYN, 0, 0), IC(ICMP_PORT, TCP_SYN, 0, 0), S(SA, 0, 1), C(TCP_RST, 1, 0), FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 s SYN|ACK seq=0 ack=1", "1 server LISTEN>SYN_RCVD",
+	    "1 icmp c seq=0 abort", "1 client SYN_SENT>CLOSED", "1 c RST seq=1 ack=0", "1 server SYN_RCVD>CLOSED",
+	    "1 end closed 3 CLOSED>SYN_SENT>CLOSED LISTEN>SYN_RCVD>CLOSED" } },
+	{ "ICMP host unreachable on an established connection: a soft error, no state change",
+	  { HANDSHAKE, CD(PA, 1, 1, 5), IC(ICMP_HOST, PA, 1, 1), S(A, 1, 6), FINISH },
+	  { HANDSHAKE_EVENTS, "1 c PSH|ACK seq=1 ack=1", "1 icmp c seq=1 soft note=soft error: the connection is already",
+	    "1 s ACK seq=1 ack=6", "1 end capture ended 5 " CLIENT_PATH_OPEN " " SERVER_PATH_OPEN } },
+	{ "ICMP quoting a seq already acknowledged (or never sent) is ignored",
+	  { HANDSHAKE, CD(PA, 1, 1, 5), S(A, 1, 6), IC(ICMP_PORT, PA, 1, 1), IC(ICMP_PORT, PA, 900, 1), FINISH },
+	  { HANDSHAKE_EVENTS, "1 c PSH|ACK seq=1 ack=1", "1 s ACK seq=1 ack=6",
+	    "1 icmp c seq=1 ignored note=ICMP error ignored: the sequence number",
+	    "1 icmp c seq=900 ignored note=ICMP error ignored: the sequence number",
+	    "1 end capture ended 5 " CLIENT_PATH_OPEN " " SERVER_PATH_OPEN } },
+	{ "fragmentation needed / packet too big is path MTU discovery, not an error",
+	  { HANDSHAKE, CD(PA, 1, 1, 1400), IC(ICMP_PMTU, PA, 1, 1), FINISH },
+	  { HANDSHAKE_EVENTS, "1 c PSH|ACK seq=1 ack=1", "1 icmp c seq=1 ignored note=not an error",
+	    "1 end capture ended 4 " CLIENT_PATH_OPEN " " SERVER_PATH_OPEN } },
+	{ "a half-open server (SYN_RCVD) keeps its request for a non-fatal error, drops it for a fatal one",
+	  { C(TCP_SYN, 0, 0), S(SA, 0, 1), IS(ICMP_NOT_FATAL, SA, 0, 1), IS(ICMP_PARAM, SA, 0, 1), FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 s SYN|ACK seq=0 ack=1", "1 server LISTEN>SYN_RCVD",
+	    "1 icmp s seq=0 ignored note=ICMP error ignored: the server's half-open", "1 icmp s seq=0 abort",
+	    "1 server SYN_RCVD>CLOSED", "1 end capture ended 2 CLOSED>SYN_SENT LISTEN>SYN_RCVD>CLOSED" } },
+	{ "an ICMP error about a connection the capture does not know",
+	  { IC(ICMP_PORT, TCP_SYN, 0, 0), FINISH },
+	  { "0 icmp c seq=1000000000 ignored note=ICMP error about a TCP segment of a connection" } },
 	{ "capture starts at the SYN|ACK: that is the handshake",
 	  { S(SA, 0, 1), C(A, 1, 1), FINISH },
 	  { "1 s SYN|ACK seq=0 ack=1 note=the capture started at the SYN|ACK: the client's",
@@ -284,6 +342,16 @@ static void format_event(const struct trace_event *ev, char *buf, size_t n)
 			 state_path_format(&ev->client_path, cp, sizeof(cp)),
 			 state_path_format(&ev->server_path, sp, sizeof(sp)));
 		break;
+	case EVENT_ICMP: {
+		char text[WHY_TEXT_MAX] = "";
+
+		if (ev->note != WHY_NONE)
+			assert_true(why_format(ev->note, LANG_EN, !ev->from_client, ev->rel_seq, ev->rel_ack, text,
+					       sizeof(text)) > 0);
+		snprintf(buf, n, "%u icmp %c seq=%u %s%s%.200s", ev->conn, ev->from_client ? 'c' : 's', ev->rel_seq,
+			 icmp_effect_name(ev->icmp_effect), ev->note != WHY_NONE ? " note=" : "", text);
+		break;
+	}
 	}
 }
 
@@ -312,7 +380,12 @@ static void record(const struct trace_event *ev, void *ctx)
 	}
 	r->ts[r->n++] = ev->ts_ns;
 	r->client = ev->client;
-	if (ev->kind == EVENT_PACKET) {
+	if (ev->kind == EVENT_ICMP) { /* a change it causes is stamped with its time */
+		assert_true(ev->seg->icmp.version == ev->seg->src.family);
+		r->packet_ts = ev->ts_ns;
+		if (r->npackets < 64)
+			r->packet_times[r->npackets++] = ev->ts_ns;
+	} else if (ev->kind == EVENT_PACKET) {
 		const struct endpoint *src = ev->from_client ? &ev->client : &ev->server;
 
 		assert_true(endpoint_equal(src, &ev->seg->src));
@@ -349,7 +422,7 @@ static struct segment segment_make(const struct step *st, int family, unsigned k
 {
 	struct endpoint client = endpoint_make(family, 1, (uint16_t)(CLIENT_PORT + k));
 	struct endpoint server = endpoint_make(family, 2, SERVER_PORT);
-	bool from_client = st->op == 'c';
+	bool from_client = st->op == 'c' || st->op == 'i';
 	struct segment seg = {
 		.src = from_client ? client : server,
 		.dst = from_client ? server : client,
@@ -359,6 +432,21 @@ static struct segment segment_make(const struct step *st, int family, unsigned k
 		.len = st->len,
 		.win = 1000,
 	};
+	if (st->op == 'i' || st->op == 'j') {
+		/* {v4 type, code}, {v6 type, code} per ICMP_* kind */
+		static const uint8_t kinds[][2][2] = {
+			[ICMP_PORT] = { { 3, 3 }, { 1, 4 } },   [ICMP_HOST] = { { 3, 1 }, { 1, 3 } },
+			[ICMP_PMTU] = { { 3, 4 }, { 2, 0 } },   [ICMP_PARAM] = { { 12, 0 }, { 4, 0 } },
+			[ICMP_NOT_FATAL] = { { 3, 2 }, { 1, 0 } }, [ICMP_QUENCH] = { { 4, 0 }, { 4, 0 } },
+		};
+		const uint8_t *tc = kinds[st->len][family == 6];
+
+		seg.len = 0;
+		seg.icmp = (struct icmp_error){ .version = (uint8_t)family, .type = tc[0], .code = tc[1],
+						.quoted_full = true, .reporter = seg.dst };
+		seg.icmp.reporter.port = 0;
+		seg.icmp.mtu = st->len == ICMP_PMTU ? 1280 : 0;
+	}
 	return seg;
 }
 
@@ -429,6 +517,22 @@ static void run_lifecycle(const struct lifecycle *lc, int family, struct recorde
 	flow_table_free(t);
 }
 
+/* ICMPv4 only: source quench (deprecated, RFC 6633) is ignored by Linux. */
+static void test_icmp_source_quench(void **state)
+{
+	static const struct lifecycle lc = {
+		"source quench changes nothing",
+		{ HANDSHAKE, CD(PA, 1, 1, 5), IC(ICMP_QUENCH, PA, 1, 1), FINISH },
+		{ HANDSHAKE_EVENTS, "1 c PSH|ACK seq=1 ack=1", "1 icmp c seq=1 ignored note=ICMP message ignored by TCP",
+		  "1 end capture ended 4 " CLIENT_PATH_OPEN " " SERVER_PATH_OPEN } };
+	struct recorder *r = malloc(sizeof(*r));
+
+	(void)state;
+	assert_non_null(r);
+	run_lifecycle(&lc, 4, r);
+	free(r);
+}
+
 static void test_lifecycles(void **state)
 {
 	struct recorder *r = malloc(sizeof(*r));
@@ -489,6 +593,7 @@ static void count(const struct trace_event *ev, void *ctx)
 	char path[200];
 
 	switch (ev->kind) {
+	case EVENT_ICMP:
 	case EVENT_PACKET:
 		c->packets++;
 		break;
@@ -693,6 +798,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifecycles),
+		cmocka_unit_test(test_icmp_source_quench),
 		cmocka_unit_test(test_lifecycles_ipv6),
 		cmocka_unit_test(test_time_wait_expiry_time),
 		cmocka_unit_test(test_many_interleaved_flows),

@@ -164,6 +164,91 @@ static void numbers_at_their_limits(void **state)
 	assert_int_equal(output_stats_json(&st, 0, buf, 20), -1); /* too small: refused, not cut */
 }
 
+/* An icmp record: the error, the quoted segment, its effect and note; the
+ * text line says the same in words. Stats count icmp errors and carried
+ * times, and the text line warns about the latter only when there were some. */
+static void icmp_record_and_stats(void **state)
+{
+	struct segment seg = {.seq = 2518517867u, .flags = TCP_SYN,
+			      .icmp = {.version = 4, .type = 3, .code = 4, .mtu = 1280, .quoted_full = true}};
+	struct trace_event ev = {.kind = EVENT_ICMP, .ts_ns = 1000001000, .conn = 2, .seg = &seg,
+				 .from_client = true, .icmp_effect = ICMP_IGNORED, .note = NOTE_ICMP_PMTU};
+	struct output_style zh = {.explain = true, .lang = LANG_ZH};
+	struct capture_stats st = {.seen = 3, .tcp = 1, .icmp = 1, .time_carried = 1};
+	char buf[OUTPUT_LINE_MAX];
+	json_t *j;
+
+	(void)state;
+	endpoint_parse("10.0.0.1:36988", &seg.src);
+	endpoint_parse("10.0.0.2:80", &seg.dst);
+	endpoint_parse("192.0.2.9:0", &seg.icmp.reporter);
+	ev.client = seg.src;
+	ev.server = seg.dst;
+	assert_true(output_json(&ev, &zh, buf, sizeof(buf)) > 0);
+	j = parse(buf);
+	assert_string_equal(json_string_value(json_object_get(j, "type")), "icmp");
+	assert_string_equal(json_string_value(json_object_get(j, "name")), "frag-needed");
+	assert_string_equal(json_string_value(json_object_get(j, "reporter")), "192.0.2.9");
+	assert_string_equal(json_string_value(json_object_get(j, "effect")), "ignored");
+	assert_string_equal(json_string_value(json_object_get(j, "note")), "icmp_pmtu");
+	assert_string_equal(json_string_value(json_object_get(j, "flags")), "SYN");
+	assert_int_equal(json_integer_value(json_object_get(j, "mtu")), 1280);
+	assert_int_equal(json_integer_value(json_object_get(j, "abs_seq")), 2518517867u);
+	assert_non_null(strstr(json_string_value(json_object_get(j, "note_text")), "路径 MTU"));
+	json_decref(j);
+	assert_true(output_text(&ev, 1000000000, NULL, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "0.000001 #2 icmp frag-needed mtu 1280 from 192.0.2.9 about client "
+				    "10.0.0.1:36988 > 10.0.0.2:80 [SYN] seq=0: ignored\n      note: not an error"));
+	seg.icmp.quoted_full = false; /* an 8-byte quote: no flags */
+	assert_true(output_json(&ev, NULL, buf, sizeof(buf)) > 0);
+	assert_null(strstr(buf, "\"flags\""));
+
+	assert_true(output_stats_json(&st, 0, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\"icmp\":1,\"time_carried\":1,"));
+	assert_true(output_stats_text(&st, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "0 not tcp, 1 icmp errors; warning: 1 records had a fraction of a second"));
+	st.icmp = st.time_carried = 0;
+	assert_true(output_stats_text(&st, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "0 not tcp") && !strstr(buf, "icmp"));
+}
+
+/* With the endpoint cache every record is byte for byte what it is
+ * without: IPv4 and IPv6, both directions, state and end records, and a
+ * connection taking over another's slot (ids 4096 apart). */
+static void endpoint_cache_changes_nothing(void **state)
+{
+	struct output_cache *cache = output_cache_new();
+	struct output_style plain = {0}, cached = {.cache = cache};
+	static const char *const eps[][2] = {
+		{"127.0.0.1:50322", "127.0.0.1:8080"}, {"[2001:db8::1]:40000", "[2001:db8::2]:443"},
+		{"[::ffff:192.0.2.1]:1", "[::1]:65535"}, {"10.0.0.1:5", "10.0.0.2:6"},
+	};
+	static const uint32_t conns[] = {1, 2, 4098, 2};
+
+	(void)state;
+	assert_non_null(cache);
+	for (size_t i = 0; i < sizeof(conns) / sizeof(conns[0]); i++) {
+		struct segment s = syn_segment();
+		struct trace_event ev = {.kind = EVENT_PACKET, .ts_ns = 5, .conn = conns[i], .seg = &s};
+		char a[OUTPUT_LINE_MAX], b[OUTPUT_LINE_MAX];
+
+		assert_int_equal(endpoint_parse(eps[i][0], &ev.client), 0);
+		assert_int_equal(endpoint_parse(eps[i][1], &ev.server), 0);
+		for (int k = 0; k < 4; k++) {
+			ev.kind = k < 2 ? EVENT_PACKET : k == 2 ? EVENT_STATE : EVENT_CONN_END;
+			ev.from_client = k == 0;
+			s.src = ev.from_client ? ev.client : ev.server;
+			s.dst = ev.from_client ? ev.server : ev.client;
+			assert_int_equal(output_json(&ev, &plain, a, sizeof(a)), output_json(&ev, &cached, b, sizeof(b)));
+			assert_string_equal(a, b);
+			assert_non_null(strstr(a, eps[i][0]));
+			assert_int_equal(output_text(&ev, 0, &plain, a, sizeof(a)), output_text(&ev, 0, &cached, b, sizeof(b)));
+			assert_string_equal(a, b);
+		}
+	}
+	output_cache_free(cache);
+}
+
 /* ---- the kernel view's records ---- */
 
 static struct kview_event kernel_record(enum kview_owner owner, uint32_t conn, uint64_t ts, const char *local,
@@ -272,6 +357,8 @@ int main(void)
 		cmocka_unit_test(json_string_round_trips),
 		cmocka_unit_test(json_string_too_long_is_refused),
 		cmocka_unit_test(packet_record_has_every_field),
+		cmocka_unit_test(icmp_record_and_stats),
+		cmocka_unit_test(endpoint_cache_changes_nothing),
 		cmocka_unit_test(state_record_and_text_line),
 		cmocka_unit_test(numbers_at_their_limits),
 		cmocka_unit_test(kernel_records_json_and_text),

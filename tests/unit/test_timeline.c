@@ -347,6 +347,48 @@ static void lost_calls_are_counted_from_seq_gaps(void **state)
 	timeline_free(tl);
 }
 
+/* An ICMP error is a row of its own in its connection's view, and the
+ * abort it causes attaches to it as a state change to its packet. The
+ * records are what socklab-trace wrote for tests/golden/icmp.pcap. */
+static void an_icmp_error_is_a_row_with_its_abort(void **state)
+{
+	struct timeline *tl = timeline_new(NULL);
+	const struct row *r;
+	long pos = -1;
+
+	(void)state;
+	add_json(tl, "{\"type\":\"packet\",\"ts_ns\":1000,\"conn\":1,\"src\":\"127.0.0.1:36988\",\"dst\":\"127.0.0.1:47400\","
+		     "\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,\"ack\":0,\"len\":0,\"win\":65495}");
+	add_json(tl, "{\"type\":\"state\",\"ts_ns\":1000,\"conn\":1,\"client\":\"127.0.0.1:36988\",\"server\":\"127.0.0.1:47400\","
+		     "\"role\":\"client\",\"from\":\"CLOSED\",\"to\":\"SYN_SENT\",\"why\":\"connect\",\"seq\":0,\"ack\":0}");
+	add_json(tl, "{\"type\":\"icmp\",\"ts_ns\":2000,\"conn\":1,\"client\":\"127.0.0.1:36988\",\"server\":\"127.0.0.1:47400\","
+		     "\"proto\":\"icmp\",\"icmp_type\":3,\"icmp_code\":3,\"name\":\"port-unreachable\",\"reporter\":\"127.0.0.1\","
+		     "\"src\":\"127.0.0.1:36988\",\"dst\":\"127.0.0.1:47400\",\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,"
+		     "\"abs_seq\":2518517867,\"effect\":\"abort\"}");
+	add_json(tl, "{\"type\":\"state\",\"ts_ns\":2000,\"conn\":1,\"client\":\"127.0.0.1:36988\",\"server\":\"127.0.0.1:47400\","
+		     "\"role\":\"client\",\"from\":\"SYN_SENT\",\"to\":\"CLOSED\",\"why\":\"icmp_abort\",\"seq\":0,\"ack\":0}");
+	add_json(tl, "{\"type\":\"icmp\",\"ts_ns\":3000,\"conn\":0,\"client\":\"127.0.0.1:1\",\"server\":\"127.0.0.1:2\","
+		     "\"proto\":\"icmp\",\"icmp_type\":3,\"icmp_code\":1,\"src\":\"127.0.0.1:1\",\"dst\":\"127.0.0.1:2\","
+		     "\"seq\":7,\"effect\":\"ignored\",\"note\":\"icmp_no_connection\"}");
+	assert_int_equal(timeline_count(tl), 3);
+	pos = timeline_step(tl, 0, 1, 1);
+	assert_int_equal(pos, 1);
+	r = timeline_row(tl, (size_t)pos);
+	assert_int_equal(r->kind, ROW_STATE);
+	assert_int_equal(r->ev->type, UEV_ICMP);
+	assert_string_equal(r->ev->u.icmp.name, "port-unreachable");
+	assert_string_equal(r->ev->u.icmp.effect, "abort");
+	assert_int_equal(r->ev->u.icmp.reporter.family, 4);
+	assert_int_equal(r->nchanges, 1);
+	assert_int_equal(r->state[ROLE_CLIENT], TCPS_CLOSED);
+	assert_non_null(strstr(r->changes[0].why, "ICMP error"));
+	assert_int_equal(timeline_step(tl, pos, 1, 1), -1); /* the unknown connection's error is not in #1's view */
+	r = timeline_row(tl, 2);
+	assert_int_equal(r->conn, 0);
+	assert_true(timeline_row_in_view(tl, r, 0));
+	timeline_free(tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +403,7 @@ int main(void)
 		cmocka_unit_test(step_walks_only_the_view),
 		cmocka_unit_test(memory_is_bounded),
 		cmocka_unit_test(calls_in_progress_at_a_time),
+		cmocka_unit_test(an_icmp_error_is_a_row_with_its_abort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,16 @@
 enum {
 	SLL_HDR_LEN = 16,        /* protocol at offset 14 */
 	SLL2_HDR_LEN = 20,       /* protocol at offset 0 */
+	C_HDLC_HDR_LEN = 4,      /* address, control, ethertype */
+	IPOIB_HDR_LEN = 44,      /* a 40-byte GRH or address pseudo-header, ethertype, reserved */
+	PPP_ADDRESS = 0xff, PPP_CONTROL = 0x03,
+	PPP_IPV4 = 0x0021, PPP_IPV6 = 0x0057,
+	C_HDLC_UNICAST = 0x0f, C_HDLC_BROADCAST = 0x8f,
+	WLAN_HDR_LEN = 24,       /* frame control, duration, 3 addresses, sequence control */
+	WLAN_ADDR4_LEN = 6, WLAN_QOS_LEN = 2, WLAN_HT_LEN = 4,
+	LLC_SNAP_LEN = 8,        /* DSAP, SSAP, control, OUI, ethertype */
+	RADIOTAP_MIN_LEN = 8, PPI_MIN_LEN = 8,
+	DLT_IEEE802_11 = 105, DLT_EN10MB = 1,
 	VLAN_TAG_LEN = 4,        /* TCI, then the inner ethertype */
 	ETHERTYPE_QINQ = 0x88a8, /* 802.1ad outer tag, skipped like 802.1Q */
 	IPV4_MIN_HDR_LEN = 20,
@@ -30,7 +40,15 @@ enum {
 	IPV6_FRAG_OFFSET_MASK = 0xfff8,
 	IPV6_FRAG_HDR_LEN = 8,
 	SACK_BLOCK_LEN = 8,
+	ICMP_HDR_LEN = 8,    /* type, code, checksum, 4 bytes that depend on the type */
+	TCP_QUOTE_MIN = 8,   /* what RFC 792 promises of the quoted TCP header: ports, seq */
+	ICMP_FRAG_NEEDED_TYPE = 3, ICMP_FRAG_NEEDED_CODE = 4,
+	ICMP6_PACKET_TOO_BIG = 2,
 };
+
+/* The link decoders pass on how many bytes of the frame the snaplen cut
+ * off (0: captured whole), or this when the wire length is not known. */
+#define WIRE_UNKNOWN SIZE_MAX
 
 /* The bytes after an IP header (and, for IPv6, after the extension headers
  * walked so far): data is what was captured, never more than len, the length
@@ -167,10 +185,130 @@ static enum decode_result decode_tcp(const struct ip_payload *pl, struct segment
 	return DECODE_OK;
 }
 
+/* ---- ICMP and ICMPv6 errors about TCP segments ---- */
+
+/* The errors that quote the packet that caused them: ICMP destination
+ * unreachable, source quench, redirect, time exceeded, parameter problem
+ * (RFC 792); ICMPv6 destination unreachable, packet too big, time
+ * exceeded, parameter problem (RFC 4443). */
+static bool icmp_is_error(int version, uint8_t type)
+{
+	if (version == 4)
+		return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+	return type >= 1 && type <= 4;
+}
+
+/* The quoted TCP header: ports and seq at least; ack, flags and window
+ * when the quote reaches them (Linux quotes all it can). */
+static enum decode_result decode_quoted_tcp(const struct ip_payload *pl, struct segment *out)
+{
+	const struct bytes *d = &pl->data;
+
+	if (!bytes_be16(d, 0, &out->src.port) || !bytes_be16(d, 2, &out->dst.port) ||
+	    !bytes_be32(d, 4, &out->seq))
+		return missing(pl, 0, TCP_QUOTE_MIN);
+	out->icmp.quoted_full = bytes_be32(d, 8, &out->ack) && bytes_u8(d, 13, &out->flags) &&
+				bytes_be16(d, 14, &out->win);
+	if (!out->icmp.quoted_full) {
+		out->ack = 0;
+		out->flags = 0;
+		out->win = 0;
+	}
+	out->len = 0;
+	out->opt = (struct tcp_options){ 0 };
+	out->payload = NULL;
+	out->payload_caplen = 0;
+	return DECODE_ICMP_ERROR;
+}
+
+/* The quoted IPv4 header: its total length is the original packet's, not
+ * what the quote holds, so only the ICMP message's length bounds it. */
+static enum decode_result decode_quoted_ipv4(const struct ip_payload *q, struct segment *out)
+{
+	const struct bytes *d = &q->data;
+	uint8_t version_ihl, proto;
+	uint16_t frag;
+
+	out->src = (struct endpoint){ .family = 4 };
+	out->dst = (struct endpoint){ .family = 4 };
+	if (!bytes_u8(d, 0, &version_ihl) || !bytes_be16(d, 6, &frag) || !bytes_u8(d, 9, &proto) ||
+	    !bytes_copy(d, 12, out->src.addr, 4) || !bytes_copy(d, 16, out->dst.addr, 4))
+		return missing(q, 0, IPV4_MIN_HDR_LEN);
+	size_t hdr_len = (size_t)(version_ihl & 0x0f) * 4;
+	if (version_ihl >> 4 != 4 || hdr_len < IPV4_MIN_HDR_LEN)
+		return DECODE_MALFORMED;
+	if ((frag & IPV4_FRAG_OFFSET_MASK) != 0 || proto != IPPROTO_TCP)
+		return DECODE_NOT_TCP;
+	if (!bytes_has(d, 0, hdr_len))
+		return missing(q, 0, hdr_len);
+	struct ip_payload tcp = ip_payload_make(d, hdr_len, q->len - hdr_len);
+	return decode_quoted_tcp(&tcp, out);
+}
+
+static enum decode_result ipv6_ext_header(uint8_t type, const struct ip_payload *pl, size_t off,
+					  uint8_t *next, size_t *len);
+
+static enum decode_result decode_quoted_ipv6(const struct ip_payload *q, struct segment *out)
+{
+	const struct bytes *d = &q->data;
+	uint8_t version, next;
+
+	out->src = (struct endpoint){ .family = 6 };
+	out->dst = (struct endpoint){ .family = 6 };
+	if (!bytes_u8(d, 0, &version) || !bytes_u8(d, 6, &next) || !bytes_copy(d, 8, out->src.addr, 16) ||
+	    !bytes_copy(d, 24, out->dst.addr, 16))
+		return missing(q, 0, IPV6_HDR_LEN);
+	if (version >> 4 != 6)
+		return DECODE_MALFORMED;
+
+	struct ip_payload pl = ip_payload_make(d, IPV6_HDR_LEN, q->len - IPV6_HDR_LEN);
+	size_t off = 0, ext_len;
+
+	while (next != IPPROTO_TCP) {
+		enum decode_result r = ipv6_ext_header(next, &pl, off, &next, &ext_len);
+		if (r != DECODE_OK)
+			return r;
+		off += ext_len;
+	}
+	struct ip_payload tcp = ip_payload_make(&pl.data, off, pl.len - off);
+	return decode_quoted_tcp(&tcp, out);
+}
+
+/* An ICMP (version 4) or ICMPv6 message; out->src holds the outer source
+ * address. Errors quoting TCP are DECODE_ICMP_ERROR, everything else
+ * (echo, neighbour discovery, errors about UDP) is not TCP. */
+static enum decode_result decode_icmp(int version, const struct ip_payload *pl, struct segment *out)
+{
+	struct endpoint reporter = out->src;
+	uint8_t type, code;
+	uint32_t rest;
+
+	if (!bytes_u8(&pl->data, 0, &type) || !bytes_u8(&pl->data, 1, &code) || !bytes_be32(&pl->data, 4, &rest))
+		return missing(pl, 0, ICMP_HDR_LEN);
+	if (!icmp_is_error(version, type))
+		return DECODE_NOT_TCP;
+	reporter.port = 0;
+	out->icmp = (struct icmp_error){ .version = (uint8_t)version, .type = type, .code = code, .reporter = reporter };
+	if (version == 4 && type == ICMP_FRAG_NEEDED_TYPE && code == ICMP_FRAG_NEEDED_CODE)
+		out->icmp.mtu = rest & 0xffff; /* RFC 1191 */
+	else if (version == 6 && type == ICMP6_PACKET_TOO_BIG)
+		out->icmp.mtu = rest;
+
+	struct ip_payload q = ip_payload_make(&pl->data, ICMP_HDR_LEN, pl->len - ICMP_HDR_LEN);
+	enum decode_result r = version == 4 ? decode_quoted_ipv4(&q, out) : decode_quoted_ipv6(&q, out);
+
+	if (r != DECODE_ICMP_ERROR)
+		out->icmp.version = 0;
+	return r;
+}
+
 /* IPv4 (RFC 791): options skipped by IHL, only first fragments carry the
  * TCP header. A total length of 0 is what TCP segmentation offload leaves
- * in captures of outgoing super-segments: the captured length stands in. */
-static enum decode_result decode_ipv4(const struct bytes *ip, struct segment *out)
+ * in captures of outgoing super-segments: the frame's length stands in. A
+ * total length longer than the frame was on the wire (uncaptured: the
+ * bytes the snaplen cut off) is a lie: what was there counts, as tshark
+ * counts it; a frame cut by the snaplen keeps the IP header's length. */
+static enum decode_result decode_ipv4(const struct bytes *ip, size_t uncaptured, struct segment *out)
 {
 	uint8_t version_ihl, proto;
 	uint16_t total_len, frag;
@@ -188,12 +326,15 @@ static enum decode_result decode_ipv4(const struct bytes *ip, struct segment *ou
 		return DECODE_MALFORMED;
 	if (!bytes_has(ip, 0, hdr_len))
 		return DECODE_TRUNCATED;
-	if ((frag & IPV4_FRAG_OFFSET_MASK) != 0 || proto != IPPROTO_TCP)
+	/* what the frame held before the snaplen cut it, as far as known */
+	size_t on_wire = uncaptured == WIRE_UNKNOWN ? ip->len : ip->len + uncaptured;
+	if ((frag & IPV4_FRAG_OFFSET_MASK) != 0 || (proto != IPPROTO_TCP && proto != IPPROTO_ICMP))
 		return DECODE_NOT_TCP;
 
-	size_t declared = (total_len != 0 ? total_len : ip->len) - hdr_len;
+	size_t declared = (total_len != 0 && (total_len <= on_wire || uncaptured == WIRE_UNKNOWN) ? total_len : on_wire) -
+			  hdr_len;
 	struct ip_payload pl = ip_payload_make(ip, hdr_len, declared);
-	return decode_tcp(&pl, out);
+	return proto == IPPROTO_TCP ? decode_tcp(&pl, out) : decode_icmp(4, &pl, out);
 }
 
 /* One IPv6 extension header (RFC 8200 section 4) at off: sets its length
@@ -238,7 +379,7 @@ static enum decode_result ipv6_ext_header(uint8_t type, const struct ip_payload 
 
 /* IPv6 (RFC 8200): walks the extension headers to TCP. A payload length of
  * 0 (jumbogram, or TSO as for IPv4) means "as captured". */
-static enum decode_result decode_ipv6(const struct bytes *ip, struct segment *out)
+static enum decode_result decode_ipv6(const struct bytes *ip, size_t uncaptured, struct segment *out)
 {
 	uint8_t version, next;
 	uint16_t payload_len;
@@ -252,29 +393,31 @@ static enum decode_result decode_ipv6(const struct bytes *ip, struct segment *ou
 	if (version >> 4 != 6)
 		return DECODE_MALFORMED;
 
-	size_t declared = payload_len != 0 ? payload_len : ip->len - IPV6_HDR_LEN;
+	size_t on_wire = (uncaptured == WIRE_UNKNOWN ? ip->len : ip->len + uncaptured) - IPV6_HDR_LEN;
+	size_t declared = payload_len != 0 && (payload_len <= on_wire || uncaptured == WIRE_UNKNOWN) ? payload_len
+												     : on_wire;
 	struct ip_payload pl = ip_payload_make(ip, IPV6_HDR_LEN, declared);
 	size_t off = 0, ext_len;
 
-	while (next != IPPROTO_TCP) {
+	while (next != IPPROTO_TCP && next != IPPROTO_ICMPV6) {
 		enum decode_result r = ipv6_ext_header(next, &pl, off, &next, &ext_len);
 		if (r != DECODE_OK)
 			return r;
 		off += ext_len;
 	}
 	struct ip_payload tcp = ip_payload_make(&pl.data, off, pl.len - off);
-	return decode_tcp(&tcp, out);
+	return next == IPPROTO_TCP ? decode_tcp(&tcp, out) : decode_icmp(6, &tcp, out);
 }
 
 /* An IP packet by version, where the link layer promised IP: a version
  * other than 4 or 6 is a broken header. */
-static enum decode_result decode_ip(int version, const struct bytes *ip, struct segment *out)
+static enum decode_result decode_ip(int version, const struct bytes *ip, size_t uncaptured, struct segment *out)
 {
 	switch (version) {
 	case 4:
-		return decode_ipv4(ip, out);
+		return decode_ipv4(ip, uncaptured, out);
 	case 6:
-		return decode_ipv6(ip, out);
+		return decode_ipv6(ip, uncaptured, out);
 	default:
 		return DECODE_MALFORMED;
 	}
@@ -282,7 +425,8 @@ static enum decode_result decode_ip(int version, const struct bytes *ip, struct 
 
 /* An Ethernet-style payload typed by an ethertype (Ethernet, SLL, SLL2).
  * 802.1Q and 802.1ad tags are skipped: each holds the next ethertype. */
-static enum decode_result decode_ethertype(uint16_t type, const struct bytes *b, struct segment *out)
+static enum decode_result decode_ethertype(uint16_t type, const struct bytes *b, size_t uncaptured,
+					   struct segment *out)
 {
 	size_t off = 0;
 
@@ -294,9 +438,9 @@ static enum decode_result decode_ethertype(uint16_t type, const struct bytes *b,
 	struct bytes ip = bytes_sub(b, off, SIZE_MAX);
 	switch (type) {
 	case ETHERTYPE_IP:
-		return decode_ipv4(&ip, out);
+		return decode_ipv4(&ip, uncaptured, out);
 	case ETHERTYPE_IPV6:
-		return decode_ipv6(&ip, out);
+		return decode_ipv6(&ip, uncaptured, out);
 	default: /* ARP, LLDP, ... */
 		return DECODE_NOT_TCP;
 	}
@@ -322,7 +466,7 @@ static int loopback_af_version(uint32_t af)
 /* DLT_NULL writes the AF word in the capturing host's byte order, which
  * need not be ours: whichever order gives a known family wins. DLT_LOOP
  * always uses network order. */
-static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
+static enum decode_result decode_loopback(bool any_order, const struct bytes *b, size_t uncaptured,
 					  struct segment *out)
 {
 	uint32_t af_be, af_le;
@@ -336,7 +480,7 @@ static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
 	if (version == 0) /* another address family: not IP */
 		return DECODE_NOT_TCP;
 	struct bytes ip = bytes_sub(b, 4, SIZE_MAX);
-	return decode_ip(version, &ip, out);
+	return decode_ip(version, &ip, uncaptured, out);
 }
 
 /* The link-layer headers, one function each: the header's fields are
@@ -344,55 +488,213 @@ static enum decode_result decode_loopback(bool any_order, const struct bytes *b,
 
 /* A header of hdr_len bytes with the ethertype at type_off. */
 static enum decode_result decode_typed_header(const struct bytes *frame, size_t type_off, size_t hdr_len,
-					      struct segment *out)
+					      size_t uncaptured, struct segment *out)
 {
 	uint16_t type;
 
 	if (!bytes_has(frame, 0, hdr_len) || !bytes_be16(frame, type_off, &type))
 		return DECODE_TRUNCATED;
 	struct bytes rest = bytes_sub(frame, hdr_len, SIZE_MAX);
-	return decode_ethertype(type, &rest, out);
+	return decode_ethertype(type, &rest, uncaptured, out);
 }
 
-static enum decode_result decode_ethernet(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_ethernet(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_typed_header(frame, ETHER_HDR_LEN - 2, ETHER_HDR_LEN, out);
+	return decode_typed_header(frame, ETHER_HDR_LEN - 2, ETHER_HDR_LEN, uncaptured, out);
 }
 
-static enum decode_result decode_sll(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_sll(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_typed_header(frame, SLL_HDR_LEN - 2, SLL_HDR_LEN, out);
+	return decode_typed_header(frame, SLL_HDR_LEN - 2, SLL_HDR_LEN, uncaptured, out);
 }
 
-static enum decode_result decode_sll2(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_sll2(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_typed_header(frame, 0, SLL2_HDR_LEN, out);
+	return decode_typed_header(frame, 0, SLL2_HDR_LEN, uncaptured, out);
 }
 
-static enum decode_result decode_null(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_null(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_loopback(true, frame, out);
+	return decode_loopback(true, frame, uncaptured, out);
 }
 
-static enum decode_result decode_loop(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_loop(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
-	return decode_loopback(false, frame, out);
+	return decode_loopback(false, frame, uncaptured, out);
 }
 
-static enum decode_result decode_raw(const struct bytes *frame, struct segment *out)
+static enum decode_result decode_raw(const struct bytes *frame, size_t uncaptured, struct segment *out)
 {
 	uint8_t version;
 
 	if (!bytes_u8(frame, 0, &version))
 		return DECODE_TRUNCATED;
-	return decode_ip(version >> 4, frame, out);
+	return decode_ip(version >> 4, frame, uncaptured, out);
+}
+
+/* PPP (RFC 1661) as DLT_PPP and DLT_PPP_SERIAL write it: HDLC-like
+ * framing's address 0xff and control 0x03 (RFC 1662), left out when
+ * compressed, then the protocol, one byte when compressed (an odd first
+ * byte, RFC 1661 section 6.5). On DLT_PPP_SERIAL a Cisco HDLC address
+ * (0x0f, 0x8f) means Cisco HDLC framing instead. */
+static enum decode_result decode_ppp_framed(const struct bytes *frame, size_t uncaptured, bool serial,
+					    struct segment *out)
+{
+	uint8_t address, control, first;
+	uint16_t proto;
+	size_t off = 0;
+
+	if (!bytes_u8(frame, 0, &address))
+		return DECODE_TRUNCATED;
+	if (serial && (address == C_HDLC_UNICAST || address == C_HDLC_BROADCAST))
+		return decode_typed_header(frame, 2, C_HDLC_HDR_LEN, uncaptured, out);
+	if (address == PPP_ADDRESS) {
+		if (!bytes_u8(frame, 1, &control))
+			return DECODE_TRUNCATED;
+		if (control != PPP_CONTROL)
+			return DECODE_MALFORMED;
+		off = 2;
+	}
+	if (!bytes_u8(frame, off, &first))
+		return DECODE_TRUNCATED;
+	if (first & 1) {
+		proto = first;
+		off += 1;
+	} else {
+		if (!bytes_be16(frame, off, &proto))
+			return DECODE_TRUNCATED;
+		off += 2;
+	}
+	struct bytes ip = bytes_sub(frame, off, SIZE_MAX);
+	switch (proto) {
+	case PPP_IPV4:
+		return decode_ipv4(&ip, uncaptured, out);
+	case PPP_IPV6:
+		return decode_ipv6(&ip, uncaptured, out);
+	default: /* LCP, IPCP, CHAP, ... */
+		return DECODE_NOT_TCP;
+	}
+}
+
+static enum decode_result decode_ppp(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	return decode_ppp_framed(frame, uncaptured, false, out);
+}
+
+static enum decode_result decode_ppp_serial(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	return decode_ppp_framed(frame, uncaptured, true, out);
+}
+
+static enum decode_result decode_c_hdlc(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	return decode_typed_header(frame, 2, C_HDLC_HDR_LEN, uncaptured, out);
+}
+
+/* IP over InfiniBand as LINKTYPE_IPOIB stores it (and Wireshark reads
+ * it): the 40-byte Global Route Header, or 20 zero bytes and the 20-byte
+ * destination address, then RFC 4391's 4-byte header: an ethertype and 2
+ * reserved bytes. */
+static enum decode_result decode_ipoib(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	return decode_typed_header(frame, IPOIB_HDR_LEN - 4, IPOIB_HDR_LEN, uncaptured, out);
+}
+
+/* An 802.11 frame (IEEE 802.11-2020 section 9.2): only data frames that
+ * carry data hold IP, after the MAC header and an LLC/SNAP header (RFC
+ * 1042, or 802.1H's bridge tunnel) with the ethertype. Management and
+ * control frames, null data and encrypted frames are not TCP (counted so). */
+static enum decode_result decode_80211(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	static const uint8_t rfc1042[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00 };
+	static const uint8_t bridge_tunnel[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0xf8 };
+	uint8_t fc0, fc1, qos = 0, snap[6];
+	size_t hdr = WLAN_HDR_LEN;
+	uint16_t type;
+
+	if (!bytes_u8(frame, 0, &fc0) || !bytes_u8(frame, 1, &fc1))
+		return DECODE_TRUNCATED;
+	if ((fc0 & 0x03) != 0) /* protocol version 0 is the only one */
+		return DECODE_MALFORMED;
+	if (((fc0 >> 2) & 0x03) != 2 || (fc0 & 0x40)) /* not data, or a subtype without data */
+		return DECODE_NOT_TCP;
+	if (fc1 & 0x40) /* protected: the payload is encrypted */
+		return DECODE_NOT_TCP;
+	if ((fc1 & 0x03) == 0x03) /* to and from the distribution system: a fourth address */
+		hdr += WLAN_ADDR4_LEN;
+	if (fc0 & 0x80) { /* QoS data: QoS control, and HT control with the order bit */
+		if (!bytes_u8(frame, hdr, &qos))
+			return DECODE_TRUNCATED;
+		hdr += WLAN_QOS_LEN + (fc1 & 0x80 ? WLAN_HT_LEN : 0);
+		if (qos & 0x80) /* an A-MSDU: subframes, not one LLC header */
+			return DECODE_NOT_TCP;
+	}
+	if (!bytes_copy(frame, hdr, snap, sizeof(snap)) || !bytes_be16(frame, hdr + 6, &type))
+		return DECODE_TRUNCATED;
+	if (memcmp(snap, rfc1042, sizeof(snap)) != 0 && memcmp(snap, bridge_tunnel, sizeof(snap)) != 0)
+		return DECODE_NOT_TCP; /* another LLC protocol */
+	struct bytes rest = bytes_sub(frame, hdr + LLC_SNAP_LEN, SIZE_MAX);
+	return decode_ethertype(type, &rest, uncaptured, out);
+}
+
+/* A little-endian 16-bit field (radiotap and PPI are little-endian). */
+static bool le16_at(const struct bytes *b, size_t off, uint16_t *out)
+{
+	uint8_t lo, hi;
+
+	if (!bytes_u8(b, off, &lo) || !bytes_u8(b, off + 1, &hi))
+		return false;
+	*out = (uint16_t)(lo | hi << 8);
+	return true;
+}
+
+/* Radiotap (radiotap.org): version 0, a pad byte, the header's whole length
+ * (little-endian), then fields the 802.11 frame does not need. */
+static enum decode_result decode_radiotap(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	uint8_t version;
+	uint16_t len;
+
+	if (!bytes_u8(frame, 0, &version) || !le16_at(frame, 2, &len))
+		return DECODE_TRUNCATED;
+	if (version != 0 || len < RADIOTAP_MIN_LEN)
+		return DECODE_MALFORMED;
+	if (!bytes_has(frame, 0, len))
+		return DECODE_TRUNCATED;
+	struct bytes wlan = bytes_sub(frame, len, SIZE_MAX);
+	return decode_80211(&wlan, uncaptured, out);
+}
+
+/* PPI (the Per-Packet Information header specification): version 0, flags,
+ * the header's length and the DLT of what follows, little-endian. */
+static enum decode_result decode_ppi(const struct bytes *frame, size_t uncaptured, struct segment *out)
+{
+	uint8_t version;
+	uint16_t len;
+	uint32_t dlt;
+
+	if (!bytes_u8(frame, 0, &version) || !le16_at(frame, 2, &len) || !bytes_le32(frame, 4, &dlt))
+		return DECODE_TRUNCATED;
+	if (version != 0 || len < PPI_MIN_LEN)
+		return DECODE_MALFORMED;
+	if (!bytes_has(frame, 0, len))
+		return DECODE_TRUNCATED;
+	struct bytes inner = bytes_sub(frame, len, SIZE_MAX);
+	switch (dlt) {
+	case DLT_IEEE802_11:
+		return decode_80211(&inner, uncaptured, out);
+	case DLT_EN10MB:
+		return decode_ethernet(&inner, uncaptured, out);
+	default:
+		return DECODE_NOT_TCP;
+	}
 }
 
 /* The one link-type table: LINKTYPE numbers from the tcpdump.org link-type
  * registry, names as libpcap's pcap_datalink_val_to_name() gives them. */
 static const struct link_row {
 	struct link_info info;
-	enum decode_result (*decode)(const struct bytes *frame, struct segment *out);
+	enum decode_result (*decode)(const struct bytes *frame, size_t uncaptured, struct segment *out);
 } link_rows[] = {
 	[LINK_ETHERNET] = { { 1, { "EN10MB" }, "Ethernet" }, decode_ethernet },
 	[LINK_NULL] = { { 0, { "NULL" }, "loopback" }, decode_null },
@@ -400,6 +702,13 @@ static const struct link_row {
 	[LINK_SLL] = { { 113, { "LINUX_SLL" }, "Linux cooked" }, decode_sll },
 	[LINK_SLL2] = { { 276, { "LINUX_SLL2" }, "Linux cooked" }, decode_sll2 },
 	[LINK_RAW] = { { 101, { "RAW", "IPV4", "IPV6" }, "raw IP" }, decode_raw },
+	[LINK_PPP] = { { 9, { "PPP" }, "PPP" }, decode_ppp },
+	[LINK_PPP_SERIAL] = { { 50, { "PPP_SERIAL" }, "PPP" }, decode_ppp_serial },
+	[LINK_C_HDLC] = { { 104, { "C_HDLC" }, "Cisco HDLC" }, decode_c_hdlc },
+	[LINK_80211] = { { 105, { "IEEE802_11" }, "802.11" }, decode_80211 },
+	[LINK_80211_RADIOTAP] = { { 127, { "IEEE802_11_RADIO" }, "802.11" }, decode_radiotap },
+	[LINK_PPI] = { { 192, { "PPI" }, "802.11" }, decode_ppi },
+	[LINK_IPOIB] = { { 242, { "IPOIB" }, "IPoIB" }, decode_ipoib },
 };
 _Static_assert(sizeof(link_rows) / sizeof(link_rows[0]) == LINK_COUNT,
 	       "one link_rows entry for each enum link_type value");
@@ -424,14 +733,21 @@ int link_type_from_pcap_name(const char *name, enum link_type *out)
 	return -1;
 }
 
-enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
-				 struct segment *out)
+enum decode_result decode_frame(enum link_type lt, const uint8_t *buf, size_t caplen, size_t wirelen,
+				struct segment *out)
 {
 	struct bytes frame = bytes_make(buf, caplen);
 
 	if ((unsigned)lt >= LINK_COUNT)
 		return DECODE_NOT_TCP;
-	return link_rows[lt].decode(&frame, out);
+	out->icmp.version = 0;
+	return link_rows[lt].decode(&frame, wirelen == 0 ? WIRE_UNKNOWN : wirelen > caplen ? wirelen - caplen : 0, out);
+}
+
+enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
+				 struct segment *out)
+{
+	return decode_frame(lt, buf, caplen, 0, out);
 }
 
 const char *decode_result_name(enum decode_result r)
@@ -445,6 +761,46 @@ const char *decode_result_name(enum decode_result r)
 		return "truncated";
 	case DECODE_MALFORMED:
 		return "malformed";
+	case DECODE_ICMP_ERROR:
+		return "icmp error";
+	}
+	return "unknown";
+}
+
+/* ICMP destination-unreachable codes (RFC 792, RFC 1122, RFC 1812) and
+ * ICMPv6 ones (RFC 4443), by code. */
+static const char *const icmp4_unreach[] = {
+	"net-unreachable", "host-unreachable", "prot-unreachable", "port-unreachable",
+	"frag-needed", "source-route-failed", "net-unknown", "host-unknown",
+	"host-isolated", "net-prohibited", "host-prohibited", "net-tos-unreachable",
+	"host-tos-unreachable", "admin-prohibited", "host-precedence-violation", "precedence-cutoff",
+};
+static const char *const icmp6_unreach[] = {
+	"no-route", "admin-prohibited", "beyond-scope", "addr-unreachable",
+	"port-unreachable", "policy-fail", "reject-route",
+};
+
+const char *icmp_error_name(const struct icmp_error *e)
+{
+	if (e->version == 4) {
+		switch (e->type) {
+		case 3:
+			return e->code < sizeof(icmp4_unreach) / sizeof(icmp4_unreach[0]) ? icmp4_unreach[e->code]
+											  : "destination-unreachable";
+		case 4: return "source-quench";
+		case 5: return "redirect";
+		case 11: return "time-exceeded";
+		case 12: return "parameter-problem";
+		}
+	} else if (e->version == 6) {
+		switch (e->type) {
+		case 1:
+			return e->code < sizeof(icmp6_unreach) / sizeof(icmp6_unreach[0]) ? icmp6_unreach[e->code]
+											  : "destination-unreachable";
+		case 2: return "packet-too-big";
+		case 3: return "time-exceeded";
+		case 4: return "parameter-problem";
+		}
 	}
 	return "unknown";
 }

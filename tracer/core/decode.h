@@ -8,6 +8,7 @@
 #ifndef SOCKLAB_DECODE_H
 #define SOCKLAB_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,13 @@ enum link_type {
 	LINK_SLL,      /* "-i any", 16-byte cooked header */
 	LINK_SLL2,     /* 20-byte cooked header */
 	LINK_RAW,      /* starts at the IP header */
+	LINK_PPP,      /* PPP, address and control optional (RFC 1661, RFC 1662) */
+	LINK_PPP_SERIAL, /* PPP in HDLC-like framing, or Cisco HDLC */
+	LINK_C_HDLC,   /* Cisco HDLC: address, control, an ethertype */
+	LINK_80211,    /* 802.11 frames; data frames carry LLC/SNAP and an ethertype */
+	LINK_80211_RADIOTAP, /* a radiotap header, then an 802.11 frame */
+	LINK_PPI,      /* a Per-Packet Information header, then 802.11 (or Ethernet) */
+	LINK_IPOIB,    /* IP over InfiniBand: a 40-byte pseudo-header, then RFC 4391's ethertype */
 	LINK_COUNT
 };
 
@@ -34,7 +42,7 @@ struct link_info {
 	 * "EN10MB", "LINUX_SLL2", ...), unused slots NULL. Names, not DLT
 	 * numbers: DLT_RAW's number differs between systems. */
 	const char *pcap_names[LINK_PCAP_NAMES_MAX];
-	const char *kind; /* for messages: "Ethernet", "loopback", "Linux cooked", "raw IP" */
+	const char *kind; /* for messages: "Ethernet", "loopback", "Linux cooked", "raw IP", "PPP", ... */
 };
 
 /* The facts about lt, or NULL for a value that is not a link type. */
@@ -78,6 +86,17 @@ struct tcp_options {
 	} sack[TCP_MAX_SACK_BLOCKS];
 };
 
+/* An ICMP or ICMPv6 error about a TCP segment (RFC 792, RFC 4443): the
+ * error quotes the start of the packet that caused it, at least the IP
+ * header and 8 bytes of TCP (ports and seq). */
+struct icmp_error {
+	uint8_t version;          /* 4: ICMP, 6: ICMPv6; 0: the segment is no ICMP error */
+	uint8_t type, code;
+	bool quoted_full;         /* the quote holds ack, flags and window too, not only ports and seq */
+	uint32_t mtu;             /* fragmentation needed / packet too big: the next-hop MTU */
+	struct endpoint reporter; /* the error's sender (outer source address, port 0) */
+};
+
 struct segment {
 	struct endpoint src, dst;
 	uint32_t seq, ack; /* absolute, as on the wire */
@@ -87,6 +106,10 @@ struct segment {
 	struct tcp_options opt;
 	const uint8_t *payload; /* first captured payload bytes (may be NULL) */
 	uint32_t payload_caplen; /* how many payload bytes were captured */
+	/* With DECODE_ICMP_ERROR: the error; src, dst and seq (with
+	 * icmp.quoted_full also ack, flags and win) are those of the quoted
+	 * segment, which the endpoint src sent; len is 0. */
+	struct icmp_error icmp;
 };
 
 enum decode_result {
@@ -94,13 +117,26 @@ enum decode_result {
 	DECODE_NOT_TCP,   /* a valid packet of another protocol: ignore it */
 	DECODE_TRUNCATED, /* headers cut short by the capture (snaplen) */
 	DECODE_MALFORMED, /* headers inconsistent (bad IHL, data offset, option lengths...) */
+	DECODE_ICMP_ERROR, /* an ICMP/ICMPv6 error quoting a TCP segment: *out says which (out->icmp) */
 };
 
-/* Decodes one captured frame. On DECODE_OK, *out is filled. */
+/* Decodes one captured frame, caplen bytes of the wirelen it had on the
+ * wire (pcap's caplen and len; 0: not known). On DECODE_OK, *out is filled. An IP length
+ * longer than the frame was on the wire is not believed: out->len counts
+ * what was there; a frame cut by the snaplen keeps the IP header's length. */
+enum decode_result decode_frame(enum link_type lt, const uint8_t *buf, size_t caplen, size_t wirelen,
+				struct segment *out);
+
+/* The same when the wire length is not known: the IP header's lengths are
+ * believed (a cut frame is truncated, as if the snaplen had cut it). */
 enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t caplen,
 				 struct segment *out);
 
 const char *decode_result_name(enum decode_result r);
+
+/* The error's name, as nftables and tcpdump spell it: "port-unreachable",
+ * "time-exceeded", "packet-too-big", ... */
+const char *icmp_error_name(const struct icmp_error *e);
 
 struct outbuf;
 

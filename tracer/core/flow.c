@@ -1,6 +1,6 @@
 /* flow.c: the flow table (flow.h).
  *
- * Memory: one allocation per connection, none per packet. A chained hash
+ * Memory: one allocation per connection (reused once released), none per packet. A chained hash
  * table, doubled when its load passes 1, finds a flow by its 4-tuple, hashed
  * so both directions land in the same bucket. Every flow sits on an
  * intrusive LRU list (idle expiry and eviction at max_flows take from its
@@ -75,6 +75,7 @@ struct side {
 	uint8_t pending;      /* PEND_*: received, arrival not yet shown */
 	uint8_t wscale;       /* window shift from its SYN, with has_wscale */
 	bool has_wscale, isn_known, fin_sent, has_acked;
+	bool resent;          /* it sent a SYN or FIN again: its timers run (see icmp_hold) */
 };
 
 struct flow {
@@ -88,13 +89,34 @@ struct flow {
 	uint32_t packets;
 	struct endpoint client, server;
 	bool ended;          /* CONN_END sent: kept only to recognise late segments */
+	bool icmp_held;      /* an ICMP error waits in the table's holds (see hold_icmp) */
 	struct side side[2]; /* indexed by enum tcp_role */
 };
 
 _Static_assert(sizeof(struct flow) <= 256, "a tracked flow must cost at most 256 bytes");
 
+/* An ICMP error about the first copy of a segment that would abort the
+ * connection if the socket was free. Linux (tcp_v4_err) only notes it as a
+ * soft error when the socket is busy, i.e. its program is inside a call on
+ * it, which is always so on loopback: the error comes back while connect()
+ * is still sending the SYN. The wire tells which later: the segment sent
+ * again (not aborted), or nothing more (aborted). */
+#define ICMP_HOLDS 64
+#define ICMP_SETTLE_NS (1500 * 1000000ull) /* past Linux's first SYN retransmission (1 s) */
+
+struct icmp_hold {
+	struct flow *f;
+	uint64_t ts;
+	struct segment seg;
+	enum tcp_role xr;
+};
+
 struct flow_table {
 	struct flow_config cfg;
+	struct icmp_hold holds[ICMP_HOLDS];
+	size_t nholds;
+	struct flow *free_flows; /* released flows kept for reuse (linked by hash_next): no
+				  * malloc and free per connection once the table is warm */
 	struct flow **buckets;
 	size_t mask; /* bucket count - 1, the count a power of two */
 	struct dlink lru, time_wait, linger;
@@ -106,6 +128,8 @@ struct sink {
 	event_sink_fn fn;
 	void *ctx;
 };
+
+static void settle_icmp(struct flow_table *t, struct flow *f, bool busy, const struct sink *out);
 
 /* State changes one segment causes, reported after its PACKET event. */
 struct changes {
@@ -209,12 +233,19 @@ static void flow_release(struct flow_table *t, struct flow *f)
 {
 	struct flow **pp = &t->buckets[f->hash & t->mask];
 
+	for (size_t i = 0; f->icmp_held && i < t->nholds;)
+		if (t->holds[i].f == f)
+			t->holds[i] = t->holds[--t->nholds];
+		else
+			i++;
+
 	while (*pp != f)
 		pp = &(*pp)->hash_next;
 	*pp = f->hash_next;
 	dlink_remove(&f->lru);
 	dlink_remove(&f->timer);
-	free(f);
+	f->hash_next = t->free_flows;
+	t->free_flows = f;
 	t->stats.live--;
 }
 
@@ -312,6 +343,7 @@ static void evict_one(struct flow_table *t, uint64_t ts, const struct sink *out)
 {
 	struct flow *f = FLOW_OF(t->lru.next, lru);
 
+	settle_icmp(t, f, false, out);
 	if (!f->ended) {
 		report_end(f, "evicted", ts, out);
 		t->stats.evicted++;
@@ -338,9 +370,13 @@ static struct flow *flow_create(struct flow_table *t, uint32_t h, const struct s
 
 	while (t->stats.live >= t->cfg.max_flows && !dlink_empty(&t->lru))
 		evict_one(t, ts, out);
-	f = calloc(1, sizeof(*f));
-	if (!f)
+	f = t->free_flows;
+	if (f) {
+		t->free_flows = f->hash_next;
+		memset(f, 0, sizeof(*f));
+	} else if (!(f = calloc(1, sizeof(*f)))) {
 		return NULL;
+	}
 	f->client = src_is_client ? seg->src : seg->dst;
 	f->server = src_is_client ? seg->dst : seg->src;
 	f->hash = h;
@@ -606,6 +642,12 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	}
 	learn_isns(x, y, seg);
 	read_facts(x, y, seg, &in);
+	/* x sent again: the error did not abort it; unless x's kernel answers
+	 * with a RST (the SYN|ACK found no socket): then it did. */
+	for (size_t i = 0; f->icmp_held && i < t->nholds; i++)
+		if (t->holds[i].f == f && t->holds[i].xr == xr)
+			settle_icmp(t, f, !(seg->flags & TCP_RST), out);
+	x->resent |= in.retransmission;
 	settle_pending(f, xr, seg, ts, &ch);
 	track_sent(x, y, seg);
 	if (xr == ROLE_SERVER)
@@ -673,6 +715,181 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		report_change(t, f, ch.role[i], &ch.c[i], ch.at[i] ? ch.at[i] : ts, out);
 	if (!f->ended && x->state == TCPS_CLOSED && y->state == TCPS_CLOSED)
 		end_closed(t, f, ts, out);
+}
+
+/* How Linux's TCP takes an ICMP error (tcp_v4_err, tcp_v6_err and, for a
+ * half-open connection still in the listener's queue, tcp_req_err). */
+enum icmp_class {
+	ICMP_CLASS_NONE,  /* source quench, redirect, unknown codes: nothing */
+	ICMP_CLASS_PMTU,  /* fragmentation needed, packet too big: a smaller path MTU */
+	ICMP_CLASS_ERROR, /* aborts a connection being opened, soft once established */
+	ICMP_CLASS_FATAL, /* also drops a half-open request (tcp_req_err's abort) */
+};
+
+static enum icmp_class icmp_class(const struct icmp_error *e)
+{
+	enum { V4_UNREACH = 3, V4_FRAG_NEEDED = 4, V4_NR_UNREACH = 15, V4_TIME_EXCEEDED = 11,
+	       V4_PARAMETER_PROBLEM = 12, V6_UNREACH = 1, V6_TOO_BIG = 2, V6_TIME_EXCEEDED = 3,
+	       V6_PARAMETER_PROBLEM = 4 };
+
+	if (e->version == 4) {
+		if (e->type == V4_TIME_EXCEEDED || e->type == V4_PARAMETER_PROBLEM)
+			return ICMP_CLASS_FATAL;
+		if (e->type != V4_UNREACH || e->code > V4_NR_UNREACH)
+			return ICMP_CLASS_NONE;
+		if (e->code == V4_FRAG_NEEDED)
+			return ICMP_CLASS_PMTU;
+		return e->code <= 1 ? ICMP_CLASS_FATAL : ICMP_CLASS_ERROR; /* net, host unreachable */
+	}
+	switch (e->type) {
+	case V6_UNREACH: /* icmpv6_err_convert: no route, beyond scope, address unreachable are not fatal */
+		return e->code == 0 || e->code == 2 || e->code == 3 ? ICMP_CLASS_ERROR : ICMP_CLASS_FATAL;
+	case V6_TOO_BIG:
+		return ICMP_CLASS_PMTU;
+	case V6_TIME_EXCEEDED:
+		return ICMP_CLASS_ERROR;
+	case V6_PARAMETER_PROBLEM:
+		return ICMP_CLASS_FATAL;
+	}
+	return ICMP_CLASS_NONE;
+}
+
+const char *icmp_effect_name(enum icmp_effect e)
+{
+	switch (e) {
+	case ICMP_IGNORED: return "ignored";
+	case ICMP_SOFT: return "soft";
+	case ICMP_ABORT: return "abort";
+	}
+	return "ignored";
+}
+
+/* Linux takes an ICMP error only for a sequence number x has sent and not
+ * had acknowledged: between SND.UNA and SND.NXT (a half-open request: its
+ * ISN exactly). SND.UNA is what the peer's ACKs show. */
+static bool icmp_seq_ok(const struct side *x, const struct side *y, enum tcp_role xr, uint32_t seq)
+{
+	uint32_t una = x->state != TCPS_SYN_SENT && y->has_acked ? y->acked : x->isn;
+
+	if (xr == ROLE_SERVER && x->state == TCPS_SYN_RCVD)
+		return seq == x->isn;
+	return seq - una <= x->snd_nxt - una;
+}
+
+/* What the error does to x, as Linux decides it; the note says why. */
+static enum icmp_effect icmp_judge(const struct side *x, const struct side *y, enum tcp_role xr,
+				   const struct segment *seg, enum tcp_why *note)
+{
+	enum icmp_class cls = icmp_class(&seg->icmp);
+
+	*note = WHY_NONE;
+	if (x->state == TCPS_CLOSED || x->state == TCPS_LISTEN || x->state == TCPS_TIME_WAIT)
+		*note = NOTE_ICMP_NO_CONNECTION; /* no socket to tell, or a TIME_WAIT one that ignores it */
+	else if (!icmp_seq_ok(x, y, xr, seg->seq))
+		*note = NOTE_ICMP_OUT_OF_WINDOW;
+	else if (cls == ICMP_CLASS_PMTU)
+		*note = NOTE_ICMP_PMTU;
+	else if (cls == ICMP_CLASS_NONE)
+		*note = NOTE_ICMP_NOT_ACTED_ON;
+	else if (x->state == TCPS_SYN_SENT || (x->state == TCPS_SYN_RCVD && (xr == ROLE_CLIENT || cls == ICMP_CLASS_FATAL)))
+		return ICMP_ABORT;
+	else if (x->state == TCPS_SYN_RCVD)
+		*note = NOTE_ICMP_HALF_OPEN_KEPT;
+	else
+		*note = NOTE_ICMP_SOFT;
+	return *note == NOTE_ICMP_SOFT ? ICMP_SOFT : ICMP_IGNORED;
+}
+
+/* Reports an ICMP error about x's segment with its effect, and makes the
+ * abort it causes. */
+static void report_icmp(struct flow_table *t, struct flow *f, enum tcp_role xr, const struct segment *seg,
+			enum icmp_effect effect, enum tcp_why note, uint64_t ts, const struct sink *out)
+{
+	struct side *x = &f->side[xr], *y = &f->side[!xr];
+	struct trace_event ev = event_of(f, EVENT_ICMP, ts);
+	struct tcpfsm_change c;
+
+	ev.seg = seg;
+	ev.from_client = xr == ROLE_CLIENT;
+	ev.rel_seq = seg->seq - x->isn;
+	ev.rel_ack = seg->icmp.quoted_full && (seg->flags & TCP_ACK) ? seg->ack - y->isn : 0;
+	ev.peer_isn = y->isn;
+	ev.icmp_effect = effect;
+	ev.note = note;
+	out->fn(&ev, out->ctx);
+	if (effect != ICMP_ABORT || !apply_event(f, xr, TCPFSM_ICMP_ABORT, &c))
+		return;
+	c.seq = ev.rel_seq;
+	x->pending = 0;
+	report_change(t, f, xr, &c, ts, out);
+	/* A SYN nobody answered: no listener was ever shown to be there. */
+	if (xr == ROLE_CLIENT && y->state == TCPS_LISTEN && !y->syns)
+		retract_listener(y, &(const struct segment){ .flags = TCP_RST });
+	if (x->state == TCPS_CLOSED && y->state == TCPS_CLOSED)
+		end_closed(t, f, ts, out);
+}
+
+/* Settles f's held ICMP error: an abort, or (busy) only a soft error. */
+static void settle_icmp(struct flow_table *t, struct flow *f, bool busy, const struct sink *out)
+{
+	for (size_t i = 0; f->icmp_held && i < t->nholds; i++) {
+		struct icmp_hold h = t->holds[i];
+
+		if (h.f != f)
+			continue;
+		t->holds[i] = t->holds[--t->nholds];
+		f->icmp_held = false;
+		report_icmp(t, f, h.xr, &h.seg, busy ? ICMP_SOFT : ICMP_ABORT, busy ? NOTE_ICMP_SOCKET_BUSY : WHY_NONE,
+			    h.ts, out);
+	}
+}
+
+/* Held errors old enough that the segment would have been sent again by
+ * now: the connection was aborted. */
+static void settle_icmp_due(struct flow_table *t, uint64_t now, const struct sink *out)
+{
+	for (size_t i = 0; i < t->nholds;) {
+		struct flow *f = t->holds[i].f;
+
+		if (now - t->holds[i].ts < ICMP_SETTLE_NS || now < t->holds[i].ts) {
+			i++;
+			continue;
+		}
+		settle_icmp(t, f, false, out); /* moves the last hold into slot i */
+	}
+}
+
+/* An ICMP error quoting a segment: matched to its connection by the
+ * quoted 4-tuple, reported as an ICMP event, and, when it aborts an
+ * opening connection, the state change. An abort about the first copy of
+ * a segment waits for the wire to show whether the socket was busy. */
+static void flow_icmp(struct flow_table *t, const struct segment *seg, uint64_t ts, const struct sink *out)
+{
+	bool from_client = true;
+	struct flow *f = flow_find(t, tuple_hash(&seg->src, &seg->dst), seg, &from_client);
+	enum tcp_role xr = from_client ? ROLE_CLIENT : ROLE_SERVER;
+	struct trace_event ev = { .kind = EVENT_ICMP, .ts_ns = ts, .client = seg->src, .server = seg->dst,
+				  .seg = seg, .from_client = true, .rel_seq = seg->seq, .rel_ack = seg->ack,
+				  .icmp_effect = ICMP_IGNORED, .note = NOTE_ICMP_NO_CONNECTION };
+	enum icmp_effect effect;
+	enum tcp_why note;
+
+	if (!f || f->ended) {
+		out->fn(&ev, out->ctx);
+		return;
+	}
+	effect = icmp_judge(&f->side[xr], &f->side[!xr], xr, seg, &note);
+	if (effect == ICMP_ABORT && !f->icmp_held && !(xr == ROLE_SERVER && f->side[xr].state == TCPS_SYN_RCVD) &&
+	    !f->side[xr].resent) {
+		if (t->nholds == ICMP_HOLDS)
+			settle_icmp(t, t->holds[0].f, false, out);
+		t->holds[t->nholds++] = (struct icmp_hold){ f, ts, *seg, xr };
+		f->icmp_held = true;
+		return;
+	}
+	if (f->icmp_held) /* a second error before the first settled: the first was only soft */
+		settle_icmp(t, f, true, out);
+	report_icmp(t, f, xr, seg, effect, note, ts, out);
 }
 
 /* A SYN (no ACK) on a 4-tuple whose endpoints are both CLOSED or in
@@ -746,6 +963,7 @@ static void expire_idle(struct flow_table *t, uint64_t now, const struct sink *o
 
 		if (due > now)
 			break;
+		settle_icmp(t, f, false, out);
 		if (!f->ended)
 			report_end(f, "idle", due, out);
 		flow_release(t, f);
@@ -779,6 +997,12 @@ void flow_table_free(struct flow_table *t)
 		return;
 	while (!dlink_empty(&t->lru))
 		flow_release(t, FLOW_OF(t->lru.next, lru));
+	while (t->free_flows) {
+		struct flow *f = t->free_flows;
+
+		t->free_flows = f->hash_next;
+		free(f);
+	}
 	free(t->buckets);
 	free(t);
 }
@@ -793,6 +1017,10 @@ void flow_table_segment(struct flow_table *t, const struct segment *seg, uint64_
 	struct flow *f;
 
 	flow_table_tick(t, ts_ns, sink, ctx);
+	if (seg->icmp.version) {
+		flow_icmp(t, seg, ts_ns, &out);
+		return;
+	}
 	f = flow_find(t, h, seg, &from_client);
 	if (f && opening && starts_new_connection(f, from_client ? ROLE_CLIENT : ROLE_SERVER, seg->seq)) {
 		end_for_new_syn(t, f, ts_ns, &out);
@@ -813,6 +1041,7 @@ void flow_table_tick(struct flow_table *t, uint64_t now_ns, event_sink_fn sink, 
 {
 	const struct sink out = { sink, ctx };
 
+	settle_icmp_due(t, now_ns, &out);
 	expire_time_wait(t, now_ns, &out);
 	expire_linger(t, now_ns);
 	expire_idle(t, now_ns, &out);
@@ -826,6 +1055,7 @@ void flow_table_finish(struct flow_table *t, uint64_t now_ns, event_sink_fn sink
 	while (!dlink_empty(&t->lru)) {
 		struct flow *f = FLOW_OF(t->lru.next, lru);
 
+		settle_icmp(t, f, false, &out);
 		if (!f->ended)
 			report_end(f, "capture ended", now_ns, &out);
 		flow_release(t, f);

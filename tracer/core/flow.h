@@ -20,7 +20,19 @@ enum trace_event_kind {
 	EVENT_PACKET,   /* one segment of a tracked connection */
 	EVENT_STATE,    /* one endpoint changed state */
 	EVENT_CONN_END, /* a connection is released: its summary */
+	EVENT_ICMP,     /* an ICMP/ICMPv6 error about one of its segments */
 };
+
+/* What an ICMP error did to the endpoint whose segment it quotes, as Linux
+ * (tcp_v4_err, tcp_v6_err) handles it. */
+enum icmp_effect {
+	ICMP_IGNORED, /* nothing: not an error TCP acts on, or not about this connection's data */
+	ICMP_SOFT,    /* a soft error: the connection goes on; reported only if it later times out */
+	ICMP_ABORT,   /* the connection attempt ends (SYN_SENT or SYN_RCVD -> CLOSED) */
+};
+
+/* "ignored", "soft", "abort" */
+const char *icmp_effect_name(enum icmp_effect e);
 
 /* A state path packs up to STATE_PATH_CAPACITY states, 4 bits each, first
  * state in the low bits; len says how many. */
@@ -40,7 +52,8 @@ struct trace_event {
 	uint32_t conn;      /* connection id, 1, 2, ... in order of first sight */
 	struct endpoint client, server;
 
-	/* EVENT_PACKET */
+	/* EVENT_PACKET; EVENT_ICMP uses seg (the quoted segment, with seg->icmp),
+	 * from_client (the quoted segment's direction), rel_seq, rel_ack and note */
 	const struct segment *seg; /* valid only during the callback */
 	bool from_client;          /* direction: client -> server */
 	uint32_t rel_seq, rel_ack; /* relative to the sender's / receiver's ISN */
@@ -49,6 +62,10 @@ struct trace_event {
 	bool retransmission;       /* a SYN, SYN|ACK or FIN seen before */
 	bool midstream;            /* connection joined after its handshake */
 	enum tcp_why note;         /* a note's key (why.h), about the segment's sender, or WHY_NONE */
+
+	/* EVENT_ICMP: what the error did (conn is 0 when no tracked connection
+	 * sent the quoted segment) */
+	enum icmp_effect icmp_effect;
 
 	/* EVENT_STATE */
 	enum tcp_role role;

@@ -7,9 +7,56 @@
  * temporary copies, no allocation. */
 #include "output.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
+
+#define OUTPUT_CACHE_SLOTS 4096 /* a power of two; more than the connections a capture interleaves */
+
+struct output_cache {
+	struct cached_conn {
+		uint32_t conn; /* 0: empty */
+		uint8_t len[2];
+		char text[2][ENDPOINT_STRLEN]; /* by enum tcp_role */
+	} slot[OUTPUT_CACHE_SLOTS];
+};
+
+struct output_cache *output_cache_new(void)
+{
+	return calloc(1, sizeof(struct output_cache));
+}
+
+void output_cache_free(struct output_cache *c)
+{
+	free(c);
+}
+
+/* Appends e, which is ev's client or server endpoint (role), from the
+ * cache when there is one: the same text endpoint_put writes (it wrote the
+ * cached copy). */
+static void put_endpoint_of(struct outbuf *o, const struct output_style *st, const struct trace_event *ev,
+			    enum tcp_role role, const struct endpoint *e)
+{
+	struct cached_conn *c;
+
+	if (!st || !st->cache || ev->conn == 0) {
+		endpoint_put(o, e);
+		return;
+	}
+	c = &st->cache->slot[ev->conn & (OUTPUT_CACHE_SLOTS - 1)];
+	if (c->conn != ev->conn) {
+		for (int r = ROLE_CLIENT; r <= ROLE_SERVER; r++) {
+			const struct endpoint *x = r == ROLE_CLIENT ? &ev->client : &ev->server;
+			struct outbuf t = outbuf_at(c->text[r], sizeof(c->text[r]), 0);
+
+			endpoint_put(&t, x);
+			c->len[r] = (uint8_t)(outbuf_finish(&t) < 0 ? 0 : t.pos);
+		}
+		c->conn = ev->conn;
+	}
+	outbuf_mem(o, c->text[role], c->len[role]);
+}
 
 /* Sequence numbers in SACK blocks are shown relative to the receiver's view
  * of the sender's ISN, like seq itself. */
@@ -86,6 +133,16 @@ static void put_client_server(struct outbuf *o, const struct endpoint *client, c
 	outbuf_char(o, '"');
 }
 
+/* The same for a trace event, through the style's cache. */
+static void put_event_client_server(struct outbuf *o, const struct output_style *st, const struct trace_event *ev)
+{
+	outbuf_lit(o, ",\"client\":\"");
+	put_endpoint_of(o, st, ev, ROLE_CLIENT, &ev->client);
+	outbuf_lit(o, "\",\"server\":\"");
+	put_endpoint_of(o, st, ev, ROLE_SERVER, &ev->server);
+	outbuf_char(o, '"');
+}
+
 /* The sentence for key w about role who, in the style's language; as a
  * JSON string literal when json. */
 static void put_why_text(struct outbuf *o, const struct output_style *st, enum tcp_why w, enum tcp_role who,
@@ -101,6 +158,64 @@ static void put_why_text(struct outbuf *o, const struct output_style *st, enum t
 		outbuf_lit(o, text);
 }
 
+/* The address of the host that sent an ICMP error (its endpoint has port
+ * 0, which is dropped): "192.0.2.1", "[2001:db8::1]". */
+static void put_reporter(struct outbuf *o, const struct icmp_error *e)
+{
+	endpoint_put(o, &e->reporter);
+	if (o->ok && o->pos >= 2 && o->buf[o->pos - 2] == ':')
+		o->pos -= 2;
+}
+
+/* The quoted segment of an icmp record: src, dst, flags (when quoted) and
+ * seq (relative when the connection is known). */
+static void put_icmp_json(struct outbuf *o, const struct trace_event *ev, const struct output_style *st)
+{
+	const struct segment *s = ev->seg;
+
+	outbuf_lit(o, s->icmp.version == 6 ? ",\"proto\":\"icmpv6\",\"icmp_type\":" : ",\"proto\":\"icmp\",\"icmp_type\":");
+	outbuf_u64(o, s->icmp.type);
+	outbuf_lit(o, ",\"icmp_code\":");
+	outbuf_u64(o, s->icmp.code);
+	outbuf_lit(o, ",\"name\":\"");
+	outbuf_lit(o, icmp_error_name(&s->icmp));
+	outbuf_lit(o, "\",\"reporter\":\"");
+	put_reporter(o, &s->icmp);
+	if (s->icmp.mtu) {
+		outbuf_lit(o, "\",\"mtu\":");
+		outbuf_u64(o, s->icmp.mtu);
+		outbuf_lit(o, ",\"src\":\"");
+	} else {
+		outbuf_lit(o, "\",\"src\":\"");
+	}
+	endpoint_put(o, &s->src);
+	outbuf_lit(o, "\",\"dst\":\"");
+	endpoint_put(o, &s->dst);
+	outbuf_lit(o, ev->from_client ? "\",\"dir\":\"c2s\"" : "\",\"dir\":\"s2c\"");
+	if (s->icmp.quoted_full) {
+		outbuf_lit(o, ",\"flags\":\"");
+		tcp_flags_put(o, s->flags);
+		outbuf_char(o, '"');
+	}
+	outbuf_lit(o, ",\"seq\":");
+	outbuf_u64(o, ev->rel_seq);
+	outbuf_lit(o, ",\"abs_seq\":");
+	outbuf_u64(o, s->seq);
+	outbuf_lit(o, ",\"effect\":\"");
+	outbuf_lit(o, icmp_effect_name(ev->icmp_effect));
+	outbuf_char(o, '"');
+	if (ev->note != WHY_NONE) {
+		outbuf_lit(o, ",\"note\":\"");
+		outbuf_lit(o, why_key(ev->note));
+		outbuf_char(o, '"');
+		if (st && st->explain) {
+			outbuf_lit(o, ",\"note_text\":");
+			put_why_text(o, st, ev->note, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, ev->rel_seq,
+				     ev->rel_ack, true);
+		}
+	}
+}
+
 int output_json(const struct trace_event *ev, const struct output_style *st, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
@@ -111,9 +226,9 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		const struct segment *s = ev->seg;
 		put_head(&o, "packet", ev->ts_ns, ev->conn);
 		outbuf_lit(&o, ",\"src\":\"");
-		endpoint_put(&o, &s->src);
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &s->src);
 		outbuf_lit(&o, "\",\"dst\":\"");
-		endpoint_put(&o, &s->dst);
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &s->dst);
 		outbuf_lit(&o, ev->from_client ? "\",\"dir\":\"c2s\",\"flags\":\"" : "\",\"dir\":\"s2c\",\"flags\":\"");
 		tcp_flags_put(&o, s->flags);
 		outbuf_lit(&o, "\",\"seq\":");
@@ -149,7 +264,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 	}
 	case EVENT_STATE:
 		put_head(&o, "state", ev->ts_ns, ev->conn);
-		put_client_server(&o, &ev->client, &ev->server);
+		put_event_client_server(&o, st, ev);
 		outbuf_lit(&o, ",\"role\":\"");
 		outbuf_lit(&o, tcp_role_name(ev->role));
 		outbuf_lit(&o, "\",\"from\":\"");
@@ -169,7 +284,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		break;
 	case EVENT_CONN_END:
 		put_head(&o, "conn_end", ev->ts_ns, ev->conn);
-		put_client_server(&o, &ev->client, &ev->server);
+		put_event_client_server(&o, st, ev);
 		outbuf_lit(&o, ",\"client_path\":\"");
 		state_path_put(&o, &ev->client_path);
 		outbuf_lit(&o, "\",\"server_path\":\"");
@@ -178,6 +293,11 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		outbuf_json_string(&o, ev->end_reason ? ev->end_reason : "");
 		outbuf_lit(&o, ",\"packets\":");
 		outbuf_u64(&o, ev->packets);
+		break;
+	case EVENT_ICMP:
+		put_head(&o, "icmp", ev->ts_ns, ev->conn);
+		put_event_client_server(&o, st, ev);
+		put_icmp_json(&o, ev, st);
 		break;
 	}
 	outbuf_char(&o, '}');
@@ -250,9 +370,9 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct outpu
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
 		outbuf_lit(&o, ev->from_client ? " client " : " server ");
-		endpoint_put(&o, &s->src);
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &s->src);
 		outbuf_lit(&o, " > ");
-		endpoint_put(&o, &s->dst);
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &s->dst);
 		outbuf_lit(&o, " [");
 		tcp_flags_put(&o, s->flags);
 		outbuf_lit(&o, "] seq=");
@@ -295,6 +415,36 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct outpu
 		outbuf_lit(&o, ", server ");
 		state_path_put(&o, &ev->server_path);
 		break;
+	case EVENT_ICMP: {
+		const struct segment *s = ev->seg;
+		outbuf_lit(&o, s->icmp.version == 6 ? " icmpv6 " : " icmp ");
+		outbuf_lit(&o, icmp_error_name(&s->icmp));
+		if (s->icmp.mtu) {
+			outbuf_lit(&o, " mtu ");
+			outbuf_u64(&o, s->icmp.mtu);
+		}
+		outbuf_lit(&o, " from ");
+		put_reporter(&o, &s->icmp);
+		outbuf_lit(&o, ev->from_client ? " about client " : " about server ");
+		endpoint_put(&o, &s->src);
+		outbuf_lit(&o, " > ");
+		endpoint_put(&o, &s->dst);
+		if (s->icmp.quoted_full) {
+			outbuf_lit(&o, " [");
+			tcp_flags_put(&o, s->flags);
+			outbuf_char(&o, ']');
+		}
+		outbuf_lit(&o, " seq=");
+		outbuf_u64(&o, ev->rel_seq);
+		outbuf_lit(&o, ": ");
+		outbuf_lit(&o, icmp_effect_name(ev->icmp_effect));
+		if (ev->note != WHY_NONE) {
+			outbuf_lit(&o, "\n      note: ");
+			put_why_text(&o, st, ev->note, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, ev->rel_seq,
+				     ev->rel_ack, false);
+		}
+		break;
+	}
 	}
 	return outbuf_finish(&o);
 }
@@ -340,6 +490,10 @@ int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, 
 	outbuf_u64(&o, s->invalid);
 	outbuf_lit(&o, ",\"not_tcp\":");
 	outbuf_u64(&o, s->not_tcp);
+	outbuf_lit(&o, ",\"icmp\":");
+	outbuf_u64(&o, s->icmp);
+	outbuf_lit(&o, ",\"time_carried\":");
+	outbuf_u64(&o, s->time_carried);
 	outbuf_lit(&o, ",\"connections\":");
 	outbuf_u64(&o, s->connections);
 	outbuf_char(&o, '}');
@@ -379,6 +533,16 @@ int output_stats_text(const struct capture_stats *s, char *buf, size_t n)
 	outbuf_lit(&o, " invalid, ");
 	outbuf_u64(&o, s->not_tcp);
 	outbuf_lit(&o, " not tcp");
+	if (s->icmp) {
+		outbuf_lit(&o, ", ");
+		outbuf_u64(&o, s->icmp);
+		outbuf_lit(&o, " icmp errors");
+	}
+	if (s->time_carried) {
+		outbuf_lit(&o, "; warning: ");
+		outbuf_u64(&o, s->time_carried);
+		outbuf_lit(&o, " records had a fraction of a second of 1 s or more (carried into the seconds)");
+	}
 	return outbuf_finish(&o);
 }
 

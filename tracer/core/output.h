@@ -16,10 +16,20 @@
 /* How records are written: explain adds the sentence of each "why" and
  * "note" key to JSON ("text", "note_text"); lang picks the language of every
  * sentence (the text timeline always has them). NULL means neither. */
+struct output_cache;
+
 struct output_style {
 	bool explain;
 	enum lang lang;
+	struct output_cache *cache; /* endpoint text per connection, or NULL (output_cache_new) */
 };
+
+/* Each connection's client and server text ("[2001:db8::1]:8080"), kept
+ * so that a trace formats them once per connection instead of once per
+ * record (inet_ntop for every IPv6 packet was 9% of socklab-trace -r
+ * --json). A fixed table, slots taken over by newer connections. */
+struct output_cache *output_cache_new(void);
+void output_cache_free(struct output_cache *c);
 
 /* One JSON object (no newline) for a PACKET or STATE event; CONN_END gives a
  * "conn_end" record. Returns the length written, or -1 if buf is too small. */
@@ -39,6 +49,9 @@ struct capture_stats {
 	uint64_t truncated; /* headers cut short */
 	uint64_t invalid;   /* malformed headers */
 	uint64_t not_tcp;
+	uint64_t icmp;      /* ICMP/ICMPv6 errors quoting a TCP segment */
+	uint64_t time_carried; /* records whose fraction of a second was 1 s or more: carried
+				* into the seconds (a writer's bug), the packet kept */
 	uint64_t connections;
 };
 int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, size_t n);

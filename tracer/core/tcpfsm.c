@@ -260,6 +260,10 @@ int tcpfsm_apply_event(enum tcp_state *state, enum tcp_role role, enum tcpfsm_ev
 		if (*state == TCPS_SYN_SENT)
 			go(&m, TCPS_CLOSED, WHY_GONE_IN_SYN_SENT); /* 3.10.4 CLOSE in SYN-SENT */
 		break;
+	case TCPFSM_ICMP_ABORT:
+		if (*state == TCPS_SYN_SENT || *state == TCPS_SYN_RCVD)
+			go(&m, TCPS_CLOSED, WHY_ICMP_ABORT); /* RFC 1122 4.2.3.9, Linux tcp_v4_err */
+		break;
 	}
 	return m.n;
 }

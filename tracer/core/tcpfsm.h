@@ -71,6 +71,7 @@ enum tcpfsm_event {
 	TCPFSM_TIME_WAIT_REUSED,  /* TIME_WAIT -> CLOSED: a new SYN took the 4-tuple */
 	TCPFSM_GONE_IN_SYN_SENT,  /* SYN_SENT -> CLOSED: a bare RST answered the SYN|ACK, so the
 				   * socket was closed before the answer came */
+	TCPFSM_ICMP_ABORT,        /* SYN_SENT or SYN_RCVD -> CLOSED: an ICMP error (tcp_v4_err) */
 };
 
 /* Applies ev if it fits *state; returns 1 with *out filled, else 0. */

@@ -163,6 +163,14 @@ static const struct why_row rows[WHY_COUNT] = {
 		"{who}还在 TIME_WAIT 时，一个新的 SYN 占用了这个四元组，并真正结束了它：当这个 SYN 的序号或"
 		"时间戳比旧连接的新时，Linux 接受它（RFC 6191）；客户端的内核只有在 net.ipv4.tcp_tw_reuse "
 		"允许时才为 connect() 选这样的端口（默认值 2 只允许回环地址）" } },
+	[WHY_ICMP_ABORT] = { "icmp_abort", {
+		"an ICMP error about the {who}'s segment (seq={seq}) ended the connection before it opened: "
+		"Linux (tcp_v4_err, tcp_v6_err) aborts a connection still in SYN_SENT or SYN_RCVD at a "
+		"destination-unreachable, time-exceeded or parameter-problem error; connect() fails with "
+		"the error's errno (ECONNREFUSED for port unreachable, EHOSTUNREACH for host unreachable)",
+		"一个关于{who}的报文段（seq={seq}）的 ICMP 差错在连接建立之前就结束了它：Linux（tcp_v4_err、"
+		"tcp_v6_err）在连接还处于 SYN_SENT 或 SYN_RCVD 时，收到目的不可达、超时或参数问题差错就中止它；"
+		"connect() 以这个差错对应的 errno 失败（端口不可达是 ECONNREFUSED，主机不可达是 EHOSTUNREACH）" } },
 	[NOTE_LATE] = { "late", {
 		"late segment: both endpoints are already CLOSED (it was in flight when the connection ended, "
 		"or answers one that was)",
@@ -275,6 +283,48 @@ static const struct why_row rows[WHY_COUNT] = {
 	[CALL_EPOLL_WAIT] = { "call_epoll_wait", {
 		"waits until one of the registered descriptors is ready; the server then handles only those",
 		"等待，直到某个已注册的描述符就绪；服务器随后只处理这些描述符" } },
+	[NOTE_ICMP_SOFT] = { "icmp_soft", {
+		"soft error: the connection is already established, so Linux keeps it and keeps "
+		"retransmitting; the error (about the {who}'s seq={seq}) is reported to the {who}'s program "
+		"only if the connection later times out, or at once with IP_RECVERR (RFC 1122 4.2.3.9)",
+		"软错误：连接已经建立，所以 Linux 保留它并继续重传；这个差错（关于{who}的 seq={seq}）只有在"
+		"连接之后超时时才报告给{who}的程序，设置了 IP_RECVERR 时才立即报告（RFC 1122 4.2.3.9）" } },
+	[NOTE_ICMP_OUT_OF_WINDOW] = { "icmp_out_of_window", {
+		"ICMP error ignored: the sequence number it quotes (seq={seq}) is not one the {who} has sent "
+		"and not yet had acknowledged (SND.UNA..SND.NXT), so it is stale or forged (Linux counts it "
+		"in OutOfWindowIcmps)",
+		"ICMP 差错被忽略：它引用的序号（seq={seq}）不是{who}已发出而尚未被确认的（SND.UNA..SND.NXT），"
+		"所以它是过时的或伪造的（Linux 把它计入 OutOfWindowIcmps）" } },
+	[NOTE_ICMP_PMTU] = { "icmp_pmtu", {
+		"not an error: \"fragmentation needed\" or \"packet too big\" says the path takes smaller "
+		"packets; the {who} lowers its path MTU and resends in smaller segments (path MTU discovery, "
+		"RFC 1191, RFC 8201)",
+		"不是差错：“需要分片”或“分组太大”表示这条路径只能通过更小的分组；{who}降低它的路径 MTU，"
+		"用更小的报文段重发（路径 MTU 发现，RFC 1191、RFC 8201）" } },
+	[NOTE_ICMP_NOT_ACTED_ON] = { "icmp_not_acted_on", {
+		"ICMP message ignored by TCP: Linux does not act on source quench, redirects (they change the "
+		"route, not the connection) or unknown codes; the {who}'s connection goes on",
+		"TCP 忽略这个 ICMP 报文：Linux 不理会源抑制、重定向（它们改变路由，而不是连接）和未知的代码；"
+		"{who}的连接继续" } },
+	[NOTE_ICMP_HALF_OPEN_KEPT] = { "icmp_half_open_kept", {
+		"ICMP error ignored: the {who}'s half-open connection (SYN_RCVD, still a request in the "
+		"listening socket's queue) is dropped only for host or network unreachable, time exceeded or "
+		"parameter problem; the SYN|ACK will be retransmitted",
+		"ICMP 差错被忽略：{who}的未完成连接（SYN_RCVD，仍是监听套接字队列里的一个请求）只有在主机"
+		"或网络不可达、超时或参数问题时才被丢弃；SYN|ACK 会被重传" } },
+	[NOTE_ICMP_NO_CONNECTION] = { "icmp_no_connection", {
+		"ICMP error about a TCP segment of a connection this capture does not track (it ended, or "
+		"began before the capture): it changes no state",
+		"这个 ICMP 差错针对的 TCP 报文段属于抓包没有跟踪的连接（它已经结束，或者在抓包开始之前就开始了）："
+		"它不改变任何状态" } },
+	[NOTE_ICMP_SOCKET_BUSY] = { "icmp_socket_busy", {
+		"soft error: the error came while the {who}'s program was inside a call on the socket (on "
+		"loopback it comes back at once, while connect() is still sending the SYN), and Linux only "
+		"notes an error then (tcp_v4_err, tcp_v6_err: sock_owned_by_user); the {who} sent the segment again, so "
+		"the connection went on",
+		"软错误：这个差错到达时，{who}的程序正在这个套接字上执行一个调用（在回环接口上它会立即返回，"
+		"此时 connect() 还在发送 SYN），这时 Linux 只记下这个差错（tcp_v4_err、tcp_v6_err：sock_owned_by_user）；"
+		"{who}再次发送了这个报文段，所以连接继续" } },
 };
 
 static const char *const role_words[LANG_COUNT][2] = {

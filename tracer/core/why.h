@@ -45,6 +45,7 @@ enum tcp_why {
 	WHY_JOINED,
 	WHY_TIME_WAIT_EXPIRED,
 	WHY_TIME_WAIT_REUSED,
+	WHY_ICMP_ABORT,
 	/* notes on a segment; {who} is its sender */
 	NOTE_LATE,
 	NOTE_RST_NOT_ACKING_SYN,
@@ -80,6 +81,14 @@ enum tcp_why {
 	CALL_CLOSE,
 	CALL_POLL,
 	CALL_EPOLL_WAIT,
+	/* notes on an ICMP error; {who} sent the segment it quotes */
+	NOTE_ICMP_SOFT,
+	NOTE_ICMP_OUT_OF_WINDOW,
+	NOTE_ICMP_PMTU,
+	NOTE_ICMP_NOT_ACTED_ON,
+	NOTE_ICMP_HALF_OPEN_KEPT,
+	NOTE_ICMP_NO_CONNECTION,
+	NOTE_ICMP_SOCKET_BUSY,
 	WHY_COUNT
 };
 
