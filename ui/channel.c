@@ -2,6 +2,7 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -206,15 +207,26 @@ static ssize_t take(struct channel *ch, int i, char *buf, size_t n)
 	return 0;
 }
 
-/* The oldest connection of i's program: a program whose lab fell behind
- * may have given a connection up and opened another, and what is still
- * queued on the old one came first. */
+/* Has the program closed connection fd (it may still hold records)? */
+static bool given_up(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP));
+}
+
+/* Where i's program's next record is: a program whose lab fell behind may
+ * have given a connection up and opened another (events.c), and what is
+ * still queued on the given-up one came first. Only closed ones count: a
+ * process may hold several live connections (`socklab run` reports each
+ * traced process on its own), which stay round-robin. */
 static int oldest_of_program(const struct channel *ch, int i)
 {
 	int oldest = i;
 
 	for (int j = 0; j < CONNS_MAX; j++)
-		if (ch->conns[j] >= 0 && ch->pids[j] == ch->pids[i] && ch->order[j] < ch->order[oldest])
+		if (ch->conns[j] >= 0 && ch->pids[j] == ch->pids[i] && ch->order[j] < ch->order[oldest] &&
+		    given_up(ch->conns[j]))
 			oldest = j;
 	return oldest;
 }
