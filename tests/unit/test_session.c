@@ -195,7 +195,9 @@ static void held_programs_wait_the_others_go_oldest_first(void **state)
 	struct seen seen = {.hold = {false, true}}; /* the server is held */
 	struct session *s = open_session(tl, &seen);
 	char first[64], err[256];
-	int cfd = program(s), sfd = program(s);
+	/* the server connects first, as in a lab: the channel reads a program's
+	 * connections oldest first, so its request is queued first */
+	int sfd = program(s), cfd = program(s);
 
 	(void)state;
 	send_step(sfd, "server", 1, "accept");
