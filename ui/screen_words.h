@@ -64,7 +64,9 @@ struct screen_words {
 	const char *joined;         /* %s role, %d pid, %s its command line */
 	const char *no_step_waiting;
 	const char *already_recording;  /* %s: the .jsonl */
+	const char *record_failed;      /* %s: why recording could not start */
 	const char *record_stopped;     /* %s: why */
+	const char *step_gone;          /* space, but the program that asked is gone */
 	const char *record_write_failed;
 	const char *record_ignored;     /* %s: why the event channel ignored it */
 	const char *records_lost;       /* %s: calls_lost_one/_many */

@@ -360,15 +360,21 @@ void session_finish(struct session *s, uint64_t now_ns)
 int session_record(struct session *s, const char *base, const struct recording_files *files, char *err,
 		   size_t errlen)
 {
+	char why[512];
+
 	if (s->rec) {
 		snprintf(err, errlen, screen_words(timeline_lang(s->tl))->already_recording,
 			 recording_jsonl_path(s->rec));
 		return -1;
 	}
-	s->rec = recording_open_with(base, files, err, errlen);
-	if (s->rec && s->cap) /* live: the interface captured */
+	s->rec = recording_open_with(base, files, why, sizeof(why));
+	if (!s->rec) {
+		snprintf(err, errlen, screen_words(timeline_lang(s->tl))->record_failed, why);
+		return -1;
+	}
+	if (s->cap) /* live: the interface captured */
 		recording_set_interface(s->rec, capture_source(s->cap));
-	return s->rec ? 0 : -1;
+	return 0;
 }
 
 const char *session_recording(const struct session *s)
@@ -395,7 +401,12 @@ int session_step_go(struct session *s, char *err, size_t errlen)
 		if (held(s, &r))
 			continue;
 		forget_step(s, i);
-		return channel_send_go(s->chan, r.conn, r.seq, err, errlen);
+		/* the one way it fails: the program's connection is gone */
+		if (channel_send_go(s->chan, r.conn, r.seq, err, errlen) < 0) {
+			snprintf(err, errlen, "%s", screen_words(timeline_lang(s->tl))->step_gone);
+			return -1;
+		}
+		return 0;
 	}
 	snprintf(err, errlen, "%s", screen_words(timeline_lang(s->tl))->no_step_waiting);
 	return -1;

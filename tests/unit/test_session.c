@@ -159,6 +159,10 @@ static void a_chinese_screen_gets_chinese_notices(void **state)
 	assert_null(strstr(session_notice(s), "event channel"));
 
 	assert_non_null(mkdtemp(dir));
+	snprintf(base, sizeof(base), "%s/no-such-dir/rec", dir);
+	assert_int_equal(session_record(s, base, NULL, err, sizeof(err)), -1);
+	snprintf(path, sizeof(path), "无法录制：record %s.jsonl: ", base);
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
 	snprintf(base, sizeof(base), "%s/rec", dir);
 	assert_int_equal(session_record(s, base, NULL, err, sizeof(err)), 0);
 	assert_int_equal(session_record(s, base, NULL, err, sizeof(err)), -1);
@@ -175,7 +179,12 @@ static void a_chinese_screen_gets_chinese_notices(void **state)
 	}
 	assert_int_equal(session_pump_channel(s), 4);
 	assert_string_equal(session_notice(s), "丢失了 133 个调用（服务器 pid 812）（实验程序的记录丢失了）");
+	/* space for a program that has gone since it asked */
+	send_step(prog, "client", 201, "connect");
+	assert_int_equal(session_pump_channel(s), 1);
 	close(prog);
+	assert_int_equal(session_step_go(s, err, sizeof(err)), -1);
+	assert_string_equal(err, "单步：发出请求的程序已经退出了");
 	session_close(s);
 
 	snprintf(path, sizeof(path), "%s.jsonl", base);
