@@ -139,7 +139,7 @@ static void usage(FILE *f)
 	      "      --step          demo: the programs wait before each socket call; space lets one run\n"
 	      "      --plain         no curses: the merged timeline as text\n"
 	      "      --big           projector: a blank line between rows (key z)\n"
-	      "      --ascii         no UTF-8 box drawing;  --mono  no colours\n"
+	      "      --ascii         lines and arrows in ASCII (text stays);  --mono  no colours\n"
 	      "      --events PATH   the event channel (default $SOCKLAB_EVENTS, $XDG_RUNTIME_DIR/socklab/\n"
 	      "                      events.sock or /tmp/socklab-UID/events.sock)\n"
 	      "      --speed X       replay: play at X times real time (default 1)\n"
@@ -147,7 +147,8 @@ static void usage(FILE *f)
 	      "      --conn N        export: only connection N (default: all)\n"
 	      "      --rows A-B      export svg: only rows A to B of the view (1-based; A- to the end)\n"
 	      "      --width N       export/--plain text: columns (default 100)\n"
-	      "      --lang en|zh    the language of the screen and its explanations (default en)\n"
+	      "      --lang en|zh    the language of the screen and its explanations (default: zh when\n"
+	      "                      LC_ALL, else LC_MESSAGES, else LANG starts with zh; en otherwise)\n"
 	      "  -h, --help          this help; in the lab, ? lists the keys\n"
 	      "\n"
 	      "Capturing needs root or CAP_NET_RAW (`sudo make setcap`); root is dropped once the\n"
@@ -201,6 +202,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	char *end;
 
 	memset(o, 0, sizeof(*o));
+	o->lang = screen_words_lang_from_env(); /* as lessons do; --lang overrides */
 	o->port = DEFAULT_PORT;
 	o->speed = 1.0;
 	o->width = 100;
@@ -586,7 +588,7 @@ static int drop_privileges(struct app *a)
 static int cmd_live(struct app *a, int argc, char **argv)
 {
 	struct session_opts so = {.iface = a->opt.iface, .filter = a->opt.filter, .on_row = on_row, .ctx = a};
-	char path[CHANPATH_MAX], who[96];
+	char path[CHANPATH_MAX];
 	int uid, gid, owner, port = a->opt.port;
 
 	(void)argc;
@@ -611,13 +613,9 @@ static int cmd_live(struct app *a, int argc, char **argv)
 	snprintf(a->mode, sizeof(a->mode), "%s",
 		 a->opt.cmd == CMD_RECORD ? screen_words(a->opt.lang)->mode_recording : screen_words(a->opt.lang)->mode_live);
 	/* Something else on the port: echo-server's bind() would fail there. */
-	if (!a->opt.filter && port_listener(port, who, sizeof(who)) == 1 && strncmp(who, "echo-server ", 12) != 0) {
-		snprintf(a->message, sizeof(a->message),
-			 "port %d is already in use by %s: echo-server cannot listen there; stop it, or use -p PORT on both",
-			 port, who);
-		if (a->opt.plain)
-			fprintf(stderr, "socklab: %s\n", a->message);
-	}
+	if (!a->opt.filter && port_in_use_message(port, a->opt.lang, a->message, sizeof(a->message)) == 1 &&
+	    a->opt.plain)
+		fprintf(stderr, "socklab: %s\n", a->message);
 	if (drop_privileges(a) < 0)
 		return 1;
 	return run_lab(a);
@@ -856,7 +854,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	text_ladder_init(&a.text, a.loop.tl, a.opt.width, a.opt.ascii || !view_locale_utf8(), stdout);
-	screen_init(&a.loop.scr, (commands[a.opt.cmd].flags & FROM_FILE) != 0, a.opt.big, a.opt.ascii || !view_locale_utf8());
+	screen_init(&a.loop.scr, (commands[a.opt.cmd].flags & FROM_FILE) != 0, a.opt.big, !view_locale_utf8());
+	a.loop.scr.ascii_lines = a.opt.ascii;
 	loop_catch_signals(a.opt.cmd == CMD_EXPORT);
 	rc = commands[a.opt.cmd].run(&a, argc, argv);
 	demo_stop(a.demo);

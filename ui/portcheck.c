@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "screen_words.h"
+
 #define TCP_LISTEN_STATE 0x0A /* include/net/tcp_states.h: TCP_LISTEN */
 
 /* The inode of a socket listening on port in one /proc/net table, or 0. */
@@ -82,28 +84,59 @@ static long socket_owner(unsigned long inode)
 	return pid;
 }
 
-int port_listener(int port, char *who, size_t n)
+/* 1 when a socket listens on port, with its program's name in comm ("" if
+ * /proc does not say) and its pid in *pid (-1: another user's); else 0. */
+static int listener(int port, char *comm, size_t n, long *pid)
 {
 	unsigned long inode = listening_inode("/proc/net/tcp", port);
-	char path[64], comm[64] = "";
-	long pid;
+	char path[64];
 	FILE *f;
 
 	if (!inode)
 		inode = listening_inode("/proc/net/tcp6", port);
 	if (!inode)
 		return 0;
-	pid = socket_owner(inode);
-	if (pid < 0) {
-		snprintf(who, n, "another user's program");
+	comm[0] = '\0';
+	if ((*pid = socket_owner(inode)) < 0)
 		return 1;
-	}
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	snprintf(path, sizeof(path), "/proc/%ld/comm", *pid);
 	if ((f = fopen(path, "r"))) {
-		if (fgets(comm, sizeof(comm), f))
+		if (fgets(comm, (int)n, f))
 			comm[strcspn(comm, "\n")] = '\0';
 		fclose(f);
 	}
-	snprintf(who, n, "%s (pid %ld)", comm[0] ? comm : "a program", pid);
+	return 1;
+}
+
+static void describe(enum lang lang, const char *comm, long pid, char *who, size_t n)
+{
+	const struct screen_words *w = screen_words(lang);
+
+	if (pid < 0)
+		snprintf(who, n, "%s", w->port_holder_other_user);
+	else
+		snprintf(who, n, w->port_holder, comm[0] ? comm : w->port_holder_unnamed, pid);
+}
+
+int port_listener(int port, enum lang lang, char *who, size_t n)
+{
+	char comm[64];
+	long pid;
+
+	if (!listener(port, comm, sizeof(comm), &pid))
+		return 0;
+	describe(lang, comm, pid, who, n);
+	return 1;
+}
+
+int port_in_use_message(int port, enum lang lang, char *msg, size_t n)
+{
+	char comm[64], who[96];
+	long pid;
+
+	if (!listener(port, comm, sizeof(comm), &pid) || strcmp(comm, "echo-server") == 0)
+		return 0;
+	describe(lang, comm, pid, who, sizeof(who));
+	snprintf(msg, n, screen_words(lang)->port_in_use, port, who);
 	return 1;
 }

@@ -40,7 +40,9 @@ struct screen {
 	uint32_t conn;        /* connection shown, 0: every row */
 	long sel, top;        /* selected row, first row drawn */
 	bool follow;          /* live: the selection stays on the newest row */
-	bool big, ascii, replay;
+	bool big, ascii, replay; /* ascii: the terminal shows ASCII only */
+	bool ascii_lines;     /* --ascii on a UTF-8 terminal: the text as it is
+			       * (Chinese stays), lines, corners and arrows in ASCII */
 	long limit;           /* replay: rows revealed so far (live: every row) */
 	enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_DETAILS, OVERLAY_CONNS } overlay;
 	bool searching;       /* typing a search */

@@ -2,6 +2,7 @@
 #include "screen_words.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const help_en[] = {
@@ -115,6 +116,19 @@ static const struct screen_words words_en = {
 	.demo_what = "demo %s: %s",
 	.joined = "%s pid %d joined: %s",
 	.no_step_waiting = "no program is waiting (start them with --step)",
+	.already_recording = "already recording to %s",
+	.record_failed = "%s",
+	.record_stopped = "%s (recording stopped)",
+	.step_gone = "step: the program that asked has gone",
+	.record_write_failed = "recording: write failed",
+	.record_ignored = "event channel: a record was ignored: %s",
+	.records_lost = "%s (a lab program's records were lost)",
+	.calls_lost_one = "%llu call of %s pid %d lost",
+	.calls_lost_many = "%llu calls of %s pid %d lost",
+	.port_in_use = "port %d is already in use by %s: echo-server cannot listen there; stop it, or use -p PORT on both",
+	.port_holder = "%s (pid %ld)",
+	.port_holder_unnamed = "a program",
+	.port_holder_other_user = "another user's program",
 };
 
 static const struct screen_words words_zh = {
@@ -192,6 +206,19 @@ static const struct screen_words words_zh = {
 	.demo_what = "演示 %s：%s",
 	.joined = "%s pid %d 已加入：%s",
 	.no_step_waiting = "没有程序在等待（用 --step 启动它们）",
+	.already_recording = "已经在录制到 %s",
+	.record_failed = "无法录制：%s",
+	.record_stopped = "%s（录制已停止）",
+	.step_gone = "单步：发出请求的程序已经退出了",
+	.record_write_failed = "录制：写入失败",
+	.record_ignored = "事件通道：忽略了一条记录：%s",
+	.records_lost = "%s（实验程序的记录丢失了）",
+	.calls_lost_one = "丢失了 %llu 个调用（%s pid %d）",
+	.calls_lost_many = "丢失了 %llu 个调用（%s pid %d）",
+	.port_in_use = "端口 %d 已被 %s 占用：echo-server 无法在这个端口监听；请停掉它，或者两边都用 -p 端口",
+	.port_holder = "%s（pid %ld）",
+	.port_holder_unnamed = "一个程序",
+	.port_holder_other_user = "另一个用户的程序",
 };
 
 const struct screen_words *screen_words(enum lang lang)
@@ -213,4 +240,16 @@ const char *screen_words_end_reason(enum lang lang, const char *reason)
 		if (strcmp(reason, reasons[i][LANG_EN]) == 0)
 			return reasons[i][(unsigned)lang < LANG_COUNT ? lang : LANG_EN];
 	return reason;
+}
+
+enum lang screen_words_lang_from_env(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return strncmp(v, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
+	}
+	return LANG_EN;
 }

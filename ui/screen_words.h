@@ -63,11 +63,28 @@ struct screen_words {
 	const char *demo_what;      /* %s name, %s what */
 	const char *joined;         /* %s role, %d pid, %s its command line */
 	const char *no_step_waiting;
+	const char *already_recording;  /* %s: the .jsonl */
+	const char *record_failed;      /* %s: why recording could not start */
+	const char *record_stopped;     /* %s: why */
+	const char *step_gone;          /* space, but the program that asked is gone */
+	const char *record_write_failed;
+	const char *record_ignored;     /* %s: why the event channel ignored it */
+	const char *records_lost;       /* %s: calls_lost_one/_many */
+	const char *calls_lost_one, *calls_lost_many; /* %llu, %s role, %d pid */
+	/* live mode: another program holds the port (portcheck.h) */
+	const char *port_in_use;        /* %d port, %s who */
+	const char *port_holder;        /* %s program, %ld pid */
+	const char *port_holder_unnamed, *port_holder_other_user;
 };
 
 const struct screen_words *screen_words(enum lang lang);
 
 /* Why a connection was released ("time_wait expired", from flow.h) in lang. */
 const char *screen_words_end_reason(enum lang lang, const char *reason);
+
+/* The language the environment asks for: zh when LC_ALL, else
+ * LC_MESSAGES, else LANG (the first one set) starts with "zh"; en
+ * otherwise. --lang overrides it. */
+enum lang screen_words_lang_from_env(void);
 
 #endif

@@ -58,8 +58,10 @@ static void add_event(struct session *s, const struct ui_event *ev)
 /* A recording that cannot be written (disk full) stops, and says so. */
 static void recording_failed(struct session *s)
 {
-	snprintf(s->record_error, sizeof(s->record_error), "%s (recording stopped)",
-		 recording_error(s->rec) ? recording_error(s->rec) : "recording: write failed");
+	const struct screen_words *w = screen_words(timeline_lang(s->tl));
+
+	snprintf(s->record_error, sizeof(s->record_error), w->record_stopped,
+		 recording_error(s->rec) ? recording_error(s->rec) : w->record_write_failed);
 	snprintf(s->notice, sizeof(s->notice), "%s", s->record_error);
 	recording_close(s->rec);
 	s->rec = NULL;
@@ -285,9 +287,10 @@ static void queue_step(struct session *s, const struct ui_call *c, int conn)
 	snprintf(r->what, sizeof(r->what), "%s %s()", tcp_role_name(c->proc), c->call);
 }
 
-/* Calls that never arrived are said on screen and kept in the recording,
- * never hidden: {"type":"lost","calls":N,"note":"3 calls of server pid 812
- * lost"} (a reader that knows no such type skips it). */
+/* Calls that never arrived are said on screen (in the screen's language)
+ * and kept in the recording, never hidden: {"type":"lost","calls":N,
+ * "note":"3 calls of server pid 812 lost"} (the note in English: it is
+ * data; a reader that knows no such type skips it). */
 static void note_lost_calls(struct session *s, uint64_t ts_ns)
 {
 	const char *note;
@@ -299,7 +302,8 @@ static void note_lost_calls(struct session *s, uint64_t ts_ns)
 	if (lost == s->calls_lost)
 		return;
 	s->calls_lost = lost;
-	snprintf(s->notice, sizeof(s->notice), "%s (a lab program's records were lost)", note);
+	snprintf(s->notice, sizeof(s->notice), screen_words(timeline_lang(s->tl))->records_lost,
+		 timeline_calls_lost_said(s->tl));
 	outbuf_lit(&o, "{\"type\":\"lost\",\"ts_ns\":");
 	outbuf_u64(&o, ts_ns);
 	outbuf_lit(&o, ",\"calls\":");
@@ -324,7 +328,7 @@ int session_pump_channel(struct session *s)
 	while ((len = channel_recv(s->chan, buf, sizeof(buf), &conn)) > 0) {
 		n++;
 		if (ui_event_parse(buf, (size_t)len, ev, why, sizeof(why)) < 0) {
-			snprintf(s->notice, sizeof(s->notice), "event channel: a record was ignored: %s", why);
+			snprintf(s->notice, sizeof(s->notice), screen_words(timeline_lang(s->tl))->record_ignored, why);
 			continue;
 		}
 		record_line(s, buf, (size_t)len);
@@ -356,14 +360,21 @@ void session_finish(struct session *s, uint64_t now_ns)
 int session_record(struct session *s, const char *base, const struct recording_files *files, char *err,
 		   size_t errlen)
 {
+	char why[512];
+
 	if (s->rec) {
-		snprintf(err, errlen, "already recording to %s", recording_jsonl_path(s->rec));
+		snprintf(err, errlen, screen_words(timeline_lang(s->tl))->already_recording,
+			 recording_jsonl_path(s->rec));
 		return -1;
 	}
-	s->rec = recording_open_with(base, files, err, errlen);
-	if (s->rec && s->cap) /* live: the interface captured */
+	s->rec = recording_open_with(base, files, why, sizeof(why));
+	if (!s->rec) {
+		snprintf(err, errlen, screen_words(timeline_lang(s->tl))->record_failed, why);
+		return -1;
+	}
+	if (s->cap) /* live: the interface captured */
 		recording_set_interface(s->rec, capture_source(s->cap));
-	return s->rec ? 0 : -1;
+	return 0;
 }
 
 const char *session_recording(const struct session *s)
@@ -390,7 +401,12 @@ int session_step_go(struct session *s, char *err, size_t errlen)
 		if (held(s, &r))
 			continue;
 		forget_step(s, i);
-		return channel_send_go(s->chan, r.conn, r.seq, err, errlen);
+		/* the one way it fails: the program's connection is gone */
+		if (channel_send_go(s->chan, r.conn, r.seq, err, errlen) < 0) {
+			snprintf(err, errlen, "%s", screen_words(timeline_lang(s->tl))->step_gone);
+			return -1;
+		}
+		return 0;
 	}
 	snprintf(err, errlen, "%s", screen_words(timeline_lang(s->tl))->no_step_waiting);
 	return -1;

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "screen_words.h"
+#include "why.h"
+
 #define DEFAULT_MAX_ROWS 100000
 #define DEFAULT_MAX_CONNS 4096
 #define MAX_OPEN_CALLS 32
@@ -63,7 +66,7 @@ struct timeline {
 	struct seq_track seqs[MAX_SEQ_TRACKS];
 	size_t nseqs, next_seq_slot;
 	uint64_t calls_lost;
-	char lost_note[128];
+	char lost_note[LANG_COUNT][128]; /* [LANG_EN] goes into the recording */
 	enum lang lang;
 	struct fd_tie ties[MAX_FD_TIES];
 	size_t nties, next_tie;
@@ -160,8 +163,13 @@ static void track_seq(struct timeline *tl, const struct ui_call *c)
 	t->max = c->seq;
 	if (lost) {
 		tl->calls_lost += lost;
-		snprintf(tl->lost_note, sizeof(tl->lost_note), "%" PRIu64 " call%s of %s pid %d lost", lost,
-			 lost == 1 ? "" : "s", tcp_role_name(c->proc), c->pid);
+		for (int l = 0; l < LANG_COUNT; l++) {
+			const struct screen_words *w = screen_words((enum lang)l);
+
+			snprintf(tl->lost_note[l], sizeof(tl->lost_note[l]),
+				 lost == 1 ? w->calls_lost_one : w->calls_lost_many, (unsigned long long)lost,
+				 why_role_word((enum lang)l, c->proc == ROLE_SERVER), c->pid);
+		}
 	}
 }
 
@@ -178,8 +186,13 @@ enum lang timeline_lang(const struct timeline *tl)
 uint64_t timeline_calls_lost(const struct timeline *tl, const char **last)
 {
 	if (last)
-		*last = tl->lost_note;
+		*last = tl->lost_note[LANG_EN];
 	return tl->calls_lost;
+}
+
+const char *timeline_calls_lost_said(const struct timeline *tl)
+{
+	return tl->lost_note[(unsigned)tl->lang < LANG_COUNT ? tl->lang : LANG_EN];
 }
 
 struct timeline *timeline_new(const struct timeline_config *cfg)

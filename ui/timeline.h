@@ -96,9 +96,11 @@ uint64_t timeline_dropped(const struct timeline *tl);
 
 /* Calls of the lab programs that never arrived, seen as gaps in each
  * process's call seq numbers (a call 64 behind the newest of its process
- * is given up); *last, if not NULL, says the latest loss in words ("3 calls
- * of server pid 812 lost"). */
+ * is given up); *last, if not NULL, says the latest loss in English words,
+ * for the recording ("3 calls of server pid 812 lost"). */
 uint64_t timeline_calls_lost(const struct timeline *tl, const char **last);
+/* The latest loss in the timeline's language, for the screen ("" if none). */
+const char *timeline_calls_lost_said(const struct timeline *tl);
 /* Packets not kept as rows (their connections' summaries were updated). */
 uint64_t timeline_skipped(const struct timeline *tl);
 const struct row *timeline_row(const struct timeline *tl, size_t pos);

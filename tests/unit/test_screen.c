@@ -220,6 +220,48 @@ static void chinese_screen(void **state)
 	assert_true(screen_has(f, "终端太小：60x20"));
 }
 
+/* --ascii on a terminal that shows UTF-8, in Chinese: the Chinese text
+ * stays (no "?"), and every line, corner and arrow is ASCII. */
+static void ascii_lines_keep_the_chinese_text(void **state)
+{
+	static const uint32_t drawing[] = {0x2500, 0x2502, 0x250c, 0x2510, 0x2514, 0x2518, 0x25b6, 0x25c0, 0x2192};
+	struct fixture *f = *state;
+	struct screen_status st = {.source = "lo", .mode = "演示 echo", .packets = 13};
+	char line[1024];
+	int arrows = 0, rules = 0, corners = 0;
+
+	timeline_free(f->tl);
+	screen_init(&f->s, false, false, false);
+	f->s.ascii_lines = true;
+	f->tl = timeline_new(&(struct timeline_config){.lang = LANG_ZH});
+	fixture_read(add_to, f);
+	keys(f, "g");
+	line_with(f, &st, 0, line, sizeof(line));
+	assert_string_equal(line, " socklab  演示 echo  lo  报文段 13  丢弃 0  已暂停");
+	assert_true(screen_has(f, "客户端 CLOSED"));
+	assert_true(screen_has(f, "创建一个端点并返回描述符"));
+	for (int y = 0; y < f->g.h; y++) {
+		grid_line(&f->g, y, line, sizeof(line));
+		assert_null(strchr(line, '?'));
+		arrows += strstr(line, "-->") != NULL || strstr(line, "<--") != NULL;
+		rules += strstr(line, "-- 讲解 --") != NULL;
+		for (int x = 0; x < f->g.w; x++)
+			for (size_t i = 0; i < sizeof(drawing) / sizeof(drawing[0]); i++)
+				assert_int_not_equal(f->g.cells[y * f->g.w + x].ch, drawing[i]);
+	}
+	assert_true(arrows > 0);
+	assert_int_equal(rules, 1);
+	keys(f, "?");
+	screen_compose(&f->s, f->tl, &st, &f->g);
+	for (int y = 0; y < f->g.h; y++) {
+		grid_line(&f->g, y, line, sizeof(line));
+		corners += strstr(line, "+-") != NULL;
+		assert_null(strstr(line, "─"));
+	}
+	assert_int_equal(corners, 2);
+	assert_true(screen_has(f, "socklab 按键"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +272,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(status_line_drops_whole_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(help_box_has_one_set_of_corners, setup, teardown),
 		cmocka_unit_test_setup_teardown(chinese_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(ascii_lines_keep_the_chinese_text, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

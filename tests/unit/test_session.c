@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -123,13 +124,89 @@ static void records_reach_the_timeline_and_the_hook(void **state)
 	timeline_free(tl);
 }
 
+/* The whole of a file, or "" (the caller frees it). */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+	size_t n;
+
+	assert_non_null(buf);
+	if (f) {
+		n = fread(buf, 1, 65535, f);
+		buf[n] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+/* A Chinese screen: the notices of the channel and the recording are
+ * Chinese, with no English words in them; the recording's "lost" note is
+ * data, and stays English. */
+static void a_chinese_screen_gets_chinese_notices(void **state)
+{
+	struct timeline *tl = timeline_new(&(struct timeline_config){.lang = LANG_ZH});
+	struct seen seen = {0};
+	struct session *s = open_session(tl, &seen);
+	char dir[] = "/tmp/socklab-test-session-zh-XXXXXX", base[96], path[128], err[256], msg[512];
+	int prog = program(s);
+	char *jsonl;
+
+	(void)state;
+	send_to(prog, "not json");
+	assert_int_equal(session_pump_channel(s), 1);
+	assert_non_null(strstr(session_notice(s), "事件通道：忽略了一条记录："));
+	assert_null(strstr(session_notice(s), "event channel"));
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(base, sizeof(base), "%s/no-such-dir/rec", dir);
+	assert_int_equal(session_record(s, base, NULL, err, sizeof(err)), -1);
+	snprintf(path, sizeof(path), "无法录制：record %s.jsonl: ", base);
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	snprintf(base, sizeof(base), "%s/rec", dir);
+	assert_int_equal(session_record(s, base, NULL, err, sizeof(err)), 0);
+	assert_int_equal(session_record(s, base, NULL, err, sizeof(err)), -1);
+	snprintf(path, sizeof(path), "已经在录制到 %s.jsonl", base);
+	assert_string_equal(err, path);
+
+	/* calls 4..199 of server pid 812 never come: 133 of them are given up */
+	for (int seq = 1; seq <= 200; seq = seq == 3 ? 200 : seq + 1) {
+		snprintf(msg, sizeof(msg),
+			 "{\"type\":\"call\",\"ts_ns\":%d,\"phase\":\"enter\",\"proc\":\"server\",\"pid\":812,"
+			 "\"seq\":%d,\"call\":\"read\",\"fd\":4,\"args\":\"4\"}",
+			 1000 + seq, seq);
+		send_to(prog, msg);
+	}
+	assert_int_equal(session_pump_channel(s), 4);
+	assert_string_equal(session_notice(s), "丢失了 133 个调用（服务器 pid 812）（实验程序的记录丢失了）");
+	/* space for a program that has gone since it asked */
+	send_step(prog, "client", 201, "connect");
+	assert_int_equal(session_pump_channel(s), 1);
+	close(prog);
+	assert_int_equal(session_step_go(s, err, sizeof(err)), -1);
+	assert_string_equal(err, "单步：发出请求的程序已经退出了");
+	session_close(s);
+
+	snprintf(path, sizeof(path), "%s.jsonl", base);
+	jsonl = slurp(path);
+	assert_non_null(strstr(jsonl, "\"calls\":133,\"note\":\"133 calls of server pid 812 lost\"}"));
+	free(jsonl);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s.pcapng", base);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+	timeline_free(tl);
+}
+
 static void held_programs_wait_the_others_go_oldest_first(void **state)
 {
 	struct timeline *tl = timeline_new(NULL);
 	struct seen seen = {.hold = {false, true}}; /* the server is held */
 	struct session *s = open_session(tl, &seen);
 	char first[64], err[256];
-	int cfd = program(s), sfd = program(s);
+	/* the server connects first, as in a lab: the channel reads a program's
+	 * connections oldest first, so its request is queued first */
+	int sfd = program(s), cfd = program(s);
 
 	(void)state;
 	send_step(sfd, "server", 1, "accept");
@@ -205,6 +282,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(records_reach_the_timeline_and_the_hook),
+		cmocka_unit_test(a_chinese_screen_gets_chinese_notices),
 		cmocka_unit_test(held_programs_wait_the_others_go_oldest_first),
 		cmocka_unit_test(a_stopped_programs_requests_are_dropped),
 		cmocka_unit_test(closing_removes_the_private_directory),

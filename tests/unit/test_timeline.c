@@ -347,6 +347,24 @@ static void lost_calls_are_counted_from_seq_gaps(void **state)
 	timeline_free(tl);
 }
 
+/* A Chinese screen says the loss in Chinese; the recording's note (data)
+ * stays English whatever the screen's language. */
+static void lost_calls_are_said_in_the_screens_language(void **state)
+{
+	struct timeline *tl = timeline_new(&(struct timeline_config){.lang = LANG_ZH});
+	const char *note;
+
+	(void)state;
+	assert_string_equal(timeline_calls_lost_said(tl), "");
+	for (long seq = 1; seq <= 3; seq++)
+		add_seq(tl, 812, seq, false);
+	add_seq(tl, 812, 200, false); /* 4..199 missing: those 64 behind 200 and more are given up */
+	assert_int_equal(timeline_calls_lost(tl, &note), 200 - 4 - 63);
+	assert_string_equal(note, "133 calls of server pid 812 lost");
+	assert_string_equal(timeline_calls_lost_said(tl), "丢失了 133 个调用（服务器 pid 812）");
+	timeline_free(tl);
+}
+
 /* An ICMP error is a row of its own in its connection's view, and the
  * abort it causes attaches to it as a state change to its packet. The
  * records are what socklab-trace wrote for tests/golden/icmp.pcap. */
@@ -393,6 +411,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lost_calls_are_counted_from_seq_gaps),
+		cmocka_unit_test(lost_calls_are_said_in_the_screens_language),
 		cmocka_unit_test(rows_are_in_time_order),
 		cmocka_unit_test(connect_brackets_the_handshake),
 		cmocka_unit_test(states_attach_to_the_packet_that_caused_them),
