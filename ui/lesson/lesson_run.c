@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "screen_words.h"
 #include "demo.h"
 #include "chanpath.h"
 #include "clock.h"
@@ -96,19 +97,6 @@ static int parse_num(const char *what, const char *s, long min, long max, int *o
 	return 0;
 }
 
-/* zh when the locale says Chinese, else en. */
-static enum lang lang_from_locale(void)
-{
-	const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strncmp(v, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
-	}
-	return LANG_EN;
-}
-
 static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
 {
 	static const struct option longopts[] = {
@@ -123,7 +111,7 @@ static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->lang = lang_from_locale();
+	o->lang = screen_words_lang_from_env();
 	o->timeout_s = 10;
 	o->pace_ms = -1;
 	o->width = 100;
