@@ -106,7 +106,7 @@ static void a_given_up_connection_is_read_before_the_new_one(void **state)
 	send_rec(new, "r3");
 	send_rec(new, "r4");
 	for (int i = 1; i <= 4; i++) {
-		char want[4];
+		char want[16];
 
 		snprintf(want, sizeof(want), "r%d", i);
 		assert_int_equal(channel_recv(ch, buf, sizeof(buf), &conn), 2);
