@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 
 #include "callrec.h"
 #include "events.h"
+#include "gorec.h"
 #include "json.h"
 #include "errtext.h"
 
@@ -75,19 +75,6 @@ static bool send_step_record(unsigned seq, const char *call, int fd, const char 
 	return len >= 0 && events_send(rec, (size_t)len) == 0;
 }
 
-/* True when the datagram is {"type":"go","seq":seq}. */
-static bool is_go_for(const char *buf, size_t len, unsigned seq)
-{
-	json_t *msg = json_loadb(buf, len, 0, NULL);
-	const char *type = json_string_value(json_object_get(msg, "type"));
-	json_t *jseq = json_object_get(msg, "seq");
-	bool ok = type && strcmp(type, "go") == 0 && json_is_integer(jseq) &&
-		  json_integer_value(jseq) == (json_int_t)seq;
-
-	json_decref(msg);
-	return ok;
-}
-
 /* Waits on both the channel and the terminal, so the UI and the Enter key
  * can each release the call. A channel that closes leaves the terminal. */
 static void wait_for_go(unsigned seq)
@@ -106,7 +93,7 @@ static void wait_for_go(unsigned seq)
 			return; /* a stop signal: let the program wind down */
 		if (fds[0].revents & POLLIN) {
 			n = recv(chan_fd, buf, sizeof(buf), MSG_DONTWAIT);
-			if (n > 0 && is_go_for(buf, (size_t)n, seq))
+			if (n > 0 && gorec_seq(buf, (size_t)n) == (long)seq)
 				return;
 			if (n == 0)
 				events_close(); /* the lab is gone */

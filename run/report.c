@@ -5,7 +5,6 @@
 #include "report.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "gorec.h"
 #include "json.h"
 
 #define RECORD_MAX 2048
@@ -202,9 +202,6 @@ long report_read_go(struct proc_report *r)
 {
 	char buf[512];
 	ssize_t n;
-	json_t *msg, *jseq;
-	const char *type;
-	long seq = -1;
 
 	if (r->fd < 0)
 		return -2;
@@ -216,13 +213,7 @@ long report_read_go(struct proc_report *r)
 		r->fd = -1;
 		return -2;
 	}
-	msg = json_loadb(buf, (size_t)n, 0, NULL);
-	type = json_string_value(json_object_get(msg, "type"));
-	jseq = json_object_get(msg, "seq");
-	if (type && strcmp(type, "go") == 0 && json_is_integer(jseq) && json_integer_value(jseq) >= 0)
-		seq = (long)json_integer_value(jseq);
-	json_decref(msg);
-	return seq;
+	return gorec_seq(buf, (size_t)n);
 }
 
 void report_close(struct proc_report *r)
