@@ -141,8 +141,8 @@ int callrec_line(struct outbuf *o, const struct call *c)
 		outbuf_printf(o, "  local %s", c->local);
 	if ((named(c, "accept", "accept4") || named(c, "close", "shutdown")) && present(c->peer))
 		outbuf_printf(o, "  peer %s", c->peer);
-	if (named(c, "recvfrom", NULL) && c->ret >= 0)
-		outbuf_printf(o, "  from %s", text_or_empty(c->addr));
+	if (named(c, "recvfrom", NULL) && c->ret >= 0 && (present(c->addr) || present(c->peer)))
+		outbuf_printf(o, "  from %s", present(c->addr) ? c->addr : c->peer); /* no address asked: the peer sent it */
 	if (c->data && c->ret > 0)
 		put_c_literal(o, c->data, (size_t)c->ret);
 	outbuf_printf(o, "  [%.3f ms]", (double)c->blocked_ns / 1e6);

@@ -688,8 +688,6 @@ void calldecode_exit(struct fdtable *t, const struct run_tracee *tr, struct run_
 				sockaddr_text(tr, c->a[4], len, c->addr);
 		}
 		endpoints_of(t, tr, c->fd, c);
-		if (!c->addr[0] && c->ret >= 0) /* no address asked for: the sender is the peer */
-			memcpy(c->addr, c->peer, sizeof(c->addr));
 		break;
 	default:
 		endpoints_of(t, tr, c->fd, c);

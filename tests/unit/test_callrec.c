@@ -140,6 +140,18 @@ static const struct {
 	 HEAD_S ",\"phase\":\"exit\",\"seq\":6,\"call\":\"recvfrom\",\"fd\":3,\"args\":\"3, buf, 4096, 0, &from, &len\","
 		"\"ret\":-1,\"errno\":\"EINTR\",\"error\":\"interrupted system call\",\"blocked_ns\":330062000}",
 	 T "server recvfrom(3, buf, 4096, 0, &from, &len) = -1 EINTR (interrupted system call)  [330.062 ms]"},
+	{"recvfrom exit, no address asked on a connected socket: the peer sent it",
+	 CALL(EXIT, client, 8, "recvfrom", 3, "3, buf, 5, 0, NULL, NULL", .ret = 5, .blocked_ns = 41000,
+	      .local = "127.0.0.1:50322", .peer = "127.0.0.1:8080", .data = "hello"),
+	 HEAD_C ",\"phase\":\"exit\",\"seq\":8,\"call\":\"recvfrom\",\"fd\":3,\"args\":\"3, buf, 5, 0, NULL, NULL\","
+		"\"ret\":5,\"errno\":null,\"blocked_ns\":41000,\"local\":\"127.0.0.1:50322\",\"peer\":\"127.0.0.1:8080\","
+		"\"data\":\"hello\"}",
+	 T "client recvfrom(3, buf, 5, 0, NULL, NULL) = 5  from 127.0.0.1:8080  \"hello\"  [0.041 ms]"},
+	{"recvfrom exit, no address and no peer known: no \"from\" at all",
+	 CALL(EXIT, server, 9, "recvfrom", 3, "3, buf, 4096, 0, NULL, NULL", .ret = 0, .blocked_ns = 1000),
+	 HEAD_S ",\"phase\":\"exit\",\"seq\":9,\"call\":\"recvfrom\",\"fd\":3,\"args\":\"3, buf, 4096, 0, NULL, NULL\","
+		"\"ret\":0,\"errno\":null,\"blocked_ns\":1000}",
+	 T "server recvfrom(3, buf, 4096, 0, NULL, NULL) = 0  [0.001 ms]"},
 	{"sendto exit",
 	 CALL(EXIT, server, 5, "sendto", 3, "3, buf, 11, 0, 127.0.0.1:48392", "127.0.0.1:48392", .ret = 11,
 	      .blocked_ns = 47000, .local = "127.0.0.1:8080", .data = "server-ping"),
