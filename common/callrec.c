@@ -78,6 +78,21 @@ static void put_exit_fields(struct outbuf *o, const struct call *c)
 	}
 }
 
+int callrec_encode_step(struct outbuf *o, const struct call *c)
+{
+	callrec_put_header(o, "step", c->ts_ns, &c->who);
+	outbuf_lit(o, ",\"seq\":");
+	outbuf_u64(o, c->seq);
+	outbuf_lit(o, ",\"call\":");
+	outbuf_json_string(o, text_or_empty(c->name));
+	outbuf_lit(o, ",\"fd\":");
+	outbuf_i64(o, c->fd);
+	outbuf_lit(o, ",\"args\":");
+	outbuf_json_string(o, text_or_empty(c->args));
+	outbuf_char(o, '}');
+	return outbuf_finish(o);
+}
+
 int callrec_encode(struct outbuf *o, const struct call *c)
 {
 	callrec_put_header(o, "call", c->ts_ns, &c->who);

@@ -57,21 +57,10 @@ static bool send_step_record(unsigned seq, const char *call, int fd, const char 
 {
 	char rec[EVENTS_RECORD_MAX];
 	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
-	struct call_origin who;
-	int len;
+	struct call c = {.who = events_origin(), .ts_ns = events_now_ns(), .seq = seq, .name = call, .fd = fd,
+			 .args = args};
+	int len = callrec_encode_step(&o, &c);
 
-	who = events_origin();
-	callrec_put_header(&o, "step", events_now_ns(), &who);
-	outbuf_lit(&o, ",\"seq\":");
-	outbuf_u64(&o, seq);
-	outbuf_lit(&o, ",\"call\":");
-	outbuf_json_string(&o, call);
-	outbuf_lit(&o, ",\"fd\":");
-	outbuf_i64(&o, fd);
-	outbuf_lit(&o, ",\"args\":");
-	outbuf_json_string(&o, args);
-	outbuf_char(&o, '}');
-	len = outbuf_finish(&o);
 	return len >= 0 && events_send(rec, (size_t)len) == 0;
 }
 

@@ -167,7 +167,7 @@ int report_step(struct proc_report *r, int tid, unsigned seq, const struct run_c
 {
 	char rec[RECORD_MAX];
 	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
-	struct call_origin who;
+	struct call k = calldecode_record(c, CALL_ENTER);
 	enum run_role side;
 	int len;
 
@@ -175,18 +175,10 @@ int report_step(struct proc_report *r, int tid, unsigned seq, const struct run_c
 		return -1;
 	decide_side(r, c->role != RUN_ROLE_NONE ? c->role : RUN_ROLE_CLIENT);
 	side = c->role != RUN_ROLE_NONE ? c->role : r->side;
-	who = (struct call_origin){.proc = side_name(side), .pid = r->pid, .tid = tid};
-	callrec_put_header(&o, "step", clock_ns(CLOCK_REALTIME), &who);
-	outbuf_lit(&o, ",\"seq\":");
-	outbuf_u64(&o, seq);
-	outbuf_lit(&o, ",\"call\":");
-	outbuf_json_string(&o, run_sys_name(c->sys));
-	outbuf_lit(&o, ",\"fd\":");
-	outbuf_i64(&o, c->fd);
-	outbuf_lit(&o, ",\"args\":");
-	outbuf_json_string(&o, c->args);
-	outbuf_char(&o, '}');
-	len = outbuf_finish(&o);
+	k.who = (struct call_origin){.proc = side_name(side), .pid = r->pid, .tid = tid};
+	k.ts_ns = clock_ns(CLOCK_REALTIME);
+	k.seq = seq;
+	len = callrec_encode_step(&o, &k);
 	if (len < 0)
 		return -1;
 	send_text(r, rec, (size_t)len);
