@@ -78,9 +78,9 @@ static void put_exit_fields(struct outbuf *o, const struct call *c)
 	}
 }
 
-int callrec_encode_step(struct outbuf *o, const struct call *c)
+/* The call a step or call record is about: "seq", "call", "fd", "args". */
+static void put_call_fields(struct outbuf *o, const struct call *c)
 {
-	callrec_put_header(o, "step", c->ts_ns, &c->who);
 	outbuf_lit(o, ",\"seq\":");
 	outbuf_u64(o, c->seq);
 	outbuf_lit(o, ",\"call\":");
@@ -89,6 +89,12 @@ int callrec_encode_step(struct outbuf *o, const struct call *c)
 	outbuf_i64(o, c->fd);
 	outbuf_lit(o, ",\"args\":");
 	outbuf_json_string(o, text_or_empty(c->args));
+}
+
+int callrec_encode_step(struct outbuf *o, const struct call *c)
+{
+	callrec_put_header(o, "step", c->ts_ns, &c->who);
+	put_call_fields(o, c);
 	outbuf_char(o, '}');
 	return outbuf_finish(o);
 }
@@ -97,14 +103,7 @@ int callrec_encode(struct outbuf *o, const struct call *c)
 {
 	callrec_put_header(o, "call", c->ts_ns, &c->who);
 	outbuf_lit(o, c->phase == CALL_ENTER ? ",\"phase\":\"enter\"" : ",\"phase\":\"exit\"");
-	outbuf_lit(o, ",\"seq\":");
-	outbuf_u64(o, c->seq);
-	outbuf_lit(o, ",\"call\":");
-	outbuf_json_string(o, text_or_empty(c->name));
-	outbuf_lit(o, ",\"fd\":");
-	outbuf_i64(o, c->fd);
-	outbuf_lit(o, ",\"args\":");
-	outbuf_json_string(o, text_or_empty(c->args));
+	put_call_fields(o, c);
 	put_text_field(o, "addr", c->addr);
 	if (c->phase == CALL_EXIT)
 		put_exit_fields(o, c);
