@@ -78,10 +78,9 @@ static void put_exit_fields(struct outbuf *o, const struct call *c)
 	}
 }
 
-int callrec_encode(struct outbuf *o, const struct call *c)
+/* The call a step or call record is about: "seq", "call", "fd", "args". */
+static void put_call_fields(struct outbuf *o, const struct call *c)
 {
-	callrec_put_header(o, "call", c->ts_ns, &c->who);
-	outbuf_lit(o, c->phase == CALL_ENTER ? ",\"phase\":\"enter\"" : ",\"phase\":\"exit\"");
 	outbuf_lit(o, ",\"seq\":");
 	outbuf_u64(o, c->seq);
 	outbuf_lit(o, ",\"call\":");
@@ -90,6 +89,21 @@ int callrec_encode(struct outbuf *o, const struct call *c)
 	outbuf_i64(o, c->fd);
 	outbuf_lit(o, ",\"args\":");
 	outbuf_json_string(o, text_or_empty(c->args));
+}
+
+int callrec_encode_step(struct outbuf *o, const struct call *c)
+{
+	callrec_put_header(o, "step", c->ts_ns, &c->who);
+	put_call_fields(o, c);
+	outbuf_char(o, '}');
+	return outbuf_finish(o);
+}
+
+int callrec_encode(struct outbuf *o, const struct call *c)
+{
+	callrec_put_header(o, "call", c->ts_ns, &c->who);
+	outbuf_lit(o, c->phase == CALL_ENTER ? ",\"phase\":\"enter\"" : ",\"phase\":\"exit\"");
+	put_call_fields(o, c);
 	put_text_field(o, "addr", c->addr);
 	if (c->phase == CALL_EXIT)
 		put_exit_fields(o, c);
@@ -141,8 +155,8 @@ int callrec_line(struct outbuf *o, const struct call *c)
 		outbuf_printf(o, "  local %s", c->local);
 	if ((named(c, "accept", "accept4") || named(c, "close", "shutdown")) && present(c->peer))
 		outbuf_printf(o, "  peer %s", c->peer);
-	if (named(c, "recvfrom", NULL) && c->ret >= 0)
-		outbuf_printf(o, "  from %s", text_or_empty(c->addr));
+	if (named(c, "recvfrom", NULL) && c->ret >= 0 && (present(c->addr) || present(c->peer)))
+		outbuf_printf(o, "  from %s", present(c->addr) ? c->addr : c->peer); /* no address asked: the peer sent it */
 	if (c->data && c->ret > 0)
 		put_c_literal(o, c->data, (size_t)c->ret);
 	outbuf_printf(o, "  [%.3f ms]", (double)c->blocked_ns / 1e6);

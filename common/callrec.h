@@ -52,9 +52,16 @@ void callrec_put_header(struct outbuf *o, const char *type, uint64_t ts_ns, cons
  * cut short). */
 int callrec_encode(struct outbuf *o, const struct call *c);
 
+/* Appends the "step" record of c at its entry (docs/trace-format.md, "Step
+ * control"): header, "seq", "call", "fd", "args"; the program then waits
+ * for the go of that seq. Finishes o: length, or -1 when it does not fit. */
+int callrec_encode_step(struct outbuf *o, const struct call *c);
+
 /* Appends the line printed to stderr as the call returns, without the
  * newline, the time of day in local time, and finishes o (length or -1):
- * 12:04:05.123456 client connect(3, 127.0.0.1:8080) = 0  local 127.0.0.1:50322  [0.105 ms] */
+ * 12:04:05.123456 client connect(3, 127.0.0.1:8080) = 0  local 127.0.0.1:50322  [0.105 ms]
+ * A recvfrom names its sender: addr, or the peer when no address was asked
+ * for (a connected socket); neither known, no "from". */
 int callrec_line(struct outbuf *o, const struct call *c);
 
 #endif

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -21,6 +20,7 @@
 #include "clock.h"
 #include "events.h"
 #include "json.h"
+#include "sockopt_names.h"
 #include "step.h"
 #include "errtext.h"
 
@@ -218,19 +218,6 @@ int lab_socket(int domain, int type, int protocol)
 	return fd;
 }
 
-static const struct {
-	int level, name;
-	const char *level_text, *name_text;
-} sockopt_names[] = {
-	{SOL_SOCKET, SO_REUSEADDR, "SOL_SOCKET", "SO_REUSEADDR"},
-	{SOL_SOCKET, SO_REUSEPORT, "SOL_SOCKET", "SO_REUSEPORT"},
-	{SOL_SOCKET, SO_LINGER, "SOL_SOCKET", "SO_LINGER"},
-	{SOL_SOCKET, SO_RCVBUF, "SOL_SOCKET", "SO_RCVBUF"},
-	{SOL_SOCKET, SO_SNDBUF, "SOL_SOCKET", "SO_SNDBUF"},
-	{IPPROTO_TCP, TCP_NODELAY, "IPPROTO_TCP", "TCP_NODELAY"},
-	{IPPROTO_IPV6, IPV6_V6ONLY, "IPPROTO_IPV6", "IPV6_V6ONLY"},
-};
-
 int lab_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
 	const char *level_text = "?", *name_text = "?";
@@ -238,11 +225,7 @@ int lab_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 	struct in_flight c;
 	int ret;
 
-	for (size_t i = 0; i < sizeof(sockopt_names) / sizeof(sockopt_names[0]); i++)
-		if (sockopt_names[i].level == level && sockopt_names[i].name == name) {
-			level_text = sockopt_names[i].level_text;
-			name_text = sockopt_names[i].name_text;
-		}
+	sockopt_names(level, name, &level_text, &name_text);
 	if (level == SOL_SOCKET && name == SO_LINGER && len == sizeof(struct linger)) {
 		const struct linger *l = val;
 		snprintf(value, sizeof(value), "{l_onoff=%d, l_linger=%d}", l->l_onoff, l->l_linger);

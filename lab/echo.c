@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "calls.h"
 #include "events.h"
 #include "step.h"
@@ -82,6 +83,19 @@ int echo_usage_exit(int parse_rc, const char *prog, const char *usage, const cha
 	}
 	fprintf(stderr, "%s: %s (try --help)\n", prog, err);
 	return 2;
+}
+
+int echo_resolve(const char *prog, const char *host, const char *port, bool udp, struct sockaddr_storage *addr,
+		 socklen_t *len, char *text, size_t n)
+{
+	char err[256];
+
+	if (addr_resolve(host, port, udp ? SOCK_DGRAM : SOCK_STREAM, addr, len, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return -1;
+	}
+	addr_format((struct sockaddr *)addr, *len, text, n);
+	return 0;
 }
 
 void sleep_ms(int ms)

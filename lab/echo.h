@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "options.h"
 
@@ -48,6 +49,12 @@ void echo_finish(void);
 /* What option parsing returned (options.h), as an exit code: the usage for
  * --help (0), one line for a mistake (2). */
 int echo_usage_exit(int parse_rc, const char *prog, const char *usage, const char *err);
+
+/* Resolves host:port for the program's socket (a datagram one when udp)
+ * into *addr, *len and its text ("127.0.0.1:8080"); -1 when it cannot, said
+ * on stderr as "prog: why" (the program then exits 2). */
+int echo_resolve(const char *prog, const char *host, const char *port, bool udp, struct sockaddr_storage *addr,
+		 socklen_t *len, char *text, size_t n);
 
 /* Raises the soft limit on open files to the hard limit: 10,000 connections
  * need 10,000 descriptors. */

@@ -284,12 +284,8 @@ int main(int argc, char **argv)
 	rc = client_options_parse(argc, argv, &opt, err, sizeof(err));
 	if (rc != 0)
 		return echo_usage_exit(rc, "echo-client", client_usage, err);
-	if (addr_resolve(opt.host, opt.port, opt.udp ? SOCK_DGRAM : SOCK_STREAM, &addr, &addrlen,
-			 err, sizeof(err)) < 0) {
-		fprintf(stderr, "echo-client: %s\n", err);
+	if (echo_resolve("echo-client", opt.host, opt.port, opt.udp, &addr, &addrlen, server, sizeof(server)) < 0)
 		return 2;
-	}
-	addr_format((struct sockaddr *)&addr, addrlen, server, sizeof(server));
 	echo_start("echo-client", "client", opt.quiet, opt.events_path, opt.step, argc, argv);
 
 	if (opt.bench)

@@ -254,12 +254,8 @@ int main(int argc, char **argv)
 	rc = server_options_parse(argc, argv, &opt, err, sizeof(err));
 	if (rc != 0)
 		return echo_usage_exit(rc, "echo-server", server_usage, err);
-	if (addr_resolve(opt.bind_addr, opt.port, opt.udp ? SOCK_DGRAM : SOCK_STREAM, &addr, &addrlen,
-			 err, sizeof(err)) < 0) {
-		fprintf(stderr, "echo-server: %s\n", err);
+	if (echo_resolve("echo-server", opt.bind_addr, opt.port, opt.udp, &addr, &addrlen, where, sizeof(where)) < 0)
 		return 2;
-	}
-	addr_format((struct sockaddr *)&addr, addrlen, where, sizeof(where));
 	echo_raise_fd_limit();
 	echo_start("echo-server", "server", opt.quiet, opt.events_path, opt.step, argc, argv);
 	calls_catch_stop_signals();

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 
 #include "callrec.h"
 #include "events.h"
+#include "gorec.h"
 #include "json.h"
 #include "errtext.h"
 
@@ -57,35 +57,11 @@ static bool send_step_record(unsigned seq, const char *call, int fd, const char 
 {
 	char rec[EVENTS_RECORD_MAX];
 	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
-	struct call_origin who;
-	int len;
+	struct call c = {.who = events_origin(), .ts_ns = events_now_ns(), .seq = seq, .name = call, .fd = fd,
+			 .args = args};
+	int len = callrec_encode_step(&o, &c);
 
-	who = events_origin();
-	callrec_put_header(&o, "step", events_now_ns(), &who);
-	outbuf_lit(&o, ",\"seq\":");
-	outbuf_u64(&o, seq);
-	outbuf_lit(&o, ",\"call\":");
-	outbuf_json_string(&o, call);
-	outbuf_lit(&o, ",\"fd\":");
-	outbuf_i64(&o, fd);
-	outbuf_lit(&o, ",\"args\":");
-	outbuf_json_string(&o, args);
-	outbuf_char(&o, '}');
-	len = outbuf_finish(&o);
 	return len >= 0 && events_send(rec, (size_t)len) == 0;
-}
-
-/* True when the datagram is {"type":"go","seq":seq}. */
-static bool is_go_for(const char *buf, size_t len, unsigned seq)
-{
-	json_t *msg = json_loadb(buf, len, 0, NULL);
-	const char *type = json_string_value(json_object_get(msg, "type"));
-	json_t *jseq = json_object_get(msg, "seq");
-	bool ok = type && strcmp(type, "go") == 0 && json_is_integer(jseq) &&
-		  json_integer_value(jseq) == (json_int_t)seq;
-
-	json_decref(msg);
-	return ok;
 }
 
 /* Waits on both the channel and the terminal, so the UI and the Enter key
@@ -106,7 +82,7 @@ static void wait_for_go(unsigned seq)
 			return; /* a stop signal: let the program wind down */
 		if (fds[0].revents & POLLIN) {
 			n = recv(chan_fd, buf, sizeof(buf), MSG_DONTWAIT);
-			if (n > 0 && is_go_for(buf, (size_t)n, seq))
+			if (n > 0 && gorec_seq(buf, (size_t)n) == (long)seq)
 				return;
 			if (n == 0)
 				events_close(); /* the lab is gone */

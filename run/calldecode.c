@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <sys/uio.h>
 
 #include "json.h"
+#include "sockopt_names.h"
 
 #define POLL_SEEN 64      /* pollfd entries looked at */
 #define SELECT_SEEN 1024  /* descriptors of an fd_set looked at (FD_SETSIZE) */
@@ -142,41 +142,15 @@ static void put_type(struct run_call *c, uint64_t type)
 		args_printf(c, " | SOCK_CLOEXEC");
 }
 
-/* The socket options a lesson talks about, by name. */
-static const struct {
-	int level, name;
-	const char *level_text, *name_text;
-} sockopts[] = {
-	{SOL_SOCKET, SO_REUSEADDR, "SOL_SOCKET", "SO_REUSEADDR"},
-	{SOL_SOCKET, SO_REUSEPORT, "SOL_SOCKET", "SO_REUSEPORT"},
-	{SOL_SOCKET, SO_LINGER, "SOL_SOCKET", "SO_LINGER"},
-	{SOL_SOCKET, SO_ERROR, "SOL_SOCKET", "SO_ERROR"},
-	{SOL_SOCKET, SO_KEEPALIVE, "SOL_SOCKET", "SO_KEEPALIVE"},
-	{SOL_SOCKET, SO_BROADCAST, "SOL_SOCKET", "SO_BROADCAST"},
-	{SOL_SOCKET, SO_RCVBUF, "SOL_SOCKET", "SO_RCVBUF"},
-	{SOL_SOCKET, SO_SNDBUF, "SOL_SOCKET", "SO_SNDBUF"},
-	{SOL_SOCKET, SO_RCVTIMEO, "SOL_SOCKET", "SO_RCVTIMEO"},
-	{SOL_SOCKET, SO_SNDTIMEO, "SOL_SOCKET", "SO_SNDTIMEO"},
-	{SOL_SOCKET, SO_TYPE, "SOL_SOCKET", "SO_TYPE"},
-	{SOL_SOCKET, SO_DOMAIN, "SOL_SOCKET", "SO_DOMAIN"},
-	{IPPROTO_TCP, TCP_NODELAY, "IPPROTO_TCP", "TCP_NODELAY"},
-	{IPPROTO_TCP, TCP_KEEPIDLE, "IPPROTO_TCP", "TCP_KEEPIDLE"},
-	{IPPROTO_TCP, TCP_KEEPINTVL, "IPPROTO_TCP", "TCP_KEEPINTVL"},
-	{IPPROTO_TCP, TCP_KEEPCNT, "IPPROTO_TCP", "TCP_KEEPCNT"},
-	{IPPROTO_TCP, TCP_QUICKACK, "IPPROTO_TCP", "TCP_QUICKACK"},
-	{IPPROTO_TCP, TCP_CORK, "IPPROTO_TCP", "TCP_CORK"},
-	{IPPROTO_TCP, TCP_FASTOPEN, "IPPROTO_TCP", "TCP_FASTOPEN"},
-	{IPPROTO_IPV6, IPV6_V6ONLY, "IPPROTO_IPV6", "IPV6_V6ONLY"},
-};
-
 static void put_sockopt_name(struct run_call *c, uint64_t level, uint64_t name)
 {
-	for (size_t i = 0; i < sizeof(sockopts) / sizeof(sockopts[0]); i++)
-		if ((uint64_t)sockopts[i].level == level && (uint64_t)sockopts[i].name == name) {
-			args_printf(c, "%s, %s", sockopts[i].level_text, sockopts[i].name_text);
-			return;
-		}
-	args_printf(c, "%lu, %lu", (unsigned long)level, (unsigned long)name);
+	const char *level_text, *name_text;
+
+	/* the kernel reads both as int: the upper half of the register is not looked at */
+	if (sockopt_names((int)level, (int)name, &level_text, &name_text))
+		args_printf(c, "%s, %s", level_text, name_text);
+	else
+		args_printf(c, "%lu, %lu", (unsigned long)level, (unsigned long)name);
 }
 
 /* An option's value at addr (len bytes) as strace writes it: [1],
@@ -714,8 +688,6 @@ void calldecode_exit(struct fdtable *t, const struct run_tracee *tr, struct run_
 				sockaddr_text(tr, c->a[4], len, c->addr);
 		}
 		endpoints_of(t, tr, c->fd, c);
-		if (!c->addr[0] && c->ret >= 0) /* no address asked for: the sender is the peer */
-			memcpy(c->addr, c->peer, sizeof(c->addr));
 		break;
 	default:
 		endpoints_of(t, tr, c->fd, c);

@@ -5,7 +5,6 @@
 #include "report.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "gorec.h"
 #include "json.h"
 
 #define RECORD_MAX 2048
@@ -167,7 +167,7 @@ int report_step(struct proc_report *r, int tid, unsigned seq, const struct run_c
 {
 	char rec[RECORD_MAX];
 	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
-	struct call_origin who;
+	struct call k = calldecode_record(c, CALL_ENTER);
 	enum run_role side;
 	int len;
 
@@ -175,18 +175,10 @@ int report_step(struct proc_report *r, int tid, unsigned seq, const struct run_c
 		return -1;
 	decide_side(r, c->role != RUN_ROLE_NONE ? c->role : RUN_ROLE_CLIENT);
 	side = c->role != RUN_ROLE_NONE ? c->role : r->side;
-	who = (struct call_origin){.proc = side_name(side), .pid = r->pid, .tid = tid};
-	callrec_put_header(&o, "step", clock_ns(CLOCK_REALTIME), &who);
-	outbuf_lit(&o, ",\"seq\":");
-	outbuf_u64(&o, seq);
-	outbuf_lit(&o, ",\"call\":");
-	outbuf_json_string(&o, run_sys_name(c->sys));
-	outbuf_lit(&o, ",\"fd\":");
-	outbuf_i64(&o, c->fd);
-	outbuf_lit(&o, ",\"args\":");
-	outbuf_json_string(&o, c->args);
-	outbuf_char(&o, '}');
-	len = outbuf_finish(&o);
+	k.who = (struct call_origin){.proc = side_name(side), .pid = r->pid, .tid = tid};
+	k.ts_ns = clock_ns(CLOCK_REALTIME);
+	k.seq = seq;
+	len = callrec_encode_step(&o, &k);
 	if (len < 0)
 		return -1;
 	send_text(r, rec, (size_t)len);
@@ -202,9 +194,6 @@ long report_read_go(struct proc_report *r)
 {
 	char buf[512];
 	ssize_t n;
-	json_t *msg, *jseq;
-	const char *type;
-	long seq = -1;
 
 	if (r->fd < 0)
 		return -2;
@@ -216,13 +205,7 @@ long report_read_go(struct proc_report *r)
 		r->fd = -1;
 		return -2;
 	}
-	msg = json_loadb(buf, (size_t)n, 0, NULL);
-	type = json_string_value(json_object_get(msg, "type"));
-	jseq = json_object_get(msg, "seq");
-	if (type && strcmp(type, "go") == 0 && json_is_integer(jseq) && json_integer_value(jseq) >= 0)
-		seq = (long)json_integer_value(jseq);
-	json_decref(msg);
-	return seq;
+	return gorec_seq(buf, (size_t)n);
 }
 
 void report_close(struct proc_report *r)

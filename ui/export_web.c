@@ -39,25 +39,6 @@ struct lanes {
 	char buf[LANE_COUNT][256];
 };
 
-/* One role's state changes on a row: "SYN_SENT", or "FIN_WAIT_2→TIME_WAIT"
- * when one segment caused two, as the terminal's lane shows them. */
-static bool states_text(const struct row *r, enum tcp_role role, char *buf, size_t n)
-{
-	struct outbuf o = outbuf_at(buf, n, 0);
-
-	for (unsigned i = 0; i < r->nchanges; i++) {
-		if (r->changes[i].role != role)
-			continue;
-		if (r->kind == ROW_STATE && o.pos == 0)
-			outbuf_lit(&o, tcp_state_name(r->changes[i].from));
-		if (o.pos)
-			outbuf_lit(&o, "\u2192");
-		outbuf_lit(&o, tcp_state_name(r->changes[i].to));
-	}
-	outbuf_copy_cut(&o, buf, n);
-	return o.pos > 0;
-}
-
 static void lanes_of(const struct row *r, struct lanes *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -72,9 +53,9 @@ static void lanes_of(const struct row *r, struct lanes *l)
 			l->attr[LANE_ARROWS] = p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C;
 			l->dir = p->from_client ? 1 : 2;
 		}
-		if (states_text(r, ROLE_CLIENT, l->buf[LANE_CLIENT], sizeof(l->buf[0])))
+		if (ladder_changes_text(r, ROLE_CLIENT, false, l->buf[LANE_CLIENT], sizeof(l->buf[0])))
 			l->attr[LANE_CLIENT] = ATTR_STATE;
-		if (states_text(r, ROLE_SERVER, l->buf[LANE_SERVER], sizeof(l->buf[0])))
+		if (ladder_changes_text(r, ROLE_SERVER, false, l->buf[LANE_SERVER], sizeof(l->buf[0])))
 			l->attr[LANE_SERVER] = ATTR_STATE;
 		l->client_right = true;
 		break;

@@ -167,9 +167,7 @@ static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const s
 	}
 }
 
-/* The state changes of one role on a row: "SYN_SENT", or
- * "FIN_WAIT_2→TIME_WAIT" when one segment caused two. */
-static bool changes_text(const struct row *r, enum tcp_role role, bool ascii, char *buf, size_t n)
+bool ladder_changes_text(const struct row *r, enum tcp_role role, bool ascii, char *buf, size_t n)
 {
 	size_t len = 0;
 	bool any = false;
@@ -232,7 +230,7 @@ static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, 
 			grid_put(g, gm->mx, y, text, gm->mw, ATTR_ERROR, o->ascii);
 		}
 		for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++)
-			if (changes_text(r, (enum tcp_role)role, o->ascii, text, sizeof(text)))
+			if (ladder_changes_text(r, (enum tcp_role)role, o->ascii, text, sizeof(text)))
 				lane_text(g, gm, (enum tcp_role)role, true, y, text, ATTR_STATE, o->ascii);
 		break;
 	case ROW_CALL: {

@@ -56,6 +56,11 @@ void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n);
  * options when long is set. */
 void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t n);
 
+/* One role's state changes on a row: "SYN_SENT", or "FIN_WAIT_2→TIME_WAIT"
+ * ("->" when ascii) when one segment caused two. False when the role has
+ * none on this row. */
+bool ladder_changes_text(const struct row *r, enum tcp_role role, bool ascii, char *buf, size_t n);
+
 /* An ICMP error's row: "ICMP port-unreachable: abort" (the state change
  * beside it shows whose connection it ended). */
 void ladder_icmp_text(const struct ui_icmp *e, char *buf, size_t n);

@@ -59,20 +59,7 @@ grep -q "expect: call server connect exit ($TMP/dir/en/01-never.lesson:6)" "$TMP
 # a step that failed runs again (Enter): fresh programs from the step that
 # started the server; a row the step names (fail-seen:) says why it failed
 mkdir -p "$TMP/again/en" "$TMP/again/zh"
-cat >"$TMP/again/en/01-refused.lesson" <<'LESSON'
-lesson: 1
-title: refused
-seed: x
-step: a server
-run: server
-expect: call server listen exit ret=0
-step: a client to nobody
-run: client@spare
-timeout: 2
-expect: call client connect exit ret=0
-fail-seen: call client connect exit errno=ECONNREFUSED
-fail-say: refused, as the lesson said: nobody listens there.
-LESSON
+cp tests/golden/lessons/01-refused.lesson "$TMP/again/en/" || fail "copy the lesson fixture"
 sed 's/^fail-say: .*/fail-say: 被拒绝了，正如课程所说。/' "$TMP/again/en/01-refused.lesson" >"$TMP/again/zh/01-refused.lesson"
 printf '%s\n' '' '' q >"$TMP/script"
 timeout 60 "$BIN/socklab" lesson 1 --dir "$TMP/again" --lang en --script "$TMP/script" >"$TMP/out" 2>&1

@@ -89,20 +89,7 @@ tm kill-session -t ui
 # a step that fails offers to run again; space runs it again on fresh
 # programs; the step's fail-say: says why
 mkdir -p "$TMP/again/en"
-cat >"$TMP/again/en/01-refused.lesson" <<'LESSON'
-lesson: 1
-title: refused
-seed: x
-step: a server
-run: server
-expect: call server listen exit ret=0
-step: a client to nobody
-run: client@spare
-timeout: 2
-expect: call client connect exit ret=0
-fail-seen: call client connect exit errno=ECONNREFUSED
-fail-say: refused, as the lesson said.
-LESSON
+cp tests/golden/lessons/01-refused.lesson "$TMP/again/en/" || fail "copy the lesson fixture"
 tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab lesson 1 --dir $TMP/again --lang en; echo EXITED \$?; sleep 30"
 wait_screen "Step 1/2: a server" 10 || exit 1
 tm send-keys -t ui Space

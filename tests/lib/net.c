@@ -85,23 +85,26 @@ static struct sockaddr_un unix_addr(const char *path)
 	return sa;
 }
 
-int net_unix_bind(const char *path)
+/* A socket of type bound to path (what was there is removed first). */
+static int unix_bound(const char *path, int type)
 {
 	struct sockaddr_un sa = unix_addr(path);
-	int fd = check(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), "socket");
+	int fd = check(socket(AF_UNIX, type | SOCK_CLOEXEC, 0), "socket");
 
 	unlink(path);
 	check(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), path);
 	return fd;
 }
 
+int net_unix_bind(const char *path)
+{
+	return unix_bound(path, SOCK_DGRAM);
+}
+
 int net_unix_listen(const char *path)
 {
-	struct sockaddr_un sa = unix_addr(path);
-	int fd = check(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), "socket");
+	int fd = unix_bound(path, SOCK_SEQPACKET);
 
-	unlink(path);
-	check(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), path);
 	check(listen(fd, 16), path);
 	return fd;
 }

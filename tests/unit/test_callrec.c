@@ -140,6 +140,18 @@ static const struct {
 	 HEAD_S ",\"phase\":\"exit\",\"seq\":6,\"call\":\"recvfrom\",\"fd\":3,\"args\":\"3, buf, 4096, 0, &from, &len\","
 		"\"ret\":-1,\"errno\":\"EINTR\",\"error\":\"interrupted system call\",\"blocked_ns\":330062000}",
 	 T "server recvfrom(3, buf, 4096, 0, &from, &len) = -1 EINTR (interrupted system call)  [330.062 ms]"},
+	{"recvfrom exit, no address asked on a connected socket: the peer sent it",
+	 CALL(EXIT, client, 8, "recvfrom", 3, "3, buf, 5, 0, NULL, NULL", .ret = 5, .blocked_ns = 41000,
+	      .local = "127.0.0.1:50322", .peer = "127.0.0.1:8080", .data = "hello"),
+	 HEAD_C ",\"phase\":\"exit\",\"seq\":8,\"call\":\"recvfrom\",\"fd\":3,\"args\":\"3, buf, 5, 0, NULL, NULL\","
+		"\"ret\":5,\"errno\":null,\"blocked_ns\":41000,\"local\":\"127.0.0.1:50322\",\"peer\":\"127.0.0.1:8080\","
+		"\"data\":\"hello\"}",
+	 T "client recvfrom(3, buf, 5, 0, NULL, NULL) = 5  from 127.0.0.1:8080  \"hello\"  [0.041 ms]"},
+	{"recvfrom exit, no address and no peer known: no \"from\" at all",
+	 CALL(EXIT, server, 9, "recvfrom", 3, "3, buf, 4096, 0, NULL, NULL", .ret = 0, .blocked_ns = 1000),
+	 HEAD_S ",\"phase\":\"exit\",\"seq\":9,\"call\":\"recvfrom\",\"fd\":3,\"args\":\"3, buf, 4096, 0, NULL, NULL\","
+		"\"ret\":0,\"errno\":null,\"blocked_ns\":1000}",
+	 T "server recvfrom(3, buf, 4096, 0, NULL, NULL) = 0  [0.001 ms]"},
 	{"sendto exit",
 	 CALL(EXIT, server, 5, "sendto", 3, "3, buf, 11, 0, 127.0.0.1:48392", "127.0.0.1:48392", .ret = 11,
 	      .blocked_ns = 47000, .local = "127.0.0.1:8080", .data = "server-ping"),
@@ -269,6 +281,23 @@ static void what_does_not_fit_is_refused_whole(void **state)
 	assert_refused_whole(callrec_line, row_of("recvfrom"));
 }
 
+/* The step record a --step program sends before a call, then waits for the
+ * go of its seq; only the entry's fields, whatever else c holds. */
+static void step_record_names_the_call_to_release(void **state)
+{
+	struct call c = CALL(ENTER, client, 7, "connect", 3, "3, 127.0.0.1:8080", "127.0.0.1:8080", .ret = 5,
+			     .local = "127.0.0.1:50322");
+	static const char want[] = "{\"type\":\"step\",\"ts_ns\":1764107207123456789,\"proc\":\"client\",\"pid\":4242,"
+				   "\"tid\":4243,\"seq\":7,\"call\":\"connect\",\"fd\":3,\"args\":\"3, 127.0.0.1:8080\"}";
+	char buf[512];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	assert_int_equal(callrec_encode_step(&o, &c), strlen(want));
+	assert_string_equal(buf, want);
+	assert_refused_whole(callrec_encode_step, &c);
+}
+
 /* The header starts every lab record (hello, step, call); the caller closes it. */
 static void header_names_type_time_and_process(void **state)
 {
@@ -293,6 +322,7 @@ int main(void)
 		cmocka_unit_test(every_return_prints_its_line),
 		cmocka_unit_test(what_does_not_fit_is_refused_whole),
 		cmocka_unit_test(header_names_type_time_and_process),
+		cmocka_unit_test(step_record_names_the_call_to_release),
 	};
 	return cmocka_run_group_tests(tests, utc, NULL);
 }
