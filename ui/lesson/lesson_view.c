@@ -405,6 +405,8 @@ static int act(struct lesson_view *v, enum progress_action a, char *err, size_t 
 		v->loop.scr.follow = true;
 		return lesson_lab_start_step(v->lab, v->progress.cur, err, errlen);
 	case DO_SHOW_OUTCOME:
+		if (lesson_lab_skipped(v->lab, v->progress.cur, v->output, sizeof(v->output)))
+			break;
 		if (v->o.les->steps[v->progress.cur].show_output)
 			lesson_lab_outputs(v->lab, v->progress.cur, collect_output, v);
 		break;
