@@ -67,8 +67,9 @@ static const struct demo_scenario scenarios[] = {
 };
 
 /* The seed's server with one edit: the address from "-p PORT". Written
- * into a cache directory and built there; go build is fast the second
- * time (its cache is in the same directory). */
+ * into the user's cache directory (a lab program run as another user, whose
+ * $HOME is not its own: one of its own in /tmp, reused) and built there; go
+ * build is fast the second time (its cache is in the same directory). */
 const struct demo_scenario demo_go_seed_server = {
 	"go-seed-server",
 	{"the seed's Go echo server under socklab run", "socklab run 下的种子文档 Go 回显服务器"},
@@ -78,7 +79,11 @@ const struct demo_scenario demo_go_seed_server = {
 	{"./server", "-p", "{port}", NULL},
 	"set -e\n"
 	"d=\"${XDG_CACHE_HOME:-$HOME/.cache}/socklab/go-seed-server\"\n"
-	"mkdir -p \"$d\" 2>/dev/null && [ -w \"$d\" ] || d=$(mktemp -d \"${TMPDIR:-/tmp}/socklab-go-seed.XXXXXX\")\n"
+	"if ! mkdir -p \"$d\" 2>/dev/null || [ ! -w \"$d\" ]; then\n"
+	"\td=\"${TMPDIR:-/tmp}/socklab-go-seed-$(id -u)\"\n"
+	"\tmkdir -m 700 \"$d\" 2>/dev/null || true\n"
+	"\t[ -d \"$d\" ] && [ ! -L \"$d\" ] && [ -O \"$d\" ] || { echo \"socklab: $d is not a directory of mine\" >&2; exit 1; }\n"
+	"fi\n"
 	"cd \"$d\"\n"
 	"cat >go.mod <<'EOF'\n"
 	"module seedserver\n"
