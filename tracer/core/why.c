@@ -253,8 +253,8 @@ static const struct why_row rows[WHY_COUNT] = {
 		"从 accept 队列取出一个内核已经完成握手的连接；不发送任何东西" } },
 	[CALL_CONNECT] = { "call_connect", {
 		"picks a local port, sends SYN, and returns once the SYN|ACK arrives (the kernel answers it with "
-		"ACK)",
-		"选一个本地端口，发出 SYN，收到 SYN|ACK 后返回（内核用 ACK 回答它）" } },
+		"ACK); on a non-blocking socket it returns at once",
+		"选一个本地端口，发出 SYN，收到 SYN|ACK 后返回（内核用 ACK 回答它）；非阻塞的套接字则立即返回" } },
 	[CALL_READ] = { "call_read", {
 		"copies bytes the kernel already received (and ACKed) out of the receive buffer; returns 0 once "
 		"the peer's FIN arrived",
