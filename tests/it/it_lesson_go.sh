@@ -26,6 +26,24 @@ step2 "$TMP/nogo.out" | grep -qx '已跳过：这一步需要 go，这台机器�
 step2 "$TMP/nogo.out" | grep -q '│ accept4(' && fail "lesson 12 without go: a Go row appeared"
 grep -q '^课程完成' "$TMP/nogo.out" || fail "lesson 12 (zh) without go did not finish"
 
+# the same in the curses lab: the step says it was skipped, nothing ticked,
+# and space goes on to step 3
+. "$ROOT/tests/lib/tmux_helpers.sh"
+ui_test_start
+tm new-session -d -s ui -x 120 -y 45 "PATH=$TMP/nogo $BIN/socklab lesson 12; sleep 30"
+wait_screen "Step 1/4" 10 || exit 1
+tm send-keys -t ui 2
+wait_screen "space/Enter next step" 30 || exit 1
+tm send-keys -t ui Enter
+wait_screen "Step 2/4" 10 || exit 1
+tm send-keys -t ui 2
+wait_screen "skipped: this step needs go" 10 || exit 1
+screen | grep -q '· call server accept4 exit errno=EAGAIN' || fail "the skipped step's checkpoint shows a tick"
+tm send-keys -t ui Enter
+wait_screen "Step 3/4" 10 || exit 1
+tm send-keys -t ui q
+tmux_cleanup
+
 command -v go >/dev/null || skip "go is not installed (make deps installs golang-go)"
 stopped_before=$(stopped)
 timeout 120 "$BIN/socklab" lesson 12 --lang en --auto >"$TMP/go.out" 2>"$TMP/go.err"
