@@ -1,6 +1,7 @@
 /* demo.h: `socklab demo [NAME]`: named scenarios, and the lab programs
- * (bin/echo-server, bin/echo-client, found next to socklab) started for
- * them on a free port with --events pointing at the UI's channel. The
+ * (bin/echo-server, bin/echo-client, found next to socklab; or any server
+ * under `socklab run`) started for them on a free port with --events
+ * pointing at the UI's channel. The
  * children never outlive the UI: they are stopped on exit and get SIGTERM
  * from the kernel should the UI die (PR_SET_PDEATHSIG). */
 #ifndef SOCKLAB_UI_DEMO_H
@@ -19,7 +20,24 @@ struct demo_scenario {
 	const char *server_args[DEMO_MAX_ARGS];   /* NULL-terminated; server_args[0] NULL and no_server: none */
 	const char *client_args[DEMO_MAX_ARGS];
 	bool no_server;
+	/* The server is not echo-server but this command, run under `socklab
+	 * run` (its calls reach the lab as echo-server's do); "{port}" in an
+	 * argument is the port. traced_server[0] NULL: echo-server. */
+	const char *traced_server[DEMO_MAX_ARGS];
+	/* A shell script run first (sh -c) that makes the traced command (go
+	 * build) and ends with exec "$@" (socklab run and the command); NULL:
+	 * none. */
+	const char *build;
+	const char *needs;                         /* a program it needs on PATH ("python3"), or NULL */
 };
+
+/* The seed's Go echo server (../shared/seed/go/server, listening on the
+ * port given as "-p PORT" instead of 8080), built with go build and run
+ * under socklab run: lesson 12 watches its netpoller. */
+extern const struct demo_scenario demo_go_seed_server;
+
+/* Is the program the scenario needs on PATH (or needs it none)? */
+bool demo_available(const struct demo_scenario *s);
 
 /* NULL or "" gives the default scenario ("echo"); NULL for an unknown name. */
 const struct demo_scenario *demo_find(const char *name);

@@ -15,7 +15,10 @@
 static enum tcp_why call_key(const char *call)
 {
 	static const char *const same_as[][2] = {
-		{"accept4", "accept"}, {"recv", "read"}, {"send", "write"}, {"recvmsg", "read"}, {"sendmsg", "write"},
+		{"accept4", "accept_flags"}, {"recv", "read"}, {"send", "write"},	     {"epoll_pwait", "epoll_wait"},
+		{"epoll_pwait2", "epoll_wait"}, {"ppoll", "poll"},   {"select", "poll"},
+		{"pselect6", "poll"},	 {"ioctl", "fcntl"},	     {"dup2", "dup"},
+		{"dup3", "dup"},
 	};
 	char key[64];
 	int w;
@@ -27,6 +30,39 @@ static enum tcp_why call_key(const char *call)
 		return WHY_NONE;
 	w = why_parse(key);
 	return w > 0 ? (enum tcp_why)w : WHY_NONE;
+}
+
+static bool is_call(const char *call, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(call, *names) == 0)
+			return true;
+	return false;
+}
+
+/* What a call's result means where it says more than "failed" (a
+ * non-blocking socket's EAGAIN and EINPROGRESS, SO_ERROR's value, a wait
+ * that timed out), or WHY_NONE. */
+static enum tcp_why result_key(const struct ui_call *c)
+{
+	static const char *const accepts[] = {"accept", "accept4", NULL};
+	static const char *const waits[] = {"epoll_wait", "epoll_pwait", "epoll_pwait2", "poll",
+					    "ppoll",	  "select",	 "pselect6",	 NULL};
+
+	if (!c->exit)
+		return WHY_NONE;
+	if (strcmp(c->err, "EAGAIN") == 0 || strcmp(c->err, "EWOULDBLOCK") == 0)
+		return is_call(c->call, accepts) ? RESULT_ACCEPT_EAGAIN : RESULT_EAGAIN;
+	if (strcmp(c->err, "EINPROGRESS") == 0 && strcmp(c->call, "connect") == 0)
+		return RESULT_CONNECT_EINPROGRESS;
+	if (c->err[0])
+		return WHY_NONE;
+	/* the value is the fourth argument: "3, SOL_SOCKET, SO_ERROR, [0], [4]" */
+	if (strcmp(c->call, "getsockopt") == 0 && strstr(c->args, "SO_ERROR, ["))
+		return strstr(c->args, "SO_ERROR, [0]") ? RESULT_SO_ERROR_NONE : RESULT_SO_ERROR_SET;
+	if (is_call(c->call, waits) && c->has_ret && c->ret == 0)
+		return RESULT_WAIT_TIMEOUT;
+	return WHY_NONE;
 }
 
 /* The words of a row go into the one bounded appender (common/json.h):
@@ -103,6 +139,25 @@ static const char *role_word(const struct text *t, enum tcp_role role)
 	return why_role_word(t->lang, role == ROLE_SERVER);
 }
 
+/* An ICMP error's row: what it is, about whose segment, and what Linux
+ * did with it (its note); an abort's sentence comes with the state change
+ * it caused, so it is said here only when the row has none. */
+static void explain_icmp(struct text *t, const struct row *r)
+{
+	const struct ui_icmp *e = &r->ev->u.icmp;
+	bool sender_server = !e->from_client;
+	char label[160];
+	int note = why_parse(e->note);
+
+	ladder_icmp_text(e, label, sizeof(label));
+	add(t, "%s\n", label);
+	add_sentence(t, ICMP_ERROR, sender_server, e->seq, 0, 0);
+	if (note > 0)
+		add_sentence(t, (enum tcp_why)note, sender_server, e->seq, 0, 0);
+	else if (strcmp(e->effect, "abort") == 0 && r->nchanges == 0)
+		add_sentence(t, WHY_ICMP_ABORT, sender_server, e->seq, 0, 0);
+}
+
 void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 {
 	const struct row *r = pos >= 0 ? timeline_row(tl, (size_t)pos) : NULL;
@@ -116,11 +171,16 @@ void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 	switch (r->kind) {
 	case ROW_CALL: {
 		const struct ui_call *c = &r->ev->u.call;
+		enum tcp_why result;
 		ladder_call_text(c, false, label, sizeof(label));
 		if (why_format(call_key(c->call), t.lang, false, 0, 0, what, sizeof(what)) <= 0)
 			snprintf(what, sizeof(what), "%s", t.w->some_call);
 		add(&t, "%s %s%s%s", role_word(&t, c->proc), label, t.w->colon, what);
-		if (c->exit && c->err[0]) {
+		result = result_key(c);
+		if (result != WHY_NONE && why_format(result, t.lang, c->proc == ROLE_SERVER, 0, 0, what,
+						     sizeof(what)) > 0) {
+			add(&t, "\n%s%s", what, why_sentence_end(t.lang));
+		} else if (c->exit && c->err[0]) {
 			add(&t, "\n");
 			add(&t, t.w->failed, c->err);
 		}
@@ -137,6 +197,8 @@ void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 		explain_flags(&t, &r->ev->u.packet);
 		break;
 	case ROW_STATE:
+		if (r->ev->type == UEV_ICMP)
+			explain_icmp(&t, r);
 		break;
 	case ROW_END:
 		add(&t, t.w->conn_released, (unsigned)r->conn, screen_words_end_reason(t.lang, r->ev->u.end.reason),

@@ -125,6 +125,12 @@ static void export_mermaid(const struct timeline *tl, const struct export_opts *
 			mermaid_changes(r, fn, ctx);
 			break;
 		case ROW_STATE:
+			if (r->ev->type == UEV_ICMP) { /* a note over both, as the ladder's line across */
+				ladder_icmp_text(&r->ev->u.icmp, text, sizeof(text));
+				mermaid_text(text, safe, sizeof(safe));
+				snprintf(line, sizeof(line), "    Note over C,S: %s", safe);
+				fn(line, ctx);
+			}
 			mermaid_changes(r, fn, ctx);
 			break;
 		case ROW_CALL:

@@ -49,6 +49,7 @@ static const char good[] =
 	"then: done\r\n"
 	"step: two\n"
 	"show: output\n"
+	"run-free: server@go\n"
 	"expect: call client bind exit errno=EADDRINUSE\n";
 
 static void parses_every_key(void **state)
@@ -100,6 +101,9 @@ static void parses_every_key(void **state)
 	assert_true(s->expects[5].absent);
 	assert_string_equal(s->expects[5].text, "no packet any RST|ACK");
 	assert_true(l.steps[1].show_output);
+	assert_true(l.steps[1].runs[0].go_seed && l.steps[1].runs[0].proc == ROLE_SERVER);
+	assert_false(s->runs[0].go_seed || s->runs[1].go_seed);
+	assert_int_equal(l.steps[1].runs[0].port, PORT_LESSON);
 	assert_string_equal(l.steps[1].expects[0].err, "EADDRINUSE");
 	lesson_free(&l);
 }
@@ -127,6 +131,10 @@ static const struct {
 	{HEADER "step: a\nrun: browser\nexpect: call client connect\n", "bad.lesson:5: run: program 'browser'"},
 	{HEADER "step: a\nrun: client --step\nexpect: call client connect\n", "bad.lesson:5: run: '--step' is set by"},
 	{HEADER "step: a\nrun: server@spare\nexpect: call client connect\n", "bad.lesson:5: run: only a client"},
+	{HEADER "step: a\nrun: client@go\nexpect: call client connect\n", "bad.lesson:5: run: @go is the seed's Go server"},
+	{HEADER "step: a\nrun: server@go -q\nexpect: call client connect\n", "bad.lesson:5: run: @go is the seed's Go"},
+	{HEADER "step: a\nrun: server@java\nexpect: call client connect\n",
+	 "bad.lesson:5: run: '@java': only @spare (a port nobody listens on) and @go"},
 	{HEADER "step: a\nchoice: x\n", "bad.lesson:5: choice: without a predict"},
 	{HEADER "step: a\npredict: q?\nchoice: x\nchoice: y\nanswer: 3\n", "bad.lesson:8: answer: '3'"},
 	{HEADER "step: a\npredict: q?\nchoice: x\nchoice: y\nexpect: call client connect\n",

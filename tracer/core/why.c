@@ -253,8 +253,8 @@ static const struct why_row rows[WHY_COUNT] = {
 		"从 accept 队列取出一个内核已经完成握手的连接；不发送任何东西" } },
 	[CALL_CONNECT] = { "call_connect", {
 		"picks a local port, sends SYN, and returns once the SYN|ACK arrives (the kernel answers it with "
-		"ACK)",
-		"选一个本地端口，发出 SYN，收到 SYN|ACK 后返回（内核用 ACK 回答它）" } },
+		"ACK); on a non-blocking socket it returns at once",
+		"选一个本地端口，发出 SYN，收到 SYN|ACK 后返回（内核用 ACK 回答它）；非阻塞的套接字则立即返回" } },
 	[CALL_READ] = { "call_read", {
 		"copies bytes the kernel already received (and ACKed) out of the receive buffer; returns 0 once "
 		"the peer's FIN arrived",
@@ -283,6 +283,90 @@ static const struct why_row rows[WHY_COUNT] = {
 	[CALL_EPOLL_WAIT] = { "call_epoll_wait", {
 		"waits until one of the registered descriptors is ready; the server then handles only those",
 		"等待，直到某个已注册的描述符就绪；服务器随后只处理这些描述符" } },
+	[CALL_ACCEPT4] = { "call_accept_flags", {
+		"takes a finished connection from the accept queue, as accept() does, and sets the new "
+		"socket's flags in the same call: SOCK_NONBLOCK makes it non-blocking, SOCK_CLOEXEC closes it "
+		"on exec; sends nothing",
+		"和 accept() 一样从 accept 队列取出一个已完成握手的连接，并在同一个调用里设置新套接字的标志："
+		"SOCK_NONBLOCK 使它成为非阻塞的，SOCK_CLOEXEC 使它在 exec 时关闭；不发送任何东西" } },
+	[CALL_GETSOCKOPT] = { "call_getsockopt", {
+		"reads an option of the socket; SO_ERROR reads the socket's pending error and clears it, which "
+		"is how a program learns how a non-blocking connect() ended; no segment is sent",
+		"读取套接字的一个选项；SO_ERROR 读出套接字上待处理的错误并清除它，程序就是这样得知非阻塞 "
+		"connect() 的结果的；不发送任何报文段" } },
+	[CALL_FCNTL] = { "call_fcntl", {
+		"changes the descriptor's flags; F_SETFL with O_NONBLOCK makes the socket non-blocking (as "
+		"ioctl(FIONBIO) does): a call that would wait returns at once, accept(), read() and write() "
+		"with -1 EAGAIN, connect() with -1 EINPROGRESS",
+		"修改描述符的标志；带 O_NONBLOCK 的 F_SETFL 使套接字成为非阻塞的（ioctl(FIONBIO) 也一样）："
+		"需要等待的调用会立即返回，accept()、read() 和 write() 返回 -1 EAGAIN，connect() 返回 -1 "
+		"EINPROGRESS" } },
+	[CALL_EPOLL_CTL] = { "call_epoll_ctl", {
+		"adds a descriptor to an epoll set, or changes or removes it, with the events to wait for "
+		"(EPOLLIN: data to read, or a connection to accept; EPOLLOUT: room to write, or a non-blocking "
+		"connect() finished); sends nothing",
+		"把一个描述符加入 epoll 集合，或修改、删除它，并指定要等待的事件（EPOLLIN：有数据可读，或有连接"
+		"可以 accept；EPOLLOUT：可以写，或非阻塞的 connect() 已结束）；不发送任何东西" } },
+	[CALL_READV] = { "call_readv", {
+		"like read(), copies received bytes out of the receive buffer, into several buffers in one call",
+		"和 read() 一样把收到的字节从接收缓冲区复制出来，只是一次调用写入多个缓冲区" } },
+	[CALL_WRITEV] = { "call_writev", {
+		"like write(), copies bytes into the kernel's send buffer, from several buffers in one call "
+		"(a header and a body go out together)",
+		"和 write() 一样把字节复制到内核的发送缓冲区，只是一次调用取自多个缓冲区（头部和正文一起发出）" } },
+	[CALL_RECVMSG] = { "call_recvmsg", {
+		"receives bytes (TCP) or a datagram (UDP) into several buffers, with the sender's address and "
+		"control messages (ancillary data) from the kernel",
+		"把字节（TCP）或一个数据报（UDP）接收到多个缓冲区，同时得到发送方的地址和内核给出的控制消息"
+		"（辅助数据）" } },
+	[CALL_SENDMSG] = { "call_sendmsg", {
+		"sends bytes (TCP) or a datagram (UDP) from several buffers, with an address and control "
+		"messages (ancillary data) if given",
+		"从多个缓冲区发送字节（TCP）或一个数据报（UDP），可以带上地址和控制消息（辅助数据）" } },
+	[CALL_SENDFILE] = { "call_sendfile", {
+		"copies bytes from a file into the socket's send buffer inside the kernel, without passing "
+		"them through the program",
+		"在内核里把字节从文件复制到套接字的发送缓冲区，不经过程序本身" } },
+	[CALL_DUP] = { "call_dup", {
+		"makes another descriptor for the same socket; the connection is closed only when its last "
+		"descriptor is",
+		"为同一个套接字再建一个描述符；只有关闭它的最后一个描述符时连接才会关闭" } },
+	[CALL_CLOSE_RANGE] = { "call_close_range", {
+		"closes every descriptor in a range in one call; for each socket whose last descriptor it was, "
+		"the kernel sends FIN (or RST if unread data is queued)",
+		"一次调用关闭一个范围内的所有描述符；对每个因此失去最后一个描述符的套接字，内核发出 FIN"
+		"（如果还有未读的数据，则发出 RST）" } },
+	[RESULT_ACCEPT_EAGAIN] = { "result_accept_eagain", {
+		"-1 EAGAIN: no finished connection is in the accept queue yet; the listening socket is "
+		"non-blocking, so accept returns at once instead of waiting; the {who} waits in epoll (or "
+		"poll) until the listening socket is readable, then calls accept again",
+		"-1 EAGAIN：accept 队列里还没有已完成握手的连接；监听套接字是非阻塞的，所以 accept 立即返回，"
+		"而不是等待；{who}在 epoll（或 poll）中等待，直到监听套接字可读，再次调用 accept" } },
+	[RESULT_EAGAIN] = { "result_eagain", {
+		"-1 EAGAIN: the call would have to wait (no data received yet, or the send buffer is full); "
+		"the socket is non-blocking, so it returns at once instead; the {who} waits in epoll (or "
+		"poll) until the socket is ready, then tries again",
+		"-1 EAGAIN：这个调用本来需要等待（还没有收到数据，或发送缓冲区已满）；套接字是非阻塞的，所以它"
+		"立即返回；{who}在 epoll（或 poll）中等待，直到套接字就绪，再试一次" } },
+	[RESULT_CONNECT_EINPROGRESS] = { "result_connect_einprogress", {
+		"-1 EINPROGRESS: the socket is non-blocking; the SYN is sent and the handshake goes on in the "
+		"kernel; the {who} learns the result when the socket becomes writable (epoll or poll says "
+		"so) and getsockopt(SO_ERROR) says 0 or the error",
+		"-1 EINPROGRESS：套接字是非阻塞的；SYN 已经发出，握手在内核里继续；当套接字变为可写（epoll 或 "
+		"poll 会告诉它），并且 getsockopt(SO_ERROR) 给出 0 或错误时，{who}才知道结果" } },
+	[RESULT_SO_ERROR_NONE] = { "result_so_error_none", {
+		"SO_ERROR is 0: no error is pending on the socket; after a non-blocking connect() this means "
+		"the handshake finished and the connection is open",
+		"SO_ERROR 是 0：套接字上没有待处理的错误；在非阻塞的 connect() 之后，这表示握手已完成，连接已打开" } },
+	[RESULT_SO_ERROR_SET] = { "result_so_error_set", {
+		"SO_ERROR holds an error, now cleared: after a non-blocking connect() it says why the "
+		"connection did not open (ECONNREFUSED: the peer answered the SYN with RST; ETIMEDOUT: no answer came)",
+		"SO_ERROR 带有一个错误，读取后已清除：在非阻塞的 connect() 之后，这表示连接因它而失败"
+		"（ECONNREFUSED：对方用 RST 回答了 SYN；ETIMEDOUT：一直没有回答）" } },
+	[RESULT_WAIT_TIMEOUT] = { "result_wait_timeout", {
+		"= 0: the timeout passed and no descriptor became ready (a timeout of 0 only looks and never "
+		"waits)",
+		"= 0：超时已过，没有描述符就绪（超时为 0 时只是看一眼，从不等待）" } },
 	[NOTE_ICMP_SOFT] = { "icmp_soft", {
 		"soft error: the connection is already established, so Linux keeps it and keeps "
 		"retransmitting; the error (about the {who}'s seq={seq}) is reported to the {who}'s program "
@@ -325,6 +409,12 @@ static const struct why_row rows[WHY_COUNT] = {
 		"软错误：这个差错到达时，{who}的程序正在这个套接字上执行一个调用（在回环接口上它会立即返回，"
 		"此时 connect() 还在发送 SYN），这时 Linux 只记下这个差错（tcp_v4_err、tcp_v6_err：sock_owned_by_user）；"
 		"{who}再次发送了这个报文段，所以连接继续" } },
+	[ICMP_ERROR] = { "icmp_error", {
+		"an ICMP error: a router or host on the path reports that a packet could not be delivered or "
+		"was dropped, and quotes the start of it, the {who}'s segment (seq={seq}); the kernel finds "
+		"the connection by the quoted ports and decides what the error does to it",
+		"一个 ICMP 差错：路径上的路由器或主机报告某个分组无法送达或被丢弃，并引用它的开头，也就是{who}的"
+		"报文段（seq={seq}）；内核根据引用中的端口找到连接，再决定这个差错对连接做什么" } },
 };
 
 static const char *const role_words[LANG_COUNT][2] = {

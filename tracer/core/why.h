@@ -81,6 +81,25 @@ enum tcp_why {
 	CALL_CLOSE,
 	CALL_POLL,
 	CALL_EPOLL_WAIT,
+	CALL_ACCEPT4,
+	CALL_GETSOCKOPT,
+	CALL_FCNTL,
+	CALL_EPOLL_CTL,
+	CALL_READV,
+	CALL_WRITEV,
+	CALL_RECVMSG,
+	CALL_SENDMSG,
+	CALL_SENDFILE,
+	CALL_DUP,
+	CALL_CLOSE_RANGE,
+	/* what a call's result means, when the pane says more than "failed";
+	 * {who} is the process that made the call */
+	RESULT_ACCEPT_EAGAIN,
+	RESULT_EAGAIN,
+	RESULT_CONNECT_EINPROGRESS,
+	RESULT_SO_ERROR_NONE,
+	RESULT_SO_ERROR_SET,
+	RESULT_WAIT_TIMEOUT,
 	/* notes on an ICMP error; {who} sent the segment it quotes */
 	NOTE_ICMP_SOFT,
 	NOTE_ICMP_OUT_OF_WINDOW,
@@ -89,6 +108,9 @@ enum tcp_why {
 	NOTE_ICMP_HALF_OPEN_KEPT,
 	NOTE_ICMP_NO_CONNECTION,
 	NOTE_ICMP_SOCKET_BUSY,
+	/* the explanation pane's words on an ICMP error's row; {who} sent the
+	 * segment it quotes */
+	ICMP_ERROR,
 	WHY_COUNT
 };
 

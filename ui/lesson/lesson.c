@@ -253,15 +253,21 @@ static int parse_run(struct parser *p, char *value, bool step, struct lesson_run
 	at = strchr(w[0], '@');
 	if (at) {
 		*at++ = '\0';
-		if (strcmp(at, "spare") != 0)
-			return fail(p, "run: '@%s': only @spare (a port nobody listens on) is known", at);
-		r->port = PORT_SPARE;
+		if (strcmp(at, "spare") == 0)
+			r->port = PORT_SPARE;
+		else if (strcmp(at, "go") == 0)
+			r->go_seed = true;
+		else
+			return fail(p, "run: '@%s': only @spare (a port nobody listens on) and @go (the seed's Go "
+				       "server) are known", at);
 	}
 	if (parse_role(w[0], false, &proc) < 0)
 		return fail(p, "run: program '%s': expected client or server", w[0]);
 	r->proc = (enum tcp_role)proc;
 	if (r->port == PORT_SPARE && r->proc != ROLE_CLIENT)
 		return fail(p, "run: only a client can go to @spare");
+	if (r->go_seed && (r->proc != ROLE_SERVER || n > 1))
+		return fail(p, "run: @go is the seed's Go server: 'server@go', with no arguments");
 	for (int i = 1; i < n; i++) {
 		if (strcmp(w[i], "--step") == 0 || strcmp(w[i], "--events") == 0 || strcmp(w[i], "-p") == 0 ||
 		    strcmp(w[i], "--port") == 0)

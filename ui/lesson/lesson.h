@@ -71,6 +71,7 @@ struct lesson_run {
 	enum tcp_role proc;
 	bool step;               /* run: (stepped) or run-free: (not stepped) */
 	enum lesson_port port;   /* client@spare: a port nobody listens on */
+	bool go_seed;            /* server@go: the seed's Go server under socklab run, not echo-server */
 	int argc;
 	char *argv[LESSON_MAX_ARGS]; /* may contain {local}: a free port for --bind-port */
 	int line;

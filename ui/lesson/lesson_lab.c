@@ -46,6 +46,7 @@ struct lesson_lab {
 	const struct lesson_run *pending[LESSON_MAX_RUNS];
 	int npending;
 	uint64_t step_start[LESSON_MAX_STEPS + 1];
+	const char *skipped[LESSON_MAX_STEPS];   /* a step skipped: the program it needs, missing here */
 	uint64_t deadline, last_release, settle;
 };
 
@@ -87,6 +88,21 @@ static const char *const gave_up_words[LANG_COUNT] = {
 	[LANG_ZH] = "connect() 返回 ETIMEDOUT：客户端内核不再重发没有得到应答的 SYN（net.ipv4.tcp_syn_retries），"
 		    "并丢弃了这个套接字；线路上不会再有报文段",
 };
+
+/* What the lab says of a step whose program is not installed here. */
+static const char *const skipped_words[LANG_COUNT] = {
+	[LANG_EN] = "skipped: this step needs %s, which is not installed here (Debian: sudo make deps); the lesson "
+		    "goes on",
+	[LANG_ZH] = "已跳过：这一步需要 %s，这台机器没有安装（Debian：sudo make deps）；课程继续",
+};
+
+const char *lesson_lab_skipped(const struct lesson_lab *lab, int idx, char *buf, size_t n)
+{
+	if (idx < 0 || idx >= LESSON_MAX_STEPS || !lab->skipped[idx])
+		return NULL;
+	snprintf(buf, n, skipped_words[lab->o.lang], lab->skipped[idx]);
+	return buf;
+}
 
 /* The connection a connect() row is about: its own, or (a connect() that
  * failed has no endpoints left to tie it by) the first connection in
@@ -242,6 +258,8 @@ static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char 
 		lab->server_ready = false;
 		snprintf(lab->ready_call, sizeof(lab->ready_call), "%s", has_arg(run, "--udp") ? "bind" : "listen");
 	}
+	if (run->go_seed)
+		p->scenario = demo_go_seed_server;
 	p->scenario.name = "lesson";
 	p->scenario.no_server = run->proc == ROLE_CLIENT;
 	p->step = lab->cur;
@@ -272,6 +290,12 @@ int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t err
 	lab->last_release = 0;
 	lab->settle = 0;
 	lab->cur = idx;
+	lab->skipped[idx] = NULL;
+	for (int i = 0; i < s->nruns; i++)
+		if (s->runs[i].go_seed && !demo_available(&demo_go_seed_server))
+			lab->skipped[idx] = demo_go_seed_server.needs;
+	if (lab->skipped[idx]) /* nothing of it runs: the front ends say why and go on */
+		return 0;
 	for (int i = 0; i < s->nruns; i++)
 		if (s->runs[i].proc == ROLE_CLIENT && s->runs[i].port == PORT_LESSON && (!lab->server_ready || lab->npending))
 			lab->pending[lab->npending++] = &s->runs[i];
@@ -308,6 +332,8 @@ int lesson_lab_advance(struct lesson_lab *lab, uint64_t now_ns, bool met[LESSON_
 {
 	const struct lesson_step *s = &lab->o.les->steps[lab->cur];
 
+	if (lab->skipped[lab->cur])
+		return LAB_MET;
 	while (lab->npending && lab->server_ready) {
 		if (start_run(lab, lab->pending[0], err, errlen) < 0)
 			return -1;

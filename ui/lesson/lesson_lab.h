@@ -35,6 +35,11 @@ struct lesson_lab;
  * cause. */
 struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *capture_refused, char *err,
 				   size_t errlen);
+/* Step idx was skipped because a program it needs (go) is not installed:
+ * the words that say so, in the lesson's language, into buf; NULL when it
+ * was not. Its checkpoint counts as reached. */
+const char *lesson_lab_skipped(const struct lesson_lab *lab, int idx, char *buf, size_t n);
+
 /* Stops the programs, closes the session (which removes the channel's
  * directory). NULL is fine. */
 void lesson_lab_close(struct lesson_lab *lab);

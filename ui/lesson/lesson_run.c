@@ -429,6 +429,10 @@ static int run_checkpoint(struct runner *r, int idx)
 		return -1;
 	if (r->lab_state != LAB_MET) /* stopped */
 		return -2;
+	if (lesson_lab_skipped(r->lab, idx, err, sizeof(err))) {
+		printf("%s\n", err);
+		return 0;
+	}
 	if (s->show_output) {
 		printf("(%ld rows of the ladder not shown)\n", text_ladder_skip(&r->text));
 		lesson_lab_outputs(r->lab, idx, print_output, NULL);

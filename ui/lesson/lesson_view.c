@@ -213,12 +213,14 @@ static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct p
 	bool here = !lesson_progress_reviewing(f);
 	enum lang lang = LANG_EN;
 	char buf[256], text[200];
+	/* a skipped step (go not installed) saw nothing: nothing ticked */
+	bool skipped = lesson_lab_skipped(v->lab, f->shown, buf, sizeof(buf)) != NULL;
 
 	lesson_lang_parse(v->o.w->code, &lang);
 	say(p, v->o.w->checkpoint_title, ATTR_HEADER);
 	lay->check_title_lines = p->y;
 	for (int i = 0; i < s->nexpects; i++) {
-		bool met = !here || f->phase == PHASE_DONE || f->phase == PHASE_FINISHED || v->met[i];
+		bool met = !skipped && (!here || f->phase == PHASE_DONE || f->phase == PHASE_FINISHED || v->met[i]);
 		bool failed = !met && f->phase == PHASE_FAILED;
 		const char *mark = met ? (p->ascii ? "ok" : "✓") : failed ? "x " : (p->ascii ? "- " : "·");
 
@@ -405,6 +407,8 @@ static int act(struct lesson_view *v, enum progress_action a, char *err, size_t 
 		v->loop.scr.follow = true;
 		return lesson_lab_start_step(v->lab, v->progress.cur, err, errlen);
 	case DO_SHOW_OUTCOME:
+		if (lesson_lab_skipped(v->lab, v->progress.cur, v->output, sizeof(v->output)))
+			break;
 		if (v->o.les->steps[v->progress.cur].show_output)
 			lesson_lab_outputs(v->lab, v->progress.cur, collect_output, v);
 		break;
