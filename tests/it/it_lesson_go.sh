@@ -8,8 +8,6 @@
 # (77) without go.
 . "$(dirname "$0")/../lib/helpers.sh"
 cd "$ROOT" || exit 1
-# stopped: how many processes are stopped (state t) now
-stopped() { ps -eo stat= | awk '$1 ~ /^t/ { n++ } END { print n + 0 }'; }
 need_root "lessons capture on lo"
 export XDG_CACHE_HOME=$TMP/cache # the Go server is built here, not in the user's cache
 
@@ -45,7 +43,6 @@ tm send-keys -t ui q
 tmux_cleanup
 
 command -v go >/dev/null || skip "go is not installed (make deps installs golang-go)"
-stopped_before=$(stopped)
 timeout 120 "$BIN/socklab" lesson 12 --lang en --auto >"$TMP/go.out" 2>"$TMP/go.err"
 rc=$?
 [ $rc -eq 0 ] || fail "lesson 12 (en) with go: exit $rc"
@@ -62,5 +59,5 @@ echo "Go step rows: accept4 EAGAIN $eagain, epoll_pwait = 1 $wait, accept4 = N $
 grep -qE '│ read\([0-9]+\) = 5 "hello"' "$TMP/step2.out" || fail "the Go server did not read the client's hello"
 # the Go server was stopped by the next step, and nothing stays stopped
 pgrep -f "$XDG_CACHE_HOME/socklab" >/dev/null && fail "the Go server is still running: $(pgrep -af "$XDG_CACHE_HOME/socklab")"
-[ "$(stopped)" -le "$stopped_before" ] || fail "the lesson left a stopped process"
+[ "$(stopped_matching "$XDG_CACHE_HOME/socklab")" -eq 0 ] || fail "the lesson left a stopped process"
 echo "ok: lesson 12's Go step, with go and without"

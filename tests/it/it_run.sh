@@ -17,10 +17,8 @@ command -v python3 >/dev/null || skip "python3 is not installed (make deps insta
 RUN=("$BIN/socklab" run)
 
 # stopped_ours: processes of this test (their command line names $TMP)
-# left stopped (ps state t or T).
-stopped_ours() {
-	ps -eo stat=,args= | awk -v t="$TMP" '$1 ~ /^[tT]/ && index($0, t) { n++ } END { print n + 0 }'
-}
+# left stopped.
+stopped_ours() { stopped_matching "$TMP"; }
 
 # wait_sock PATH: until the lab's channel exists.
 wait_sock() {

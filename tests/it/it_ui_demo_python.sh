@@ -7,8 +7,6 @@
 # Skipped (77) without python3.
 . "$(dirname "$0")/../lib/helpers.sh"
 cd "$ROOT" || exit 1
-# stopped: how many processes are stopped (state t) now
-stopped() { ps -eo stat= | awk '$1 ~ /^t/ { n++ } END { print n + 0 }'; }
 need_root "the demo captures on lo"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
@@ -23,7 +21,6 @@ rc=$?
 grep -qx 'socklab: demo python: python3 is not installed (install it, or pick another: socklab demo --list)' \
 	"$TMP/nopy.err" || fail "demo python without python3 did not say so"
 
-stopped_before=$(stopped)
 timeout 60 "$BIN/socklab" demo python --plain >"$TMP/demo.out" 2>"$TMP/demo.err"
 rc=$?
 [ $rc -eq 0 ] || fail "socklab demo python --plain exited $rc"
@@ -60,5 +57,5 @@ import socket, sys
 s = socket.socket()
 sys.exit(0 if s.connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0 else 1)
 PY
-[ "$(stopped)" -le "$stopped_before" ] || fail "the demo left a stopped process"
+[ "$(stopped_matching "python3 -c .* $port\$")" -eq 0 ] || fail "the demo left a stopped process"
 echo "ok: the Python server's calls under socklab run, $(grep -c '│ [a-z]' "$TMP/demo.out") server rows"

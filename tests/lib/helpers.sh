@@ -65,6 +65,13 @@ wait_for() {
 	return 1
 }
 
+# stopped_matching ERE: how many processes whose command line matches ERE
+# are stopped (ps state t or T). Only this test's own processes may count:
+# other suites on the machine trace programs too (a ptrace stop is state t).
+stopped_matching() {
+	ps -eo stat=,args= | awk -v re="$1" '$1 ~ /^[tT]/ && $0 ~ re { n++ } END { print n + 0 }'
+}
+
 # free_port: a TCP port nobody uses now (bind port 0 and read it back).
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
