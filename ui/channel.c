@@ -26,6 +26,7 @@ struct channel {
 	int conns[CONNS_MAX];    /* connected programs, -1 when free */
 	pid_t pids[CONNS_MAX];   /* each connection's program (SO_PEERCRED) */
 	uint64_t order[CONNS_MAX]; /* when it was accepted: older first */
+	bool given_up[CONNS_MAX]; /* closed by its program before it connected again */
 	uint64_t accepted;
 	int next;                /* where the round-robin read goes on */
 	uid_t uid;
@@ -162,6 +163,14 @@ static bool peer_allowed(const struct channel *ch, int fd, pid_t *pid)
 	return cred.uid == ch->uid || cred.uid == 0 || (ch->owner >= 0 && cred.uid == (uid_t)ch->owner);
 }
 
+/* Has the program closed connection fd (it may still hold records)? */
+static bool peer_closed(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP));
+}
+
 static void accept_all(struct channel *ch)
 {
 	int fd;
@@ -182,6 +191,12 @@ static void accept_all(struct channel *ch)
 		ch->conns[slot] = fd;
 		ch->pids[slot] = pid;
 		ch->order[slot] = ++ch->accepted;
+		ch->given_up[slot] = false;
+		/* A program connects again after giving a connection up (events.c
+		 * closes it first): look once, here, not for every record. */
+		for (int j = 0; j < CONNS_MAX; j++)
+			if (j != slot && ch->conns[j] >= 0 && ch->pids[j] == pid && !ch->given_up[j])
+				ch->given_up[j] = peer_closed(ch->conns[j]);
 	}
 }
 
@@ -207,17 +222,9 @@ static ssize_t take(struct channel *ch, int i, char *buf, size_t n)
 	return 0;
 }
 
-/* Has the program closed connection fd (it may still hold records)? */
-static bool given_up(int fd)
-{
-	struct pollfd p = {.fd = fd, .events = POLLRDHUP};
-
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP));
-}
-
 /* Where i's program's next record is: a program whose lab fell behind may
  * have given a connection up and opened another (events.c), and what is
- * still queued on the given-up one came first. Only closed ones count: a
+ * still queued on the given-up one came first. Only those count: a
  * process may hold several live connections (`socklab run` reports each
  * traced process on its own), which stay round-robin. */
 static int oldest_of_program(const struct channel *ch, int i)
@@ -225,8 +232,8 @@ static int oldest_of_program(const struct channel *ch, int i)
 	int oldest = i;
 
 	for (int j = 0; j < CONNS_MAX; j++)
-		if (ch->conns[j] >= 0 && ch->pids[j] == ch->pids[i] && ch->order[j] < ch->order[oldest] &&
-		    given_up(ch->conns[j]))
+		if (ch->conns[j] >= 0 && ch->given_up[j] && ch->pids[j] == ch->pids[i] &&
+		    ch->order[j] < ch->order[oldest])
 			oldest = j;
 	return oldest;
 }
