@@ -187,6 +187,10 @@ struct session *session_open(const struct session_opts *o, struct timeline *tl, 
 		snprintf(err, errlen, "out of memory for the flow table");
 		goto fail;
 	}
+	if (o->npoints > 0) {
+		snprintf(err, errlen, "capture on a two-host wire: not built yet");
+		goto fail;
+	}
 	if (!o->no_capture && !(s->cap = capture_open(&co, err, errlen)))
 		goto fail;
 	return s;

@@ -21,12 +21,27 @@ typedef void (*session_event_fn)(const struct ui_event *ev, void *ctx);
 /* Is proc held? Its programs' step requests wait while it is. */
 typedef bool (*session_held_fn)(enum tcp_role proc, void *ctx);
 
+/* A capture point of a two-host wire (wire/): a host's interface, inside
+ * that host's network namespace. Each segment is seen leaving one point
+ * and arriving at the other; the session pairs the two copies. */
+struct session_point {
+	int netns_fd;      /* an open descriptor of the host's network namespace */
+	const char *iface; /* the host's interface there ("eth0") */
+	const char *host;  /* "client" or "server": whose host it is */
+};
+
 struct session_opts {
 	const char *iface;       /* live capture interface (default lo) */
 	const char *file;        /* or a pcap/pcapng file */
 	const char *filter;      /* BPF filter, or NULL */
 	int port;                /* > 0: tcp port PORT */
 	bool no_capture;         /* calls only (tests, or no capture permission wanted) */
+	/* Two-host wire: one capture point per host (npoints 2) instead of
+	 * iface/file. A copy seen leaving one host and not arriving at the
+	 * other within wire_horizon_ns was lost on the wire. */
+	const struct session_point *points;
+	size_t npoints;
+	uint64_t wire_horizon_ns;
 	session_row_fn on_row;
 	session_event_fn on_event; /* or NULL */
 	session_held_fn held;    /* or NULL: no program is held */
