@@ -56,41 +56,21 @@ static void mermaid_sequence(void **state)
 	timeline_free(tl);
 }
 
-/* An ICMP error (socklab-trace -r tests/golden/icmp.pcap: a SYN to a port
- * with no listener) is a note across both lifelines, before the state
- * change it caused. */
+/* An ICMP error (tests/golden/icmp.jsonl: SYNs to a port with no listener)
+ * is a note across both lifelines, before the state change it caused. */
 static void mermaid_icmp_note(void **state)
 {
-	static const char *const records[] = {
-		"{\"type\":\"packet\",\"ts_ns\":1796204323268924370,\"conn\":1,\"src\":\"127.0.0.1:36988\","
-		"\"dst\":\"127.0.0.1:47400\",\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,\"ack\":0,\"len\":0,"
-		"\"win\":65495,\"abs_seq\":2518517867,\"abs_ack\":0}",
-		"{\"type\":\"icmp\",\"ts_ns\":1796204323268953625,\"conn\":1,\"client\":\"127.0.0.1:36988\","
-		"\"server\":\"127.0.0.1:47400\",\"proto\":\"icmp\",\"icmp_type\":3,\"icmp_code\":3,"
-		"\"name\":\"port-unreachable\",\"reporter\":\"127.0.0.1\",\"src\":\"127.0.0.1:36988\","
-		"\"dst\":\"127.0.0.1:47400\",\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,\"abs_seq\":2518517867,"
-		"\"effect\":\"abort\"}",
-		"{\"type\":\"state\",\"ts_ns\":1796204323268953625,\"conn\":1,\"client\":\"127.0.0.1:36988\","
-		"\"server\":\"127.0.0.1:47400\",\"role\":\"client\",\"from\":\"SYN_SENT\",\"to\":\"CLOSED\","
-		"\"why\":\"icmp_abort\",\"seq\":0,\"ack\":0}",
-	};
-	struct timeline *tl = timeline_new(NULL);
+	struct timeline *tl = fixture_load_of("icmp.jsonl", NULL);
 	struct export_opts o = {EXPORT_MERMAID, 1, 100, false};
 	struct lines *l = calloc(1, sizeof(*l));
+	long abort_note;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
-		struct ui_event ev;
-		char err[256];
-
-		if (ui_event_parse(records[i], strlen(records[i]), &ev, err, sizeof(err)) < 0)
-			fail_msg("%s", err);
-		timeline_add(tl, &ev, NULL);
-	}
 	assert_int_equal(export_timeline(tl, &o, collect, l), 0);
-	assert_true(index_of(l, "    C->>S: SYN seq=0") < index_of(l, "    Note over C,S: ICMP port-unreachable: abort"));
-	assert_int_equal(index_of(l, "    Note over C,S: ICMP port-unreachable: abort") + 1,
-			 index_of(l, "    Note left of C: SYN_SENT -> CLOSED"));
+	abort_note = index_of(l, "    Note over C,S: ICMP port-unreachable: abort");
+	assert_true(index_of(l, "    C->>S: SYN seq=0") < abort_note);
+	assert_true(index_of(l, "    Note over C,S: ICMP port-unreachable: soft") < abort_note);
+	assert_int_equal(abort_note + 1, index_of(l, "    Note left of C: SYN_SENT -> CLOSED"));
 	free(l);
 	timeline_free(tl);
 }
