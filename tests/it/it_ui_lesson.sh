@@ -4,7 +4,7 @@
 # handshake's arrows and states appear in the ladder in the right rows, the
 # checkpoint ticks each expectation, b goes back a step, the lesson reaches
 # its last step and ends with exit 0 and no lab process left behind; the
-# Chinese lesson keeps its columns aligned.
+# Chinese lesson keeps its columns aligned, and its words with --ascii.
 . "$(dirname "$0")/../lib/helpers.sh"
 cd "$ROOT" || exit 1
 export LC_ALL=C.UTF-8 # wide characters: tmux draws them, wc -L counts their cells
@@ -84,6 +84,20 @@ cols=$(screen | grep -E "│ (检查点|✓ 服务器)" | while IFS= read -r l; 
 tm send-keys -t ui q
 wait_screen "课程已停止。" 5 || exit 1
 wait_screen "EXITED 1" 3 || exit 1
+tm kill-session -t ui
+
+# --ascii changes the line drawing only: the Chinese words stay (the status
+# line's lesson and step too), lines and ticks are ASCII
+tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab lesson 2 --lang zh --ascii; echo EXITED \$?; sleep 30"
+wait_screen "步骤 1/4" 10 || exit 1
+screen | head -n 1 | grep -q "第 2 课  步骤 1/4 .*报文段 0" || fail "--ascii: the status line is not Chinese: $(screen | head -n 1)"
+tm send-keys -t ui Space
+wait_screen "ok 服务器的 accept() 开始" 10 || exit 1
+screen | grep -q -- "-- 第 2 课：三次握手 --" || fail "--ascii: no ASCII rule over the lesson pane"
+screen | grep -v "? 帮助" | grep -q "?" && fail "--ascii: characters drawn as ?: $(screen | grep -v '? 帮助' | grep '?')"
+screen | grep -q "[─│┌┐└┘▶◀→✓]" && fail "--ascii: box, arrow or tick characters drawn"
+tm send-keys -t ui q
+wait_screen "EXITED 1" 5 || exit 1
 tm kill-session -t ui
 
 # a step that fails offers to run again; space runs it again on fresh

@@ -455,11 +455,21 @@ static void show_step(struct runner *r, int idx)
 	print_text(s->say);
 }
 
-/* After the checkpoint: the prediction's outcome and then:. */
+/* After the checkpoint: the prediction's outcome and then:. A skipped step
+ * (its program is not installed) saw nothing: the prediction was not
+ * checked, and then: (what the step showed) is not said. */
 static void show_outcome(struct runner *r)
 {
 	const struct lesson_step *s = &r->les.steps[r->progress.cur];
+	char buf[256];
 
+	if (lesson_lab_skipped(r->lab, r->progress.cur, buf, sizeof(buf))) {
+		if (s->predict) {
+			snprintf(buf, sizeof(buf), r->w->not_checked, s->choices[r->progress.predicted - 1]);
+			print_text(buf);
+		}
+		return;
+	}
 	if (s->predict) {
 		if (lesson_progress_predicted_right(&r->progress))
 			printf(r->w->right, s->choices[s->answer - 1]);
@@ -494,7 +504,8 @@ static enum progress_action next_command(struct runner *r)
 			printf("%s\n", r->w->back);
 			show_step(r, prev);
 			text_ladder_reprint(&r->text, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
-			print_text(r->les.steps[prev].then);
+			if (!lesson_lab_skipped(r->lab, prev, buf, sizeof(buf)))
+				print_text(r->les.steps[prev].then);
 			lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 			show_step(r, r->progress.shown);
 		}
@@ -624,7 +635,7 @@ static int check_files(char **files, int n)
 static int run(struct runner *r)
 {
 	bool curses = !r->o.plain && !r->o.autorun && !r->o.script && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	struct lesson_view_opts vo = {&r->les, r->w, r->o.ascii || !view_locale_utf8(), r->o.pace_ms};
+	struct lesson_view_opts vo = {&r->les, r->w, !view_locale_utf8(), r->o.ascii, r->o.pace_ms};
 	struct lesson_view *v = curses ? lesson_view_new(&vo) : NULL;
 	struct lesson_lab_opts lo = {&r->les,
 				     r->bindir,

@@ -53,6 +53,7 @@ struct lesson_view *lesson_view_new(const struct lesson_view_opts *o)
 	v->o = *o;
 	lesson_progress_init(&v->progress, o->les);
 	screen_init(&v->loop.scr, false, false, o->ascii);
+	v->loop.scr.ascii_lines = o->ascii_lines; /* as the lab's screen: the words stay, Chinese included */
 	v->loop.scr.help = o->w->help;
 	v->loop.scr.nhelp = o->w->nhelp;
 	return v;
@@ -107,7 +108,8 @@ void lesson_view_on_row(long pos, bool inserted_before, uint64_t dropped_before,
 struct pen {
 	struct grid *g;
 	int x, w, y, end;
-	bool ascii;
+	bool ascii;  /* the terminal shows ASCII only: text too */
+	bool marks;  /* ticks as ok/x/- (--ascii or ASCII only) */
 };
 
 /* A paragraph, wrapped; nothing once the column is full. */
@@ -156,7 +158,8 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 		say_prefixed(p, w->hint, s->hint ? s->hint : w->hint_none, ATTR_STATE);
 	if (!here) {
 		say(p, s->say, ATTR_NORMAL);
-		say(p, s->then, ATTR_RETURN);
+		if (!lesson_lab_skipped(v->lab, f->shown, buf, sizeof(buf)))
+			say(p, s->then, ATTR_RETURN);
 		return;
 	}
 	switch (f->phase) {
@@ -164,12 +167,21 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 	case PHASE_FINISHED:
 		if (f->phase == PHASE_FINISHED)
 			say(p, w->finished, ATTR_RETURN);
+		if (lesson_lab_skipped(v->lab, f->cur, buf, sizeof(buf))) {
+			/* nothing ran: the prediction was not checked, and then: (what the step showed) is not said */
+			say(p, buf, ATTR_STATE);
+			if (s->predict) {
+				snprintf(buf, sizeof(buf), w->not_checked, s->choices[f->predicted - 1]);
+				say(p, buf, ATTR_DIM);
+			}
+			return;
+		}
 		if (s->predict) {
 			if (lesson_progress_predicted_right(f))
 				snprintf(buf, sizeof(buf), w->right, s->choices[s->answer - 1]);
 			else
 				snprintf(buf, sizeof(buf), w->wrong, s->choices[f->predicted - 1], s->choices[s->answer - 1]);
-			say_prefixed(p, lesson_progress_predicted_right(f) ? (p->ascii ? "ok " : "✓ ") : (p->ascii ? "x " : "✗ "),
+			say_prefixed(p, lesson_progress_predicted_right(f) ? (p->marks ? "ok " : "✓ ") : (p->marks ? "x " : "✗ "),
 				     buf, lesson_progress_predicted_right(f) ? ATTR_RETURN : ATTR_ERROR);
 		}
 		say(p, v->output, ATTR_CALL);
@@ -222,7 +234,7 @@ static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct p
 	for (int i = 0; i < s->nexpects; i++) {
 		bool met = !skipped && (!here || f->phase == PHASE_DONE || f->phase == PHASE_FINISHED || v->met[i]);
 		bool failed = !met && f->phase == PHASE_FAILED;
-		const char *mark = met ? (p->ascii ? "ok" : "✓") : failed ? "x " : (p->ascii ? "- " : "·");
+		const char *mark = met ? (p->marks ? "ok" : "✓") : failed ? "x " : (p->marks ? "- " : "·");
 
 		snprintf(buf, sizeof(buf), "%s %s", mark, lesson_expect_words(&s->expects[i], lang, text, sizeof(text)));
 		grid_put(p->g, p->x, p->y++, buf, p->w, met ? ATTR_RETURN : failed ? ATTR_ERROR : ATTR_DIM, p->ascii);
@@ -247,8 +259,9 @@ static int column(struct grid *g, int w)
 static void lay_out(struct lesson_view *v, int w, int h)
 {
 	struct pane_layout *lay = &v->layout;
-	struct pen words = {&lay->words, 0, 0, 0, PANE_MAX_LINES, v->o.ascii};
-	struct pen check = {&lay->check, 0, 0, 0, PANE_MAX_LINES, v->o.ascii};
+	bool marks = v->o.ascii || v->o.ascii_lines;
+	struct pen words = {&lay->words, 0, 0, 0, PANE_MAX_LINES, v->o.ascii, marks};
+	struct pen check = {&lay->check, 0, 0, 0, PANE_MAX_LINES, v->o.ascii, marks};
 
 	lay->split = !before_run(&v->progress);
 	lay->left = w - (w * 2 / 5 > CHECK_MIN_W ? w * 2 / 5 : CHECK_MIN_W);
@@ -363,8 +376,7 @@ static void on_status(void *ctx, struct screen_status *st)
 	lay_out(v, v->loop.grid.w, v->loop.grid.h);
 	v->pane = (struct screen_pane){v->title, v->layout.lines, keys_now(v), draw_pane, v};
 	/* the step whose words the pane shows: looking back, an earlier one */
-	snprintf(v->mode, sizeof(v->mode), "lesson %d  %s %d/%d", v->o.les->number, v->o.w->step, v->progress.shown + 1,
-		 v->o.les->nsteps);
+	snprintf(v->mode, sizeof(v->mode), v->o.w->mode, v->o.les->number, v->progress.shown + 1, v->o.les->nsteps);
 	st->mode = v->mode;
 	st->pane = &v->pane;
 }
