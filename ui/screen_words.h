@@ -15,6 +15,7 @@ struct screen_words {
 	const char *rec;            /* %s: the .jsonl */
 	const char *mode_live, *mode_recording, *mode_demo, *mode_replay; /* demo: %s; replay: %g */
 	const char *mode_step;      /* after the demo's name with --step */
+	const char *icmp_errors;    /* the filter's ICMP part: "tcp port 8080 + icmp errors" */
 	/* key help line */
 	const char *keys;
 	const char *search;         /* %s: what is typed */

@@ -258,9 +258,11 @@ const char *session_source(const struct session *s)
 	return s->cap ? capture_source(s->cap) : "no capture";
 }
 
-const char *session_filter(const struct session *s)
+const char *session_filter(const struct session *s, enum lang lang, char *buf, size_t n)
 {
-	return s->cap ? capture_filter(s->cap) : "";
+	if (!s->cap)
+		return "";
+	return capture_filter_words(s->cap, screen_words(lang)->icmp_errors, buf, n);
 }
 
 int session_pump_capture(struct session *s, int max, char *err, size_t errlen)

@@ -25,6 +25,7 @@ screen | grep -qE '客户端 TIME_WAIT [0-9]+秒' || fail "no countdown in secon
 screen | grep -q "??" && fail "wide characters drawn as ??"
 screen | head -n1 | grep -q "演示 echo .*报文段 [0-9]* .*丢弃 0 .*跟随中" || fail "status line not in Chinese: $(screen | head -n1)"
 screen | grep -q "── 讲解 ──" || fail "no Chinese explanation title"
+screen | head -n1 | grep -q "lo 'tcp port [0-9]* + ICMP 差错报文'" || fail "the filter's words are not Chinese: $(screen | head -n1)"
 
 # back to the start, then down to the SYN|ACK: its explanation, in Chinese
 tm send-keys -t ui g
