@@ -333,7 +333,7 @@ int session_pump_channel(struct session *s)
 		return 0;
 	while ((len = channel_recv(s->chan, buf, sizeof(buf), &conn)) > 0) {
 		n++;
-		if (ui_event_parse(buf, (size_t)len, ev, why, sizeof(why)) < 0) {
+		if (ui_event_parse_in(timeline_lang(s->tl), buf, (size_t)len, ev, why, sizeof(why)) < 0) {
 			snprintf(s->notice, sizeof(s->notice), screen_words(timeline_lang(s->tl))->record_ignored, why);
 			continue;
 		}
@@ -373,7 +373,7 @@ int session_record(struct session *s, const char *base, const struct recording_f
 			 recording_jsonl_path(s->rec));
 		return -1;
 	}
-	s->rec = recording_open_with(base, files, why, sizeof(why));
+	s->rec = recording_open_with(base, files, timeline_lang(s->tl), why, sizeof(why));
 	if (!s->rec) {
 		snprintf(err, errlen, screen_words(timeline_lang(s->tl))->record_failed, why);
 		return -1;

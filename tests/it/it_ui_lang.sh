@@ -99,7 +99,7 @@ for m in sys.argv[2:]: s.send(m.encode())
 s.close()' "$ev" "$@"
 }
 send_records "not json"
-wait_screen "事件通道：忽略了一条记录：" 5 || exit 1
+wait_screen "事件通道：忽略了一条记录：不是有效的 JSON：语法错误（第 3 列）" 5 || exit 1
 calls=()
 for seq in 1 2 3 200; do
 	calls+=("{\"type\":\"call\",\"ts_ns\":$((1000 + seq)),\"phase\":\"enter\",\"proc\":\"server\",\"pid\":812,\"seq\":$seq,\"call\":\"read\",\"fd\":4,\"args\":\"4\"}")
