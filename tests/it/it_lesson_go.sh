@@ -13,7 +13,7 @@ need_root "lessons capture on lo"
 export XDG_CACHE_HOME=$TMP/cache # the Go server is built here, not in the user's cache
 
 # the step's rows: from its title to the next step's
-step2() { sed -n '/^== .* 2\/4: /,/^== .* 3\/4: /p' "$1"; }
+step2() { sed -n '/^== .* 2\/4[:：]/,/^== .* 3\/4[:：]/p' "$1"; }
 
 # without go on PATH (an empty PATH directory): skipped, said, the lesson ends well
 mkdir -p "$TMP/nogo"

@@ -451,7 +451,9 @@ static void show_step(struct runner *r, int idx)
 {
 	const struct lesson_step *s = &r->les.steps[idx];
 
-	printf("\n== %s %d/%d: %s ==\n", r->w->step, idx + 1, r->les.nsteps, s->title);
+	printf("\n== ");
+	printf(r->w->step_title, idx + 1, r->les.nsteps, s->title);
+	printf(" ==\n");
 	print_text(s->say);
 }
 
@@ -543,7 +545,7 @@ static int run_lesson(struct runner *r)
 	enum progress_action act = DO_SHOW_STEP;
 
 	printf(r->w->lesson, r->les.number, r->les.title);
-	printf("%s:\n", r->w->seed);
+	printf("%s\n", r->w->seed);
 	print_text(r->les.seed);
 	print_text(r->les.intro);
 	lesson_progress_init(&r->progress, &r->les);
@@ -561,8 +563,11 @@ static int run_lesson(struct runner *r)
 			/* fall through */
 		case DO_RUN_STEP: {
 			int rc;
-			if (lesson_progress_again(&r->progress))
-				printf("\n== %s %d/%d: %s ==\n", r->w->step, r->progress.cur + 1, r->les.nsteps, s->title);
+			if (lesson_progress_again(&r->progress)) {
+				printf("\n== ");
+				printf(r->w->step_title, r->progress.cur + 1, r->les.nsteps, s->title);
+				printf(" ==\n");
+			}
 			rc = run_checkpoint(r, r->progress.cur);
 			act = lesson_progress_event(&r->progress, rc == -2 ? STUDENT_STOP : rc < 0 ? CHECKPOINT_TIMEOUT : CHECKPOINT_MET, 0);
 			break;

@@ -144,7 +144,7 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 	bool here = !lesson_progress_reviewing(f);
 	char buf[512];
 
-	snprintf(buf, sizeof(buf), "%s %d/%d: %s", w->step, f->shown + 1, v->o.les->nsteps, s->title);
+	snprintf(buf, sizeof(buf), w->step_title, f->shown + 1, v->o.les->nsteps, s->title);
 	say(p, buf, ATTR_HEADER);
 	if (before_run(f)) { /* the checkpoint would give the prediction away: only its size */
 		int used = utf8_width(buf) + 4;

@@ -10,7 +10,8 @@ struct lesson_words {
 	const char *code; /* "en", "zh": --lang and the lessons/ directory */
 	const char *lesson, /* the title line: number, title */
 		*mode,    /* the status line's mode: lesson number, step k of n */
-		*step, *seed, *predict_prompt, *hint_none, *checkpoint, *right, *wrong, *next_prompt,
+		*step,
+		*step_title, /* step k of n: its title */ *seed, *predict_prompt, *hint_none, *checkpoint, *right, *wrong, *next_prompt,
 		*not_checked, /* a skipped step: the prediction, not judged */
 		*back, *waiting, *quit, *no_capture,
 		*unmet,        /* lesson number, step number, title, seconds */
