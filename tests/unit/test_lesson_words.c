@@ -20,7 +20,7 @@ static const struct {
 } words[] = {
 	WORD(code), WORD(lesson), WORD(mode), WORD(step), WORD(step_title), WORD(seed), WORD(predict_prompt), WORD(hint_none), WORD(checkpoint),
 	WORD(right), WORD(wrong), WORD(not_checked), WORD(next_prompt), WORD(back), WORD(waiting), WORD(quit), WORD(no_capture),
-	WORD(hint), WORD(checkpoint_title), WORD(checkpoint_later), WORD(not_reached), WORD(finished),
+	WORD(hint), WORD(checkpoint_title), WORD(checkpoint_later), WORD(checkpoint_all), WORD(not_reached), WORD(finished),
 	WORD(your_choice), WORD(running), WORD(keys_read), WORD(keys_predict), WORD(keys_running), WORD(keys_done),
 	WORD(keys_last), WORD(keys_review), WORD(keys_finished), WORD(keys_failed),
 };

@@ -27,6 +27,7 @@ struct pane_layout {
 	int words_lines, check_lines, check_title_lines;
 	int say_at, question_at;  /* a question waiting: where the narrative and the question begin; else -1 */
 	bool split;               /* the step runs: the checkpoint is on the right */
+	bool summed_up;           /* reached, and the words need the room: the checkpoint in one line */
 	int left;                 /* the checkpoint column's divider is at left - 1 */
 	int lines;                /* what the pane takes */
 };
@@ -146,13 +147,17 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 
 	snprintf(buf, sizeof(buf), w->step_title, f->shown + 1, v->o.les->nsteps, s->title);
 	say(p, buf, ATTR_HEADER);
-	if (before_run(f)) { /* the checkpoint would give the prediction away: only its size */
+	if (before_run(f) || lay->summed_up) { /* before: the checkpoint would give the prediction away, only its size */
 		int used = utf8_width(buf) + 4;
-		snprintf(buf, sizeof(buf), w->checkpoint_later, s->nexpects);
-		if (used + utf8_width(buf) <= p->w)
-			grid_put(p->g, p->x + p->w - utf8_width(buf), p->y - 1, buf, p->w, ATTR_DIM, p->ascii);
+		if (lay->summed_up)
+			snprintf(buf, sizeof(buf), w->checkpoint_all, p->marks ? "ok" : "✓", s->nexpects);
 		else
-			say(p, buf, ATTR_DIM);
+			snprintf(buf, sizeof(buf), w->checkpoint_later, s->nexpects);
+		if (used + utf8_width(buf) <= p->w)
+			grid_put(p->g, p->x + p->w - utf8_width(buf), p->y - 1, buf, p->w,
+				 lay->summed_up ? ATTR_RETURN : ATTR_DIM, p->ascii);
+		else
+			say(p, buf, lay->summed_up ? ATTR_RETURN : ATTR_DIM);
 	}
 	if (f->hint)
 		say_prefixed(p, w->hint, s->hint ? s->hint : w->hint_none, ATTR_STATE);
@@ -263,15 +268,31 @@ static void lay_out(struct lesson_view *v, int w, int h)
 	struct pen words = {&lay->words, 0, 0, 0, PANE_MAX_LINES, v->o.ascii, marks};
 	struct pen check = {&lay->check, 0, 0, 0, PANE_MAX_LINES, v->o.ascii, marks};
 
-	lay->split = !before_run(&v->progress);
+	const struct lesson_progress *f = &v->progress;
+	char skipped[256];
+	/* the step's checkpoint reached (on real sockets: not a skipped step) */
+	bool reached = !lesson_progress_reviewing(f) && (f->phase == PHASE_DONE || f->phase == PHASE_FINISHED) &&
+		       !lesson_lab_skipped(v->lab, f->cur, skipped, sizeof(skipped));
+
+	lay->split = !before_run(f);
+	lay->summed_up = false;
 	lay->left = w - (w * 2 / 5 > CHECK_MIN_W ? w * 2 / 5 : CHECK_MIN_W);
-	words.w = lay->split ? lay->left - 2 : w - 2;
-	check.w = w - lay->left - 2;
-	lay->say_at = lay->question_at = -1;
-	lay->words_lines = lay->check_lines = lay->check_title_lines = 0;
-	if (column(&lay->words, words.w) == 0) {
-		draw_words(v, &words, lay);
-		lay->words_lines = words.y;
+	for (;;) {
+		words.w = lay->split ? lay->left - 2 : w - 2;
+		check.w = w - lay->left - 2;
+		words.y = check.y = 0;
+		lay->say_at = lay->question_at = -1;
+		lay->words_lines = lay->check_lines = lay->check_title_lines = 0;
+		if (column(&lay->words, words.w) == 0) {
+			draw_words(v, &words, lay);
+			lay->words_lines = words.y;
+		}
+		/* reached, its ticks have said it: when then: would be cut beside them,
+		 * one line says the checkpoint was reached and the words get the width */
+		if (!reached || lay->summed_up || lay->words_lines <= h / 2 - 2)
+			break;
+		lay->split = false;
+		lay->summed_up = true;
 	}
 	if (lay->split && column(&lay->check, check.w) == 0) {
 		draw_checkpoint(v, &check, lay);
@@ -280,6 +301,8 @@ static void lay_out(struct lesson_view *v, int w, int h)
 	lay->lines = lay->words_lines > lay->check_lines ? lay->words_lines : lay->check_lines;
 	if (lay->split && lay->lines > h / 2 - 2)
 		lay->lines = h / 2 - 2;
+	if (lay->summed_up && lay->lines > h * 2 / 3 - 2) /* the ladder keeps a third */
+		lay->lines = h * 2 / 3 - 2;
 	if (lay->lines < PANE_MIN_LINES)
 		lay->lines = PANE_MIN_LINES;
 }

@@ -19,7 +19,9 @@ struct lesson_words {
 		*again_prompt, /* after a failure: Enter runs the step again */
 		*again,        /* the steps run again, from step %d */
 		/* the curses lab */
-		*hint, *checkpoint_title, *checkpoint_later, *not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
+		*hint, *checkpoint_title, *checkpoint_later,
+		*checkpoint_all, /* a tick, how many: the checkpoint in one line when then: needs the room */
+		*not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
 		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed;
 	const char *const *help; /* the ? overlay's lines in the curses lab */
 	int nhelp;
