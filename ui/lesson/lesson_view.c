@@ -241,9 +241,34 @@ static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct p
 		bool failed = !met && f->phase == PHASE_FAILED;
 		const char *mark = met ? (p->marks ? "ok" : "✓") : failed ? "x " : (p->marks ? "- " : "·");
 
-		snprintf(buf, sizeof(buf), "%s %s", mark, lesson_expect_words(&s->expects[i], lang, text, sizeof(text)));
-		grid_put(p->g, p->x, p->y++, buf, p->w, met ? ATTR_RETURN : failed ? ATTR_ERROR : ATTR_DIM, p->ascii);
+		uint8_t attr = met ? ATTR_RETURN : failed ? ATTR_ERROR : ATTR_DIM;
+		int markw = utf8_width(mark) + 1;
+
+		/* the mark, then the expectation wrapped beside it */
+		grid_put(p->g, p->x, p->y, mark, markw, attr, p->ascii);
+		if (p->y < p->end)
+			p->y += grid_put_wrapped(p->g, p->x + markw, p->y, p->w - markw, p->end - p->y,
+						 lesson_expect_words(&s->expects[i], lang, text, sizeof(text)), attr, p->ascii);
 	}
+}
+
+/* The checkpoint column's cells, divider included: 2/5 of the screen, more
+ * (up to half) so that its longest expectation reads in full
+ * ("✓ call client read exit errno=ECONNRESET"); a longer one wraps. */
+static int check_width(const struct lesson_view *v, int w)
+{
+	const struct lesson_step *s = &v->o.les->steps[v->progress.shown];
+	enum lang lang = LANG_EN;
+	int want = w * 2 / 5 > CHECK_MIN_W ? w * 2 / 5 : CHECK_MIN_W;
+	char text[200];
+
+	lesson_lang_parse(v->o.w->code, &lang);
+	for (int i = 0; i < s->nexpects; i++) {
+		int need = utf8_width(lesson_expect_words(&s->expects[i], lang, text, sizeof(text))) + 5; /* mark, margins */
+		if (need > want)
+			want = need < w / 2 ? need : w / 2;
+	}
+	return want;
 }
 
 /* A column grid w cells wide, blank. */
@@ -276,7 +301,7 @@ static void lay_out(struct lesson_view *v, int w, int h)
 
 	lay->split = !before_run(f);
 	lay->summed_up = false;
-	lay->left = w - (w * 2 / 5 > CHECK_MIN_W ? w * 2 / 5 : CHECK_MIN_W);
+	lay->left = w - check_width(v, w);
 	for (;;) {
 		words.w = lay->split ? lay->left - 2 : w - 2;
 		check.w = w - lay->left - 2;
