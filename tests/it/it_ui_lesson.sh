@@ -100,6 +100,25 @@ tm send-keys -t ui q
 wait_screen "EXITED 1" 5 || exit 1
 tm kill-session -t ui
 
+# at 100x30, step 3's then: reads in full: the reached checkpoint gives its
+# column to the words and says so in one line
+tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab lesson 2 --lang en --pace 60; echo EXITED \$?; sleep 30"
+wait_screen "Step 1/4" 10 || exit 1
+for k in Space Space Space Space; do
+	tm send-keys -t ui "$k"
+	sleep 0.3
+	for _ in $(seq 1 100); do screen | grep -q "running on real sockets" || break; sleep 0.1; done
+done
+wait_screen "? What state is the client in" 10 || exit 1
+tm send-keys -t ui 3
+wait_screen "✓ checkpoint: all 9 reached" 15 || exit 1
+synack=$(cat /proc/sys/net/ipv4/tcp_synack_retries)
+pane_words | grep -qF "up to net.ipv4.tcp_synack_retries times ($synack on this machine)." ||
+	fail "100x30: step 3's then: is cut: $(pane_words)"
+tm send-keys -t ui q
+wait_screen "EXITED 1" 5 || exit 1
+tm kill-session -t ui
+
 # a step that fails offers to run again; space runs it again on fresh
 # programs; the step's fail-say: says why
 mkdir -p "$TMP/again/en"
