@@ -150,7 +150,7 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 	if (before_run(f) || lay->summed_up) { /* before: the checkpoint would give the prediction away, only its size */
 		int used = utf8_width(buf) + 4;
 		if (lay->summed_up)
-			snprintf(buf, sizeof(buf), w->checkpoint_all, p->marks ? "ok" : "✓", s->nexpects);
+			snprintf(buf, sizeof(buf), w->checkpoint_all, p->marks ? "ok" : "✓", s->nexpects, s->nexpects);
 		else
 			snprintf(buf, sizeof(buf), w->checkpoint_later, s->nexpects);
 		if (used + utf8_width(buf) <= p->w)

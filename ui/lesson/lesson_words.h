@@ -20,7 +20,7 @@ struct lesson_words {
 		*again,        /* the steps run again, from step %d */
 		/* the curses lab */
 		*hint, *checkpoint_title, *checkpoint_later,
-		*checkpoint_all, /* a tick, how many: the checkpoint in one line when then: needs the room */
+		*checkpoint_all, /* a tick, how many of how many: the checkpoint in one line when then: needs the room */
 		*not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
 		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed;
 	const char *const *help; /* the ? overlay's lines in the curses lab */
