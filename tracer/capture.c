@@ -32,7 +32,9 @@ struct capture {
 	enum link_type link;
 	int live;
 	char source[256];
-	char filter[1024];
+	char filter[1024];    /* capture_filter's words, in English */
+	char given[768];      /* the -f BPF, or "" */
+	int port;             /* -p PORT, or 0 */
 	struct capture_stats stats;
 	const struct pcap_pkthdr *cur_hdr; /* the frame in the callback, else NULL */
 	const u_char *cur_bytes;
@@ -117,18 +119,17 @@ static int apply_filter(struct capture *c, const struct capture_opts *o, char *e
 	 * filter in words, not its BPF (which would fill a screen's line). */
 	if (o->port > 0)
 		port_filter(port, sizeof(port), o->port);
-	if (o->filter && o->port > 0) {
+	if (o->filter && o->port > 0)
 		snprintf(bpf, sizeof(bpf), "(%s) and (%s)", o->filter, port);
-		snprintf(c->filter, sizeof(c->filter), "(%s) and tcp port %d + icmp errors", o->filter, o->port);
-	} else if (o->filter) {
+	else if (o->filter)
 		snprintf(bpf, sizeof(bpf), "%s", o->filter);
-		snprintf(c->filter, sizeof(c->filter), "%s", o->filter);
-	} else if (o->port > 0) {
+	else if (o->port > 0)
 		snprintf(bpf, sizeof(bpf), "%s", port);
-		snprintf(c->filter, sizeof(c->filter), "tcp port %d + icmp errors", o->port);
-	} else {
+	else
 		return 0;
-	}
+	snprintf(c->given, sizeof(c->given), "%s", o->filter ? o->filter : "");
+	c->port = o->port > 0 ? o->port : 0;
+	capture_filter_words(c, "icmp errors", c->filter, sizeof(c->filter));
 	if (pcap_compile(c->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(err, errlen, "filter '%s': %s", o->filter ? o->filter : bpf, pcap_geterr(c->pcap));
 		return -1;
@@ -327,6 +328,17 @@ const char *capture_source(const struct capture *c)
 const char *capture_filter(const struct capture *c)
 {
 	return c->filter;
+}
+
+const char *capture_filter_words(const struct capture *c, const char *icmp_words, char *buf, size_t n)
+{
+	if (c->given[0] && c->port)
+		snprintf(buf, n, "(%s) and tcp port %d + %s", c->given, c->port, icmp_words);
+	else if (c->port)
+		snprintf(buf, n, "tcp port %d + %s", c->port, icmp_words);
+	else
+		snprintf(buf, n, "%s", c->given);
+	return buf;
 }
 
 int capture_is_live(const struct capture *c)

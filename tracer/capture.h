@@ -42,6 +42,9 @@ const char *capture_source(const struct capture *c);
 /* The filter in force, as a status line shows it ("" for none): -p PORT's
  * ICMP part in words ("tcp port 8080 + icmp errors"), not its BPF. */
 const char *capture_filter(const struct capture *c);
+/* The same words with the ICMP part named as the caller's language has it
+ * ("tcp port 8080 + " icmp_words), into buf; returns buf. */
+const char *capture_filter_words(const struct capture *c, const char *icmp_words, char *buf, size_t n);
 int capture_is_live(const struct capture *c);
 
 /* Called for each decoded TCP segment; frame/caplen are the raw bytes. */

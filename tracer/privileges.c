@@ -122,14 +122,16 @@ static bool plain_name(const char *name, const char *prefix, const char *const *
 }
 
 /* One reply: the error text ("" on success) and, on success, the file. */
-static void send_reply(int sock, int fd, const char *text)
+/* A reply: the errno of a failed open (0 otherwise), its text, and the
+ * descriptor made. */
+static void send_reply(int sock, int fd, int err, const char *text)
 {
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} ctl;
-	struct iovec iov = {(void *)text, strlen(text) + 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct iovec iov[2] = {{&err, sizeof(err)}, {(void *)text, strlen(text) + 1}};
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
 
 	memset(&ctl, 0, sizeof(ctl));
 	if (fd >= 0) {
@@ -166,7 +168,7 @@ static _Noreturn void file_maker_serve(int sock, const char *prefix, const char 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGTERM, SIG_DFL); /* not the program's handler: a stray kill still ends it */
 	for (;;) {
-		int fd = -1;
+		int fd = -1, err = 0;
 
 		n = recv(3, name, sizeof(name) - 1, 0);
 		if (n < 0 && errno == EINTR)
@@ -177,14 +179,14 @@ static _Noreturn void file_maker_serve(int sock, const char *prefix, const char 
 		if (!plain_name(name, prefix, suffixes))
 			snprintf(reply, sizeof(reply), "record %.*s: not a name this helper creates", NAME_MAX_LEN, name);
 		else if ((fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
-			snprintf(reply, sizeof(reply), "record %s: %s", name, errtext(errno));
+			snprintf(reply, sizeof(reply), "record %s: %s", name, errtext(err = errno));
 		else if (privileges_give_to_sudo_caller(fd, name, reply, sizeof(reply)) < 0) {
 			close(fd);
 			unlink(name);
 			fd = -1;
 		} else
 			reply[0] = '\0';
-		send_reply(3, fd, reply);
+		send_reply(3, fd, err, reply);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -232,11 +234,11 @@ int privileges_file_make(struct file_maker *m, const char *name, char *err, size
 		char buf[CMSG_SPACE(sizeof(int))];
 	} ctl;
 	char reply[REPLY_MAX];
-	struct iovec iov = {reply, sizeof(reply) - 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
+	int cause = 0, fd = -1;
+	struct iovec iov[2] = {{&cause, sizeof(cause)}, {reply, sizeof(reply) - 1}};
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
 	struct cmsghdr *c;
 	ssize_t n;
-	int fd = -1;
 
 	if (send(m->sock, name, strlen(name), MSG_NOSIGNAL) < 0) {
 		snprintf(err, errlen, "record %s: file helper: %s", name, errtext(errno));
@@ -245,16 +247,19 @@ int privileges_file_make(struct file_maker *m, const char *name, char *err, size
 	do
 		n = recvmsg(m->sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (n <= 0) {
+	if (n < (ssize_t)sizeof(cause)) {
 		snprintf(err, errlen, "record %s: file helper: %s", name, n < 0 ? errtext(errno) : "gone");
+		errno = 0; /* err says it */
 		return -1;
 	}
-	reply[n] = '\0';
+	reply[n - (ssize_t)sizeof(cause)] = '\0';
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
 			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	if (fd < 0)
+	if (fd < 0) {
 		snprintf(err, errlen, "%s", reply[0] ? reply : "record: file helper sent no file");
+		errno = cause; /* the open's errno, 0 when reply says something else */
+	}
 	return fd;
 }
 

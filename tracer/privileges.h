@@ -45,7 +45,8 @@ struct file_maker;
 struct file_maker *privileges_file_maker_start(const char *prefix, const char *const *suffixes, char *err,
 					       size_t errlen);
 /* Asks the helper for a new file; returns its descriptor (write-only,
- * appending, close-on-exec), or -1 with err ("record NAME: file exists"). */
+ * appending, close-on-exec), or -1 with err ("record NAME: file exists")
+ * and errno the open's cause (EEXIST; 0 when err names another trouble). */
 int privileges_file_make(struct file_maker *m, const char *name, char *err, size_t errlen);
 /* Ends the helper and waits for it. NULL is accepted. */
 void privileges_file_maker_stop(struct file_maker *m);

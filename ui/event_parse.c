@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "screen_words.h"
 
 /* Field readers: each fails with a message naming the field, so a broken
  * recording says exactly what is wrong. */
@@ -16,6 +17,7 @@ struct reader {
 	char *err;
 	size_t errlen;
 	int failed;
+	const struct screen_words *w; /* the reasons' words */
 };
 
 static json_t *field(struct reader *r, const char *name, int required)
@@ -23,16 +25,16 @@ static json_t *field(struct reader *r, const char *name, int required)
 	json_t *v = json_object_get(r->obj, name);
 
 	if ((!v || json_is_null(v)) && required && !r->failed) {
-		snprintf(r->err, r->errlen, "%s: missing field '%s'", r->type, name);
+		snprintf(r->err, r->errlen, r->w->missing_field, r->type, name);
 		r->failed = 1;
 	}
 	return v && !json_is_null(v) ? v : NULL;
 }
 
-static void wrong(struct reader *r, const char *name, const char *what)
+static void wrong(struct reader *r, const char *name, enum field_want what)
 {
 	if (!r->failed)
-		snprintf(r->err, r->errlen, "%s: field '%s' is not %s", r->type, name, what);
+		snprintf(r->err, r->errlen, r->w->field_not, r->type, name, r->w->want[what]);
 	r->failed = 1;
 }
 
@@ -43,7 +45,7 @@ static long long get_int(struct reader *r, const char *name, int required, long 
 	if (!v)
 		return dflt;
 	if (!json_is_integer(v)) {
-		wrong(r, name, "an integer");
+		wrong(r, name, WANT_INTEGER);
 		return dflt;
 	}
 	return json_integer_value(v);
@@ -57,7 +59,7 @@ static void get_str(struct reader *r, const char *name, int required, char *buf,
 	if (!v)
 		return;
 	if (!json_is_string(v)) {
-		wrong(r, name, "a string");
+		wrong(r, name, WANT_STRING);
 		return;
 	}
 	snprintf(buf, n, "%s", json_string_value(v));
@@ -77,7 +79,7 @@ static void get_endpoint(struct reader *r, const char *name, int required, struc
 	memset(out, 0, sizeof(*out));
 	get_str(r, name, required, text, sizeof(text));
 	if (text[0] && endpoint_parse(text, out) < 0)
-		wrong(r, name, "an endpoint like 127.0.0.1:8080");
+		wrong(r, name, WANT_ENDPOINT);
 }
 
 static enum tcp_state get_state(struct reader *r, const char *name)
@@ -90,7 +92,7 @@ static enum tcp_state get_state(struct reader *r, const char *name)
 		return TCPS_CLOSED;
 	s = tcp_state_parse(text);
 	if (s < 0) {
-		wrong(r, name, "a TCP state name");
+		wrong(r, name, WANT_STATE);
 		return TCPS_CLOSED;
 	}
 	return (enum tcp_state)s;
@@ -107,7 +109,7 @@ static enum tcp_role get_role(struct reader *r, const char *name)
 		return ROLE_CLIENT;
 	if (strcmp(text, "server") == 0)
 		return ROLE_SERVER;
-	wrong(r, name, "\"client\" or \"server\"");
+	wrong(r, name, WANT_ROLE);
 	return ROLE_CLIENT;
 }
 
@@ -119,7 +121,7 @@ static void parse_opts(struct reader *r, struct tcp_options *opt)
 	if (!o)
 		return;
 	if (!json_is_object(o)) {
-		wrong(r, "opts", "an object");
+		wrong(r, "opts", WANT_OBJECT);
 		return;
 	}
 	if ((v = json_object_get(o, "mss")) && json_is_integer(v)) {
@@ -163,7 +165,7 @@ static void parse_packet(struct reader *r, struct ui_packet *p)
 	p->from_client = strcmp(text, "s2c") != 0;
 	get_str(r, "flags", 1, text, sizeof(text));
 	if (!r->failed && tcp_flags_parse(text, &p->flags) < 0)
-		wrong(r, "flags", "a list of TCP flags like \"SYN|ACK\"");
+		wrong(r, "flags", WANT_FLAGS);
 	p->seq = (uint32_t)get_int(r, "seq", 1, 0);
 	p->ack = (uint32_t)get_int(r, "ack", 0, 0);
 	p->abs_seq = (uint32_t)get_int(r, "abs_seq", 0, 0);
@@ -198,7 +200,7 @@ static void parse_call(struct reader *r, struct ui_call *c, int is_step)
 	if (!is_step) {
 		get_str(r, "phase", 1, text, sizeof(text));
 		if (!r->failed && strcmp(text, "enter") != 0 && strcmp(text, "exit") != 0)
-			wrong(r, "phase", "\"enter\" or \"exit\"");
+			wrong(r, "phase", WANT_PHASE);
 		c->exit = strcmp(text, "exit") == 0;
 	}
 	c->proc = get_role(r, "proc");
@@ -256,7 +258,7 @@ static void parse_icmp(struct reader *r, struct ui_icmp *e)
 	if (rep[0]) { /* written without the port: read back with port 0 */
 		strcat(rep, ":0");
 		if (endpoint_parse(rep, &e->reporter) < 0)
-			wrong(r, "reporter", "an address like 127.0.0.1");
+			wrong(r, "reporter", WANT_ADDRESS);
 	}
 	e->seq = (uint32_t)get_int(r, "seq", 1, 0);
 	e->mtu = (uint32_t)get_int(r, "mtu", 0, 0);
@@ -275,18 +277,24 @@ static const struct {
 
 int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err, size_t errlen)
 {
+	return ui_event_parse_in(LANG_EN, json, len, out, err, errlen);
+}
+
+int ui_event_parse_in(enum lang lang, const char *json, size_t len, struct ui_event *out, char *err, size_t errlen)
+{
 	json_error_t jerr;
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
-	struct reader r = {root, "record", err, errlen, 0};
+	struct reader r = {root, "record", err, errlen, 0, screen_words(lang)};
 	char type[24];
 
 	memset(out, 0, sizeof(*out));
 	if (!root) {
-		snprintf(err, errlen, "not valid JSON: %s (column %d)", jerr.text, jerr.column);
+		snprintf(err, errlen, r.w->bad_json, screen_words_json_error(lang, (int)json_error_code(&jerr), jerr.text),
+			 jerr.column);
 		return -1;
 	}
 	if (!json_is_object(root)) {
-		snprintf(err, errlen, "expected an object");
+		snprintf(err, errlen, "%s", r.w->not_object);
 		json_decref(root);
 		return -1;
 	}

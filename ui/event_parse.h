@@ -7,12 +7,16 @@
 #include <stddef.h>
 
 #include "flow.h"
+#include "lang.h"
 #include "records.h"
 
 /* Parses one JSON object (len bytes, need not be NUL-terminated). Returns 0,
  * or -1 with a lower-case reason in err ("expected an object", "packet:
  * missing field 'flags'"). */
 int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err, size_t errlen);
+/* The same with the reason in lang (screen_words.h): the event channel's
+ * notice on a Chinese screen says it in Chinese. */
+int ui_event_parse_in(enum lang lang, const char *json, size_t len, struct ui_event *out, char *err, size_t errlen);
 
 /* The same record from a flow-table event (payload bytes, when captured,
  * are kept as text for the details view). */

@@ -33,8 +33,8 @@ static uint64_t first_ts(const struct timeline *tl, uint32_t conn)
 
 static struct ladder_opts ladder_opts_of(const struct timeline *tl, const struct export_opts *o)
 {
-	return (struct ladder_opts){.conn = o->conn, .top = 0, .sel = -1, .ascii = o->ascii,
-				    .t0_ns = first_ts(tl, o->conn)};
+	/* ascii: the lines become ASCII once drawn (grid_lines_to_ascii), the words stay */
+	return (struct ladder_opts){.conn = o->conn, .top = 0, .sel = -1, .t0_ns = first_ts(tl, o->conn)};
 }
 
 int export_text_row(const struct timeline *tl, const struct export_opts *o, long pos, char *buf, size_t n)
@@ -45,6 +45,8 @@ int export_text_row(const struct timeline *tl, const struct export_opts *o, long
 	if (grid_init(&g, o->width, 1) < 0)
 		return -1;
 	ladder_draw_row(tl, &lo, pos, &g, 0);
+	if (o->ascii)
+		grid_lines_to_ascii(&g);
 	grid_line(&g, 0, buf, n);
 	grid_free(&g);
 	return 0;
@@ -60,6 +62,8 @@ static int export_text(const struct timeline *tl, const struct export_opts *o, e
 		return -1;
 	lo.sel = (long)timeline_count(tl) - 1;
 	ladder_draw_header(tl, &lo, &g, 0);
+	if (o->ascii)
+		grid_lines_to_ascii(&g);
 	for (int y = 0; y < LADDER_HEADER_LINES; y++) {
 		grid_line(&g, y, line, sizeof(line));
 		fn(line, ctx);

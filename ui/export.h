@@ -26,7 +26,7 @@ struct export_opts {
 	enum export_format format;
 	uint32_t conn; /* 0: every connection */
 	int width;     /* text: columns */
-	bool ascii;    /* text: no UTF-8 */
+	bool ascii;    /* text: lines and arrows in ASCII (the words stay, Chinese included) */
 };
 
 /* Writes the rows of the view, one line at a time; returns 0, or -1 when

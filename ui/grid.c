@@ -154,6 +154,25 @@ void grid_fill(struct grid *g, int x, int y, int n, uint32_t ch, uint8_t attr)
 		set(g, x + i, y, ch, attr);
 }
 
+/* --ascii is about line drawing: each is one cell either way. */
+void grid_lines_to_ascii(struct grid *g)
+{
+	static const struct {
+		uint32_t from;
+		char to;
+	} map[] = {
+		{0x2500, '-'}, {0x2502, '|'}, {0x250c, '+'}, {0x2510, '+'}, {0x2514, '+'}, {0x2518, '+'},
+		{0x25b6, '>'}, {0x25c0, '<'}, {0x2192, '>'}, {0x2190, '<'},
+	};
+
+	for (int i = 0; i < g->w * g->h; i++)
+		for (size_t m = 0; m < sizeof(map) / sizeof(map[0]); m++)
+			if (g->cells[i].ch == map[m].from) {
+				g->cells[i].ch = (uint32_t)map[m].to;
+				break;
+			}
+}
+
 void grid_or_attr(struct grid *g, int x, int y, int n, uint8_t bits)
 {
 	for (int i = x; i < x + n && i < g->w; i++)

@@ -50,6 +50,9 @@ void grid_clear(struct grid *g);
  * Control characters and bytes that are not UTF-8 show as '?'. */
 int grid_put(struct grid *g, int x, int y, const char *utf8, int maxw, uint8_t attr, bool ascii);
 void grid_fill(struct grid *g, int x, int y, int n, uint32_t ch, uint8_t attr);
+/* --ascii: the lines, corners and arrows drawn (box drawing, ▶ ◀ → ←)
+ * become - | + > <, in place; text, Chinese included, stays. */
+void grid_lines_to_ascii(struct grid *g);
 /* Or-s bits into the attributes of n cells. */
 void grid_or_attr(struct grid *g, int x, int y, int n, uint8_t bits);
 

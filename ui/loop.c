@@ -60,6 +60,7 @@ void loop_draw(struct loop *l)
 {
 	struct screen_status st = {0};
 	struct capture_stats cs;
+	char filter[1024];
 	int w, h;
 
 	view_size(&w, &h);
@@ -70,7 +71,7 @@ void loop_draw(struct loop *l)
 		st.packets = cs.tcp;
 		st.drops = cs.dropped;
 		st.source = session_source(l->sess);
-		st.filter = session_filter(l->sess);
+		st.filter = session_filter(l->sess, timeline_lang(l->tl), filter, sizeof(filter));
 		st.now_ns = clock_ns(CLOCK_REALTIME);
 	} else { /* a replay: the segments of the recording's connections */
 		for (uint32_t id = timeline_conn_next(l->tl, 0, 1); id; id = timeline_conn_next(l->tl, id, 1))

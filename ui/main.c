@@ -494,6 +494,7 @@ static void on_status(void *ctx, struct screen_status *st)
  * signal, or the end of a --plain demo. Returns the exit status. */
 static int run_lab(struct app *a)
 {
+	char filter[1024];
 	int rc = 0;
 
 	a->loop.hooks = (struct loop_hooks){.turn = on_turn, .key = on_key, .line = on_line, .status = on_status, .ctx = a};
@@ -511,7 +512,7 @@ static int run_lab(struct app *a)
 		a->loop.lines = a->opt.step;
 		if (a->loop.sess)
 			fprintf(stderr, "socklab: capturing on %s, filter '%s' (Ctrl-C to stop)\n",
-				session_source(a->loop.sess), session_filter(a->loop.sess));
+				session_source(a->loop.sess), session_filter(a->loop.sess, LANG_EN, filter, sizeof(filter)));
 	}
 	rc = loop_run(&a->loop, a->message, sizeof(a->message));
 	if (a->loop.curses)

@@ -15,6 +15,7 @@
 #include "errtext.h"
 #include "event_parse.h"
 #include "output.h"
+#include "screen_words.h"
 
 /* pcapng block types and option codes. */
 enum {
@@ -37,6 +38,7 @@ struct recording {
 	int nifs;
 	char if_name[64];      /* the captured interface, "" when not known */
 	char error[256];
+	enum lang lang;        /* of its messages */
 };
 
 /* LINKTYPE_* values of the pcap/pcapng link-type registry. */
@@ -114,7 +116,8 @@ static int write_all(struct recording *r, int fd, const void *p, size_t n, const
 	if (done == n)
 		return 0;
 	if (!r->error[0])
-		snprintf(r->error, sizeof(r->error), "record %s: %s", path, w < 0 ? errtext(errno) : "short write");
+		snprintf(r->error, sizeof(r->error), screen_words(r->lang)->file_error, path,
+			 w < 0 ? screen_words_errno(r->lang, errno) : screen_words(r->lang)->short_write);
 	return -1;
 }
 
@@ -148,23 +151,34 @@ static int open_file(const char *path, char *err, size_t errlen)
 	} else if (privileges_give_to_sudo_caller(fd, path, err, errlen) < 0) {
 		close(fd);
 		fd = -1;
+		errno = 0; /* err says it: "chown ..." */
 	}
 	return fd;
 }
 
-static int create_file(const struct recording_files *files, const char *path, char *err, size_t errlen)
+/* A file made, or -1 with err in lang when errno names the cause (the
+ * other messages, about the file helper itself, stay as they are). */
+static int create_file(const struct recording_files *files, enum lang lang, const char *path, char *err,
+		       size_t errlen)
 {
-	return files ? files->create(files->ctx, path, err, errlen) : open_file(path, err, errlen);
+	int fd;
+
+	errno = 0;
+	fd = files ? files->create(files->ctx, path, err, errlen) : open_file(path, err, errlen);
+	if (fd < 0 && errno)
+		snprintf(err, errlen, screen_words(lang)->file_error, path, screen_words_errno(lang, errno));
+	return fd;
 }
 
 struct recording *recording_open(const char *base, char *err, size_t errlen)
 {
-	return recording_open_with(base, NULL, err, errlen);
+	return recording_open_with(base, NULL, LANG_EN, err, errlen);
 }
 
-struct recording *recording_open_with(const char *base, const struct recording_files *files, char *err,
-				      size_t errlen)
+struct recording *recording_open_with(const char *base, const struct recording_files *files, enum lang lang,
+				      char *err, size_t errlen)
 {
+	const struct screen_words *w = screen_words(lang);
 	struct recording *r = calloc(1, sizeof(*r));
 	struct block *b = malloc(sizeof(*b));
 	size_t n = strlen(base);
@@ -172,21 +186,22 @@ struct recording *recording_open_with(const char *base, const struct recording_f
 	int len;
 
 	if (!r || !b) {
-		snprintf(err, errlen, "record %s: out of memory", base);
+		snprintf(err, errlen, w->file_error, base, w->out_of_memory);
 		goto fail;
 	}
+	r->lang = lang;
 	r->jsonl_fd = r->pcapng_fd = -1;
 	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
 		n -= 6;
 	if (snprintf(r->jsonl_path, sizeof(r->jsonl_path), "%.*s.jsonl", (int)n, base) >= (int)sizeof(r->jsonl_path) ||
 	    snprintf(r->pcapng_path, sizeof(r->pcapng_path), "%.*s.pcapng", (int)n, base) >= (int)sizeof(r->pcapng_path)) {
-		snprintf(err, errlen, "record %s: name too long", base);
+		snprintf(err, errlen, w->file_error, base, w->name_too_long);
 		goto fail;
 	}
 	for (int i = 0; i < LINK_COUNT; i++)
 		r->if_id[i] = -1;
-	if ((r->jsonl_fd = create_file(files, r->jsonl_path, err, errlen)) < 0 ||
-	    (r->pcapng_fd = create_file(files, r->pcapng_path, err, errlen)) < 0)
+	if ((r->jsonl_fd = create_file(files, lang, r->jsonl_path, err, errlen)) < 0 ||
+	    (r->pcapng_fd = create_file(files, lang, r->pcapng_path, err, errlen)) < 0)
 		goto fail;
 	if (write_shb(r, b) < 0 || (len = output_format_json("socklab", clock_ns(CLOCK_REALTIME), line, sizeof(line))) < 0 ||
 	    recording_write_line(r, line, (size_t)len) < 0) {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "lang.h"
 #include "records.h"
 
 struct recording;
@@ -25,14 +26,16 @@ struct recording *recording_open(const char *base, char *err, size_t errlen);
 
 /* Who creates the two files: NULL is recording_open's open(2) here, as
  * whoever the program is now; otherwise create(ctx, path) makes a new file
- * and returns its descriptor, or -1 with err (socklab's privileged helper,
- * once root is dropped: tracer/privileges.h). */
+ * and returns its descriptor, or -1 with err and errno the cause (0 when err
+ * says something else) (socklab's privileged helper, once root is dropped:
+ * tracer/privileges.h). The messages (err, recording_error) are in lang:
+ * on a Chinese screen, "无法录制：x.jsonl：设备上没有空间". */
 struct recording_files {
 	int (*create)(void *ctx, const char *path, char *err, size_t errlen);
 	void *ctx;
 };
-struct recording *recording_open_with(const char *base, const struct recording_files *files, char *err,
-				      size_t errlen);
+struct recording *recording_open_with(const char *base, const struct recording_files *files, enum lang lang,
+				      char *err, size_t errlen);
 
 /* Appends one JSON record (no newline) as a line. Returns 0 or -1. */
 int recording_write_line(struct recording *r, const char *json, size_t len);

@@ -435,27 +435,6 @@ static int pane_lines(const struct screen_status *st, int height)
 	return height >= 30 ? PANE_LINES_TALL : PANE_LINES;
 }
 
-/* --ascii is about line drawing: the lines, corners and arrows the ladder
- * and the boxes drew become + - | < >, in place (each is one cell either
- * way); text, Chinese included, stays. */
-static void lines_to_ascii(struct grid *g)
-{
-	static const struct {
-		uint32_t from;
-		char to;
-	} map[] = {
-		{0x2500, '-'}, {0x2502, '|'}, {0x250c, '+'}, {0x2510, '+'}, {0x2514, '+'}, {0x2518, '+'},
-		{0x25b6, '>'}, {0x25c0, '<'}, {0x2192, '>'}, {0x2190, '<'},
-	};
-
-	for (int i = 0; i < g->w * g->h; i++)
-		for (size_t m = 0; m < sizeof(map) / sizeof(map[0]); m++)
-			if (g->cells[i].ch == map[m].from) {
-				g->cells[i].ch = (uint32_t)map[m].to;
-				break;
-			}
-}
-
 void screen_compose(struct screen *s, const struct timeline *tl, const struct screen_status *st, struct grid *g)
 {
 	const struct screen_words *w = screen_words(timeline_lang(tl));
@@ -514,5 +493,5 @@ void screen_compose(struct screen *s, const struct timeline *tl, const struct sc
 		break;
 	}
 	if (s->ascii_lines && !s->ascii)
-		lines_to_ascii(g);
+		grid_lines_to_ascii(g);
 }

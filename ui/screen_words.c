@@ -1,9 +1,14 @@
 /* screen_words.c: the lab screen's words in English and Chinese. */
 #include "screen_words.h"
 
+#include <errno.h>
+#include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "errtext.h"
 
 static const char *const help_en[] = {
 	"socklab keys",
@@ -55,6 +60,7 @@ static const struct screen_words words_en = {
 	.mode_demo = "demo %s",
 	.mode_replay = "replay x%g",
 	.mode_step = " (step)",
+	.icmp_errors = "icmp errors",
 	.keys = "j/k move  g/G start/end  f follow  Tab conn  l list  d details  / search  z zoom  ? help  q quit",
 	.search = "/%s_   (Enter: find, Esc: cancel)",
 	.step_waiting = "space: let %s run (%zu waiting)  j/k move  Tab conn  ? help  q quit",
@@ -125,6 +131,17 @@ static const struct screen_words words_en = {
 	.records_lost = "%s (a lab program's records were lost)",
 	.calls_lost_one = "%llu call of %s pid %d lost",
 	.calls_lost_many = "%llu calls of %s pid %d lost",
+	.bad_json = "not valid JSON: %s (column %d)",
+	.not_object = "expected an object",
+	.missing_field = "%s: missing field '%s'",
+	.field_not = "%s: field '%s' is not %s",
+	.want = {"an integer", "a string", "an endpoint like 127.0.0.1:8080", "a TCP state name",
+		 "\"client\" or \"server\"", "an object", "a list of TCP flags like \"SYN|ACK\"",
+		 "\"enter\" or \"exit\"", "an address like 127.0.0.1"},
+	.file_error = "record %s: %s",
+	.short_write = "short write",
+	.name_too_long = "name too long",
+	.out_of_memory = "out of memory",
 	.port_in_use = "port %d is already in use by %s: echo-server cannot listen there; stop it, or use -p PORT on both",
 	.port_holder = "%s (pid %ld)",
 	.port_holder_unnamed = "a program",
@@ -145,6 +162,7 @@ static const struct screen_words words_zh = {
 	.mode_demo = "演示 %s",
 	.mode_replay = "回放 x%g",
 	.mode_step = "（单步）",
+	.icmp_errors = "ICMP 差错报文",
 	.keys = "j/k 移动  g/G 开头/结尾  f 跟随  Tab 连接  l 列表  d 详情  / 搜索  z 放大  ? 帮助  q 退出",
 	.search = "/%s_   （回车：查找，Esc：取消）",
 	.step_waiting = "空格：放行 %s（%zu 个在等待）  j/k 移动  Tab 连接  ? 帮助  q 退出",
@@ -215,6 +233,16 @@ static const struct screen_words words_zh = {
 	.records_lost = "%s（实验程序的记录丢失了）",
 	.calls_lost_one = "丢失了 %llu 个调用（%s pid %d）",
 	.calls_lost_many = "丢失了 %llu 个调用（%s pid %d）",
+	.bad_json = "不是有效的 JSON：%s（第 %d 列）",
+	.not_object = "应该是一个 JSON 对象",
+	.missing_field = "%s：缺少字段“%s”",
+	.field_not = "%s：字段“%s”不是%s",
+	.want = {"整数", "字符串", "像 127.0.0.1:8080 这样的端点", "TCP 状态名", "“client”或“server”", "对象",
+		 "像“SYN|ACK”这样的 TCP 标志列表", "“enter”或“exit”", "像 127.0.0.1 这样的地址"},
+	.file_error = "%s：%s",
+	.short_write = "只写入了一部分",
+	.name_too_long = "文件名太长",
+	.out_of_memory = "内存不足",
 	.port_in_use = "端口 %d 已被 %s 占用：echo-server 无法在这个端口监听；请停掉它，或者两边都用 -p 端口",
 	.port_holder = "%s（pid %ld）",
 	.port_holder_unnamed = "一个程序",
@@ -252,4 +280,66 @@ enum lang screen_words_lang_from_env(void)
 			return strncmp(v, "zh", 2) == 0 ? LANG_ZH : LANG_EN;
 	}
 	return LANG_EN;
+}
+
+const char *screen_words_errno(enum lang lang, int err)
+{
+	static const struct {
+		int err;
+		const char *zh;
+	} zh[] = {
+		{ENOSPC, "设备上没有空间"},
+		{EDQUOT, "超出磁盘配额"},
+		{EACCES, "权限不够"},
+		{EPERM, "不允许的操作"},
+		{EROFS, "只读文件系统"},
+		{ENOENT, "没有那个文件或目录"},
+		{ENOTDIR, "路径中有一段不是目录"},
+		{EISDIR, "是一个目录"},
+		{EEXIST, "文件已存在"},
+		{ELOOP, "是一个符号链接（不会跟随它）"},
+		{ENAMETOOLONG, "文件名太长"},
+		{EFBIG, "文件太大"},
+		{EIO, "输入/输出错误"},
+		{EMFILE, "打开的文件太多"},
+		{ENFILE, "系统中打开的文件太多"},
+		{ENOMEM, "内存不足"},
+		{EPIPE, "对端已关闭"},
+	};
+	static _Thread_local char buf[160];
+	const char *name;
+
+	if (lang != LANG_ZH)
+		return errtext(err);
+	for (size_t i = 0; i < sizeof(zh) / sizeof(zh[0]); i++)
+		if (zh[i].err == err)
+			return zh[i].zh;
+	name = strerrorname_np(err);
+	snprintf(buf, sizeof(buf), "%s（%s）", errtext(err), name ? name : "?");
+	return buf;
+}
+
+const char *screen_words_json_error(enum lang lang, int code, const char *text)
+{
+	static const struct {
+		enum json_error_code code;
+		const char *zh;
+	} zh[] = {
+		{json_error_invalid_syntax, "语法错误"},
+		{json_error_premature_end_of_input, "记录在中途结束了"},
+		{json_error_end_of_input_expected, "记录结束后还有多余的内容"},
+		{json_error_invalid_utf8, "不是有效的 UTF-8"},
+		{json_error_duplicate_key, "同一个字段出现了两次"},
+		{json_error_numeric_overflow, "数值超出范围"},
+		{json_error_null_character, "含有 NUL 字符"},
+		{json_error_null_byte_in_key, "字段名里含有 NUL 字节"},
+		{json_error_stack_overflow, "嵌套太深"},
+		{json_error_out_of_memory, "内存不足"},
+	};
+
+	if (lang == LANG_ZH)
+		for (size_t i = 0; i < sizeof(zh) / sizeof(zh[0]); i++)
+			if ((int)zh[i].code == code)
+				return zh[i].zh;
+	return text;
 }

@@ -7,6 +7,10 @@
 
 #include "lang.h"
 
+/* What a record's field should have been ("field 'pid' is not an integer"). */
+enum field_want { WANT_INTEGER, WANT_STRING, WANT_ENDPOINT, WANT_STATE, WANT_ROLE, WANT_OBJECT, WANT_FLAGS,
+		  WANT_PHASE, WANT_ADDRESS, WANT_COUNT };
+
 struct screen_words {
 	/* status line */
 	const char *packets, *drops, *following, *paused, *playing;
@@ -15,6 +19,7 @@ struct screen_words {
 	const char *rec;            /* %s: the .jsonl */
 	const char *mode_live, *mode_recording, *mode_demo, *mode_replay; /* demo: %s; replay: %g */
 	const char *mode_step;      /* after the demo's name with --step */
+	const char *icmp_errors;    /* the filter's ICMP part: "tcp port 8080 + icmp errors" */
 	/* key help line */
 	const char *keys;
 	const char *search;         /* %s: what is typed */
@@ -71,6 +76,15 @@ struct screen_words {
 	const char *record_ignored;     /* %s: why the event channel ignored it */
 	const char *records_lost;       /* %s: calls_lost_one/_many */
 	const char *calls_lost_one, *calls_lost_many; /* %llu, %s role, %d pid */
+	/* reasons inside those notices: a record the event channel or a replay
+	 * refused (event_parse.c), a recording that failed (recording.c) */
+	const char *bad_json;           /* %s jansson's reason (screen_words_json_error), %d column */
+	const char *not_object;
+	const char *missing_field;      /* %s record type, %s field */
+	const char *field_not;          /* %s record type, %s field, %s what (want[]) */
+	const char *want[WANT_COUNT];
+	const char *file_error;         /* %s path, %s reason: "record x.jsonl: permission denied" */
+	const char *short_write, *name_too_long, *out_of_memory;
 	/* live mode: another program holds the port (portcheck.h) */
 	const char *port_in_use;        /* %d port, %s who */
 	const char *port_holder;        /* %s program, %ld pid */
@@ -86,5 +100,15 @@ const char *screen_words_end_reason(enum lang lang, const char *reason);
  * LC_MESSAGES, else LANG (the first one set) starts with "zh"; en
  * otherwise. --lang overrides it. */
 enum lang screen_words_lang_from_env(void);
+
+/* An errno as a reason in lang: English is errtext() ("no space left on
+ * device"); Chinese from a table of the errors files and sockets meet here
+ * (ENOSPC, EACCES, EROFS, EDQUOT, ENOENT...), else errtext() and the errno's
+ * name. Valid until this thread's next call. */
+const char *screen_words_errno(enum lang lang, int err);
+
+/* Why jansson refused a record, in lang: English is jansson's own text;
+ * Chinese by its error code (json_error_code), else jansson's text. */
+const char *screen_words_json_error(enum lang lang, int code, const char *text);
 
 #endif

@@ -258,9 +258,11 @@ const char *session_source(const struct session *s)
 	return s->cap ? capture_source(s->cap) : "no capture";
 }
 
-const char *session_filter(const struct session *s)
+const char *session_filter(const struct session *s, enum lang lang, char *buf, size_t n)
 {
-	return s->cap ? capture_filter(s->cap) : "";
+	if (!s->cap)
+		return "";
+	return capture_filter_words(s->cap, screen_words(lang)->icmp_errors, buf, n);
 }
 
 int session_pump_capture(struct session *s, int max, char *err, size_t errlen)
@@ -331,7 +333,7 @@ int session_pump_channel(struct session *s)
 		return 0;
 	while ((len = channel_recv(s->chan, buf, sizeof(buf), &conn)) > 0) {
 		n++;
-		if (ui_event_parse(buf, (size_t)len, ev, why, sizeof(why)) < 0) {
+		if (ui_event_parse_in(timeline_lang(s->tl), buf, (size_t)len, ev, why, sizeof(why)) < 0) {
 			snprintf(s->notice, sizeof(s->notice), screen_words(timeline_lang(s->tl))->record_ignored, why);
 			continue;
 		}
@@ -371,7 +373,7 @@ int session_record(struct session *s, const char *base, const struct recording_f
 			 recording_jsonl_path(s->rec));
 		return -1;
 	}
-	s->rec = recording_open_with(base, files, why, sizeof(why));
+	s->rec = recording_open_with(base, files, timeline_lang(s->tl), why, sizeof(why));
 	if (!s->rec) {
 		snprintf(err, errlen, screen_words(timeline_lang(s->tl))->record_failed, why);
 		return -1;

@@ -69,7 +69,9 @@ const char *session_channel_path(const struct session *s);
 int session_capture_fd(const struct session *s); /* -1 when none */
 int session_channel_fd(const struct session *s); /* -1 when none */
 const char *session_source(const struct session *s);
-const char *session_filter(const struct session *s);
+/* The capture's filter in words in lang ("tcp port 8080 + icmp errors",
+ * "tcp port 8080 + ICMP 差错报文"), into buf; "" without a capture. */
+const char *session_filter(const struct session *s, enum lang lang, char *buf, size_t n);
 
 /* Handles up to max frames; returns how many, CAPTURE_EOF at the end of a
  * file, or -1 with err. */

@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # socklab demo in a real terminal (tmux, 100x60: every row fits): the ladder shows the
 # calls, arrows and states in the right rows, navigation goes back in time,
-# q quits and leaves no lab process behind.
+# q quits and leaves no lab process behind; without a terminal it says so once.
 . "$(dirname "$0")/../lib/helpers.sh"
 cd "$ROOT" || exit 1
 . "$ROOT/tests/lib/tmux_helpers.sh"
 ui_test_start
+
+# not a terminal: said once, exit 1 (a failed curses start was once also
+# said again by the end of the run)
+for args in "demo" "demo --lang zh" "replay tests/golden/echo.jsonl"; do
+	# shellcheck disable=SC2086 # the arguments are words
+	"$BIN/socklab" $args </dev/null >"$TMP/notty.out" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] || fail "socklab $args without a terminal: exit $rc"
+	[ "$(grep -c "not a terminal: use --plain" "$TMP/notty.out")" -eq 1 ] ||
+		fail "socklab $args without a terminal: not said once: $(cat "$TMP/notty.out")"
+done
 
 tm new-session -d -s ui -x 100 -y 60 "$BIN/socklab demo; echo EXITED \$?; sleep 30"
 wait_screen "SERVER CLOSED" 10 || exit 1

@@ -25,6 +25,7 @@ screen | grep -qE '客户端 TIME_WAIT [0-9]+秒' || fail "no countdown in secon
 screen | grep -q "??" && fail "wide characters drawn as ??"
 screen | head -n1 | grep -q "演示 echo .*报文段 [0-9]* .*丢弃 0 .*跟随中" || fail "status line not in Chinese: $(screen | head -n1)"
 screen | grep -q "── 讲解 ──" || fail "no Chinese explanation title"
+screen | head -n1 | grep -q "lo 'tcp port [0-9]* + ICMP 差错报文'" || fail "the filter's words are not Chinese: $(screen | head -n1)"
 
 # back to the start, then down to the SYN|ACK: its explanation, in Chinese
 tm send-keys -t ui g
@@ -98,7 +99,7 @@ for m in sys.argv[2:]: s.send(m.encode())
 s.close()' "$ev" "$@"
 }
 send_records "not json"
-wait_screen "事件通道：忽略了一条记录：" 5 || exit 1
+wait_screen "事件通道：忽略了一条记录：不是有效的 JSON：语法错误（第 3 列）" 5 || exit 1
 calls=()
 for seq in 1 2 3 200; do
 	calls+=("{\"type\":\"call\",\"ts_ns\":$((1000 + seq)),\"phase\":\"enter\",\"proc\":\"server\",\"pid\":812,\"seq\":$seq,\"call\":\"read\",\"fd\":4,\"args\":\"4\"}")

@@ -86,6 +86,30 @@ static void errors_name_what_is_wrong(void **state)
 	assert_int_equal(ev.type, UEV_OTHER);
 }
 
+/* On a Chinese screen the reasons are Chinese: jansson's (by its error
+ * code), the missing field, the field of the wrong kind. */
+static void errors_in_chinese(void **state)
+{
+	struct ui_event ev;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ui_event_parse_in(LANG_ZH, "not json", strlen("not json"), &ev, err, sizeof(err)), -1);
+	assert_string_equal(err, "不是有效的 JSON：语法错误（第 3 列）");
+	assert_int_equal(ui_event_parse_in(LANG_ZH, "{\"type\":\"call\"", strlen("{\"type\":\"call\""), &ev, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "不是有效的 JSON：记录在中途结束了"));
+	assert_int_equal(ui_event_parse_in(LANG_ZH, "[1]", strlen("[1]"), &ev, err, sizeof(err)), -1);
+	assert_string_equal(err, "应该是一个 JSON 对象");
+	assert_int_equal(ui_event_parse_in(LANG_ZH, "{\"type\":\"call\",\"ts_ns\":1}", strlen("{\"type\":\"call\",\"ts_ns\":1}"), &ev, err, sizeof(err)), -1);
+	assert_string_equal(err, "call：缺少字段“phase”");
+	assert_int_equal(ui_event_parse_in(LANG_ZH, "{\"type\":\"call\",\"ts_ns\":\"x\"}", strlen("{\"type\":\"call\",\"ts_ns\":\"x\"}"), &ev, err, sizeof(err)), -1);
+	assert_string_equal(err, "call：字段“ts_ns”不是整数");
+	/* English stays as it was */
+	assert_int_equal(ui_event_parse_in(LANG_EN, "not json", strlen("not json"), &ev, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not valid JSON: "));
+	assert_non_null(strstr(err, " (column 3)"));
+}
+
 /* What the tracer writes (output_json) parses back to the same event. */
 static void tracer_records_round_trip(void **state)
 {
@@ -149,6 +173,7 @@ int main(void)
 		cmocka_unit_test(packet_with_options),
 		cmocka_unit_test(call_and_step),
 		cmocka_unit_test(errors_name_what_is_wrong),
+		cmocka_unit_test(errors_in_chinese),
 		cmocka_unit_test(tracer_records_round_trip),
 		cmocka_unit_test(icmp_record_round_trip),
 	};

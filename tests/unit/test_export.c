@@ -106,6 +106,30 @@ static void text_is_the_ladder(void **state)
 	timeline_free(tl);
 }
 
+/* --ascii in Chinese: the lines and arrows are ASCII, the words stay
+ * (the text lesson runner and --plain print the ladder this way). */
+static void ascii_text_keeps_the_chinese_words(void **state)
+{
+	struct timeline *tl = timeline_new(&(struct timeline_config){.lang = LANG_ZH});
+	struct export_opts o = {EXPORT_TEXT, 1, 80, true};
+	struct lines *l = calloc(1, sizeof(*l));
+
+	(void)state;
+	assert_non_null(tl);
+	fixture_read(fixture_add, tl);
+	assert_int_equal(export_timeline(tl, &o, collect, l), 0);
+	assert_non_null(strstr(l->text[0], "客户端 TIME_WAIT"));
+	assert_non_null(strstr(l->text[0], "连接 #1"));
+	for (int i = 0; i < l->n; i++) {
+		assert_null(strchr(l->text[i], '?'));
+		for (const char *p = l->text[i]; *p; p++) /* no box drawing or arrows: U+2500.., U+25B6, U+25C0 */
+			assert_false((unsigned char)p[0] == 0xe2 && ((unsigned char)p[1] == 0x94 || (unsigned char)p[1] == 0x96));
+	}
+	index_of(l, "               SYN_SENT |--SYN seq=0------------------>| SYN_RCVD");
+	free(l);
+	timeline_free(tl);
+}
+
 static void format_names(void **state)
 {
 	enum export_format f;
@@ -357,6 +381,7 @@ int main(void)
 		cmocka_unit_test(mermaid_icmp_note),
 		cmocka_unit_test(csv_one_row_per_state_change),
 		cmocka_unit_test(text_is_the_ladder),
+		cmocka_unit_test(ascii_text_keeps_the_chinese_words),
 		cmocka_unit_test(format_names),
 		cmocka_unit_test(svg_is_the_ladder),
 		cmocka_unit_test(html_carries_the_rows),

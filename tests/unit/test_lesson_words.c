@@ -18,9 +18,9 @@ static const struct {
 	const char *name;
 	size_t at;
 } words[] = {
-	WORD(code), WORD(lesson), WORD(step), WORD(seed), WORD(predict_prompt), WORD(hint_none), WORD(checkpoint),
-	WORD(right), WORD(wrong), WORD(next_prompt), WORD(back), WORD(waiting), WORD(quit), WORD(no_capture),
-	WORD(hint), WORD(checkpoint_title), WORD(checkpoint_later), WORD(not_reached), WORD(finished),
+	WORD(code), WORD(lesson), WORD(mode), WORD(step), WORD(step_title), WORD(seed), WORD(predict_prompt), WORD(hint_none), WORD(checkpoint),
+	WORD(right), WORD(wrong), WORD(not_checked), WORD(next_prompt), WORD(back), WORD(waiting), WORD(quit), WORD(no_capture),
+	WORD(hint), WORD(checkpoint_title), WORD(checkpoint_later), WORD(checkpoint_all), WORD(not_reached), WORD(finished),
 	WORD(your_choice), WORD(running), WORD(keys_read), WORD(keys_predict), WORD(keys_running), WORD(keys_done),
 	WORD(keys_last), WORD(keys_review), WORD(keys_finished), WORD(keys_failed),
 };
@@ -64,6 +64,9 @@ static void every_word_in_both_languages_takes_the_same_arguments(void **state)
 	/* the lesson title line, the keys of a question and the checkpoint's size are formats */
 	conversions(en->lesson, a, sizeof(a));
 	assert_string_equal(a, "%d%s");
+	conversions(zh->mode, b, sizeof(b));
+	assert_string_equal(b, "%d%d%d");
+	assert_non_null(strstr(zh->mode, "第 %d 课")); /* not "lesson" in a Chinese status line */
 	conversions(zh->keys_predict, b, sizeof(b));
 	assert_string_equal(b, "%d");
 }

@@ -190,6 +190,7 @@ static void test_file_maker(void **state)
 
 	assert_int_equal(privileges_file_make(m, "rec-1.jsonl", err, sizeof(err)), -1);
 	assert_string_equal(err, "record rec-1.jsonl: file exists"); /* never overwritten */
+	assert_int_equal(errno, EEXIST); /* the cause, for a message in the screen's language */
 	snprintf(path, sizeof(path), "%s/rec-link.pcapng", dir);
 	assert_int_equal(symlink("/tmp/socklab-test-maker-target", path), 0);
 	assert_int_equal(privileges_file_make(m, "rec-link.pcapng", err, sizeof(err)), -1);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,12 +149,40 @@ static void unwritable_place_is_reported(void **state)
 	assert_non_null(strstr(err, "record /nonexistent-dir/rec.jsonl: "));
 }
 
+/* A recording started from a Chinese screen says why in Chinese: the
+ * errno from a table (ENOENT, ENOSPC), never strerror's English. */
+static int make_full(void *ctx, const char *path, char *err, size_t errlen)
+{
+	(void)ctx;
+	(void)path;
+	(void)err;
+	(void)errlen;
+	return open("/dev/full", O_WRONLY | O_CLOEXEC);
+}
+
+static void reasons_in_chinese(void **state)
+{
+	struct recording_files full = {make_full, NULL};
+	char err[256];
+
+	(void)state;
+	assert_null(recording_open_with("/nonexistent-dir/rec", NULL, LANG_ZH, err, sizeof(err)));
+	assert_string_equal(err, "/nonexistent-dir/rec.jsonl：没有那个文件或目录");
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	assert_null(recording_open_with("rec", &full, LANG_ZH, err, sizeof(err)));
+	assert_string_equal(err, "rec.pcapng：设备上没有空间");
+	assert_null(recording_open_with("rec", &full, LANG_EN, err, sizeof(err)));
+	assert_string_equal(err, "record rec.pcapng: no space left on device");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pcapng_reads_back),
 		cmocka_unit_test(jsonl_torn_and_broken_lines),
 		cmocka_unit_test(unwritable_place_is_reported),
+		cmocka_unit_test(reasons_in_chinese),
 	};
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

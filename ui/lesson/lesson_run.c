@@ -451,15 +451,27 @@ static void show_step(struct runner *r, int idx)
 {
 	const struct lesson_step *s = &r->les.steps[idx];
 
-	printf("\n== %s %d/%d: %s ==\n", r->w->step, idx + 1, r->les.nsteps, s->title);
+	printf("\n== ");
+	printf(r->w->step_title, idx + 1, r->les.nsteps, s->title);
+	printf(" ==\n");
 	print_text(s->say);
 }
 
-/* After the checkpoint: the prediction's outcome and then:. */
+/* After the checkpoint: the prediction's outcome and then:. A skipped step
+ * (its program is not installed) saw nothing: the prediction was not
+ * checked, and then: (what the step showed) is not said. */
 static void show_outcome(struct runner *r)
 {
 	const struct lesson_step *s = &r->les.steps[r->progress.cur];
+	char buf[256];
 
+	if (lesson_lab_skipped(r->lab, r->progress.cur, buf, sizeof(buf))) {
+		if (s->predict) {
+			snprintf(buf, sizeof(buf), r->w->not_checked, s->choices[r->progress.predicted - 1]);
+			print_text(buf);
+		}
+		return;
+	}
 	if (s->predict) {
 		if (lesson_progress_predicted_right(&r->progress))
 			printf(r->w->right, s->choices[s->answer - 1]);
@@ -494,7 +506,8 @@ static enum progress_action next_command(struct runner *r)
 			printf("%s\n", r->w->back);
 			show_step(r, prev);
 			text_ladder_reprint(&r->text, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
-			print_text(r->les.steps[prev].then);
+			if (!lesson_lab_skipped(r->lab, prev, buf, sizeof(buf)))
+				print_text(r->les.steps[prev].then);
 			lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 			show_step(r, r->progress.shown);
 		}
@@ -532,7 +545,7 @@ static int run_lesson(struct runner *r)
 	enum progress_action act = DO_SHOW_STEP;
 
 	printf(r->w->lesson, r->les.number, r->les.title);
-	printf("%s:\n", r->w->seed);
+	printf("%s\n", r->w->seed);
 	print_text(r->les.seed);
 	print_text(r->les.intro);
 	lesson_progress_init(&r->progress, &r->les);
@@ -550,8 +563,11 @@ static int run_lesson(struct runner *r)
 			/* fall through */
 		case DO_RUN_STEP: {
 			int rc;
-			if (lesson_progress_again(&r->progress))
-				printf("\n== %s %d/%d: %s ==\n", r->w->step, r->progress.cur + 1, r->les.nsteps, s->title);
+			if (lesson_progress_again(&r->progress)) {
+				printf("\n== ");
+				printf(r->w->step_title, r->progress.cur + 1, r->les.nsteps, s->title);
+				printf(" ==\n");
+			}
 			rc = run_checkpoint(r, r->progress.cur);
 			act = lesson_progress_event(&r->progress, rc == -2 ? STUDENT_STOP : rc < 0 ? CHECKPOINT_TIMEOUT : CHECKPOINT_MET, 0);
 			break;
@@ -624,7 +640,7 @@ static int check_files(char **files, int n)
 static int run(struct runner *r)
 {
 	bool curses = !r->o.plain && !r->o.autorun && !r->o.script && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	struct lesson_view_opts vo = {&r->les, r->w, r->o.ascii || !view_locale_utf8(), r->o.pace_ms};
+	struct lesson_view_opts vo = {&r->les, r->w, !view_locale_utf8(), r->o.ascii, r->o.pace_ms};
 	struct lesson_view *v = curses ? lesson_view_new(&vo) : NULL;
 	struct lesson_lab_opts lo = {&r->les,
 				     r->bindir,

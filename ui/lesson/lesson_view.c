@@ -27,6 +27,7 @@ struct pane_layout {
 	int words_lines, check_lines, check_title_lines;
 	int say_at, question_at;  /* a question waiting: where the narrative and the question begin; else -1 */
 	bool split;               /* the step runs: the checkpoint is on the right */
+	bool summed_up;           /* reached, and the words need the room: the checkpoint in one line */
 	int left;                 /* the checkpoint column's divider is at left - 1 */
 	int lines;                /* what the pane takes */
 };
@@ -53,6 +54,7 @@ struct lesson_view *lesson_view_new(const struct lesson_view_opts *o)
 	v->o = *o;
 	lesson_progress_init(&v->progress, o->les);
 	screen_init(&v->loop.scr, false, false, o->ascii);
+	v->loop.scr.ascii_lines = o->ascii_lines; /* as the lab's screen: the words stay, Chinese included */
 	v->loop.scr.help = o->w->help;
 	v->loop.scr.nhelp = o->w->nhelp;
 	return v;
@@ -107,7 +109,8 @@ void lesson_view_on_row(long pos, bool inserted_before, uint64_t dropped_before,
 struct pen {
 	struct grid *g;
 	int x, w, y, end;
-	bool ascii;
+	bool ascii;  /* the terminal shows ASCII only: text too */
+	bool marks;  /* ticks as ok/x/- (--ascii or ASCII only) */
 };
 
 /* A paragraph, wrapped; nothing once the column is full. */
@@ -142,21 +145,26 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 	bool here = !lesson_progress_reviewing(f);
 	char buf[512];
 
-	snprintf(buf, sizeof(buf), "%s %d/%d: %s", w->step, f->shown + 1, v->o.les->nsteps, s->title);
+	snprintf(buf, sizeof(buf), w->step_title, f->shown + 1, v->o.les->nsteps, s->title);
 	say(p, buf, ATTR_HEADER);
-	if (before_run(f)) { /* the checkpoint would give the prediction away: only its size */
+	if (before_run(f) || lay->summed_up) { /* before: the checkpoint would give the prediction away, only its size */
 		int used = utf8_width(buf) + 4;
-		snprintf(buf, sizeof(buf), w->checkpoint_later, s->nexpects);
-		if (used + utf8_width(buf) <= p->w)
-			grid_put(p->g, p->x + p->w - utf8_width(buf), p->y - 1, buf, p->w, ATTR_DIM, p->ascii);
+		if (lay->summed_up)
+			snprintf(buf, sizeof(buf), w->checkpoint_all, p->marks ? "ok" : "✓", s->nexpects, s->nexpects);
 		else
-			say(p, buf, ATTR_DIM);
+			snprintf(buf, sizeof(buf), w->checkpoint_later, s->nexpects);
+		if (used + utf8_width(buf) <= p->w)
+			grid_put(p->g, p->x + p->w - utf8_width(buf), p->y - 1, buf, p->w,
+				 lay->summed_up ? ATTR_RETURN : ATTR_DIM, p->ascii);
+		else
+			say(p, buf, lay->summed_up ? ATTR_RETURN : ATTR_DIM);
 	}
 	if (f->hint)
 		say_prefixed(p, w->hint, s->hint ? s->hint : w->hint_none, ATTR_STATE);
 	if (!here) {
 		say(p, s->say, ATTR_NORMAL);
-		say(p, s->then, ATTR_RETURN);
+		if (!lesson_lab_skipped(v->lab, f->shown, buf, sizeof(buf)))
+			say(p, s->then, ATTR_RETURN);
 		return;
 	}
 	switch (f->phase) {
@@ -164,12 +172,21 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 	case PHASE_FINISHED:
 		if (f->phase == PHASE_FINISHED)
 			say(p, w->finished, ATTR_RETURN);
+		if (lesson_lab_skipped(v->lab, f->cur, buf, sizeof(buf))) {
+			/* nothing ran: the prediction was not checked, and then: (what the step showed) is not said */
+			say(p, buf, ATTR_STATE);
+			if (s->predict) {
+				snprintf(buf, sizeof(buf), w->not_checked, s->choices[f->predicted - 1]);
+				say(p, buf, ATTR_DIM);
+			}
+			return;
+		}
 		if (s->predict) {
 			if (lesson_progress_predicted_right(f))
 				snprintf(buf, sizeof(buf), w->right, s->choices[s->answer - 1]);
 			else
 				snprintf(buf, sizeof(buf), w->wrong, s->choices[f->predicted - 1], s->choices[s->answer - 1]);
-			say_prefixed(p, lesson_progress_predicted_right(f) ? (p->ascii ? "ok " : "✓ ") : (p->ascii ? "x " : "✗ "),
+			say_prefixed(p, lesson_progress_predicted_right(f) ? (p->marks ? "ok " : "✓ ") : (p->marks ? "x " : "✗ "),
 				     buf, lesson_progress_predicted_right(f) ? ATTR_RETURN : ATTR_ERROR);
 		}
 		say(p, v->output, ATTR_CALL);
@@ -222,11 +239,36 @@ static void draw_checkpoint(const struct lesson_view *v, struct pen *p, struct p
 	for (int i = 0; i < s->nexpects; i++) {
 		bool met = !skipped && (!here || f->phase == PHASE_DONE || f->phase == PHASE_FINISHED || v->met[i]);
 		bool failed = !met && f->phase == PHASE_FAILED;
-		const char *mark = met ? (p->ascii ? "ok" : "✓") : failed ? "x " : (p->ascii ? "- " : "·");
+		const char *mark = met ? (p->marks ? "ok" : "✓") : failed ? "x " : (p->marks ? "- " : "·");
 
-		snprintf(buf, sizeof(buf), "%s %s", mark, lesson_expect_words(&s->expects[i], lang, text, sizeof(text)));
-		grid_put(p->g, p->x, p->y++, buf, p->w, met ? ATTR_RETURN : failed ? ATTR_ERROR : ATTR_DIM, p->ascii);
+		uint8_t attr = met ? ATTR_RETURN : failed ? ATTR_ERROR : ATTR_DIM;
+		int markw = utf8_width(mark) + 1;
+
+		/* the mark, then the expectation wrapped beside it */
+		grid_put(p->g, p->x, p->y, mark, markw, attr, p->ascii);
+		if (p->y < p->end)
+			p->y += grid_put_wrapped(p->g, p->x + markw, p->y, p->w - markw, p->end - p->y,
+						 lesson_expect_words(&s->expects[i], lang, text, sizeof(text)), attr, p->ascii);
 	}
+}
+
+/* The checkpoint column's cells, divider included: 2/5 of the screen, more
+ * (up to half) so that its longest expectation reads in full
+ * ("✓ call client read exit errno=ECONNRESET"); a longer one wraps. */
+static int check_width(const struct lesson_view *v, int w)
+{
+	const struct lesson_step *s = &v->o.les->steps[v->progress.shown];
+	enum lang lang = LANG_EN;
+	int want = w * 2 / 5 > CHECK_MIN_W ? w * 2 / 5 : CHECK_MIN_W;
+	char text[200];
+
+	lesson_lang_parse(v->o.w->code, &lang);
+	for (int i = 0; i < s->nexpects; i++) {
+		int need = utf8_width(lesson_expect_words(&s->expects[i], lang, text, sizeof(text))) + 5; /* mark, margins */
+		if (need > want)
+			want = need < w / 2 ? need : w / 2;
+	}
+	return want;
 }
 
 /* A column grid w cells wide, blank. */
@@ -247,18 +289,35 @@ static int column(struct grid *g, int w)
 static void lay_out(struct lesson_view *v, int w, int h)
 {
 	struct pane_layout *lay = &v->layout;
-	struct pen words = {&lay->words, 0, 0, 0, PANE_MAX_LINES, v->o.ascii};
-	struct pen check = {&lay->check, 0, 0, 0, PANE_MAX_LINES, v->o.ascii};
+	bool marks = v->o.ascii || v->o.ascii_lines;
+	struct pen words = {&lay->words, 0, 0, 0, PANE_MAX_LINES, v->o.ascii, marks};
+	struct pen check = {&lay->check, 0, 0, 0, PANE_MAX_LINES, v->o.ascii, marks};
 
-	lay->split = !before_run(&v->progress);
-	lay->left = w - (w * 2 / 5 > CHECK_MIN_W ? w * 2 / 5 : CHECK_MIN_W);
-	words.w = lay->split ? lay->left - 2 : w - 2;
-	check.w = w - lay->left - 2;
-	lay->say_at = lay->question_at = -1;
-	lay->words_lines = lay->check_lines = lay->check_title_lines = 0;
-	if (column(&lay->words, words.w) == 0) {
-		draw_words(v, &words, lay);
-		lay->words_lines = words.y;
+	const struct lesson_progress *f = &v->progress;
+	char skipped[256];
+	/* the step's checkpoint reached (on real sockets: not a skipped step) */
+	bool reached = !lesson_progress_reviewing(f) && (f->phase == PHASE_DONE || f->phase == PHASE_FINISHED) &&
+		       !lesson_lab_skipped(v->lab, f->cur, skipped, sizeof(skipped));
+
+	lay->split = !before_run(f);
+	lay->summed_up = false;
+	lay->left = w - check_width(v, w);
+	for (;;) {
+		words.w = lay->split ? lay->left - 2 : w - 2;
+		check.w = w - lay->left - 2;
+		words.y = check.y = 0;
+		lay->say_at = lay->question_at = -1;
+		lay->words_lines = lay->check_lines = lay->check_title_lines = 0;
+		if (column(&lay->words, words.w) == 0) {
+			draw_words(v, &words, lay);
+			lay->words_lines = words.y;
+		}
+		/* reached, its ticks have said it: when then: would be cut beside them,
+		 * one line says the checkpoint was reached and the words get the width */
+		if (!reached || lay->summed_up || lay->words_lines <= h / 2 - 2)
+			break;
+		lay->split = false;
+		lay->summed_up = true;
 	}
 	if (lay->split && column(&lay->check, check.w) == 0) {
 		draw_checkpoint(v, &check, lay);
@@ -267,6 +326,8 @@ static void lay_out(struct lesson_view *v, int w, int h)
 	lay->lines = lay->words_lines > lay->check_lines ? lay->words_lines : lay->check_lines;
 	if (lay->split && lay->lines > h / 2 - 2)
 		lay->lines = h / 2 - 2;
+	if (lay->summed_up && lay->lines > h * 2 / 3 - 2) /* the ladder keeps a third */
+		lay->lines = h * 2 / 3 - 2;
 	if (lay->lines < PANE_MIN_LINES)
 		lay->lines = PANE_MIN_LINES;
 }
@@ -363,8 +424,7 @@ static void on_status(void *ctx, struct screen_status *st)
 	lay_out(v, v->loop.grid.w, v->loop.grid.h);
 	v->pane = (struct screen_pane){v->title, v->layout.lines, keys_now(v), draw_pane, v};
 	/* the step whose words the pane shows: looking back, an earlier one */
-	snprintf(v->mode, sizeof(v->mode), "lesson %d  %s %d/%d", v->o.les->number, v->o.w->step, v->progress.shown + 1,
-		 v->o.les->nsteps);
+	snprintf(v->mode, sizeof(v->mode), v->o.w->mode, v->o.les->number, v->progress.shown + 1, v->o.les->nsteps);
 	st->mode = v->mode;
 	st->pane = &v->pane;
 }

@@ -19,7 +19,8 @@
 struct lesson_view_opts {
 	const struct lesson *les;
 	const struct lesson_words *w;
-	bool ascii;      /* no UTF-8 box drawing and ticks */
+	bool ascii;      /* the terminal shows ASCII only (no UTF-8 locale): text too */
+	bool ascii_lines; /* --ascii: lines, arrows and ticks in ASCII; the words stay */
 	int pace_ms;     /* said while a step runs */
 };
 

@@ -8,14 +8,20 @@
 
 struct lesson_words {
 	const char *code; /* "en", "zh": --lang and the lessons/ directory */
-	const char *lesson, *step, *seed, *predict_prompt, *hint_none, *checkpoint, *right, *wrong, *next_prompt,
+	const char *lesson, /* the title line: number, title */
+		*mode,    /* the status line's mode: lesson number, step k of n */
+		*step,
+		*step_title, /* step k of n: its title */ *seed, *predict_prompt, *hint_none, *checkpoint, *right, *wrong, *next_prompt,
+		*not_checked, /* a skipped step: the prediction, not judged */
 		*back, *waiting, *quit, *no_capture,
 		*unmet,        /* lesson number, step number, title, seconds */
 		*unmet_line,   /* an expectation not seen, file, line */
 		*again_prompt, /* after a failure: Enter runs the step again */
 		*again,        /* the steps run again, from step %d */
 		/* the curses lab */
-		*hint, *checkpoint_title, *checkpoint_later, *not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
+		*hint, *checkpoint_title, *checkpoint_later,
+		*checkpoint_all, /* a tick, how many of how many: the checkpoint in one line when then: needs the room */
+		*not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
 		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed;
 	const char *const *help; /* the ? overlay's lines in the curses lab */
 	int nhelp;

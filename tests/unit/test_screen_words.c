@@ -1,0 +1,63 @@
+/* test_screen_words.c: the reasons inside the screen's notices in each
+ * language: an errno from the table, one that is not (strerror and its
+ * name), jansson's reasons by code. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "screen_words.h"
+
+static void errno_reasons(void **state)
+{
+	(void)state;
+	assert_string_equal(screen_words_errno(LANG_EN, ENOSPC), "no space left on device");
+	assert_string_equal(screen_words_errno(LANG_ZH, ENOSPC), "设备上没有空间");
+	assert_string_equal(screen_words_errno(LANG_ZH, EACCES), "权限不够");
+	assert_string_equal(screen_words_errno(LANG_ZH, EROFS), "只读文件系统");
+	assert_string_equal(screen_words_errno(LANG_ZH, EDQUOT), "超出磁盘配额");
+	assert_string_equal(screen_words_errno(LANG_ZH, ENOENT), "没有那个文件或目录");
+	/* not in the table: strerror's text and the errno's name, which a search finds */
+	assert_string_equal(screen_words_errno(LANG_ZH, EXDEV), "invalid cross-device link（EXDEV）");
+}
+
+static void json_reasons(void **state)
+{
+	(void)state;
+	assert_string_equal(screen_words_json_error(LANG_ZH, json_error_invalid_syntax, "'[' expected"), "语法错误");
+	assert_string_equal(screen_words_json_error(LANG_EN, json_error_invalid_syntax, "'[' expected"), "'[' expected");
+	assert_string_equal(screen_words_json_error(LANG_ZH, json_error_unknown, "odd"), "odd");
+}
+
+/* Every reason word is there in both languages, and the formats take the
+ * same arguments. */
+static void reason_words_in_both_languages(void **state)
+{
+	const struct screen_words *en = screen_words(LANG_EN), *zh = screen_words(LANG_ZH);
+
+	(void)state;
+	for (int i = 0; i < WANT_COUNT; i++)
+		assert_true(en->want[i] && *en->want[i] && zh->want[i] && *zh->want[i]);
+	assert_non_null(strstr(zh->bad_json, "%s") && strstr(zh->bad_json, "%d"));
+	assert_true(strstr(zh->bad_json, "%s") < strstr(zh->bad_json, "%d"));
+	assert_string_equal(en->icmp_errors, "icmp errors");
+	assert_string_equal(zh->icmp_errors, "ICMP 差错报文");
+	assert_non_null(zh->short_write);
+	assert_non_null(zh->name_too_long);
+	assert_non_null(zh->out_of_memory);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(errno_reasons),
+		cmocka_unit_test(json_reasons),
+		cmocka_unit_test(reason_words_in_both_languages),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
