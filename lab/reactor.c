@@ -75,7 +75,7 @@ static void accept_ready(struct reactor *r)
 		if (fd < 0) {
 			if (errno != EAGAIN && !calls_stopping())
 				lab_report_error("accept on", NULL, errno, NULL);
-			return; /* EAGAIN: the accept queue is empty (prefork: or another worker was first) */
+			return; /* EAGAIN: the accept queue is empty (prefork: another worker was first) */
 		}
 		c = calloc(1, sizeof(*c));
 		if (!c) {
@@ -89,10 +89,11 @@ static void accept_ready(struct reactor *r)
 			r->conns->prev = c;
 		r->conns = c;
 		watch(r, c, EPOLL_CTL_ADD, EPOLLIN);
-		/* prefork: one connection per wake-up, as nginx does by default;
-		 * the queue is shared, and level-triggered epoll wakes a worker
-		 * again while connections wait */
-		if (r->opt->mode == MODE_PREFORK)
+		/* a worker process (reuseport, prefork) takes one connection per
+		 * wake-up, as nginx does by default: level-triggered epoll wakes
+		 * it again while more wait, so an accept() = -1 EAGAIN on the
+		 * ladder means another worker was first (the herd) */
+		if (r->opt->mode == MODE_REUSEPORT || r->opt->mode == MODE_PREFORK)
 			return;
 	}
 }
