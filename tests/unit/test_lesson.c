@@ -348,15 +348,17 @@ static void expectations_in_each_language(void **state)
 			   "expect: call server listen exit ret=0\n"
 			   "expect: packet c2s SYN retrans\n"
 			   "expect: state server ESTABLISHED count=2\n"
-			   "expect: no call server accept enter\n";
+			   "expect: no call server accept enter\n"
+			   "expect: call server accept4 exit errno=EAGAIN count=2 pids=2\n";
 	static const char *const zh[] = {"服务器的 listen() 返回 = 0", "报文段 客户端→服务器 SYN（重传）",
-					 "服务器进入 ESTABLISHED，至少 2 次", "没有：服务器的 accept() 开始"};
+					 "服务器进入 ESTABLISHED，至少 2 次", "没有：服务器的 accept() 开始",
+					 "服务器的 accept4() 返回 = -1 EAGAIN，至少 2 次，来自至少 2 个进程"};
 	struct lesson l;
 	char err[256], buf[200];
 
 	(void)state;
 	assert_int_equal(lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)), 0);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		assert_string_equal(lesson_expect_words(&l.steps[0].expects[i], LANG_EN, buf, sizeof(buf)),
 				    l.steps[0].expects[i].text);
 		assert_string_equal(lesson_expect_words(&l.steps[0].expects[i], LANG_ZH, buf, sizeof(buf)), zh[i]);

@@ -870,5 +870,9 @@ const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, c
 		m = strlen(buf);
 		snprintf(buf + m, n - m, "，至少 %d 次", e->count);
 	}
+	if (e->pids > 1) {
+		m = strlen(buf);
+		snprintf(buf + m, n - m, "，来自至少 %d 个进程", e->pids);
+	}
 	return buf;
 }
