@@ -39,6 +39,10 @@ void callrec_put_header(struct outbuf *o, const char *type, uint64_t ts_ns, cons
 	outbuf_i64(o, who->pid);
 	outbuf_lit(o, ",\"tid\":");
 	outbuf_i64(o, who->tid);
+	if (who->worker > 0) {
+		outbuf_lit(o, ",\"worker\":");
+		outbuf_i64(o, who->worker);
+	}
 }
 
 /* ,"KEY":"text" when there is a text. */
@@ -146,9 +150,11 @@ int callrec_line(struct outbuf *o, const struct call *c)
 	struct tm tm;
 
 	localtime_r(&secs, &tm);
-	outbuf_printf(o, "%02d:%02d:%02d.%06u %s %s(%s) = %ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-		      (unsigned)(c->ts_ns % 1000000000ull / 1000), text_or_empty(c->who.proc),
-		      text_or_empty(c->name), text_or_empty(c->args), c->ret);
+	outbuf_printf(o, "%02d:%02d:%02d.%06u %s ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		      (unsigned)(c->ts_ns % 1000000000ull / 1000), text_or_empty(c->who.proc));
+	if (c->who.worker > 0)
+		outbuf_printf(o, "w%d ", c->who.worker);
+	outbuf_printf(o, "%s(%s) = %ld", text_or_empty(c->name), text_or_empty(c->args), c->ret);
 	if (c->err)
 		outbuf_printf(o, " %s (%s)", errno_name(c->err), errtext(c->err));
 	if (named(c, "bind", "connect") && present(c->local))

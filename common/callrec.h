@@ -17,6 +17,7 @@
 struct call_origin {
 	const char *proc; /* "client", "server", or the program's name */
 	int pid, tid;
+	int worker;       /* a server's worker process: 1..N (echo-server --workers); 0: none */
 };
 
 enum call_phase { CALL_ENTER, CALL_EXIT };
@@ -43,8 +44,9 @@ struct call {
 	const void *data;
 };
 
-/* Appends {"type":TYPE,"ts_ns":TS,"proc":...,"pid":...,"tid":... (no
- * closing brace): the start of every record a lab program sends. */
+/* Appends {"type":TYPE,"ts_ns":TS,"proc":...,"pid":...,"tid":... (and
+ * "worker":N for a worker process; no closing brace): the start of every
+ * record a lab program sends. */
 void callrec_put_header(struct outbuf *o, const char *type, uint64_t ts_ns, const struct call_origin *who);
 
 /* Appends c as one JSON record (no newline) and finishes o: returns the
@@ -60,6 +62,7 @@ int callrec_encode_step(struct outbuf *o, const struct call *c);
 /* Appends the line printed to stderr as the call returns, without the
  * newline, the time of day in local time, and finishes o (length or -1):
  * 12:04:05.123456 client connect(3, 127.0.0.1:8080) = 0  local 127.0.0.1:50322  [0.105 ms]
+ * A worker's lines name it after the process: "server w2 accept4(...)".
  * A recvfrom names its sender: addr, or the peer when no address was asked
  * for (a connected socket); neither known, no "from". */
 int callrec_line(struct outbuf *o, const struct call *c);

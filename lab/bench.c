@@ -1,7 +1,10 @@
-/* bench.c: the load generator behind echo-client --bench. */
+/* bench.c: the load generator behind echo-client --bench. With -t N the
+ * connections are dealt out to N threads, each with its own epoll loop
+ * (struct bench), and their counts and latencies are summed at the end. */
 #include "bench.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,12 +34,15 @@ struct bench {
 	int epfd;
 	const char *msg;
 	size_t msglen, replylen;
-	uint64_t *lat;
+	uint64_t *lat;    /* this thread's part of the latencies */
 	size_t nlat;
 	long unstarted;   /* --reconnect: requests still waiting for a connection */
 	long errors;
 	int active;       /* connections with requests left */
 	struct bench_conn *conns;
+	int nconns;       /* this thread's connections: numbers first .. first + nconns - 1 */
+	int first;
+	pthread_t tid;
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -149,22 +155,28 @@ static void on_event(struct bench *b, struct bench_conn *c)
 	}
 }
 
+/* The requests connection number i makes: its share of them all. */
+static long conn_requests(const struct client_options *o, int i)
+{
+	return o->requests / o->conns + (i < o->requests % o->conns);
+}
+
 /* Opens the connections and runs until every request is answered or the
  * server stops answering for STALL_NS. */
 static void run(struct bench *b)
 {
 	struct epoll_event events[512];
 	uint64_t last_progress = clock_ns(CLOCK_MONOTONIC);
-	long per_conn = b->o->requests / b->o->conns, extra = b->o->requests % b->o->conns;
 
-	for (int i = 0; i < b->o->conns; i++) {
+	for (int i = 0; i < b->nconns; i++) {
+		long mine = conn_requests(b->o, b->first + i);
 		if (b->o->reconnect) {
 			if (b->unstarted == 0)
 				break;
 			b->unstarted--;
 			conn_open(b, &b->conns[i], 1);
-		} else if (per_conn + (i < extra)) {
-			conn_open(b, &b->conns[i], per_conn + (i < extra));
+		} else if (mine) {
+			conn_open(b, &b->conns[i], mine);
 		}
 	}
 	while (b->active > 0) {
@@ -178,62 +190,125 @@ static void run(struct bench *b)
 		else if (clock_ns(CLOCK_MONOTONIC) - last_progress > STALL_NS)
 			break;
 	}
-	for (int i = 0; i < b->o->conns; i++)
+	for (int i = 0; i < b->nconns; i++)
 		if (b->conns[i].left > 0) /* stalled */
 			conn_done(b, &b->conns[i], true);
 	b->errors += b->unstarted;
 }
 
-static void hold_and_close(struct bench *b)
+static void *run_thread(void *arg)
+{
+	run(arg);
+	return NULL;
+}
+
+/* With --hold, every thread's open connections stay open that long. */
+static void hold_and_close(const struct client_options *o, struct bench_conn *conns)
 {
 	int open = 0;
 
-	for (int i = 0; i < b->o->conns; i++)
-		open += b->conns[i].fd >= 0;
-	if (b->o->hold_ms) {
-		printf("bench: holding %d connections for %d ms\n", open, b->o->hold_ms);
+	for (int i = 0; i < o->conns; i++)
+		open += conns[i].fd >= 0;
+	if (o->hold_ms) {
+		printf("bench: holding %d connections for %d ms\n", open, o->hold_ms);
 		fflush(stdout);
-		sleep_ms(b->o->hold_ms);
+		sleep_ms(o->hold_ms);
 	}
-	for (int i = 0; i < b->o->conns; i++)
-		if (b->conns[i].fd >= 0)
-			close(b->conns[i].fd);
+	for (int i = 0; i < o->conns; i++)
+		if (conns[i].fd >= 0)
+			close(conns[i].fd);
+}
+
+/* Deals the connections (and with --reconnect the requests) out to the
+ * threads: each gets a run of connection numbers, the room for its
+ * latencies in lat, and its own epoll descriptor. Returns the threads. */
+static int deal(struct bench *b, int threads, const struct client_options *o, struct bench_conn *conns,
+		uint64_t *lat)
+{
+	int first = 0;
+
+	if (threads > o->conns)
+		threads = o->conns; /* a thread without a connection has nothing to do */
+	for (int t = 0; t < threads; t++) {
+		long room = 0;
+
+		b[t].nconns = o->conns / threads + (t < o->conns % threads);
+		b[t].first = first;
+		b[t].conns = conns + first;
+		b[t].unstarted = o->reconnect ? o->requests / threads + (t < o->requests % threads) : 0;
+		for (int i = 0; i < b[t].nconns; i++)
+			room += conn_requests(o, first + i);
+		b[t].lat = lat;
+		lat += o->reconnect ? b[t].unstarted : room;
+		first += b[t].nconns;
+		b[t].epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (b[t].epfd < 0)
+			return -1;
+	}
+	return threads;
 }
 
 int bench_run(const struct client_options *o, const struct sockaddr *addr, socklen_t addrlen)
 {
-	struct bench b = {.o = o, .addr = addr, .addrlen = addrlen, .epfd = epoll_create1(EPOLL_CLOEXEC),
-			  .msg = o->nmessages ? o->messages[0] : "hello"};
-	char where[ENDPOINT_STRLEN];
+	int want = o->threads > 1 ? o->threads : 1, threads = want;
+	struct bench *b = calloc((size_t)want, sizeof(*b));
+	struct bench_conn *conns = calloc((size_t)o->conns, sizeof(*conns));
+	uint64_t *lat = malloc((size_t)o->requests * sizeof(*lat));
+	const char *msg = o->nmessages ? o->messages[0] : "hello";
+	char where[ENDPOINT_STRLEN], on_threads[32] = "";
 	uint64_t start, elapsed;
+	size_t nlat = 0;
+	long errors = 0;
 	double secs;
+	int rc = 1;
 
-	b.msglen = strnlen(b.msg, ECHO_READ_MAX);
-	b.replylen = ECHO_PREFIX_LEN + b.msglen;
-	b.unstarted = o->reconnect ? o->requests : 0;
-	b.lat = malloc((size_t)o->requests * sizeof(*b.lat));
-	b.conns = calloc((size_t)o->conns, sizeof(*b.conns));
-	if (b.epfd < 0 || !b.lat || !b.conns) {
+	for (int t = 0; b && t < want; t++)
+		b[t] = (struct bench){.o = o, .addr = addr, .addrlen = addrlen, .epfd = -1, .msg = msg,
+				      .msglen = strnlen(msg, ECHO_READ_MAX)};
+	for (int i = 0; conns && i < o->conns; i++)
+		conns[i].fd = -1;
+	if (!b || !conns || !lat || (threads = deal(b, threads, o, conns, lat)) < 0) {
 		fprintf(stderr, "echo-client: --bench: out of memory or descriptors\n");
-		free(b.lat);
-		free(b.conns);
-		return 1;
+		goto out;
 	}
-	for (int i = 0; i < o->conns; i++)
-		b.conns[i].fd = -1;
 	echo_raise_fd_limit();
 	start = clock_ns(CLOCK_MONOTONIC);
-	run(&b);
+	for (int t = 0; t < threads; t++) {
+		b[t].replylen = ECHO_PREFIX_LEN + b[t].msglen;
+		if (threads > 1 && pthread_create(&b[t].tid, NULL, run_thread, &b[t]) != 0) {
+			fprintf(stderr, "echo-client: --bench: cannot start thread %d of %d\n", t + 1, threads);
+			for (int u = 0; u < t; u++)
+				pthread_join(b[u].tid, NULL);
+			goto out;
+		}
+	}
+	if (threads == 1)
+		run(&b[0]);
+	for (int t = 0; t < threads; t++) {
+		if (threads > 1)
+			pthread_join(b[t].tid, NULL);
+		/* the threads' latencies, one after another at the front of lat */
+		memmove(lat + nlat, b[t].lat, b[t].nlat * sizeof(*lat));
+		nlat += b[t].nlat;
+		errors += b[t].errors;
+	}
 	elapsed = clock_ns(CLOCK_MONOTONIC) - start;
 	secs = (double)elapsed / 1e9;
-	printf("bench: %s %d conns %ld requests%s: %.0f req/s p50 %.3f ms p99 %.3f ms errors %ld time %.3f s\n",
+	if (threads > 1)
+		snprintf(on_threads, sizeof(on_threads), " on %d threads", threads);
+	printf("bench: %s %d conns %ld requests%s%s: %.0f req/s p50 %.3f ms p99 %.3f ms errors %ld time %.3f s\n",
 	       addr_format(addr, addrlen, where, sizeof(where)), o->conns, o->requests,
-	       o->reconnect ? " (reconnect)" : "", (double)b.nlat / secs,
-	       (double)bench_percentile(b.lat, b.nlat, 50) / 1e6,
-	       (double)bench_percentile(b.lat, b.nlat, 99) / 1e6, b.errors, secs);
-	hold_and_close(&b);
-	close(b.epfd);
-	free(b.lat);
-	free(b.conns);
-	return b.errors ? 1 : 0;
+	       o->reconnect ? " (reconnect)" : "", on_threads, (double)nlat / secs,
+	       (double)bench_percentile(lat, nlat, 50) / 1e6, (double)bench_percentile(lat, nlat, 99) / 1e6, errors,
+	       secs);
+	hold_and_close(o, conns);
+	rc = errors ? 1 : 0;
+out:
+	for (int t = 0; b && t < want; t++)
+		if (b[t].epfd >= 0)
+			close(b[t].epfd);
+	free(b);
+	free(conns);
+	free(lat);
+	return rc;
 }

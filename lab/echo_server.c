@@ -6,7 +6,9 @@
  *
  * The default mode gives each connection its own thread, as the seed gives
  * each one a goroutine; --mode fork and --mode iterative differ from it in
- * one place, the switch after accept; --mode epoll is in reactor.c. */
+ * one place, the switch after accept; --mode epoll is in reactor.c.
+ * --mode reuseport and --mode prefork run that reactor in several worker
+ * processes (workers.c starts them): see serve_workers() below. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include "echo.h"
 #include "options.h"
 #include "reactor.h"
+#include "workers.h"
 
 static struct server_options opt;
 
@@ -244,12 +247,84 @@ static const char *bind_hint(int err)
 }
 
 
+/* socket, setsockopt, bind and (TCP) listen: the server's socket, ready
+ * for clients; -1 when a step failed (said on stderr). */
+static int open_listener(const struct sockaddr_storage *addr, socklen_t addrlen, const char *where)
+{
+	int one = 1, fd;
+
+	/* socket: a new endpoint in the kernel; nothing goes on the wire yet. */
+	fd = lab_socket(addr->ss_family, opt.udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (fd < 0) {
+		lab_report_error("socket", NULL, errno, NULL);
+		return -1;
+	}
+	/* setsockopt SO_REUSEADDR: bind even while old connections on this port
+	 * sit in TIME_WAIT, so the server can restart at once. */
+	lab_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* setsockopt SO_REUSEPORT (--mode reuseport): several sockets of this
+	 * user may bind the same port; the kernel gives each new connection to
+	 * one of them, chosen by a hash of its addresses and ports. */
+	if (opt.mode == MODE_REUSEPORT)
+		lab_setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	/* bind: claim the address and port that clients will connect to. */
+	if (lab_bind(fd, (const struct sockaddr *)addr, addrlen) < 0) {
+		lab_report_error("bind", where, errno, bind_hint(errno));
+		lab_close(fd);
+		return -1;
+	}
+	/* listen: the socket turns passive. From now on the kernel answers
+	 * SYNs by itself: half-open connections wait in the SYN queue,
+	 * finished ones in the accept queue (at most backlog of them). */
+	if (!opt.udp && lab_listen(fd, opt.backlog) < 0) {
+		lab_report_error("listen on", where, errno, NULL);
+		lab_close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct listener {
+	const struct sockaddr_storage *addr;
+	socklen_t addrlen;
+	const char *where;
+	int fd; /* prefork: the one listening socket every worker shares */
+};
+
+/* One worker process. reuseport: it opens a listening socket of its own on
+ * the same port. prefork: it serves the socket its parent opened, which
+ * fork() handed to every worker. Either way: its own epoll reactor. */
+static int serve_worker(int worker, void *ctx)
+{
+	struct listener *l = ctx;
+	int fd = l->fd;
+
+	(void)worker;
+	if (opt.mode == MODE_REUSEPORT && (fd = open_listener(l->addr, l->addrlen, l->where)) < 0)
+		return 1;
+	workers_ready();
+	reactor_serve(fd, &opt);
+	lab_close(fd); /* prefork: this worker's reference; the socket lives on in the others */
+	return 0;
+}
+
+/* --mode reuseport and prefork: opt.workers processes; returns the exit
+ * status. l->fd is the shared listening socket (prefork) or -1. */
+static int serve_workers(struct listener *l)
+{
+	char line[160];
+
+	snprintf(line, sizeof(line), "echo-server: listening on %s (%s mode, %d workers%s)", l->where,
+		 serve_mode_name(opt.mode), opt.workers, opt.herd ? ", herd: no EPOLLEXCLUSIVE" : "");
+	return workers_run(opt.workers, serve_worker, l, line);
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	char err[256], where[ENDPOINT_STRLEN];
-	int one = 1, fd, rc;
+	int fd, rc;
 
 	rc = server_options_parse(argc, argv, &opt, err, sizeof(err));
 	if (rc != 0)
@@ -260,40 +335,28 @@ int main(int argc, char **argv)
 	echo_start("echo-server", "server", opt.quiet, opt.events_path, opt.step, argc, argv);
 	calls_catch_stop_signals();
 
-	rc = 1;
-	/* socket: a new endpoint in the kernel; nothing goes on the wire yet. */
-	fd = lab_socket(addr.ss_family, opt.udp ? SOCK_DGRAM : SOCK_STREAM, 0);
-	if (fd < 0) {
-		lab_report_error("socket", NULL, errno, NULL);
+	if (opt.mode == MODE_REUSEPORT) { /* each worker opens its own socket */
+		rc = serve_workers(&(struct listener){&addr, addrlen, where, -1});
 		goto out;
 	}
-	/* setsockopt SO_REUSEADDR: bind even while old connections on this port
-	 * sit in TIME_WAIT, so the server can restart at once. */
-	lab_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	/* bind: claim the address and port that clients will connect to. */
-	if (lab_bind(fd, (struct sockaddr *)&addr, addrlen) < 0) {
-		lab_report_error("bind", where, errno, bind_hint(errno));
-		goto close_out;
-	}
+	rc = 1;
+	fd = open_listener(&addr, addrlen, where);
+	if (fd < 0)
+		goto out;
 	if (opt.udp) {
 		printf("echo-server: UDP on %s\n", where);
 		serve_udp(fd);
+		rc = 0;
+	} else if (opt.mode == MODE_PREFORK) { /* opened before fork: shared */
+		rc = serve_workers(&(struct listener){&addr, addrlen, where, fd});
 	} else {
-		/* listen: the socket turns passive. From now on the kernel answers
-		 * SYNs by itself: half-open connections wait in the SYN queue,
-		 * finished ones in the accept queue (at most backlog of them). */
-		if (lab_listen(fd, opt.backlog) < 0) {
-			lab_report_error("listen on", where, errno, NULL);
-			goto close_out;
-		}
 		printf("echo-server: listening on %s (%s mode)\n", where, serve_mode_name(opt.mode));
 		if (opt.mode == MODE_EPOLL)
 			reactor_serve(fd, &opt);
 		else
 			accept_loop(fd);
+		rc = 0;
 	}
-	rc = 0;
-close_out:
 	/* close the listening socket: connections still in the accept queue,
 	 * never accepted, are reset. */
 	lab_close(fd);

@@ -45,6 +45,9 @@ static struct {
 	char path[CHANPATH_MAX];
 	char proc[16];
 	pid_t pid;
+	int worker;           /* 1..N in a worker process, else 0 */
+	int argc;             /* the command line, for a worker's own hello */
+	char **argv;
 	atomic_uint_fast64_t next_try_ns;
 	pthread_mutex_t lock; /* connecting and sending */
 	const volatile sig_atomic_t *stopping; /* set by the program's stop signal */
@@ -142,6 +145,11 @@ void events_after_fork(void)
 	}
 }
 
+void events_set_worker(int worker)
+{
+	chan.worker = worker;
+}
+
 void events_give_up_on_stop(const volatile sig_atomic_t *stopping)
 {
 	chan.stopping = stopping;
@@ -225,7 +233,7 @@ int events_send(const char *json, size_t len)
 
 struct call_origin events_origin(void)
 {
-	return (struct call_origin){.proc = chan.proc, .pid = (int)chan.pid, .tid = (int)gettid()};
+	return (struct call_origin){.proc = chan.proc, .pid = (int)chan.pid, .tid = (int)gettid(), .worker = chan.worker};
 }
 
 void events_hello(int argc, char **argv)
@@ -236,6 +244,8 @@ void events_hello(int argc, char **argv)
 	size_t used = 0;
 	int len;
 
+	chan.argc = argc;
+	chan.argv = argv;
 	line[0] = '\0';
 	for (int i = 0; i < argc && used + 2 < sizeof(line); i++) {
 		if (i)
@@ -249,6 +259,12 @@ void events_hello(int argc, char **argv)
 	len = outbuf_finish(&o);
 	if (len >= 0)
 		events_send(rec, (size_t)len);
+}
+
+void events_hello_again(void)
+{
+	if (chan.argv)
+		events_hello(chan.argc, chan.argv);
 }
 
 const char *events_channel_path(void)

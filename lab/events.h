@@ -33,6 +33,10 @@ int events_fd_out_of_the_way(int fd);
 /* After fork(): the child takes its own pid and its own connection. */
 void events_after_fork(void);
 
+/* In a worker process (echo-server --workers): its number, 1..N, which
+ * every record then carries ("worker") and every stderr line shows ("w2"). */
+void events_set_worker(int worker);
+
 /* A flag the program's stop signal sets: a send waiting on a busy lab gives
  * up once it is true (Ctrl-C must not wait for a stopped lab). */
 void events_give_up_on_stop(const volatile sig_atomic_t *stopping);
@@ -58,6 +62,10 @@ struct call_origin events_origin(void);
 
 /* Sends {"type":"hello",...,"argv":"..."} with the program's command line. */
 void events_hello(int argc, char **argv);
+
+/* The hello again, from a forked worker (its own pid and worker number),
+ * with the command line the first hello sent. */
+void events_hello_again(void);
 
 /* The resolved channel path ("" before events_open) and the process name. */
 const char *events_channel_path(void);

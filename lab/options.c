@@ -11,7 +11,7 @@
 #include "args.h"
 
 const char server_usage[] =
-	"usage: echo-server [-b ADDR] [-p PORT] [--mode thread|fork|iterative|epoll] [options]\n"
+	"usage: echo-server [-b ADDR] [-p PORT] [--mode thread|fork|iterative|epoll|reuseport|prefork] [options]\n"
 	"TCP echo server: replies \"server-\" + what it read (default 127.0.0.1:8080).\n"
 	"  -b, --bind ADDR       address to listen on (127.0.0.1; ::1 for IPv6, 0.0.0.0 for all)\n"
 	"  -p, --port PORT       port (8080)\n"
@@ -19,6 +19,13 @@ const char server_usage[] =
 	"                        fork: one process per connection\n"
 	"                        iterative: one connection at a time\n"
 	"                        epoll: one thread, an epoll reactor\n"
+	"                        reuseport: --workers processes, each with its own listening\n"
+	"                        socket (SO_REUSEPORT) and epoll reactor\n"
+	"                        prefork: --workers processes sharing one listening socket,\n"
+	"                        each with its own epoll reactor (EPOLLEXCLUSIVE)\n"
+	"      --workers N       reuseport, prefork: worker processes, 1 to 64 (4)\n"
+	"      --herd            prefork: register without EPOLLEXCLUSIVE: every worker wakes\n"
+	"                        for a connection, one accept() wins, the others get EAGAIN\n"
 	"      --backlog N       listen() backlog: finished handshakes waiting for accept (4096)\n"
 	"      --accept-delay MS wait MS before each accept(): the handshake completes without it\n"
 	"      --close-first     close after the first reply: the server ends in TIME_WAIT\n"
@@ -49,6 +56,7 @@ const char client_usage[] =
 	"      --bench           benchmark: requests per second and p50/p99 latency\n"
 	"  -c, --conns N         --bench: concurrent connections (1)\n"
 	"  -n, --requests N      --bench: requests in all (10000)\n"
+	"  -t, --threads N       --bench: threads sharing the connections (1)\n"
 	"      --reconnect       --bench: a new connection for every request\n"
 	"  -q, --quiet           do not print each socket call on stderr\n"
 	"      --step            wait for a go-ahead (socklab UI or Enter) before each socket call\n"
@@ -58,7 +66,7 @@ const char client_usage[] =
 enum {
 	OPT_MODE = 256, OPT_BACKLOG, OPT_ACCEPT_DELAY, OPT_CLOSE_FIRST, OPT_LINGER0, OPT_NO_READ,
 	OPT_SHUTDOWN, OPT_UDP, OPT_STEP, OPT_EVENTS, OPT_COUNT, OPT_CLOSE, OPT_HOLD, OPT_BIND_PORT,
-	OPT_BENCH, OPT_RECONNECT, OPT_REPLY_AT_EOF, OPT_HALF_CLOSE,
+	OPT_BENCH, OPT_RECONNECT, OPT_REPLY_AT_EOF, OPT_HALF_CLOSE, OPT_WORKERS, OPT_HERD,
 };
 
 /* What getopt_long rejected (c is ':' for a missing value), in one line. */
@@ -82,7 +90,23 @@ static int port_arg(const char *s, char *err, size_t n)
 	return args_number("port", s, 1, 65535, &v, err, n);
 }
 
-static const char *const mode_names[] = {"thread", "fork", "iterative", "epoll"};
+static const char *const mode_names[] = {"thread", "fork", "iterative", "epoll", "reuseport", "prefork"};
+#define MODE_COUNT ((long)(sizeof(mode_names) / sizeof(mode_names[0])))
+
+/* "--mode NAME: want thread, fork, ... or epoll", from the table. */
+static void bad_mode(const char *name, char *err, size_t n)
+{
+	int len = snprintf(err, n, "--mode %s: want ", name);
+
+	for (long v = 0; v < MODE_COUNT && len >= 0 && (size_t)len < n; v++)
+		len += snprintf(err + len, n - (size_t)len, "%s%s", v == 0 ? "" : v == MODE_COUNT - 1 ? " or " : ", ",
+				mode_names[v]);
+}
+
+static bool many_processes(enum serve_mode m)
+{
+	return m == MODE_REUSEPORT || m == MODE_PREFORK;
+}
 
 const char *serve_mode_name(enum serve_mode m)
 {
@@ -106,10 +130,12 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 		{"quiet", no_argument, NULL, 'q'},
 		{"step", no_argument, NULL, OPT_STEP},
 		{"events", required_argument, NULL, OPT_EVENTS},
+		{"workers", required_argument, NULL, OPT_WORKERS},
+		{"herd", no_argument, NULL, OPT_HERD},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	bool mode_given = false;
+	bool mode_given = false, workers_given = false;
 	long v;
 	int c;
 
@@ -126,10 +152,10 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 			break;
 		case OPT_MODE:
 			mode_given = true;
-			for (v = 0; v < 4 && strcmp(optarg, serve_mode_name((enum serve_mode)v)) != 0; v++)
+			for (v = 0; v < MODE_COUNT && strcmp(optarg, serve_mode_name((enum serve_mode)v)) != 0; v++)
 				;
-			if (v == 4) {
-				snprintf(err, n, "--mode %s: want thread, fork, iterative or epoll", optarg);
+			if (v == MODE_COUNT) {
+				bad_mode(optarg, err, n);
 				return -1;
 			}
 			o->mode = (enum serve_mode)v;
@@ -153,6 +179,13 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 		case 'q': o->quiet = true; break;
 		case OPT_STEP: o->step = true; break;
 		case OPT_EVENTS: o->events_path = optarg; break;
+		case OPT_WORKERS:
+			if (args_number("--workers", optarg, 1, WORKERS_MAX, &v, err, n) < 0)
+				return -1;
+			o->workers = (int)v;
+			workers_given = true;
+			break;
+		case OPT_HERD: o->herd = true; break;
 		case 'h': return 1;
 		default: return bad_option(c, argv, err, n);
 		}
@@ -161,14 +194,24 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 		snprintf(err, n, "unexpected argument %s", argv[optind]);
 		return -1;
 	}
+	if (workers_given && !many_processes(o->mode)) {
+		snprintf(err, n, "--workers starts worker processes: only with --mode reuseport or --mode prefork");
+		return -1;
+	}
+	if (o->herd && o->mode != MODE_PREFORK) {
+		snprintf(err, n, "--herd is about one listening socket shared by workers: only with --mode prefork");
+		return -1;
+	}
+	if (!workers_given)
+		o->workers = 4;
 	if (o->udp && (mode_given || o->accept_delay_ms || o->close_first || o->linger0 ||
 		       o->no_read || o->half_close || o->reply_at_eof)) {
 		snprintf(err, n, "--udp has no connections: --mode and the TCP lesson switches do not apply");
 		return -1;
 	}
-	if (o->reply_at_eof && (o->mode == MODE_EPOLL || o->close_first || o->linger0 || o->no_read || o->half_close)) {
-		snprintf(err, n, "--reply-at-eof replies once the client's FIN came: not with --mode epoll "
-			 "or another closing switch");
+	if (o->reply_at_eof && (o->mode == MODE_EPOLL || many_processes(o->mode) || o->close_first || o->linger0 || o->no_read || o->half_close)) {
+		snprintf(err, n, "--reply-at-eof replies once the client's FIN came: not with the epoll modes "
+			 "(epoll, reuseport, prefork) or another closing switch");
 		return -1;
 	}
 	return 0;
@@ -188,6 +231,7 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 		{"conns", required_argument, NULL, 'c'},
 		{"requests", required_argument, NULL, 'n'},
 		{"reconnect", no_argument, NULL, OPT_RECONNECT},
+		{"threads", required_argument, NULL, 't'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"step", no_argument, NULL, OPT_STEP},
 		{"events", required_argument, NULL, OPT_EVENTS},
@@ -198,10 +242,10 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 	int c;
 
 	*o = (struct client_options){.host = "127.0.0.1", .port = "8080", .bind_port = -1,
-				     .conns = 1, .requests = 10000};
+				     .conns = 1, .requests = 10000, .threads = 1};
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:c:n:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:c:n:t:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (o->nmessages == MAX_MESSAGES) {
@@ -251,6 +295,11 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 			o->requests = v;
 			break;
 		case OPT_RECONNECT: o->reconnect = true; break;
+		case 't':
+			if (args_number("-t", optarg, 1, BENCH_THREADS_MAX, &v, err, n) < 0)
+				return -1;
+			o->threads = (int)v;
+			break;
 		case 'q': o->quiet = true; break;
 		case OPT_STEP: o->step = true; break;
 		case OPT_EVENTS: o->events_path = optarg; break;
@@ -275,6 +324,10 @@ int client_options_parse(int argc, char **argv, struct client_options *o, char *
 		o->count = 1;
 	if (o->half_close && (o->udp || o->bench)) {
 		snprintf(err, n, "--half-close shuts down a TCP connection: drop --udp and --bench");
+		return -1;
+	}
+	if (o->threads > 1 && !o->bench) {
+		snprintf(err, n, "-t runs the benchmark on threads: only with --bench");
 		return -1;
 	}
 	if (o->bench && o->udp) {

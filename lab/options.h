@@ -11,9 +11,14 @@ enum serve_mode {
 	MODE_FORK,      /* one process per connection */
 	MODE_ITERATIVE, /* one connection at a time */
 	MODE_EPOLL,     /* one thread, an epoll reactor */
+	MODE_REUSEPORT, /* --workers processes, each its own SO_REUSEPORT listening socket and reactor */
+	MODE_PREFORK,   /* --workers processes sharing one listening socket, each its own reactor */
 };
 
-/* "thread", "fork", "iterative", "epoll": the --mode names. */
+#define WORKERS_MAX 64
+#define BENCH_THREADS_MAX 64
+
+/* "thread", "fork", "iterative", "epoll", "reuseport", "prefork": the --mode names. */
 const char *serve_mode_name(enum serve_mode m);
 
 
@@ -39,6 +44,8 @@ struct server_options {
 	bool udp;
 	bool quiet, step;
 	const char *events_path;
+	int workers;           /* reuseport, prefork: processes (default 4) */
+	bool herd;             /* prefork: register the listening socket without EPOLLEXCLUSIVE */
 };
 
 struct client_options {
@@ -57,6 +64,7 @@ struct client_options {
 	bool bench, reconnect;
 	int conns;
 	long requests;
+	int threads;           /* --bench: threads sharing the connections (1) */
 };
 
 /* Each returns 0 (run), 1 (--help was asked: print the usage) or -1 with a

@@ -75,7 +75,7 @@ static void accept_ready(struct reactor *r)
 		if (fd < 0) {
 			if (errno != EAGAIN && !calls_stopping())
 				lab_report_error("accept on", NULL, errno, NULL);
-			return; /* EAGAIN: the accept queue is empty */
+			return; /* EAGAIN: the accept queue is empty (prefork: another worker was first) */
 		}
 		c = calloc(1, sizeof(*c));
 		if (!c) {
@@ -89,6 +89,12 @@ static void accept_ready(struct reactor *r)
 			r->conns->prev = c;
 		r->conns = c;
 		watch(r, c, EPOLL_CTL_ADD, EPOLLIN);
+		/* a worker process (reuseport, prefork) takes one connection per
+		 * wake-up, as nginx does by default: level-triggered epoll wakes
+		 * it again while more wait, so an accept() = -1 EAGAIN on the
+		 * ladder means another worker was first (the herd) */
+		if (r->opt->mode == MODE_REUSEPORT || r->opt->mode == MODE_PREFORK)
+			return;
 	}
 }
 
@@ -164,6 +170,12 @@ void reactor_serve(int lfd, const struct server_options *o)
 	struct epoll_event events[EVENTS_MAX];
 	struct epoll_event lev = {.events = EPOLLIN, .data.ptr = NULL};
 
+	/* prefork: every worker's epoll watches the one shared listening
+	 * socket. EPOLLEXCLUSIVE asks the kernel to wake one or more of the
+	 * workers waiting in epoll_wait() for a connection, not all of them;
+	 * --herd leaves it out, and every waiting worker wakes (epoll_ctl(2)). */
+	if (o->mode == MODE_PREFORK && !o->herd)
+		lev.events |= EPOLLEXCLUSIVE;
 	if (r.epfd < 0) {
 		lab_report_error("epoll_create1", NULL, errno, NULL);
 		return;

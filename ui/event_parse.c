@@ -205,6 +205,7 @@ static void parse_call(struct reader *r, struct ui_call *c, int is_step)
 	}
 	c->proc = get_role(r, "proc");
 	c->pid = (int)get_int(r, "pid", 1, 0);
+	c->worker = (int)get_int(r, "worker", 0, 0);
 	c->seq = (long)get_int(r, "seq", is_step, -1);
 	get_str(r, "call", 1, c->call, sizeof(c->call));
 	c->fd = (int)get_int(r, "fd", 0, -1);

@@ -109,16 +109,22 @@ static void lane_text_2(struct grid *g, const struct geometry *gm, enum tcp_role
 
 void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n)
 {
+	size_t len = 0;
+
+	if (c->worker > 0 && n) /* which worker process: "w2 accept4(3) = 7" */
+		len = (size_t)snprintf(buf, n, "w%d ", c->worker);
+	if (len >= n)
+		return;
 	if (!c->exit) {
-		snprintf(buf, n, "%s(%s) %s", c->call, c->args, ascii ? "..." : "\u2026");
+		snprintf(buf + len, n - len, "%s(%s) %s", c->call, c->args, ascii ? "..." : "\u2026");
 		return;
 	}
 	if (c->fd >= 0 && strcmp(c->call, "socket") != 0)
-		snprintf(buf, n, "%s(%d) = %lld%s%s", c->call, c->fd, c->ret, c->err[0] ? " " : "", c->err);
+		snprintf(buf + len, n - len, "%s(%d) = %lld%s%s", c->call, c->fd, c->ret, c->err[0] ? " " : "", c->err);
 	else
-		snprintf(buf, n, "%s() = %lld%s%s", c->call, c->ret, c->err[0] ? " " : "", c->err);
+		snprintf(buf + len, n - len, "%s() = %lld%s%s", c->call, c->ret, c->err[0] ? " " : "", c->err);
 	if (c->data[0] && !c->err[0]) {
-		size_t len = strlen(buf);
+		len = strlen(buf);
 		snprintf(buf + len, n - len, " \"%s\"", c->data);
 	}
 }

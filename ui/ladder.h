@@ -45,11 +45,12 @@ void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, 
 /* Draws row pos alone on line y (for --plain and text export). */
 void ladder_draw_row(const struct timeline *tl, const struct ladder_opts *o, long pos, struct grid *g, int y);
 
-/* Short text of a call row: "connect(3, 127.0.0.1:8080) …" on enter,
- * "connect(3) = -1 ECONNREFUSED" on exit. */
 /* The time column's text for dt_ns since the session's zero (seconds). */
 void ladder_time_text(uint64_t dt_ns, char *buf, size_t n);
 
+/* Short text of a call row: "connect(3, 127.0.0.1:8080) …" on enter,
+ * "connect(3) = -1 ECONNREFUSED" on exit; a worker process's calls start
+ * with its tag: "w2 accept4(3) = -1 EAGAIN". */
 void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n);
 
 /* The arrow label of a packet: "SYN|ACK seq=0 ack=1", plus length and

@@ -57,6 +57,7 @@ struct ui_call {
 	bool exit;
 	enum tcp_role proc;         /* client or server */
 	int pid;
+	int worker;                 /* a server's worker process, 1..N; 0: none */
 	long seq;                   /* -1 when absent */
 	char call[24];
 	int fd;

@@ -27,9 +27,11 @@ static void percentile_is_nearest_rank(void **state)
 	assert_int_equal(bench_percentile(v, 0, 50), 0);
 }
 
-/* A one-connection-at-a-time echo peer: serves `conns` connections. */
+/* A one-connection-at-a-time echo peer: serves `conns` connections and
+ * counts the requests it answered (each a 5-byte "hello"). */
 struct peer {
 	int lfd, conns;
+	long bytes;
 };
 
 static void *echo_peer(void *arg)
@@ -40,9 +42,11 @@ static void *echo_peer(void *arg)
 	for (int i = 0; i < p->conns; i++) {
 		int fd = accept(p->lfd, NULL, NULL);
 		ssize_t n;
-		while ((n = read(fd, buf, sizeof(buf))) > 0)
+		while ((n = read(fd, buf, sizeof(buf))) > 0) {
+			p->bytes += n;
 			if (write(fd, reply, echo_reply(buf, (size_t)n, reply)) < 0)
 				break;
+		}
 		close(fd);
 	}
 	return NULL;
@@ -69,6 +73,32 @@ static void a_run_answers_every_request(void **state)
 	close(p.lfd);
 }
 
+/* -t: the connections are dealt out to threads; the server still gets
+ * exactly the requests asked for, however they divide (1003 over 7
+ * connections over 3 threads; --reconnect: 20 over 3 threads). */
+static void threads_share_the_requests(void **state)
+{
+	struct net_addr sa;
+	struct client_options o = {.conns = 7, .requests = 1003, .threads = 3};
+	struct peer p = {.lfd = net_listen_loopback(AF_INET, 16, &sa), .conns = 7};
+	pthread_t tid;
+	(void)state;
+
+	pthread_create(&tid, NULL, echo_peer, &p);
+	assert_int_equal(bench_run(&o, net_sa(&sa), sa.len), 0);
+	pthread_join(tid, NULL);
+	assert_int_equal(p.bytes, 1003 * 5);
+
+	o = (struct client_options){.conns = 2, .requests = 20, .threads = 3, .reconnect = true};
+	p.conns = 20;
+	p.bytes = 0;
+	pthread_create(&tid, NULL, echo_peer, &p);
+	assert_int_equal(bench_run(&o, net_sa(&sa), sa.len), 0);
+	pthread_join(tid, NULL);
+	assert_int_equal(p.bytes, 20 * 5);
+	close(p.lfd);
+}
+
 static void a_refused_server_counts_errors(void **state)
 {
 	struct net_addr sa;
@@ -84,6 +114,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(percentile_is_nearest_rank),
 		cmocka_unit_test(a_run_answers_every_request),
+		cmocka_unit_test(threads_share_the_requests),
 		cmocka_unit_test(a_refused_server_counts_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

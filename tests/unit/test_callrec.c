@@ -187,6 +187,15 @@ static const struct {
 	 HEAD_C ",\"phase\":\"exit\",\"seq\":2,\"call\":\"write\",\"fd\":3,\"args\":\"3, buf, 1\",\"ret\":-1,"
 		"\"errno\":\"E?\",\"error\":\"unknown error 4095\",\"blocked_ns\":0}",
 	 T "client write(3, buf, 1) = -1 E? (unknown error 4095)  [0.000 ms]"},
+	{"a worker process: the record carries its number, the line its tag",
+	 {.who = {.proc = "server", .pid = 4244, .tid = 4244, .worker = 2}, .phase = CALL_EXIT,
+	  .ts_ns = 1764107207123456789ull, .seq = 9, .name = "accept4", .fd = 3,
+	  .args = "3, &peer, &len, SOCK_NONBLOCK", .ret = -1, .err = EAGAIN},
+	 "{\"type\":\"call\",\"ts_ns\":1764107207123456789,\"proc\":\"server\",\"pid\":4244,\"tid\":4244,"
+		"\"worker\":2,\"phase\":\"exit\",\"seq\":9,\"call\":\"accept4\",\"fd\":3,"
+		"\"args\":\"3, &peer, &len, SOCK_NONBLOCK\",\"ret\":-1,\"errno\":\"EAGAIN\","
+		"\"error\":\"resource temporarily unavailable\",\"blocked_ns\":0}",
+	 T "server w2 accept4(3, &peer, &len, SOCK_NONBLOCK) = -1 EAGAIN (resource temporarily unavailable)  [0.000 ms]"},
 	{"a process name that needs escaping",
 	 {.who = {.proc = "my \"prog\"", .pid = 1, .tid = 1}, .phase = CALL_ENTER, .ts_ns = 5, .seq = 1,
 	  .name = "close", .fd = 7, .args = "7"},

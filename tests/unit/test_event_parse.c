@@ -56,6 +56,11 @@ static void call_and_step(void **state)
 	assert_string_equal(ev.u.call.err, "ECONNREFUSED");
 	assert_int_equal(ev.u.call.local.port, 50322);
 	assert_int_equal(ev.u.call.peer.family, 0);
+	assert_int_equal(ev.u.call.worker, 0); /* not a worker process */
+	assert_int_equal(parse("{\"type\":\"call\",\"ts_ns\":5,\"phase\":\"exit\",\"proc\":\"server\",\"pid\":4244,"
+			       "\"worker\":3,\"seq\":9,\"call\":\"accept4\",\"fd\":3,\"ret\":-1,\"errno\":\"EAGAIN\"}",
+			       &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.u.call.worker, 3);
 	assert_int_equal(parse("{\"type\":\"step\",\"ts_ns\":5,\"proc\":\"server\",\"pid\":7,\"seq\":3,\"call\":\"listen\","
 			       "\"fd\":3,\"args\":\"3, 128\"}", &ev, err, sizeof(err)), 0);
 	assert_int_equal(ev.type, UEV_STEP);

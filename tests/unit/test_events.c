@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "events.h"
 #include "chanpath.h"
@@ -141,6 +142,47 @@ static void hello_arrives_with_identity(void **state)
 	test_channel_close(&ch);
 }
 
+/* A forked worker (echo-server --workers) says hello again on a connection
+ * of its own, with its own pid and its worker number. */
+static void a_worker_says_hello_on_its_own_connection(void **state)
+{
+	struct test_channel ch;
+	char *argv[] = {"echo-server", "--mode", "prefork"};
+	json_t *rec;
+	int parent_conn, status;
+	pid_t pid;
+	(void)state;
+
+	assert_int_equal(test_channel_open(&ch), 0);
+	events_open(ch.path, "server");
+	events_hello(3, argv);
+	rec = test_channel_next(&ch, 2000);
+	assert_non_null(rec);
+	assert_null(json_object_get(rec, "worker")); /* the parent is no worker */
+	parent_conn = ch.last;
+	json_decref(rec);
+	pid = fork();
+	if (pid == 0) {
+		events_after_fork();
+		events_set_worker(2);
+		events_hello_again();
+		events_close();
+		_exit(0);
+	}
+	rec = test_channel_next(&ch, 5000);
+	assert_non_null(rec);
+	assert_string_equal(json_string_value(json_object_get(rec, "type")), "hello");
+	assert_int_equal(json_integer_value(json_object_get(rec, "pid")), pid);
+	assert_int_equal(json_integer_value(json_object_get(rec, "worker")), 2);
+	assert_string_equal(json_string_value(json_object_get(rec, "argv")), "echo-server --mode prefork");
+	assert_int_not_equal(ch.last, parent_conn);
+	json_decref(rec);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	events_close();
+	test_channel_close(&ch);
+}
+
 static void missing_directory_is_created_private(void **state)
 {
 	struct test_channel ch;
@@ -167,6 +209,7 @@ int main(void)
 		cmocka_unit_test(nobody_listening_drops_without_blocking),
 		cmocka_unit_test(a_busy_lab_loses_nothing),
 		cmocka_unit_test(hello_arrives_with_identity),
+		cmocka_unit_test(a_worker_says_hello_on_its_own_connection),
 		cmocka_unit_test(missing_directory_is_created_private),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -220,10 +220,31 @@ static void call_texts(void **state)
 	assert_string_equal(buf, "connect(3, 127.0.0.1:8080) ...");
 }
 
+/* A worker process's call says which worker it is: who waits, who answers. */
+static void call_texts_name_the_worker(void **state)
+{
+	struct ui_call c = {.exit = true, .fd = 3, .has_ret = true, .ret = -1, .worker = 2};
+	char buf[128];
+
+	(void)state;
+	snprintf(c.call, sizeof(c.call), "accept4");
+	snprintf(c.err, sizeof(c.err), "EAGAIN");
+	ladder_call_text(&c, false, buf, sizeof(buf));
+	assert_string_equal(buf, "w2 accept4(3) = -1 EAGAIN");
+	c.exit = false;
+	snprintf(c.args, sizeof(c.args), "4, events, 256, -1");
+	snprintf(c.call, sizeof(c.call), "epoll_wait");
+	ladder_call_text(&c, true, buf, sizeof(buf));
+	assert_string_equal(buf, "w2 epoll_wait(4, events, 256, -1) ...");
+	ladder_call_text(&c, true, buf, 3); /* cut short, still a string */
+	assert_string_equal(buf, "w2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(handshake_at_80_columns),
+		cmocka_unit_test(call_texts_name_the_worker),
 		cmocka_unit_test(header_follows_the_selected_row),
 		cmocka_unit_test(close_in_three_segments_ascii),
 		cmocka_unit_test(big_and_wide_layouts),

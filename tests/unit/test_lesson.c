@@ -127,6 +127,9 @@ static const struct {
 	{HEADER "step: a\nexpect: call client connect enter ret=0\n", "bad.lesson:5: expect: 'ret=0' only on a call's exit"},
 	{HEADER "step: a\nexpect: call client connect errno=oops\n", "bad.lesson:5: expect: errno 'oops'"},
 	{HEADER "step: a\nexpect: state client SYN_SENT seq=1\n", "bad.lesson:5: expect: unknown option 'seq' for a state"},
+	{HEADER "step: a\nexpect: call server accept pids=0\n",
+	 "bad.lesson:5: expect: pids '0': expected a number from 1 to 16"},
+	{HEADER "step: a\nexpect: packet c2s SYN pids=2\n", "bad.lesson:5: expect: unknown option 'pids' for a packet"},
 	{HEADER "step: a\nexpect: socket client\n", "bad.lesson:5: expect: unknown kind 'socket'"},
 	{HEADER "step: a\nrun: browser\nexpect: call client connect\n", "bad.lesson:5: run: program 'browser'"},
 	{HEADER "step: a\nrun: client --step\nexpect: call client connect\n", "bad.lesson:5: run: '--step' is set by"},
@@ -345,15 +348,17 @@ static void expectations_in_each_language(void **state)
 			   "expect: call server listen exit ret=0\n"
 			   "expect: packet c2s SYN retrans\n"
 			   "expect: state server ESTABLISHED count=2\n"
-			   "expect: no call server accept enter\n";
+			   "expect: no call server accept enter\n"
+			   "expect: call server accept4 exit errno=EAGAIN count=2 pids=2\n";
 	static const char *const zh[] = {"服务器的 listen() 返回 = 0", "报文段 客户端→服务器 SYN（重传）",
-					 "服务器进入 ESTABLISHED，至少 2 次", "没有：服务器的 accept() 开始"};
+					 "服务器进入 ESTABLISHED，至少 2 次", "没有：服务器的 accept() 开始",
+					 "服务器的 accept4() 返回 = -1 EAGAIN，至少 2 次，来自至少 2 个进程"};
 	struct lesson l;
 	char err[256], buf[200];
 
 	(void)state;
 	assert_int_equal(lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)), 0);
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		assert_string_equal(lesson_expect_words(&l.steps[0].expects[i], LANG_EN, buf, sizeof(buf)),
 				    l.steps[0].expects[i].text);
 		assert_string_equal(lesson_expect_words(&l.steps[0].expects[i], LANG_ZH, buf, sizeof(buf)), zh[i]);
@@ -514,6 +519,11 @@ static const struct {
 	{"call client connect count=2", 0, true},
 	{"call client connect count=3", 0, false},
 	{"call client connect count=2", 600, false},
+	{"call client connect exit pids=2", 0, true},   /* pids 7 and 9 */
+	{"call client connect exit pids=3", 0, false},
+	{"call client connect pids=2", 0, true},
+	{"call client connect enter pids=2", 0, false},  /* only pid 7's enter */
+	{"call any connect exit count=2 pids=2", 600, false},
 	{"packet c2s SYN", 0, true},
 	{"packet c2s SYN seq=0 ack=0 len=0", 0, true},
 	{"packet s2c SYN", 0, false},

@@ -54,7 +54,7 @@ static void server_mistakes_are_one_line(void **state)
 	(void)state;
 
 	assert_int_equal(SERVER(&o, err, "--mode", "select"), -1);
-	assert_string_equal(err, "--mode select: want thread, fork, iterative or epoll");
+	assert_string_equal(err, "--mode select: want thread, fork, iterative, epoll, reuseport or prefork");
 	assert_int_equal(SERVER(&o, err, "-p", "70000"), -1);
 	assert_string_equal(err, "port '70000': expected a number from 1 to 65535");
 	assert_int_equal(SERVER(&o, err, "--frobnicate"), -1);
@@ -136,6 +136,49 @@ static void client_bench_and_mistakes(void **state)
 	assert_int_equal(CLIENT(&o, err, "h", "port"), -1);
 }
 
+static void server_workers(void **state)
+{
+	struct server_options o;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(SERVER(&o, err, "--mode", "reuseport"), 0);
+	assert_int_equal(o.mode, MODE_REUSEPORT);
+	assert_int_equal(o.workers, 4);
+	assert_false(o.herd);
+	assert_int_equal(SERVER(&o, err, "--mode", "prefork", "--workers", "64", "--herd"), 0);
+	assert_int_equal(o.mode, MODE_PREFORK);
+	assert_int_equal(o.workers, 64);
+	assert_true(o.herd);
+	assert_int_equal(SERVER(&o, err, "--mode", "prefork", "--workers", "0"), -1);
+	assert_string_equal(err, "--workers '0': expected a number from 1 to 64");
+	assert_int_equal(SERVER(&o, err, "--mode", "reuseport", "--workers", "65"), -1);
+	assert_int_equal(SERVER(&o, err, "--workers", "2"), -1);
+	assert_string_equal(err, "--workers starts worker processes: only with --mode reuseport or --mode prefork");
+	assert_int_equal(SERVER(&o, err, "--mode", "epoll", "--workers", "2"), -1);
+	assert_int_equal(SERVER(&o, err, "--mode", "reuseport", "--herd"), -1);
+	assert_string_equal(err, "--herd is about one listening socket shared by workers: only with --mode prefork");
+	assert_int_equal(SERVER(&o, err, "--herd"), -1);
+	assert_int_equal(SERVER(&o, err, "--mode", "prefork", "--reply-at-eof"), -1);
+	assert_int_equal(SERVER(&o, err, "--udp", "--mode", "reuseport"), -1);
+}
+
+static void client_bench_threads(void **state)
+{
+	struct client_options o;
+	char err[128];
+	(void)state;
+
+	assert_int_equal(CLIENT(&o, err, "--bench"), 0);
+	assert_int_equal(o.threads, 1);
+	assert_int_equal(CLIENT(&o, err, "--bench", "-t", "4", "-c", "50"), 0);
+	assert_int_equal(o.threads, 4);
+	assert_int_equal(CLIENT(&o, err, "--bench", "--threads", "65"), -1);
+	assert_string_equal(err, "-t '65': expected a number from 1 to 64");
+	assert_int_equal(CLIENT(&o, err, "-t", "2"), -1);
+	assert_string_equal(err, "-t runs the benchmark on threads: only with --bench");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +188,8 @@ int main(void)
 		cmocka_unit_test(client_host_port_and_script),
 		cmocka_unit_test(client_defaults_interactive_and_count_alone_sends_hello),
 		cmocka_unit_test(client_bench_and_mistakes),
+		cmocka_unit_test(server_workers),
+		cmocka_unit_test(client_bench_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,6 +125,12 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 		e->count = (int)v;
 		return 0;
 	}
+	if (e->kind == EXPECT_CALL && strncmp(w, "pids=", 5) == 0) {
+		if (parse_int(eq + 1, 1, LESSON_MAX_PIDS, &v) < 0)
+			return fail(p, "expect: pids '%s': expected a number from 1 to %d", eq + 1, LESSON_MAX_PIDS);
+		e->pids = (int)v;
+		return 0;
+	}
 	if (e->kind == EXPECT_CALL && strncmp(w, "ret=", 4) == 0) {
 		if (parse_int(eq + 1, -1, 1L << 30, &v) < 0)
 			return fail(p, "expect: ret '%s': expected a number", eq + 1);
@@ -152,7 +158,7 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 		    e->kind == EXPECT_CALL ? "call" : e->kind == EXPECT_PACKET ? "packet" : "state");
 }
 
-/*   call PROC NAME [enter|exit] [ret=N] [errno=E|none]
+/*   call PROC NAME [enter|exit] [ret=N] [errno=E|none] [pids=N]
  *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [retrans]
  *   state PROC STATE
  * each optionally preceded by "no" and followed by count=N. */
@@ -741,10 +747,26 @@ bool lesson_row_matches(const struct lesson_expect *e, const struct row *r)
 	return false;
 }
 
+/* pids=N: the processes a matching call row came from (up to N of them). */
+struct pid_set {
+	int pid[LESSON_MAX_PIDS];
+	int n;
+};
+
+static void pid_add(struct pid_set *s, int want, int pid)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->pid[i] == pid)
+			return;
+	if (s->n < want)
+		s->pid[s->n++] = pid;
+}
+
 bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uint64_t since_ns,
 		  bool met[LESSON_MAX_EXPECTS])
 {
 	int seen[LESSON_MAX_EXPECTS] = {0};
+	struct pid_set pids[LESSON_MAX_EXPECTS] = {0};
 	bool all = true;
 	size_t n = timeline_count(tl);
 
@@ -753,12 +775,17 @@ bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uin
 		const struct row *r = timeline_row(tl, pos);
 		if (r->ts_ns < since_ns)
 			break;
-		for (int i = 0; i < step->nexpects; i++)
-			seen[i] += lesson_row_matches(&step->expects[i], r);
+		for (int i = 0; i < step->nexpects; i++) {
+			if (!lesson_row_matches(&step->expects[i], r))
+				continue;
+			seen[i]++;
+			if (step->expects[i].pids)
+				pid_add(&pids[i], step->expects[i].pids, r->ev->u.call.pid);
+		}
 	}
 	for (int i = 0; i < step->nexpects; i++) {
 		const struct lesson_expect *e = &step->expects[i];
-		met[i] = e->absent ? seen[i] == 0 : seen[i] >= e->count;
+		met[i] = e->absent ? seen[i] == 0 : seen[i] >= e->count && pids[i].n >= e->pids;
 		all = all && met[i];
 	}
 	return all;
@@ -842,6 +869,10 @@ const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, c
 	if (e->count > 1) {
 		m = strlen(buf);
 		snprintf(buf + m, n - m, "，至少 %d 次", e->count);
+	}
+	if (e->pids > 1) {
+		m = strlen(buf);
+		snprintf(buf + m, n - m, "，来自至少 %d 个进程", e->pids);
 	}
 	return buf;
 }

@@ -34,6 +34,7 @@
 #define LESSON_MAX_RUNS 6
 #define LESSON_MAX_ARGS 7   /* demo.h: DEMO_MAX_ARGS minus the NULL */
 #define LESSON_MAX_CHOICES 6
+#define LESSON_MAX_PIDS 16  /* expect: call ... pids=N: N at most this */
 
 enum expect_kind { EXPECT_CALL, EXPECT_PACKET, EXPECT_STATE };
 enum expect_dir { DIR_ANY, DIR_C2S, DIR_S2C };
@@ -45,6 +46,7 @@ struct lesson_expect {
 	enum expect_kind kind;
 	bool absent;           /* "no ..." */
 	int count;             /* at least this many rows (default 1) */
+	int pids;              /* call: those rows come from at least this many processes (0: any) */
 	int line;              /* in the lesson file */
 	char text[160];        /* as written, for messages */
 	enum expect_proc proc; /* call, state */
