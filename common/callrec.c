@@ -99,14 +99,41 @@ int callrec_encode_step(struct outbuf *o, const struct call *c)
 	return outbuf_finish(o);
 }
 
+static bool is_operation(const struct call *c)
+{
+	return c->phase == CALL_SUBMIT || c->phase == CALL_COMPLETE;
+}
+
+/* An operation's record: "op" (its id) where a call has "phase" and "seq". */
+static void put_operation_fields(struct outbuf *o, const struct call *c)
+{
+	outbuf_lit(o, ",\"op\":");
+	outbuf_u64(o, c->seq);
+	outbuf_lit(o, ",\"call\":");
+	outbuf_json_string(o, text_or_empty(c->name));
+	outbuf_lit(o, ",\"fd\":");
+	outbuf_i64(o, c->fd);
+	outbuf_lit(o, ",\"args\":");
+	outbuf_json_string(o, text_or_empty(c->args));
+}
+
 int callrec_encode(struct outbuf *o, const struct call *c)
 {
-	callrec_put_header(o, "call", c->ts_ns, &c->who);
-	outbuf_lit(o, c->phase == CALL_ENTER ? ",\"phase\":\"enter\"" : ",\"phase\":\"exit\"");
-	put_call_fields(o, c);
+	static const char *const types[] = {[CALL_ENTER] = "call", [CALL_EXIT] = "call",
+					    [CALL_SUBMIT] = "submit", [CALL_COMPLETE] = "complete"};
+
+	callrec_put_header(o, types[c->phase], c->ts_ns, &c->who);
+	if (is_operation(c)) {
+		put_operation_fields(o, c);
+	} else {
+		outbuf_lit(o, c->phase == CALL_ENTER ? ",\"phase\":\"enter\"" : ",\"phase\":\"exit\"");
+		put_call_fields(o, c);
+	}
 	put_text_field(o, "addr", c->addr);
-	if (c->phase == CALL_EXIT)
+	if (c->phase == CALL_EXIT || c->phase == CALL_COMPLETE)
 		put_exit_fields(o, c);
+	if (c->phase == CALL_COMPLETE && c->more)
+		outbuf_lit(o, ",\"more\":true");
 	outbuf_char(o, '}');
 	return outbuf_finish(o);
 }
@@ -146,9 +173,15 @@ int callrec_line(struct outbuf *o, const struct call *c)
 	struct tm tm;
 
 	localtime_r(&secs, &tm);
-	outbuf_printf(o, "%02d:%02d:%02d.%06u %s %s(%s) = %ld", tm.tm_hour, tm.tm_min, tm.tm_sec,
+	outbuf_printf(o, "%02d:%02d:%02d.%06u %s %s%s(%s)", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		      (unsigned)(c->ts_ns % 1000000000ull / 1000), text_or_empty(c->who.proc),
-		      text_or_empty(c->name), text_or_empty(c->args), c->ret);
+		      c->phase == CALL_SUBMIT ? "submit " : c->phase == CALL_COMPLETE ? "complete " : "",
+		      text_or_empty(c->name), text_or_empty(c->args));
+	if (c->phase == CALL_SUBMIT) { /* no result yet: the kernel has the operation */
+		outbuf_printf(o, "  op %u", c->seq);
+		return outbuf_finish(o);
+	}
+	outbuf_printf(o, " = %ld", c->ret);
 	if (c->err)
 		outbuf_printf(o, " %s (%s)", errno_name(c->err), errtext(c->err));
 	if (named(c, "bind", "connect") && present(c->local))
@@ -159,6 +192,8 @@ int callrec_line(struct outbuf *o, const struct call *c)
 		outbuf_printf(o, "  from %s", present(c->addr) ? c->addr : c->peer); /* no address asked: the peer sent it */
 	if (c->data && c->ret > 0)
 		put_c_literal(o, c->data, (size_t)c->ret);
+	if (c->phase == CALL_COMPLETE)
+		outbuf_printf(o, "  op %u", c->seq);
 	outbuf_printf(o, "  [%.3f ms]", (double)c->blocked_ns / 1e6);
 	return outbuf_finish(o);
 }

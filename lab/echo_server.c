@@ -6,7 +6,8 @@
  *
  * The default mode gives each connection its own thread, as the seed gives
  * each one a goroutine; --mode fork and --mode iterative differ from it in
- * one place, the switch after accept; --mode epoll is in reactor.c. */
+ * one place, the switch after accept; --mode epoll is in reactor.c,
+ * --mode uring in proactor.c. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include "calls.h"
 #include "echo.h"
 #include "options.h"
+#include "proactor.h"
 #include "reactor.h"
 
 static struct server_options opt;
@@ -289,7 +291,9 @@ int main(int argc, char **argv)
 		printf("echo-server: listening on %s (%s mode)\n", where, serve_mode_name(opt.mode));
 		if (opt.mode == MODE_EPOLL)
 			reactor_serve(fd, &opt);
-		else
+		else if (opt.mode == MODE_URING && proactor_serve(fd, &opt) < 0)
+			goto close_out; /* this kernel refuses io_uring */
+		else if (opt.mode != MODE_URING)
 			accept_loop(fd);
 	}
 	rc = 0;

@@ -11,9 +11,10 @@ enum serve_mode {
 	MODE_FORK,      /* one process per connection */
 	MODE_ITERATIVE, /* one connection at a time */
 	MODE_EPOLL,     /* one thread, an epoll reactor */
+	MODE_URING,     /* one thread, an io_uring proactor */
 };
 
-/* "thread", "fork", "iterative", "epoll": the --mode names. */
+/* "thread", "fork", "iterative", "epoll", "uring": the --mode names. */
 const char *serve_mode_name(enum serve_mode m);
 
 
