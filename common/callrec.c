@@ -95,6 +95,8 @@ int callrec_encode_step(struct outbuf *o, const struct call *c)
 {
 	callrec_put_header(o, "step", c->ts_ns, &c->who);
 	put_call_fields(o, c);
+	if (c->phase == CALL_SUBMIT) /* the step is an operation's submission */
+		outbuf_lit(o, ",\"submit\":true");
 	outbuf_char(o, '}');
 	return outbuf_finish(o);
 }

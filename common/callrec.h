@@ -62,7 +62,8 @@ void callrec_put_header(struct outbuf *o, const char *type, uint64_t ts_ns, cons
 int callrec_encode(struct outbuf *o, const struct call *c);
 
 /* Appends the "step" record of c at its entry (docs/trace-format.md, "Step
- * control"): header, "seq", "call", "fd", "args"; the program then waits
+ * control"): header, "seq", "call", "fd", "args" (and "submit":true for
+ * an operation's submission, CALL_SUBMIT); the program then waits
  * for the go of that seq. Finishes o: length, or -1 when it does not fit. */
 int callrec_encode_step(struct outbuf *o, const struct call *c);
 

@@ -132,7 +132,7 @@ static void call_vbegin(struct in_flight *c, enum call_phase phase, const char *
 		c->rec.who = events_origin();
 	}
 	if (!stop_requested) /* once stopping, wind down without waiting */
-		step_gate(c->rec.seq, name, fd, c->args);
+		step_gate(c->rec.seq, phase == CALL_SUBMIT, name, fd, c->args);
 	c->send = c->report && events_listening();
 	c->rec.ts_ns = events_now_ns();
 	c->start_ns = clock_ns(CLOCK_MONOTONIC);

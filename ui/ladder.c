@@ -109,6 +109,19 @@ static void lane_text_2(struct grid *g, const struct geometry *gm, enum tcp_role
 
 void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n)
 {
+	size_t len;
+
+	if (c->kind == UCALL_SUBMIT) { /* an io_uring operation, handed to the kernel */
+		snprintf(buf, n, "%s submit %s(%s)", ascii ? "=>" : "\u21e2", c->call, c->args);
+		return;
+	}
+	if (c->kind == UCALL_COMPLETE) { /* ... and done: its result, no call made */
+		len = (size_t)snprintf(buf, n, "%s complete %s(%d) = %lld%s%s", ascii ? "<=" : "\u21e0", c->call, c->fd,
+				       c->ret, c->err[0] ? " " : "", c->err);
+		if (c->data[0] && !c->err[0] && len < n)
+			snprintf(buf + len, n - len, " \"%s\"", c->data);
+		return;
+	}
 	if (!c->exit) {
 		snprintf(buf, n, "%s(%s) %s", c->call, c->args, ascii ? "..." : "\u2026");
 		return;
@@ -118,7 +131,7 @@ void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n)
 	else
 		snprintf(buf, n, "%s() = %lld%s%s", c->call, c->ret, c->err[0] ? " " : "", c->err);
 	if (c->data[0] && !c->err[0]) {
-		size_t len = strlen(buf);
+		len = strlen(buf);
 		snprintf(buf + len, n - len, " \"%s\"", c->data);
 	}
 }
