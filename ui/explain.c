@@ -176,7 +176,7 @@ void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 		if (c->kind != UCALL_SYSCALL) { /* an io_uring operation: submitted, or done */
 			if (why_format(c->kind == UCALL_SUBMIT ? OP_SUBMIT : OP_COMPLETE, t.lang, c->proc == ROLE_SERVER,
 				       0, 0, what, sizeof(what)) > 0)
-				add(&t, "%s %s%s%s", role_word(&t, c->proc), label, t.w->colon, what);
+				add(&t, "%s %s [op %ld]%s%s", role_word(&t, c->proc), label, c->seq, t.w->colon, what);
 			if (c->exit && c->err[0]) {
 				add(&t, "\n");
 				add(&t, t.w->failed, c->err);
