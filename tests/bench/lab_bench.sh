@@ -99,6 +99,10 @@ stop_server
 		$2 ~ /--mode uring $/ && $3 + 0 == 1000 { u = $4 }
 		END { if (e && u) printf "At 1000 connections the io_uring mode made %.2fx the epoll mode'"'"'s requests/s (goal: at least 1x), with the same one-thread client; load average (1, 5, 15 min) right after the uring runs: %s.\n\n", u / e, load }'
 
+	echo "io_uring and epoll measured side by side, in alternating runs: [benchmarks-uring.md](benchmarks-uring.md)"
+	echo "(\`tests/bench/uring_bench.sh\`)."
+	echo
+
 	echo "10,000 idle connections (epoll mode): the client opened 10,000 connections, made one"
 	echo "request on each and held them all open; the server had $held established"
 	echo "connections at once on its port while the row marked \"10,000 idle held\" was measured."
