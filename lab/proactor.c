@@ -65,50 +65,62 @@ struct proactor {
 	struct conn *conns;
 };
 
-/* A free slot in the submission queue. The loop takes completions only
- * while there is room for what they lead to, so there always is one. */
-static struct io_uring_sqe *sqe_for(struct proactor *p, struct op *op)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&p->ring);
-
-	io_uring_sqe_set_data(sqe, op);
-	return sqe;
-}
+/* Each submit_X() below takes a free entry of the submission queue (the
+ * loop takes completions only while there is room for what they lead to),
+ * prepares the operation in it, and gives it the operation's address
+ * (user_data), which comes back in its completion. The kernel sees the
+ * entry at the next io_uring_enter. */
 
 /* accept, multishot: one submission, and a completion for every connection
  * the kernel accepts from then on, each with the new socket's fd. */
 static void submit_accept(struct proactor *p)
 {
+	struct io_uring_sqe *sqe;
+
 	p->accept_op.kind = OP_ACCEPT;
 	lab_submit(&p->accept_op.report, "accept", p->lfd, "%d, multishot", p->lfd);
-	io_uring_prep_multishot_accept(sqe_for(p, &p->accept_op), p->lfd, NULL, NULL, 0);
+	sqe = io_uring_get_sqe(&p->ring);
+	io_uring_prep_multishot_accept(sqe, p->lfd, NULL, NULL, 0);
+	io_uring_sqe_set_data(sqe, &p->accept_op);
 }
 
 /* recv: "when data comes, copy it into c->in". Nothing is read now; the
  * kernel does it when the client's bytes arrive. */
 static void submit_recv(struct proactor *p, struct conn *c)
 {
+	struct io_uring_sqe *sqe;
+
 	c->op.kind = OP_RECV;
 	lab_submit(&c->op.report, "recv", c->fd, "%d, buf, %zu, 0", c->fd, sizeof(c->in));
-	io_uring_prep_recv(sqe_for(p, &c->op), c->fd, c->in, sizeof(c->in), 0);
+	sqe = io_uring_get_sqe(&p->ring);
+	io_uring_prep_recv(sqe, c->fd, c->in, sizeof(c->in), 0);
+	io_uring_sqe_set_data(sqe, &c->op);
 }
 
 /* send: "copy what is left of the reply into the send buffer". */
 static void submit_send(struct proactor *p, struct conn *c)
 {
+	struct io_uring_sqe *sqe;
+
 	c->op.kind = OP_SEND;
 	lab_submit(&c->op.report, "send", c->fd, "%d, buf, %zu, 0", c->fd, c->out_len - c->out_off);
-	io_uring_prep_send(sqe_for(p, &c->op), c->fd, c->out + c->out_off, c->out_len - c->out_off, 0);
+	sqe = io_uring_get_sqe(&p->ring);
+	io_uring_prep_send(sqe, c->fd, c->out + c->out_off, c->out_len - c->out_off, 0);
+	io_uring_sqe_set_data(sqe, &c->op);
 }
 
 /* close: as close() would, the kernel sends FIN (RST with --linger0). */
 static void submit_close(struct proactor *p, struct conn *c)
 {
+	struct io_uring_sqe *sqe;
+
 	if (p->opt->linger0)
 		echo_linger0(c->fd);
 	c->op.kind = OP_CLOSE;
 	lab_submit(&c->op.report, "close", c->fd, "%d", c->fd);
-	io_uring_prep_close(sqe_for(p, &c->op), c->fd);
+	sqe = io_uring_get_sqe(&p->ring);
+	io_uring_prep_close(sqe, c->fd);
+	io_uring_sqe_set_data(sqe, &c->op);
 }
 
 static void conn_forget(struct proactor *p, struct conn *c)
@@ -256,9 +268,10 @@ int proactor_serve(int lfd, const struct server_options *o)
 			lab_report_error("io_uring_enter", NULL, -ret, NULL);
 			break;
 		}
-		/* each completion queues at most one new operation: take
-		 * completions while the submission queue has room for it */
-		while (io_uring_sq_space_left(&p.ring) > 0 && io_uring_peek_cqe(&p.ring, &cqe) == 0) {
+		/* a completion queues at most two new operations (an accept
+		 * that ended: a new accept and the connection's recv): take
+		 * completions while the submission queue has room for them */
+		while (io_uring_sq_space_left(&p.ring) > 1 && io_uring_peek_cqe(&p.ring, &cqe) == 0) {
 			completed(&p, cqe);
 			io_uring_cqe_seen(&p.ring, cqe); /* its slot is the kernel's again */
 		}

@@ -31,7 +31,7 @@ run() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-rows=()
+rows=() runs=()
 for c in 1 50 1000; do
 	: >"$TMP/epoll.$c"
 	: >"$TMP/uring.$c"
@@ -43,6 +43,7 @@ for c in 1 50 1000; do
 	e=$(sort -n "$TMP/epoll.$c" | sed -n "$(((ROUNDS + 1) / 2))p")
 	u=$(sort -n "$TMP/uring.$c" | sed -n "$(((ROUNDS + 1) / 2))p")
 	echo "c=$c epoll: $(tr '\n' ';' <"$TMP/epoll.$c") uring: $(tr '\n' ';' <"$TMP/uring.$c")" >&2
+	runs+=("- $c connections, requests/s of each run: epoll $(cut -d' ' -f1 "$TMP/epoll.$c" | paste -sd' '), uring $(cut -d' ' -f1 "$TMP/uring.$c" | paste -sd' ')")
 	rows+=("$(echo "$e $u" | awk -v c="$c" '{printf "| %s | %s | %s | %.2fx | %s / %s | %s / %s | %s |", c, $1, $5, $5 / $1, $2, $6, $3, $7, $4 + $8}')")
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -63,6 +64,10 @@ wait "$epoll_pid" "$uring_pid"
 	echo "| connections | epoll requests/s | uring requests/s | uring / epoll | p50 ms epoll / uring | p99 ms epoll / uring | errors |"
 	echo "|---:|---:|---:|---:|---:|---:|---:|"
 	printf '%s\n' "${rows[@]}"
+	echo
+	echo "Every run, in the order made (the spread is the machine's load):"
+	echo
+	printf '%s\n' "${runs[@]}"
 	echo
 	printf '%s\n' "${rows[@]}" | awk -F'|' '$2 + 0 == 1000 { printf "At 1000 connections the io_uring mode made %s the epoll mode'"'"'s requests/s (goal: at least 1x). One client thread drives both, so the client, not the server, may be the limit.\n", $5 }' | sed 's/  */ /g'
 } >"$TMP/report.md"
