@@ -78,10 +78,13 @@ static void put_exit_fields(struct outbuf *o, const struct call *c)
 	}
 }
 
-/* The call a step or call record is about: "seq", "call", "fd", "args". */
-static void put_call_fields(struct outbuf *o, const struct call *c)
+/* The call a step or call record is about: "seq" (an operation's record:
+ * "op", its id), "call", "fd", "args". */
+static void put_call_fields(struct outbuf *o, const char *id_key, const struct call *c)
 {
-	outbuf_lit(o, ",\"seq\":");
+	outbuf_lit(o, ",\"");
+	outbuf_lit(o, id_key);
+	outbuf_lit(o, "\":");
 	outbuf_u64(o, c->seq);
 	outbuf_lit(o, ",\"call\":");
 	outbuf_json_string(o, text_or_empty(c->name));
@@ -94,7 +97,7 @@ static void put_call_fields(struct outbuf *o, const struct call *c)
 int callrec_encode_step(struct outbuf *o, const struct call *c)
 {
 	callrec_put_header(o, "step", c->ts_ns, &c->who);
-	put_call_fields(o, c);
+	put_call_fields(o, "seq", c);
 	if (c->phase == CALL_SUBMIT) /* the step is an operation's submission */
 		outbuf_lit(o, ",\"submit\":true");
 	outbuf_char(o, '}');
@@ -106,19 +109,6 @@ static bool is_operation(const struct call *c)
 	return c->phase == CALL_SUBMIT || c->phase == CALL_COMPLETE;
 }
 
-/* An operation's record: "op" (its id) where a call has "phase" and "seq". */
-static void put_operation_fields(struct outbuf *o, const struct call *c)
-{
-	outbuf_lit(o, ",\"op\":");
-	outbuf_u64(o, c->seq);
-	outbuf_lit(o, ",\"call\":");
-	outbuf_json_string(o, text_or_empty(c->name));
-	outbuf_lit(o, ",\"fd\":");
-	outbuf_i64(o, c->fd);
-	outbuf_lit(o, ",\"args\":");
-	outbuf_json_string(o, text_or_empty(c->args));
-}
-
 int callrec_encode(struct outbuf *o, const struct call *c)
 {
 	static const char *const types[] = {[CALL_ENTER] = "call", [CALL_EXIT] = "call",
@@ -126,10 +116,10 @@ int callrec_encode(struct outbuf *o, const struct call *c)
 
 	callrec_put_header(o, types[c->phase], c->ts_ns, &c->who);
 	if (is_operation(c)) {
-		put_operation_fields(o, c);
+		put_call_fields(o, "op", c);
 	} else {
 		outbuf_lit(o, c->phase == CALL_ENTER ? ",\"phase\":\"enter\"" : ",\"phase\":\"exit\"");
-		put_call_fields(o, c);
+		put_call_fields(o, "seq", c);
 	}
 	put_text_field(o, "addr", c->addr);
 	if (c->phase == CALL_EXIT || c->phase == CALL_COMPLETE)
