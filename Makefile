@@ -2,7 +2,7 @@
 # make SANITIZE=address,undefined builds with sanitizers (objects kept apart).
 
 CC       ?= cc
-PKGS     := libpcap ncursesw cmocka jansson zlib
+PKGS     := libpcap ncursesw cmocka jansson zlib liburing
 PREFIX   ?= /usr/local
 comma    := ,
 
@@ -183,7 +183,7 @@ fuzz: $(FUZZ_TARGETS)
 	@tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 # Debian packages the build, tests and benchmarks use; installs only what is missing.
-DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev zlib1g-dev \
+DEB_PKGS := build-essential pkg-config libpcap-dev libncurses-dev libcmocka-dev libjansson-dev zlib1g-dev liburing-dev \
             tcpdump tshark nftables tmux golang-go libcap2-bin iproute2 time groff-base python3 \
             clang libclang-rt-14-dev shellcheck strace curl \
             xxd chromium fonts-noto-cjk gcc-aarch64-linux-gnu libc6-dev-arm64-cross

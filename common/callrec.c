@@ -82,10 +82,13 @@ static void put_exit_fields(struct outbuf *o, const struct call *c)
 	}
 }
 
-/* The call a step or call record is about: "seq", "call", "fd", "args". */
-static void put_call_fields(struct outbuf *o, const struct call *c)
+/* The call a step or call record is about: "seq" (an operation's record:
+ * "op", its id), "call", "fd", "args". */
+static void put_call_fields(struct outbuf *o, const char *id_key, const struct call *c)
 {
-	outbuf_lit(o, ",\"seq\":");
+	outbuf_lit(o, ",\"");
+	outbuf_lit(o, id_key);
+	outbuf_lit(o, "\":");
 	outbuf_u64(o, c->seq);
 	outbuf_lit(o, ",\"call\":");
 	outbuf_json_string(o, text_or_empty(c->name));
@@ -98,19 +101,35 @@ static void put_call_fields(struct outbuf *o, const struct call *c)
 int callrec_encode_step(struct outbuf *o, const struct call *c)
 {
 	callrec_put_header(o, "step", c->ts_ns, &c->who);
-	put_call_fields(o, c);
+	put_call_fields(o, "seq", c);
+	if (c->phase == CALL_SUBMIT) /* the step is an operation's submission */
+		outbuf_lit(o, ",\"submit\":true");
 	outbuf_char(o, '}');
 	return outbuf_finish(o);
 }
 
+static bool is_operation(const struct call *c)
+{
+	return c->phase == CALL_SUBMIT || c->phase == CALL_COMPLETE;
+}
+
 int callrec_encode(struct outbuf *o, const struct call *c)
 {
-	callrec_put_header(o, "call", c->ts_ns, &c->who);
-	outbuf_lit(o, c->phase == CALL_ENTER ? ",\"phase\":\"enter\"" : ",\"phase\":\"exit\"");
-	put_call_fields(o, c);
+	static const char *const types[] = {[CALL_ENTER] = "call", [CALL_EXIT] = "call",
+					    [CALL_SUBMIT] = "submit", [CALL_COMPLETE] = "complete"};
+
+	callrec_put_header(o, types[c->phase], c->ts_ns, &c->who);
+	if (is_operation(c)) {
+		put_call_fields(o, "op", c);
+	} else {
+		outbuf_lit(o, c->phase == CALL_ENTER ? ",\"phase\":\"enter\"" : ",\"phase\":\"exit\"");
+		put_call_fields(o, "seq", c);
+	}
 	put_text_field(o, "addr", c->addr);
-	if (c->phase == CALL_EXIT)
+	if (c->phase == CALL_EXIT || c->phase == CALL_COMPLETE)
 		put_exit_fields(o, c);
+	if (c->phase == CALL_COMPLETE && c->more)
+		outbuf_lit(o, ",\"more\":true");
 	outbuf_char(o, '}');
 	return outbuf_finish(o);
 }
@@ -154,7 +173,14 @@ int callrec_line(struct outbuf *o, const struct call *c)
 		      (unsigned)(c->ts_ns % 1000000000ull / 1000), text_or_empty(c->who.proc));
 	if (c->who.worker > 0)
 		outbuf_printf(o, "w%d ", c->who.worker);
-	outbuf_printf(o, "%s(%s) = %ld", text_or_empty(c->name), text_or_empty(c->args), c->ret);
+	outbuf_printf(o, "%s%s(%s)",
+		      c->phase == CALL_SUBMIT ? "submit " : c->phase == CALL_COMPLETE ? "complete " : "",
+		      text_or_empty(c->name), text_or_empty(c->args));
+	if (c->phase == CALL_SUBMIT) { /* no result yet: the kernel has the operation */
+		outbuf_printf(o, "  op %u", c->seq);
+		return outbuf_finish(o);
+	}
+	outbuf_printf(o, " = %ld", c->ret);
 	if (c->err)
 		outbuf_printf(o, " %s (%s)", errno_name(c->err), errtext(c->err));
 	if (named(c, "bind", "connect") && present(c->local))
@@ -165,6 +191,8 @@ int callrec_line(struct outbuf *o, const struct call *c)
 		outbuf_printf(o, "  from %s", present(c->addr) ? c->addr : c->peer); /* no address asked: the peer sent it */
 	if (c->data && c->ret > 0)
 		put_c_literal(o, c->data, (size_t)c->ret);
+	if (c->phase == CALL_COMPLETE)
+		outbuf_printf(o, "  op %u", c->seq);
 	outbuf_printf(o, "  [%.3f ms]", (double)c->blocked_ns / 1e6);
 	return outbuf_finish(o);
 }

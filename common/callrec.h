@@ -6,6 +6,7 @@
 #ifndef SOCKLAB_CALLREC_H
 #define SOCKLAB_CALLREC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "json.h"
@@ -20,7 +21,12 @@ struct call_origin {
 	int worker;       /* a server's worker process: 1..N (echo-server --workers); 0: none */
 };
 
-enum call_phase { CALL_ENTER, CALL_EXIT };
+/* A call's entry and return; or an asynchronous operation (io_uring): its
+ * submission and its completion, written as "submit" and "complete"
+ * records linked by the operation id, which is the seq (an operation takes
+ * one number of the process's call counter, as a call does). A completion
+ * has the exit fields. */
+enum call_phase { CALL_ENTER, CALL_EXIT, CALL_SUBMIT, CALL_COMPLETE };
 
 /* One socket call at its entry or its return. Text fields that are NULL or
  * "" are left out; the fields marked "exit" are written only on exit. */
@@ -42,6 +48,7 @@ struct call {
 	 * only the first CALLREC_DATA_SHOWN are read, so a tracer need copy
 	 * no more. NULL for other calls. */
 	const void *data;
+	bool more;            /* complete: a multishot operation goes on ("more":true) */
 };
 
 /* Appends {"type":TYPE,"ts_ns":TS,"proc":...,"pid":...,"tid":... (and
@@ -51,11 +58,14 @@ void callrec_put_header(struct outbuf *o, const char *type, uint64_t ts_ns, cons
 
 /* Appends c as one JSON record (no newline) and finishes o: returns the
  * length of o's text, or -1 when the record does not fit (never a record
- * cut short). */
+ * cut short). A "call" record for CALL_ENTER and CALL_EXIT, a "submit" or
+ * "complete" record (with "op" instead of "phase" and "seq") for the
+ * others. */
 int callrec_encode(struct outbuf *o, const struct call *c);
 
 /* Appends the "step" record of c at its entry (docs/trace-format.md, "Step
- * control"): header, "seq", "call", "fd", "args"; the program then waits
+ * control"): header, "seq", "call", "fd", "args" (and "submit":true for
+ * an operation's submission, CALL_SUBMIT); the program then waits
  * for the go of that seq. Finishes o: length, or -1 when it does not fit. */
 int callrec_encode_step(struct outbuf *o, const struct call *c);
 
@@ -63,6 +73,9 @@ int callrec_encode_step(struct outbuf *o, const struct call *c);
  * newline, the time of day in local time, and finishes o (length or -1):
  * 12:04:05.123456 client connect(3, 127.0.0.1:8080) = 0  local 127.0.0.1:50322  [0.105 ms]
  * A worker's lines name it after the process: "server w2 accept4(...)".
+ * An operation's lines name it ("op 7"); its submission has no result yet:
+ * 12:04:05.123456 server submit recv(5, buf, 4096)  op 7
+ * 12:04:05.123789 server complete recv(5, buf, 4096) = 6  "hello\n"  op 7  [0.333 ms]
  * A recvfrom names its sender: addr, or the peer when no address was asked
  * for (a connected socket); neither known, no "from". */
 int callrec_line(struct outbuf *o, const struct call *c);

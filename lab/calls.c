@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <liburing.h>
+
 #include "addr.h"
 #include "callrec.h"
 #include "clock.h"
@@ -111,10 +113,10 @@ static void print_line(const struct in_flight *c)
 /* The start of every call: whether anyone will see it, its arguments (and
  * the address argument, which comes last, when addr is not NULL), the step
  * gate, the enter record. */
-static void call_vbegin(struct in_flight *c, const char *name, int fd, const struct sockaddr *addr,
-			socklen_t addrlen, const char *fmt, va_list ap)
+static void call_vbegin(struct in_flight *c, enum call_phase phase, const char *name, int fd,
+			const struct sockaddr *addr, socklen_t addrlen, const char *fmt, va_list ap)
 {
-	c->rec = (struct call){.phase = CALL_ENTER, .name = name, .fd = fd, .args = c->args,
+	c->rec = (struct call){.phase = phase, .name = name, .fd = fd, .args = c->args,
 			       .addr = c->addr, .local = c->local, .peer = c->peer};
 	c->rec.seq = atomic_fetch_add(&call_seq, 1) + 1;
 	c->report = !quiet || step_enabled() || events_listening();
@@ -130,7 +132,7 @@ static void call_vbegin(struct in_flight *c, const char *name, int fd, const str
 		c->rec.who = events_origin();
 	}
 	if (!stop_requested) /* once stopping, wind down without waiting */
-		step_gate(c->rec.seq, name, fd, c->args);
+		step_gate(c->rec.seq, phase == CALL_SUBMIT, name, fd, c->args);
 	c->send = c->report && events_listening();
 	c->rec.ts_ns = events_now_ns();
 	c->start_ns = clock_ns(CLOCK_MONOTONIC);
@@ -146,7 +148,7 @@ static void call_begin(struct in_flight *c, const char *name, int fd, const char
 	va_list ap;
 
 	va_start(ap, fmt);
-	call_vbegin(c, name, fd, NULL, 0, fmt, ap);
+	call_vbegin(c, CALL_ENTER, name, fd, NULL, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -161,7 +163,7 @@ static void call_begin_at(struct in_flight *c, const char *name, int fd, const s
 	va_list ap;
 
 	va_start(ap, fmt);
-	call_vbegin(c, name, fd, addr, addrlen, fmt, ap);
+	call_vbegin(c, CALL_ENTER, name, fd, addr, addrlen, fmt, ap);
 	va_end(ap);
 }
 
@@ -408,5 +410,61 @@ int lab_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms
 		ret = stop_requested ? stopped() : epoll_wait(epfd, events, max, timeout_ms);
 	while (restart(ret));
 	call_end(&c, ret, -1, NULL);
+	return ret;
+}
+
+/* io_uring: an operation is reported twice, when the program queues it
+ * ("submit", after the step gate, like a call's enter) and when its
+ * completion is taken ("complete", like an exit); both carry the operation
+ * id, a number of the process's call counter. */
+void lab_submit(struct lab_op *op, const char *call, int fd, const char *fmt, ...)
+{
+	struct in_flight c;
+	va_list ap;
+
+	va_start(ap, fmt);
+	call_vbegin(&c, CALL_SUBMIT, call, fd, NULL, 0, fmt, ap);
+	va_end(ap);
+	*op = (struct lab_op){.id = c.rec.seq, .call = call, .fd = fd, .submit_ns = clock_ns(CLOCK_MONOTONIC)};
+	snprintf(op->args, sizeof(op->args), "%s", c.args);
+	if (c.report && !quiet)
+		print_line(&c);
+}
+
+void lab_complete(const struct lab_op *op, int res, const void *data, bool more)
+{
+	struct in_flight c = {.report = !quiet || events_listening()};
+	bool accepted = strcmp(op->call, "accept") == 0 && res >= 0;
+
+	if (!c.report)
+		return;
+	c.rec = (struct call){.who = events_origin(), .phase = CALL_COMPLETE, .ts_ns = events_now_ns(),
+			      .seq = op->id, .name = op->call, .fd = op->fd, .args = op->args, .ret = res < 0 ? -1 : res,
+			      .err = res < 0 ? -res : 0, .blocked_ns = clock_ns(CLOCK_MONOTONIC) - op->submit_ns,
+			      .local = c.local, .peer = c.peer, .data = res > 0 ? data : NULL, .more = more};
+	c.local[0] = c.peer[0] = '\0';
+	/* the endpoints: an accept's are those of the connection it made */
+	if (strcmp(op->call, "close") != 0) {
+		addr_local(accepted ? res : op->fd, c.local, sizeof(c.local));
+		addr_peer(accepted ? res : op->fd, c.peer, sizeof(c.peer));
+	}
+	if (events_listening())
+		send_record(&c);
+	if (!quiet)
+		print_line(&c);
+}
+
+int lab_io_uring_enter(struct io_uring *ring)
+{
+	struct in_flight c;
+	int ret;
+
+	call_begin(&c, "io_uring_enter", ring->ring_fd, "%d, %u, 1, IORING_ENTER_GETEVENTS", ring->ring_fd,
+		   io_uring_sq_ready(ring));
+	do /* liburing returns -errno */
+		ret = stop_requested ? -EINTR : io_uring_submit_and_wait(ring, 1);
+	while (ret == -EINTR && !stop_requested);
+	errno = ret < 0 ? -ret : 0;
+	call_end(&c, ret < 0 ? -1 : ret, -1, NULL);
 	return ret;
 }

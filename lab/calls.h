@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -43,6 +44,29 @@ int lab_shutdown(int fd, int how);
 int lab_close(int fd);
 int lab_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 int lab_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms);
+
+/* io_uring (proactor.c): an operation from its submission to its
+ * completion. lab_submit() waits at the step gate like a call, takes the
+ * operation's id and reports "submit CALL(ARGS)"; the program then queues
+ * the operation itself. lab_complete() reports each completion ("complete
+ * CALL = RES"; res is the completion's, -errno on failure; data the buffer
+ * a recv or send used; more: a multishot operation goes on). */
+struct lab_op {
+	unsigned id;
+	const char *call;   /* "accept", "recv", "send", "close" */
+	int fd;
+	uint64_t submit_ns; /* CLOCK_MONOTONIC */
+	char args[192];     /* as a call's */
+};
+void lab_submit(struct lab_op *op, const char *call, int fd, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void lab_complete(const struct lab_op *op, int res, const void *data, bool more);
+
+/* io_uring_submit_and_wait(ring, 1): the one system call of the proactor,
+ * reported as io_uring_enter. Hands the kernel what was queued and sleeps
+ * until a completion is there. Returns what liburing returns (-errno). */
+struct io_uring;
+int lab_io_uring_enter(struct io_uring *ring);
 
 /* write() until all n bytes are out (a socket may take part of them);
  * returns n, or -1 with errno from the failing write. */

@@ -33,13 +33,18 @@ enum after_reply echo_after_reply(const struct server_options *o, int replies_se
 	return o->half_close ? SHUT_WRITE : KEEP_SERVING;
 }
 
+void echo_linger0(int fd)
+{
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+	/* SO_LINGER with a zero timeout: close() drops the connection with RST */
+	lab_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}
+
 int echo_close(int fd, bool rst)
 {
-	if (rst) {
-		struct linger lg = {.l_onoff = 1, .l_linger = 0};
-		/* SO_LINGER with a zero timeout: close() drops the connection with RST */
-		lab_setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	}
+	if (rst)
+		echo_linger0(fd);
 	return lab_close(fd);
 }
 

@@ -31,6 +31,9 @@ enum after_reply {
 /* What the server does once it has sent reply number replies_sent. Pure. */
 enum after_reply echo_after_reply(const struct server_options *o, int replies_sent);
 
+/* SO_LINGER {1, 0}: the close that follows sends RST and skips TIME_WAIT. */
+void echo_linger0(int fd);
+
 /* close(); with rst, SO_LINGER {1, 0} first, so the kernel sends RST and
  * skips TIME_WAIT. */
 int echo_close(int fd, bool rst);

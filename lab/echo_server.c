@@ -6,9 +6,10 @@
  *
  * The default mode gives each connection its own thread, as the seed gives
  * each one a goroutine; --mode fork and --mode iterative differ from it in
- * one place, the switch after accept; --mode epoll is in reactor.c.
- * --mode reuseport and --mode prefork run that reactor in several worker
- * processes (workers.c starts them): see serve_workers() below. */
+ * one place, the switch after accept; --mode epoll is in reactor.c,
+ * --mode uring in proactor.c. --mode reuseport and --mode prefork run the
+ * epoll reactor in several worker processes (workers.c starts them): see
+ * serve_workers() below. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,6 +24,7 @@
 #include "calls.h"
 #include "echo.h"
 #include "options.h"
+#include "proactor.h"
 #include "reactor.h"
 #include "workers.h"
 
@@ -353,7 +355,9 @@ int main(int argc, char **argv)
 		printf("echo-server: listening on %s (%s mode)\n", where, serve_mode_name(opt.mode));
 		if (opt.mode == MODE_EPOLL)
 			reactor_serve(fd, &opt);
-		else
+		else if (opt.mode == MODE_URING && proactor_serve(fd, &opt) < 0)
+			goto close_out; /* this kernel refuses io_uring */
+		else if (opt.mode != MODE_URING)
 			accept_loop(fd);
 		rc = 0;
 	}

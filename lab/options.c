@@ -11,7 +11,7 @@
 #include "args.h"
 
 const char server_usage[] =
-	"usage: echo-server [-b ADDR] [-p PORT] [--mode thread|fork|iterative|epoll|reuseport|prefork] [options]\n"
+	"usage: echo-server [-b ADDR] [-p PORT] [--mode thread|fork|iterative|epoll|reuseport|prefork|uring] [options]\n"
 	"TCP echo server: replies \"server-\" + what it read (default 127.0.0.1:8080).\n"
 	"  -b, --bind ADDR       address to listen on (127.0.0.1; ::1 for IPv6, 0.0.0.0 for all)\n"
 	"  -p, --port PORT       port (8080)\n"
@@ -26,6 +26,7 @@ const char server_usage[] =
 	"      --workers N       reuseport, prefork: worker processes, 1 to 64 (4)\n"
 	"      --herd            prefork: register without EPOLLEXCLUSIVE: every worker wakes\n"
 	"                        for a connection, one accept() wins, the others get EAGAIN\n"
+	"                        uring: one thread, an io_uring proactor (no read/write calls)\n"
 	"      --backlog N       listen() backlog: finished handshakes waiting for accept (4096)\n"
 	"      --accept-delay MS wait MS before each accept(): the handshake completes without it\n"
 	"      --close-first     close after the first reply: the server ends in TIME_WAIT\n"
@@ -90,7 +91,7 @@ static int port_arg(const char *s, char *err, size_t n)
 	return args_number("port", s, 1, 65535, &v, err, n);
 }
 
-static const char *const mode_names[] = {"thread", "fork", "iterative", "epoll", "reuseport", "prefork"};
+static const char *const mode_names[] = {"thread", "fork", "iterative", "epoll", "reuseport", "prefork", "uring"};
 #define MODE_COUNT ((long)(sizeof(mode_names) / sizeof(mode_names[0])))
 
 /* "--mode NAME: want thread, fork, ... or epoll", from the table. */
@@ -207,6 +208,11 @@ int server_options_parse(int argc, char **argv, struct server_options *o, char *
 	if (o->udp && (mode_given || o->accept_delay_ms || o->close_first || o->linger0 ||
 		       o->no_read || o->half_close || o->reply_at_eof)) {
 		snprintf(err, n, "--udp has no connections: --mode and the TCP lesson switches do not apply");
+		return -1;
+	}
+	if (o->mode == MODE_URING && (o->accept_delay_ms || o->no_read || o->half_close || o->reply_at_eof)) {
+		snprintf(err, n, "--mode uring takes --close-first and --linger0; drop --accept-delay, "
+			 "--no-read, --shutdown and --reply-at-eof");
 		return -1;
 	}
 	if (o->reply_at_eof && (o->mode == MODE_EPOLL || many_processes(o->mode) || o->close_first || o->linger0 || o->no_read || o->half_close)) {

@@ -13,12 +13,13 @@ enum serve_mode {
 	MODE_EPOLL,     /* one thread, an epoll reactor */
 	MODE_REUSEPORT, /* --workers processes, each its own SO_REUSEPORT listening socket and reactor */
 	MODE_PREFORK,   /* --workers processes sharing one listening socket, each its own reactor */
+	MODE_URING,     /* one thread, an io_uring proactor */
 };
 
 #define WORKERS_MAX 64
 #define BENCH_THREADS_MAX 64
 
-/* "thread", "fork", "iterative", "epoll", "reuseport", "prefork": the --mode names. */
+/* "thread", "fork", "iterative", "epoll", "reuseport", "prefork", "uring": the --mode names. */
 const char *serve_mode_name(enum serve_mode m);
 
 

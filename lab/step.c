@@ -53,12 +53,12 @@ static bool tty_usable(void)
 	return st.tty_fd >= 0 && tcgetpgrp(st.tty_fd) == getpgrp();
 }
 
-static bool send_step_record(unsigned seq, const char *call, int fd, const char *args)
+static bool send_step_record(unsigned seq, bool submit, const char *call, int fd, const char *args)
 {
 	char rec[EVENTS_RECORD_MAX];
 	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
 	struct call c = {.who = events_origin(), .ts_ns = events_now_ns(), .seq = seq, .name = call, .fd = fd,
-			 .args = args};
+			 .args = args, .phase = submit ? CALL_SUBMIT : CALL_ENTER};
 	int len = callrec_encode_step(&o, &c);
 
 	return len >= 0 && events_send(rec, (size_t)len) == 0;
@@ -99,14 +99,14 @@ static void wait_for_go(unsigned seq)
 	}
 }
 
-void step_gate(unsigned seq, const char *call, int fd, const char *args)
+void step_gate(unsigned seq, bool submit, const char *call, int fd, const char *args)
 {
 	bool delivered;
 
 	if (!st.on)
 		return;
 	pthread_mutex_lock(&st.turn);
-	delivered = send_step_record(seq, call, fd, args);
+	delivered = send_step_record(seq, submit, call, fd, args);
 	if (!delivered && !tty_usable()) {
 		if (!st.warned)
 			fprintf(stderr, "step: nobody listens on %s and there is no terminal: "
@@ -114,7 +114,7 @@ void step_gate(unsigned seq, const char *call, int fd, const char *args)
 		st.warned = true;
 	} else {
 		if (!delivered)
-			fprintf(stderr, "step: press Enter to run %s(%s)\n", call, args);
+			fprintf(stderr, "step: press Enter to %s %s(%s)\n", submit ? "submit" : "run", call, args);
 		wait_for_go(seq);
 	}
 	pthread_mutex_unlock(&st.turn);

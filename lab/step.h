@@ -12,10 +12,11 @@ void step_enable(void);
 
 bool step_enabled(void);
 
-/* Waits for the go-ahead for call number seq, shown as call(args). Returns
- * at once when stepping is off, and when a stop signal interrupts the wait.
+/* Waits for the go-ahead for call number seq, shown as call(args) (submit:
+ * an io_uring operation's submission, held like a call). Returns at once
+ * when stepping is off, and when a stop signal interrupts the wait.
  * Threads take their turn: one call waits at a time. */
-void step_gate(unsigned seq, const char *call, int fd, const char *args);
+void step_gate(unsigned seq, bool submit, const char *call, int fd, const char *args);
 
 /* Turns stepping off and closes the terminal. */
 void step_disable(void);

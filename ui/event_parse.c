@@ -193,11 +193,29 @@ static void parse_state(struct reader *r, struct ui_state *s)
 	s->why_ack = (uint32_t)get_int(r, "ack", 0, 0);
 }
 
+/* A "submit" or "complete" record (an io_uring operation): "op" is its
+ * id, kept as the seq that pairs a call's enter and exit. */
+static void parse_operation(struct reader *r, struct ui_call *c, bool complete)
+{
+	json_t *more = json_object_get(r->obj, "more");
+
+	c->kind = complete ? UCALL_COMPLETE : UCALL_SUBMIT;
+	c->exit = complete;
+	c->more = more && json_is_true(more);
+}
+
 static void parse_call(struct reader *r, struct ui_call *c, int is_step)
 {
 	char text[16];
+	bool operation = strcmp(r->type, "submit") == 0 || strcmp(r->type, "complete") == 0;
 
-	if (!is_step) {
+	if (operation) {
+		parse_operation(r, c, strcmp(r->type, "complete") == 0);
+	} else if (is_step) {
+		json_t *submit = json_object_get(r->obj, "submit");
+
+		c->kind = submit && json_is_true(submit) ? UCALL_SUBMIT : UCALL_SYSCALL;
+	} else {
 		get_str(r, "phase", 1, text, sizeof(text));
 		if (!r->failed && strcmp(text, "enter") != 0 && strcmp(text, "exit") != 0)
 			wrong(r, "phase", WANT_PHASE);
@@ -206,7 +224,7 @@ static void parse_call(struct reader *r, struct ui_call *c, int is_step)
 	c->proc = get_role(r, "proc");
 	c->pid = (int)get_int(r, "pid", 1, 0);
 	c->worker = (int)get_int(r, "worker", 0, 0);
-	c->seq = (long)get_int(r, "seq", is_step, -1);
+	c->seq = (long)get_int(r, operation ? "op" : "seq", is_step || operation, -1);
 	get_str(r, "call", 1, c->call, sizeof(c->call));
 	c->fd = (int)get_int(r, "fd", 0, -1);
 	get_str(r, "args", 0, c->args, sizeof(c->args));
@@ -273,7 +291,7 @@ static const struct {
 } type_names[] = {
 	{"packet", UEV_PACKET}, {"state", UEV_STATE}, {"call", UEV_CALL}, {"step", UEV_STEP},
 	{"hello", UEV_HELLO}, {"conn_end", UEV_CONN_END}, {"stats", UEV_STATS},
-	{"icmp", UEV_ICMP},
+	{"icmp", UEV_ICMP}, {"submit", UEV_CALL}, {"complete", UEV_CALL},
 };
 
 int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err, size_t errlen)

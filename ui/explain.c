@@ -173,6 +173,16 @@ void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 		const struct ui_call *c = &r->ev->u.call;
 		enum tcp_why result;
 		ladder_call_text(c, false, label, sizeof(label));
+		if (c->kind != UCALL_SYSCALL) { /* an io_uring operation: submitted, or done */
+			if (why_format(c->kind == UCALL_SUBMIT ? OP_SUBMIT : OP_COMPLETE, t.lang, c->proc == ROLE_SERVER,
+				       0, 0, what, sizeof(what)) > 0)
+				add(&t, "%s %s [op %ld]%s%s", role_word(&t, c->proc), label, c->seq, t.w->colon, what);
+			if (c->exit && c->err[0]) {
+				add(&t, "\n");
+				add(&t, t.w->failed, c->err);
+			}
+			break;
+		}
 		if (why_format(call_key(c->call), t.lang, false, 0, 0, what, sizeof(what)) <= 0)
 			snprintf(what, sizeof(what), "%s", t.w->some_call);
 		add(&t, "%s %s%s%s", role_word(&t, c->proc), label, t.w->colon, what);

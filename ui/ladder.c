@@ -115,6 +115,17 @@ void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n)
 		len = (size_t)snprintf(buf, n, "w%d ", c->worker);
 	if (len >= n)
 		return;
+	if (c->kind == UCALL_SUBMIT) { /* an io_uring operation, handed to the kernel */
+		snprintf(buf + len, n - len, "%s submit %s(%s)", ascii ? "=>" : "\u21e2", c->call, c->args);
+		return;
+	}
+	if (c->kind == UCALL_COMPLETE) { /* ... and done: its result, no call made */
+		len += (size_t)snprintf(buf + len, n - len, "%s complete %s(%d) = %lld%s%s", ascii ? "<=" : "\u21e0",
+					c->call, c->fd, c->ret, c->err[0] ? " " : "", c->err);
+		if (c->data[0] && !c->err[0] && len < n)
+			snprintf(buf + len, n - len, " \"%s\"", c->data);
+		return;
+	}
 	if (!c->exit) {
 		snprintf(buf + len, n - len, "%s(%s) %s", c->call, c->args, ascii ? "..." : "\u2026");
 		return;

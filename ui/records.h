@@ -52,9 +52,16 @@ struct ui_state {
 	uint32_t why_seq, why_ack;  /* the numbers the sentence quotes */
 };
 
+/* What a call row is: a system call's enter or exit, or an asynchronous
+ * operation's (io_uring) submission or completion, which the rows treat as
+ * an enter and an exit (seq is then the operation id). */
+enum ui_call_kind { UCALL_SYSCALL, UCALL_SUBMIT, UCALL_COMPLETE };
+
 /* A call (enter/exit) or a step request (call about to be made). */
 struct ui_call {
 	bool exit;
+	enum ui_call_kind kind;
+	bool more;                  /* complete: a multishot operation goes on */
 	enum tcp_role proc;         /* client or server */
 	int pid;
 	int worker;                 /* a server's worker process, 1..N; 0: none */

@@ -290,7 +290,10 @@ static void queue_step(struct session *s, const struct ui_call *c, int conn)
 	r->proc = c->proc;
 	r->conn = conn;
 	r->seq = c->seq;
-	snprintf(r->what, sizeof(r->what), "%s %s()", tcp_role_name(c->proc), c->call);
+	if (c->kind == UCALL_SUBMIT) /* an io_uring operation about to be handed over */
+		snprintf(r->what, sizeof(r->what), "%s submit %s", tcp_role_name(c->proc), c->call);
+	else
+		snprintf(r->what, sizeof(r->what), "%s %s()", tcp_role_name(c->proc), c->call);
 }
 
 /* Calls that never arrived are said on screen (in the screen's language)

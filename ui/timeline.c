@@ -557,7 +557,7 @@ static long add_call(struct timeline *tl, const struct ui_event *ev, bool *inser
 		ci->pid[c->proc] = c->pid;
 		pid_add_conn(tl, c->pid);
 		fd_tie_set(tl, c->pid, call_conn_fd(c), ci->id);
-		if (c->seq >= 0)
+		if (c->seq >= 0 && !c->more) /* a multishot accept's rows are no one connection's */
 			tie_call_rows(tl, pos, c->pid, c->seq, ci);
 	}
 	/* The descriptor's life ends with close(); a number socket() hands out

@@ -36,6 +36,12 @@ for mode in thread fork iterative epoll; do
 	stop_server
 done
 
+# the io_uring proactor (lab/proactor.c), measured right after epoll
+start_server uring -q --mode uring
+for c in 1 50 1000; do measure "echo-server --mode uring" "$c"; done
+stop_server
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
 go_note=""
 if ! command -v go >/dev/null || [ ! -f "$SEED/server/main.go" ]; then
 	go_note="The seed's Go server was not measured: go or the seed is missing."
@@ -87,6 +93,15 @@ stop_server
 		$2 ~ /--mode epoll $/ && $3 + 0 == 1000 { e = $4; ep = $6 }
 		$2 ~ /seed Go/ && $3 + 0 == 1000 { g = $4; gp = $6 }
 		END { if (e && g) printf "At 1000 connections the epoll mode made %.2fx the Go server'"'"'s requests/s (goal: 1.2x), p99 %s ms against %s ms. The client is one thread on the same two CPUs, so above about 100k requests/s it, not the server, is often the limit.\n\n", e / g, ep + 0, gp + 0 }'
+
+	printf '%s\n' "${rows[@]}" | awk -F'|' -v load="$load" '
+		$2 ~ /--mode epoll $/ && $3 + 0 == 1000 { e = $4 }
+		$2 ~ /--mode uring $/ && $3 + 0 == 1000 { u = $4 }
+		END { if (e && u) printf "At 1000 connections the io_uring mode made %.2fx the epoll mode'"'"'s requests/s (goal: at least 1x), with the same one-thread client; load average (1, 5, 15 min) right after the uring runs: %s.\n\n", u / e, load }'
+
+	echo "io_uring and epoll measured side by side, in alternating runs: [benchmarks-uring.md](benchmarks-uring.md)"
+	echo "(\`tests/bench/uring_bench.sh\`)."
+	echo
 
 	echo "10,000 idle connections (epoll mode): the client opened 10,000 connections, made one"
 	echo "request on each and held them all open; the server had $held established"

@@ -25,7 +25,8 @@
 	 .args = __VA_ARGS__}
 #define HEAD_C "{\"type\":\"call\",\"ts_ns\":1764107207123456789,\"proc\":\"client\",\"pid\":4242,\"tid\":4243"
 #define T "21:46:47.123456 " /* TS as the stderr line's time of day */
-#define HEAD_S "{\"type\":\"call\",\"ts_ns\":1764107207123456789,\"proc\":\"server\",\"pid\":4241,\"tid\":4250"
+#define HEAD_S_FIELDS "\"ts_ns\":1764107207123456789,\"proc\":\"server\",\"pid\":4241,\"tid\":4250"
+#define HEAD_S "{\"type\":\"call\"," HEAD_S_FIELDS
 
 /* 70 bytes: more than a record carries (64) and a line shows (40) */
 static const char long_data[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567";
@@ -201,7 +202,30 @@ static const struct {
 	  .name = "close", .fd = 7, .args = "7"},
 	 "{\"type\":\"call\",\"ts_ns\":5,\"proc\":\"my \\\"prog\\\"\",\"pid\":1,\"tid\":1,\"phase\":\"enter\","
 		"\"seq\":1,\"call\":\"close\",\"fd\":7,\"args\":\"7\"}",
-	 NULL},
+	 NULL},	/* io_uring operations: "submit" and "complete" records linked by "op" */
+	{"submit recv: an operation handed to the kernel, no result yet",
+	 CALL(SUBMIT, server, 7, "recv", 5, "5, buf, 4096, 0"),
+	 "{\"type\":\"submit\"," HEAD_S_FIELDS ",\"op\":7,\"call\":\"recv\",\"fd\":5,\"args\":\"5, buf, 4096, 0\"}",
+	 T "server submit recv(5, buf, 4096, 0)  op 7"},
+	{"complete recv: the bytes the kernel already read, and the time since the submission",
+	 CALL(COMPLETE, server, 7, "recv", 5, "5, buf, 4096, 0", .ret = 6, .blocked_ns = 333000,
+	      .local = "127.0.0.1:8080", .peer = "127.0.0.1:50322", .data = "hello\n"),
+	 "{\"type\":\"complete\"," HEAD_S_FIELDS ",\"op\":7,\"call\":\"recv\",\"fd\":5,\"args\":\"5, buf, 4096, 0\","
+		"\"ret\":6,\"errno\":null,\"blocked_ns\":333000,\"local\":\"127.0.0.1:8080\","
+		"\"peer\":\"127.0.0.1:50322\",\"data\":\"hello\\n\"}",
+	 T "server complete recv(5, buf, 4096, 0) = 6  \"hello\\n\"  op 7  [0.333 ms]"},
+	{"complete accept, multishot: the new socket's endpoints, and more to come",
+	 CALL(COMPLETE, server, 5, "accept", 3, "3, multishot", .ret = 6, .blocked_ns = 1000000,
+	      .local = "127.0.0.1:8080", .peer = "127.0.0.1:50322", .more = true),
+	 "{\"type\":\"complete\"," HEAD_S_FIELDS ",\"op\":5,\"call\":\"accept\",\"fd\":3,\"args\":\"3, multishot\","
+		"\"ret\":6,\"errno\":null,\"blocked_ns\":1000000,\"local\":\"127.0.0.1:8080\","
+		"\"peer\":\"127.0.0.1:50322\",\"more\":true}",
+	 T "server complete accept(3, multishot) = 6  peer 127.0.0.1:50322  op 5  [1.000 ms]"},
+	{"complete send failed: the completion's -errno",
+	 CALL(COMPLETE, server, 9, "send", 5, "5, buf, 12, 0", .ret = -1, .err = EPIPE, .blocked_ns = 0),
+	 "{\"type\":\"complete\"," HEAD_S_FIELDS ",\"op\":9,\"call\":\"send\",\"fd\":5,\"args\":\"5, buf, 12, 0\","
+		"\"ret\":-1,\"errno\":\"EPIPE\",\"error\":\"broken pipe\",\"blocked_ns\":0}",
+	 T "server complete send(5, buf, 12, 0) = -1 EPIPE (broken pipe)  op 9  [0.000 ms]"},
 };
 
 /* The first row for call name that prints a line. */
@@ -307,6 +331,20 @@ static void step_record_names_the_call_to_release(void **state)
 	assert_refused_whole(callrec_encode_step, &c);
 }
 
+/* A submission held at --step says it is one: the UI shows "submit". */
+static void step_record_of_a_submission(void **state)
+{
+	struct call c = CALL(SUBMIT, server, 7, "recv", 5, "5, buf, 4096, 0");
+	static const char want[] = "{\"type\":\"step\"," HEAD_S_FIELDS ",\"seq\":7,\"call\":\"recv\",\"fd\":5,"
+				   "\"args\":\"5, buf, 4096, 0\",\"submit\":true}";
+	char buf[512];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	assert_int_equal(callrec_encode_step(&o, &c), strlen(want));
+	assert_string_equal(buf, want);
+}
+
 /* The header starts every lab record (hello, step, call); the caller closes it. */
 static void header_names_type_time_and_process(void **state)
 {
@@ -332,6 +370,7 @@ int main(void)
 		cmocka_unit_test(what_does_not_fit_is_refused_whole),
 		cmocka_unit_test(header_names_type_time_and_process),
 		cmocka_unit_test(step_record_names_the_call_to_release),
+		cmocka_unit_test(step_record_of_a_submission),
 	};
 	return cmocka_run_group_tests(tests, utc, NULL);
 }

@@ -68,6 +68,46 @@ static void call_and_step(void **state)
 	assert_int_equal(ev.u.call.seq, 3);
 }
 
+/* io_uring operations: a submit is a call row's enter, its complete the
+ * exit, paired by the op id as a call's by its seq. */
+static void submit_and_complete(void **state)
+{
+	struct ui_event ev;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("{\"type\":\"submit\",\"ts_ns\":5,\"proc\":\"server\",\"pid\":7,\"tid\":7,\"op\":12,"
+			       "\"call\":\"recv\",\"fd\":5,\"args\":\"5, buf, 4096, 0\"}", &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.type, UEV_CALL);
+	assert_int_equal(ev.u.call.kind, UCALL_SUBMIT);
+	assert_false(ev.u.call.exit);
+	assert_int_equal(ev.u.call.seq, 12);
+	assert_string_equal(ev.u.call.call, "recv");
+	assert_int_equal(parse("{\"type\":\"complete\",\"ts_ns\":6,\"proc\":\"server\",\"pid\":7,\"tid\":7,\"op\":12,"
+			       "\"call\":\"recv\",\"fd\":5,\"args\":\"5, buf, 4096, 0\",\"ret\":5,\"errno\":null,"
+			       "\"blocked_ns\":900,\"local\":\"127.0.0.1:8080\",\"peer\":\"127.0.0.1:50322\","
+			       "\"data\":\"hello\"}", &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.u.call.kind, UCALL_COMPLETE);
+	assert_true(ev.u.call.exit);
+	assert_false(ev.u.call.more);
+	assert_int_equal(ev.u.call.seq, 12);
+	assert_int_equal(ev.u.call.ret, 5);
+	assert_string_equal(ev.u.call.data, "hello");
+	assert_int_equal(ev.u.call.peer.port, 50322);
+	assert_int_equal(parse("{\"type\":\"complete\",\"ts_ns\":6,\"proc\":\"server\",\"pid\":7,\"op\":3,"
+			       "\"call\":\"accept\",\"fd\":3,\"ret\":6,\"more\":true}", &ev, err, sizeof(err)), 0);
+	assert_true(ev.u.call.more);
+	/* a step record of a submission */
+	assert_int_equal(parse("{\"type\":\"step\",\"ts_ns\":5,\"proc\":\"server\",\"pid\":7,\"seq\":12,\"call\":\"recv\","
+			       "\"fd\":5,\"args\":\"5, buf, 4096, 0\",\"submit\":true}", &ev, err, sizeof(err)), 0);
+	assert_int_equal(ev.type, UEV_STEP);
+	assert_int_equal(ev.u.call.kind, UCALL_SUBMIT);
+	/* the op id is what links them: required */
+	assert_int_equal(parse("{\"type\":\"submit\",\"ts_ns\":5,\"proc\":\"server\",\"pid\":7,\"call\":\"recv\"}", &ev,
+			       err, sizeof(err)), -1);
+	assert_string_equal(err, "submit: missing field 'op'");
+}
+
 static void errors_name_what_is_wrong(void **state)
 {
 	struct ui_event ev;
@@ -177,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(packet_with_options),
 		cmocka_unit_test(call_and_step),
+		cmocka_unit_test(submit_and_complete),
 		cmocka_unit_test(errors_name_what_is_wrong),
 		cmocka_unit_test(errors_in_chinese),
 		cmocka_unit_test(tracer_records_round_trip),

@@ -366,6 +366,41 @@ static void expectations_in_each_language(void **state)
 	lesson_free(&l);
 }
 
+/* submit and complete: an io_uring operation's rows, not a call's */
+static void submit_and_complete_expectations(void **state)
+{
+	const char *text = "lesson: 1\ntitle: t\nseed: s\nstep: a\n"
+			   "expect: submit server recv\n"
+			   "expect: complete server recv ret=5\n"
+			   "expect: no call server read\n";
+	struct ui_event sub = {.type = UEV_CALL, .u.call = {.kind = UCALL_SUBMIT, .proc = ROLE_SERVER, .call = "recv"}};
+	struct ui_event done = {.type = UEV_CALL,
+				.u.call = {.kind = UCALL_COMPLETE, .exit = true, .proc = ROLE_SERVER, .call = "recv",
+					   .has_ret = true, .ret = 5}};
+	struct ui_event call = done;
+	struct row rs = {.kind = ROW_CALL, .ev = &sub}, rd = {.kind = ROW_CALL, .ev = &done},
+		   rc = {.kind = ROW_CALL, .ev = &call};
+	struct lesson l;
+	char err[256], buf[200];
+
+	(void)state;
+	call.u.call.kind = UCALL_SYSCALL; /* a recv() system call returning 5 */
+	assert_int_equal(lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)), 0);
+	assert_true(lesson_row_matches(&l.steps[0].expects[0], &rs));
+	assert_false(lesson_row_matches(&l.steps[0].expects[0], &rd));
+	assert_true(lesson_row_matches(&l.steps[0].expects[1], &rd));
+	assert_false(lesson_row_matches(&l.steps[0].expects[1], &rc)); /* a call is no completion */
+	assert_false(lesson_row_matches(&l.steps[0].expects[1], &rs));
+	assert_string_equal(lesson_expect_words(&l.steps[0].expects[0], LANG_ZH, buf, sizeof(buf)),
+			    "服务器的 recv 操作提交");
+	assert_string_equal(lesson_expect_words(&l.steps[0].expects[1], LANG_ZH, buf, sizeof(buf)),
+			    "服务器的 recv 操作完成 = 5");
+	lesson_free(&l);
+	/* a submission has no result to check */
+	text = "lesson: 1\ntitle: t\nseed: s\nstep: a\nexpect: submit server recv ret=5\n";
+	assert_int_equal(lesson_parse(text, strlen(text), "t", &l, err, sizeof(err)), -1);
+}
+
 /* Lines join with a space in English, with nothing where Chinese meets
  * the join (no space after 。 or before 服务器). */
 static void lines_join_as_each_language_writes(void **state)
@@ -600,6 +635,7 @@ int main(void)
 		cmocka_unit_test(sysctl_placeholders_are_filled),
 		cmocka_unit_test(syn_timeout_and_fail_say),
 		cmocka_unit_test(expectations_in_each_language),
+		cmocka_unit_test(submit_and_complete_expectations),
 		cmocka_unit_test(unknown_placeholders_are_refused),
 		cmocka_unit_test(lines_join_as_each_language_writes),
 		cmocka_unit_test(sysctl_values_are_read_from_the_directory),

@@ -54,7 +54,13 @@ static void server_mistakes_are_one_line(void **state)
 	(void)state;
 
 	assert_int_equal(SERVER(&o, err, "--mode", "select"), -1);
-	assert_string_equal(err, "--mode select: want thread, fork, iterative, epoll, reuseport or prefork");
+	assert_string_equal(err, "--mode select: want thread, fork, iterative, epoll, reuseport, prefork or uring");
+	/* the proactor serves the echo and the closing switches, not the waits */
+	assert_int_equal(SERVER(&o, err, "--mode", "uring", "--linger0"), 0);
+	assert_int_equal(o.mode, MODE_URING);
+	assert_string_equal(serve_mode_name(o.mode), "uring");
+	assert_int_equal(SERVER(&o, err, "--mode", "uring", "--no-read"), -1);
+	assert_non_null(strstr(err, "--mode uring takes --close-first and --linger0"));
 	assert_int_equal(SERVER(&o, err, "-p", "70000"), -1);
 	assert_string_equal(err, "port '70000': expected a number from 1 to 65535");
 	assert_int_equal(SERVER(&o, err, "--frobnicate"), -1);

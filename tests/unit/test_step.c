@@ -20,7 +20,7 @@ static atomic_bool released;
 static void *gate_thread(void *arg)
 {
 	(void)arg;
-	step_gate(7, "connect", 3, "3, 127.0.0.1:8080");
+	step_gate(7, false, "connect", 3, "3, 127.0.0.1:8080");
 	atomic_store(&released, true);
 	return NULL;
 }
@@ -77,7 +77,7 @@ static void without_listener_or_terminal_it_runs_on(void **state)
 	snprintf(nobody, sizeof(nobody), "%s/nobody.sock", ch.dir); /* a channel nobody listens on */
 	events_open(nobody, "client");
 	step_enable();
-	step_gate(1, "socket", -1, "AF_INET, SOCK_STREAM, 0");
+	step_gate(1, false, "socket", -1, "AF_INET, SOCK_STREAM, 0");
 	step_disable();
 	events_close();
 	test_channel_close(&ch);

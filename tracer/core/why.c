@@ -336,6 +336,26 @@ static const struct why_row rows[WHY_COUNT] = {
 		"the kernel sends FIN (or RST if unread data is queued)",
 		"一次调用关闭一个范围内的所有描述符；对每个因此失去最后一个描述符的套接字，内核发出 FIN"
 		"（如果还有未读的数据，则发出 RST）" } },
+	[CALL_IO_URING_ENTER] = { "call_io_uring_enter", {
+		"the one system call of an io_uring program: hands the kernel the operations queued in the "
+		"submission ring and sleeps until at least one of them is complete; the receiving and sending "
+		"happen inside the kernel, so a system-call tracer sees this call and no read() or write()",
+		"io_uring 程序唯一的系统调用：把提交队列里排好的操作交给内核，然后睡眠，直到至少一个操作完成；"
+		"接收和发送都在内核里进行，所以跟踪系统调用只看得到这个调用，看不到 read() 或 write()" } },
+	[OP_SUBMIT] = { "op_submit", {
+		"queues a whole operation for the kernel to do (a proactor): nothing is done now and the {who} "
+		"does not wait for it; the kernel does it later (a recv copies the data into the {who}'s buffer "
+		"when it arrives) and posts a completion with the same op id",
+		"把一个完整的操作交给内核去做（Proactor）：现在什么也没做，{who}也不等它；内核稍后完成它"
+		"（recv 会在数据到达时把数据拷进{who}的缓冲区），然后发出一个带同一操作编号的完成事件" } },
+	[OP_COMPLETE] = { "op_complete", {
+		"the kernel finished an operation submitted earlier (same op id). A reactor is told \"ready, now "
+		"read\" and then calls read() itself; a proactor is told \"done, here is what was read\": the "
+		"bytes are already in its buffer, the result is their count (for accept, the new socket's "
+		"descriptor), and the {who} made no read() call",
+		"内核完成了之前提交的一个操作（同一个操作编号）。Reactor 得到的消息是“就绪了，现在去读”，"
+		"然后自己调用 read()；Proactor 得到的消息是“完成了，这是读到的数据”：字节已经在它的缓冲区里，"
+		"结果是字节数（accept 则是新套接字的描述符），{who}没有调用 read()" } },
 	[RESULT_ACCEPT_EAGAIN] = { "result_accept_eagain", {
 		"-1 EAGAIN: no finished connection is in the accept queue yet; the listening socket is "
 		"non-blocking, so accept returns at once instead of waiting; the {who} waits in epoll (or "

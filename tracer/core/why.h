@@ -92,6 +92,11 @@ enum tcp_why {
 	CALL_SENDFILE,
 	CALL_DUP,
 	CALL_CLOSE_RANGE,
+	CALL_IO_URING_ENTER,
+	/* an asynchronous operation (io_uring): its submission and its
+	 * completion; {who} is the process that submitted it */
+	OP_SUBMIT,
+	OP_COMPLETE,
 	/* what a call's result means, when the pane says more than "failed";
 	 * {who} is the process that made the call */
 	RESULT_ACCEPT_EAGAIN,

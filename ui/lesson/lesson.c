@@ -159,6 +159,8 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 }
 
 /*   call PROC NAME [enter|exit] [ret=N] [errno=E|none] [pids=N]
+ *   submit PROC NAME                     (an io_uring operation handed over)
+ *   complete PROC NAME [ret=N] [errno=E|none]    (... and done)
  *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [retrans]
  *   state PROC STATE
  * each optionally preceded by "no" and followed by count=N. */
@@ -181,16 +183,19 @@ static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
 		i++;
 	}
 	if (i >= n)
-		return fail(p, "expect: what? (call, packet or state)");
-	if (strcmp(w[i], "call") == 0) {
+		return fail(p, "expect: what? (call, submit, complete, packet or state)");
+	if (strcmp(w[i], "call") == 0 || strcmp(w[i], "submit") == 0 || strcmp(w[i], "complete") == 0) {
 		e->kind = EXPECT_CALL;
+		e->op = strcmp(w[i], "submit") == 0 ? UCALL_SUBMIT : strcmp(w[i], "complete") == 0 ? UCALL_COMPLETE
+												 : UCALL_SYSCALL;
+		e->phase = e->op != UCALL_SUBMIT;
 		if (n - i < 3 || parse_role(w[i + 1], true, &e->proc) < 0)
-			return fail(p, "expect: 'call client|server|any NAME' expected");
+			return fail(p, "expect: '%s client|server|any NAME' expected", w[i]);
 		if (strlen(w[i + 2]) >= sizeof(e->call))
 			return fail(p, "expect: call name '%s' too long", w[i + 2]);
 		snprintf(e->call, sizeof(e->call), "%s", w[i + 2]);
 		i += 3;
-		if (i < n && (strcmp(w[i], "enter") == 0 || strcmp(w[i], "exit") == 0))
+		if (e->op == UCALL_SYSCALL && i < n && (strcmp(w[i], "enter") == 0 || strcmp(w[i], "exit") == 0))
 			e->phase = strcmp(w[i++], "exit") == 0;
 		if (e->phase == 0)
 			for (int j = i; j < n; j++)
@@ -233,7 +238,7 @@ static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
 		e->state = (enum tcp_state)s;
 		i += 3;
 	} else {
-		return fail(p, "expect: unknown kind '%s' (expected call, packet or state)", w[i]);
+		return fail(p, "expect: unknown kind '%s' (expected call, submit, complete, packet or state)", w[i]);
 	}
 	for (; i < n; i++)
 		if (expect_option(p, e, w[i]) < 0)
@@ -719,7 +724,7 @@ bool lesson_row_matches(const struct lesson_expect *e, const struct row *r)
 	case EXPECT_CALL: {
 		const struct ui_call *c = &r->ev->u.call;
 		if (r->kind != ROW_CALL || !proc_matches(e->proc, c->proc) || strcmp(c->call, e->call) != 0 ||
-		    (int)c->exit != e->phase)
+		    (int)c->exit != e->phase || (int)c->kind != e->op)
 			return false;
 		if (e->has_ret && (!c->has_ret || c->ret != e->ret))
 			return false;
@@ -844,8 +849,12 @@ const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, c
 			m += (size_t)snprintf(more + m, sizeof(more) - m, " %s%s", e->has_ret ? "" : "= -1 ", e->err);
 		else if (strcmp(e->err, "none") == 0)
 			m += (size_t)snprintf(more + m, sizeof(more) - m, "（没有出错）");
-		snprintf(buf, n, "%s%s的 %s() %s%s", e->absent ? "没有：" : "", who[e->proc], e->call,
-			 e->phase ? "返回" : "开始", more);
+		if (e->op != UCALL_SYSCALL) /* an io_uring operation */
+			snprintf(buf, n, "%s%s的 %s 操作%s%s", e->absent ? "没有：" : "", who[e->proc], e->call,
+				 e->phase ? "完成" : "提交", more);
+		else
+			snprintf(buf, n, "%s%s的 %s() %s%s", e->absent ? "没有：" : "", who[e->proc], e->call,
+				 e->phase ? "返回" : "开始", more);
 		break;
 	case EXPECT_PACKET:
 		if (e->has_flags)

@@ -53,6 +53,8 @@ struct lesson_expect {
 	/* call */
 	char call[24];
 	int phase;             /* 0 enter, 1 exit (default) */
+	int op;                /* enum ui_call_kind: a system call, or an io_uring
+	                        * operation's "submit" (phase 0) or "complete" (1) */
 	bool has_ret;
 	long long ret;
 	char err[24];          /* errno name; "none": no error; "": any */

@@ -10,8 +10,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+#include <linux/io_uring.h>
 
 #include "capture.h"
 #include "chanpath.h"
@@ -47,6 +50,7 @@ struct lesson_lab {
 	int npending;
 	uint64_t step_start[LESSON_MAX_STEPS + 1];
 	const char *skipped[LESSON_MAX_STEPS];   /* a step skipped: the program it needs, missing here */
+	char uring_refused[64];  /* why this kernel refuses io_uring ("" : it does not) */
 	uint64_t deadline, last_release, settle;
 };
 
@@ -96,12 +100,61 @@ static const char *const skipped_words[LANG_COUNT] = {
 	[LANG_ZH] = "已跳过：这一步需要 %s，这台机器没有安装（Debian：sudo make deps）；课程继续",
 };
 
+/* ... and of a step whose echo-server --mode uring this kernel refuses. */
+static const char uring_needed[] = "io_uring";
+static const char *const uring_refused_words[LANG_COUNT] = {
+	[LANG_EN] = "skipped: this step runs echo-server --mode uring, and this kernel refuses io_uring (%s); "
+		    "the lesson goes on",
+	[LANG_ZH] = "已跳过：这一步运行 echo-server --mode uring，而这个内核拒绝 io_uring（%s）；课程继续",
+};
+
 const char *lesson_lab_skipped(const struct lesson_lab *lab, int idx, char *buf, size_t n)
 {
 	if (idx < 0 || idx >= LESSON_MAX_STEPS || !lab->skipped[idx])
 		return NULL;
-	snprintf(buf, n, skipped_words[lab->o.lang], lab->skipped[idx]);
+	if (lab->skipped[idx] == uring_needed)
+		snprintf(buf, n, uring_refused_words[lab->o.lang], lab->uring_refused);
+	else
+		snprintf(buf, n, skipped_words[lab->o.lang], lab->skipped[idx]);
 	return buf;
+}
+
+static bool runs_uring(const struct lesson_run *r)
+{
+	for (int i = 0; i + 1 < r->argc; i++)
+		if (strcmp(r->argv[i], "--mode") == 0 && strcmp(r->argv[i + 1], "uring") == 0)
+			return true;
+	return false;
+}
+
+/* Whether this kernel lets this user set up an io_uring, as echo-server
+ * --mode uring is about to (the lab programs run as this process's user);
+ * when not, why, in reason: the sysctl kernel.io_uring_disabled, or the
+ * errno. */
+static bool io_uring_refused(char *reason, size_t n)
+{
+	struct io_uring_params params;
+	long fd;
+	FILE *f;
+	int disabled = -1;
+
+	memset(&params, 0, sizeof(params));
+	fd = syscall(__NR_io_uring_setup, 1, &params);
+	if (fd >= 0) {
+		close((int)fd);
+		return false;
+	}
+	f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
+	if (f) {
+		if (fscanf(f, "%d", &disabled) != 1)
+			disabled = -1;
+		fclose(f);
+	}
+	if (errno == EPERM && disabled > 0)
+		snprintf(reason, n, "kernel.io_uring_disabled = %d", disabled);
+	else
+		snprintf(reason, n, "io_uring_setup: %s", strerrorname_np(errno) ? strerrorname_np(errno) : "E?");
+	return true;
 }
 
 /* The connection a connect() row is about: its own, or (a connect() that
@@ -294,6 +347,8 @@ int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t err
 	for (int i = 0; i < s->nruns; i++)
 		if (s->runs[i].go_seed && !demo_available(&demo_go_seed_server))
 			lab->skipped[idx] = demo_go_seed_server.needs;
+		else if (runs_uring(&s->runs[i]) && io_uring_refused(lab->uring_refused, sizeof(lab->uring_refused)))
+			lab->skipped[idx] = uring_needed;
 	if (lab->skipped[idx]) /* nothing of it runs: the front ends say why and go on */
 		return 0;
 	for (int i = 0; i < s->nruns; i++)

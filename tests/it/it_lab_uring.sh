@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# echo-server --mode uring, the io_uring proactor, with real clients: the
+# echo is right for 1 and for 50 clients at once; in what reached the event
+# channel every "submit" has its "complete" (by op id), the server made no
+# read() or write() call (its only system call in the loop is
+# io_uring_enter), and Ctrl-C stops it, leaving no process.
+# The refusal path (kernel.io_uring_disabled) is not driven here: setting the
+# sysctl takes root and changes the whole machine; tests/unit/test_proactor.c
+# checks the message for each value the server can read.
+. "$(dirname "$0")/../lib/helpers.sh"
+. "$ROOT/tests/lib/lab_helpers.sh"
+SINK=$TOOLS/event_sink
+[ -x "$SINK" ] || fail "$SINK not built (make builds tests/tools)"
+ev=$TMP/ev.sock
+none=$TMP/nobody.sock # the clients report to nobody: not to a lab another test runs on the default path
+
+# A kernel without io_uring, or one that refuses it, is not this test's to judge.
+probe_port=$(free_port)
+"$BIN/echo-server" -q --mode uring --events "$none" -p "$probe_port" >"$TMP/probe.out" 2>"$TMP/probe.err" &
+probe=$!
+STARTED+=("$probe")
+wait_for "$TMP/probe.out" "listening on" || fail "probe server did not start"
+sleep 0.2
+if ! kill -0 "$probe" 2>/dev/null; then
+	wait "$probe"
+	rc=$?
+	grep -q "io_uring_setup:" "$TMP/probe.err" || fail "uring server exited $rc without saying why"
+	[ "$rc" -ne 0 ] || fail "uring server refused io_uring but exited 0"
+	skip "io_uring refused here: $(cat "$TMP/probe.err")"
+fi
+kill -INT "$probe"
+wait "$probe" || fail "probe server exited $? after SIGINT"
+
+"$SINK" "$ev" --go-auto >"$TMP/sink.out" &
+STARTED+=($!)
+for ((i = 0; i < 50; i++)); do [ -S "$ev" ] && break; sleep 0.1; done
+[ -S "$ev" ] || fail "event sink did not start"
+start_server uring -q --mode uring --events "$ev"
+grep -q "(uring mode)" "$TMP/srv-uring.out" || fail "server does not say uring mode"
+
+# --- one client, two messages
+client one -q --events "$none" 127.0.0.1 "$PORT" -m hello -m world || fail "client exit $?"
+grep -q "^reply: server-hello$" "$TMP/one.out" || fail "no reply server-hello"
+grep -q "^reply: server-world$" "$TMP/one.out" || fail "no reply server-world"
+
+# --- 50 clients at once, each its own message
+pids=()
+for ((i = 0; i < 50; i++)); do
+	timeout 20 "$BIN/echo-client" -q --events "$none" 127.0.0.1 "$PORT" -m "msg-$i" --count 3 >"$TMP/c$i.out" 2>"$TMP/c$i.err" &
+	pids+=($!)
+done
+for ((i = 0; i < 50; i++)); do
+	wait "${pids[$i]}" || fail "client $i exit $?"
+	[ "$(grep -c "^reply: server-msg-$i$" "$TMP/c$i.out")" -eq 3 ] || fail "client $i: not 3 replies server-msg-$i"
+done
+# the server closes each connection once its recv completes with 0 (the FIN)
+for ((i = 0; i < 100; i++)); do
+	[ "$(grep -c "connection from .* closed" "$TMP/srv-uring.out")" -ge 51 ] && break
+	sleep 0.1
+done
+[ "$(grep -c "connection from .* closed" "$TMP/srv-uring.out")" -eq 51 ] || fail "server did not close all 51 connections"
+
+# --- Ctrl-C: exits 0, and nothing of it is left
+stop_server
+! pgrep -f "^$BIN/echo-server -p $PORT " >/dev/null || fail "an echo-server process is left"
+
+# --- what the channel got: the server's own records
+srv=$TMP/server.jsonl
+grep '"proc":"server"' "$TMP/sink.out" >"$srv"
+subs=$(grep -c '^{"type":"submit"' "$srv")
+[ "$subs" -gt 200 ] || fail "only $subs submit records for 151 exchanges"
+# every submit has a complete with its op id (multishot accept: several)
+grep -o '^{"type":"submit".*"op":[0-9]*' "$srv" | sed 's/.*"op"://' | sort -u >"$TMP/sub.ids"
+grep -o '^{"type":"complete".*"op":[0-9]*' "$srv" | sed 's/.*"op"://' | sort -u >"$TMP/done.ids"
+missing=$(comm -23 "$TMP/sub.ids" "$TMP/done.ids" | wc -l)
+[ "$missing" -eq 0 ] || fail "$missing submits without a complete ($(comm -23 "$TMP/sub.ids" "$TMP/done.ids" | head -5 | tr '\n' ' '))"
+orphans=$(comm -13 "$TMP/sub.ids" "$TMP/done.ids" | wc -l)
+[ "$orphans" -eq 0 ] || fail "$orphans completes without a submit"
+# one multishot accept served all 51 connections
+[ "$(grep -c '^{"type":"submit".*"call":"accept"' "$srv")" -eq 1 ] || fail "accept submitted more than once"
+[ "$(grep -c '^{"type":"complete".*"call":"accept".*"ret":[0-9]' "$srv")" -eq 51 ] || fail "not 51 accept completions"
+grep -q '^{"type":"complete".*"call":"accept".*"more":true' "$srv" || fail "accept completions do not say more"
+# the kernel read the data: a recv's completion carries it
+grep -q '^{"type":"complete".*"call":"recv".*"ret":5.*"data":"hello"' "$srv" || fail "no recv completion with hello"
+grep -q '^{"type":"complete".*"call":"send".*"data":"server-hello"' "$srv" || fail "no send completion with server-hello"
+# and the server called neither read() nor write() (nor accept)
+! grep -q '^{"type":"call".*"call":"\(read\|write\|recv\|send\|accept\|accept4\)"' "$srv" ||
+	fail "the uring server made a read/write/accept call: $(grep -m1 '"call":"\(read\|write\|accept\)' "$srv")"
+grep -q '^{"type":"call","ts_ns":[0-9]*,"proc":"server".*"phase":"exit".*"call":"io_uring_enter"' "$srv" ||
+	fail "no io_uring_enter call"
+echo "ok"
