@@ -353,13 +353,13 @@ int main(int argc, char **argv)
 		rc = serve_workers(&(struct listener){&addr, addrlen, where, fd});
 	} else {
 		printf("echo-server: listening on %s (%s mode)\n", where, serve_mode_name(opt.mode));
+		rc = 0;
 		if (opt.mode == MODE_EPOLL)
 			reactor_serve(fd, &opt);
-		else if (opt.mode == MODE_URING && proactor_serve(fd, &opt) < 0)
-			goto close_out; /* this kernel refuses io_uring */
-		else if (opt.mode != MODE_URING)
+		else if (opt.mode == MODE_URING)
+			rc = proactor_serve(fd, &opt) < 0 ? 1 : 0; /* < 0: this kernel refuses io_uring */
+		else
 			accept_loop(fd);
-		rc = 0;
 	}
 	/* close the listening socket: connections still in the accept queue,
 	 * never accepted, are reset. */
