@@ -16,7 +16,7 @@ for lang in en zh; do
 		rc=$?
 		[ $rc -eq 0 ] || { tail -n 30 "$TMP/out"; cat "$TMP/err"; fail "lesson $n ($lang): exit $rc"; }
 		# the last step was shown and its checkpoint reached after it
-		last=$(grep -n "^== .* $steps/$steps: " "$TMP/out" | cut -d: -f1)
+		last=$(grep -n "^== .* ${steps}/${steps}[:：]" "$TMP/out" | cut -d: -f1)
 		[ -n "$last" ] || fail "lesson $n ($lang): step $steps/$steps never shown"
 		tail -n +"$last" "$TMP/out" | grep -q "^检查点已到达：\|^checkpoint reached:" ||
 			fail "lesson $n ($lang): last checkpoint not reached"
