@@ -81,8 +81,22 @@ struct tthread {
 	bool in_call;            /* between a watched call's entry and exit */
 	bool held;               /* --step: waiting at the call's entry for the lab's go */
 	struct run_call call;
+	long nr;                 /* the call's number */
 	unsigned seq;
 	uint64_t mono0;          /* when the call started (CLOCK_MONOTONIC) */
+	/* A call whose exit showed one of the kernel's restart codes: a signal
+	 * interrupted it, and the program is still to see EINTR or the same
+	 * call restarted. It waits here, stopping the thread at every system
+	 * call, until the handler's rt_sigreturn says which, or the call comes
+	 * again (no handler ran: the kernel restarts it at once). */
+	bool interrupted;
+	bool in_sigreturn;       /* interrupted, and a handler is returning */
+	bool saw_handler;        /* a handler returned meanwhile */
+	bool restart_due;        /* the handler's return restored the call: its next entry is the restart */
+	long pend_nr;
+	struct run_call pend;
+	unsigned pend_seq;
+	uint64_t pend_mono0;
 };
 
 struct tracer {
@@ -272,7 +286,7 @@ static void drop_thread(struct tracer *tr, struct tthread *th)
 
 static void resume(struct tracer *tr, struct tthread *th, int sig)
 {
-	ptrace(tr->attach || th->in_call ? PTRACE_SYSCALL : PTRACE_CONT, th->tid, 0, sig);
+	ptrace(tr->attach || th->in_call || th->interrupted ? PTRACE_SYSCALL : PTRACE_CONT, th->tid, 0, sig);
 }
 
 static void report(struct tthread *th, enum call_phase phase, uint64_t blocked_ns)
@@ -295,6 +309,7 @@ static void on_entry(struct tracer *tr, struct tthread *th, uint64_t nr, const u
 	struct run_tracee io = {&ctx, peek, classify, endpoints};
 
 	calldecode_enter(th->p->t, &io, (long)nr, args, &th->call);
+	th->nr = (long)nr;
 	th->in_call = th->call.needs_exit;
 	if (!th->call.report) {
 		resume(tr, th, 0);
@@ -315,11 +330,88 @@ static void on_exit_stop(struct tracer *tr, struct tthread *th, int64_t rval)
 
 	if (th->in_call) {
 		th->in_call = false;
+		if (calldecode_restarting((long)rval) && !th->interrupted) {
+			/* not what the program sees: wait for EINTR or the restart */
+			th->interrupted = true;
+			th->in_sigreturn = th->saw_handler = th->restart_due = false;
+			th->pend_nr = th->nr;
+			th->pend = th->call;
+			th->pend_seq = th->seq;
+			th->pend_mono0 = th->mono0;
+			resume(tr, th, 0);
+			return;
+		}
 		calldecode_exit(th->p->t, &io, &th->call, (long)rval);
 		if (th->call.report)
 			report(th, CALL_EXIT, clock_ns(CLOCK_MONOTONIC) - th->mono0);
 	}
 	resume(tr, th, 0);
+}
+
+/* The interrupted call's end as the program sees it: EINTR (reported now),
+ * or the call restarted (it goes on as the same call, one record). */
+static void end_interruption(struct tthread *th, bool restarted)
+{
+	th->interrupted = th->in_sigreturn = th->saw_handler = th->restart_due = false;
+	th->call = th->pend;
+	th->seq = th->pend_seq;
+	th->mono0 = th->pend_mono0;
+	if (restarted) {
+		th->in_call = true;
+		return;
+	}
+	{
+		struct tracee_ctx ctx = {th->tid, th->p};
+		struct run_tracee io = {&ctx, peek, classify, endpoints};
+
+		calldecode_exit(th->p->t, &io, &th->call, -EINTR);
+		if (th->call.report)
+			report(th, CALL_EXIT, clock_ns(CLOCK_MONOTONIC) - th->mono0);
+	}
+}
+
+/* A stop of a thread whose call was interrupted (see struct tthread).
+ * True when it was this call's business; false for any other call (a
+ * handler's own), which is decoded as usual. */
+static bool on_interrupted_stop(struct tracer *tr, struct tthread *th, const struct syscall_info *info)
+{
+	uint64_t nr = info->op == INFO_SECCOMP ? info->seccomp.nr : info->entry.nr;
+	uint64_t arg0 = info->op == INFO_SECCOMP ? info->seccomp.args[0] : info->entry.args[0];
+
+	if (info->op == INFO_EXIT) {
+		if (!th->in_sigreturn)
+			return false;
+		/* rt_sigreturn gives back the registers the handler interrupted:
+		 * -EINTR the program sees, or the call's number, set again to restart it */
+		th->in_sigreturn = false;
+		th->saw_handler = true;
+		if (info->exit.rval == -EINTR)
+			end_interruption(th, false);
+		else if (info->exit.rval == th->pend_nr)
+			th->restart_due = true;
+		resume(tr, th, 0);
+		return true;
+	}
+	if (info->op == INFO_ENTRY && nr == SYS_rt_sigreturn) {
+		th->in_sigreturn = true;
+		resume(tr, th, 0);
+		return true;
+	}
+	if (info->op == INFO_ENTRY && nr == SYS_restart_syscall) { /* ERESTART_RESTARTBLOCK's restart */
+		end_interruption(th, true);
+		resume(tr, th, 0);
+		return true;
+	}
+	if (info->op == INFO_ENTRY && !tr->attach) {
+		resume(tr, th, 0); /* a watched call's seccomp stop follows: it decides */
+		return true;
+	}
+	if ((long)nr == th->pend_nr && arg0 == th->pend.a[0] && (th->restart_due || !th->saw_handler)) {
+		end_interruption(th, true);
+		resume(tr, th, 0);
+		return true;
+	}
+	return false;
 }
 
 static void on_syscall_stop(struct tracer *tr, struct tthread *th)
@@ -331,6 +423,8 @@ static void on_syscall_stop(struct tracer *tr, struct tthread *th)
 		resume(tr, th, 0);
 		return;
 	}
+	if (th->interrupted && info.arch == run_sys_audit_arch() && on_interrupted_stop(tr, th, &info))
+		return;
 	if (info.arch != run_sys_audit_arch()) { /* a 32-bit call: not decoded */
 		th->in_call = false;
 		resume(tr, th, 0);
@@ -410,7 +504,7 @@ static void on_exec(struct tracer *tr, struct tthread *th)
 		drop_thread(tr, th);
 		th = old;
 	}
-	th->in_call = false;
+	th->in_call = th->interrupted = false;
 	fdtable_exec(th->p->t);
 	resume(tr, th, 0);
 }
