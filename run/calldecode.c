@@ -337,8 +337,9 @@ void calldecode_enter(struct fdtable *t, const struct run_tracee *tr, long nr, c
 	case RS_CLOSE: {
 		const struct fd_entry *e = fdtable_peek(t, fd);
 
-		/* a descriptor no watched call used is not classified to be closed */
-		c->report = e && e->kind == FD_INET;
+		/* a descriptor no watched call used is not classified to be closed;
+		 * an epoll set's close is reported as its making was */
+		c->report = e && (e->kind == FD_INET || e->kind == FD_EPOLL);
 		c->needs_exit = e && (e->kind != FD_UNKNOWN || e->cloexec);
 		args_printf(c, "%d", fd);
 		if (c->report) /* afterwards the socket is gone */

@@ -506,6 +506,7 @@ static void on_exec(struct tracer *tr, struct tthread *th)
 	}
 	th->in_call = th->interrupted = false;
 	fdtable_exec(th->p->t);
+	report_exec(th->p->rep);
 	resume(tr, th, 0);
 }
 

@@ -337,13 +337,19 @@ static void epoll_create1_is_reported_and_its_set_followed(void **state)
 		 "3, EPOLL_CTL_ADD, 4, {EPOLLIN|EPOLLET}", 4, 0, RUN_ROLE_NONE},
 		{"epoll_pwait on it now", SYS_epoll_pwait, {3, P(buf), 1, 0}, 0, true, true, "3, events, 1, 0", 3, 0,
 		 RUN_ROLE_NONE},
+		{"dup of the set: not reported", SYS_dup, {3}, 5, false, true},
+		{"close of the set: reported, as its making was", SYS_close, {3}, 0, true, true, "3", 3, 0,
+		 RUN_ROLE_NONE},
+		{"close of a file: not", SYS_close, {7}, 0, false, false},
 	};
 	struct fdtable *t = fdtable_new();
 	(void)state;
 
-	run_steps(steps, sizeof(steps) / sizeof(steps[0]), t);
+	run_steps(steps, 6, t);
 	assert_int_equal(fdtable_peek(t, 3)->kind, FD_EPOLL);
 	assert_int_equal(k.classified, 0); /* made before our eyes: the kernel is never asked */
+	run_steps(steps + 6, sizeof(steps) / sizeof(steps[0]) - 6, t);
+	assert_int_equal(fdtable_peek(t, 3)->kind, FD_UNKNOWN);
 	fdtable_put(t);
 }
 
