@@ -227,9 +227,10 @@ int report_step(struct proc_report *r, int tid, unsigned seq, const struct run_c
 	int len;
 
 	remember_argv(r);
+	/* a held call cannot wait for the side, lab or no lab (its stderr line neither) */
+	decide_side(r, c->role != RUN_ROLE_NONE ? c->role : RUN_ROLE_CLIENT);
 	if (!listening(r))
 		return -1;
-	decide_side(r, c->role != RUN_ROLE_NONE ? c->role : RUN_ROLE_CLIENT);
 	side = c->role != RUN_ROLE_NONE ? c->role : r->side;
 	say_hello(r, side);
 	k.who = (struct call_origin){.proc = side_name(side), .pid = r->pid, .tid = tid};

@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "calldecode.h"
@@ -79,7 +80,8 @@ struct tthread {
 	struct tproc *p;         /* NULL: its parent's fork event has not come yet */
 	bool fresh;              /* its first stop (SIGSTOP) is the attach's, not a signal */
 	bool in_call;            /* between a watched call's entry and exit */
-	bool held;               /* --step: waiting at the call's entry for the lab's go */
+	bool held;               /* --step: waiting at the call's entry for the lab's go (or Enter) */
+	unsigned long held_order;
 	struct run_call call;
 	long nr;                 /* the call's number */
 	unsigned seq;
@@ -107,6 +109,9 @@ struct tracer {
 	int main_pid, main_status;
 	bool main_done;
 	int sfd;                 /* signalfd of SIGCHLD, for waiting on a go and a child at once */
+	int tty_fd;              /* --step: the terminal, whose Enter releases a call (as lab/step.c's) */
+	bool step_warned;        /* "running without stepping" said */
+	unsigned long holds;     /* calls held so far: the order Enter releases them in */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -303,6 +308,34 @@ static void start_call(struct tracer *tr, struct tthread *th)
 	resume(tr, th, 0);
 }
 
+/* --step, as lab/step.c does it: a background job must not read the
+ * terminal, so Enter counts only while we are in the foreground. */
+static bool tty_usable(const struct tracer *tr)
+{
+	return tr->tty_fd >= 0 && tcgetpgrp(tr->tty_fd) == getpgrp();
+}
+
+/* --step: holds th's call at its entry when the lab took its step record,
+ * or, with no lab listening, when Enter on the terminal can release it;
+ * with neither it runs on, said once (the echo programs' words). */
+static bool hold(struct tracer *tr, struct tthread *th)
+{
+	bool delivered = report_step(th->p->rep, th->tid, th->seq, &th->call) >= 0;
+
+	if (!delivered && !tty_usable(tr)) {
+		if (!tr->step_warned)
+			fprintf(stderr, "step: nobody listens on %s and there is no terminal: running without stepping\n",
+				tr->o->report.path);
+		tr->step_warned = true;
+		return false;
+	}
+	if (!delivered)
+		fprintf(stderr, "step: press Enter to run %s(%s)\n", run_sys_name(th->call.sys), th->call.args);
+	th->held = true;
+	th->held_order = ++tr->holds;
+	return true;
+}
+
 static void on_entry(struct tracer *tr, struct tthread *th, uint64_t nr, const uint64_t args[6])
 {
 	struct tracee_ctx ctx = {th->tid, th->p};
@@ -316,10 +349,8 @@ static void on_entry(struct tracer *tr, struct tthread *th, uint64_t nr, const u
 		return;
 	}
 	th->seq = ++th->p->seq;
-	if (tr->o->step && report_step(th->p->rep, th->tid, th->seq, &th->call) >= 0) {
-		th->held = true; /* stays stopped until the lab's go (wait_for_go) */
-		return;
-	}
+	if (tr->o->step && hold(tr, th))
+		return; /* stays stopped until the lab's go or Enter (wait_for_go) */
 	start_call(tr, th);
 }
 
@@ -556,26 +587,47 @@ static void on_gone(struct tracer *tr, int pid, int status)
 		drop_thread(tr, th);
 }
 
-/* --step: waits for a child event or a go from the lab for a held call. */
+/* Enter on the terminal: the call held longest goes. */
+static void release_oldest(struct tracer *tr)
+{
+	struct tthread *oldest = NULL;
+
+	for (int i = 0; i < tr->nth; i++)
+		if (tr->th[i]->held && (!oldest || tr->th[i]->held_order < oldest->held_order))
+			oldest = tr->th[i];
+	if (oldest)
+		start_call(tr, oldest);
+}
+
+/* --step: waits for a child event, a go from the lab for a held call, or
+ * Enter on the terminal. A held call nobody can release any more (no lab
+ * connection, no terminal) runs on. */
 static void wait_for_go(struct tracer *tr)
 {
-	struct pollfd fds[1 + 64];
+	struct pollfd fds[2 + 64];
 	struct tproc *procs[64];
-	int n = 1;
+	int n = 2;
 
 	fds[0] = (struct pollfd){.fd = tr->sfd, .events = POLLIN};
+	fds[1] = (struct pollfd){.fd = tty_usable(tr) ? tr->tty_fd : -1, .events = POLLIN};
 	for (int i = 0; i < tr->nth && n < (int)(sizeof(fds) / sizeof(fds[0])); i++) {
 		struct tthread *th = tr->th[i];
 		bool seen = false;
 
-		if (!th->held)
+		if (!th->held || report_step_fd(th->p->rep) < 0)
 			continue;
-		for (int k = 1; k < n; k++)
-			seen |= procs[k - 1] == th->p;
+		for (int k = 2; k < n; k++)
+			seen |= procs[k - 2] == th->p;
 		if (seen)
 			continue;
-		procs[n - 1] = th->p;
+		procs[n - 2] = th->p;
 		fds[n++] = (struct pollfd){.fd = report_step_fd(th->p->rep), .events = POLLIN};
+	}
+	if (n == 2 && fds[1].fd < 0) { /* nobody can release them: run on */
+		for (int i = 0; i < tr->nth; i++)
+			if (tr->th[i]->held)
+				start_call(tr, tr->th[i]);
+		return;
 	}
 	if (poll(fds, (nfds_t)n, -1) < 0)
 		return;
@@ -585,17 +637,27 @@ static void wait_for_go(struct tracer *tr)
 		while (read(tr->sfd, &ssi, sizeof(ssi)) == sizeof(ssi))
 			;
 	}
-	for (int k = 1; k < n; k++) {
+	if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+		char buf[256];
+
+		if (read(tr->tty_fd, buf, sizeof(buf)) > 0) {
+			release_oldest(tr);
+		} else {
+			close(tr->tty_fd);
+			tr->tty_fd = -1;
+		}
+	}
+	for (int k = 2; k < n; k++) {
 		long seq;
 
 		if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		seq = report_read_go(procs[k - 1]->rep);
-		for (int i = 0; i < tr->nth && seq != -1; i++) {
+		seq = report_read_go(procs[k - 2]->rep);
+		for (int i = 0; i < tr->nth && seq >= 0; i++) {
 			struct tthread *th = tr->th[i];
 
-			if (th->held && th->p == procs[k - 1] && (seq == -2 || (long)th->seq == seq))
-				start_call(tr, th); /* released, or the lab is gone: run on */
+			if (th->held && th->p == procs[k - 2] && (long)th->seq == seq)
+				start_call(tr, th); /* released */
 		}
 	}
 }
@@ -631,8 +693,16 @@ static void loop(struct tracer *tr)
 	}
 }
 
+/* --step: the terminal, for Enter when no lab listens (-1: none). */
+static int open_tty(const struct trace_opts *o)
+{
+	return o->step ? open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+}
+
 static void free_tracer(struct tracer *tr)
 {
+	if (tr->tty_fd >= 0)
+		close(tr->tty_fd);
 	while (tr->nth > 0)
 		drop_thread(tr, tr->th[tr->nth - 1]);
 	free(tr->th);
@@ -720,7 +790,7 @@ static int exit_status(const char *cmd, int status)
 
 int trace_command(const struct trace_opts *o, char **argv, char *err, size_t errlen)
 {
-	struct tracer tr = {.o = o, .sfd = -1};
+	struct tracer tr = {.o = o, .sfd = -1, .tty_fd = -1};
 	struct sigaction ign = {.sa_handler = SIG_IGN}, fwd = {.sa_handler = on_forward, .sa_flags = SA_RESTART};
 	struct sigaction old_int, old_quit, old_term, old_hup;
 	sigset_t mask;
@@ -733,6 +803,7 @@ int trace_command(const struct trace_opts *o, char **argv, char *err, size_t err
 		return -1;
 	}
 	tr.sfd = child_signal_fd(&mask);
+	tr.tty_fd = open_tty(o);
 	/* Ctrl-C reaches the program, whose end we then report */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
@@ -815,7 +886,7 @@ static int attach_error(int pid, int e, char *err, size_t errlen)
 
 int trace_attach(const struct trace_opts *o, int pid, char *err, size_t errlen)
 {
-	struct tracer tr = {.o = o, .attach = true, .sfd = -1};
+	struct tracer tr = {.o = o, .attach = true, .sfd = -1, .tty_fd = -1};
 	struct sigaction stop = {.sa_handler = on_interrupt}, old_int, old_term; /* no SA_RESTART */
 	struct tproc *p;
 	struct dirent *de;
@@ -832,6 +903,7 @@ int trace_attach(const struct trace_opts *o, int pid, char *err, size_t errlen)
 	if (pid <= 0 || kill(pid, 0) < 0 || !(d = opendir(path)))
 		return attach_error(pid, pid <= 0 || errno == ENOENT ? ESRCH : errno, err, errlen);
 	tr.sfd = child_signal_fd(&mask);
+	tr.tty_fd = open_tty(o);
 	tr.main_pid = pid;
 	p = new_process(&tr, pid, fdtable_new());
 	/* every thread now; one started meanwhile is followed by TRACECLONE */
