@@ -73,6 +73,7 @@ struct tproc {
 	int pidfd;               /* for pidfd_getfd */
 	unsigned seq;            /* the last call's */
 	int threads;
+	bool said_foreign;       /* "is a 32-bit program" said */
 };
 
 struct tthread {
@@ -521,6 +522,35 @@ static void on_new_child(struct tracer *tr, struct tthread *parent, int event)
 	resume(tr, parent, 0);
 }
 
+/* A 32-bit program (or another arch's) makes calls the filter lets go
+ * and the decoder cannot read: say so, once for the process. */
+static void check_arch(struct tproc *p)
+{
+	unsigned char hdr[64];
+	char path[64], name[32] = "?";
+	ssize_t n = 0;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, hdr, sizeof(hdr));
+		close(fd);
+	}
+	if (p->said_foreign || n <= 0 || !run_sys_foreign_elf(hdr, (size_t)n))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", p->pid);
+	if ((f = fopen(path, "re")) != NULL) {
+		if (fgets(name, sizeof(name), f))
+			name[strcspn(name, "\n")] = '\0';
+		fclose(f);
+	}
+	p->said_foreign = true;
+	fprintf(stderr, "socklab run: pid %d (%s) is a 32-bit program: its socket calls are not shown\n", p->pid,
+		name);
+}
+
 /* execve succeeded: close-on-exec descriptors are gone; a thread that was
  * not the leader takes the leader's id. */
 static void on_exec(struct tracer *tr, struct tthread *th)
@@ -538,6 +568,7 @@ static void on_exec(struct tracer *tr, struct tthread *th)
 	th->in_call = th->interrupted = false;
 	fdtable_exec(th->p->t);
 	report_exec(th->p->rep);
+	check_arch(th->p);
 	resume(tr, th, 0);
 }
 
@@ -935,6 +966,7 @@ int trace_attach(const struct trace_opts *o, int pid, char *err, size_t errlen)
 		sigprocmask(SIG_SETMASK, &mask, NULL);
 		return attach_error(pid, first_err ? first_err : ENOMEM, err, errlen);
 	}
+	check_arch(p);
 	fprintf(stderr, "socklab run: attached to %d (%d thread%s). A filter cannot be added from outside, "
 		"so it stops at every system call, not only socket calls, and runs slower until you press "
 		"Ctrl-C here, which lets it go.\n", pid, threads, threads == 1 ? "" : "s");

@@ -411,6 +411,35 @@ static void every_watched_call_has_a_number_and_a_name(void **state)
 	assert_string_equal(run_sys_name(RS_NONE), "");
 }
 
+/* The ELF header says whether a program's calls are this arch's: a 32-bit
+ * one (i386, x32) gets a line on stderr instead of records (trace.c). */
+static void a_32_bit_program_is_told_apart(void **state)
+{
+	unsigned char self[64], elf32[64], x32[64];
+	FILE *f = fopen("/proc/self/exe", "rb");
+	size_t n;
+	(void)state;
+
+	assert_non_null(f);
+	n = fread(self, 1, sizeof(self), f);
+	fclose(f);
+	assert_int_equal(n, sizeof(self));
+	assert_false(run_sys_foreign_elf(self, n)); /* this test is this arch's */
+	memcpy(elf32, self, sizeof(elf32));
+	elf32[4] = 1;  /* ELFCLASS32 */
+	elf32[18] = 3; /* EM_386 */
+	elf32[19] = 0;
+	assert_true(run_sys_foreign_elf(elf32, sizeof(elf32)));
+	memcpy(x32, self, sizeof(x32));
+	x32[4] = 1; /* ELFCLASS32 with this machine: x32 (or arm on aarch64: another machine) */
+	assert_true(run_sys_foreign_elf(x32, sizeof(x32)));
+	x32[4] = 2; /* 64-bit, another machine */
+	x32[18] ^= 0x40;
+	assert_true(run_sys_foreign_elf(x32, sizeof(x32)));
+	assert_false(run_sys_foreign_elf((const unsigned char *)"#!/bin/sh\necho hello world\n", 26));
+	assert_false(run_sys_foreign_elf(elf32, 19)); /* too short to tell */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +453,7 @@ int main(void)
 		cmocka_unit_test_setup(the_restart_codes_are_the_kernels, setup),
 		cmocka_unit_test_setup(the_records_carry_what_the_lab_reads, setup),
 		cmocka_unit_test_setup(every_watched_call_has_a_number_and_a_name, setup),
+		cmocka_unit_test(a_32_bit_program_is_told_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
