@@ -462,7 +462,7 @@ void calldecode_enter(struct fdtable *t, const struct run_tracee *tr, long nr, c
 		break;
 	case RS_EPOLL_CREATE:
 	case RS_EPOLL_CREATE1:
-		/* the event loop starts: reported like socket(), its fd is the result */
+		/* the event loop starts; the call is on no descriptor (its result is one) */
 		c->fd = -1;
 		c->report = true;
 		if (c->sys == RS_EPOLL_CREATE)
@@ -648,7 +648,6 @@ static void update_table(struct fdtable *t, const struct run_tracee *tr, struct 
 			memset(e, 0, sizeof(*e));
 			e->kind = FD_EPOLL;
 			e->cloexec = c->sys == RS_EPOLL_CREATE1 && (x[0] & EPOLL_CLOEXEC);
-			c->fd = ret;
 		}
 		break;
 	case RS_EPOLL_CTL:

@@ -150,8 +150,8 @@ static void a_non_blocking_server(void **state)
 		{"listen", SYS_listen, {3, 128}, 0, true, true, "3, 128", 3, 0, RUN_ROLE_SERVER, "127.0.0.1:8080"},
 		{"accept4 EAGAIN", SYS_accept4, {3, P(buf), P(&int_len), SOCK_NONBLOCK | SOCK_CLOEXEC}, -EAGAIN, true,
 		 true, "3, &peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC", 3, EAGAIN, RUN_ROLE_SERVER},
-		{"epoll_create1: reported, its fd the result", SYS_epoll_create1, {EPOLL_CLOEXEC}, 4, true, true,
-		 "EPOLL_CLOEXEC", 4, 0, RUN_ROLE_SERVER},
+		{"epoll_create1: reported", SYS_epoll_create1, {EPOLL_CLOEXEC}, 4, true, true,
+		 "EPOLL_CLOEXEC", -1, 0, RUN_ROLE_SERVER},
 		{"epoll_ctl", SYS_epoll_ctl, {4, EPOLL_CTL_ADD, 3, P(&ev_in_et)}, 0, true, true,
 		 "4, EPOLL_CTL_ADD, 3, {EPOLLIN|EPOLLET}", 3, 0, RUN_ROLE_SERVER, "127.0.0.1:8080"},
 		{"epoll_pwait", SYS_epoll_pwait, {4, P(buf), 128, (uint64_t)-1}, 1, true, true, "4, events, 128, -1", 4,
@@ -308,7 +308,7 @@ static void the_older_calls_where_the_arch_has_them(void **state)
 		 RUN_ROLE_NONE},
 		{"select", SYS_select, {10, P(&sock_set), 0, 0, 0}, 1, true, true, "10, [3 9], NULL, NULL, NULL", 3, 0,
 		 RUN_ROLE_NONE},
-		{"epoll_create", SYS_epoll_create, {1}, 4, true, true, "1", 4, 0, RUN_ROLE_NONE},
+		{"epoll_create", SYS_epoll_create, {1}, 4, true, true, "1", -1, 0, RUN_ROLE_NONE},
 		{"epoll_wait on a set of no socket: no", SYS_epoll_wait, {4, P(buf), 1, 0}, 0, false, false},
 		{"dup2", SYS_dup2, {3, 7}, 7, true, true, "3, 7", 3, 0, RUN_ROLE_NONE},
 		{"read 7", SYS_read, {7, P(buf), 16}, -EAGAIN, true, true, "7, buf, 16", 7, EAGAIN, RUN_ROLE_NONE},
@@ -327,7 +327,8 @@ static void epoll_create1_is_reported_and_its_set_followed(void **state)
 {
 	static char buf[16];
 	const struct step steps[] = {
-		{"epoll_create1(0)", SYS_epoll_create1, {0}, 3, true, true, "0", 3, 0, RUN_ROLE_NONE},
+		{"epoll_create1(0): on no descriptor, its result is one", SYS_epoll_create1, {0}, 3, true, true, "0", -1,
+		 0, RUN_ROLE_NONE},
 		{"epoll_create1 with a bad flag", SYS_epoll_create1, {1}, -EINVAL, true, true, "1", -1, EINVAL,
 		 RUN_ROLE_NONE},
 		{"epoll_pwait on the set of no socket yet: no", SYS_epoll_pwait, {3, P(buf), 1, 0}, 0, false, false},
