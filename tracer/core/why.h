@@ -92,6 +92,7 @@ enum tcp_why {
 	CALL_SENDFILE,
 	CALL_DUP,
 	CALL_CLOSE_RANGE,
+	CALL_EPOLL_CREATE,
 	/* what a call's result means, when the pane says more than "failed";
 	 * {who} is the process that made the call */
 	RESULT_ACCEPT_EAGAIN,
