@@ -196,7 +196,7 @@ os.execvp("python3", ["python3", "-c", "import socket; socket.socket(socket.AF_I
 	fail "the exec program failed"
 hellos=$(grep '"type":"hello"' "$TMP/bad.jsonl" | grep -F 'python3 -c import os, socket')
 [[ -n $hellos && $(wc -l <<<"$hellos") -eq 1 ]] || fail "the exec program: not one hello before the exec: $hellos"
-pid=$(sed 's/.*"pid":\([0-9]*\).*/\1/' <<<"$hellos")
+[[ $hellos =~ \"pid\":([0-9]+) ]] && pid=${BASH_REMATCH[1]}
 grep "\"pid\":$pid," "$TMP/bad.jsonl" | grep -E '"type":"hello"|"phase":"exit".*"call":"connect"' |
 	sed 's/.*"type":"\([a-z]*\)".*/\1/' | tr '\n' ' ' >"$TMP/exec.seq"
 [ "$(cat "$TMP/exec.seq")" = "hello call hello call " ] || fail "the exec program's hellos and connects: $(cat "$TMP/exec.seq")"

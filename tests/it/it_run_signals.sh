@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib/helpers.sh"
 SINK=$TOOLS/event_sink
 PROBE=$TOOLS/restart_probe
-[ -x "$SINK" ] && [ -x "$PROBE" ] || fail "$SINK or $PROBE not built (make builds tests/tools)"
+if [ ! -x "$SINK" ] || [ ! -x "$PROBE" ]; then fail "$SINK or $PROBE not built (make builds tests/tools)"; fi
 
 # asleep_in_call PID: the process sleeps (in the call whose enter record
 # came) with no signal pending; false after 5 s.

@@ -31,42 +31,45 @@ setsid -w "$BIN/echo-client" 127.0.0.1 "$PORT" -m x -q --step --events "$NONE" \
 [ "$(cat "$TMP/echo-notty.err")" = "$want" ] || fail "echo-client says otherwise: $(cat "$TMP/echo-notty.err")"
 echo "no terminal: both say \"$want\" and run on"
 
-# --- a terminal: each call waits for Enter
+# --- a terminal: each call waits for Enter (its stderr goes to a file, to
+# be counted; the terminal is the pane's)
 command -v tmux >/dev/null || skip "tmux is not installed (the terminal half)"
 at_exit tmux_cleanup
 PORT=$(free_port)
 server "$PORT"
+LOG=$TMP/tty.err
 tm new-session -d -s ui -x 200 -y 50 \
-	"$BIN/socklab run --step --events $NONE -- python3 $PY client $PORT x; echo \"exit \$?\"; sleep 600"
-# Enter for each call until the client's socket(): Python's import of
-# selectors makes and closes an epoll set before it
-for ((i = 0; i < 5; i++)); do
-	wait_screen "step: press Enter to run" || exit 1
-	screen | grep -q "step: press Enter to run socket(AF_INET" && break
-	n=$(screen | grep -c "step: press Enter")
-	tm send-keys -t ui Enter
-	for ((k = 0; k < 100; k++)); do
-		[ "$(screen | grep -c "step: press Enter")" -gt "$n" ] && break
+	"$BIN/socklab run --step --events $NONE -- python3 $PY client $PORT x 2>$LOG; echo \$? >$TMP/rc; sleep 600"
+
+# prompts_past N: until more than N prompts are in the log, or the program ended.
+prompts_past() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(grep -c "step: press Enter" "$LOG" 2>/dev/null)" -gt "$1" ] && return 0
+		[ -s "$TMP/rc" ] && return 0
 		sleep 0.05
 	done
-done
-screen | grep -q "step: press Enter to run socket(AF_INET, SOCK_STREAM" || fail "no step at socket()"
-pid=$(pgrep -f "py_echo.py client $PORT x" | while read -r p; do [ "$(ps -o stat= -p "$p" | cut -c1)" = t ] && echo "$p"; done | head -n1)
-[ -n "$pid" ] || fail "the client is not held (stopped) at its socket() step: $(ps -eo pid,stat,args | grep "client $PORT")"
-screen | grep -q "client socket(" && fail "socket() ran before Enter"
-tm send-keys -t ui Enter
-wait_screen "step: press Enter to run connect(3, 127.0.0.1:$PORT)" || exit 1
-screen | grep -q "client socket(AF_INET, SOCK_STREAM.*) = 3" || fail "socket() did not run after Enter"
-for ((i = 0; i < 20; i++)); do
-	screen | grep -q "^exit " && break
-	n=$(screen | grep -c "step: press Enter")
+	return 1
+}
+released=0
+while [ ! -s "$TMP/rc" ] && [ "$released" -lt 40 ]; do
+	prompts_past "$released" || fail "no step after $released Enters: $(cat "$LOG")"
+	[ -s "$TMP/rc" ] && break
+	if tail -n1 "$LOG" | grep -q "step: press Enter to run socket(AF_INET, SOCK_STREAM"; then
+		# held, stopped at its entry, until Enter: nothing ran yet
+		pid=$(pgrep -f "^[^ ]*python3 [^ ]*py_echo.py client $PORT x$")
+		[ "$(ps -o stat= -p "$pid" | cut -c1)" = t ] || fail "the client is not held at socket(): $(pgrep -af "client $PORT")"
+		grep -q "client socket(" "$LOG" && fail "socket() ran before Enter"
+		held_socket=1
+	fi
 	tm send-keys -t ui Enter
-	for ((k = 0; k < 100; k++)); do
-		[ "$(screen | grep -c "step: press Enter\|^exit ")" -gt "$n" ] && break
-		sleep 0.05
-	done
+	released=$((released + 1))
 done
-wait_screen "exit 0" || exit 1
-screen | grep -qx "server-x" || fail "the client's echo is not on the screen"
-screen | grep -q "client close(3) = 0" || fail "no close line"
-echo "terminal: each call waited for Enter ($(screen | grep -c "step: press Enter") steps)"
+[ "$(cat "$TMP/rc")" = 0 ] || fail "socklab run --step in a terminal exited $(cat "$TMP/rc"): $(cat "$LOG")"
+[ "${held_socket:-0}" = 1 ] || fail "no step at socket(): $(cat "$LOG")"
+wait_screen "server-x" || exit 1
+grep -q "client socket(AF_INET, SOCK_STREAM.*) = 3" "$LOG" || fail "socket() did not run: $(cat "$LOG")"
+grep -q "step: press Enter to run connect(3, 127.0.0.1:$PORT)" "$LOG" || fail "no step at connect()"
+grep -q "client close(3) = 0" "$LOG" || fail "no close line: $(cat "$LOG")"
+[ "$(grep -c "step: press Enter" "$LOG")" -eq "$released" ] || fail "$released Enters for $(grep -c "step: press Enter" "$LOG") steps"
+echo "terminal: each of $released calls waited for its Enter"
