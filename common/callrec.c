@@ -113,6 +113,25 @@ static bool is_operation(const struct call *c)
 	return c->phase == CALL_SUBMIT || c->phase == CALL_COMPLETE;
 }
 
+int callrec_encode_hello(struct outbuf *o, uint64_t ts_ns, const struct call_origin *who, int argc,
+			 char *const *argv)
+{
+	char line[CALLREC_ARGV_SHOWN];
+	size_t used = 0;
+
+	line[0] = '\0';
+	for (int i = 0; i < argc && used + 2 < sizeof(line); i++) {
+		if (i)
+			line[used++] = ' ';
+		used += json_safe_text(line + used, sizeof(line) - used, argv[i], strlen(argv[i]));
+	}
+	callrec_put_header(o, "hello", ts_ns, who);
+	outbuf_lit(o, ",\"argv\":");
+	outbuf_json_string(o, line);
+	outbuf_char(o, '}');
+	return outbuf_finish(o);
+}
+
 int callrec_encode(struct outbuf *o, const struct call *c)
 {
 	static const char *const types[] = {[CALL_ENTER] = "call", [CALL_EXIT] = "call",

@@ -69,6 +69,14 @@ int callrec_encode(struct outbuf *o, const struct call *c);
  * for the go of that seq. Finishes o: length, or -1 when it does not fit. */
 int callrec_encode_step(struct outbuf *o, const struct call *c);
 
+/* Appends the "hello" record (docs/trace-format.md) of a program that joins
+ * the lab: header, then "argv", its command line (argc words of argv,
+ * joined by spaces, at most CALLREC_ARGV_SHOWN bytes, made safe as JSON
+ * text). Finishes o: length, or -1 when it does not fit. */
+#define CALLREC_ARGV_SHOWN 512
+int callrec_encode_hello(struct outbuf *o, uint64_t ts_ns, const struct call_origin *who, int argc,
+			 char *const *argv);
+
 /* Appends the line printed to stderr as the call returns, without the
  * newline, the time of day in local time, and finishes o (length or -1):
  * 12:04:05.123456 client connect(3, 127.0.0.1:8080) = 0  local 127.0.0.1:50322  [0.105 ms]

@@ -238,25 +238,13 @@ struct call_origin events_origin(void)
 
 void events_hello(int argc, char **argv)
 {
-	char rec[EVENTS_RECORD_MAX], line[EVENTS_RECORD_MAX / 2];
+	char rec[EVENTS_RECORD_MAX];
 	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
 	struct call_origin who = events_origin();
-	size_t used = 0;
-	int len;
+	int len = callrec_encode_hello(&o, events_now_ns(), &who, argc, argv);
 
 	chan.argc = argc;
 	chan.argv = argv;
-	line[0] = '\0';
-	for (int i = 0; i < argc && used + 2 < sizeof(line); i++) {
-		if (i)
-			line[used++] = ' ';
-		used += json_safe_text(line + used, sizeof(line) - used, argv[i], strlen(argv[i]));
-	}
-	callrec_put_header(&o, "hello", events_now_ns(), &who);
-	outbuf_lit(&o, ",\"argv\":");
-	outbuf_json_string(&o, line);
-	outbuf_char(&o, '}');
-	len = outbuf_finish(&o);
 	if (len >= 0)
 		events_send(rec, (size_t)len);
 }

@@ -20,8 +20,12 @@
 
 #define POLL_SEEN 64      /* pollfd entries looked at */
 #define SELECT_SEEN 1024  /* descriptors of an fd_set looked at (FD_SETSIZE) */
-#define ERESTART_FIRST 512 /* ERESTARTSYS..ERESTART_RESTARTBLOCK: the kernel's, */
-#define ERESTART_LAST 516  /* seen by a tracer only; the program gets EINTR or a restart */
+/* The kernel's restart codes (include/linux/errno.h): a tracer sees them at
+ * the exit of an interrupted call; the program never does. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
 
 /* Printf into the call's argument text. */
 static void args_printf(struct run_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -333,8 +337,9 @@ void calldecode_enter(struct fdtable *t, const struct run_tracee *tr, long nr, c
 	case RS_CLOSE: {
 		const struct fd_entry *e = fdtable_peek(t, fd);
 
-		/* a descriptor no watched call used is not classified to be closed */
-		c->report = e && e->kind == FD_INET;
+		/* a descriptor no watched call used is not classified to be closed;
+		 * an epoll set's close is reported as its making was */
+		c->report = e && (e->kind == FD_INET || e->kind == FD_EPOLL);
 		c->needs_exit = e && (e->kind != FD_UNKNOWN || e->cloexec);
 		args_printf(c, "%d", fd);
 		if (c->report) /* afterwards the socket is gone */
@@ -457,7 +462,15 @@ void calldecode_enter(struct fdtable *t, const struct run_tracee *tr, long nr, c
 		break;
 	case RS_EPOLL_CREATE:
 	case RS_EPOLL_CREATE1:
-		c->needs_exit = true; /* the table learns it is an epoll set */
+		/* the event loop starts; the call is on no descriptor (its result is one) */
+		c->fd = -1;
+		c->report = true;
+		if (c->sys == RS_EPOLL_CREATE)
+			args_printf(c, "%d", (int)x[0]);
+		else if (x[0] == EPOLL_CLOEXEC)
+			args_printf(c, "EPOLL_CLOEXEC");
+		else
+			args_printf(c, "%lu", (unsigned long)x[0]);
 		break;
 	case RS_EPOLL_CTL:
 		c->report = is_socket(t, tr, x[2]);
@@ -646,12 +659,17 @@ static void update_table(struct fdtable *t, const struct run_tracee *tr, struct 
 	}
 }
 
+bool calldecode_restarting(long ret)
+{
+	return ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND || ret == -ERESTART_RESTARTBLOCK;
+}
+
 void calldecode_exit(struct fdtable *t, const struct run_tracee *tr, struct run_call *c, long ret)
 {
 	if (ret < 0 && ret >= -4095) {
 		c->ret = -1;
 		c->err = (int)-ret;
-		if (c->err >= ERESTART_FIRST && c->err <= ERESTART_LAST)
+		if (calldecode_restarting(ret))
 			c->err = EINTR; /* what the program sees when it is not restarted */
 	} else {
 		c->ret = ret;
@@ -664,6 +682,8 @@ void calldecode_exit(struct fdtable *t, const struct run_tracee *tr, struct run_
 		return;
 	switch (c->sys) {
 	case RS_SOCKET: /* nothing to ask a new socket */
+	case RS_EPOLL_CREATE:
+	case RS_EPOLL_CREATE1:
 	case RS_ACCEPT:
 	case RS_ACCEPT4:
 	case RS_CLOSE:

@@ -57,6 +57,12 @@ void calldecode_enter(struct fdtable *t, const struct run_tracee *tr, long nr, c
  * Updates the table and the record's result, endpoints and data. */
 void calldecode_exit(struct fdtable *t, const struct run_tracee *tr, struct run_call *c, long ret);
 
+/* True when ret is one of the kernel's restart codes (ERESTARTSYS,
+ * ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK): the call was
+ * interrupted by a signal, and what the program sees is still to come
+ * (EINTR, or the same call restarted). calldecode_exit writes it EINTR. */
+bool calldecode_restarting(long ret);
+
 /* A sockaddr of len bytes (in this process's memory) as "127.0.0.1:8080";
  * "" when it is no AF_INET/AF_INET6 address. */
 void calldecode_endpoint_text(const void *sa, size_t len, char buf[ENDPOINT_STRLEN]);

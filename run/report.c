@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "callrec.h"
 #include "clock.h"
 #include "gorec.h"
 #include "json.h"
@@ -39,6 +40,10 @@ struct proc_report {
 	enum run_role side;  /* once known, every record goes at once */
 	struct held *held;
 	int nheld;
+	bool hello_due;      /* a hello goes before the next record: new connection, or an exec */
+	bool argv_known;
+	char argv[CALLREC_ARGV_SHOWN]; /* the command line, words NUL-separated as /proc has it */
+	size_t argv_len;
 };
 
 static int connect_lab(const char *path)
@@ -68,6 +73,7 @@ static bool listening(struct proc_report *r)
 	if (r->fd < 0 && now >= r->next_try_ns) {
 		r->fd = connect_lab(r->cfg->path);
 		r->next_try_ns = now + RETRY_NS;
+		r->hello_due = r->fd >= 0; /* the lab learns who we are on each connection */
 	}
 	return r->fd >= 0;
 }
@@ -104,6 +110,53 @@ static const char *side_name(enum run_role side)
 	return side == RUN_ROLE_SERVER ? "server" : "client";
 }
 
+/* The process's command line, read while it lives (a call of it is
+ * being reported): its records may go after it ended. */
+static void remember_argv(struct proc_report *r)
+{
+	char path[64];
+	FILE *f;
+
+	if (r->argv_known)
+		return;
+	r->argv_known = true;
+	r->argv_len = 0;
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", r->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	r->argv_len = fread(r->argv, 1, sizeof(r->argv) - 1, f);
+	r->argv[r->argv_len] = '\0';
+	fclose(f);
+}
+
+/* The hello an echo program sends when it joins the lab (lab/events.c),
+ * for this process: its pid, its command line, its side. */
+static void say_hello(struct proc_report *r, enum run_role side)
+{
+	char rec[RECORD_MAX];
+	struct outbuf o = outbuf_at(rec, sizeof(rec), 0);
+	struct call_origin who = {.proc = side_name(r->side != RUN_ROLE_NONE ? r->side : side), .pid = r->pid,
+				  .tid = r->pid};
+	char *words[CALLREC_ARGV_SHOWN / 2];
+	int n = 0, len;
+
+	if (!r->hello_due || !listening(r))
+		return;
+	r->hello_due = false;
+	for (size_t i = 0; i < r->argv_len && n < (int)(sizeof(words) / sizeof(words[0])); i += strlen(r->argv + i) + 1)
+		words[n++] = r->argv + i;
+	len = callrec_encode_hello(&o, clock_ns(CLOCK_REALTIME), &who, n, words);
+	if (len >= 0)
+		send_text(r, rec, (size_t)len);
+}
+
+void report_exec(struct proc_report *r)
+{
+	r->argv_known = false; /* a new program: a new hello names it */
+	r->hello_due = true;
+}
+
 static void emit(struct proc_report *r, int tid, unsigned seq, const struct run_call *c, enum call_phase phase,
 		 uint64_t ts_ns, uint64_t blocked_ns, enum run_role side)
 {
@@ -117,6 +170,7 @@ static void emit(struct proc_report *r, int tid, unsigned seq, const struct run_
 	k.ts_ns = ts_ns;
 	k.blocked_ns = blocked_ns;
 	len = callrec_encode(&o, &k);
+	say_hello(r, side);
 	if (len >= 0)
 		send_text(r, rec, (size_t)len);
 	if (phase == CALL_EXIT && !r->cfg->quiet) {
@@ -148,6 +202,7 @@ static void decide_side(struct proc_report *r, enum run_role side)
 void report_call(struct proc_report *r, int tid, unsigned seq, const struct run_call *c, enum call_phase phase,
 		 uint64_t ts_ns, uint64_t blocked_ns)
 {
+	remember_argv(r);
 	if (c->role != RUN_ROLE_NONE)
 		decide_side(r, c->role);
 	if (r->side == RUN_ROLE_NONE) {
@@ -171,10 +226,13 @@ int report_step(struct proc_report *r, int tid, unsigned seq, const struct run_c
 	enum run_role side;
 	int len;
 
+	remember_argv(r);
+	/* a held call cannot wait for the side, lab or no lab (its stderr line neither) */
+	decide_side(r, c->role != RUN_ROLE_NONE ? c->role : RUN_ROLE_CLIENT);
 	if (!listening(r))
 		return -1;
-	decide_side(r, c->role != RUN_ROLE_NONE ? c->role : RUN_ROLE_CLIENT);
 	side = c->role != RUN_ROLE_NONE ? c->role : r->side;
+	say_hello(r, side);
 	k.who = (struct call_origin){.proc = side_name(side), .pid = r->pid, .tid = tid};
 	k.ts_ns = clock_ns(CLOCK_REALTIME);
 	k.seq = seq;

@@ -26,6 +26,12 @@ struct proc_report *report_open(const struct report_cfg *cfg, int pid);
 /* Sends what waits (as the client's, when the side never showed), closes. */
 void report_close(struct proc_report *r);
 
+/* The process made an exec: the hello that goes before its next record
+ * names the new program. (A hello, as an echo program's, goes before the
+ * first record on each connection to the lab: its pid, command line and
+ * side.) */
+void report_exec(struct proc_report *r);
+
 /* One record of call c (phase enter or exit) by thread tid: to the lab
  * and, at exit, to stderr. seq is the call's, shared by enter and exit. */
 void report_call(struct proc_report *r, int tid, unsigned seq, const struct run_call *c, enum call_phase phase,

@@ -21,6 +21,7 @@ static void usage(FILE *f)
 	      "The exit status is CMD's (127: not found; 128+N: killed by signal N).\n"
 	      "\n"
 	      "      --step          each socket call waits at its entry until the lab lets it go\n"
+	      "                      (no lab: until Enter in a terminal; without one it runs on)\n"
 	      "  -q, --quiet         no stderr lines (the lab still gets every call)\n"
 	      "      --events PATH   the event channel (default as socklab's)\n"
 	      "      --pid PID       attach to a running process instead (root, or yours where\n"

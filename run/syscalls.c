@@ -1,6 +1,7 @@
 /* syscalls.c: the watched calls and this machine's numbers for them. */
 #include "syscalls.h"
 
+#include <elf.h>
 #include <linux/audit.h>
 #include <sys/syscall.h>
 
@@ -96,4 +97,20 @@ uint32_t run_sys_audit_arch(void)
 #else
 #error "socklab run knows the system calls of x86_64 and aarch64 only"
 #endif
+}
+
+bool run_sys_foreign_elf(const unsigned char *hdr, size_t n)
+{
+#if defined(__x86_64__)
+	const unsigned native = EM_X86_64;
+#elif defined(__aarch64__)
+	const unsigned native = EM_AARCH64;
+#endif
+	unsigned machine;
+
+	if (n < 20 || hdr[EI_MAG0] != ELFMAG0 || hdr[EI_MAG1] != ELFMAG1 || hdr[EI_MAG2] != ELFMAG2 ||
+	    hdr[EI_MAG3] != ELFMAG3)
+		return false; /* no ELF: the kernel runs it through an interpreter of ours */
+	machine = hdr[EI_DATA] == ELFDATA2MSB ? (unsigned)hdr[18] << 8 | hdr[19] : (unsigned)hdr[19] << 8 | hdr[18];
+	return hdr[EI_CLASS] != ELFCLASS64 || machine != native;
 }

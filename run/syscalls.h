@@ -6,6 +6,7 @@
 #ifndef SOCKLAB_RUN_SYSCALLS_H
 #define SOCKLAB_RUN_SYSCALLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +35,12 @@ size_t run_sys_numbers(long *out, size_t n);
 
 /* The AUDIT_ARCH_* value of the tracees the numbers are for. */
 uint32_t run_sys_audit_arch(void);
+
+/* True when hdr (the first n bytes of a program file) is the ELF header of
+ * a program whose calls are not of this arch: a 32-bit one (i386 or x32 on
+ * x86_64, arm on aarch64) or another machine's. Its calls go past the
+ * filter (which checks the arch) and are not decoded. False for this
+ * arch's programs and for anything that is no ELF file. */
+bool run_sys_foreign_elf(const unsigned char *hdr, size_t n);
 
 #endif

@@ -28,6 +28,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "calldecode.h"
@@ -72,6 +73,7 @@ struct tproc {
 	int pidfd;               /* for pidfd_getfd */
 	unsigned seq;            /* the last call's */
 	int threads;
+	bool said_foreign;       /* "is a 32-bit program" said */
 };
 
 struct tthread {
@@ -79,10 +81,25 @@ struct tthread {
 	struct tproc *p;         /* NULL: its parent's fork event has not come yet */
 	bool fresh;              /* its first stop (SIGSTOP) is the attach's, not a signal */
 	bool in_call;            /* between a watched call's entry and exit */
-	bool held;               /* --step: waiting at the call's entry for the lab's go */
+	bool held;               /* --step: waiting at the call's entry for the lab's go (or Enter) */
+	unsigned long held_order;
 	struct run_call call;
+	long nr;                 /* the call's number */
 	unsigned seq;
 	uint64_t mono0;          /* when the call started (CLOCK_MONOTONIC) */
+	/* A call whose exit showed one of the kernel's restart codes: a signal
+	 * interrupted it, and the program is still to see EINTR or the same
+	 * call restarted. It waits here, stopping the thread at every system
+	 * call, until the handler's rt_sigreturn says which, or the call comes
+	 * again (no handler ran: the kernel restarts it at once). */
+	bool interrupted;
+	bool in_sigreturn;       /* interrupted, and a handler is returning */
+	bool saw_handler;        /* a handler returned meanwhile */
+	bool restart_due;        /* the handler's return restored the call: its next entry is the restart */
+	long pend_nr;
+	struct run_call pend;
+	unsigned pend_seq;
+	uint64_t pend_mono0;
 };
 
 struct tracer {
@@ -93,6 +110,9 @@ struct tracer {
 	int main_pid, main_status;
 	bool main_done;
 	int sfd;                 /* signalfd of SIGCHLD, for waiting on a go and a child at once */
+	int tty_fd;              /* --step: the terminal, whose Enter releases a call (as lab/step.c's) */
+	bool step_warned;        /* "running without stepping" said */
+	unsigned long holds;     /* calls held so far: the order Enter releases them in */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -272,7 +292,7 @@ static void drop_thread(struct tracer *tr, struct tthread *th)
 
 static void resume(struct tracer *tr, struct tthread *th, int sig)
 {
-	ptrace(tr->attach || th->in_call ? PTRACE_SYSCALL : PTRACE_CONT, th->tid, 0, sig);
+	ptrace(tr->attach || th->in_call || th->interrupted ? PTRACE_SYSCALL : PTRACE_CONT, th->tid, 0, sig);
 }
 
 static void report(struct tthread *th, enum call_phase phase, uint64_t blocked_ns)
@@ -289,22 +309,49 @@ static void start_call(struct tracer *tr, struct tthread *th)
 	resume(tr, th, 0);
 }
 
+/* --step, as lab/step.c does it: a background job must not read the
+ * terminal, so Enter counts only while we are in the foreground. */
+static bool tty_usable(const struct tracer *tr)
+{
+	return tr->tty_fd >= 0 && tcgetpgrp(tr->tty_fd) == getpgrp();
+}
+
+/* --step: holds th's call at its entry when the lab took its step record,
+ * or, with no lab listening, when Enter on the terminal can release it;
+ * with neither it runs on, said once (the echo programs' words). */
+static bool hold(struct tracer *tr, struct tthread *th)
+{
+	bool delivered = report_step(th->p->rep, th->tid, th->seq, &th->call) >= 0;
+
+	if (!delivered && !tty_usable(tr)) {
+		if (!tr->step_warned)
+			fprintf(stderr, "step: nobody listens on %s and there is no terminal: running without stepping\n",
+				tr->o->report.path);
+		tr->step_warned = true;
+		return false;
+	}
+	if (!delivered)
+		fprintf(stderr, "step: press Enter to run %s(%s)\n", run_sys_name(th->call.sys), th->call.args);
+	th->held = true;
+	th->held_order = ++tr->holds;
+	return true;
+}
+
 static void on_entry(struct tracer *tr, struct tthread *th, uint64_t nr, const uint64_t args[6])
 {
 	struct tracee_ctx ctx = {th->tid, th->p};
 	struct run_tracee io = {&ctx, peek, classify, endpoints};
 
 	calldecode_enter(th->p->t, &io, (long)nr, args, &th->call);
+	th->nr = (long)nr;
 	th->in_call = th->call.needs_exit;
 	if (!th->call.report) {
 		resume(tr, th, 0);
 		return;
 	}
 	th->seq = ++th->p->seq;
-	if (tr->o->step && report_step(th->p->rep, th->tid, th->seq, &th->call) >= 0) {
-		th->held = true; /* stays stopped until the lab's go (wait_for_go) */
-		return;
-	}
+	if (tr->o->step && hold(tr, th))
+		return; /* stays stopped until the lab's go or Enter (wait_for_go) */
 	start_call(tr, th);
 }
 
@@ -315,11 +362,88 @@ static void on_exit_stop(struct tracer *tr, struct tthread *th, int64_t rval)
 
 	if (th->in_call) {
 		th->in_call = false;
+		if (calldecode_restarting((long)rval) && !th->interrupted) {
+			/* not what the program sees: wait for EINTR or the restart */
+			th->interrupted = true;
+			th->in_sigreturn = th->saw_handler = th->restart_due = false;
+			th->pend_nr = th->nr;
+			th->pend = th->call;
+			th->pend_seq = th->seq;
+			th->pend_mono0 = th->mono0;
+			resume(tr, th, 0);
+			return;
+		}
 		calldecode_exit(th->p->t, &io, &th->call, (long)rval);
 		if (th->call.report)
 			report(th, CALL_EXIT, clock_ns(CLOCK_MONOTONIC) - th->mono0);
 	}
 	resume(tr, th, 0);
+}
+
+/* The interrupted call's end as the program sees it: EINTR (reported now),
+ * or the call restarted (it goes on as the same call, one record). */
+static void end_interruption(struct tthread *th, bool restarted)
+{
+	th->interrupted = th->in_sigreturn = th->saw_handler = th->restart_due = false;
+	th->call = th->pend;
+	th->seq = th->pend_seq;
+	th->mono0 = th->pend_mono0;
+	if (restarted) {
+		th->in_call = true;
+		return;
+	}
+	{
+		struct tracee_ctx ctx = {th->tid, th->p};
+		struct run_tracee io = {&ctx, peek, classify, endpoints};
+
+		calldecode_exit(th->p->t, &io, &th->call, -EINTR);
+		if (th->call.report)
+			report(th, CALL_EXIT, clock_ns(CLOCK_MONOTONIC) - th->mono0);
+	}
+}
+
+/* A stop of a thread whose call was interrupted (see struct tthread).
+ * True when it was this call's business; false for any other call (a
+ * handler's own), which is decoded as usual. */
+static bool on_interrupted_stop(struct tracer *tr, struct tthread *th, const struct syscall_info *info)
+{
+	uint64_t nr = info->op == INFO_SECCOMP ? info->seccomp.nr : info->entry.nr;
+	uint64_t arg0 = info->op == INFO_SECCOMP ? info->seccomp.args[0] : info->entry.args[0];
+
+	if (info->op == INFO_EXIT) {
+		if (!th->in_sigreturn)
+			return false;
+		/* rt_sigreturn gives back the registers the handler interrupted:
+		 * -EINTR the program sees, or the call's number, set again to restart it */
+		th->in_sigreturn = false;
+		th->saw_handler = true;
+		if (info->exit.rval == -EINTR)
+			end_interruption(th, false);
+		else if (info->exit.rval == th->pend_nr)
+			th->restart_due = true;
+		resume(tr, th, 0);
+		return true;
+	}
+	if (info->op == INFO_ENTRY && nr == SYS_rt_sigreturn) {
+		th->in_sigreturn = true;
+		resume(tr, th, 0);
+		return true;
+	}
+	if (info->op == INFO_ENTRY && nr == SYS_restart_syscall) { /* ERESTART_RESTARTBLOCK's restart */
+		end_interruption(th, true);
+		resume(tr, th, 0);
+		return true;
+	}
+	if (info->op == INFO_ENTRY && !tr->attach) {
+		resume(tr, th, 0); /* a watched call's seccomp stop follows: it decides */
+		return true;
+	}
+	if ((long)nr == th->pend_nr && arg0 == th->pend.a[0] && (th->restart_due || !th->saw_handler)) {
+		end_interruption(th, true);
+		resume(tr, th, 0);
+		return true;
+	}
+	return false;
 }
 
 static void on_syscall_stop(struct tracer *tr, struct tthread *th)
@@ -331,6 +455,8 @@ static void on_syscall_stop(struct tracer *tr, struct tthread *th)
 		resume(tr, th, 0);
 		return;
 	}
+	if (th->interrupted && info.arch == run_sys_audit_arch() && on_interrupted_stop(tr, th, &info))
+		return;
 	if (info.arch != run_sys_audit_arch()) { /* a 32-bit call: not decoded */
 		th->in_call = false;
 		resume(tr, th, 0);
@@ -396,6 +522,35 @@ static void on_new_child(struct tracer *tr, struct tthread *parent, int event)
 	resume(tr, parent, 0);
 }
 
+/* A 32-bit program (or another arch's) makes calls the filter lets go
+ * and the decoder cannot read: say so, once for the process. */
+static void check_arch(struct tproc *p)
+{
+	unsigned char hdr[64];
+	char path[64], name[32] = "?";
+	ssize_t n = 0;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, hdr, sizeof(hdr));
+		close(fd);
+	}
+	if (p->said_foreign || n <= 0 || !run_sys_foreign_elf(hdr, (size_t)n))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", p->pid);
+	if ((f = fopen(path, "re")) != NULL) {
+		if (fgets(name, sizeof(name), f))
+			name[strcspn(name, "\n")] = '\0';
+		fclose(f);
+	}
+	p->said_foreign = true;
+	fprintf(stderr, "socklab run: pid %d (%s) is a 32-bit program: its socket calls are not shown\n", p->pid,
+		name);
+}
+
 /* execve succeeded: close-on-exec descriptors are gone; a thread that was
  * not the leader takes the leader's id. */
 static void on_exec(struct tracer *tr, struct tthread *th)
@@ -410,8 +565,10 @@ static void on_exec(struct tracer *tr, struct tthread *th)
 		drop_thread(tr, th);
 		th = old;
 	}
-	th->in_call = false;
+	th->in_call = th->interrupted = false;
 	fdtable_exec(th->p->t);
+	report_exec(th->p->rep);
+	check_arch(th->p);
 	resume(tr, th, 0);
 }
 
@@ -461,26 +618,47 @@ static void on_gone(struct tracer *tr, int pid, int status)
 		drop_thread(tr, th);
 }
 
-/* --step: waits for a child event or a go from the lab for a held call. */
+/* Enter on the terminal: the call held longest goes. */
+static void release_oldest(struct tracer *tr)
+{
+	struct tthread *oldest = NULL;
+
+	for (int i = 0; i < tr->nth; i++)
+		if (tr->th[i]->held && (!oldest || tr->th[i]->held_order < oldest->held_order))
+			oldest = tr->th[i];
+	if (oldest)
+		start_call(tr, oldest);
+}
+
+/* --step: waits for a child event, a go from the lab for a held call, or
+ * Enter on the terminal. A held call nobody can release any more (no lab
+ * connection, no terminal) runs on. */
 static void wait_for_go(struct tracer *tr)
 {
-	struct pollfd fds[1 + 64];
+	struct pollfd fds[2 + 64];
 	struct tproc *procs[64];
-	int n = 1;
+	int n = 2;
 
 	fds[0] = (struct pollfd){.fd = tr->sfd, .events = POLLIN};
+	fds[1] = (struct pollfd){.fd = tty_usable(tr) ? tr->tty_fd : -1, .events = POLLIN};
 	for (int i = 0; i < tr->nth && n < (int)(sizeof(fds) / sizeof(fds[0])); i++) {
 		struct tthread *th = tr->th[i];
 		bool seen = false;
 
-		if (!th->held)
+		if (!th->held || report_step_fd(th->p->rep) < 0)
 			continue;
-		for (int k = 1; k < n; k++)
-			seen |= procs[k - 1] == th->p;
+		for (int k = 2; k < n; k++)
+			seen |= procs[k - 2] == th->p;
 		if (seen)
 			continue;
-		procs[n - 1] = th->p;
+		procs[n - 2] = th->p;
 		fds[n++] = (struct pollfd){.fd = report_step_fd(th->p->rep), .events = POLLIN};
+	}
+	if (n == 2 && fds[1].fd < 0) { /* nobody can release them: run on */
+		for (int i = 0; i < tr->nth; i++)
+			if (tr->th[i]->held)
+				start_call(tr, tr->th[i]);
+		return;
 	}
 	if (poll(fds, (nfds_t)n, -1) < 0)
 		return;
@@ -490,17 +668,27 @@ static void wait_for_go(struct tracer *tr)
 		while (read(tr->sfd, &ssi, sizeof(ssi)) == sizeof(ssi))
 			;
 	}
-	for (int k = 1; k < n; k++) {
+	if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+		char buf[256];
+
+		if (read(tr->tty_fd, buf, sizeof(buf)) > 0) {
+			release_oldest(tr);
+		} else {
+			close(tr->tty_fd);
+			tr->tty_fd = -1;
+		}
+	}
+	for (int k = 2; k < n; k++) {
 		long seq;
 
 		if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		seq = report_read_go(procs[k - 1]->rep);
-		for (int i = 0; i < tr->nth && seq != -1; i++) {
+		seq = report_read_go(procs[k - 2]->rep);
+		for (int i = 0; i < tr->nth && seq >= 0; i++) {
 			struct tthread *th = tr->th[i];
 
-			if (th->held && th->p == procs[k - 1] && (seq == -2 || (long)th->seq == seq))
-				start_call(tr, th); /* released, or the lab is gone: run on */
+			if (th->held && th->p == procs[k - 2] && (long)th->seq == seq)
+				start_call(tr, th); /* released */
 		}
 	}
 }
@@ -536,8 +724,16 @@ static void loop(struct tracer *tr)
 	}
 }
 
+/* --step: the terminal, for Enter when no lab listens (-1: none). */
+static int open_tty(const struct trace_opts *o)
+{
+	return o->step ? open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+}
+
 static void free_tracer(struct tracer *tr)
 {
+	if (tr->tty_fd >= 0)
+		close(tr->tty_fd);
 	while (tr->nth > 0)
 		drop_thread(tr, tr->th[tr->nth - 1]);
 	free(tr->th);
@@ -625,7 +821,7 @@ static int exit_status(const char *cmd, int status)
 
 int trace_command(const struct trace_opts *o, char **argv, char *err, size_t errlen)
 {
-	struct tracer tr = {.o = o, .sfd = -1};
+	struct tracer tr = {.o = o, .sfd = -1, .tty_fd = -1};
 	struct sigaction ign = {.sa_handler = SIG_IGN}, fwd = {.sa_handler = on_forward, .sa_flags = SA_RESTART};
 	struct sigaction old_int, old_quit, old_term, old_hup;
 	sigset_t mask;
@@ -638,6 +834,7 @@ int trace_command(const struct trace_opts *o, char **argv, char *err, size_t err
 		return -1;
 	}
 	tr.sfd = child_signal_fd(&mask);
+	tr.tty_fd = open_tty(o);
 	/* Ctrl-C reaches the program, whose end we then report */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
@@ -720,7 +917,7 @@ static int attach_error(int pid, int e, char *err, size_t errlen)
 
 int trace_attach(const struct trace_opts *o, int pid, char *err, size_t errlen)
 {
-	struct tracer tr = {.o = o, .attach = true, .sfd = -1};
+	struct tracer tr = {.o = o, .attach = true, .sfd = -1, .tty_fd = -1};
 	struct sigaction stop = {.sa_handler = on_interrupt}, old_int, old_term; /* no SA_RESTART */
 	struct tproc *p;
 	struct dirent *de;
@@ -737,6 +934,7 @@ int trace_attach(const struct trace_opts *o, int pid, char *err, size_t errlen)
 	if (pid <= 0 || kill(pid, 0) < 0 || !(d = opendir(path)))
 		return attach_error(pid, pid <= 0 || errno == ENOENT ? ESRCH : errno, err, errlen);
 	tr.sfd = child_signal_fd(&mask);
+	tr.tty_fd = open_tty(o);
 	tr.main_pid = pid;
 	p = new_process(&tr, pid, fdtable_new());
 	/* every thread now; one started meanwhile is followed by TRACECLONE */
@@ -768,6 +966,7 @@ int trace_attach(const struct trace_opts *o, int pid, char *err, size_t errlen)
 		sigprocmask(SIG_SETMASK, &mask, NULL);
 		return attach_error(pid, first_err ? first_err : ENOMEM, err, errlen);
 	}
+	check_arch(p);
 	fprintf(stderr, "socklab run: attached to %d (%d thread%s). A filter cannot be added from outside, "
 		"so it stops at every system call, not only socket calls, and runs slower until you press "
 		"Ctrl-C here, which lets it go.\n", pid, threads, threads == 1 ? "" : "s");

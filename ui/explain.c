@@ -18,7 +18,7 @@ static enum tcp_why call_key(const char *call)
 		{"accept4", "accept_flags"}, {"recv", "read"}, {"send", "write"},	     {"epoll_pwait", "epoll_wait"},
 		{"epoll_pwait2", "epoll_wait"}, {"ppoll", "poll"},   {"select", "poll"},
 		{"pselect6", "poll"},	 {"ioctl", "fcntl"},	     {"dup2", "dup"},
-		{"dup3", "dup"},
+		{"dup3", "dup"},		{"epoll_create1", "epoll_create"},
 	};
 	char key[64];
 	int w;

@@ -80,6 +80,15 @@ has "$J" '"proc":"server".*"phase":"exit".*"call":"(recvfrom|read)".*"data":"hel
 has "$J" '"proc":"client".*"phase":"exit".*"call":"(recvfrom|read)".*"data":"server-hello"' "the client's read of the echo"
 has "$J" '"proc":"client".*"phase":"exit".*"call":"close"' "the client's close"
 [ "$(grep -c '"proc":"client".*"phase":"exit".*"call":"connect"' "$J")" -eq 1 ] || fail "connect reported more than once"
+# each traced process says hello as an echo program does, with its own pid
+# (not socklab run's) and its command line, before its first record
+for side in server client; do
+	pid=$(grep -m1 "\"type\":\"call\".*\"proc\":\"$side\"" "$J" | sed 's/.*"pid":\([0-9]*\).*/\1/')
+	first=$(grep -m1 "\"pid\":$pid," "$J")
+	[[ $first == *'"type":"hello"'*"\"proc\":\"$side\""*"\"argv\":\""*"python3 "*"py_echo.py $side $PORT"* ]] ||
+		fail "the $side's first record is not its hello: $first"
+	[ "$(grep -c "\"type\":\"hello\".*\"pid\":$pid," "$J")" -eq 1 ] || fail "the $side said hello more than once"
+done
 # each call's enter comes before its exit, and the seq numbers have no gap
 python3 - "$J" <<'PY' || fail "records out of order or lost"
 import json, sys
@@ -130,6 +139,8 @@ if command -v curl >/dev/null; then
 	lab_stop
 	J=$TMP/web.jsonl
 	has "$J" "\"proc\":\"client\".*\"phase\":\"exit\".*\"call\":\"connect\".*\"addr\":\"127.0.0.1:$PORT\"" "curl's connect"
+	has "$J" "\"type\":\"hello\".*\"proc\":\"client\".*\"argv\":\"curl -s http://127.0.0.1:$PORT/hello.txt\"" "curl's hello"
+	has "$J" "\"type\":\"hello\".*\"proc\":\"server\".*\"argv\":\"[^\"]*python3 -u -m http.server $PORT" "http.server's hello"
 	has "$J" '"proc":"client".*"phase":"exit".*"call":"(sendto|write|sendmsg)".*"data":"GET /hello.txt HTTP/1.1' \
 		"curl's request"
 	has "$J" '"proc":"server".*"phase":"exit".*"call":"(recvfrom|read|recvmsg)".*"data":"GET /hello.txt' \
@@ -177,6 +188,21 @@ timeout 60 "${RUN[@]}" "${B[@]}" -q -- python3 "$PY" forks 100 "$TMP" || fail "1
 n=$(grep '"phase":"exit".*"call":"socket"' "$TMP/bad.jsonl" | grep -o '"pid":[0-9]*' | sort -u | wc -l)
 [ "$n" -eq 100 ] || fail "socket calls of $n children reported, not 100"
 
+# an exec: the new program says hello again, under the same pid, before its
+# own records (a connected UDP socket shows each one's side: client)
+"${RUN[@]}" "${B[@]}" -q -- python3 -c 'import os, socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.connect(("127.0.0.1", 9)); s.close()
+os.execvp("python3", ["python3", "-c", "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).connect((\"127.0.0.1\", 9))", "after-exec"])' ||
+	fail "the exec program failed"
+hellos=$(grep '"type":"hello"' "$TMP/bad.jsonl" | grep -F 'python3 -c import os, socket')
+[[ -n $hellos && $(wc -l <<<"$hellos") -eq 1 ]] || fail "the exec program: not one hello before the exec: $hellos"
+[[ $hellos =~ \"pid\":([0-9]+) ]] && pid=${BASH_REMATCH[1]}
+grep "\"pid\":$pid," "$TMP/bad.jsonl" | grep -E '"type":"hello"|"phase":"exit".*"call":"connect"' |
+	sed 's/.*"type":"\([a-z]*\)".*/\1/' | tr '\n' ' ' >"$TMP/exec.seq"
+[ "$(cat "$TMP/exec.seq")" = "hello call hello call " ] || fail "the exec program's hellos and connects: $(cat "$TMP/exec.seq")"
+grep "\"pid\":$pid," "$TMP/bad.jsonl" | grep '"type":"hello"' | tail -n1 | grep -q 'after-exec' ||
+	fail "the second hello does not name the new program"
+
 # close_range of everything: reported once, with the first socket it closes
 "${RUN[@]}" "${B[@]}" -q -- python3 "$PY" close_range "$TMP" || fail "close_range program failed"
 has "$TMP/bad.jsonl" '"phase":"exit".*"call":"close_range","fd":3,"args":"3, ~0U, 0","ret":0' "close_range"
@@ -190,8 +216,19 @@ wait_sock "$TMP/step.sock"
 "${RUN[@]}" --step -q --events "$TMP/step.sock" -- python3 "$PY" client "$(free_port)" x 2>"$TMP/step.err" &
 run=$!
 STARTED+=("$run")
-wait_for "$TMP/step.jsonl" '"type":"step".*"call":"socket"' || fail "no step record: $(cat "$TMP/step.jsonl")"
-[ "$(grep -c '"type":"call"' "$TMP/step.jsonl")" -eq 0 ] || fail "the call ran before its go"
+# Python's import of selectors makes and closes an epoll set first: let
+# each step before socket() go, one at a time, as it arrives
+for ((steps = 1; steps < 10; steps++)); do
+	for ((i = 0; i < 100; i++)); do
+		[ "$(grep -c '"type":"step"' "$TMP/step.jsonl")" -ge "$steps" ] && break
+		sleep 0.05
+	done
+	[ "$(grep -c '"type":"step"' "$TMP/step.jsonl")" -eq "$steps" ] || fail "no step $steps: $(cat "$TMP/step.jsonl")"
+	[ "$(grep -c '"type":"call".*"phase":"exit"' "$TMP/step.jsonl")" -eq $((steps - 1)) ] ||
+		fail "a call ran before its go: $(cat "$TMP/step.jsonl")"
+	grep '"type":"step"' "$TMP/step.jsonl" | tail -n1 | grep -q '"call":"socket"' && break
+	echo >&3
+done
 echo >&3 # one go: socket runs, connect waits
 wait_for "$TMP/step.jsonl" '"type":"step".*"call":"connect"' || fail "no second step: $(cat "$TMP/step.jsonl")"
 has "$TMP/step.jsonl" '"type":"call".*"phase":"exit".*"call":"socket"' "the released socket call"

@@ -150,7 +150,8 @@ static void a_non_blocking_server(void **state)
 		{"listen", SYS_listen, {3, 128}, 0, true, true, "3, 128", 3, 0, RUN_ROLE_SERVER, "127.0.0.1:8080"},
 		{"accept4 EAGAIN", SYS_accept4, {3, P(buf), P(&int_len), SOCK_NONBLOCK | SOCK_CLOEXEC}, -EAGAIN, true,
 		 true, "3, &peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC", 3, EAGAIN, RUN_ROLE_SERVER},
-		{"epoll_create1", SYS_epoll_create1, {EPOLL_CLOEXEC}, 4, false, true},
+		{"epoll_create1: reported", SYS_epoll_create1, {EPOLL_CLOEXEC}, 4, true, true,
+		 "EPOLL_CLOEXEC", -1, 0, RUN_ROLE_SERVER},
 		{"epoll_ctl", SYS_epoll_ctl, {4, EPOLL_CTL_ADD, 3, P(&ev_in_et)}, 0, true, true,
 		 "4, EPOLL_CTL_ADD, 3, {EPOLLIN|EPOLLET}", 3, 0, RUN_ROLE_SERVER, "127.0.0.1:8080"},
 		{"epoll_pwait", SYS_epoll_pwait, {4, P(buf), 128, (uint64_t)-1}, 1, true, true, "4, events, 128, -1", 4,
@@ -307,7 +308,7 @@ static void the_older_calls_where_the_arch_has_them(void **state)
 		 RUN_ROLE_NONE},
 		{"select", SYS_select, {10, P(&sock_set), 0, 0, 0}, 1, true, true, "10, [3 9], NULL, NULL, NULL", 3, 0,
 		 RUN_ROLE_NONE},
-		{"epoll_create", SYS_epoll_create, {1}, 4, false, true},
+		{"epoll_create", SYS_epoll_create, {1}, 4, true, true, "1", -1, 0, RUN_ROLE_NONE},
 		{"epoll_wait on a set of no socket: no", SYS_epoll_wait, {4, P(buf), 1, 0}, 0, false, false},
 		{"dup2", SYS_dup2, {3, 7}, 7, true, true, "3, 7", 3, 0, RUN_ROLE_NONE},
 		{"read 7", SYS_read, {7, P(buf), 16}, -EAGAIN, true, true, "7, buf, 16", 7, EAGAIN, RUN_ROLE_NONE},
@@ -318,6 +319,55 @@ static void the_older_calls_where_the_arch_has_them(void **state)
 	fdtable_put(t);
 #endif
 	(void)state;
+}
+
+/* An epoll set made before a socket: the call is reported (the event loop
+ * starts), the table knows the set, and a failed one changes nothing. */
+static void epoll_create1_is_reported_and_its_set_followed(void **state)
+{
+	static char buf[16];
+	const struct step steps[] = {
+		{"epoll_create1(0): on no descriptor, its result is one", SYS_epoll_create1, {0}, 3, true, true, "0", -1,
+		 0, RUN_ROLE_NONE},
+		{"epoll_create1 with a bad flag", SYS_epoll_create1, {1}, -EINVAL, true, true, "1", -1, EINVAL,
+		 RUN_ROLE_NONE},
+		{"epoll_pwait on the set of no socket yet: no", SYS_epoll_pwait, {3, P(buf), 1, 0}, 0, false, false},
+		{"socket", SYS_socket, {AF_INET, SOCK_STREAM, 0}, 4, true, true, "AF_INET, SOCK_STREAM, 0", 4, 0,
+		 RUN_ROLE_NONE},
+		{"epoll_ctl adds it", SYS_epoll_ctl, {3, EPOLL_CTL_ADD, 4, P(&ev_in_et)}, 0, true, true,
+		 "3, EPOLL_CTL_ADD, 4, {EPOLLIN|EPOLLET}", 4, 0, RUN_ROLE_NONE},
+		{"epoll_pwait on it now", SYS_epoll_pwait, {3, P(buf), 1, 0}, 0, true, true, "3, events, 1, 0", 3, 0,
+		 RUN_ROLE_NONE},
+		{"dup of the set: not reported", SYS_dup, {3}, 5, false, true},
+		{"close of the set: reported, as its making was", SYS_close, {3}, 0, true, true, "3", 3, 0,
+		 RUN_ROLE_NONE},
+		{"close of a file: not", SYS_close, {7}, 0, false, false},
+	};
+	struct fdtable *t = fdtable_new();
+	(void)state;
+
+	run_steps(steps, 6, t);
+	assert_int_equal(fdtable_peek(t, 3)->kind, FD_EPOLL);
+	assert_int_equal(k.classified, 0); /* made before our eyes: the kernel is never asked */
+	run_steps(steps + 6, sizeof(steps) / sizeof(steps[0]) - 6, t);
+	assert_int_equal(fdtable_peek(t, 3)->kind, FD_UNKNOWN);
+	fdtable_put(t);
+}
+
+/* The kernel's restart codes are no errno a program sees: only the
+ * tracer's (trace.c waits to see EINTR or the restart). ENOIOCTLCMD (515)
+ * sits among them and is not one. */
+static void the_restart_codes_are_the_kernels(void **state)
+{
+	(void)state;
+	assert_true(calldecode_restarting(-512));
+	assert_true(calldecode_restarting(-513));
+	assert_true(calldecode_restarting(-514));
+	assert_true(calldecode_restarting(-516));
+	assert_false(calldecode_restarting(-515));
+	assert_false(calldecode_restarting(-EINTR));
+	assert_false(calldecode_restarting(512));
+	assert_false(calldecode_restarting(0));
 }
 
 static void the_records_carry_what_the_lab_reads(void **state)
@@ -362,6 +412,35 @@ static void every_watched_call_has_a_number_and_a_name(void **state)
 	assert_string_equal(run_sys_name(RS_NONE), "");
 }
 
+/* The ELF header says whether a program's calls are this arch's: a 32-bit
+ * one (i386, x32) gets a line on stderr instead of records (trace.c). */
+static void a_32_bit_program_is_told_apart(void **state)
+{
+	unsigned char self[64], elf32[64], x32[64];
+	FILE *f = fopen("/proc/self/exe", "rb");
+	size_t n;
+	(void)state;
+
+	assert_non_null(f);
+	n = fread(self, 1, sizeof(self), f);
+	fclose(f);
+	assert_int_equal(n, sizeof(self));
+	assert_false(run_sys_foreign_elf(self, n)); /* this test is this arch's */
+	memcpy(elf32, self, sizeof(elf32));
+	elf32[4] = 1;  /* ELFCLASS32 */
+	elf32[18] = 3; /* EM_386 */
+	elf32[19] = 0;
+	assert_true(run_sys_foreign_elf(elf32, sizeof(elf32)));
+	memcpy(x32, self, sizeof(x32));
+	x32[4] = 1; /* ELFCLASS32 with this machine: x32 (or arm on aarch64: another machine) */
+	assert_true(run_sys_foreign_elf(x32, sizeof(x32)));
+	x32[4] = 2; /* 64-bit, another machine */
+	x32[18] ^= 0x40;
+	assert_true(run_sys_foreign_elf(x32, sizeof(x32)));
+	assert_false(run_sys_foreign_elf((const unsigned char *)"#!/bin/sh\necho hello world\n", 26));
+	assert_false(run_sys_foreign_elf(elf32, 19)); /* too short to tell */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,8 +450,11 @@ int main(void)
 		cmocka_unit_test_setup(only_inet_sockets_are_reported, setup),
 		cmocka_unit_test_setup(select_on_a_socket_is_reported, setup),
 		cmocka_unit_test_setup(the_older_calls_where_the_arch_has_them, setup),
+		cmocka_unit_test_setup(epoll_create1_is_reported_and_its_set_followed, setup),
+		cmocka_unit_test_setup(the_restart_codes_are_the_kernels, setup),
 		cmocka_unit_test_setup(the_records_carry_what_the_lab_reads, setup),
 		cmocka_unit_test_setup(every_watched_call_has_a_number_and_a_name, setup),
+		cmocka_unit_test(a_32_bit_program_is_told_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

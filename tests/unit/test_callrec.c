@@ -362,6 +362,30 @@ static void header_names_type_time_and_process(void **state)
 				 "\"pid\":4241,\"tid\":4241}");
 }
 
+/* The hello of a program joining the lab: its command line, words joined
+ * by spaces, made JSON-safe (a quote escaped, a byte that is no UTF-8 a
+ * '?'), cut at CALLREC_ARGV_SHOWN bytes. */
+static void hello_carries_the_command_line(void **state)
+{
+	struct call_origin who = {.proc = "client", .pid = 812, .tid = 812};
+	char *argv[] = {"curl", "-s", "http://127.0.0.1:8000/\"a b\"", "\xff"};
+	static char long_word[2 * CALLREC_ARGV_SHOWN];
+	char *long_argv[] = {"python3", long_word};
+	char buf[2048];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	assert_true(callrec_encode_hello(&o, 1764107207000000000ull, &who, 4, argv) > 0);
+	assert_string_equal(buf, "{\"type\":\"hello\",\"ts_ns\":1764107207000000000,\"proc\":\"client\",\"pid\":812,"
+				 "\"tid\":812,\"argv\":\"curl -s http://127.0.0.1:8000/\\\"a b\\\" ?\"}");
+	memset(long_word, 'x', sizeof(long_word) - 1);
+	o = outbuf_at(buf, sizeof(buf), 0);
+	assert_true(callrec_encode_hello(&o, 1, &who, 2, long_argv) > 0);
+	assert_int_equal(strlen(strstr(buf, "\"argv\":\"") + 8), CALLREC_ARGV_SHOWN - 1 + 2); /* text, quote, brace */
+	o = outbuf_at(buf, 40, 0);
+	assert_int_equal(callrec_encode_hello(&o, 1, &who, 4, argv), -1); /* refused whole */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +395,7 @@ int main(void)
 		cmocka_unit_test(header_names_type_time_and_process),
 		cmocka_unit_test(step_record_names_the_call_to_release),
 		cmocka_unit_test(step_record_of_a_submission),
+		cmocka_unit_test(hello_carries_the_command_line),
 	};
 	return cmocka_run_group_tests(tests, utc, NULL);
 }

@@ -102,6 +102,8 @@ static const struct call_case calls[] = {
 	 "registered descriptors is ready", "已注册的描述符就绪"},
 	{"server", "epoll_pwait", "5, events, 128, 0", "0", NULL, CALL_EPOLL_WAIT, RESULT_WAIT_TIMEOUT,
 	 "no descriptor became ready", "没有描述符就绪"},
+	{"server", "epoll_create1", "EPOLL_CLOEXEC", "3", NULL, CALL_EPOLL_CREATE, WHY_NONE, "makes an epoll set",
+	 "创建一个 epoll 集合"},
 	{"client", "epoll_ctl", "4, EPOLL_CTL_ADD, 3, {EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET}", "0", NULL,
 	 CALL_EPOLL_CTL, WHY_NONE, "EPOLLOUT", "EPOLLOUT"},
 	{"server", "fcntl", "3, F_SETFL, O_RDWR|O_NONBLOCK", "0", NULL, CALL_FCNTL, WHY_NONE, "non-blocking",

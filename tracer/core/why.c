@@ -307,6 +307,12 @@ static const struct why_row rows[WHY_COUNT] = {
 		"connect() finished); sends nothing",
 		"把一个描述符加入 epoll 集合，或修改、删除它，并指定要等待的事件（EPOLLIN：有数据可读，或有连接"
 		"可以 accept；EPOLLOUT：可以写，或非阻塞的 connect() 已结束）；不发送任何东西" } },
+	[CALL_EPOLL_CREATE] = { "call_epoll_create", {
+		"makes an epoll set, a list the kernel keeps of the descriptors a program waits on, and "
+		"returns its descriptor; epoll_ctl adds sockets to it, epoll_wait sleeps until one of them is "
+		"ready; sends nothing",
+		"创建一个 epoll 集合（内核为程序保存的一张要等待的描述符的清单），返回它的描述符；epoll_ctl "
+		"把套接字加进去，epoll_wait 睡眠直到其中某个就绪；不发送任何东西" } },
 	[CALL_READV] = { "call_readv", {
 		"like read(), copies received bytes out of the receive buffer, into several buffers in one call",
 		"和 read() 一样把收到的字节从接收缓冲区复制出来，只是一次调用写入多个缓冲区" } },

@@ -92,6 +92,7 @@ enum tcp_why {
 	CALL_SENDFILE,
 	CALL_DUP,
 	CALL_CLOSE_RANGE,
+	CALL_EPOLL_CREATE,
 	CALL_IO_URING_ENTER,
 	/* an asynchronous operation (io_uring): its submission and its
 	 * completion; {who} is the process that submitted it */
