@@ -43,6 +43,7 @@ struct session {
 	size_t comment_len;
 	uint32_t comment_conn;
 	uint64_t calls_lost;    /* as last said */
+	struct frames *frames;  /* or NULL */
 };
 
 static void add_event(struct session *s, const struct ui_event *ev)
@@ -154,6 +155,8 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 	s->comment_len = 0;
 	s->comment[0] = '\0';
 	s->comment_conn = 0;
+	if (s->frames && capture_current_frame(s->cap, &frame) == 0)
+		frames_add(s->frames, frame.link, ts_ns, frame.bytes, frame.caplen, frame.wirelen);
 	flow_table_segment(s->flows, seg, ts_ns, on_trace_event, s);
 	if (s->rec && capture_current_frame(s->cap, &frame) == 0) {
 		comment_calls(s, ts_ns);
@@ -179,6 +182,7 @@ struct session *session_open(const struct session_opts *o, struct timeline *tl, 
 	s->on_row = o->on_row;
 	s->on_event = o->on_event;
 	s->held = o->held;
+	s->frames = o->frames;
 	s->ctx = o->ctx;
 	flow_config_default(&fc);
 	fc.max_flows = 100000;

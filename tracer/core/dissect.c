@@ -611,7 +611,8 @@ static void dissect_tcp_options(struct dctx *c, size_t off, size_t len)
 		o += olen;
 	}
 	if (n && summary_at < c->d->nfields && c->d->fields[summary_at].id == DF_TCP_OPTIONS)
-		snprintf(c->d->fields[summary_at].value, sizeof(c->d->fields[summary_at].value), "%s", sum);
+		snprintf(c->d->fields[summary_at].value, sizeof(c->d->fields[summary_at].value), "%zu bytes: %s", len,
+			 sum);
 }
 
 static void dissect_tcp(struct dctx *c, size_t off, size_t declared)
