@@ -47,6 +47,12 @@ int capture_is_live(const struct capture *c);
 /* Called for each decoded TCP segment; frame/caplen are the raw bytes. */
 typedef void (*capture_segment_fn)(const struct segment *seg, uint64_t ts_ns, void *ctx);
 
+/* Called for each ARP request or reply on an Ethernet or Linux cooked link,
+ * with capture_dispatch's ctx (the frame is capture_current_frame's too).
+ * Without one, ARP frames are only counted (not_tcp). */
+typedef void (*capture_arp_fn)(const struct arp_packet *arp, uint64_t ts_ns, void *ctx);
+void capture_set_arp(struct capture *c, capture_arp_fn fn);
+
 /* The frame being handled, as captured: valid only inside a
  * capture_segment_fn callback (the UI's recorder keeps packets with it). */
 struct capture_frame {
