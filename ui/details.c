@@ -92,6 +92,14 @@ static bool icmp_matches(const struct frame *f, const struct ui_icmp *e)
 	       endpoint_equal(&seg.src, &e->src) && endpoint_equal(&seg.dst, &e->dst);
 }
 
+static bool arp_matches(const struct frame *f, const struct arp_packet *a)
+{
+	struct arp_packet got;
+
+	return decode_arp(f->link, f->bytes, f->caplen, &got) == DECODE_OK && got.op == a->op &&
+	       endpoint_equal(&got.sender_ip, &a->sender_ip) && endpoint_equal(&got.target_ip, &a->target_ip);
+}
+
 const struct frame *details_frame(const struct frames *fs, const struct row *r)
 {
 	const struct frame *f;
@@ -102,6 +110,8 @@ const struct frame *details_frame(const struct frames *fs, const struct row *r)
 		if (r->kind == ROW_PACKET && r->ev->type == UEV_PACKET && packet_matches(f, &r->ev->u.packet))
 			return f;
 		if (r->ev->type == UEV_ICMP && icmp_matches(f, &r->ev->u.icmp))
+			return f;
+		if (r->ev->type == UEV_ARP && arp_matches(f, &r->ev->u.arp))
 			return f;
 	}
 	return NULL;

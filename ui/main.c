@@ -695,6 +695,12 @@ static void keep_frame(const struct segment *seg, uint64_t ts_ns, void *ctx)
 		frames_add(a->frames, f.link, ts_ns, f.bytes, f.caplen, f.wirelen);
 }
 
+static void keep_arp_frame(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
+{
+	(void)arp;
+	keep_frame(NULL, ts_ns, ctx);
+}
+
 /* A recording's frames, from the .pcapng next to its .jsonl, for the
  * details (d); without one the details say so. */
 static void load_recording_frames(struct app *a)
@@ -711,6 +717,7 @@ static void load_recording_frames(struct app *a)
 		a->loop.scr.frames_no_file = true;
 		return;
 	}
+	capture_set_arp(a->cap, keep_arp_frame);
 	while ((rc = capture_dispatch(a->cap, 0, keep_frame, a, err, sizeof(err))) > 0)
 		;
 	capture_close(a->cap);
