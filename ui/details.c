@@ -126,7 +126,7 @@ static void layer_lines(struct dlines *ls, const struct dissection *d, const str
 
 	line_add(ls, ATTR_DIM, w->layers_frame, (unsigned)f->caplen, (unsigned)(f->wirelen ? f->wirelen : f->caplen),
 		 li ? li->kind : "?");
-	if (d->cut_layer >= 0 || (f->wirelen && f->wirelen > f->caplen))
+	if (d->cut || (f->wirelen && f->wirelen > f->caplen))
 		line_add(ls, ATTR_ERROR, w->layers_cut, (unsigned)f->caplen, (unsigned)f->wirelen);
 	for (uint32_t i = 0; i < d->nlayers; i++) {
 		const struct dissect_layer *l = &d->layers[i];

@@ -27,7 +27,6 @@ struct screen_words {
 	const char *too_small;      /* %dx%d now, %dx%d needed */
 	const char *no_rows_live, *no_rows_replay;
 	const char *explanation;
-	const char *details_title;
 	const char *conns_title;
 	const char *conn_line;      /* the states: %-11s %-11s, packets %llu, ended %s */
 	const char *conn_ended;

@@ -152,6 +152,10 @@ static struct dissect_layer *layer_begin(struct dctx *c, enum dissect_layer_id i
 
 	if (c->d->nlayers >= DISSECT_MAX_LAYERS)
 		return NULL;
+	if (off >= c->f.len) { /* nothing of it was captured */
+		c->d->cut = true;
+		return NULL;
+	}
 	l = &c->d->layers[c->d->nlayers++];
 	*l = (struct dissect_layer){.id = id, .off = (uint32_t)off, .len = (uint32_t)(len < room ? len : room),
 				    .first = c->d->nfields};
@@ -183,8 +187,7 @@ __attribute__((format(printf, 6, 7))) static void field(struct dctx *c, enum dis
 
 static void cut(struct dctx *c)
 {
-	if (c->d->cut_layer < 0)
-		c->d->cut_layer = (int)c->d->nlayers - 1;
+	c->d->cut = true;
 }
 
 static void mac_text(const struct bytes *f, size_t off, char *buf, size_t n)
@@ -526,7 +529,8 @@ static void dissect_ip(struct dctx *c, size_t off)
 {
 	uint8_t v;
 
-	if (!bytes_u8(&c->f, off, &v)) {
+	if (!bytes_u8(&c->f, off, &v)) { /* the capture stopped before the IP header */
+		cut(c);
 		return;
 	}
 	if (v >> 4 == 4)
@@ -776,7 +780,7 @@ void dissect_frame(enum link_type lt, const uint8_t *buf, size_t caplen, size_t 
 	out->nfields = 0;
 	out->caplen = (uint32_t)caplen;
 	out->wirelen = (uint32_t)(wirelen ? wirelen : caplen);
-	out->cut_layer = -1;
+	out->cut = false;
 	if (!buf)
 		c.f.len = 0;
 	switch (lt) {

@@ -86,9 +86,9 @@ struct dissection {
 	struct dissect_field fields[DISSECT_MAX_FIELDS];
 	uint32_t nfields;
 	uint32_t caplen, wirelen;
-	/* The capture ended inside this layer (snaplen), or -1 when the
-	 * headers were whole. */
-	int cut_layer;
+	/* The capture (its snaplen) ended before the headers did: what
+	 * follows the last field was not captured. */
+	bool cut;
 };
 
 /* Dissects caplen captured bytes of a frame of wirelen bytes (0: not
