@@ -207,8 +207,9 @@ void details_draw(const struct timeline *tl, long pos, const struct frames *fs, 
 		v->scroll = ls.n - h;
 	if (v->scroll < 0)
 		v->scroll = 0;
-	if (sel && (sel_line < v->scroll || sel_line >= v->scroll + h))
+	if (sel && v->layer != v->drawn_layer && (sel_line < v->scroll || sel_line >= v->scroll + h))
 		v->scroll = sel_line;
+	v->drawn_layer = v->layer;
 	for (int i = 0; i < h && v->scroll + i < ls.n; i++) {
 		const struct dline *dl = &ls.l[v->scroll + i];
 		grid_put(g, x, y + i, dl->text, w, dl->attr, ascii);

@@ -19,6 +19,7 @@
 struct details_view {
 	int layer;
 	int scroll;
+	int drawn_layer; /* the layer the last draw showed (a new one is scrolled into sight) */
 };
 
 /* The frame row r came from, among those kept in fs, or NULL. */
