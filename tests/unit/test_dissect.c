@@ -136,7 +136,7 @@ static void payload_is_a_layer(void **state)
 	dissect_frame(LINK_ETHERNET, echo_data, sizeof(echo_data), 0, &d);
 	assert_int_equal(d.nlayers, 4);
 	assert_int_equal(d.layers[3].id, DL_PAYLOAD);
-	expect(&d, DF_TCP_FLAGS, 46, 2, "0x018 (PSH,ACK)");
+	expect(&d, DF_TCP_FLAGS, 46, 2, "0x018 (PSH, ACK)");
 	expect(&d, DF_DATA, 66, 5, "5 bytes: hello");
 }
 

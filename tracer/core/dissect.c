@@ -624,7 +624,8 @@ static void dissect_tcp(struct dctx *c, size_t off, size_t declared)
 	uint16_t sport, dport, win, sum, urg, offflags;
 	uint32_t seq, ack;
 	size_t hl;
-	char flags[40];
+	char bar[40], flags[48];
+	size_t n = 0;
 	struct dissect_layer *l = layer_begin(c, DL_TCP, off, TCP_HDR);
 
 	if (!l)
@@ -641,10 +642,17 @@ static void dissect_tcp(struct dctx *c, size_t off, size_t declared)
 		return;
 	}
 	hl = (size_t)(offflags >> 12) * 4;
-	tcp_flags_format((uint8_t)offflags, flags, sizeof(flags));
-	for (char *p = flags; *p; p++)
-		if (*p == '|')
-			*p = ',';
+	/* "SYN|ACK" as Wireshark writes it, "SYN, ACK" */
+	tcp_flags_format((uint8_t)offflags, bar, sizeof(bar));
+	for (const char *p = bar; *p && n + 3 < sizeof(flags); p++) {
+		if (*p == '|') {
+			flags[n++] = ',';
+			flags[n++] = ' ';
+		} else {
+			flags[n++] = *p;
+		}
+	}
+	flags[n] = '\0';
 	field(c, DF_TCP_SRCPORT, off, 2, sport, "%u", sport);
 	field(c, DF_TCP_DSTPORT, off + 2, 2, dport, "%u", dport);
 	field(c, DF_TCP_SEQ, off + 4, 4, seq, "%u", (unsigned)seq);
