@@ -14,24 +14,10 @@
 #include "details.h"
 #include "event_parse.h"
 #include "explain.h"
+#include "golden_frames.h"
 #include "output.h"
 #include "screen.h"
 
-static const uint8_t echo_syn[] = {
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x08, 0x00, 0x45, 0x00, 0x00, 0x3c, 0x98, 0x7a, 0x40, 0x00, 0x40, 0x06,
-	0xa4, 0x3f, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0xeb, 0x16,
-	0xb8, 0xcf, 0xef, 0x8d, 0xc0, 0x07, 0x00, 0x00, 0x00, 0x00, 0xa0, 0x02,
-	0xff, 0xd7, 0xfe, 0x30, 0x00, 0x00, 0x02, 0x04, 0xff, 0xd7, 0x04, 0x02,
-	0x08, 0x0a, 0x7a, 0x4c, 0x36, 0xaf, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03,
-	0x03, 0x0a,
-};
-static const uint8_t arp_request[] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xce, 0x18, 0x06, 0x92, 0xc3, 0x2e,
-	0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0xce, 0x18,
-	0x06, 0x92, 0xc3, 0x2e, 0x0a, 0x4d, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x0a, 0x4d, 0x00, 0x02,
-};
 #define TS 1795643769614378020ull
 
 /* The SYN's packet record, as the flow table makes it from the frame. */
@@ -39,7 +25,7 @@ static void syn_event(struct ui_event *ev)
 {
 	struct segment seg;
 
-	assert_int_equal(decode_frame(LINK_ETHERNET, echo_syn, sizeof(echo_syn), sizeof(echo_syn), &seg), DECODE_OK);
+	assert_int_equal(decode_frame(LINK_ETHERNET, echo_syn, echo_syn_len, echo_syn_len, &seg), DECODE_OK);
 	memset(ev, 0, sizeof(*ev));
 	ev->type = UEV_PACKET;
 	ev->ts_ns = TS;
@@ -88,7 +74,7 @@ static void layers_fields_and_hex(void **state)
 	draw(tl, fs, true, &v, &g);
 	assert_true(grid_has(&g, "FILE.pcapng", NULL));
 	assert_true(grid_has(&g, "flags SYN", NULL));
-	assert_int_equal(frames_add(fs, LINK_ETHERNET, TS, echo_syn, sizeof(echo_syn), sizeof(echo_syn)), 0);
+	assert_int_equal(frames_add(fs, LINK_ETHERNET, TS, echo_syn, echo_syn_len, echo_syn_len), 0);
 	assert_non_null(details_frame(fs, timeline_row(tl, 0)));
 	draw(tl, fs, false, &v, &g);
 	assert_true(grid_has(&g, "frame: 74 bytes captured, 74 on the wire, link type Ethernet", NULL));
@@ -139,7 +125,7 @@ static void scrolls(void **state)
 	assert_int_equal(grid_init(&g, 80, 8), 0);
 	syn_event(&ev);
 	timeline_add(tl, &ev, NULL);
-	frames_add(fs, LINK_ETHERNET, TS, echo_syn, sizeof(echo_syn), sizeof(echo_syn));
+	frames_add(fs, LINK_ETHERNET, TS, echo_syn, echo_syn_len, echo_syn_len);
 	draw(tl, fs, false, &v, &g);
 	assert_true(grid_has(&g, "Transmission Control Protocol", NULL));
 	v.scroll = 1000;
@@ -164,7 +150,7 @@ static void arp_rows(void **state)
 	int len;
 
 	(void)state;
-	assert_int_equal(decode_arp(LINK_ETHERNET, arp_request, sizeof(arp_request), &arp), DECODE_OK);
+	assert_int_equal(decode_arp(LINK_ETHERNET, arp_request, arp_request_len, &arp), DECODE_OK);
 	len = output_arp_json(&arp, TS - 1000, line, sizeof(line));
 	assert_true(len > 0);
 	assert_string_equal(line, "{\"type\":\"arp\",\"ts_ns\":1795643769614377020,\"op\":\"request\","
@@ -186,7 +172,7 @@ static void arp_rows(void **state)
 	explain_row(tl, 0, text, sizeof(text));
 	assert_non_null(strstr(text, "ARP who-has 10.77.0.2 tell 10.77.0.1"));
 	assert_non_null(strstr(text, "loopback (lo) has no link-layer addresses"));
-	frames_add(fs, LINK_ETHERNET, TS - 1000, arp_request, sizeof(arp_request), sizeof(arp_request));
+	frames_add(fs, LINK_ETHERNET, TS - 1000, arp_request, arp_request_len, arp_request_len);
 	assert_non_null(details_frame(fs, timeline_row(tl, 0)));
 	frames_free(fs);
 	timeline_free(tl);

@@ -195,7 +195,7 @@ static void mac_text(const struct bytes *f, size_t off, char *buf, size_t n)
 	uint8_t m[6] = {0};
 
 	bytes_copy(f, off, m, sizeof(m));
-	snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	mac_format(m, buf, n);
 }
 
 static void mac_field(struct dctx *c, enum dissect_field_id id, size_t off)
