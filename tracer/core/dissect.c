@@ -614,9 +614,10 @@ static void dissect_tcp_options(struct dctx *c, size_t off, size_t len)
 			n += (size_t)snprintf(sum + n, sizeof(sum) - n, "%s%s", n ? ", " : "", said);
 		o += olen;
 	}
-	if (n && summary_at < c->d->nfields && c->d->fields[summary_at].id == DF_TCP_OPTIONS)
-		snprintf(c->d->fields[summary_at].value, sizeof(c->d->fields[summary_at].value), "%zu bytes: %s", len,
-			 sum);
+	if (n && summary_at < c->d->nfields && c->d->fields[summary_at].id == DF_TCP_OPTIONS &&
+	    snprintf(c->d->fields[summary_at].value, sizeof(c->d->fields[summary_at].value), "%zu bytes: %s", len,
+		     sum) >= (int)sizeof(c->d->fields[summary_at].value))
+		c->d->fields[summary_at].value[sizeof(c->d->fields[summary_at].value) - 1] = '\0'; /* cut, as shown */
 }
 
 static void dissect_tcp(struct dctx *c, size_t off, size_t declared)
