@@ -42,6 +42,7 @@ struct capture {
 	gzFile gz;      /* a .gz capture, read through a stdio stream of our own */
 	bool gzipped;
 	char gz_err[160]; /* zlib's first complaint about it, or "" */
+	capture_arp_fn arp_fn; /* or NULL: ARP frames are only counted (not_tcp) */
 };
 
 /* The DLT libpcap reports, by its name, in decode's link-type table. */
@@ -96,18 +97,26 @@ static void explain_activate(int rc, pcap_t *p, const char *iface, char *err, si
 	}
 }
 
+/* Links that carry ARP (decode_arp reads it there): on them -p PORT lets
+ * ARP through too, since the first SYN to a new neighbour waits for it. */
+static bool link_has_arp(enum link_type lt)
+{
+	return lt == LINK_ETHERNET || lt == LINK_SLL || lt == LINK_SLL2;
+}
+
 /* -p PORT: TCP to or from the port, and the ICMP/ICMPv6 errors that quote
  * such a segment (RFC 792: the quote starts 8 bytes into the ICMP message
  * with the IP header; an IPv4 one is IHL*4 long, an IPv6 one 40 bytes with
- * TCP straight after), so that an error aborting a connection is seen. */
-static void port_filter(char *buf, size_t n, int port)
+ * TCP straight after), so that an error aborting a connection is seen; and
+ * ARP where the link has it. */
+static void port_filter(char *buf, size_t n, int port, bool arp)
 {
 	snprintf(buf, n,
 		 "tcp port %d or (icmp and (icmp[0] == 3 or icmp[0] == 4 or icmp[0] == 5 or icmp[0] == 11 or "
 		 "icmp[0] == 12) and icmp[17] == 6 and (icmp[8 + ((icmp[8] & 15) << 2):2] == %d or "
 		 "icmp[10 + ((icmp[8] & 15) << 2):2] == %d)) or (icmp6 and icmp6[0] >= 1 and icmp6[0] <= 4 and "
-		 "icmp6[14] == 6 and (icmp6[48:2] == %d or icmp6[50:2] == %d))",
-		 port, port, port, port, port);
+		 "icmp6[14] == 6 and (icmp6[48:2] == %d or icmp6[50:2] == %d))%s",
+		 port, port, port, port, port, arp ? " or arp" : "");
 }
 
 static int apply_filter(struct capture *c, const struct capture_opts *o, char *err, size_t errlen)
@@ -115,10 +124,10 @@ static int apply_filter(struct capture *c, const struct capture_opts *o, char *e
 	struct bpf_program prog;
 	char port[768], bpf[sizeof(port) + sizeof(c->filter)];
 
-	/* c->filter is what status lines show: the ICMP part of -p PORT's
-	 * filter in words, not its BPF (which would fill a screen's line). */
+	bool arp = link_has_arp(c->link);
+
 	if (o->port > 0)
-		port_filter(port, sizeof(port), o->port);
+		port_filter(port, sizeof(port), o->port, arp);
 	if (o->filter && o->port > 0)
 		snprintf(bpf, sizeof(bpf), "(%s) and (%s)", o->filter, port);
 	else if (o->filter)
@@ -332,10 +341,13 @@ const char *capture_filter(const struct capture *c)
 
 const char *capture_filter_words(const struct capture *c, const char *icmp_words, char *buf, size_t n)
 {
+	/* ARP is a protocol's name in every language */
+	const char *arp = link_has_arp(c->link) ? " + arp" : "";
+
 	if (c->given[0] && c->port)
-		snprintf(buf, n, "(%s) and tcp port %d + %s", c->given, c->port, icmp_words);
+		snprintf(buf, n, "(%s) and tcp port %d + %s%s", c->given, c->port, icmp_words, arp);
 	else if (c->port)
-		snprintf(buf, n, "tcp port %d + %s", c->port, icmp_words);
+		snprintf(buf, n, "tcp port %d + %s%s", c->port, icmp_words, arp);
 	else
 		snprintf(buf, n, "%s", c->given);
 	return buf;
@@ -379,6 +391,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 	struct dispatch_ctx *d = (struct dispatch_ctx *)user;
 	struct capture *c = d->c;
 	struct segment seg;
+	struct arp_packet arp;
 	uint64_t ts;
 
 	c->stats.seen++;
@@ -410,7 +423,15 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 		d->fn(&seg, ts, d->ctx);
 		c->cur_hdr = NULL;
 		break;
-	case DECODE_NOT_TCP: c->stats.not_tcp++; break;
+	case DECODE_NOT_TCP:
+		c->stats.not_tcp++;
+		if (c->arp_fn && decode_arp(c->link, bytes, h->caplen, &arp) == DECODE_OK) {
+			c->cur_hdr = h;
+			c->cur_bytes = bytes;
+			c->arp_fn(&arp, ts, d->ctx);
+			c->cur_hdr = NULL;
+		}
+		break;
 	case DECODE_TRUNCATED: c->stats.truncated++; break;
 	case DECODE_MALFORMED: c->stats.invalid++; break;
 	}
@@ -443,6 +464,11 @@ int capture_dispatch(struct capture *c, int max, capture_segment_fn fn, void *ct
 	if (n == 0 && !c->live)
 		return CAPTURE_EOF;
 	return n;
+}
+
+void capture_set_arp(struct capture *c, capture_arp_fn fn)
+{
+	c->arp_fn = fn;
 }
 
 int capture_current_frame(const struct capture *c, struct capture_frame *out)

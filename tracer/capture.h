@@ -40,7 +40,8 @@ int capture_fd(const struct capture *c);
 /* "lo", or the file name: for status lines. */
 const char *capture_source(const struct capture *c);
 /* The filter in force, as a status line shows it ("" for none): -p PORT's
- * ICMP part in words ("tcp port 8080 + icmp errors"), not its BPF. */
+ * ICMP part in words ("tcp port 8080 + icmp errors", "... + arp" on a link
+ * with ARP), not its BPF. */
 const char *capture_filter(const struct capture *c);
 /* The same words with the ICMP part named as the caller's language has it
  * ("tcp port 8080 + " icmp_words), into buf; returns buf. */
@@ -49,6 +50,12 @@ int capture_is_live(const struct capture *c);
 
 /* Called for each decoded TCP segment; frame/caplen are the raw bytes. */
 typedef void (*capture_segment_fn)(const struct segment *seg, uint64_t ts_ns, void *ctx);
+
+/* Called for each ARP request or reply on an Ethernet or Linux cooked link,
+ * with capture_dispatch's ctx (the frame is capture_current_frame's too).
+ * Without one, ARP frames are only counted (not_tcp). */
+typedef void (*capture_arp_fn)(const struct arp_packet *arp, uint64_t ts_ns, void *ctx);
+void capture_set_arp(struct capture *c, capture_arp_fn fn);
 
 /* The frame being handled, as captured: valid only inside a
  * capture_segment_fn callback (the UI's recorder keeps packets with it). */

@@ -118,6 +118,21 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 	flow_table_segment(t->flows, seg, ts_ns, on_event, t);
 }
 
+/* An ARP request or reply: a line (or an "arp" record) of its own; not
+ * part of any connection, not in --summary. */
+static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
+{
+	struct tracer *t = ctx;
+	char line[OUTPUT_LINE_MAX];
+
+	if (!t->t0_ns)
+		t->t0_ns = ts_ns;
+	if (t->format == FORMAT_JSON)
+		emit_line(t, line, sizeof(line), output_arp_json(arp, ts_ns, line, sizeof(line)));
+	else if (t->format == FORMAT_TEXT)
+		emit_line(t, line, sizeof(line), output_arp_text(arp, ts_ns, t->t0_ns, line, sizeof(line)));
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: socklab-trace [-i IFACE | -r FILE] [-p PORT | -f 'BPF FILTER'] [--json [--explain]] [-w OUT.pcap]\n"
@@ -340,6 +355,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "socklab-trace: %s\n", err);
 		return 1;
 	}
+	capture_set_arp(active_capture, on_arp);
 	/* The kernel view is set up while still root (tracefs needs it). */
 	if (kernel_mode >= 0) {
 		kernel = kernel_open((enum kernel_mode)kernel_mode, copts.port, err, sizeof(err));

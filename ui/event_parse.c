@@ -257,9 +257,11 @@ static void parse_stats(struct reader *r, struct ui_stats *s)
 	s->invalid = (uint64_t)get_int(r, "invalid", 0, 0);
 }
 
+static void get_addr(struct reader *r, const char *key, int required, struct endpoint *e);
+
 static void parse_icmp(struct reader *r, struct ui_icmp *e)
 {
-	char text[16], rep[ENDPOINT_STRLEN + 8];
+	char text[16];
 
 	e->conn = (uint32_t)get_int(r, "conn", 1, 0);
 	get_endpoint(r, "client", 0, &e->client);
@@ -273,16 +275,55 @@ static void parse_icmp(struct reader *r, struct ui_icmp *e)
 	e->type = (uint8_t)get_int(r, "icmp_type", 1, 0);
 	e->code = (uint8_t)get_int(r, "icmp_code", 1, 0);
 	get_str(r, "name", 0, e->name, sizeof(e->name));
-	get_str(r, "reporter", 0, rep, sizeof(rep) - 2);
-	if (rep[0]) { /* written without the port: read back with port 0 */
-		strcat(rep, ":0");
-		if (endpoint_parse(rep, &e->reporter) < 0)
-			wrong(r, "reporter", WANT_ADDRESS);
-	}
+	get_addr(r, "reporter", 0, &e->reporter);
 	e->seq = (uint32_t)get_int(r, "seq", 1, 0);
 	e->mtu = (uint32_t)get_int(r, "mtu", 0, 0);
 	get_str(r, "effect", 1, e->effect, sizeof(e->effect));
 	get_str(r, "note", 0, e->note, sizeof(e->note));
+}
+
+static void get_mac(struct reader *r, const char *key, uint8_t mac[6])
+{
+	char text[24];
+	unsigned m[6];
+
+	get_str(r, key, 1, text, sizeof(text));
+	if (r->failed)
+		return;
+	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6) {
+		wrong(r, key, "a MAC address like 02:00:00:00:00:01");
+		return;
+	}
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)m[i];
+}
+
+/* An address written without its port (a reporter, an ARP address), read
+ * back with port 0. */
+static void get_addr(struct reader *r, const char *key, int required, struct endpoint *e)
+{
+	char text[ENDPOINT_STRLEN + 8];
+
+	get_str(r, key, required, text, sizeof(text) - 2);
+	if (r->failed || !text[0])
+		return;
+	strcat(text, ":0");
+	if (endpoint_parse(text, e) < 0)
+		wrong(r, key, "an address like 10.77.0.1");
+}
+
+static void parse_arp(struct reader *r, struct arp_packet *a)
+{
+	char op[16];
+
+	get_str(r, "op", 1, op, sizeof(op));
+	if (!r->failed && strcmp(op, "request") != 0 && strcmp(op, "reply") != 0)
+		wrong(r, "op", "request or reply");
+	a->op = strcmp(op, "reply") == 0 ? ARP_REPLY : ARP_REQUEST;
+	get_mac(r, "sender_mac", a->sender_mac);
+	get_addr(r, "sender_ip", 1, &a->sender_ip);
+	get_mac(r, "target_mac", a->target_mac);
+	get_addr(r, "target_ip", 1, &a->target_ip);
 }
 
 static const struct {
@@ -291,7 +332,7 @@ static const struct {
 } type_names[] = {
 	{"packet", UEV_PACKET}, {"state", UEV_STATE}, {"call", UEV_CALL}, {"step", UEV_STEP},
 	{"hello", UEV_HELLO}, {"conn_end", UEV_CONN_END}, {"stats", UEV_STATS},
-	{"icmp", UEV_ICMP}, {"submit", UEV_CALL}, {"complete", UEV_CALL},
+	{"icmp", UEV_ICMP}, {"submit", UEV_CALL}, {"complete", UEV_CALL}, {"arp", UEV_ARP},
 };
 
 int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err, size_t errlen)
@@ -340,6 +381,7 @@ int ui_event_parse_in(enum lang lang, const char *json, size_t len, struct ui_ev
 		case UEV_CONN_END: parse_conn_end(&r, &out->u.end); break;
 		case UEV_STATS: parse_stats(&r, &out->u.stats); break;
 		case UEV_ICMP: parse_icmp(&r, &out->u.icmp); break;
+		case UEV_ARP: parse_arp(&r, &out->u.arp); break;
 		case UEV_OTHER: break;
 		}
 	}

@@ -139,6 +139,21 @@ static const char *role_word(const struct text *t, enum tcp_role role)
 	return why_role_word(t->lang, role == ROLE_SERVER);
 }
 
+/* What the error means, by its name (decode.c's icmp_error_name). */
+static enum tcp_why icmp_means(const struct ui_icmp *e)
+{
+	if (strcmp(e->name, "port-unreachable") == 0)
+		return ICMP_MEANS_PORT_UNREACHABLE;
+	if (strstr(e->name, "unreachable") || strcmp(e->name, "no-route") == 0 ||
+	    strstr(e->name, "prohibited") || strcmp(e->name, "reject-route") == 0)
+		return ICMP_MEANS_UNREACHABLE;
+	if (strcmp(e->name, "frag-needed") == 0 || strcmp(e->name, "packet-too-big") == 0)
+		return ICMP_MEANS_TOO_BIG;
+	if (strcmp(e->name, "time-exceeded") == 0)
+		return ICMP_MEANS_TIME_EXCEEDED;
+	return WHY_NONE;
+}
+
 /* An ICMP error's row: what it is, about whose segment, and what Linux
  * did with it (its note); an abort's sentence comes with the state change
  * it caused, so it is said here only when the row has none. */
@@ -156,6 +171,20 @@ static void explain_icmp(struct text *t, const struct row *r)
 		add_sentence(t, (enum tcp_why)note, sender_server, e->seq, 0, 0);
 	else if (strcmp(e->effect, "abort") == 0 && r->nchanges == 0)
 		add_sentence(t, WHY_ICMP_ABORT, sender_server, e->seq, 0, 0);
+	if (icmp_means(e) != WHY_NONE)
+		add_sentence(t, icmp_means(e), sender_server, e->seq, 0, 0);
+	add_sentence(t, ICMP_WHAT, sender_server, e->seq, 0, 0);
+}
+
+/* An ARP row: what was asked or answered, and what ARP is for. */
+static void explain_arp(struct text *t, const struct row *r)
+{
+	char label[160];
+
+	ladder_arp_text(&r->ev->u.arp, label, sizeof(label));
+	add(t, "%s\n", label);
+	add_sentence(t, r->ev->u.arp.op == ARP_REPLY ? ARP_REPLY_ROW : ARP_REQUEST_ROW, false, 0, 0, 0);
+	add_sentence(t, ARP_WHAT, false, 0, 0, 0);
 }
 
 void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
@@ -209,6 +238,8 @@ void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 	case ROW_STATE:
 		if (r->ev->type == UEV_ICMP)
 			explain_icmp(&t, r);
+		else if (r->ev->type == UEV_ARP)
+			explain_arp(&t, r);
 		break;
 	case ROW_END:
 		add(&t, t.w->conn_released, (unsigned)r->conn, screen_words_end_reason(t.lang, r->ev->u.end.reason),
@@ -288,6 +319,12 @@ void explain_details(const struct timeline *tl, long pos, uint64_t t0_ns, char *
 		return;
 	add(&t, t.w->d_time, (double)(r->ts_ns >= t0_ns ? r->ts_ns - t0_ns : 0) / 1e9, (unsigned long long)r->ts_ns,
 	    (unsigned)r->conn);
+	if (r->ev->type == UEV_ARP) { /* no connection, no states */
+		char label[160], mac[24];
+		ladder_arp_text(&r->ev->u.arp, label, sizeof(label));
+		add(&t, "%s (%s)\n", label, mac_format(r->ev->u.arp.sender_mac, mac, sizeof(mac)));
+		return;
+	}
 	if (r->kind == ROW_PACKET)
 		details_packet(&t, &r->ev->u.packet);
 	else if (r->kind == ROW_CALL)

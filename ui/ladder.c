@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
+#include "output.h"
 #include "screen_words.h"
 
 #define CH_HLINE 0x2500 /* ─ */
@@ -162,26 +164,44 @@ void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t 
 }
 
 /* "──SYN seq=0──────▶" or "◀──SYN|ACK seq=0 ack=1──" across the arrow area. */
-static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const struct ui_packet *p,
-		       bool big, bool ascii)
+/* An arrow across the middle with label on it, from the client's side
+ * (left) or the server's. */
+static void draw_labelled_arrow(struct grid *g, const struct geometry *gm, int y, const char *label, uint8_t attr,
+				bool from_client, bool ascii)
 {
-	char label[160];
-	uint8_t attr = p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C;
 	uint32_t line = ch(ascii, CH_HLINE, '-');
 	int room = gm->mw - 4, w;
 
-	ladder_packet_label(p, !big && gm->mw >= 40, label, sizeof(label));
 	grid_fill(g, gm->mx, y, gm->mw, line, attr);
 	w = utf8_width(label);
 	if (w > room)
 		w = room;
-	if (p->from_client) {
+	if (from_client) {
 		grid_put(g, gm->mx + 2, y, label, room, attr, ascii);
 		grid_fill(g, gm->mx + gm->mw - 1, y, 1, ch(ascii, CH_RIGHT, '>'), attr);
 	} else {
 		grid_fill(g, gm->mx, y, 1, ch(ascii, CH_LEFT, '<'), attr);
 		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, room, attr, ascii);
 	}
+}
+
+static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const struct ui_packet *p,
+		       bool big, bool ascii)
+{
+	char label[160];
+
+	ladder_packet_label(p, !big && gm->mw >= 40, label, sizeof(label));
+	draw_labelled_arrow(g, gm, y, label, p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C,
+			    p->from_client, ascii);
+}
+
+void ladder_arp_text(const struct arp_packet *a, char *buf, size_t n)
+{
+	char text[160];
+	struct outbuf o = outbuf_at(text, sizeof(text), 0);
+
+	output_arp_words(&o, a);
+	outbuf_copy_cut(&o, buf, n);
 }
 
 bool ladder_changes_text(const struct row *r, enum tcp_role role, bool ascii, char *buf, size_t n)
@@ -223,8 +243,8 @@ void ladder_time_text(uint64_t dt_ns, char *buf, size_t n)
 		snprintf(buf, n, "%10.4f", s);
 }
 
-static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, const struct row *r, enum lang lang,
-			struct grid *g, int y)
+static void draw_row_at(const struct timeline *tl, const struct ladder_opts *o, const struct geometry *gm,
+			const struct row *r, enum lang lang, struct grid *g, int y)
 {
 	char text[256];
 
@@ -245,6 +265,14 @@ static void draw_row_at(const struct ladder_opts *o, const struct geometry *gm, 
 		if (r->kind == ROW_STATE && r->ev->type == UEV_ICMP) { /* a line of its own, mid-ladder */
 			ladder_icmp_text(&r->ev->u.icmp, text, sizeof(text));
 			grid_put(g, gm->mx, y, text, gm->mw, ATTR_ERROR, o->ascii);
+		}
+		if (r->kind == ROW_STATE && r->ev->type == UEV_ARP) { /* from the host that sent it */
+			int side = timeline_arp_side(tl, r, o->conn);
+			ladder_arp_text(&r->ev->u.arp, text, sizeof(text));
+			if (side < 0)
+				grid_put(g, gm->mx, y, text, gm->mw, ATTR_DIM, o->ascii);
+			else
+				draw_labelled_arrow(g, gm, y, text, ATTR_DIM, side == ROLE_CLIENT, o->ascii);
 		}
 		for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++)
 			if (ladder_changes_text(r, (enum tcp_role)role, o->ascii, text, sizeof(text)))
@@ -276,7 +304,7 @@ void ladder_draw_row(const struct timeline *tl, const struct ladder_opts *o, lon
 	const struct row *r = timeline_row(tl, (size_t)pos);
 
 	if (r)
-		draw_row_at(o, &gm, r, timeline_lang(tl), g, y);
+		draw_row_at(tl, o, &gm, r, timeline_lang(tl), g, y);
 }
 
 void ladder_draw_header(const struct timeline *tl, const struct ladder_opts *o, struct grid *g, int y0)
@@ -339,7 +367,7 @@ long ladder_draw(const struct timeline *tl, const struct ladder_opts *o, struct 
 		    y + step > y0 + h)
 			continue;
 		r = timeline_row(tl, (size_t)pos);
-		draw_row_at(o, &gm, r, timeline_lang(tl), g, y);
+		draw_row_at(tl, o, &gm, r, timeline_lang(tl), g, y);
 		for (int i = 0; pos == o->sel && i < step; i++)
 			grid_or_attr(g, 0, y + i, g->w, ATTR_SELECTED);
 		last = pos;

@@ -65,5 +65,7 @@ bool ladder_changes_text(const struct row *r, enum tcp_role role, bool ascii, ch
 /* An ICMP error's row: "ICMP port-unreachable: abort" (the state change
  * beside it shows whose connection it ended). */
 void ladder_icmp_text(const struct ui_icmp *e, char *buf, size_t n);
+/* "ARP who-has 10.77.0.2 tell 10.77.0.1", "ARP 10.77.0.2 is-at aa:bb:..". */
+void ladder_arp_text(const struct arp_packet *a, char *buf, size_t n);
 
 #endif

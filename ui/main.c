@@ -66,6 +66,8 @@ struct options {
 struct app {
 	struct options opt;
 	struct loop loop;        /* the timeline, the session, the screen */
+	struct frames *frames;   /* the captured frames, for the details (d) */
+	struct capture *cap;     /* a recording's .pcapng while its frames are read */
 	struct demo *demo;
 	struct file_maker *maker; /* started as root: creates what `r` records (privileges.h) */
 	struct text_ladder text; /* --plain, export: what goes to stdout */
@@ -588,7 +590,8 @@ static int drop_privileges(struct app *a)
  * the student's programs use by default, and the recording. */
 static int cmd_live(struct app *a, int argc, char **argv)
 {
-	struct session_opts so = {.iface = a->opt.iface, .filter = a->opt.filter, .on_row = on_row, .ctx = a};
+	struct session_opts so = {.iface = a->opt.iface, .filter = a->opt.filter, .on_row = on_row, .ctx = a,
+				  .frames = a->frames};
 	char path[CHANPATH_MAX];
 	int uid, gid, owner, port = a->opt.port;
 
@@ -627,7 +630,8 @@ static int cmd_live(struct app *a, int argc, char **argv)
  * the user root drops to. */
 static int cmd_demo(struct app *a, int argc, char **argv)
 {
-	struct session_opts so = {.iface = a->opt.iface, .filter = a->opt.filter, .on_row = on_row, .ctx = a};
+	struct session_opts so = {.iface = a->opt.iface, .filter = a->opt.filter, .on_row = on_row, .ctx = a,
+				  .frames = a->frames};
 	const struct demo_scenario *scenario, *s;
 	int uid, gid, port;
 
@@ -682,6 +686,45 @@ static bool is_jsonl(const char *path)
 	return n > 6 && strcmp(path + n - 6, ".jsonl") == 0;
 }
 
+static void keep_frame(const struct segment *seg, uint64_t ts_ns, void *ctx)
+{
+	struct app *a = ctx;
+	struct capture_frame f;
+
+	(void)seg;
+	if (capture_current_frame(a->cap, &f) == 0)
+		frames_add(a->frames, f.link, ts_ns, f.bytes, f.caplen, f.wirelen);
+}
+
+static void keep_arp_frame(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
+{
+	(void)arp;
+	keep_frame(NULL, ts_ns, ctx);
+}
+
+/* A recording's frames, from the .pcapng next to its .jsonl, for the
+ * details (d); without one the details say so. */
+static void load_recording_frames(struct app *a)
+{
+	char path[PATH_MAX], err[600];
+	size_t n = strlen(a->opt.file) - strlen(".jsonl");
+	int rc;
+
+	if (!a->frames || n + sizeof(".pcapng") > sizeof(path))
+		return;
+	snprintf(path, sizeof(path), "%.*s.pcapng", (int)n, a->opt.file);
+	a->cap = capture_open(&(struct capture_opts){.file = path}, err, sizeof(err));
+	if (!a->cap) {
+		a->loop.scr.frames_no_file = true;
+		return;
+	}
+	capture_set_arp(a->cap, keep_arp_frame);
+	while ((rc = capture_dispatch(a->cap, 0, keep_frame, a, err, sizeof(err))) > 0)
+		;
+	capture_close(a->cap);
+	a->cap = NULL;
+}
+
 /* Loads a recording (or a pcap, through the tracer) into the timeline. */
 static int load_file(struct app *a)
 {
@@ -696,9 +739,11 @@ static int load_file(struct app *a)
 			fprintf(stderr, "socklab: %s\n", warn);
 			snprintf(a->message, sizeof(a->message), "%s", warn);
 		}
+		load_recording_frames(a);
 		return 0;
 	} else {
-		struct session_opts so = {.file = a->opt.file, .filter = a->opt.filter, .on_row = on_row, .ctx = a};
+		struct session_opts so = {.file = a->opt.file, .filter = a->opt.filter, .on_row = on_row, .ctx = a,
+				  .frames = a->frames};
 		uint64_t last = 0;
 		int n;
 
@@ -854,15 +899,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "socklab: out of memory\n");
 		return 1;
 	}
+	a.frames = frames_new();
 	text_ladder_init(&a.text, a.loop.tl, a.opt.width, a.opt.ascii || !view_locale_utf8(), stdout);
 	screen_init(&a.loop.scr, (commands[a.opt.cmd].flags & FROM_FILE) != 0, a.opt.big, !view_locale_utf8());
 	a.loop.scr.ascii_lines = a.opt.ascii;
+	a.loop.scr.frames = a.frames;
 	loop_catch_signals(a.opt.cmd == CMD_EXPORT);
 	rc = commands[a.opt.cmd].run(&a, argc, argv);
 	demo_stop(a.demo);
 	session_close(a.loop.sess); /* and a demo's channel directory with it */
 	privileges_file_maker_stop(a.maker);
 	timeline_free(a.loop.tl);
+	frames_free(a.frames);
 	loop_free(&a.loop);
 	return rc;
 }

@@ -15,6 +15,7 @@ size_t ui_event_size(enum ui_event_type type)
 	case UEV_CONN_END: return head + sizeof(struct ui_conn_end);
 	case UEV_STATS: return head + sizeof(struct ui_stats);
 	case UEV_ICMP: return head + sizeof(struct ui_icmp);
+	case UEV_ARP: return head + sizeof(struct arp_packet);
 	case UEV_OTHER: break;
 	}
 	return head;

@@ -22,6 +22,7 @@ enum ui_event_type {
 	UEV_CONN_END,
 	UEV_STATS,
 	UEV_ICMP,
+	UEV_ARP,      /* an ARP request or reply (decode.h's struct arp_packet) */
 };
 
 #define UEV_NOTE_MAX 200
@@ -122,6 +123,7 @@ struct ui_event {
 		struct ui_conn_end end;
 		struct ui_stats stats;
 		struct ui_icmp icmp;
+		struct arp_packet arp;
 	} u;
 };
 

@@ -171,6 +171,25 @@ static enum screen_action conns_key(struct screen *s, const struct timeline *tl,
 	return ACT_REDRAW;
 }
 
+/* In the details: Tab/right and shift-Tab/left move between layers, j/k
+ * and the page keys scroll; any other key closes them. */
+static enum screen_action details_key(struct screen *s, int key, int height)
+{
+	struct details_view *v = &s->details;
+
+	switch (key) {
+	case SK_TAB: case SK_RIGHT: v->layer++; break;
+	case SK_BTAB: case SK_LEFT: v->layer--; break;
+	case 'j': case SK_DOWN: v->scroll++; break;
+	case 'k': case SK_UP: v->scroll--; break;
+	case SK_PGDN: case ' ': v->scroll += height / 2; break;
+	case SK_PGUP: v->scroll -= height / 2; break;
+	case 'g': case SK_HOME: v->scroll = 0; break;
+	default: s->overlay = OVERLAY_NONE; break;
+	}
+	return ACT_REDRAW;
+}
+
 enum screen_action screen_key(struct screen *s, const struct timeline *tl, int key, int height)
 {
 	uint32_t c;
@@ -179,6 +198,8 @@ enum screen_action screen_key(struct screen *s, const struct timeline *tl, int k
 		return search_key(s, tl, key);
 	if (s->overlay == OVERLAY_CONNS)
 		return conns_key(s, tl, key);
+	if (s->overlay == OVERLAY_DETAILS)
+		return details_key(s, key, height);
 	if (s->overlay != OVERLAY_NONE) {
 		s->overlay = OVERLAY_NONE;
 		return ACT_REDRAW;
@@ -202,7 +223,12 @@ enum screen_action screen_key(struct screen *s, const struct timeline *tl, int k
 		return ACT_REDRAW;
 	case 'a': select_conn(s, tl, 0); return ACT_REDRAW;
 	case 'l': s->overlay = OVERLAY_CONNS; s->conn_cursor = s->conn ? s->conn : timeline_conn_next(tl, 0, 1); return ACT_REDRAW;
-	case 'd': case SK_ENTER: if (s->sel >= 0) s->overlay = OVERLAY_DETAILS; return ACT_REDRAW;
+	case 'd': case SK_ENTER:
+		if (s->sel >= 0) {
+			s->overlay = OVERLAY_DETAILS;
+			s->details.scroll = 0; /* the layer stays: the next row opens on the same one */
+		}
+		return ACT_REDRAW;
 	case '?': case 'h': s->overlay = OVERLAY_HELP; return ACT_REDRAW;
 	case '/': s->searching = true; s->search[0] = '\0'; return ACT_REDRAW;
 	case 'n': search(s, tl, 1); return ACT_REDRAW;
@@ -358,10 +384,8 @@ static void draw_help_line(const struct screen *s, const struct timeline *tl, co
 
 /* A framed box in the middle of the screen holding lines of text: box
  * drawing characters, or + - | with --ascii (one set, never mixed). */
-static void draw_box(const struct screen *s, struct grid *g, const char *title, const char *const *lines, int n)
+static void draw_frame(const struct screen *s, struct grid *g, const char *title, int w, int h, int x0, int y0)
 {
-	int w = g->w - 2 < 110 ? g->w - 2 : 110, h = n + 2 > g->h - 4 ? g->h - 4 : n + 2;
-	int x0 = (g->w - w) / 2, y0 = (g->h - h) / 2;
 	uint32_t hl = s->ascii ? '-' : 0x2500, vl = s->ascii ? '|' : 0x2502;
 	uint32_t corner[4] = {0x250c, 0x2510, 0x2514, 0x2518}; /* ┌ ┐ └ ┘ */
 
@@ -379,22 +403,16 @@ static void draw_box(const struct screen *s, struct grid *g, const char *title, 
 	grid_fill(g, x0, y0 + h - 1, 1, corner[2], ATTR_HEADER);
 	grid_fill(g, x0 + w - 1, y0 + h - 1, 1, corner[3], ATTR_HEADER);
 	grid_put(g, x0 + 2, y0, title, w - 4, ATTR_HEADER, s->ascii);
-	for (int i = 0; i < n && i < h - 2; i++)
-		grid_put(g, x0 + 2, y0 + 1 + i, lines[i], w - 4, ATTR_NORMAL, s->ascii);
 }
 
-/* Splits text at newlines into at most max line pointers (text is changed). */
-static int split_lines(char *text, const char **lines, int max)
+static void draw_box(const struct screen *s, struct grid *g, const char *title, const char *const *lines, int n)
 {
-	int n = 0;
+	int w = g->w - 2 < 110 ? g->w - 2 : 110, h = n + 2 > g->h - 4 ? g->h - 4 : n + 2;
+	int x0 = (g->w - w) / 2, y0 = (g->h - h) / 2;
 
-	for (char *p = text; p && *p && n < max; n++) {
-		lines[n] = p;
-		p = strchr(p, '\n');
-		if (p)
-			*p++ = '\0';
-	}
-	return n;
+	draw_frame(s, g, title, w, h, x0, y0);
+	for (int i = 0; i < n && i < h - 2; i++)
+		grid_put(g, x0 + 2, y0 + 1 + i, lines[i], w - 4, ATTR_NORMAL, s->ascii);
 }
 
 static void draw_conns(const struct screen *s, const struct timeline *tl, struct grid *g)
@@ -443,7 +461,6 @@ void screen_compose(struct screen *s, const struct timeline *tl, const struct sc
 	struct ladder_opts lo = {.conn = s->conn, .big = s->big, .ascii = s->ascii, .now_ns = st->now_ns,
 				 .end = s->limit < (long)timeline_count(tl) ? s->limit : 0};
 	char text[4096];
-	const char *lines[64];
 	long first;
 
 	grid_clear(g);
@@ -482,10 +499,15 @@ void screen_compose(struct screen *s, const struct timeline *tl, const struct sc
 		else
 			draw_box(s, g, w->help_title, w->help, w->nhelp);
 		break;
-	case OVERLAY_DETAILS:
-		explain_details(tl, s->sel, lo.t0_ns, text, sizeof(text));
-		draw_box(s, g, w->details_title, lines, split_lines(text, lines, 64));
+	case OVERLAY_DETAILS: {
+		/* the whole screen but the status and key lines: a frame's hex
+		 * takes 72 cells, its fields a line each */
+		int bw = g->w < 112 ? g->w : 112, bh = g->h - 2;
+		draw_frame(s, g, w->layers_title, bw, bh, (g->w - bw) / 2, 1);
+		details_draw(tl, s->sel, s->frames, s->frames_no_file, &s->details, g, (g->w - bw) / 2 + 2, 2,
+			     bw - 4, bh - 2, s->ascii);
 		break;
+	}
 	case OVERLAY_CONNS:
 		draw_conns(s, tl, g);
 		break;

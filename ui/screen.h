@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "details.h"
+#include "frames.h"
 #include "grid.h"
 #include "timeline.h"
 
@@ -23,6 +25,7 @@
 /* Keys beyond ASCII. */
 enum screen_key_code {
 	SK_UP = 0x100, SK_DOWN, SK_PGUP, SK_PGDN, SK_HOME, SK_END, SK_ENTER, SK_ESC, SK_BACKSPACE, SK_TAB,
+	SK_LEFT, SK_RIGHT, SK_BTAB,
 };
 
 enum screen_action {
@@ -50,6 +53,11 @@ struct screen {
 	uint32_t conn_cursor; /* the connection list's cursor */
 	const char *const *help; /* the help overlay's lines (NULL: the lab's own) */
 	int nhelp;
+	/* the details (d): the captured frames (NULL: none kept), whether a
+	 * recording came without its .pcapng, and the layer and line shown */
+	const struct frames *frames;
+	bool frames_no_file;
+	struct details_view details;
 };
 
 /* A pane drawn below the ladder instead of the explanation (a lesson's):

@@ -72,7 +72,6 @@ static const struct screen_words words_en = {
 	.no_rows_live = "waiting for connections and socket calls...",
 	.no_rows_replay = "the recording has no rows",
 	.explanation = " explanation ",
-	.details_title = " details (any key closes) ",
 	.conns_title = " connections (j/k, Enter shows one) ",
 	.conn_line = "client %-11s server %-11s %llu pkts%s",
 	.conn_ended = " (ended)",
@@ -146,6 +145,13 @@ static const struct screen_words words_en = {
 	.port_holder = "%s (pid %ld)",
 	.port_holder_unnamed = "a program",
 	.port_holder_other_user = "another user's program",
+	.layers_title = " details  Tab/←→ layer  j/k scroll  Esc close ",
+	.layers_frame = "frame: %u bytes captured, %u on the wire, link type %s",
+	.layers_cut = "the capture kept %u of %u bytes (its snaplen): the rest was not captured",
+	.layers_bytes = "bytes (the selected layer highlighted)",
+	.layers_none_file = "no captured bytes for this row: a recording keeps them in FILE.pcapng next to FILE.jsonl, and there is none",
+	.layers_none = "no captured bytes for this row (the frame was not kept)",
+	.layers_as_read = "as socklab reads it",
 };
 
 static const struct screen_words words_zh = {
@@ -174,7 +180,6 @@ static const struct screen_words words_zh = {
 	.no_rows_live = "等待连接和套接字调用……",
 	.no_rows_replay = "这个录制里没有任何行",
 	.explanation = " 讲解 ",
-	.details_title = " 详情（按任意键关闭） ",
 	.conns_title = " 连接（j/k 选择，回车显示） ",
 	.conn_line = "客户端 %-11s 服务器 %-11s %llu 个报文段%s",
 	.conn_ended = "（已结束）",
@@ -247,6 +252,13 @@ static const struct screen_words words_zh = {
 	.port_holder = "%s（pid %ld）",
 	.port_holder_unnamed = "一个程序",
 	.port_holder_other_user = "另一个用户的程序",
+	.layers_title = " 详情  Tab/←→ 切换层  j/k 滚动  Esc 关闭 ",
+	.layers_frame = "帧：抓到 %u 字节，线路上 %u 字节，链路类型 %s",
+	.layers_cut = "抓包只保留了 %u 字节（共 %u 字节，受 snaplen 限制）：其余部分没有抓到",
+	.layers_bytes = "字节（选中的层高亮显示）",
+	.layers_none_file = "这一行没有抓到的字节：录制文件把字节保存在 FILE.jsonl 旁边的 FILE.pcapng 中，而这里没有",
+	.layers_none = "这一行没有抓到的字节（帧没有保留）",
+	.layers_as_read = "socklab 的解读",
 };
 
 const struct screen_words *screen_words(enum lang lang)

@@ -32,7 +32,6 @@ struct screen_words {
 	const char *too_small;      /* %dx%d now, %dx%d needed */
 	const char *no_rows_live, *no_rows_replay;
 	const char *explanation;
-	const char *details_title;
 	const char *conns_title;
 	const char *conn_line;      /* the states: %-11s %-11s, packets %llu, ended %s */
 	const char *conn_ended;
@@ -89,6 +88,14 @@ struct screen_words {
 	const char *port_in_use;        /* %d port, %s who */
 	const char *port_holder;        /* %s program, %ld pid */
 	const char *port_holder_unnamed, *port_holder_other_user;
+	/* the layers of a row in the details (d): dissect.h's fields, hex */
+	const char *layers_title;       /* the box's title: the keys */
+	const char *layers_frame;       /* %u captured, %u on the wire, %s link type */
+	const char *layers_cut;         /* %u captured of %u: the snaplen cut the rest */
+	const char *layers_bytes;       /* over the hex lines */
+	const char *layers_none_file;   /* a row with no frame kept: a recording without its .pcapng */
+	const char *layers_none;        /* ... nor any other reason known */
+	const char *layers_as_read;     /* over the old details: what socklab made of it */
 };
 
 const struct screen_words *screen_words(enum lang lang);

@@ -43,6 +43,7 @@ struct session {
 	size_t comment_len;
 	uint32_t comment_conn;
 	uint64_t calls_lost;    /* as last said */
+	struct frames *frames;  /* or NULL */
 };
 
 static void add_event(struct session *s, const struct ui_event *ev)
@@ -154,6 +155,8 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 	s->comment_len = 0;
 	s->comment[0] = '\0';
 	s->comment_conn = 0;
+	if (s->frames && capture_current_frame(s->cap, &frame) == 0)
+		frames_add(s->frames, frame.link, ts_ns, frame.bytes, frame.caplen, frame.wirelen);
 	flow_table_segment(s->flows, seg, ts_ns, on_trace_event, s);
 	if (s->rec && capture_current_frame(s->cap, &frame) == 0) {
 		comment_calls(s, ts_ns);
@@ -161,6 +164,32 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 					   s->comment) < 0)
 			recording_failed(s);
 	}
+}
+
+/* An ARP request or reply (a two-host wire's Ethernet): a row of its
+ * own, an "arp" record and its frame in the recording. */
+static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
+{
+	struct session *s = ctx;
+	struct ui_event ev = {.type = UEV_ARP, .ts_ns = ts_ns, .u.arp = *arp};
+	struct capture_frame frame;
+	char line[OUTPUT_LINE_MAX];
+	struct outbuf o = outbuf_at(s->comment, sizeof(s->comment), 0);
+	int len;
+
+	if (capture_current_frame(s->cap, &frame) == 0) {
+		if (s->frames)
+			frames_add(s->frames, frame.link, ts_ns, frame.bytes, frame.caplen, frame.wirelen);
+		if (s->rec && (len = output_arp_json(arp, ts_ns, line, sizeof(line))) > 0) {
+			record_line(s, line, (size_t)len);
+			output_arp_words(&o, arp);
+			outbuf_finish(&o);
+			if (s->rec && recording_write_packet(s->rec, frame.link, ts_ns, frame.bytes, frame.caplen,
+							     frame.wirelen, s->comment) < 0)
+				recording_failed(s);
+		}
+	}
+	add_event(s, &ev);
 }
 
 struct session *session_open(const struct session_opts *o, struct timeline *tl, char *err, size_t errlen)
@@ -179,6 +208,7 @@ struct session *session_open(const struct session_opts *o, struct timeline *tl, 
 	s->on_row = o->on_row;
 	s->on_event = o->on_event;
 	s->held = o->held;
+	s->frames = o->frames;
 	s->ctx = o->ctx;
 	flow_config_default(&fc);
 	fc.max_flows = 100000;
@@ -193,6 +223,8 @@ struct session *session_open(const struct session_opts *o, struct timeline *tl, 
 	}
 	if (!o->no_capture && !(s->cap = capture_open(&co, err, errlen)))
 		goto fail;
+	if (s->cap)
+		capture_set_arp(s->cap, on_arp);
 	return s;
 fail:
 	session_close(s);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "output.h"
+#include "frames.h"
 #include "recording.h"
 #include "timeline.h"
 
@@ -45,6 +46,7 @@ struct session_opts {
 	session_row_fn on_row;
 	session_event_fn on_event; /* or NULL */
 	session_held_fn held;    /* or NULL: no program is held */
+	struct frames *frames;   /* or NULL: where each captured frame is kept for the details (d) */
 	void *ctx;               /* for the three above */
 };
 

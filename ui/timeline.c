@@ -580,12 +580,38 @@ static long add_icmp(struct timeline *tl, const struct ui_event *ev, bool *inser
 	return add_row(tl, ROW_STATE, ev, ci, inserted_before);
 }
 
+/* Is addr the address (any port) of endpoint e? */
+static bool same_addr(const struct endpoint *e, const struct endpoint *addr)
+{
+	return e->family == addr->family && memcmp(e->addr, addr->addr, e->family == 4 ? 4 : 16) == 0;
+}
+
+int timeline_arp_side(const struct timeline *tl, const struct row *r, uint32_t conn)
+{
+	const struct conn_info *ci;
+	const struct endpoint *sender;
+
+	if (!r || !r->ev || r->ev->type != UEV_ARP)
+		return -1;
+	sender = &r->ev->u.arp.sender_ip;
+	/* every connection's view: the newest connection between its hosts */
+	for (uint32_t id = conn ? conn : timeline_last_conn(tl); id; id = conn ? 0 : timeline_conn_next(tl, id, -1)) {
+		if (!(ci = conn_slot(tl, id)))
+			continue;
+		if (same_addr(&ci->client, sender))
+			return ROLE_CLIENT;
+		if (same_addr(&ci->server, sender))
+			return ROLE_SERVER;
+	}
+	return -1;
+}
+
 long timeline_add(struct timeline *tl, const struct ui_event *ev, bool *inserted_before)
 {
 	struct conn_info *ci;
 
 	if (ev->ts_ns && (!tl->t0_ns || ev->ts_ns < tl->t0_ns) &&
-	    (ev->type == UEV_PACKET || ev->type == UEV_CALL || ev->type == UEV_STATE))
+	    (ev->type == UEV_PACKET || ev->type == UEV_CALL || ev->type == UEV_STATE || ev->type == UEV_ARP))
 		tl->t0_ns = ev->ts_ns;
 	if (inserted_before)
 		*inserted_before = false;
@@ -594,6 +620,8 @@ long timeline_add(struct timeline *tl, const struct ui_event *ev, bool *inserted
 	case UEV_STATE: return add_state(tl, ev, inserted_before);
 	case UEV_CALL: return add_call(tl, ev, inserted_before);
 	case UEV_ICMP: return add_icmp(tl, ev, inserted_before);
+	case UEV_ARP: /* a row of no connection; the views of its hosts' connections show it */
+		return add_row(tl, ROW_STATE, ev, NULL, inserted_before);
 	case UEV_CONN_END:
 		ci = conn_slot(tl, ev->u.end.conn);
 		if (!ci)
@@ -613,6 +641,8 @@ bool timeline_row_in_view(const struct timeline *tl, const struct row *r, uint32
 
 	if (conn == 0 || r->conn == conn)
 		return true;
+	if (r->ev && r->ev->type == UEV_ARP)
+		return timeline_arp_side(tl, r, conn) >= 0;
 	if (r->conn != 0 || r->kind != ROW_CALL || !(ci = conn_slot(tl, conn)))
 		return false;
 	/* a call of no connection (socket(), listen(), a failed bind()): in

@@ -31,7 +31,8 @@ enum row_kind {
 	ROW_PACKET, /* a segment, with the state changes it caused */
 	ROW_CALL,   /* a socket call's enter or exit */
 	ROW_STATE,  /* a state change without a packet (TIME_WAIT expiry), or an ICMP
-		     * error (ev->type UEV_ICMP) with the change it caused, if any */
+		     * error (ev->type UEV_ICMP) with the change it caused, if any,
+		     * or an ARP request or reply (UEV_ARP, conn 0) */
 	ROW_END,    /* a connection released */
 };
 
@@ -121,6 +122,11 @@ bool timeline_row_in_view(const struct timeline *tl, const struct row *r, uint32
 /* The next position after (dir > 0) or before pos in the view of conn;
  * -1 when there is none. pos may be -1 (start) or count (end). */
 long timeline_step(const struct timeline *tl, long pos, int dir, uint32_t conn);
+
+/* An ARP row (ev->type UEV_ARP, conn 0): the role (enum tcp_role) of the
+ * host that sent it in connection conn (0: the newest connection one of
+ * whose hosts sent it), or -1 when it is neither of conn's hosts. */
+int timeline_arp_side(const struct timeline *tl, const struct row *r, uint32_t conn);
 
 /* State of role as of row pos in the view of conn (the nearest row of conn
  * at or before pos; before the first, the state its first change left). */

@@ -125,6 +125,9 @@ int view_read_key(void)
 		case KEY_NPAGE: return SK_PGDN;
 		case KEY_HOME: return SK_HOME;
 		case KEY_END: return SK_END;
+		case KEY_LEFT: return SK_LEFT;
+		case KEY_RIGHT: return SK_RIGHT;
+		case KEY_BTAB: return SK_BTAB;
 		case KEY_ENTER: return SK_ENTER;
 		case KEY_BACKSPACE: return SK_BACKSPACE;
 		case KEY_RESIZE: return 0;

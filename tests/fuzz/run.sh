@@ -24,6 +24,8 @@ for t in "${targets[@]}"; do
 	seeds=tests/fuzz/corpus/$name
 	log=$dir/$t.log
 	dict=()
+	# the dissector reads the same frames as the decoder: one seed corpus
+	[ "$name" = dissect ] && seeds=tests/fuzz/corpus/decode
 	case $name in
 	event | recording) dict=(-dict=tests/fuzz/json.dict) ;;
 	lesson) dict=(-dict=tests/fuzz/lesson.dict) ;;

@@ -40,7 +40,7 @@ screen | sed -n '/── 讲解/,$p' | grep -qE "\b(the|acknowledges|connection)
 # details, the help box (one set of corners), the connection list
 tm send-keys -t ui d
 wait_screen "绝对值" 3 || exit 1
-screen | grep -q "详情（按任意键关闭）" || fail "details title not in Chinese"
+screen | grep -q "详情  Tab/←→ 切换层" || fail "details title not in Chinese"
 tm send-keys -t ui Escape
 tm send-keys -t ui '?'
 wait_screen "socklab 按键" 3 || exit 1

@@ -97,7 +97,7 @@ static void search_details_help(void **state)
 	keys(f, "g/listen(\n");
 	assert_true(screen_has(f, "marks the socket passive"));
 	keys(f, "d");
-	assert_true(screen_has(f, "details (any key closes)"));
+	assert_true(screen_has(f, "details  Tab/←→ layer  j/k scroll  Esc close"));
 	assert_true(screen_has(f, "server pid 200, call #3: listen (entered)"));
 	keys(f, "x?");
 	assert_true(screen_has(f, "socklab keys"));

@@ -750,6 +750,46 @@ enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t c
 	return decode_frame(lt, buf, caplen, 0, out);
 }
 
+enum decode_result decode_arp(enum link_type lt, const uint8_t *buf, size_t caplen, struct arp_packet *out)
+{
+	struct bytes frame = bytes_make(buf, caplen);
+	size_t hdr, type_off, off;
+	uint16_t type, htype, ptype, op;
+	uint8_t hlen, plen;
+
+	switch (lt) {
+	case LINK_ETHERNET: hdr = ETHER_HDR_LEN; type_off = ETHER_HDR_LEN - 2; break;
+	case LINK_SLL: hdr = SLL_HDR_LEN; type_off = SLL_HDR_LEN - 2; break;
+	case LINK_SLL2: hdr = SLL2_HDR_LEN; type_off = 0; break;
+	default: return DECODE_NOT_TCP;
+	}
+	if (!bytes_be16(&frame, type_off, &type))
+		return DECODE_TRUNCATED;
+	for (off = hdr; type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ; off += VLAN_TAG_LEN)
+		if (!bytes_be16(&frame, off + 2, &type))
+			return DECODE_TRUNCATED;
+	if (type != ETHERTYPE_ARP)
+		return DECODE_NOT_TCP;
+	if (!bytes_be16(&frame, off, &htype) || !bytes_be16(&frame, off + 2, &ptype) ||
+	    !bytes_u8(&frame, off + 4, &hlen) || !bytes_u8(&frame, off + 5, &plen) || !bytes_be16(&frame, off + 6, &op))
+		return DECODE_TRUNCATED;
+	if (htype != 1 || ptype != ETHERTYPE_IP || hlen != 6 || plen != 4 || (op != ARP_REQUEST && op != ARP_REPLY))
+		return DECODE_NOT_TCP;
+	memset(out, 0, sizeof(*out));
+	out->op = op;
+	out->sender_ip.family = out->target_ip.family = 4;
+	if (!bytes_copy(&frame, off + 8, out->sender_mac, 6) || !bytes_copy(&frame, off + 14, out->sender_ip.addr, 4) ||
+	    !bytes_copy(&frame, off + 18, out->target_mac, 6) || !bytes_copy(&frame, off + 24, out->target_ip.addr, 4))
+		return DECODE_TRUNCATED;
+	return DECODE_OK;
+}
+
+const char *mac_format(const uint8_t mac[6], char *buf, size_t n)
+{
+	snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
 const char *decode_result_name(enum decode_result r)
 {
 	switch (r) {

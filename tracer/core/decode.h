@@ -134,6 +134,24 @@ enum decode_result decode_packet(enum link_type lt, const uint8_t *buf, size_t c
 
 const char *decode_result_name(enum decode_result r);
 
+/* An ARP request or reply for IPv4 over Ethernet (RFC 826): who asks for
+ * which address's link-layer (MAC) address, and the answer. */
+enum { ARP_REQUEST = 1, ARP_REPLY = 2 };
+struct arp_packet {
+	uint16_t op;                 /* ARP_REQUEST, ARP_REPLY (others are not decoded) */
+	uint8_t sender_mac[6], target_mac[6];
+	struct endpoint sender_ip, target_ip; /* port 0 */
+};
+
+/* Decodes an ARP frame on an Ethernet or Linux cooked link: DECODE_OK
+ * with *out, DECODE_NOT_TCP for anything else (another link type,
+ * another ethertype, ARP for another hardware or protocol),
+ * DECODE_TRUNCATED when cut short. */
+enum decode_result decode_arp(enum link_type lt, const uint8_t *buf, size_t caplen, struct arp_packet *out);
+
+/* "aa:bb:cc:dd:ee:ff" into buf (18 bytes hold it); returns buf. */
+const char *mac_format(const uint8_t mac[6], char *buf, size_t n);
+
 /* The error's name, as nftables and tcpdump spell it: "port-unreachable",
  * "time-exceeded", "packet-too-big", ... */
 const char *icmp_error_name(const struct icmp_error *e);

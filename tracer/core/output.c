@@ -160,11 +160,69 @@ static void put_why_text(struct outbuf *o, const struct output_style *st, enum t
 
 /* The address of the host that sent an ICMP error (its endpoint has port
  * 0, which is dropped): "192.0.2.1", "[2001:db8::1]". */
-static void put_reporter(struct outbuf *o, const struct icmp_error *e)
+/* An address without its port (the endpoint's port is 0). */
+static void put_addr(struct outbuf *o, const struct endpoint *e)
 {
-	endpoint_put(o, &e->reporter);
+	endpoint_put(o, e);
 	if (o->ok && o->pos >= 2 && o->buf[o->pos - 2] == ':')
 		o->pos -= 2;
+}
+
+static void put_reporter(struct outbuf *o, const struct icmp_error *e)
+{
+	put_addr(o, &e->reporter);
+}
+
+int output_arp_json(const struct arp_packet *a, uint64_t ts_ns, char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+	char mac[24];
+
+	outbuf_lit(&o, "{\"type\":\"arp\",\"ts_ns\":");
+	outbuf_u64(&o, ts_ns);
+	outbuf_lit(&o, a->op == ARP_REQUEST ? ",\"op\":\"request\",\"sender_mac\":\"" : ",\"op\":\"reply\",\"sender_mac\":\"");
+	outbuf_lit(&o, mac_format(a->sender_mac, mac, sizeof(mac)));
+	outbuf_lit(&o, "\",\"sender_ip\":\"");
+	put_addr(&o, &a->sender_ip);
+	outbuf_lit(&o, "\",\"target_mac\":\"");
+	outbuf_lit(&o, mac_format(a->target_mac, mac, sizeof(mac)));
+	outbuf_lit(&o, "\",\"target_ip\":\"");
+	put_addr(&o, &a->target_ip);
+	outbuf_lit(&o, "\"}");
+	return outbuf_finish(&o);
+}
+
+void output_arp_words(struct outbuf *o, const struct arp_packet *a)
+{
+	char mac[24];
+
+	if (a->op == ARP_REQUEST) {
+		outbuf_lit(o, "ARP who-has ");
+		put_addr(o, &a->target_ip);
+		outbuf_lit(o, " tell ");
+		put_addr(o, &a->sender_ip);
+	} else {
+		outbuf_lit(o, "ARP ");
+		put_addr(o, &a->sender_ip);
+		outbuf_lit(o, " is-at ");
+		outbuf_lit(o, mac_format(a->sender_mac, mac, sizeof(mac)));
+	}
+}
+
+int output_arp_text(const struct arp_packet *a, uint64_t ts_ns, uint64_t t0_ns, char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+	char mac[24];
+
+	outbuf_secs(&o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
+	outbuf_char(&o, ' ');
+	output_arp_words(&o, a);
+	if (a->op == ARP_REQUEST) {
+		outbuf_lit(&o, " (from ");
+		outbuf_lit(&o, mac_format(a->sender_mac, mac, sizeof(mac)));
+		outbuf_char(&o, ')');
+	}
+	return outbuf_finish(&o);
 }
 
 /* The quoted segment of an icmp record: src, dst, flags (when quoted) and

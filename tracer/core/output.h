@@ -66,6 +66,15 @@ int output_stats_text(const struct capture_stats *s, char *buf, size_t n);
 /* The kernel's view: a "kernel" or "kernel_check" JSON record
  * (docs/trace-format.md), or a text timeline line with time relative to
  * t0_ns. Return the length, or -1 if buf is too small. */
+/* An ARP request or reply (an "arp" record, docs/trace-format.md) as JSON,
+ * and as a text timeline line: "0.000000 ARP who-has 10.77.0.2 tell
+ * 10.77.0.1 (from aa:bb:..)", "ARP 10.77.0.2 is-at aa:bb:..". */
+int output_arp_json(const struct arp_packet *a, uint64_t ts_ns, char *buf, size_t n);
+int output_arp_text(const struct arp_packet *a, uint64_t ts_ns, uint64_t t0_ns, char *buf, size_t n);
+/* The words alone, "ARP who-has 10.77.0.2 tell 10.77.0.1", onto o. */
+struct outbuf;
+void output_arp_words(struct outbuf *o, const struct arp_packet *a);
+
 int output_kernel_json(const struct kview_event *ev, char *buf, size_t n);
 int output_kernel_text(const struct kview_event *ev, uint64_t t0_ns, char *buf, size_t n);
 

@@ -441,6 +441,59 @@ static const struct why_row rows[WHY_COUNT] = {
 		"the connection by the quoted ports and decides what the error does to it",
 		"一个 ICMP 差错：路径上的路由器或主机报告某个分组无法送达或被丢弃，并引用它的开头，也就是{who}的"
 		"报文段（seq={seq}）；内核根据引用中的端口找到连接，再决定这个差错对连接做什么" } },
+	[ICMP_WHAT] = { "icmp_what", {
+		"ICMP (RFC 792; ICMPv6, RFC 4443) is IP's own error and control messages: IP has no way to say "
+		"that a packet was not delivered, so the host or router that gave up sends an ICMP message back "
+		"to the packet's source, carried in IP itself, quoting the packet's first bytes (IP header and "
+		"the start of TCP) so the sender's kernel can tell which socket it is about",
+		"ICMP（RFC 792；ICMPv6 为 RFC 4443）是 IP 自己的差错报告和控制报文：IP 本身无法表达“分组没有送到”，"
+		"所以放弃这个分组的主机或路由器把一个 ICMP 报文发回分组的源地址，它本身也装在 IP 数据报里，"
+		"并引用原分组开头的字节（IP 首部和 TCP 首部的开头），让发送方的内核知道它说的是哪个套接字" } },
+	[ICMP_MEANS_PORT_UNREACHABLE] = { "icmp_means_port_unreachable", {
+		"port unreachable means the destination host got the packet but nothing there takes it on that "
+		"port; for TCP Linux itself answers a closed port with a RST, so this error comes from a firewall "
+		"rule (nftables reject with icmp port-unreachable) or from a UDP port",
+		"端口不可达表示目的主机收到了分组，但那个端口上没有谁接收它；对 TCP，Linux 自己会用 RST 回答一个"
+		"关闭的端口，所以这个差错来自防火墙规则（nftables 的 reject with icmp port-unreachable），"
+		"或者来自 UDP 端口" } },
+	[ICMP_MEANS_UNREACHABLE] = { "icmp_means_unreachable", {
+		"destination unreachable means a router or the last hop found no way to the host or network "
+		"(no route, no answer to ARP or neighbour discovery, or a rule that forbids it); while the "
+		"connection is still opening, Linux gives up on it at once",
+		"目的不可达表示路由器或最后一跳找不到通往该主机或网络的路（没有路由、ARP 或邻居发现没有回答、"
+		"或者有规则禁止）；连接还在建立时，Linux 会立即放弃这个连接" } },
+	[ICMP_MEANS_TOO_BIG] = { "icmp_means_too_big", {
+		"fragmentation needed (IPv4, with DF set) or packet too big (IPv6) means a link on the path "
+		"takes smaller packets than were sent; the message says the largest it takes (the MTU) and TCP "
+		"sends smaller segments from then on",
+		"需要分片（IPv4，设置了 DF）或分组太大（IPv6）表示路径上有一段链路只能通过比发出的更小的分组；"
+		"报文给出它能通过的最大长度（MTU），TCP 此后发送更小的报文段" } },
+	[ICMP_MEANS_TIME_EXCEEDED] = { "icmp_means_time_exceeded", {
+		"time exceeded means a router decremented the packet's TTL (hop limit in IPv6) to zero and "
+		"dropped it: a routing loop, or a path longer than the TTL (traceroute uses exactly this)",
+		"超时表示某个路由器把分组的 TTL（IPv6 中为跳数限制）减到了零并丢弃了它：可能有路由环路，"
+		"或者路径比 TTL 还长（traceroute 正是利用这一点）" } },
+	[ARP_REQUEST_ROW] = { "arp_request", {
+		"ARP request: this host has an IPv4 packet for a neighbour on its own link but does not know the "
+		"neighbour's link-layer (MAC) address, so it broadcasts \"who has this IP address?\" to every "
+		"host on the link (destination ff:ff:ff:ff:ff:ff); the segment waits in the kernel meanwhile",
+		"ARP 请求：这台主机有一个 IPv4 分组要发给同一链路上的邻居，但不知道邻居的链路层（MAC）地址，"
+		"于是向链路上的所有主机广播“谁有这个 IP 地址？”（目的地址 ff:ff:ff:ff:ff:ff）；"
+		"在此期间报文段在内核中等待" } },
+	[ARP_REPLY_ROW] = { "arp_reply", {
+		"ARP reply: the host that has the address answers the asker alone (unicast) with its MAC "
+		"address; the asker keeps it in its neighbour table (ip neigh) and sends the waiting packet, "
+		"and the answering host learned the asker's address from the request, so it does not ask back",
+		"ARP 回答：拥有这个地址的主机只向提问者（单播）回答自己的 MAC 地址；提问者把它记在邻居表中"
+		"（ip neigh）并发出等待的分组，而回答者已经从请求中学到了提问者的地址，所以不必反问" } },
+	[ARP_WHAT] = { "arp_what", {
+		"ARP (RFC 826) sits below IP: an IP address says which host a packet is for, but an Ethernet "
+		"frame is delivered by MAC address, so before IP (and TCP above it) can send to the next hop the "
+		"kernel must learn that hop's link-layer address; loopback (lo) has no link-layer addresses, so "
+		"on lo there is never ARP: it appears only on a real or veth link",
+		"ARP（RFC 826）位于 IP 之下：IP 地址说明分组要交给哪台主机，但以太网帧是按 MAC 地址投递的，"
+		"所以在 IP（以及它上面的 TCP）向下一跳发送之前，内核必须先知道下一跳的链路层地址；"
+		"环回接口（lo）没有链路层地址，所以在 lo 上永远看不到 ARP，只有在真实链路或 veth 链路上才会出现" } },
 };
 
 static const char *const role_words[LANG_COUNT][2] = {

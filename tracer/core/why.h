@@ -117,6 +117,16 @@ enum tcp_why {
 	/* the explanation pane's words on an ICMP error's row; {who} sent the
 	 * segment it quotes */
 	ICMP_ERROR,
+	/* what ICMP is for, and what the common errors mean (an ICMP row) */
+	ICMP_WHAT,
+	ICMP_MEANS_PORT_UNREACHABLE,
+	ICMP_MEANS_UNREACHABLE,
+	ICMP_MEANS_TOO_BIG,
+	ICMP_MEANS_TIME_EXCEEDED,
+	/* an ARP row (no connection: no placeholders) */
+	ARP_REQUEST_ROW,
+	ARP_REPLY_ROW,
+	ARP_WHAT,
 	WHY_COUNT
 };
 

@@ -39,6 +39,7 @@ struct lesson_lab {
 	struct lesson_lab_opts o;
 	struct timeline *tl;
 	struct session *sess;
+	struct frames *frames;   /* the captured frames, for the details (d) */
 	int port, spare, local;
 	struct proc procs[MAX_PROCS];
 	int nprocs;
@@ -57,6 +58,11 @@ struct lesson_lab {
 struct timeline *lesson_lab_timeline(const struct lesson_lab *lab)
 {
 	return lab->tl;
+}
+
+const struct frames *lesson_lab_frames(const struct lesson_lab *lab)
+{
+	return lab->frames;
 }
 
 struct session *lesson_lab_session(const struct lesson_lab *lab)
@@ -495,6 +501,7 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 	so.on_event = on_event;
 	so.held = held;
 	so.ctx = lab;
+	so.frames = lab->frames = frames_new(); /* without it the details say no bytes were kept */
 	lab->tl = timeline_new(&(struct timeline_config){.lang = o->lang});
 	if (!lab->tl) {
 		snprintf(err, errlen, "out of memory");
@@ -525,5 +532,6 @@ void lesson_lab_close(struct lesson_lab *lab)
 		demo_stop(lab->procs[i].demo);
 	session_close(lab->sess); /* and with it the channel's directory */
 	timeline_free(lab->tl);
+	frames_free(lab->frames);
 	free(lab);
 }

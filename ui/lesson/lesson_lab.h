@@ -46,6 +46,8 @@ void lesson_lab_close(struct lesson_lab *lab);
 
 struct timeline *lesson_lab_timeline(const struct lesson_lab *lab);
 struct session *lesson_lab_session(const struct lesson_lab *lab);
+/* The frames the lab captured, for the details of a row (d). */
+const struct frames *lesson_lab_frames(const struct lesson_lab *lab);
 
 /* Step idx begins: its stop: lines, then its run: lines (a client waits
  * for the server's listen()); its checkpoint's clock starts. */

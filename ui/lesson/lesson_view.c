@@ -551,6 +551,7 @@ int lesson_view_run(struct lesson_view *v, struct lesson_lab *lab, enum progress
 	v->lab = lab;
 	v->loop.tl = lesson_lab_timeline(lab);
 	v->loop.sess = lesson_lab_session(lab);
+	v->loop.scr.frames = lesson_lab_frames(lab);
 	v->loop.curses = true;
 	v->loop.dirty = true;
 	v->loop.wait_ms = WAIT_IDLE_MS;
