@@ -291,7 +291,7 @@ static void get_mac(struct reader *r, const char *key, uint8_t mac[6])
 	if (r->failed)
 		return;
 	if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6) {
-		wrong(r, key, "a MAC address like 02:00:00:00:00:01");
+		wrong(r, key, WANT_MAC);
 		return;
 	}
 	for (int i = 0; i < 6; i++)
@@ -309,7 +309,7 @@ static void get_addr(struct reader *r, const char *key, int required, struct end
 		return;
 	strcat(text, ":0");
 	if (endpoint_parse(text, e) < 0)
-		wrong(r, key, "an address like 10.77.0.1");
+		wrong(r, key, WANT_ADDRESS);
 }
 
 static void parse_arp(struct reader *r, struct arp_packet *a)
@@ -318,7 +318,7 @@ static void parse_arp(struct reader *r, struct arp_packet *a)
 
 	get_str(r, "op", 1, op, sizeof(op));
 	if (!r->failed && strcmp(op, "request") != 0 && strcmp(op, "reply") != 0)
-		wrong(r, "op", "request or reply");
+		wrong(r, "op", WANT_ARP_OP);
 	a->op = strcmp(op, "reply") == 0 ? ARP_REPLY : ARP_REQUEST;
 	get_mac(r, "sender_mac", a->sender_mac);
 	get_addr(r, "sender_ip", 1, &a->sender_ip);

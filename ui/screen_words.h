@@ -9,7 +9,7 @@
 
 /* What a record's field should have been ("field 'pid' is not an integer"). */
 enum field_want { WANT_INTEGER, WANT_STRING, WANT_ENDPOINT, WANT_STATE, WANT_ROLE, WANT_OBJECT, WANT_FLAGS,
-		  WANT_PHASE, WANT_ADDRESS, WANT_COUNT };
+		  WANT_PHASE, WANT_ADDRESS, WANT_ARP_OP, WANT_MAC, WANT_COUNT };
 
 struct screen_words {
 	/* status line */
