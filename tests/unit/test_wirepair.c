@@ -121,6 +121,7 @@ static struct segment seg_of(const struct copy *c)
 
 	s.src = host(c->from, c->from == 'c' ? 40000 : 8080);
 	s.dst = host(c->from == 'c' ? 's' : 'c', c->from == 'c' ? 8080 : 40000);
+	s.icmp.type = (uint8_t)c->ms; /* no ICMP error: what its fields hold must not matter */
 	if (c->tsval) {
 		s.opt.has = TCPOPT_HAS_TS;
 		s.opt.ts_val = c->tsval;

@@ -79,7 +79,7 @@ static bool same_key(const struct segment *a, const struct segment *b)
 	return endpoint_equal(&a->src, &b->src) && endpoint_equal(&a->dst, &b->dst) && a->seq == b->seq &&
 	       a->ack == b->ack && a->flags == b->flags && a->len == b->len && a->ip_id == b->ip_id &&
 	       ts_a == ts_b && (!ts_a || a->opt.ts_val == b->opt.ts_val) && a->icmp.version == b->icmp.version &&
-	       a->icmp.type == b->icmp.type && a->icmp.code == b->icmp.code;
+	       (!a->icmp.version || (a->icmp.type == b->icmp.type && a->icmp.code == b->icmp.code));
 }
 
 static bool same_host(const struct endpoint *a, const struct endpoint *b)
