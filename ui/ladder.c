@@ -144,6 +144,65 @@ void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t 
 		snprintf(buf + len, n - len, " (again)");
 }
 
+/* A two-host wire's segment takes a row at each end (a slanted line
+ * would cross the rows of calls in between, and a row of text is what
+ * 80x24 can draw): it leaves the sender's lifeline on the row of its send,
+ * "──SYN seq=0────┄┄┄┄┄", and reaches the receiver's on the row of its
+ * arrival, "┄┄ SYN +50.2 ms ──▶" (its time on the wire in the middle); a
+ * lost one stops halfway, "──SYN seq=0──✗", and has no second row. */
+static void draw_wire_arrow(struct grid *g, const struct geometry *gm, int y, const struct ui_packet *p,
+			    const char *label, uint8_t attr, bool ascii)
+{
+	uint32_t line = ch(ascii, CH_HLINE, '-'), dots = ch(ascii, 0x2504, '.');
+	int half = gm->mw / 2, room = gm->mw - 4, w;
+	char text[200];
+
+	if (p->arrival) {
+		uint64_t us = p->arrived_ns > p->sent_ns && p->sent_ns ? (p->arrived_ns - p->sent_ns) / 1000 : 0;
+
+		char flags[32];
+
+		grid_fill(g, gm->mx, y, gm->mw, dots, attr);
+		tcp_flags_format(p->flags, flags, sizeof(flags));
+		if (us)
+			snprintf(text, sizeof(text), " %s +%" PRIu64 ".%" PRIu64 " ms ", flags, us / 1000, us / 100 % 10);
+		else
+			snprintf(text, sizeof(text), " %s ", label);
+		w = utf8_width(text);
+		if (w > room)
+			w = room;
+		/* the solid end and its head at the receiver */
+		if (p->from_client) {
+			grid_fill(g, gm->mx + gm->mw - 4, y, 3, line, attr);
+			grid_fill(g, gm->mx + gm->mw - 1, y, 1, ch(ascii, CH_RIGHT, '>'), attr);
+		} else {
+			grid_fill(g, gm->mx + 1, y, 3, line, attr);
+			grid_fill(g, gm->mx, y, 1, ch(ascii, CH_LEFT, '<'), attr);
+		}
+		grid_put(g, gm->mx + (gm->mw - w) / 2, y, text, room, attr, ascii);
+		return;
+	}
+	/* the send: solid from the sender to the middle, then dots (or the loss) */
+	w = utf8_width(label);
+	if (p->from_client) {
+		grid_fill(g, gm->mx, y, half, line, attr);
+		if (p->lost)
+			grid_fill(g, gm->mx + half, y, 1, ch(ascii, 0x2717, 'x'), ATTR_ERROR);
+		else
+			grid_fill(g, gm->mx + half, y, gm->mw - half, dots, attr);
+		grid_put(g, gm->mx + 2, y, label, room, attr, ascii);
+	} else {
+		grid_fill(g, gm->mx + gm->mw - half, y, half, line, attr);
+		if (p->lost)
+			grid_fill(g, gm->mx + gm->mw - half - 1, y, 1, ch(ascii, 0x2717, 'x'), ATTR_ERROR);
+		else
+			grid_fill(g, gm->mx, y, gm->mw - half, dots, attr);
+		if (w > room)
+			w = room;
+		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, room, attr, ascii);
+	}
+}
+
 /* "──SYN seq=0──────▶" or "◀──SYN|ACK seq=0 ack=1──" across the arrow area. */
 static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const struct ui_packet *p,
 		       bool big, bool ascii)
@@ -154,6 +213,10 @@ static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const s
 	int room = gm->mw - 4, w;
 
 	ladder_packet_label(p, !big && gm->mw >= 40, label, sizeof(label));
+	if (p->wire) {
+		draw_wire_arrow(g, gm, y, p, label, attr, ascii);
+		return;
+	}
 	grid_fill(g, gm->mx, y, gm->mw, line, attr);
 	w = utf8_width(label);
 	if (w > room)

@@ -122,6 +122,7 @@ struct icmp_hold {
  * arrived (flow_table_wire_segment). */
 struct arrival {
 	uint64_t at;        /* arrived_ns */
+	uint64_t sent;      /* sent_ns (0: not captured leaving) */
 	uint64_t order;     /* ties: in the order sent */
 	uint32_t conn;
 	enum tcp_role yr;   /* the receiver */
@@ -640,7 +641,7 @@ static void hold_back(struct side *y, struct tcpfsm_input *in, uint64_t ts)
 
 /* One segment from side xr of flow f: facts, both machines, events. */
 static void queue_arrival(struct flow_table *t, const struct flow *f, enum tcp_role yr, const struct segment *seg,
-			  const struct tcpfsm_input *in, uint64_t at);
+			  const struct tcpfsm_input *in, uint64_t sent, uint64_t at);
 
 /* When a segment seen at two points (flow_table_wire_segment) left and
  * arrived; NULL for one capture point. */
@@ -713,7 +714,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		if (note == WHY_NONE)
 			note = wire_note(y, seg, &in);
 		if (wire->arrived_ns)
-			queue_arrival(t, f, yr, seg, &in, wire->arrived_ns);
+			queue_arrival(t, f, yr, seg, &in, wire->sent_ns, wire->arrived_ns);
 		y_changes = 0;
 		goto report;
 	}
@@ -1069,9 +1070,9 @@ static bool arrival_before(const struct arrival *a, const struct arrival *b)
 }
 
 static void queue_arrival(struct flow_table *t, const struct flow *f, enum tcp_role yr, const struct segment *seg,
-			  const struct tcpfsm_input *in, uint64_t at)
+			  const struct tcpfsm_input *in, uint64_t sent, uint64_t at)
 {
-	struct arrival a = { .at = at, .order = t->arrivals_sent++, .conn = f->conn, .yr = yr, .in = *in, .seg = *seg };
+	struct arrival a = { .at = at, .sent = sent, .order = t->arrivals_sent++, .conn = f->conn, .yr = yr, .in = *in, .seg = *seg };
 	size_t i;
 
 	if (t->narrivals == t->arrivals_cap) {
@@ -1125,6 +1126,7 @@ static void arrive(struct flow_table *t, const struct arrival *a, const struct s
 	struct side *y;
 	uint8_t got = 0;
 	struct changes ch;
+	struct trace_event ev;
 
 	if (!f || f->conn != a->conn)
 		return; /* the connection was released (evicted, or its 4-tuple reused) */
@@ -1137,6 +1139,17 @@ static void arrive(struct flow_table *t, const struct arrival *a, const struct s
 	y->got |= got;
 	ch.n = 0;
 	f->last_ts = a->at;
+	ev = event_of(f, EVENT_ARRIVAL, a->at);
+	ev.seg = &a->seg;
+	ev.from_client = a->yr == ROLE_SERVER;
+	ev.rel_seq = in.rel_seq;
+	ev.rel_ack = in.rel_ack;
+	ev.peer_isn = y->isn;
+	ev.retransmission = a->in.retransmission;
+	ev.wire = true;
+	ev.sent_ns = a->sent;
+	ev.arrived_ns = a->at;
+	out->fn(&ev, out->ctx);
 	if (!queue_step(f, a->yr, &in, &ch) && (in.flags & TCP_FIN) && y->state == TCPS_TIME_WAIT)
 		start_time_wait(t, f, a->at); /* the last ACK was lost: 2MSL again (3.10.7.4 eighth) */
 	for (int i = 0; i < ch.n; i++)

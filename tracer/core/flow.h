@@ -21,6 +21,9 @@ enum trace_event_kind {
 	EVENT_STATE,    /* one endpoint changed state */
 	EVENT_CONN_END, /* a connection is released: its summary */
 	EVENT_ICMP,     /* an ICMP/ICMPv6 error about one of its segments */
+	EVENT_ARRIVAL,  /* two capture points only: a segment arrived at its receiver
+			 * (ts_ns = arrived_ns), before the changes it causes there;
+			 * seg, from_client, rel_seq, rel_ack, sent_ns, arrived_ns */
 };
 
 /* What an ICMP error did to the endpoint whose segment it quotes, as Linux

@@ -248,6 +248,24 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 	bool explain = st && st->explain;
 
 	switch (ev->kind) {
+	case EVENT_ARRIVAL: /* {"type":"arrival",...}: the segment's row at its receiver */
+		put_head(&o, "arrival", ev->ts_ns, ev->conn);
+		outbuf_lit(&o, ",\"src\":\"");
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &ev->seg->src);
+		outbuf_lit(&o, "\",\"dst\":\"");
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &ev->seg->dst);
+		outbuf_lit(&o, ev->from_client ? "\",\"dir\":\"c2s\",\"flags\":\"" : "\",\"dir\":\"s2c\",\"flags\":\"");
+		tcp_flags_put(&o, ev->seg->flags);
+		outbuf_lit(&o, "\",\"seq\":");
+		outbuf_u64(&o, ev->rel_seq);
+		outbuf_lit(&o, ",\"ack\":");
+		outbuf_u64(&o, ev->rel_ack);
+		outbuf_lit(&o, ",\"len\":");
+		outbuf_u64(&o, ev->seg->len);
+		if (ev->retransmission)
+			outbuf_lit(&o, ",\"retrans\":true");
+		put_wire_json(&o, ev);
+		break;
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
 		put_head(&o, "packet", ev->ts_ns, ev->conn);
@@ -386,6 +404,18 @@ static void put_since(struct outbuf *o, uint64_t ts_ns, uint64_t t0_ns)
 	outbuf_secs(o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
 }
 
+/* "+100.2 ms": how long a segment was on the wire. */
+static void put_flight(struct outbuf *o, const struct trace_event *ev)
+{
+	uint64_t us = ev->arrived_ns > ev->sent_ns ? (ev->arrived_ns - ev->sent_ns) / 1000 : 0;
+
+	outbuf_char(o, '+');
+	outbuf_u64(o, us / 1000);
+	outbuf_char(o, '.');
+	outbuf_u64(o, us / 100 % 10);
+	outbuf_lit(o, " ms");
+}
+
 /* " (arrived 0.100200, +100.2 ms)", " (LOST on the wire)", or an arrival
  * whose send was not captured. */
 static void put_wire_text(struct outbuf *o, const struct trace_event *ev, uint64_t t0_ns)
@@ -402,15 +432,11 @@ static void put_wire_text(struct outbuf *o, const struct trace_event *ev, uint64
 		outbuf_char(o, ')');
 		return;
 	}
-	uint64_t us = ev->arrived_ns > ev->sent_ns ? (ev->arrived_ns - ev->sent_ns) / 1000 : 0;
-
 	outbuf_lit(o, " (arrived ");
 	put_since(o, ev->arrived_ns, t0_ns);
-	outbuf_lit(o, ", +");
-	outbuf_u64(o, us / 1000);
-	outbuf_char(o, '.');
-	outbuf_u64(o, us / 100 % 10);
-	outbuf_lit(o, " ms)");
+	outbuf_lit(o, ", ");
+	put_flight(o, ev);
+	outbuf_char(o, ')');
 }
 
 int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct output_style *st, char *buf, size_t n)
@@ -421,6 +447,24 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct outpu
 	outbuf_lit(&o, " #");
 	outbuf_u64(&o, ev->conn);
 	switch (ev->kind) {
+	case EVENT_ARRIVAL: /* "0.053655 #1 server <- [SYN] seq=0 arrived (+53.6 ms)" */
+		outbuf_lit(&o, ev->from_client ? " server <- [" : " client <- [");
+		tcp_flags_put(&o, ev->seg->flags);
+		outbuf_lit(&o, "] seq=");
+		outbuf_u64(&o, ev->rel_seq);
+		if (ev->seg->flags & TCP_ACK) {
+			outbuf_lit(&o, " ack=");
+			outbuf_u64(&o, ev->rel_ack);
+		}
+		outbuf_lit(&o, " len=");
+		outbuf_u64(&o, ev->seg->len);
+		outbuf_lit(&o, " arrived");
+		if (ev->sent_ns) {
+			outbuf_lit(&o, " (");
+			put_flight(&o, ev);
+			outbuf_char(&o, ')');
+		}
+		break;
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
 		outbuf_lit(&o, ev->from_client ? " client " : " server ");
