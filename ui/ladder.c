@@ -182,24 +182,27 @@ static void draw_wire_arrow(struct grid *g, const struct geometry *gm, int y, co
 		grid_put(g, gm->mx + (gm->mw - w) / 2, y, text, room, attr, ascii);
 		return;
 	}
-	/* the send: solid from the sender to the middle, then dots (or the loss) */
+	/* the send: solid from the sender to the middle (past its label), then
+	 * dots, or the cross where it was lost */
 	w = utf8_width(label);
+	if (w > room - 2)
+		w = room - 2;
+	if (p->lost && half < w + 4)
+		half = w + 4;
 	if (p->from_client) {
 		grid_fill(g, gm->mx, y, half, line, attr);
 		if (p->lost)
 			grid_fill(g, gm->mx + half, y, 1, ch(ascii, 0x2717, 'x'), ATTR_ERROR);
 		else
 			grid_fill(g, gm->mx + half, y, gm->mw - half, dots, attr);
-		grid_put(g, gm->mx + 2, y, label, room, attr, ascii);
+		grid_put(g, gm->mx + 2, y, label, w, attr, ascii);
 	} else {
 		grid_fill(g, gm->mx + gm->mw - half, y, half, line, attr);
 		if (p->lost)
 			grid_fill(g, gm->mx + gm->mw - half - 1, y, 1, ch(ascii, 0x2717, 'x'), ATTR_ERROR);
 		else
 			grid_fill(g, gm->mx, y, gm->mw - half, dots, attr);
-		if (w > room)
-			w = room;
-		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, room, attr, ascii);
+		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, w, attr, ascii);
 	}
 }
 
@@ -226,7 +229,7 @@ static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const s
 		grid_fill(g, gm->mx + gm->mw - 1, y, 1, ch(ascii, CH_RIGHT, '>'), attr);
 	} else {
 		grid_fill(g, gm->mx, y, 1, ch(ascii, CH_LEFT, '<'), attr);
-		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, room, attr, ascii);
+		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, w, attr, ascii);
 	}
 }
 
