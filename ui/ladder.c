@@ -144,6 +144,18 @@ void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t 
 		snprintf(buf + len, n - len, " (again)");
 }
 
+void ladder_arrival_text(const struct ui_packet *p, char *buf, size_t n)
+{
+	uint64_t us = p->arrived_ns > p->sent_ns && p->sent_ns ? (p->arrived_ns - p->sent_ns) / 1000 : 0;
+	char flags[32];
+
+	tcp_flags_format(p->flags, flags, sizeof(flags));
+	if (us)
+		snprintf(buf, n, "%s +%" PRIu64 ".%" PRIu64 " ms", flags, us / 1000, us / 100 % 10);
+	else /* its send was not captured */
+		snprintf(buf, n, "%s", flags);
+}
+
 /* A two-host wire's segment takes a row at each end (a slanted line
  * would cross the rows of calls in between, and a row of text is what
  * 80x24 can draw): it leaves the sender's lifeline on the row of its send,
@@ -158,16 +170,11 @@ static void draw_wire_arrow(struct grid *g, const struct geometry *gm, int y, co
 	char text[200];
 
 	if (p->arrival) {
-		uint64_t us = p->arrived_ns > p->sent_ns && p->sent_ns ? (p->arrived_ns - p->sent_ns) / 1000 : 0;
-
-		char flags[32];
+		char arrived[64];
 
 		grid_fill(g, gm->mx, y, gm->mw, dots, attr);
-		tcp_flags_format(p->flags, flags, sizeof(flags));
-		if (us)
-			snprintf(text, sizeof(text), " %s +%" PRIu64 ".%" PRIu64 " ms ", flags, us / 1000, us / 100 % 10);
-		else
-			snprintf(text, sizeof(text), " %s ", label);
+		ladder_arrival_text(p, arrived, sizeof(arrived));
+		snprintf(text, sizeof(text), " %s ", arrived);
 		w = utf8_width(text);
 		if (w > room)
 			w = room;

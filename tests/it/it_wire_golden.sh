@@ -69,4 +69,16 @@ assert [r for r in recs if r["type"] == "wire"][0]["lost"] == 1
 EOF
 "$BIN/socklab-trace" -r echo-client.pcap -r "$TMP/server-nofin.pcap" | grep -q 'FIN|ACK.*(LOST on the wire)' ||
 	fail "the text timeline does not say the FIN was lost"
-echo "PASS: two capture points: times, states at each host, a lost FIN"
+# The ladder's pictures: the SVG slants each segment from its send row down
+# to its arrival row; the lost FIN stops midway with a cross.
+"$BIN/socklab" export "$TMP/echo.jsonl" --format svg >"$TMP/echo.svg" 2>"$TMP/svg.err" || fail "svg export"
+python3 - "$TMP/echo.svg" <<'PY' || fail "the SVG has no slanted arrows"
+import re, sys
+svg = open(sys.argv[1]).read()
+slanted = [m for m in re.findall(r'<line x1="(\d+)" y1="(\d+)" x2="(\d+)" y2="(\d+)"', svg) if m[1] != m[3] and m[0] != m[2]]
+assert len(slanted) == 10, len(slanted)  # every segment of the echo, each down to its arrival
+PY
+"$BIN/socklab" export "$TMP/nofin.jsonl" --format svg | grep -q "✗" || fail "the lost FIN has no cross in the SVG"
+"$BIN/socklab" replay "$TMP/nofin.jsonl" --plain --ascii >"$TMP/nofin.txt" 2>&1 || fail "replay of the cut capture"
+grep -q -- "FIN|ACK seq=6 ack=13-*x" "$TMP/nofin.txt" || fail "the text ladder does not end the lost FIN with x: $(cat "$TMP/nofin.txt")"
+echo "PASS: two capture points: times, states at each host, a lost FIN, slanted SVG arrows"
