@@ -81,6 +81,11 @@ const char *points_source(const struct points *p, int i)
 	return capture_source(p->cap[i & 1]);
 }
 
+const char *points_filter(const struct points *p)
+{
+	return capture_filter(p->cap[0]);
+}
+
 struct live_ctx {
 	struct points *p;
 	int point;

@@ -35,6 +35,8 @@ int points_is_live(const struct points *p);
 /* Point i's capture descriptor to poll (live), or -1. */
 int points_fd(const struct points *p, int i);
 const char *points_source(const struct points *p, int i);
+/* The filter in force at both points (capture_filter's words). */
+const char *points_filter(const struct points *p);
 
 /* Handles up to max copies (files: in time order across the two). Returns
  * how many, CAPTURE_EOF once both files ended (every copy then handed on),

@@ -400,6 +400,8 @@ const char *session_source(const struct session *s)
 
 const char *session_filter(const struct session *s)
 {
+	if (s->points)
+		return points_filter(s->points);
 	return s->cap ? capture_filter(s->cap) : "";
 }
 

@@ -26,7 +26,7 @@ ip netns exec "$WP_C" "$BIN/echo-client" 10.77.0.2 8080 -m hello --events "$ev" 
 	fail "echo-client failed"
 # the last ACK is on the delayed wire when the client exits: wait for the
 # server's CLOSED, which its arrival causes, then stop
-wait_for "$TMP/ui.live" "LAST_ACK.*CLOSED\|LAST_ACK -> CLOSED" 10 || fail "the server never reached CLOSED"
+wait_for "$TMP/r.jsonl" '"role":"server","from":"LAST_ACK","to":"CLOSED"' 10 || fail "the server never reached CLOSED"
 kill -TERM "$ui"
 wait "$ui" 2>/dev/null
 
