@@ -9,11 +9,14 @@
 #include "privileges.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pcap/pcap.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 /* Headers only: Ethernet/cooked (20) + IPv6 with extension headers + TCP
@@ -285,6 +288,35 @@ static int open_file(struct capture *c, const char *path, char *err, size_t errl
 	return 0;
 }
 
+/* open_live, inside o's network namespace when it names one: this thread
+ * enters it (setns) for the open and goes back to the namespace it was in. */
+static int open_live_in(struct capture *c, const struct capture_opts *o, char *err, size_t errlen)
+{
+	const char *iface = o->iface ? o->iface : "lo";
+	int home, rc;
+
+	if (!o->in_netns)
+		return open_live(c, iface, o->immediate, err, errlen);
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
+		snprintf(err, errlen, "capture on %s: open /proc/thread-self/ns/net: %s", iface, errtext(errno));
+		return -1;
+	}
+	if (setns(o->netns_fd, CLONE_NEWNET) < 0) {
+		snprintf(err, errlen, "capture on %s: enter its network namespace: %s (needs root, or the user "
+			 "namespace that owns it)", iface, errtext(errno));
+		close(home);
+		return -1;
+	}
+	rc = open_live(c, iface, o->immediate, err, errlen);
+	if (setns(home, CLONE_NEWNET) < 0) { /* never expected: we were just there */
+		snprintf(err, errlen, "capture on %s: return to the lab's network namespace: %s", iface, errtext(errno));
+		rc = -1;
+	}
+	close(home);
+	return rc;
+}
+
 struct capture *capture_open(const struct capture_opts *o, char *err, size_t errlen)
 {
 	struct capture *c = calloc(1, sizeof(*c));
@@ -294,7 +326,7 @@ struct capture *capture_open(const struct capture_opts *o, char *err, size_t err
 		snprintf(err, errlen, "capture: out of memory");
 		return NULL;
 	}
-	if ((o->file ? open_file(c, o->file, err, errlen) : open_live(c, o->iface ? o->iface : "lo", o->immediate, err, errlen)) < 0)
+	if ((o->file ? open_file(c, o->file, err, errlen) : open_live_in(c, o, err, errlen)) < 0)
 		goto fail;
 	dlt = pcap_datalink(c->pcap);
 	if (link_type_from_dlt(dlt, &c->link) < 0) {

@@ -22,6 +22,14 @@ struct capture_opts {
 	 * libpcap batches packets for up to CAPTURE_BATCH_MS, so a connection
 	 * storm costs a wake-up per batch, not per packet. */
 	bool immediate;
+	/* Live only, with in_netns: open the capture on iface inside the
+	 * network namespace netns_fd (a host of a two-host wire). The calling
+	 * thread enters it for the open and comes back; the socket stays
+	 * bound to that namespace's interface. Needs CAP_SYS_ADMIN over the
+	 * namespace's owning user namespace (root, or the unprivileged user
+	 * namespace that made it). */
+	bool in_netns;
+	int netns_fd;
 };
 
 /* How late a batched (not immediate) live capture may hand a packet over:

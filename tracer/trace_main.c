@@ -21,6 +21,7 @@
 #include "kernel.h"
 #include "kview.h"
 #include "output.h"
+#include "points.h"
 #include "privileges.h"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SUMMARY };
@@ -133,6 +134,54 @@ static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
 		emit_line(t, line, sizeof(line), output_arp_text(arp, ts_ns, t->t0_ns, line, sizeof(line)));
 }
 
+/* Two capture points: each segment once, paired, in send order. */
+static void on_wire_segment(const struct wirepair_seg *ws, void *ctx)
+{
+	struct tracer *t = ctx;
+	uint64_t ts = ws->sent_ns ? ws->sent_ns : ws->arrived_ns;
+
+	if (!t->t0_ns)
+		t->t0_ns = ts;
+	if (ws->arrived_ns > t->last_ns)
+		t->last_ns = ws->arrived_ns;
+	if (ts > t->last_ns)
+		t->last_ns = ts;
+	flow_table_wire_segment(t->flows, ws->seg, ws->sent_ns, ws->arrived_ns, on_event, t);
+}
+
+/* -r CLIENT_HOST.pcap -r SERVER_HOST.pcap: the files merged by time,
+ * paired, and through the flow table. */
+static int run_points(struct tracer *t, const struct capture_opts opts[2], struct capture_stats *stats)
+{
+	const struct points_handlers h = { .on_segment = on_wire_segment, .ctx = t };
+	struct wirepair_config cfg;
+	struct wirepair_stats ws;
+	struct points *p;
+	char err[512], line[OUTPUT_LINE_MAX];
+	int n;
+
+	wirepair_config_default(&cfg);
+	p = points_open(opts, &cfg, err, sizeof(err));
+	if (!p) {
+		fprintf(stderr, "socklab-trace: %s\n", err);
+		return -1;
+	}
+	while ((n = points_dispatch(p, 4096, &h, err, sizeof(err))) >= 0 && !stop_requested && !t->write_failed)
+		;
+	if (n == -1)
+		fprintf(stderr, "socklab-trace: %s\n", err);
+	points_finish(p, &h);
+	flow_table_finish(t->flows, t->last_ns, on_event, t);
+	points_get_stats(p, stats);
+	points_wire_stats(p, &ws);
+	if (t->format == FORMAT_JSON)
+		emit_line(t, line, sizeof(line), output_wire_json(&ws, t->last_ns, line, sizeof(line)));
+	else
+		emit_line(t, line, sizeof(line), output_wire_text(&ws, line, sizeof(line)));
+	points_close(p);
+	return n == -1 ? -1 : 0;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: socklab-trace [-i IFACE | -r FILE] [-p PORT | -f 'BPF FILTER'] [--json [--explain]] [-w OUT.pcap]\n"
@@ -142,6 +191,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "  -i, --interface IFACE  capture live on IFACE (default: lo)\n"
 	      "  -r, --read FILE        read a pcap or pcapng file instead (gzip-compressed too)\n"
+	      "  -r CLIENT -r SERVER    two files captured at the client's host and at the server's\n"
+	      "                         (a two-host wire): each segment's send and arrival times,\n"
+	      "                         segments lost on the wire (docs/wire-pairing.md)\n"
 	      "  -p, --port PORT        only connections to or from this TCP port (and the ICMP errors\n"
 	      "                         about their segments)\n"
 	      "  -f, --filter 'BPF'     a libpcap filter, e.g. 'tcp port 8080 or tcp port 9090'\n"
@@ -272,7 +324,8 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct capture_opts copts = {0};
+	struct capture_opts copts = {0}, wire_opts[2] = {{0}, {0}};
+	const char *second_file = NULL;
 	struct flow_config fcfg;
 	struct tracer t = {0};
 	struct capture_stats stats;
@@ -289,7 +342,16 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":i:r:p:f:w:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i': copts.iface = optarg; break;
-		case 'r': copts.file = optarg; break;
+		case 'r':
+			if (copts.file && second_file) {
+				fprintf(stderr, "socklab-trace: -r at most twice (the client's host, then the server's)\n");
+				return 2;
+			}
+			if (copts.file)
+				second_file = optarg;
+			else
+				copts.file = optarg;
+			break;
 		case 'f': copts.filter = optarg; break;
 		case 'w': copts.write_path = optarg; break;
 		case 'J': t.format = FORMAT_JSON; break;
@@ -336,6 +398,43 @@ int main(int argc, char **argv)
 	if (copts.iface && copts.file) {
 		fprintf(stderr, "socklab-trace: -i and -r exclude each other: capture live or read a file\n");
 		return 2;
+	}
+	if (second_file && (copts.write_path || kernel_mode >= 0)) {
+		fprintf(stderr, "socklab-trace: two -r files (a two-host wire) take neither -w nor --kernel\n");
+		return 2;
+	}
+	if (second_file) {
+		wire_opts[0] = copts;
+		wire_opts[1] = copts;
+		wire_opts[1].file = second_file;
+		t.flows = flow_table_new(&fcfg);
+		t.style.cache = output_cache_new();
+		if (!t.flows) {
+			fprintf(stderr, "socklab-trace: out of memory for the flow table\n");
+			return 1;
+		}
+		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+		if (t.format == FORMAT_JSON)
+			emit_line(&t, line, sizeof(line),
+				  output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), line, sizeof(line)));
+		rc = run_points(&t, wire_opts, &stats);
+		{
+			struct flow_table_stats fs;
+
+			flow_table_stats(t.flows, &fs);
+			stats.connections = fs.total;
+		}
+		if (rc == 0 && t.format == FORMAT_JSON)
+			emit_line(&t, line, sizeof(line), output_stats_json(&stats, t.last_ns, line, sizeof(line)));
+		else if (rc == 0)
+			emit_line(&t, line, sizeof(line), output_stats_text(&stats, line, sizeof(line)));
+		if (fflush(stdout) == EOF || t.write_failed) {
+			fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
+			rc = -1;
+		}
+		flow_table_free(t.flows);
+		output_cache_free(t.style.cache);
+		return rc < 0 ? 1 : 0;
 	}
 	if (kernel_mode >= 0 && copts.file) {
 		fprintf(stderr, "socklab-trace: --kernel asks the running kernel: it needs a live capture, not -r\n");

@@ -178,6 +178,10 @@ static void parse_packet(struct reader *r, struct ui_packet *p)
 	p->midstream = get_bool(r, "midstream");
 	get_str(r, "note", 0, p->note, sizeof(p->note));
 	get_str(r, "payload", 0, p->payload, sizeof(p->payload));
+	p->sent_ns = (uint64_t)get_int(r, "sent_ns", 0, 0);
+	p->arrived_ns = (uint64_t)get_int(r, "arrived_ns", 0, 0);
+	p->lost = get_bool(r, "lost");
+	p->wire = p->lost || p->arrived_ns || p->sent_ns;
 }
 
 static void parse_state(struct reader *r, struct ui_state *s)
@@ -333,6 +337,7 @@ static const struct {
 	{"packet", UEV_PACKET}, {"state", UEV_STATE}, {"call", UEV_CALL}, {"step", UEV_STEP},
 	{"hello", UEV_HELLO}, {"conn_end", UEV_CONN_END}, {"stats", UEV_STATS},
 	{"icmp", UEV_ICMP}, {"submit", UEV_CALL}, {"complete", UEV_CALL}, {"arp", UEV_ARP},
+	{"arrival", UEV_PACKET},
 };
 
 int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err, size_t errlen)
@@ -369,7 +374,10 @@ int ui_event_parse_in(enum lang lang, const char *json, size_t len, struct ui_ev
 	}
 	if (!r.failed) {
 		switch (out->type) {
-		case UEV_PACKET: parse_packet(&r, &out->u.packet); break;
+		case UEV_PACKET:
+			parse_packet(&r, &out->u.packet);
+			out->u.packet.arrival = strcmp(type, "arrival") == 0;
+			break;
 		case UEV_STATE: parse_state(&r, &out->u.state); break;
 		case UEV_CALL: parse_call(&r, &out->u.call, 0); break;
 		case UEV_STEP: parse_call(&r, &out->u.call, 1); break;
@@ -407,6 +415,7 @@ void ui_event_from_trace(const struct trace_event *ev, struct ui_event *out)
 	memset(out, 0, sizeof(*out));
 	out->ts_ns = ev->ts_ns;
 	switch (ev->kind) {
+	case EVENT_ARRIVAL:
 	case EVENT_PACKET: {
 		struct ui_packet *p = &out->u.packet;
 		const struct segment *s = ev->seg;
@@ -433,6 +442,11 @@ void ui_event_from_trace(const struct trace_event *ev, struct ui_event *out)
 		snprintf(p->note, sizeof(p->note), "%s", why_key(ev->note));
 		p->win_scaled = ev->win_scaled;
 		payload_text(s, p->payload, sizeof(p->payload));
+		p->wire = ev->wire;
+		p->lost = ev->wire && !ev->arrived_ns;
+		p->arrival = ev->kind == EVENT_ARRIVAL;
+		p->sent_ns = ev->sent_ns;
+		p->arrived_ns = ev->arrived_ns;
 		break;
 	}
 	case EVENT_STATE:

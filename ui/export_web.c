@@ -49,7 +49,10 @@ static void lanes_of(const struct row *r, struct lanes *l)
 	case ROW_STATE:
 		if (r->kind == ROW_PACKET) {
 			const struct ui_packet *p = &r->ev->u.packet;
-			ladder_packet_label(p, false, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
+			if (p->arrival) /* a two-host wire's arrival row: "SYN +50.2 ms" */
+				ladder_arrival_text(p, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
+			else
+				ladder_packet_label(p, false, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
 			l->attr[LANE_ARROWS] = p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C;
 			l->dir = p->from_client ? 1 : 2;
 		}
@@ -253,8 +256,89 @@ static int svg_arrow(struct writer *w, const struct svg_geo *gm, int y, int dir,
 	return line_end(w);
 }
 
+/* A two-host wire: the row (among the view's rows after i) where the
+ * segment of send row r arrived, or -1. */
+static long arrival_row(const struct timeline *tl, const long *pos, size_t n, size_t i, const struct row *r)
+{
+	const struct ui_packet *p = &r->ev->u.packet;
+
+	for (size_t k = i + 1; k < n; k++) {
+		const struct row *a = timeline_row(tl, (size_t)pos[k]);
+		const struct ui_packet *q;
+
+		if (a->kind != ROW_PACKET || a->conn != r->conn)
+			continue;
+		q = &a->ev->u.packet;
+		if (q->arrival && q->sent_ns == p->sent_ns && q->flags == p->flags && q->seq == p->seq &&
+		    q->ack == p->ack && q->from_client == p->from_client)
+			return (long)k;
+	}
+	return -1;
+}
+
+/* A slanted arrow from the sender's lifeline at row i down to the
+ * receiver's at row j (j < 0: lost, it stops midway with a cross). */
+static int svg_slant(struct writer *w, const struct svg_geo *gm, int i, long j, int dir, uint8_t attr)
+{
+	int y1 = gm->top + i * SVG_ROW_H + 24, x1 = dir == 1 ? gm->bar1 + 3 : gm->bar2 - 3;
+	int x2 = dir == 1 ? gm->bar2 - 3 : gm->bar1 + 3, y2 = j >= 0 ? gm->top + (int)j * SVG_ROW_H + 24 : y1;
+	const char *c = svg_colour(attr);
+	struct outbuf *o = line_start(w);
+
+	if (j < 0) {
+		int xm = (x1 + x2) / 2;
+		outbuf_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>"
+			      "<text x=\"%d\" y=\"%d\" fill=\"%s\" font-size=\"18\" text-anchor=\"middle\">\u2717</text>",
+			      x1, y1, xm, y1, c, xm, y1 + 6, svg_colour(ATTR_ERROR));
+		return line_end(w);
+	}
+	/* the head, pointing along the line */
+	double dx = x2 - x1, dy = y2 - y1, len = dx * dx + dy * dy, r = len > 1 ? len : 1;
+
+	for (int k = 0; k < 40; k++) /* Newton's square root: no libm for one arrowhead */
+		r = (r + len / r) / 2;
+	len = r;
+	double ux = dx / len, uy = dy / len;
+	int bx = (int)(x2 - 12 * ux), by = (int)(y2 - 12 * uy);
+	outbuf_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>"
+		      "<polygon points=\"%d,%d %d,%d %d,%d\" fill=\"%s\"/>",
+		      x1, y1, x2, y2, c, x2, y2, (int)(bx - 6 * uy), (int)(by + 6 * ux), (int)(bx + 6 * uy),
+		      (int)(by - 6 * ux), c);
+	return line_end(w);
+}
+
+/* For a two-host wire's send row i: its arrival row, or -1. */
+static long wire_arrival(const struct timeline *tl, const long *pos, size_t n, size_t i)
+{
+	const struct row *r = timeline_row(tl, (size_t)pos[i]);
+
+	if (r->kind != ROW_PACKET || !r->ev->u.packet.wire || r->ev->u.packet.arrival || r->ev->u.packet.lost)
+		return -1;
+	return arrival_row(tl, pos, n, i, r);
+}
+
+/* The slanted arrows of a two-host wire, over every row. */
+static int svg_slants(struct writer *w, const struct timeline *tl, const struct svg_geo *gm, const long *pos, size_t n)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = timeline_row(tl, (size_t)pos[i]);
+		const struct ui_packet *p = &r->ev->u.packet;
+		long j;
+
+		if (r->kind != ROW_PACKET || !p->wire || p->arrival)
+			continue;
+		j = wire_arrival(tl, pos, n, i);
+		if (p->lost || j >= 0)
+			rc |= svg_slant(w, gm, (int)i, p->lost ? -1 : j, p->from_client ? 1 : 2,
+					p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C);
+	}
+	return rc;
+}
+
 static int svg_row(struct writer *w, const struct timeline *tl, const struct svg_geo *gm, const struct row *r,
-		   int i)
+		   int i, long arrived_at)
 {
 	int top = gm->top + i * SVG_ROW_H, base = top + 19, rc = 0;
 	struct lanes l;
@@ -279,7 +363,11 @@ static int svg_row(struct writer *w, const struct timeline *tl, const struct svg
 	else
 		rc |= svg_text(w, gm->lx + 4, base, "start", l.attr[LANE_CLIENT], gm->lane_cells[LANE_CLIENT],
 			       SVG_FONT, l.text[LANE_CLIENT]);
-	if (l.dir)
+	/* a two-host wire's segment is slanted from its send row to its
+	 * arrival row, drawn over the rows once they are all there (svg_slants);
+	 * here only one whose arrival is outside the rows shown */
+	if (l.dir && (r->kind != ROW_PACKET || !r->ev->u.packet.wire ||
+		      (!r->ev->u.packet.arrival && !r->ev->u.packet.lost && arrived_at < 0)))
 		rc |= svg_arrow(w, gm, top + 24, l.dir, l.attr[LANE_ARROWS]);
 	rc |= svg_text(w, (gm->bar1 + gm->bar2) / 2, base, "middle", l.attr[LANE_ARROWS],
 		       gm->lane_cells[LANE_ARROWS], SVG_FONT, l.text[LANE_ARROWS]);
@@ -396,7 +484,8 @@ int export_svg(const struct timeline *tl, const struct export_opts *o, const str
 	rc |= line_end(&w);
 	rc |= svg_header(&w, tl, o, wo, &gm, n ? pos[0] : -1, n, total);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc |= svg_row(&w, tl, &gm, timeline_row(tl, (size_t)pos[i]), (int)i);
+		rc |= svg_row(&w, tl, &gm, timeline_row(tl, (size_t)pos[i]), (int)i, wire_arrival(tl, pos, n, i));
+	rc |= svg_slants(&w, tl, &gm, pos, n);
 	rc |= svg_lifelines(&w, &gm, height);
 	fn("</svg>", ctx);
 	free(pos);

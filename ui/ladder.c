@@ -163,6 +163,75 @@ void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t 
 		snprintf(buf + len, n - len, " (again)");
 }
 
+void ladder_arrival_text(const struct ui_packet *p, char *buf, size_t n)
+{
+	uint64_t us = p->arrived_ns > p->sent_ns && p->sent_ns ? (p->arrived_ns - p->sent_ns) / 1000 : 0;
+	char flags[32];
+
+	tcp_flags_format(p->flags, flags, sizeof(flags));
+	if (us)
+		snprintf(buf, n, "%s +%" PRIu64 ".%" PRIu64 " ms", flags, us / 1000, us / 100 % 10);
+	else /* its send was not captured */
+		snprintf(buf, n, "%s", flags);
+}
+
+/* A two-host wire's segment takes a row at each end (a slanted line
+ * would cross the rows of calls in between, and a row of text is what
+ * 80x24 can draw): it leaves the sender's lifeline on the row of its send,
+ * "──SYN seq=0────┄┄┄┄┄", and reaches the receiver's on the row of its
+ * arrival, "┄┄ SYN +50.2 ms ──▶" (its time on the wire in the middle); a
+ * lost one stops halfway, "──SYN seq=0──✗", and has no second row. */
+static void draw_wire_arrow(struct grid *g, const struct geometry *gm, int y, const struct ui_packet *p,
+			    const char *label, uint8_t attr, bool ascii)
+{
+	uint32_t line = ch(ascii, CH_HLINE, '-'), dots = ch(ascii, 0x2504, '.');
+	int half = gm->mw / 2, room = gm->mw - 4, w;
+	char text[200];
+
+	if (p->arrival) {
+		char arrived[64];
+
+		grid_fill(g, gm->mx, y, gm->mw, dots, attr);
+		ladder_arrival_text(p, arrived, sizeof(arrived));
+		snprintf(text, sizeof(text), " %s ", arrived);
+		w = utf8_width(text);
+		if (w > room)
+			w = room;
+		/* the solid end and its head at the receiver */
+		if (p->from_client) {
+			grid_fill(g, gm->mx + gm->mw - 4, y, 3, line, attr);
+			grid_fill(g, gm->mx + gm->mw - 1, y, 1, ch(ascii, CH_RIGHT, '>'), attr);
+		} else {
+			grid_fill(g, gm->mx + 1, y, 3, line, attr);
+			grid_fill(g, gm->mx, y, 1, ch(ascii, CH_LEFT, '<'), attr);
+		}
+		grid_put(g, gm->mx + (gm->mw - w) / 2, y, text, room, attr, ascii);
+		return;
+	}
+	/* the send: solid from the sender to the middle (past its label), then
+	 * dots, or the cross where it was lost */
+	w = utf8_width(label);
+	if (w > room - 2)
+		w = room - 2;
+	if (p->lost && half < w + 4)
+		half = w + 4;
+	if (p->from_client) {
+		grid_fill(g, gm->mx, y, half, line, attr);
+		if (p->lost)
+			grid_fill(g, gm->mx + half, y, 1, ch(ascii, 0x2717, 'x'), ATTR_ERROR);
+		else
+			grid_fill(g, gm->mx + half, y, gm->mw - half, dots, attr);
+		grid_put(g, gm->mx + 2, y, label, w, attr, ascii);
+	} else {
+		grid_fill(g, gm->mx + gm->mw - half, y, half, line, attr);
+		if (p->lost)
+			grid_fill(g, gm->mx + gm->mw - half - 1, y, 1, ch(ascii, 0x2717, 'x'), ATTR_ERROR);
+		else
+			grid_fill(g, gm->mx, y, gm->mw - half, dots, attr);
+		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, w, attr, ascii);
+	}
+}
+
 /* "──SYN seq=0──────▶" or "◀──SYN|ACK seq=0 ack=1──" across the arrow area. */
 /* An arrow across the middle with label on it, from the client's side
  * (left) or the server's. */
@@ -181,7 +250,7 @@ static void draw_labelled_arrow(struct grid *g, const struct geometry *gm, int y
 		grid_fill(g, gm->mx + gm->mw - 1, y, 1, ch(ascii, CH_RIGHT, '>'), attr);
 	} else {
 		grid_fill(g, gm->mx, y, 1, ch(ascii, CH_LEFT, '<'), attr);
-		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, room, attr, ascii);
+		grid_put(g, gm->mx + gm->mw - 2 - w, y, label, w, attr, ascii);
 	}
 }
 
@@ -189,10 +258,14 @@ static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const s
 		       bool big, bool ascii)
 {
 	char label[160];
+	uint8_t attr = p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C;
 
 	ladder_packet_label(p, !big && gm->mw >= 40, label, sizeof(label));
-	draw_labelled_arrow(g, gm, y, label, p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C,
-			    p->from_client, ascii);
+	if (p->wire) { /* a two-host wire: a row at each end */
+		draw_wire_arrow(g, gm, y, p, label, attr, ascii);
+		return;
+	}
+	draw_labelled_arrow(g, gm, y, label, attr, p->from_client, ascii);
 }
 
 void ladder_arp_text(const struct arp_packet *a, char *buf, size_t n)

@@ -57,6 +57,9 @@ void ladder_call_text(const struct ui_call *c, bool ascii, char *buf, size_t n);
  * options when long is set. */
 void ladder_packet_label(const struct ui_packet *p, bool lng, char *buf, size_t n);
 
+/* A two-host wire's arrival row: "SYN +50.2 ms" (flags, time on the wire). */
+void ladder_arrival_text(const struct ui_packet *p, char *buf, size_t n);
+
 /* One role's state changes on a row: "SYN_SENT", or "FIN_WAIT_2→TIME_WAIT"
  * ("->" when ascii) when one segment caused two. False when the role has
  * none on this row. */

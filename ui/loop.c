@@ -88,7 +88,7 @@ void loop_draw(struct loop *l)
 
 /* Takes in what poll found: datagrams, frames, a line on stdin, keys.
  * Returns LOOP_GO_ON, LOOP_END or -1 (err). */
-static int take_input(struct loop *l, const struct pollfd *pfd, int in, int cap, int chan, char *err,
+static int take_input(struct loop *l, const struct pollfd *pfd, int in, int cap, size_t ncap, int chan, char *err,
 		      size_t errlen)
 {
 	int rc = LOOP_GO_ON, key;
@@ -96,7 +96,11 @@ static int take_input(struct loop *l, const struct pollfd *pfd, int in, int cap,
 	if (chan >= 0 && (pfd[chan].revents & POLLIN))
 		session_pump_channel(l->sess);
 	/* POLLERR alone: the interface went away; the dispatch says so. */
-	if (cap >= 0 && (pfd[cap].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) &&
+	short cap_events = 0;
+
+	for (size_t i = 0; cap >= 0 && i < ncap; i++) /* a two-host wire polls two */
+		cap_events |= pfd[cap + (int)i].revents;
+	if ((cap_events & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) &&
 	    session_pump_capture(l->sess, FRAMES_PER_PUMP, err, errlen) < 0)
 		return -1;
 	if (!l->curses && in >= 0 && (pfd[in].revents & (POLLIN | POLLHUP)) && l->hooks.line)
@@ -115,15 +119,16 @@ int loop_run(struct loop *l, char *err, size_t errlen)
 	int rc = LOOP_GO_ON;
 
 	while (rc == LOOP_GO_ON && !stop_requested) {
-		struct pollfd pfd[3];
-		int n = 0, in = -1, cap = -1, chan = -1, ready;
+		struct pollfd pfd[4];
+		int n = 0, in = -1, cap = -1, chan = -1, ready, fds[2];
+		size_t ncap = l->sess ? session_capture_fds(l->sess, fds) : 0;
 		int wait = l->dirty && l->wait_ms > REDRAW_MS ? REDRAW_MS : l->wait_ms;
 		uint64_t now;
 
 		if (l->curses || l->lines)
 			pfd[in = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
-		if (l->sess && session_capture_fd(l->sess) >= 0)
-			pfd[cap = n++] = (struct pollfd){session_capture_fd(l->sess), POLLIN, 0};
+		for (size_t i = 0; i < ncap; i++) /* cap: the first; take_input looks at both */
+			pfd[i ? n++ : (cap = n++)] = (struct pollfd){fds[i], POLLIN, 0};
 		if (l->sess && session_channel_fd(l->sess) >= 0)
 			pfd[chan = n++] = (struct pollfd){session_channel_fd(l->sess), POLLIN, 0};
 		ready = poll(pfd, (nfds_t)n, wait);
@@ -133,7 +138,7 @@ int loop_run(struct loop *l, char *err, size_t errlen)
 		}
 		if (ready <= 0)
 			in = cap = chan = -1; /* the timer or a signal: keys (a resize) may still wait */
-		rc = take_input(l, pfd, in, cap, chan, err, errlen);
+		rc = take_input(l, pfd, in, cap, ncap, chan, err, errlen);
 		now = clock_ns(CLOCK_REALTIME);
 		if (l->sess) {
 			session_tick(l->sess, now);

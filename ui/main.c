@@ -607,7 +607,20 @@ static int cmd_live(struct app *a, int argc, char **argv)
 	so.port = a->opt.filter ? 0 : port;
 	if (start_file_maker(a) < 0)
 		return 1;
-	if (!(a->loop.sess = session_open(&so, a->loop.tl, a->message, sizeof(a->message))) ||
+	/* A two-host wire of one's own (docs/wire-pairing.md): SOCKLAB_POINTS */
+	struct session_point pts[2] = {{-1, NULL, NULL}, {-1, NULL, NULL}};
+	struct session_point_names pnames;
+	if (getenv("SOCKLAB_POINTS")) {
+		if (session_points_parse(getenv("SOCKLAB_POINTS"), pts, &pnames, a->message, sizeof(a->message)) < 0) {
+			fprintf(stderr, "socklab: %s\n", a->message);
+			return 1;
+		}
+		so.points = pts;
+		so.npoints = 2;
+	}
+	a->loop.sess = session_open(&so, a->loop.tl, a->message, sizeof(a->message));
+	session_points_close(pts);
+	if (!a->loop.sess ||
 	    session_listen(a->loop.sess, path, owner, a->message, sizeof(a->message)) < 0 ||
 	    (a->opt.cmd == CMD_RECORD && session_record(a->loop.sess, a->opt.file, NULL, a->message, sizeof(a->message)) < 0)) {
 		fprintf(stderr, "socklab: %s\n", a->message);

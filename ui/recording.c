@@ -36,6 +36,13 @@ struct recording {
 	char jsonl_path[PATH_MAX], pcapng_path[PATH_MAX];
 	int if_id[LINK_COUNT]; /* interface id per link type, -1 until its IDB is written */
 	int nifs;
+	/* A two-host wire's interfaces ("client:eth0"): named, one IDB each */
+	struct {
+		enum link_type lt;
+		int id;
+		char name[64];
+	} named[RECORDING_NAMED_IFS];
+	int nnamed;
 	char if_name[64];      /* the captured interface, "" when not known */
 	char error[256];
 	enum lang lang;        /* of its messages */
@@ -236,24 +243,50 @@ int recording_write_line(struct recording *r, const char *json, size_t len)
 	return rc;
 }
 
-static int interface_for(struct recording *r, enum link_type lt, struct block *b)
+/* Writes an IDB for link type lt named name ("" for none); its id or -1. */
+static int write_idb(struct recording *r, enum link_type lt, const char *name, struct block *b)
 {
 	static const uint8_t nanoseconds = 9;
 
-	if (r->if_id[lt] >= 0)
-		return r->if_id[lt];
 	block_begin(b, PCAPNG_IDB);
 	put16(b, linktype_of(lt));
 	put16(b, 0);
 	put32(b, SNAPLEN);
-	if (r->if_name[0]) /* tshark and capinfos show it as "Interface name" */
-		put_option(b, PCAPNG_IF_NAME, r->if_name, strlen(r->if_name));
+	if (name[0]) /* tshark and capinfos show it as "Interface name" */
+		put_option(b, PCAPNG_IF_NAME, name, strlen(name));
 	put_option(b, PCAPNG_IF_TSRESOL, &nanoseconds, 1);
 	block_end(b);
 	if (write_block(r, b) < 0)
 		return -1;
-	r->if_id[lt] = r->nifs++;
+	return r->nifs++;
+}
+
+static int interface_for(struct recording *r, enum link_type lt, struct block *b)
+{
+	if (r->if_id[lt] < 0)
+		r->if_id[lt] = write_idb(r, lt, r->if_name, b);
 	return r->if_id[lt];
+}
+
+/* The interface named name: an IDB of its own, in the order first seen
+ * (interface ids count all IDBs, named or not). */
+static int named_interface(struct recording *r, const char *name, enum link_type lt, struct block *b)
+{
+	int i, id = 0;
+
+	for (i = 0; i < r->nnamed; i++)
+		if (r->named[i].lt == lt && strcmp(r->named[i].name, name) == 0)
+			return r->named[i].id;
+	if (r->nnamed == RECORDING_NAMED_IFS)
+		return interface_for(r, lt, b); /* more hosts than a wire has: the unnamed one */
+	id = write_idb(r, lt, name, b);
+	if (id < 0)
+		return -1;
+	r->named[r->nnamed].lt = lt;
+	r->named[r->nnamed].id = id;
+	snprintf(r->named[r->nnamed].name, sizeof(r->named[0].name), "%s", name);
+	r->nnamed++;
+	return id;
 }
 
 void recording_set_interface(struct recording *r, const char *name)
@@ -264,6 +297,12 @@ void recording_set_interface(struct recording *r, const char *name)
 int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_ns, const uint8_t *frame,
 			   uint32_t caplen, uint32_t wirelen, const char *comment)
 {
+	return recording_write_packet_on(r, NULL, lt, ts_ns, frame, caplen, wirelen, comment);
+}
+
+int recording_write_packet_on(struct recording *r, const char *if_name, enum link_type lt, uint64_t ts_ns,
+			      const uint8_t *frame, uint32_t caplen, uint32_t wirelen, const char *comment)
+{
 	struct block *b = malloc(sizeof(*b));
 	int id, rc = -1;
 
@@ -271,7 +310,7 @@ int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_n
 		goto out;
 	if (caplen > SNAPLEN)
 		caplen = SNAPLEN;
-	id = interface_for(r, lt, b);
+	id = if_name ? named_interface(r, if_name, lt, b) : interface_for(r, lt, b);
 	if (id < 0)
 		goto out;
 	block_begin(b, PCAPNG_EPB);

@@ -48,6 +48,13 @@ void recording_set_interface(struct recording *r, const char *name);
 int recording_write_packet(struct recording *r, enum link_type lt, uint64_t ts_ns, const uint8_t *frame,
 			   uint32_t caplen, uint32_t wirelen, const char *comment);
 
+/* The same, captured on the interface if_name (a two-host wire's
+ * "client:eth0", "server:eth0"): each name gets an IDB of its own, so
+ * tshark shows it as frame.interface_name. At most RECORDING_NAMED_IFS. */
+#define RECORDING_NAMED_IFS 4
+int recording_write_packet_on(struct recording *r, const char *if_name, enum link_type lt, uint64_t ts_ns,
+			      const uint8_t *frame, uint32_t caplen, uint32_t wirelen, const char *comment);
+
 /* The .jsonl path, for messages. */
 const char *recording_jsonl_path(const struct recording *r);
 const char *recording_pcapng_path(const struct recording *r);

@@ -42,6 +42,11 @@ struct ui_packet {
 	char note[UEV_NOTE_MAX];    /* a note's key, or a sentence from an older recording */
 	char payload[UEV_DATA_MAX];
 	uint32_t win_scaled;        /* the window after wscale (0: not known, show win) */
+	/* A two-host wire (two capture points): the segment's send and arrival
+	 * times (0: not seen), lost on the wire; arrival: this is the row of
+	 * its arrival (an "arrival" record), at the receiver's time. */
+	bool wire, lost, arrival;
+	uint64_t sent_ns, arrived_ns;
 };
 
 struct ui_state {

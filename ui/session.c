@@ -3,11 +3,17 @@
 #include "session.h"
 #include "json.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "errtext.h"
 
 #include "capture.h"
+#include "points.h"
 #include "channel.h"
 #include "event_parse.h"
 #include "flow.h"
@@ -27,6 +33,8 @@ struct step_request {
 struct session {
 	struct timeline *tl;
 	struct capture *cap;
+	struct points *points;  /* a two-host wire's two capture points, instead of cap */
+	char point_if[2][64];   /* their interfaces in a recording: "client:eth0" */
 	struct flow_table *flows;
 	struct channel *chan;
 	struct recording *rec;
@@ -192,6 +200,123 @@ static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
 	add_event(s, &ev);
 }
 
+/* A two-host wire: each copy goes into the recording on its host's
+ * interface, as captured. */
+static void on_point_copy(int point, const struct segment *seg, uint64_t ts_ns, const struct capture_frame *frame,
+			  void *ctx)
+{
+	struct session *s = ctx;
+
+	(void)seg;
+	if (s->rec && frame &&
+	    recording_write_packet_on(s->rec, s->point_if[point & 1], frame->link, ts_ns, frame->bytes, frame->caplen,
+				      frame->wirelen, NULL) < 0)
+		recording_failed(s);
+}
+
+/* Each segment once, paired, in send order: sender at its send time,
+ * receiver at the arrival. */
+static void on_wire_segment(const struct wirepair_seg *ws, void *ctx)
+{
+	struct session *s = ctx;
+
+	flow_table_wire_segment(s->flows, ws->seg, ws->sent_ns, ws->arrived_ns, on_trace_event, s);
+}
+
+static const struct points_handlers *point_handlers(struct session *s)
+{
+	static _Thread_local struct points_handlers h;
+
+	h = (struct points_handlers){ .on_copy = on_point_copy, .on_segment = on_wire_segment, .ctx = s };
+	return &h;
+}
+
+/* One live capture per host, each opened inside the host's network
+ * namespace; point 0 must be the client's host. */
+static int open_points(struct session *s, const struct session_opts *o, char *err, size_t errlen)
+{
+	struct capture_opts co[2];
+	struct wirepair_config wc;
+
+	if (o->npoints != 2) {
+		snprintf(err, errlen, "capture on a two-host wire: %zu capture points given, 2 needed (client, server)",
+			 o->npoints);
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		const struct session_point *p = &o->points[i];
+
+		co[i] = (struct capture_opts){ .iface = p->iface ? p->iface : "eth0", .filter = o->filter,
+					       .port = o->port, .immediate = true, .in_netns = true,
+					       .netns_fd = p->netns_fd };
+		snprintf(s->point_if[i], sizeof(s->point_if[i]), "%s:%s", p->host ? p->host : i ? "server" : "client",
+			 co[i].iface);
+	}
+	wirepair_config_default(&wc);
+	if (o->wire_horizon_ns)
+		wc.horizon_ns = o->wire_horizon_ns;
+	s->points = points_open(co, &wc, err, errlen);
+	return s->points ? 0 : -1;
+}
+
+int session_points_parse(const char *spec, struct session_point pts[2], struct session_point_names *names, char *err,
+			 size_t errlen)
+{
+	static const char *const hosts[2] = { "client", "server" };
+	const char *p = spec;
+
+	pts[0].netns_fd = pts[1].netns_fd = -1;
+	for (int i = 0; i < 2; i++) {
+		size_t hl = strlen(hosts[i]), len;
+		const char *end = strchr(p, ','), *colon;
+		char path[256];
+
+		if (!end)
+			end = p + strlen(p);
+		if (strncmp(p, hosts[i], hl) != 0 || p[hl] != '=') {
+			snprintf(err, errlen, "capture points \"%s\": expected client=NETNS:IFACE,server=NETNS:IFACE", spec);
+			goto fail;
+		}
+		p += hl + 1;
+		colon = memchr(p, ':', (size_t)(end - p));
+		len = (size_t)((colon ? colon : end) - p);
+		if (len == 0 || len >= sizeof(path) || (colon && (size_t)(end - colon - 1) >= sizeof(names->iface[i]))) {
+			snprintf(err, errlen, "capture points \"%s\": the %s's namespace path or interface is empty or too long",
+				 spec, hosts[i]);
+			goto fail;
+		}
+		memcpy(path, p, len);
+		path[len] = '\0';
+		snprintf(names->iface[i], sizeof(names->iface[i]), "%.*s", colon ? (int)(end - colon - 1) : 4,
+			 colon ? colon + 1 : "eth0");
+		pts[i].netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (pts[i].netns_fd < 0) {
+			snprintf(err, errlen, "the %s host's network namespace %s: %s", hosts[i], path, errtext(errno));
+			goto fail;
+		}
+		pts[i].iface = names->iface[i];
+		pts[i].host = hosts[i];
+		p = *end ? end + 1 : end;
+	}
+	if (*p) {
+		snprintf(err, errlen, "capture points \"%s\": two points only (client, then server)", spec);
+		goto fail;
+	}
+	return 0;
+fail:
+	session_points_close(pts);
+	return -1;
+}
+
+void session_points_close(struct session_point pts[2])
+{
+	for (int i = 0; i < 2; i++) {
+		if (pts[i].netns_fd >= 0)
+			close(pts[i].netns_fd);
+		pts[i].netns_fd = -1;
+	}
+}
+
 struct session *session_open(const struct session_opts *o, struct timeline *tl, char *err, size_t errlen)
 {
 	struct session *s = calloc(1, sizeof(*s));
@@ -218,8 +343,9 @@ struct session *session_open(const struct session_opts *o, struct timeline *tl, 
 		goto fail;
 	}
 	if (o->npoints > 0) {
-		snprintf(err, errlen, "capture on a two-host wire: not built yet");
-		goto fail;
+		if (open_points(s, o, err, errlen) < 0)
+			goto fail;
+		return s;
 	}
 	if (!o->no_capture && !(s->cap = capture_open(&co, err, errlen)))
 		goto fail;
@@ -252,6 +378,7 @@ void session_close(struct session *s)
 		return;
 	drain_to_recording(s);
 	capture_close(s->cap);
+	points_close(s->points);
 	flow_table_free(s->flows);
 	channel_close(s->chan);
 	recording_close(s->rec);
@@ -277,7 +404,18 @@ const char *session_channel_path(const struct session *s)
 
 int session_capture_fd(const struct session *s)
 {
-	return s->cap ? capture_fd(s->cap) : -1;
+	return s->points ? points_fd(s->points, 0) : s->cap ? capture_fd(s->cap) : -1;
+}
+
+size_t session_capture_fds(const struct session *s, int fds[2])
+{
+	if (s->points) {
+		fds[0] = points_fd(s->points, 0);
+		fds[1] = points_fd(s->points, 1);
+		return 2;
+	}
+	fds[0] = session_capture_fd(s);
+	return fds[0] >= 0;
 }
 
 int session_channel_fd(const struct session *s)
@@ -287,11 +425,15 @@ int session_channel_fd(const struct session *s)
 
 const char *session_source(const struct session *s)
 {
+	if (s->points)
+		return "client:eth0 + server:eth0";
 	return s->cap ? capture_source(s->cap) : "no capture";
 }
 
 const char *session_filter(const struct session *s, enum lang lang, char *buf, size_t n)
 {
+	if (s->points)
+		return points_filter(s->points);
 	if (!s->cap)
 		return "";
 	return capture_filter_words(s->cap, screen_words(lang)->icmp_errors, buf, n);
@@ -299,6 +441,8 @@ const char *session_filter(const struct session *s, enum lang lang, char *buf, s
 
 int session_pump_capture(struct session *s, int max, char *err, size_t errlen)
 {
+	if (s->points)
+		return points_dispatch(s->points, max, point_handlers(s), err, errlen);
 	return s->cap ? capture_dispatch(s->cap, max, on_segment, s, err, errlen) : 0;
 }
 
@@ -390,11 +534,15 @@ int session_pump_channel(struct session *s)
 
 void session_tick(struct session *s, uint64_t now_ns)
 {
+	if (s->points)
+		points_tick(s->points, now_ns, point_handlers(s));
 	flow_table_tick(s->flows, now_ns, on_trace_event, s);
 }
 
 void session_finish(struct session *s, uint64_t now_ns)
 {
+	if (s->points)
+		points_finish(s->points, point_handlers(s));
 	flow_table_finish(s->flows, now_ns, on_trace_event, s);
 }
 
@@ -465,6 +613,8 @@ void session_stats(struct session *s, struct capture_stats *out)
 	memset(out, 0, sizeof(*out));
 	if (s->cap)
 		capture_get_stats(s->cap, out);
+	if (s->points)
+		points_get_stats(s->points, out);
 }
 
 const char *session_notice(const struct session *s)

@@ -31,6 +31,19 @@ struct session_point {
 	const char *host;  /* "client" or "server": whose host it is */
 };
 
+/* Two capture points from text: "client=NETNS:IFACE,server=NETNS:IFACE",
+ * NETNS a network namespace's path (/proc/PID/ns/net, /run/netns/NAME),
+ * IFACE its interface (default eth0); the client's host first. Opens the
+ * namespaces (pts[i].netns_fd); names[i] holds the interface names.
+ * Returns 0, or -1 with err. session_points_close closes the descriptors
+ * (after session_open: the captures keep their own). */
+struct session_point_names {
+	char iface[2][32];
+};
+int session_points_parse(const char *spec, struct session_point pts[2], struct session_point_names *names, char *err,
+			 size_t errlen);
+void session_points_close(struct session_point pts[2]);
+
 struct session_opts {
 	const char *iface;       /* live capture interface (default lo) */
 	const char *file;        /* or a pcap/pcapng file */
@@ -69,6 +82,9 @@ int session_listen_private(struct session *s, const char *name, int owner, char 
 const char *session_channel_path(const struct session *s);
 
 int session_capture_fd(const struct session *s); /* -1 when none */
+/* Every capture descriptor to poll: one, or a two-host wire's two (fds
+ * has room for 2). Returns how many. */
+size_t session_capture_fds(const struct session *s, int fds[2]);
 int session_channel_fd(const struct session *s); /* -1 when none */
 const char *session_source(const struct session *s);
 /* The capture's filter in words in lang ("tcp port 8080 + icmp errors",

@@ -418,7 +418,8 @@ static long add_packet(struct timeline *tl, const struct ui_event *ev, bool *ins
 	if (!ci)
 		ci = conn_create(tl, p->conn, p->from_client ? &p->src : &p->dst,
 				 p->from_client ? &p->dst : &p->src, ev->ts_ns);
-	ci->packets++;
+	if (!p->arrival) /* a two-host wire's arrival row is the same segment's other end */
+		ci->packets++;
 	ci->last_ns = ev->ts_ns;
 	if (!keep_rows_of(tl, ci)) {
 		tl->skipped++;

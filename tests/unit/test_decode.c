@@ -518,6 +518,7 @@ static void test_every_link_type_decodes(void **state)
 		assert_ptr_equal(seg.payload, copy + p.len - strlen(PAYLOAD));
 		assert_memory_equal(seg.payload, PAYLOAD, strlen(PAYLOAD));
 		assert_full_options(&seg.opt);
+		assert_int_equal(seg.ip_id, samples[i].family == 4 ? 0x1234 : 0); /* IPv6 has no IP ID */
 		free(copy);
 		covered[samples[i].lt] = true;
 	}

@@ -324,6 +324,9 @@ static void format_event(const struct trace_event *ev, char *buf, size_t n)
 	char flags[40], cp[200], sp[200], note[300] = "";
 
 	switch (ev->kind) {
+	case EVENT_ARRIVAL:
+		fail_msg("an arrival from one capture point");
+		break;
 	case EVENT_PACKET:
 		if (ev->note != WHY_NONE)
 			assert_true(why_format(ev->note, LANG_EN, !ev->from_client, ev->rel_seq, ev->rel_ack, note,
@@ -593,6 +596,8 @@ static void count(const struct trace_event *ev, void *ctx)
 	char path[200];
 
 	switch (ev->kind) {
+	case EVENT_ARRIVAL:
+		break;
 	case EVENT_ICMP:
 	case EVENT_PACKET:
 		c->packets++;
@@ -794,10 +799,196 @@ static void test_state_path_strlen_fits_longest(void **state)
 	assert_int_equal(strlen(buf), STATE_PATH_CAPACITY * (strlen(tcp_state_name(longest)) + 1) - 1);
 }
 
+/* ---- a two-host wire: each segment with its send and arrival time ---- */
+
+/* A segment from 'c' or 's', sent and arrived (0: lost) ms after T0;
+ * steps are fed in send order. */
+struct wire_step {
+	char from;
+	uint8_t flags;
+	uint32_t seq, ack;
+	unsigned sent_ms, arrived_ms;
+};
+
+struct wire_lifecycle {
+	const char *name;
+	struct wire_step steps[12];
+	const char *events[40];
+};
+
+#define W_HANDSHAKE { 'c', TCP_SYN, 0, 0, 0, 100 }, { 's', SA, 0, 1, 100, 200 }, { 'c', A, 1, 1, 200, 300 }
+
+static const struct wire_lifecycle wire_lifecycles[] = {
+	{ "crossed FINs: each side FIN_WAIT_1, CLOSING, TIME_WAIT at its own host's time",
+	  { W_HANDSHAKE, { 'c', FA, 1, 1, 1000, 1100 }, { 's', FA, 1, 1, 1050, 1150 }, { 's', A, 2, 2, 1100, 1200 },
+	    { 'c', A, 2, 2, 1150, 1250 } },
+	  { "c SYN seq=0 ack=0 sent=0 arrived=100",
+	    "client CLOSED>SYN_SENT @0",
+	    "c SYN arrived @100",
+	    "s SYN|ACK seq=0 ack=1 sent=100 arrived=200",
+	    "server LISTEN>SYN_RCVD @100",
+	    "s SYN|ACK arrived @200",
+	    "client SYN_SENT>ESTABLISHED @200",
+	    "c ACK seq=1 ack=1 sent=200 arrived=300",
+	    "c ACK arrived @300",
+	    "server SYN_RCVD>ESTABLISHED @300",
+	    "c FIN|ACK seq=1 ack=1 sent=1000 arrived=1100",
+	    "client ESTABLISHED>FIN_WAIT_1 @1000",
+	    "s FIN|ACK seq=1 ack=1 sent=1050 arrived=1150 note=fins_crossed",
+	    "server ESTABLISHED>FIN_WAIT_1 @1050",
+	    "c FIN|ACK arrived @1100",
+	    "server FIN_WAIT_1>CLOSING @1100",
+	    "s ACK seq=2 ack=2 sent=1100 arrived=1200",
+	    "s FIN|ACK arrived @1150",
+	    "client FIN_WAIT_1>CLOSING @1150",
+	    "c ACK seq=2 ack=2 sent=1150 arrived=1250",
+	    "s ACK arrived @1200",
+	    "client CLOSING>TIME_WAIT @1200",
+	    "c ACK arrived @1250",
+	    "server CLOSING>TIME_WAIT @1250" } },
+	{ "a lost SYN: the client waits in SYN_SENT, the server hears only the retransmission",
+	  { { 'c', TCP_SYN, 0, 0, 0, 0 }, { 'c', TCP_SYN, 0, 0, 1000, 1100 }, { 's', SA, 0, 1, 1100, 1200 },
+	    { 'c', A, 1, 1, 1200, 1300 } },
+	  { "c SYN seq=0 ack=0 sent=0 lost",
+	    "client CLOSED>SYN_SENT @0",
+	    "c SYN seq=0 ack=0 sent=1000 arrived=1100 retrans",
+	    "c SYN arrived @1100",
+	    "s SYN|ACK seq=0 ack=1 sent=1100 arrived=1200",
+	    "server LISTEN>SYN_RCVD @1100",
+	    "s SYN|ACK arrived @1200",
+	    "client SYN_SENT>ESTABLISHED @1200",
+	    "c ACK seq=1 ack=1 sent=1200 arrived=1300",
+	    "c ACK arrived @1300",
+	    "server SYN_RCVD>ESTABLISHED @1300" } },
+	{ "a lost FIN: the server stays ESTABLISHED until the retransmission arrives",
+	  { W_HANDSHAKE, { 'c', FA, 1, 1, 1000, 0 }, { 'c', FA, 1, 1, 1300, 1400 }, { 's', A, 1, 2, 1400, 1500 },
+	    { 's', FA, 1, 2, 1600, 1700 }, { 'c', A, 2, 2, 1700, 1800 } },
+	  { "c SYN seq=0 ack=0 sent=0 arrived=100",
+	    "client CLOSED>SYN_SENT @0",
+	    "c SYN arrived @100",
+	    "s SYN|ACK seq=0 ack=1 sent=100 arrived=200",
+	    "server LISTEN>SYN_RCVD @100",
+	    "s SYN|ACK arrived @200",
+	    "client SYN_SENT>ESTABLISHED @200",
+	    "c ACK seq=1 ack=1 sent=200 arrived=300",
+	    "c ACK arrived @300",
+	    "server SYN_RCVD>ESTABLISHED @300",
+	    "c FIN|ACK seq=1 ack=1 sent=1000 lost",
+	    "client ESTABLISHED>FIN_WAIT_1 @1000",
+	    "c FIN|ACK seq=1 ack=1 sent=1300 arrived=1400 retrans",
+	    "c FIN|ACK arrived @1400",
+	    "server ESTABLISHED>CLOSE_WAIT @1400",
+	    "s ACK seq=1 ack=2 sent=1400 arrived=1500",
+	    "s ACK arrived @1500",
+	    "client FIN_WAIT_1>FIN_WAIT_2 @1500",
+	    "s FIN|ACK seq=1 ack=2 sent=1600 arrived=1700",
+	    "server CLOSE_WAIT>LAST_ACK @1600",
+	    "s FIN|ACK arrived @1700",
+	    "client FIN_WAIT_2>TIME_WAIT @1700",
+	    "c ACK seq=2 ack=2 sent=1700 arrived=1800",
+	    "c ACK arrived @1800",
+	    "server LAST_ACK>CLOSED @1800" } },
+	{ "4-way close in 3 segments, 100 ms each way",
+	  { W_HANDSHAKE, { 'c', FA, 1, 1, 1000, 1100 }, { 's', FA, 1, 2, 1100, 1200 }, { 'c', A, 2, 2, 1200, 1300 } },
+	  { "c SYN seq=0 ack=0 sent=0 arrived=100",
+	    "client CLOSED>SYN_SENT @0",
+	    "c SYN arrived @100",
+	    "s SYN|ACK seq=0 ack=1 sent=100 arrived=200",
+	    "server LISTEN>SYN_RCVD @100",
+	    "s SYN|ACK arrived @200",
+	    "client SYN_SENT>ESTABLISHED @200",
+	    "c ACK seq=1 ack=1 sent=200 arrived=300",
+	    "c ACK arrived @300",
+	    "server SYN_RCVD>ESTABLISHED @300",
+	    "c FIN|ACK seq=1 ack=1 sent=1000 arrived=1100",
+	    "client ESTABLISHED>FIN_WAIT_1 @1000",
+	    "c FIN|ACK arrived @1100",
+	    "server ESTABLISHED>CLOSE_WAIT @1100",
+	    "s FIN|ACK seq=1 ack=2 sent=1100 arrived=1200 note=three_segment_close",
+	    "server CLOSE_WAIT>LAST_ACK @1100",
+	    "s FIN|ACK arrived @1200",
+	    "client FIN_WAIT_1>FIN_WAIT_2 @1200",
+	    "client FIN_WAIT_2>TIME_WAIT @1200",
+	    "c ACK seq=2 ack=2 sent=1200 arrived=1300",
+	    "c ACK arrived @1300",
+	    "server LAST_ACK>CLOSED @1300" } },
+};
+
+struct wire_recorder {
+	int n;
+	char lines[40][160];
+};
+
+static void wire_record(const struct trace_event *ev, void *ctx)
+{
+	struct wire_recorder *r = ctx;
+	char flags[32];
+
+	if (ev->kind == EVENT_CONN_END)
+		return;
+	assert_true(r->n < 40);
+	if (ev->kind == EVENT_PACKET) {
+		char arrived[32] = " lost";
+
+		assert_true(ev->wire);
+		assert_int_equal(ev->ts_ns, ev->sent_ns);
+		if (ev->arrived_ns)
+			snprintf(arrived, sizeof(arrived), " arrived=%llu", (unsigned long long)((ev->arrived_ns - T0) / MS));
+		snprintf(r->lines[r->n++], sizeof(r->lines[0]), "%c %s seq=%u ack=%u sent=%llu%s%s%s%s",
+			 ev->from_client ? 'c' : 's', tcp_flags_format(ev->seg->flags, flags, sizeof(flags)), ev->rel_seq,
+			 ev->rel_ack, (unsigned long long)((ev->sent_ns - T0) / MS), arrived,
+			 ev->retransmission ? " retrans" : "", ev->note != WHY_NONE ? " note=" : "",
+			 ev->note != WHY_NONE ? why_key(ev->note) : "");
+	} else if (ev->kind == EVENT_ARRIVAL) {
+		assert_int_equal(ev->ts_ns, ev->arrived_ns);
+		snprintf(r->lines[r->n++], sizeof(r->lines[0]), "%c %s arrived @%llu", ev->from_client ? 'c' : 's',
+			 tcp_flags_format(ev->seg->flags, flags, sizeof(flags)), (unsigned long long)((ev->ts_ns - T0) / MS));
+	} else if (ev->kind == EVENT_STATE) {
+		snprintf(r->lines[r->n++], sizeof(r->lines[0]), "%s %s>%s @%llu", tcp_role_name(ev->role),
+			 tcp_state_name(ev->from), tcp_state_name(ev->to), (unsigned long long)((ev->ts_ns - T0) / MS));
+	}
+}
+
+static void test_wire_lifecycles(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(wire_lifecycles) / sizeof(wire_lifecycles[0]); i++) {
+		const struct wire_lifecycle *lc = &wire_lifecycles[i];
+		struct flow_table *t = table_default();
+		struct wire_recorder r = { 0 };
+		int k;
+
+		for (const struct wire_step *w = lc->steps; w->from; w++) {
+			struct step st = { w->from, w->flags, w->seq, w->ack, 0, 0 };
+			struct segment seg = segment_make(&st, 4, 0);
+
+			flow_table_wire_segment(t, &seg, T0 + w->sent_ms * MS, w->arrived_ms ? T0 + w->arrived_ms * MS : 0,
+						wire_record, &r);
+		}
+		flow_table_finish(t, T0 + 5 * SEC, wire_record, &r);
+		if (getenv("FLOW_DUMP")) {
+			printf("== %s\n", lc->name);
+			for (k = 0; k < r.n; k++)
+				printf("    \"%s\",\n", r.lines[k]);
+			flow_table_free(t);
+			continue;
+		}
+		for (k = 0; k < r.n && lc->events[k]; k++)
+			if (strcmp(r.lines[k], lc->events[k]) != 0)
+				fail_msg("%s: event %d is\n  \"%s\"\nexpected\n  \"%s\"", lc->name, k, r.lines[k], lc->events[k]);
+		if (k < r.n)
+			fail_msg("%s: unexpected event %d \"%s\"", lc->name, k, r.lines[k]);
+		if (lc->events[k])
+			fail_msg("%s: missing event %d \"%s\"", lc->name, k, lc->events[k]);
+		flow_table_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifecycles),
+		cmocka_unit_test(test_wire_lifecycles),
 		cmocka_unit_test(test_icmp_source_quench),
 		cmocka_unit_test(test_lifecycles_ipv6),
 		cmocka_unit_test(test_time_wait_expiry_time),

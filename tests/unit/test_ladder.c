@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ladder.h"
+#include "event_parse.h"
 #include "fixture.h"
 
 /* The row of the view whose text contains needle. */
@@ -240,6 +241,65 @@ static void call_texts_name_the_worker(void **state)
 	assert_string_equal(buf, "w2");
 }
 
+/* A two-host wire: the SYN leaves the client's lifeline on its send row and
+ * reaches the server's on its arrival row 50 ms later, where the server's
+ * change is; a lost FIN stops midway with a cross (x in ASCII). */
+static void wire_rows_at_each_end(void **state)
+{
+	static const char *const records[] = {
+		"{\"type\":\"packet\",\"ts_ns\":1000000000,\"conn\":1,\"src\":\"10.77.0.1:40000\",\"dst\":\"10.77.0.2:8080\","
+		"\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,\"ack\":0,\"sent_ns\":1000000000,\"arrived_ns\":1050200000}",
+		"{\"type\":\"state\",\"ts_ns\":1000000000,\"conn\":1,\"client\":\"10.77.0.1:40000\",\"server\":\"10.77.0.2:8080\","
+		"\"role\":\"client\",\"from\":\"CLOSED\",\"to\":\"SYN_SENT\",\"why\":\"connect\"}",
+		"{\"type\":\"arrival\",\"ts_ns\":1050200000,\"conn\":1,\"src\":\"10.77.0.1:40000\",\"dst\":\"10.77.0.2:8080\","
+		"\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,\"ack\":0,\"sent_ns\":1000000000,\"arrived_ns\":1050200000}",
+		"{\"type\":\"state\",\"ts_ns\":1050200000,\"conn\":1,\"client\":\"10.77.0.1:40000\",\"server\":\"10.77.0.2:8080\","
+		"\"role\":\"server\",\"from\":\"LISTEN\",\"to\":\"SYN_RCVD\",\"why\":\"answered_syn\"}",
+		"{\"type\":\"packet\",\"ts_ns\":2000000000,\"conn\":1,\"src\":\"10.77.0.1:40000\",\"dst\":\"10.77.0.2:8080\","
+		"\"dir\":\"c2s\",\"flags\":\"FIN|ACK\",\"seq\":1,\"ack\":1,\"sent_ns\":2000000000,\"lost\":true}",
+	};
+	static const char *const want[] = {
+		"               SYN_SENT │──SYN seq=0────┄┄┄┄┄┄┄┄┄┄┄┄┄┄┄│",
+		"                        │┄┄┄┄┄┄┄┄ SYN +50.2 ms ┄┄┄┄───▶│ SYN_RCVD",
+		"                        │──FIN|ACK seq=1 ack=1──✗      │",
+	};
+	static const char *const want_ascii[] = {
+		"               SYN_SENT |--SYN seq=0----...............|",
+		"                        |........ SYN +50.2 ms ....--->| SYN_RCVD",
+		"                        |--FIN|ACK seq=1 ack=1--x      |",
+	};
+	struct timeline *tl = timeline_new(NULL);
+	struct ladder_opts o = {.conn = 1};
+	struct grid g;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
+		struct ui_event ev;
+
+		assert_int_equal(ui_event_parse(records[i], strlen(records[i]), &ev, err, sizeof(err)), 0);
+		timeline_add(tl, &ev, NULL);
+	}
+	assert_int_equal(timeline_conn(tl, 1)->packets, 2); /* the arrival row is no segment of its own */
+	assert_int_equal(grid_init(&g, 80, 3), 0);
+	for (long p = 0; p < 3; p++)
+		ladder_draw_row(tl, &o, p, &g, (int)p);
+	if (getenv("LADDER_DUMP"))
+		for (int y = 0; y < 3; y++) {
+			char line[512];
+			grid_line(&g, y, line, sizeof(line));
+			printf("'%s'\n", line);
+		}
+	assert_lines(&g, 0, want, 3);
+	o.ascii = true;
+	grid_clear(&g);
+	for (long p = 0; p < 3; p++)
+		ladder_draw_row(tl, &o, p, &g, (int)p);
+	assert_lines(&g, 0, want_ascii, 3);
+	grid_free(&g);
+	timeline_free(tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +311,7 @@ int main(void)
 		cmocka_unit_test(big_at_100_columns_reads_in_full),
 		cmocka_unit_test(time_column_in_seconds),
 		cmocka_unit_test(call_texts),
+		cmocka_unit_test(wire_rows_at_each_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -316,7 +316,7 @@ static enum decode_result decode_ipv4(const struct bytes *ip, size_t uncaptured,
 	out->src = (struct endpoint){ .family = 4 };
 	out->dst = (struct endpoint){ .family = 4 };
 	if (!bytes_u8(ip, 0, &version_ihl) || !bytes_be16(ip, 2, &total_len) ||
-	    !bytes_be16(ip, 6, &frag) || !bytes_u8(ip, 9, &proto) ||
+	    !bytes_be16(ip, 4, &out->ip_id) || !bytes_be16(ip, 6, &frag) || !bytes_u8(ip, 9, &proto) ||
 	    !bytes_copy(ip, 12, out->src.addr, 4) || !bytes_copy(ip, 16, out->dst.addr, 4))
 		return DECODE_TRUNCATED;
 
@@ -741,6 +741,7 @@ enum decode_result decode_frame(enum link_type lt, const uint8_t *buf, size_t ca
 	if ((unsigned)lt >= LINK_COUNT)
 		return DECODE_NOT_TCP;
 	out->icmp.version = 0;
+	out->ip_id = 0; /* IPv6 has none; IPv4 sets it */
 	return link_rows[lt].decode(&frame, wirelen == 0 ? WIRE_UNKNOWN : wirelen > caplen ? wirelen - caplen : 0, out);
 }
 

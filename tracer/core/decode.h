@@ -103,6 +103,9 @@ struct segment {
 	uint16_t win;      /* raw window field, not scaled */
 	uint8_t flags;     /* TCP_* bits */
 	uint32_t len;      /* payload length from the IP length fields */
+	uint16_t ip_id;    /* IPv4 identification (RFC 791); 0 for IPv6, which has none: with
+			    * seq, ack and TSval it tells a segment's copies at two capture
+			    * points from its retransmissions (wirepair.h) */
 	struct tcp_options opt;
 	const uint8_t *payload; /* first captured payload bytes (may be NULL) */
 	uint32_t payload_caplen; /* how many payload bytes were captured */

@@ -57,6 +57,11 @@ enum { SENT_SYN = 1, SENT_SYNACK = 2 };
  * for evidence, its ACK or its reply. */
 enum { PEND_SYNACK = 1, PEND_FIN = 2, PEND_ACK_AFTER_FIN = 4 };
 
+/* On a two-point wire, what an endpoint was seen to receive: a SYN or FIN
+ * arriving again is a retransmission only for a receiver that got the
+ * first (the first copy may have been lost on the wire). */
+enum { GOT_SYN = 1, GOT_SYNACK = 2, GOT_FIN = 4 };
+
 /* One endpoint: its machine and what its segments told us. */
 struct side {
 	enum tcp_state state;
@@ -73,6 +78,7 @@ struct side {
 	uint16_t syn_data;    /* bytes of data on its SYN that the peer has not acknowledged */
 	uint8_t syns;         /* SENT_SYN | SENT_SYNACK */
 	uint8_t pending;      /* PEND_*: received, arrival not yet shown */
+	uint8_t got;          /* GOT_*: on a two-point wire, what it was seen to receive */
 	uint8_t wscale;       /* window shift from its SYN, with has_wscale */
 	bool has_wscale, isn_known, fin_sent, has_acked;
 	bool resent;          /* it sent a SYN or FIN again: its timers run (see icmp_hold) */
@@ -111,8 +117,24 @@ struct icmp_hold {
 	enum tcp_role xr;
 };
 
+/* A segment of a two-point wire that left its sender and arrives at its
+ * receiver later: the receiver's part waits for the table's time to pass
+ * arrived (flow_table_wire_segment). */
+struct arrival {
+	uint64_t at;        /* arrived_ns */
+	uint64_t sent;      /* sent_ns (0: not captured leaving) */
+	uint64_t order;     /* ties: in the order sent */
+	uint32_t conn;
+	enum tcp_role yr;   /* the receiver */
+	struct tcpfsm_input in; /* the facts as the sender sent it */
+	struct segment seg; /* headers only (payload NULL) */
+};
+
 struct flow_table {
 	struct flow_config cfg;
+	struct arrival *arrivals; /* a min-heap by (at, order) */
+	size_t narrivals, arrivals_cap;
+	uint64_t arrivals_sent;
 	struct icmp_hold holds[ICMP_HOLDS];
 	size_t nholds;
 	struct flow *free_flows; /* released flows kept for reuse (linked by hash_next): no
@@ -618,8 +640,29 @@ static void hold_back(struct side *y, struct tcpfsm_input *in, uint64_t ts)
 }
 
 /* One segment from side xr of flow f: facts, both machines, events. */
+static void queue_arrival(struct flow_table *t, const struct flow *f, enum tcp_role yr, const struct segment *seg,
+			  const struct tcpfsm_input *in, uint64_t sent, uint64_t at);
+
+/* When a segment seen at two points (flow_table_wire_segment) left and
+ * arrived; NULL for one capture point. */
+struct wire_times {
+	uint64_t sent_ns, arrived_ns;
+};
+
+/* A segment of a two-point wire from x to y: the notes its send shows. */
+static enum tcp_why wire_note(const struct side *y, const struct segment *seg, const struct tcpfsm_input *in)
+{
+	if ((seg->flags & TCP_FIN) && !in->retransmission && in->acks_fin && y->state == TCPS_FIN_WAIT_1)
+		return NOTE_THREE_SEGMENT_CLOSE;
+	if ((seg->flags & TCP_FIN) && !in->retransmission && y->fin_sent && !in->acks_fin)
+		return NOTE_FINS_CROSSED;
+	return WHY_NONE;
+}
+
+/* One segment from side xr of flow f: facts, both machines, events. With
+ * wire, only the sender's machine now; the receiver's at its arrival. */
 static void flow_segment(struct flow_table *t, struct flow *f, const struct segment *seg, enum tcp_role xr,
-			 bool joined, uint64_t ts, const struct sink *out)
+			 bool joined, uint64_t ts, const struct sink *out, const struct wire_times *wire)
 {
 	enum tcp_role yr = xr == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT;
 	struct side *x = &f->side[xr], *y = &f->side[yr];
@@ -659,7 +702,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	 * a stale duplicate, or not the sender's at all. */
 	if (!(seg->flags & TCP_RST) || in.rst_acceptable)
 		queue_step(f, xr, &in, &ch);
-	if (x_before != TCPS_SYN_SENT && x->state == TCPS_SYN_SENT && (y->syns & SENT_SYN)) {
+	if (!wire && x_before != TCPS_SYN_SENT && x->state == TCPS_SYN_SENT && (y->syns & SENT_SYN)) {
 		/* Simultaneous open: the two SYNs crossed on the wire, so y's
 		 * SYN reaches x after x's own left (RFC 9293 figure 7). */
 		const struct tcpfsm_input crossed = { .flags = TCP_SYN };
@@ -667,6 +710,14 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		queue_step(f, xr, &crossed, &ch);
 	}
 	in.sent = false;
+	if (wire) {
+		if (note == WHY_NONE)
+			note = wire_note(y, seg, &in);
+		if (wire->arrived_ns)
+			queue_arrival(t, f, yr, seg, &in, wire->sent_ns, wire->arrived_ns);
+		y_changes = 0;
+		goto report;
+	}
 	taken = in;
 	if ((y->pending & PEND_FIN) && (seg->flags & TCP_FIN) && in.retransmission) {
 		release_held_ack(f, yr, &ch); /* x's FIN is resent: the first copy was lost */
@@ -691,16 +742,21 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		note = NOTE_THREE_SEGMENT_CLOSE;
 	if (note == WHY_NONE && (seg->flags & TCP_FIN) && !in.retransmission && y->fin_sent && !in.acks_fin)
 		note = NOTE_FINS_CROSSED;
+	if ((seg->flags & TCP_FIN) && y->state == TCPS_TIME_WAIT && y_changes == 0)
+		start_time_wait(t, f, ts); /* the last ACK was lost: 2MSL again (3.10.7.4 eighth) */
+report:
 	if (note == WHY_NONE && first && (seg->flags & TCP_RST))
 		note = NOTE_LONE_RST;
 	if (note == WHY_NONE && first && (seg->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
 		note = NOTE_STARTED_AT_SYNACK;
 	if (note == WHY_NONE && (seg->flags & TCP_RST) && !in.rst_acceptable)
 		note = rst_note(x, y, seg);
-	if ((seg->flags & TCP_FIN) && y->state == TCPS_TIME_WAIT && y_changes == 0)
-		start_time_wait(t, f, ts); /* the last ACK was lost: 2MSL again (3.10.7.4 eighth) */
-
 	ev = event_of(f, EVENT_PACKET, ts);
+	if (wire) {
+		ev.wire = true;
+		ev.sent_ns = wire->sent_ns;
+		ev.arrived_ns = wire->arrived_ns;
+	}
 	ev.seg = seg;
 	ev.from_client = xr == ROLE_CLIENT;
 	ev.rel_seq = in.rel_seq;
@@ -1004,16 +1060,168 @@ void flow_table_free(struct flow_table *t)
 		free(f);
 	}
 	free(t->buckets);
+	free(t->arrivals);
 	free(t);
+}
+
+static bool arrival_before(const struct arrival *a, const struct arrival *b)
+{
+	return a->at < b->at || (a->at == b->at && a->order < b->order);
+}
+
+static void queue_arrival(struct flow_table *t, const struct flow *f, enum tcp_role yr, const struct segment *seg,
+			  const struct tcpfsm_input *in, uint64_t sent, uint64_t at)
+{
+	struct arrival a = { .at = at, .sent = sent, .order = t->arrivals_sent++, .conn = f->conn, .yr = yr, .in = *in, .seg = *seg };
+	size_t i;
+
+	if (t->narrivals == t->arrivals_cap) {
+		size_t n = t->arrivals_cap ? t->arrivals_cap * 2 : 64;
+		struct arrival *p = realloc(t->arrivals, n * sizeof(*p));
+
+		if (!p)
+			return; /* out of memory: the receiver's part goes untracked */
+		t->arrivals = p;
+		t->arrivals_cap = n;
+	}
+	a.seg.payload = NULL;
+	a.seg.payload_caplen = 0;
+	for (i = t->narrivals++; i > 0 && arrival_before(&a, &t->arrivals[(i - 1) / 2]); i = (i - 1) / 2)
+		t->arrivals[i] = t->arrivals[(i - 1) / 2];
+	t->arrivals[i] = a;
+}
+
+static void arrival_pop(struct flow_table *t, struct arrival *out)
+{
+	struct arrival last;
+	size_t i = 0;
+
+	*out = t->arrivals[0];
+	last = t->arrivals[--t->narrivals];
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= t->narrivals)
+			break;
+		if (c + 1 < t->narrivals && arrival_before(&t->arrivals[c + 1], &t->arrivals[c]))
+			c++;
+		if (!arrival_before(&t->arrivals[c], &last))
+			break;
+		t->arrivals[i] = t->arrivals[c];
+		i = c;
+	}
+	if (t->narrivals)
+		t->arrivals[i] = last;
+}
+
+/* A segment arrives at its receiver y: y's machine takes it in at a->at.
+ * A SYN or FIN y got before is a retransmission for y; one whose first
+ * copy was lost is new to it. */
+static void arrive(struct flow_table *t, const struct arrival *a, const struct sink *out)
+{
+	uint32_t h = tuple_hash(&a->seg.src, &a->seg.dst);
+	bool from_client;
+	struct flow *f = flow_find(t, h, &a->seg, &from_client);
+	struct tcpfsm_input in = a->in;
+	struct side *y;
+	uint8_t got = 0;
+	struct changes ch;
+	struct trace_event ev;
+
+	if (!f || f->conn != a->conn)
+		return; /* the connection was released (evicted, or its 4-tuple reused) */
+	y = &f->side[a->yr];
+	if (in.flags & TCP_SYN)
+		got = in.flags & TCP_ACK ? GOT_SYNACK : GOT_SYN;
+	if ((in.flags & TCP_FIN) && !(in.flags & TCP_RST))
+		got |= GOT_FIN;
+	in.retransmission = got && (y->got & got) == got;
+	y->got |= got;
+	ch.n = 0;
+	f->last_ts = a->at;
+	ev = event_of(f, EVENT_ARRIVAL, a->at);
+	ev.seg = &a->seg;
+	ev.from_client = a->yr == ROLE_SERVER;
+	ev.rel_seq = in.rel_seq;
+	ev.rel_ack = in.rel_ack;
+	ev.peer_isn = y->isn;
+	ev.retransmission = a->in.retransmission;
+	ev.wire = true;
+	ev.sent_ns = a->sent;
+	ev.arrived_ns = a->at;
+	out->fn(&ev, out->ctx);
+	if (!queue_step(f, a->yr, &in, &ch) && (in.flags & TCP_FIN) && y->state == TCPS_TIME_WAIT)
+		start_time_wait(t, f, a->at); /* the last ACK was lost: 2MSL again (3.10.7.4 eighth) */
+	for (int i = 0; i < ch.n; i++)
+		report_change(t, f, ch.role[i], &ch.c[i], a->at, out);
+	if (!f->ended && f->side[ROLE_CLIENT].state == TCPS_CLOSED && f->side[ROLE_SERVER].state == TCPS_CLOSED)
+		end_closed(t, f, a->at, out);
+}
+
+/* Every arrival due by now, in time order. */
+static void run_arrivals(struct flow_table *t, uint64_t now, const struct sink *out)
+{
+	while (t->narrivals && t->arrivals[0].at <= now) {
+		struct arrival a;
+
+		arrival_pop(t, &a);
+		expire_time_wait(t, a.at, out);
+		arrive(t, &a, out);
+	}
+}
+
+/* The flow seg belongs to (a new one if none), and which side sent it;
+ * NULL when out of memory. */
+static struct flow *flow_of(struct flow_table *t, const struct segment *seg, uint64_t ts_ns, const struct sink *out,
+			    enum tcp_role *xr, bool *joined)
+{
+	bool opening = (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
+	uint32_t h = tuple_hash(&seg->src, &seg->dst);
+	bool from_client = true, created = false;
+	struct flow *f = flow_find(t, h, seg, &from_client);
+
+	if (f && opening && starts_new_connection(f, from_client ? ROLE_CLIENT : ROLE_SERVER, seg->seq)) {
+		end_for_new_syn(t, f, ts_ns, out);
+		f = NULL;
+	}
+	if (!f) {
+		f = flow_create(t, h, seg, opening, ts_ns, out);
+		if (!f)
+			return NULL;
+		from_client = endpoint_equal(&f->client, &seg->src);
+		created = true;
+	}
+	*xr = from_client ? ROLE_CLIENT : ROLE_SERVER;
+	*joined = created && !opening && !(seg->flags & (TCP_RST | TCP_SYN));
+	return f;
+}
+
+void flow_table_wire_segment(struct flow_table *t, const struct segment *seg, uint64_t sent_ns,
+			     uint64_t arrived_ns, event_sink_fn sink, void *ctx)
+{
+	const struct sink out = { sink, ctx };
+	const struct wire_times wire = { sent_ns, arrived_ns };
+	uint64_t ts = sent_ns ? sent_ns : arrived_ns;
+	enum tcp_role xr;
+	bool joined;
+	struct flow *f;
+
+	flow_table_tick(t, ts, sink, ctx);
+	if (seg->icmp.version) {
+		flow_icmp(t, seg, ts, &out);
+		return;
+	}
+	f = flow_of(t, seg, ts, &out, &xr, &joined);
+	if (f)
+		flow_segment(t, f, seg, xr, joined, ts, &out, &wire);
 }
 
 void flow_table_segment(struct flow_table *t, const struct segment *seg, uint64_t ts_ns,
 			event_sink_fn sink, void *ctx)
 {
 	const struct sink out = { sink, ctx };
-	bool opening = (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN;
-	uint32_t h = tuple_hash(&seg->src, &seg->dst);
-	bool from_client = true, created = false;
+	enum tcp_role xr;
+	bool joined;
 	struct flow *f;
 
 	flow_table_tick(t, ts_ns, sink, ctx);
@@ -1021,26 +1229,16 @@ void flow_table_segment(struct flow_table *t, const struct segment *seg, uint64_
 		flow_icmp(t, seg, ts_ns, &out);
 		return;
 	}
-	f = flow_find(t, h, seg, &from_client);
-	if (f && opening && starts_new_connection(f, from_client ? ROLE_CLIENT : ROLE_SERVER, seg->seq)) {
-		end_for_new_syn(t, f, ts_ns, &out);
-		f = NULL;
-	}
-	if (!f) {
-		f = flow_create(t, h, seg, opening, ts_ns, &out);
-		if (!f)
-			return; /* out of memory: the segment goes untracked */
-		from_client = endpoint_equal(&f->client, &seg->src);
-		created = true;
-	}
-	flow_segment(t, f, seg, from_client ? ROLE_CLIENT : ROLE_SERVER,
-		     created && !opening && !(seg->flags & (TCP_RST | TCP_SYN)), ts_ns, &out);
+	f = flow_of(t, seg, ts_ns, &out, &xr, &joined);
+	if (f) /* else out of memory: the segment goes untracked */
+		flow_segment(t, f, seg, xr, joined, ts_ns, &out, NULL);
 }
 
 void flow_table_tick(struct flow_table *t, uint64_t now_ns, event_sink_fn sink, void *ctx)
 {
 	const struct sink out = { sink, ctx };
 
+	run_arrivals(t, now_ns, &out);
 	settle_icmp_due(t, now_ns, &out);
 	expire_time_wait(t, now_ns, &out);
 	expire_linger(t, now_ns);
@@ -1051,6 +1249,7 @@ void flow_table_finish(struct flow_table *t, uint64_t now_ns, event_sink_fn sink
 {
 	const struct sink out = { sink, ctx };
 
+	run_arrivals(t, UINT64_MAX, &out); /* what left before the end arrived before the end */
 	flow_table_tick(t, now_ns, sink, ctx);
 	while (!dlink_empty(&t->lru)) {
 		struct flow *f = FLOW_OF(t->lru.next, lru);

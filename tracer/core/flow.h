@@ -21,6 +21,9 @@ enum trace_event_kind {
 	EVENT_STATE,    /* one endpoint changed state */
 	EVENT_CONN_END, /* a connection is released: its summary */
 	EVENT_ICMP,     /* an ICMP/ICMPv6 error about one of its segments */
+	EVENT_ARRIVAL,  /* two capture points only: a segment arrived at its receiver
+			 * (ts_ns = arrived_ns), before the changes it causes there;
+			 * seg, from_client, rel_seq, rel_ack, sent_ns, arrived_ns */
 };
 
 /* What an ICMP error did to the endpoint whose segment it quotes, as Linux
@@ -62,6 +65,11 @@ struct trace_event {
 	bool retransmission;       /* a SYN, SYN|ACK or FIN seen before */
 	bool midstream;            /* connection joined after its handshake */
 	enum tcp_why note;         /* a note's key (why.h), about the segment's sender, or WHY_NONE */
+	/* Two capture points (flow_table_wire_segment): ts_ns is sent_ns, or
+	 * arrived_ns when the send was not captured. */
+	bool wire;                 /* seen at two points: the times below count */
+	uint64_t sent_ns;          /* seen leaving its sender's host; 0: not captured leaving */
+	uint64_t arrived_ns;       /* seen arriving at its receiver's host; 0: lost on the wire */
 
 	/* EVENT_ICMP: what the error did (conn is 0 when no tracked connection
 	 * sent the quoted segment) */
@@ -103,6 +111,18 @@ void flow_table_free(struct flow_table *t);
  * segments too: timers due by ts_ns fire first, as flow_table_tick does. */
 void flow_table_segment(struct flow_table *t, const struct segment *seg, uint64_t ts_ns,
 			event_sink_fn sink, void *ctx);
+
+/* The same for a two-host wire with a capture point at each host
+ * (wirepair.h): the segment left its sender at sent_ns and arrived at
+ * arrived_ns (0: lost on the wire; sent_ns 0: only its arrival was
+ * captured). Feed segments in the order they were sent. The sender's
+ * changes happen at sent_ns; the receiver's at arrived_ns, reported once
+ * the table's time passes it (a later segment's send, a tick, the finish),
+ * so records come out in time order. The arrival is the evidence: no
+ * change waits for a later ACK, and a lost segment changes nothing at the
+ * receiver. Segments between sent and arrived are held (one copy each). */
+void flow_table_wire_segment(struct flow_table *t, const struct segment *seg, uint64_t sent_ns,
+			     uint64_t arrived_ns, event_sink_fn sink, void *ctx);
 
 /* Advances time: TIME_WAIT endpoints older than 2MSL go to CLOSED, idle
  * flows are released. Call with packet times (offline) or the clock (live). */

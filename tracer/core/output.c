@@ -274,12 +274,56 @@ static void put_icmp_json(struct outbuf *o, const struct trace_event *ev, const 
 	}
 }
 
+/* A two-point wire's packet: each copy's time and the host it was seen
+ * at (the sender's, the receiver's), or that it was lost on the wire. */
+static void put_wire_json(struct outbuf *o, const struct trace_event *ev)
+{
+	const char *sender = ev->from_client ? "client" : "server", *receiver = ev->from_client ? "server" : "client";
+
+	if (!ev->wire)
+		return;
+	if (ev->sent_ns) {
+		outbuf_lit(o, ",\"sent_ns\":");
+		outbuf_u64(o, ev->sent_ns);
+		outbuf_lit(o, ",\"sent_at\":\"");
+		outbuf_lit(o, sender);
+		outbuf_char(o, '"');
+	}
+	if (!ev->arrived_ns) {
+		outbuf_lit(o, ",\"lost\":true");
+		return;
+	}
+	outbuf_lit(o, ",\"arrived_ns\":");
+	outbuf_u64(o, ev->arrived_ns);
+	outbuf_lit(o, ",\"arrived_at\":\"");
+	outbuf_lit(o, receiver);
+	outbuf_char(o, '"');
+}
+
 int output_json(const struct trace_event *ev, const struct output_style *st, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
 	bool explain = st && st->explain;
 
 	switch (ev->kind) {
+	case EVENT_ARRIVAL: /* {"type":"arrival",...}: the segment's row at its receiver */
+		put_head(&o, "arrival", ev->ts_ns, ev->conn);
+		outbuf_lit(&o, ",\"src\":\"");
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &ev->seg->src);
+		outbuf_lit(&o, "\",\"dst\":\"");
+		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &ev->seg->dst);
+		outbuf_lit(&o, ev->from_client ? "\",\"dir\":\"c2s\",\"flags\":\"" : "\",\"dir\":\"s2c\",\"flags\":\"");
+		tcp_flags_put(&o, ev->seg->flags);
+		outbuf_lit(&o, "\",\"seq\":");
+		outbuf_u64(&o, ev->rel_seq);
+		outbuf_lit(&o, ",\"ack\":");
+		outbuf_u64(&o, ev->rel_ack);
+		outbuf_lit(&o, ",\"len\":");
+		outbuf_u64(&o, ev->seg->len);
+		if (ev->retransmission)
+			outbuf_lit(&o, ",\"retrans\":true");
+		put_wire_json(&o, ev);
+		break;
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
 		put_head(&o, "packet", ev->ts_ns, ev->conn);
@@ -308,6 +352,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 			outbuf_lit(&o, ",\"retrans\":true");
 		if (ev->midstream)
 			outbuf_lit(&o, ",\"midstream\":true");
+		put_wire_json(&o, ev);
 		if (ev->note != WHY_NONE) {
 			outbuf_lit(&o, ",\"note\":\"");
 			outbuf_lit(&o, why_key(ev->note));
@@ -417,6 +462,41 @@ static void put_since(struct outbuf *o, uint64_t ts_ns, uint64_t t0_ns)
 	outbuf_secs(o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
 }
 
+/* "+100.2 ms": how long a segment was on the wire. */
+static void put_flight(struct outbuf *o, const struct trace_event *ev)
+{
+	uint64_t us = ev->arrived_ns > ev->sent_ns ? (ev->arrived_ns - ev->sent_ns) / 1000 : 0;
+
+	outbuf_char(o, '+');
+	outbuf_u64(o, us / 1000);
+	outbuf_char(o, '.');
+	outbuf_u64(o, us / 100 % 10);
+	outbuf_lit(o, " ms");
+}
+
+/* " (arrived 0.100200, +100.2 ms)", " (LOST on the wire)", or an arrival
+ * whose send was not captured. */
+static void put_wire_text(struct outbuf *o, const struct trace_event *ev, uint64_t t0_ns)
+{
+	if (!ev->wire)
+		return;
+	if (!ev->arrived_ns) {
+		outbuf_lit(o, " (LOST on the wire)");
+		return;
+	}
+	if (!ev->sent_ns) {
+		outbuf_lit(o, " (its send was not captured; arrived ");
+		put_since(o, ev->arrived_ns, t0_ns);
+		outbuf_char(o, ')');
+		return;
+	}
+	outbuf_lit(o, " (arrived ");
+	put_since(o, ev->arrived_ns, t0_ns);
+	outbuf_lit(o, ", ");
+	put_flight(o, ev);
+	outbuf_char(o, ')');
+}
+
 int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct output_style *st, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
@@ -425,6 +505,24 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct outpu
 	outbuf_lit(&o, " #");
 	outbuf_u64(&o, ev->conn);
 	switch (ev->kind) {
+	case EVENT_ARRIVAL: /* "0.053655 #1 server <- [SYN] seq=0 arrived (+53.6 ms)" */
+		outbuf_lit(&o, ev->from_client ? " server <- [" : " client <- [");
+		tcp_flags_put(&o, ev->seg->flags);
+		outbuf_lit(&o, "] seq=");
+		outbuf_u64(&o, ev->rel_seq);
+		if (ev->seg->flags & TCP_ACK) {
+			outbuf_lit(&o, " ack=");
+			outbuf_u64(&o, ev->rel_ack);
+		}
+		outbuf_lit(&o, " len=");
+		outbuf_u64(&o, ev->seg->len);
+		outbuf_lit(&o, " arrived");
+		if (ev->sent_ns) {
+			outbuf_lit(&o, " (");
+			put_flight(&o, ev);
+			outbuf_char(&o, ')');
+		}
+		break;
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
 		outbuf_lit(&o, ev->from_client ? " client " : " server ");
@@ -448,6 +546,7 @@ int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct outpu
 			outbuf_lit(&o, " (retransmission)");
 		if (ev->midstream)
 			outbuf_lit(&o, " (joined mid-stream)");
+		put_wire_text(&o, ev, t0_ns);
 		if (ev->note != WHY_NONE) {
 			outbuf_lit(&o, "\n      note: ");
 			put_why_text(&o, st, ev->note, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, ev->rel_seq,
@@ -694,6 +793,45 @@ int output_kernel_text(const struct kview_event *ev, uint64_t t0_ns, char *buf, 
 		outbuf_lit(&o, " > ");
 		endpoint_put(&o, &ev->peer);
 		put_kernel_change(&o, ev);
+	}
+	return outbuf_finish(&o);
+}
+
+int output_wire_json(const struct wirepair_stats *s, uint64_t ts_ns, char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+
+	outbuf_lit(&o, "{\"type\":\"wire\",\"ts_ns\":");
+	outbuf_u64(&o, ts_ns);
+	outbuf_lit(&o, ",\"paired\":");
+	outbuf_u64(&o, s->paired);
+	outbuf_lit(&o, ",\"lost\":");
+	outbuf_u64(&o, s->lost);
+	outbuf_lit(&o, ",\"unsent\":");
+	outbuf_u64(&o, s->unsent);
+	outbuf_lit(&o, ",\"evicted\":");
+	outbuf_u64(&o, s->evicted);
+	outbuf_lit(&o, ",\"peak_waiting\":");
+	outbuf_u64(&o, s->peak);
+	outbuf_char(&o, '}');
+	return outbuf_finish(&o);
+}
+
+int output_wire_text(const struct wirepair_stats *s, char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+
+	outbuf_lit(&o, "wire: ");
+	outbuf_u64(&o, s->paired);
+	outbuf_lit(&o, " segments seen leaving and arriving, ");
+	outbuf_u64(&o, s->lost);
+	outbuf_lit(&o, " lost on the wire, ");
+	outbuf_u64(&o, s->unsent);
+	outbuf_lit(&o, " seen arriving only");
+	if (s->evicted) {
+		outbuf_lit(&o, "; warning: ");
+		outbuf_u64(&o, s->evicted);
+		outbuf_lit(&o, " copies handed on unpaired because too many waited (their times may be wrong)");
 	}
 	return outbuf_finish(&o);
 }

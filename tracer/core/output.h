@@ -10,6 +10,7 @@
 
 #include "flow.h"
 #include "kview.h"
+#include "wirepair.h"
 
 #define OUTPUT_LINE_MAX 2048
 
@@ -62,6 +63,12 @@ int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, 
 #define OUTPUT_FORMAT_VERSION 2
 int output_format_json(const char *producer, uint64_t ts_ns, char *buf, size_t n);
 int output_stats_text(const struct capture_stats *s, char *buf, size_t n);
+
+/* A two-point wire's pairing counters: a "wire" record
+ * ({"type":"wire","ts_ns":...,"paired":N,"lost":N,"unsent":N,"evicted":N,
+ * "peak_waiting":N}) or its text line. */
+int output_wire_json(const struct wirepair_stats *s, uint64_t ts_ns, char *buf, size_t n);
+int output_wire_text(const struct wirepair_stats *s, char *buf, size_t n);
 
 /* The kernel's view: a "kernel" or "kernel_check" JSON record
  * (docs/trace-format.md), or a text timeline line with time relative to

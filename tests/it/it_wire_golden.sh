@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Two capture points read offline: tests/golden/wire/ holds an echo captured
+# at the client's host and at the server's (tests/golden/wire/make.sh: two
+# network namespaces, a wire delaying each frame 50 ms). socklab-trace
+# -r CLIENT -r SERVER must give exactly the reviewed timeline (each
+# segment's send and arrival, each side's states at its own host's time);
+# its JSON must carry sent_ns/arrived_ns; and the server's copy of the
+# client's FIN, cut out of the server's capture, must show as lost, with
+# the server never taking the FIN in.
+# UPDATE=1 rewrites the expected file (review the diff before committing).
+. "$(dirname "$0")/../lib/helpers.sh"
+cd "$ROOT/tests/golden/wire" || exit 1
+
+out=$("$BIN/socklab-trace" -r echo-client.pcap -r echo-server.pcap 2>&1) || fail "socklab-trace exited $?: $out"
+if [ "${UPDATE:-}" = 1 ]; then
+	printf '%s\n' "$out" >echo.expected
+	exit 0
+fi
+diff -u echo.expected <(printf '%s\n' "$out") || fail "the two-point timeline differs from echo.expected"
+
+"$BIN/socklab-trace" -r echo-client.pcap -r echo-server.pcap --json >"$TMP/echo.jsonl" 2>"$TMP/echo.err" ||
+	fail "socklab-trace --json exited non-zero"
+python3 - "$TMP/echo.jsonl" <<'EOF' || fail "the JSON records"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+pk = [r for r in recs if r["type"] == "packet"]
+assert pk and all("sent_ns" in r and "arrived_ns" in r and r["ts_ns"] == r["sent_ns"] for r in pk), "times"
+assert all(r["sent_at"] == ("client" if r["dir"] == "c2s" else "server") for r in pk), "sent_at"
+syn = pk[0]
+assert syn["flags"] == "SYN" and 50e6 <= syn["arrived_ns"] - syn["sent_ns"] < 65e6, syn
+# each side's change at its own host's time: the server's SYN_RCVD > ESTABLISHED when the ACK arrived
+ack = pk[2]
+st = [r for r in recs if r["type"] == "state" and r["role"] == "server" and r["to"] == "ESTABLISHED"]
+assert st and st[0]["ts_ns"] == ack["arrived_ns"], (st, ack)
+wire = [r for r in recs if r["type"] == "wire"][0]
+assert wire["lost"] == 0 and wire["unsent"] == 0 and wire["paired"] == len(pk), wire
+EOF
+
+# Cut the client's FIN out of the server's capture: it never arrived.
+python3 - echo-server.pcap "$TMP/server-nofin.pcap" <<'EOF' || fail "editing the pcap"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+out, off, cut = [data[:24]], 24, 0
+endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+while off < len(data):
+    incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
+    rec = data[off:off + 16 + incl]
+    frame = rec[16:]
+    ip = frame[14:]
+    tcp = ip[(ip[0] & 15) * 4:]
+    if not cut and ip[12:16] == bytes([10, 77, 0, 1]) and tcp[13] & 1:
+        cut = 1
+    else:
+        out.append(rec)
+    off += 16 + incl
+assert cut, "no FIN from the client"
+open(sys.argv[2], "wb").write(b"".join(out))
+EOF
+"$BIN/socklab-trace" -r echo-client.pcap -r "$TMP/server-nofin.pcap" --json >"$TMP/nofin.jsonl" 2>"$TMP/nofin.err" ||
+	fail "socklab-trace on the cut capture exited non-zero"
+python3 - "$TMP/nofin.jsonl" <<'EOF' || fail "the lost FIN"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+fin = [r for r in recs if r["type"] == "packet" and r["dir"] == "c2s" and "FIN" in r["flags"]]
+assert len(fin) == 1 and fin[0].get("lost") is True and "arrived_ns" not in fin[0], fin
+assert not [r for r in recs if r["type"] == "state" and r["role"] == "server" and r["to"] == "CLOSE_WAIT"], \
+    "the server took in a FIN that never arrived"
+assert [r for r in recs if r["type"] == "wire"][0]["lost"] == 1
+EOF
+"$BIN/socklab-trace" -r echo-client.pcap -r "$TMP/server-nofin.pcap" | grep -q 'FIN|ACK.*(LOST on the wire)' ||
+	fail "the text timeline does not say the FIN was lost"
+# The ladder's pictures: the SVG slants each segment from its send row down
+# to its arrival row; the lost FIN stops midway with a cross.
+"$BIN/socklab" export "$TMP/echo.jsonl" --format svg >"$TMP/echo.svg" 2>"$TMP/svg.err" || fail "svg export"
+python3 - "$TMP/echo.svg" <<'PY' || fail "the SVG has no slanted arrows"
+import re, sys
+svg = open(sys.argv[1]).read()
+slanted = [m for m in re.findall(r'<line x1="(\d+)" y1="(\d+)" x2="(\d+)" y2="(\d+)"', svg) if m[1] != m[3] and m[0] != m[2]]
+assert len(slanted) == 10, len(slanted)  # every segment of the echo, each down to its arrival
+PY
+"$BIN/socklab" export "$TMP/nofin.jsonl" --format svg | grep -q "✗" || fail "the lost FIN has no cross in the SVG"
+"$BIN/socklab" replay "$TMP/nofin.jsonl" --plain --ascii >"$TMP/nofin.txt" 2>&1 || fail "replay of the cut capture"
+grep -q -- "FIN|ACK seq=6 ack=13-*x" "$TMP/nofin.txt" || fail "the text ladder does not end the lost FIN with x: $(cat "$TMP/nofin.txt")"
+echo "PASS: two capture points: times, states at each host, a lost FIN, slanted SVG arrows"
