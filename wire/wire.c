@@ -275,6 +275,34 @@ struct wire *wire_open(const struct wire_opts *o, char *err, size_t n)
 	return w;
 }
 
+/* Ends (SIGTERM) the processes still on a host: those `socklab host`
+ * started, which are not the lab's children. */
+static void end_host_programs(const struct wire *w)
+{
+	struct stat ns[2], st;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char path[64];
+
+	if (!d || fstat(w->ns[0], &ns[0]) < 0 || fstat(w->ns[1], &ns[1]) < 0) {
+		if (d)
+			closedir(d);
+		return;
+	}
+	while ((e = readdir(d))) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		if (stat(path, &st) < 0)
+			continue;
+		for (int h = 0; h < 2; h++)
+			if (st.st_ino == ns[h].st_ino && st.st_dev == ns[h].st_dev)
+				kill(pid, SIGTERM);
+	}
+	closedir(d);
+}
+
 int wire_close(struct wire *w, struct relay_stats *st, char *err, size_t n)
 {
 	struct relay_stats got;
@@ -301,6 +329,8 @@ int wire_close(struct wire *w, struct relay_stats *st, char *err, size_t n)
 	if (rc < 0 && err)
 		snprintf(err, n, "wire: the relay failed (%s %d)", WIFEXITED(status) ? "exit" : "signal",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	if (w->ns[0] >= 0 && w->ns[1] >= 0)
+		end_host_programs(w);
 	for (int h = 0; h < 2; h++)
 		if (w->ns[h] >= 0)
 			close(w->ns[h]);
