@@ -35,22 +35,22 @@ as() {
 # ns_gone NET_ID: no process is in the namespace (net:[N]) and no process
 # holds it open: it is gone.
 ns_gone() {
-	local id=$1 l
+	local id=$1
 	if command -v lsns >/dev/null && lsns -t net -n -o NS 2>/dev/null | grep -qx "${id//[^0-9]/}"; then
 		return 1
 	fi
-	for l in /proc/[0-9]*/ns/net /proc/[0-9]*/fd/*; do
-		[ "$(readlink "$l" 2>/dev/null)" = "$id" ] && return 1
-	done
-	return 0
+	! find /proc/[0-9]*/ns/net /proc/[0-9]*/fd -maxdepth 1 -type l -printf '%l\n' 2>/dev/null | grep -Fxq "$id"
 }
+
+# running PID: PID is a process that has not ended (a zombie has).
+running() { [ -e "/proc/$1/stat" ] && ! awk '{ sub(/.*\) /, ""); exit $1 != "Z" }' "/proc/$1/stat" 2>/dev/null; }
 
 # relay_gone PID: the relay process PID is gone (waits for it up to 5 s:
 # the kernel kills it when its lab dies, which takes a moment).
 relay_gone() {
 	local i
 	for ((i = 0; i < 100; i++)); do
-		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = socklab-wire ] || return 0
+		{ [ "$(cat "/proc/$1/comm" 2>/dev/null)" = socklab-wire ] && running "$1"; } || return 0
 		sleep 0.05
 	done
 	return 1
@@ -60,9 +60,9 @@ relay_gone() {
 # no socklab and no wire_lab): what a run would leave behind.
 orphan_relays() {
 	local p pp
-	for p in /proc/[0-9]*; do
-		[ "$(cat "$p/comm" 2>/dev/null)" = socklab-wire ] || continue
-		pp=$(awk '{ sub(/.*\) /, ""); print $2 }' "$p/stat" 2>/dev/null)
-		case $(cat "/proc/$pp/comm" 2>/dev/null) in socklab | wire_lab) ;; *) echo "${p#/proc/}" ;; esac
+	for p in $(pgrep -x socklab-wire); do
+		running "$p" || continue
+		pp=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$p/stat" 2>/dev/null)
+		case $(cat "/proc/$pp/comm" 2>/dev/null) in socklab | wire_lab) ;; *) echo "$p" ;; esac
 	done
 }
