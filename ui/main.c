@@ -961,10 +961,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "socklab: %s\n", err);
 		else
 			fprintf(stderr, "socklab: the wire carried %llu frames to the server and %llu back; lost %llu, "
-					"dropped %llu (queue full)\n",
+					"dropped %llu (queue full) and %llu (relay too slow)\n",
 				(unsigned long long)st.sent[0], (unsigned long long)st.sent[1],
 				(unsigned long long)(st.lost[0] + st.lost[1]),
-				(unsigned long long)(st.overflow[0] + st.overflow[1]));
+				(unsigned long long)(st.overflow[0] + st.overflow[1]), (unsigned long long)st.kernel_drops);
 	}
 	privileges_file_maker_stop(a.maker);
 	timeline_free(a.loop.tl);

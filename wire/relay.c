@@ -49,6 +49,11 @@ int relay_port(const char *ifname, char *err, size_t n)
 	}
 	/* older kernels lack it: relay_run also skips PACKET_OUTGOING */
 	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+	/* room for a burst while the relay is not scheduled (root may pass
+	 * net.core.rmem_max); what still overflows is counted */
+	int size = 4 << 20;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	return fd;
 }
 
@@ -176,6 +181,12 @@ int relay_run(const int port[2], const struct impair_cfg *cfg, int ctl, FILE *lo
 			}
 	}
 out:
+	for (int d = 0; d < 2; d++) {
+		struct tpacket_stats ps;
+		socklen_t len = sizeof(ps);
+		if (getsockopt(port[d], SOL_PACKET, PACKET_STATISTICS, &ps, &len) == 0)
+			st->kernel_drops += ps.tp_drops;
+	}
 	if (timer >= 0)
 		close(timer);
 	free(q[0].s);

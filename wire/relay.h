@@ -23,6 +23,7 @@ struct relay_stats {
 	uint64_t overflow[2];  /* dropped: the queue was full */
 	uint64_t oversize;     /* dropped: longer than RELAY_FRAME_MAX */
 	uint64_t send_errors;  /* the kernel refused to send (ENOBUFS...) */
+	uint64_t kernel_drops; /* frames the kernel dropped before the relay read them (full socket buffer) */
 };
 
 /* A packet socket on ifname that does not see its own frames go out;

@@ -155,11 +155,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("relay: rx %llu %llu sent %llu %llu lost %llu %llu reordered %llu %llu overflow %llu %llu oversize %llu "
-	       "errors %llu\n",
+	       "errors %llu kernel_drops %llu\n",
 	       (unsigned long long)st.rx[0], (unsigned long long)st.rx[1], (unsigned long long)st.sent[0],
 	       (unsigned long long)st.sent[1], (unsigned long long)st.lost[0], (unsigned long long)st.lost[1],
 	       (unsigned long long)st.reordered[0], (unsigned long long)st.reordered[1],
 	       (unsigned long long)st.overflow[0], (unsigned long long)st.overflow[1], (unsigned long long)st.oversize,
-	       (unsigned long long)st.send_errors);
+	       (unsigned long long)st.send_errors, (unsigned long long)st.kernel_drops);
 	return rc;
 }
