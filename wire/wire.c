@@ -369,13 +369,14 @@ static void comm_of(pid_t pid, char *buf, size_t n)
 		buf[0] = '\0';
 }
 
-/* The parent of pid, from /proc/PID/stat ("pid (comm) state ppid"). */
+/* The parent of pid, from /proc/PID/stat ("pid (comm) state ppid"); -1
+ * for a zombie (ended, waiting for its parent to reap it). */
 static pid_t parent_of(pid_t pid)
 {
 	char path[64], buf[512], *p;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_text(path, buf, sizeof(buf), true) < 0 || !(p = strrchr(buf, ')')))
+	if (read_text(path, buf, sizeof(buf), true) < 0 || !(p = strrchr(buf, ')')) || strlen(p) < 5 || p[2] == 'Z')
 		return -1;
 	return (pid_t)atoi(p + 4);
 }
@@ -403,7 +404,8 @@ int wire_cleanup(void)
 			continue;
 		/* a relay's parent is its lab (socklab, or a program like this
 		 * one): one whose parent is anything else was left behind */
-		ppid = parent_of(pid);
+		if ((ppid = parent_of(pid)) < 0)
+			continue; /* gone already, or a zombie: nothing to end */
 		comm_of(ppid, pcomm, sizeof(pcomm));
 		if (ppid > 1 && (strcmp(pcomm, "socklab") == 0 || strcmp(pcomm, self) == 0))
 			continue;
