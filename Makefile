@@ -33,12 +33,14 @@ PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS) 2>/dev/null))
 #   common/  <-  tracer/core/  <-  tracer/  <-  ui/  <-  ui/lesson/
 #   common/  <-  lab/
 #   common/  <-  run/       (socklab run: ui/main.c alone calls it)
+#   common/  <-  wire/      (two hosts and the wire between them: ui/ uses it)
 INC_common      := -Icommon
 INC_tracer_core := $(INC_common) -Itracer/core
 INC_tracer      := $(INC_tracer_core) -Itracer
 INC_lab         := $(INC_common) -Ilab
 INC_run         := $(INC_common) -Irun
-INC_ui          := $(INC_tracer) -Iui
+INC_wire        := $(INC_common) -Iwire
+INC_ui          := $(INC_tracer) -Iwire -Iui
 INC_lesson      := $(INC_ui) -Iui/lesson
 INC_tests       := $(INC_lesson) -Ilab -Irun -Itests/lib
 
@@ -54,6 +56,7 @@ LAB_SRCS    := $(filter-out $(LAB_MAINS),$(wildcard lab/*.c))
 UI_SRCS     := $(filter-out $(UI_MAIN),$(wildcard ui/*.c))
 LESSON_SRCS := $(wildcard ui/lesson/*.c)
 RUN_SRCS    := $(wildcard run/*.c)
+WIRE_SRCS   := $(wildcard wire/*.c)
 TEST_SRCS   := $(wildcard tests/unit/test_*.c)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 TESTLIB_SRCS := $(wildcard tests/lib/*.c)
@@ -67,9 +70,10 @@ LIBLAB    := $(B)/liblab.a
 LIBUI     := $(B)/libui.a
 LIBLESSON := $(B)/liblesson.a
 LIBRUN    := $(B)/librun.a
+LIBWIRE   := $(B)/libwire.a
 LIBTEST   := $(B)/libtestlib.a
-UI_LIBS   := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON)
-ALL_LIBS  := $(LIBLESSON) $(LIBUI) $(LIBTRACER) $(LIBCORE) $(LIBLAB) $(LIBRUN) $(LIBCOMMON)
+UI_LIBS   := $(LIBLESSON) $(LIBUI) $(LIBWIRE) $(LIBTRACER) $(LIBCORE) $(LIBCOMMON)
+ALL_LIBS  := $(LIBLESSON) $(LIBUI) $(LIBWIRE) $(LIBTRACER) $(LIBCORE) $(LIBLAB) $(LIBRUN) $(LIBCOMMON)
 
 PROGRAMS := bin/socklab-trace bin/echo-server bin/echo-client bin/socklab
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
@@ -92,12 +96,13 @@ $(shell mkdir -p build; [ "$$(cat build/variant 2>/dev/null)" = "$(VARIANT)" ] |
 inc_of = $(strip $(if $(filter tests/%,$(1)),$(INC_tests),\
 	$(if $(filter ui/main.c,$(1)),$(INC_lesson) -Irun,\
 	$(if $(filter run/%,$(1)),$(INC_run),\
+	$(if $(filter wire/%,$(1)),$(INC_wire),\
 	$(if $(filter ui/lesson/%,$(1)),$(INC_lesson),\
 	$(if $(filter ui/%,$(1)),$(INC_ui),\
 	$(if $(filter lab/%,$(1)),$(INC_lab),\
 	$(if $(filter tracer/core/%,$(1)),$(INC_tracer_core),\
 	$(if $(filter tracer/%,$(1)),$(INC_tracer),\
-	$(if $(filter common/%,$(1)),$(INC_common),$(error no layer for $(1))))))))))))
+	$(if $(filter common/%,$(1)),$(INC_common),$(error no layer for $(1)))))))))))))
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -125,6 +130,8 @@ $(LIBUI): $(B)/gen/web_assets.o
 $(LIBLESSON): $(call obj,$(LESSON_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(LIBRUN): $(call obj,$(RUN_SRCS))
+	@rm -f $@; ar rcs $@ $^
+$(LIBWIRE): $(call obj,$(WIRE_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(LIBTEST): $(call obj,$(TESTLIB_SRCS))
 	@rm -f $@; ar rcs $@ $^
@@ -170,7 +177,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fu
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(call inc_of,$<) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/%.o,$(COMMON_SRCS) $(CORE_SRCS) $(TRACER_SRCS) $(LAB_SRCS) $(UI_SRCS) $(LESSON_SRCS))
+$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/%.o,$(COMMON_SRCS) $(CORE_SRCS) $(TRACER_SRCS) $(LAB_SRCS) $(WIRE_SRCS) $(UI_SRCS) $(LESSON_SRCS))
 	@rm -f $@; ar rcs $@ $^
 $(FUZZ_DIR)/gen/web_assets.o: $(B)/gen/web_assets.c
 	@mkdir -p $(dir $@)

@@ -188,6 +188,7 @@ const struct demo_scenario *demo_at(size_t i)
 struct demo {
 	struct demo_opts o;
 	pid_t server, client;
+	int client_gate;         /* on the wire: the forked client waits for a byte here */
 	bool client_started, client_done;
 	const char *output;
 };
@@ -223,9 +224,10 @@ int demo_bindir(char *buf, size_t n)
 }
 
 /* Starts path with argv; its output goes to /dev/null (the screen belongs
- * to curses) or to output. */
+ * to curses) or to output. On the wire it runs in host's namespace and,
+ * with gate >= 0, waits for a byte on gate before it execs. */
 static pid_t fork_exec(const struct demo_opts *o, const char *path, const char *const *argv, const char *output,
-		       char *err, size_t errlen)
+		       enum wire_host host, int gate, char *err, size_t errlen)
 {
 	pid_t pid, parent = getpid();
 
@@ -243,14 +245,25 @@ static pid_t fork_exec(const struct demo_opts *o, const char *path, const char *
 			dup2(out >= 0 ? out : null, STDOUT_FILENO);
 			dup2(out >= 0 ? out : null, STDERR_FILENO);
 		}
+		/* into its host while the lab may still (before root is dropped) */
+		if (o->wire && wire_enter(o->wire, host, err, errlen) < 0)
+			_exit(124);
+		if (gate >= 0 && dup2(gate, STDERR_FILENO + 1) < 0)
+			_exit(124);
 		/* nothing else of the UI's: not these two, not its packet socket */
-		closefrom(STDERR_FILENO + 1);
+		closefrom(STDERR_FILENO + 1 + (gate >= 0));
 		if (o->run_as >= 0 && getuid() == 0 &&
 		    (setgroups(0, NULL) < 0 || setgid((gid_t)o->run_as_gid) < 0 || setuid((uid_t)o->run_as) < 0))
 			_exit(126);
 		/* after setuid, which clears it; and the UI may already be gone */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 			_exit(125);
+		if (gate >= 0) {
+			char go;
+			if (read(STDERR_FILENO + 1, &go, 1) != 1) /* the demo ended first */
+				_exit(0);
+			close(STDERR_FILENO + 1);
+		}
 		execv(path, (char *const *)argv);
 		_exit(127);
 	}
@@ -269,7 +282,7 @@ static int lab_program(const struct demo_opts *o, const char *prog, char *path, 
 
 /* Runs BINDIR/prog with the scenario's arguments and the common ones. */
 static pid_t spawn(const struct demo_opts *o, const char *prog, const char *const *args, bool client,
-		   const char *output, char *err, size_t errlen)
+		   const char *output, int gate, char *err, size_t errlen)
 {
 	char path[PATH_MAX], port[16];
 	const char *argv[DEMO_MAX_ARGS + 12];
@@ -280,11 +293,15 @@ static pid_t spawn(const struct demo_opts *o, const char *prog, const char *cons
 	snprintf(port, sizeof(port), "%d", o->port);
 	argv[argc++] = prog;
 	if (client) {
-		argv[argc++] = "127.0.0.1";
+		argv[argc++] = o->wire ? wire_addr(WIRE_SERVER) : "127.0.0.1";
 		argv[argc++] = port;
 	} else {
 		argv[argc++] = "-p";
 		argv[argc++] = port;
+		if (o->wire) {
+			argv[argc++] = "-b";
+			argv[argc++] = wire_addr(WIRE_SERVER);
+		}
 	}
 	for (int i = 0; args[i] && i < DEMO_MAX_ARGS; i++)
 		argv[argc++] = args[i];
@@ -294,7 +311,7 @@ static pid_t spawn(const struct demo_opts *o, const char *prog, const char *cons
 	if (o->step)
 		argv[argc++] = "--step";
 	argv[argc] = NULL;
-	return fork_exec(o, path, argv, output, err, errlen);
+	return fork_exec(o, path, argv, output, client ? WIRE_CLIENT : WIRE_SERVER, gate, err, errlen);
 }
 
 /* The scenario's server under `socklab run` (BINDIR/socklab), after its
@@ -333,7 +350,7 @@ static pid_t spawn_traced(const struct demo_opts *o, char *err, size_t errlen)
 	for (int i = 0; s->traced_server[i] && i < DEMO_MAX_ARGS; i++)
 		argv[argc++] = strcmp(s->traced_server[i], "{port}") == 0 ? port : s->traced_server[i];
 	argv[argc] = NULL;
-	return fork_exec(o, s->build ? "/bin/sh" : path, argv, NULL, err, errlen);
+	return fork_exec(o, s->build ? "/bin/sh" : path, argv, NULL, WIRE_SERVER, -1, err, errlen);
 }
 
 struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen)
@@ -346,12 +363,34 @@ struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen)
 	}
 	d->o = *o;
 	d->server = d->client = -1;
+	d->client_gate = -1;
+	if (o->wire && o->scenario->traced_server[0]) {
+		snprintf(err, errlen, "demo %s: runs on loopback only, not on two hosts (drop --delay and the other wire "
+				      "switches)", o->scenario->name);
+		free(d);
+		return NULL;
+	}
 	if (!o->scenario->no_server) {
 		d->server = o->scenario->traced_server[0]
 				    ? spawn_traced(o, err, errlen)
-				    : spawn(o, "echo-server", o->scenario->server_args, false, NULL, err, errlen);
+				    : spawn(o, "echo-server", o->scenario->server_args, false, NULL, -1, err, errlen);
 		if (d->server < 0) {
 			free(d);
+			return NULL;
+		}
+	}
+	if (o->wire) {
+		int gate[2];
+		if (pipe2(gate, O_CLOEXEC) < 0) {
+			snprintf(err, errlen, "demo: pipe: %s", errtext(errno));
+			demo_stop(d);
+			return NULL;
+		}
+		d->client = spawn(o, "echo-client", o->scenario->client_args, true, NULL, gate[0], err, errlen);
+		close(gate[0]);
+		d->client_gate = gate[1];
+		if (d->client < 0) {
+			demo_stop(d);
 			return NULL;
 		}
 	}
@@ -365,7 +404,15 @@ void demo_set_output(struct demo *d, const char *path)
 
 int demo_start_client(struct demo *d, char *err, size_t errlen)
 {
-	d->client = spawn(&d->o, "echo-client", d->o.scenario->client_args, true, d->output, err, errlen);
+	if (d->client_gate >= 0) { /* forked already: let it go */
+		d->client_started = write(d->client_gate, "g", 1) == 1;
+		close(d->client_gate);
+		d->client_gate = -1;
+		if (!d->client_started)
+			snprintf(err, errlen, "demo: the client is gone before its start");
+		return d->client_started ? 0 : -1;
+	}
+	d->client = spawn(&d->o, "echo-client", d->o.scenario->client_args, true, d->output, -1, err, errlen);
 	d->client_started = d->client > 0;
 	return d->client > 0 ? 0 : -1;
 }
@@ -404,6 +451,8 @@ void demo_stop(struct demo *d)
 {
 	if (!d)
 		return;
+	if (d->client_gate >= 0)
+		close(d->client_gate); /* a client never let go ends */
 	if (!d->client_done)
 		stop_child(d->client);
 	stop_child(d->server);

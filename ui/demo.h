@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "lang.h"
+#include "wire.h"
 
 #define DEMO_MAX_ARGS 8
 
@@ -53,9 +54,16 @@ struct demo_opts {
 	bool step;               /* both programs run with --step */
 	int run_as;              /* >= 0: the uid (and its group) the children run as */
 	int run_as_gid;
+	/* Two hosts (wire.h), or NULL: loopback. On the wire the server listens
+	 * on the server host's address and the client, in the client host,
+	 * connects to it; both are forked by demo_start, while the lab may
+	 * still enter the hosts (before it drops root), the client waiting
+	 * until demo_start_client lets it exec. */
+	const struct wire *wire;
 };
 
-/* Starts the server (the client comes with demo_start_client). */
+/* Starts the server (the client comes with demo_start_client). A scenario
+ * whose server is not echo-server (socklab run) is refused on the wire. */
 struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen);
 /* The client started next writes its stdout and stderr to path (appended)
  * instead of /dev/null; path must outlive d. */

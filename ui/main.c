@@ -8,10 +8,12 @@
  *   socklab replay FILE                   a .jsonl recording, or a pcap (wire only)
  *   socklab export FILE --format F        text, mermaid, csv, svg or html
  *   socklab lesson [N]                    a lesson on real sockets (lesson_run.c)
+ *   socklab host client|server -- CMD     CMD on a host of a lab run with --delay ...
  *
  * This file is the edge: arguments, the subcommands, privileges. The poll
  * loop and the draw are loop.c's, the model timeline.c, the picture
  * ladder.c and screen.c. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,6 +30,7 @@
 #include "chanpath.h"
 #include "clock.h"
 #include "demo.h"
+#include "errtext.h"
 #include "export.h"
 #include "lesson_run.h"
 #include "loop.h"
@@ -40,6 +43,7 @@
 #include "text_ladder.h"
 #include "timeline.h"
 #include "view.h"
+#include "wire.h"
 
 #define DEFAULT_PORT 8080
 #define CLIENT_START_TIMEOUT_NS 3000000000ull
@@ -48,11 +52,13 @@
 #define WAIT_MS 250                  /* nothing to draw: poll this long at most */
 #define WAIT_PLAYING_MS 33           /* a replay playing reveals rows on time */
 
-enum command { CMD_LIVE, CMD_DEMO, CMD_RECORD, CMD_REPLAY, CMD_EXPORT, CMD_LESSON, CMD_RUN, CMD_COUNT };
+enum command { CMD_LIVE, CMD_DEMO, CMD_RECORD, CMD_REPLAY, CMD_EXPORT, CMD_LESSON, CMD_RUN, CMD_HOST, CMD_COUNT };
 
 struct options {
 	enum command cmd;
 	const char *file, *iface, *filter, *events, *scenario;
+	const char *record;      /* demo --record FILE */
+	struct wire_opts wire;   /* --delay and the other wire switches: two hosts */
 	int port;
 	bool step, plain, big, ascii, mono, list;
 	double speed;
@@ -69,6 +75,8 @@ struct app {
 	struct frames *frames;   /* the captured frames, for the details (d) */
 	struct capture *cap;     /* a recording's .pcapng while its frames are read */
 	struct demo *demo;
+	struct wire *wire;       /* two hosts and the wire, or NULL: loopback */
+	struct session_point points[2]; /* the capture points on its hosts */
 	struct file_maker *maker; /* started as root: creates what `r` records (privileges.h) */
 	struct text_ladder text; /* --plain, export: what goes to stdout */
 	uint64_t started_ns, client_done_ns;
@@ -99,6 +107,7 @@ static int cmd_replay(struct app *a, int argc, char **argv);
 static int cmd_export(struct app *a, int argc, char **argv);
 static int cmd_lesson(struct app *a, int argc, char **argv);
 static int cmd_run(struct app *a, int argc, char **argv);
+static int cmd_host(struct app *a, int argc, char **argv);
 
 static const struct cmd_struct commands[CMD_COUNT] = {
 	[CMD_LIVE] = {"live", cmd_live, 0},
@@ -108,6 +117,7 @@ static const struct cmd_struct commands[CMD_COUNT] = {
 	[CMD_EXPORT] = {"export", cmd_export, NEEDS_FILE | FROM_FILE},
 	[CMD_LESSON] = {"lesson", cmd_lesson, OWN_ARGS},
 	[CMD_RUN] = {"run", cmd_run, OWN_ARGS},
+	[CMD_HOST] = {"host", cmd_host, OWN_ARGS},
 };
 
 /* The command called name, or -1. */
@@ -121,8 +131,10 @@ static int find_command(const char *name)
 
 static void usage(FILE *f)
 {
-	fputs("usage: socklab [-p PORT] [-i IFACE] [-f 'BPF'] [--step] [--plain] [--big] [--lang en|zh]\n"
-	      "       socklab demo [NAME] [--step] [--plain] [--lang en|zh]     (socklab demo --list)\n"
+	fprintf(f, "usage: socklab [-p PORT] [-i IFACE] [-f 'BPF'] [--step] [--plain] [--big] [--lang en|zh]\n"
+	      "       socklab demo [NAME] [--step] [--plain] [--lang en|zh] [--record FILE]  (socklab demo --list)\n"
+	      "       socklab [demo [NAME]] --delay MS [--jitter MS] [--loss PCT] [--reorder PCT] [--rate KBIT] [--seed N]\n"
+	      "       socklab host client|server -- CMD [ARGS...]   CMD on a host of the lab started with --delay\n"
 	      "       socklab record FILE [-p PORT] [-i IFACE]\n"
 	      "       socklab replay FILE.jsonl|FILE.pcap [--speed X] [--plain]\n"
 	      "       socklab export FILE --format text|mermaid|csv|svg|html [--conn N] [--width N]\n"
@@ -144,6 +156,8 @@ static void usage(FILE *f)
 	      "      --ascii         lines and arrows in ASCII (text stays);  --mono  no colours\n"
 	      "      --events PATH   the event channel (default $SOCKLAB_EVENTS, $XDG_RUNTIME_DIR/socklab/\n"
 	      "                      events.sock or /tmp/socklab-UID/events.sock)\n"
+	      "      --record FILE   demo: also write FILE.jsonl and FILE.pcapng\n"
+	      "%s"
 	      "      --speed X       replay: play at X times real time (default 1)\n"
 	      "      --format F      export: text, mermaid, csv, svg or html\n"
 	      "      --conn N        export: only connection N (default: all)\n"
@@ -155,7 +169,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Capturing needs root or CAP_NET_RAW (`sudo make setcap`); root is dropped once the\n"
 	      "capture is open.\n",
-	      f);
+	      impair_usage);
 }
 
 static int parse_long(const char *what, const char *s, long min, long max, long *out)
@@ -185,9 +199,11 @@ static int parse_rows(const char *s, long *first, long *last)
 	return 0;
 }
 
+enum { OPT_RECORD = 256, OPT_WIRE }; /* OPT_WIRE + i: wire switch i (impair.h) */
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
+	static const struct option own[] = {
 		{"port", required_argument, NULL, 'p'},   {"interface", required_argument, NULL, 'i'},
 		{"filter", required_argument, NULL, 'f'}, {"step", no_argument, NULL, 'S'},
 		{"plain", no_argument, NULL, 'P'},        {"big", no_argument, NULL, 'B'},
@@ -196,8 +212,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"format", required_argument, NULL, 'F'}, {"conn", required_argument, NULL, 'c'},
 		{"width", required_argument, NULL, 'w'},  {"list", no_argument, NULL, 'L'},
 		{"lang", required_argument, NULL, 'g'},   {"rows", required_argument, NULL, 'R'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+		{"help", no_argument, NULL, 'h'},         {"record", required_argument, NULL, OPT_RECORD},
 	};
+	struct option longopts[sizeof(own) / sizeof(own[0]) + IMPAIR_NSWITCHES + 1] = {{NULL, 0, NULL, 0}};
+	char err[160];
 	int c, nargs = 0, cmd;
 	const char *args[2] = {NULL, NULL};
 	long v;
@@ -209,6 +227,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->speed = 1.0;
 	o->width = 100;
 	o->format = EXPORT_TEXT;
+	memcpy(longopts, own, sizeof(own));
+	impair_longopts(longopts + sizeof(own) / sizeof(own[0]), OPT_WIRE);
 	while ((c = getopt_long(argc, argv, "-:p:i:f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 1:
@@ -265,11 +285,19 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			o->width = (int)v;
 			break;
+		case OPT_RECORD: o->record = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			fprintf(stderr, "socklab: option '%s' needs a value; try --help\n", argv[optind - 1]);
 			return -1;
 		default:
+			if (c >= OPT_WIRE && c < OPT_WIRE + IMPAIR_NSWITCHES) {
+				if (impair_parse_switch(c - OPT_WIRE, optarg, &o->wire.impair, err, sizeof(err)) < 0) {
+					fprintf(stderr, "socklab: %s\n", err);
+					return -1;
+				}
+				break;
+			}
 			fprintf(stderr, "socklab: unknown option '%s'; try --help\n", argv[optind - 1]);
 			return -1;
 		}
@@ -282,6 +310,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	o->cmd = (enum command)cmd;
+	if (o->record && o->cmd != CMD_DEMO) {
+		fprintf(stderr, "socklab: --record is for demo (live: socklab record FILE)\n");
+		return -1;
+	}
+	if (o->wire.impair.enabled && (o->cmd == CMD_REPLAY || o->cmd == CMD_EXPORT || o->iface || o->list)) {
+		fprintf(stderr, "socklab: the wire switches (--delay ...) are for live, record and demo, which then "
+				"capture on the two hosts (no -i)\n");
+		return -1;
+	}
 	if (o->cmd == CMD_DEMO) {
 		o->scenario = args[1];
 	} else if (commands[cmd].flags & NEEDS_FILE) {
@@ -586,6 +623,33 @@ static int drop_privileges(struct app *a)
 	return 0;
 }
 
+/* --delay and the other wire switches: the two hosts, made before anything
+ * else is opened (a normal user's lab enters a user namespace, which needs
+ * a single thread), and the session's capture points on them. */
+static int open_wire(struct app *a, struct session_opts *so)
+{
+	char what[160];
+
+	if (!a->opt.wire.impair.enabled)
+		return 0;
+	a->wire = wire_open(&a->opt.wire, a->message, sizeof(a->message));
+	if (!a->wire) {
+		fprintf(stderr, "socklab: %s\n", a->message);
+		return -1;
+	}
+	for (int h = 0; h < 2; h++)
+		a->points[h] = (struct session_point){wire_netns_fd(a->wire, (enum wire_host)h), WIRE_IFACE,
+						      wire_host_name((enum wire_host)h)};
+	so->iface = NULL;
+	so->points = a->points;
+	so->npoints = 2;
+	so->wire_horizon_ns = wire_horizon_ns(a->wire);
+	impair_describe(wire_impair(a->wire), what, sizeof(what));
+	fprintf(stderr, "socklab: two hosts, %s %s and %s %s; the wire: %s\n", wire_host_name(WIRE_CLIENT),
+		wire_addr(WIRE_CLIENT), wire_host_name(WIRE_SERVER), wire_addr(WIRE_SERVER), what);
+	return 0;
+}
+
 /* socklab [live], socklab record FILE: the capture on the port, the channel
  * the student's programs use by default, and the recording. */
 static int cmd_live(struct app *a, int argc, char **argv)
@@ -605,7 +669,7 @@ static int cmd_live(struct app *a, int argc, char **argv)
 	/* under sudo the student's programs send as the student */
 	owner = getenv("SUDO_UID") ? uid : -1;
 	so.port = a->opt.filter ? 0 : port;
-	if (start_file_maker(a) < 0)
+	if (start_file_maker(a) < 0 || open_wire(a, &so) < 0)
 		return 1;
 	/* A two-host wire of one's own (docs/wire-pairing.md): SOCKLAB_POINTS */
 	struct session_point pts[2] = {{-1, NULL, NULL}, {-1, NULL, NULL}};
@@ -622,6 +686,7 @@ static int cmd_live(struct app *a, int argc, char **argv)
 	session_points_close(pts);
 	if (!a->loop.sess ||
 	    session_listen(a->loop.sess, path, owner, a->message, sizeof(a->message)) < 0 ||
+	    (a->wire && wire_publish(a->wire, path, owner, a->message, sizeof(a->message)) < 0) ||
 	    (a->opt.cmd == CMD_RECORD && session_record(a->loop.sess, a->opt.file, NULL, a->message, sizeof(a->message)) < 0)) {
 		fprintf(stderr, "socklab: %s\n", a->message);
 		return 1;
@@ -629,8 +694,11 @@ static int cmd_live(struct app *a, int argc, char **argv)
 	a->message[0] = '\0';
 	snprintf(a->mode, sizeof(a->mode), "%s",
 		 a->opt.cmd == CMD_RECORD ? screen_words(a->opt.lang)->mode_recording : screen_words(a->opt.lang)->mode_live);
+	if (a->wire) /* where the student's programs go */
+		snprintf(a->message, sizeof(a->message), screen_words(a->opt.lang)->wire_hosts, wire_addr(WIRE_SERVER),
+			 wire_addr(WIRE_SERVER));
 	/* Something else on the port: echo-server's bind() would fail there. */
-	if (!a->opt.filter && port_in_use_message(port, a->opt.lang, a->message, sizeof(a->message)) == 1 &&
+	else if (!a->opt.filter && port_in_use_message(port, a->opt.lang, a->message, sizeof(a->message)) == 1 &&
 	    a->opt.plain)
 		fprintf(stderr, "socklab: %s\n", a->message);
 	if (drop_privileges(a) < 0)
@@ -667,15 +735,17 @@ static int cmd_demo(struct app *a, int argc, char **argv)
 		return 1;
 	}
 	so.port = port;
-	if (start_file_maker(a) < 0)
+	if (start_file_maker(a) < 0 || open_wire(a, &so) < 0)
 		return 1;
 	if (!(a->loop.sess = session_open(&so, a->loop.tl, a->message, sizeof(a->message))) ||
-	    session_listen_private(a->loop.sess, "socklab-demo", uid, a->message, sizeof(a->message)) < 0) {
+	    session_listen_private(a->loop.sess, "socklab-demo", uid, a->message, sizeof(a->message)) < 0 ||
+	    (a->opt.record && session_record(a->loop.sess, a->opt.record, NULL, a->message, sizeof(a->message)) < 0)) {
 		fprintf(stderr, "socklab: %s\n", a->message);
 		return 1;
 	}
 	a->message[0] = '\0';
-	struct demo_opts dopt = {scenario, a->bindir, session_channel_path(a->loop.sess), port, a->opt.step, uid, gid};
+	struct demo_opts dopt = {scenario, a->bindir, session_channel_path(a->loop.sess), port, a->opt.step, uid, gid,
+				 a->wire};
 	a->demo = demo_start(&dopt, a->message, sizeof(a->message));
 	if (!a->demo) {
 		fprintf(stderr, "socklab: %s\n", a->message);
@@ -889,6 +959,30 @@ static int cmd_lesson(struct app *a, int argc, char **argv)
 	return lesson_main(argc, argv);
 }
 
+/* socklab host client|server -- CMD: CMD on a host of the running lab
+ * started with --delay (its user namespace too, if it has one), as the user
+ * root drops to. */
+static int cmd_host(struct app *a, int argc, char **argv)
+{
+	struct options o = {0};
+	char path[CHANPATH_MAX], err[300];
+	int h = argc > 1 ? wire_host_parse(argv[1]) : -1;
+
+	(void)a;
+	if (h < 0 || argc < 4 || strcmp(argv[2], "--") != 0) {
+		fprintf(stderr, "usage: socklab host client|server -- CMD [ARGS...]   (a lab started with --delay runs)\n");
+		return 2;
+	}
+	if (channel_path(&o, path, sizeof(path)) < 0 || wire_join(path, (enum wire_host)h, err, sizeof(err)) < 0 ||
+	    (geteuid() == 0 && privileges_drop(err, sizeof(err)) < 0)) {
+		fprintf(stderr, "socklab: %s\n", path[0] ? err : "event channel path too long");
+		return 1;
+	}
+	execvp(argv[3], argv + 3);
+	fprintf(stderr, "socklab host: %s: %s\n", argv[3], errtext(errno));
+	return 127;
+}
+
 /* socklab run ...: any program's socket calls in the lab (run/runcmd.c). */
 static int cmd_run(struct app *a, int argc, char **argv)
 {
@@ -921,6 +1015,18 @@ int main(int argc, char **argv)
 	rc = commands[a.opt.cmd].run(&a, argc, argv);
 	demo_stop(a.demo);
 	session_close(a.loop.sess); /* and a demo's channel directory with it */
+	if (a.wire) {
+		struct relay_stats st;
+		char err[300];
+		if (wire_close(a.wire, &st, err, sizeof(err)) < 0)
+			fprintf(stderr, "socklab: %s\n", err);
+		else
+			fprintf(stderr, "socklab: the wire carried %llu frames to the server and %llu back; lost %llu, "
+					"dropped %llu (queue full) and %llu (relay too slow)\n",
+				(unsigned long long)st.sent[0], (unsigned long long)st.sent[1],
+				(unsigned long long)(st.lost[0] + st.lost[1]),
+				(unsigned long long)(st.overflow[0] + st.overflow[1]), (unsigned long long)st.kernel_drops);
+	}
 	privileges_file_maker_stop(a.maker);
 	timeline_free(a.loop.tl);
 	frames_free(a.frames);

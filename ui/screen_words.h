@@ -65,6 +65,7 @@ struct screen_words {
 	const char *recording_to;   /* %s %s: the two files */
 	const char *record_live_only;
 	const char *demo_what;      /* %s name, %s what */
+	const char *wire_hosts;     /* live on two hosts: %s server address, %s client address */
 	const char *joined;         /* %s role, %d pid, %s its command line */
 	const char *no_step_waiting;
 	const char *already_recording;  /* %s: the .jsonl */

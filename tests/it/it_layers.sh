@@ -3,6 +3,7 @@
 #   common/  <-  tracer/core/  <-  tracer/  <-  ui/  <-  ui/lesson/
 #   common/  <-  lab/
 #   common/  <-  run/
+#   common/  <-  wire/  <-  ui/
 # Each folder is compiled with its own -I list (make print-INC_<layer>), so
 # a file that includes a header of a folder its layer may not see fails to
 # build with "No such file", and one that includes a header of its own or a
@@ -22,7 +23,7 @@ san=
 [[ $variant == san-* ]] && san=${variant#san-} && san=${san//-/,}
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory SANITIZE="$san" "$@"; }
 
-FOLDERS=(common tracer/core tracer lab run ui ui/lesson)
+FOLDERS=(common tracer/core tracer lab run wire ui ui/lesson)
 # layer (the Makefile's INC_ name) and the folders it may include from; every
 # other folder of FOLDERS is out of its reach
 declare -A MAY_SEE=(
@@ -31,13 +32,14 @@ declare -A MAY_SEE=(
 	[tracer]="common tracer/core tracer"
 	[lab]="common lab"
 	[run]="common run"
-	[ui]="common tracer/core tracer ui"
-	[lesson]="common tracer/core tracer ui ui/lesson"
+	[wire]="common wire"
+	[ui]="common tracer/core tracer wire ui"
+	[lesson]="common tracer/core tracer wire ui ui/lesson"
 )
 # a source file of each layer, to see the list its compile command uses
-declare -A SOURCE_OF=([common]=common [tracer_core]=tracer/core [tracer]=tracer [lab]=lab [run]=run [ui]=ui [lesson]=ui/lesson)
+declare -A SOURCE_OF=([common]=common [tracer_core]=tracer/core [tracer]=tracer [lab]=lab [run]=run [wire]=wire [ui]=ui [lesson]=ui/lesson)
 
-LAYERS=(common tracer_core tracer lab run ui lesson)
+LAYERS=(common tracer_core tracer lab run wire ui lesson)
 # one make for every value: a line each, in the order asked
 mapfile -t vals < <(mk print-CC print-CPPFLAGS print-CFLAGS "${LAYERS[@]/#/print-INC_}")
 [ ${#vals[@]} -eq $((3 + ${#LAYERS[@]})) ] || fail "make print-...: ${#vals[@]} lines: ${vals[*]}"

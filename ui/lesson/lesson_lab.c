@@ -325,7 +325,7 @@ static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char 
 	if (lab->o.les->steps[lab->cur].show_output && run->proc == ROLE_CLIENT)
 		snprintf(p->output, sizeof(p->output), "%.100s.out%d", session_channel_path(lab->sess), lab->nprocs);
 	struct demo_opts dopt = {&p->scenario, lab->o.bindir, session_channel_path(lab->sess),
-				 run->port == PORT_SPARE ? lab->spare : lab->port, run->step, -1, -1};
+				 run->port == PORT_SPARE ? lab->spare : lab->port, run->step, -1, -1, NULL};
 	p->demo = demo_start(&dopt, err, errlen);
 	if (!p->demo)
 		return -1;

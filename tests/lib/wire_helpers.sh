@@ -1,0 +1,68 @@
+# shellcheck shell=bash
+# wire_helpers.sh: for the two-host wire's tests (tests/it/it_wire_*.sh),
+# sourced after helpers.sh. Each test runs as root (plain namespaces) and
+# as nobody (an unprivileged user namespace), where this machine allows it.
+WIRE_LAB=$TOOLS/wire_lab
+[ -x "$WIRE_LAB" ] || skip "the wire_lab tool is not built ($WIRE_LAB): make"
+
+# wire_users: root, and nobody when the kernel lets a normal user make a
+# user namespace (user.max_user_namespaces, kernel.unprivileged_userns_clone).
+wire_users() {
+	local users=""
+	[ "$(id -u)" = 0 ] || skip "needs root: to run as root and as nobody"
+	users=root
+	if id nobody >/dev/null 2>&1 && su -s /bin/sh nobody -c 'unshare -Urn true' 2>/dev/null; then
+		users="$users nobody"
+	else
+		echo "note: no unprivileged user namespaces here: nobody's path not tested" >&2
+	fi
+	echo "$users"
+}
+
+# as USER CMD ARGS...: runs CMD as USER (root: as is) in the directory $TMP/USER.
+as() {
+	local user=$1; shift
+	mkdir -p "$TMP/$user"
+	if [ "$user" = root ]; then
+		(cd "$TMP/$user" && "$@")
+	else
+		chmod 711 "$TMP"
+		chown "$user" "$TMP/$user"
+		su -s /bin/bash "$user" -c "cd $(printf '%q' "$TMP/$user") && $(printf '%q ' "$@")"
+	fi
+}
+
+# ns_gone NET_ID: no process is in the namespace (net:[N]) and no process
+# holds it open: it is gone.
+ns_gone() {
+	local id=$1
+	if command -v lsns >/dev/null && lsns -t net -n -o NS 2>/dev/null | grep -qx "${id//[^0-9]/}"; then
+		return 1
+	fi
+	! find /proc/[0-9]*/ns/net /proc/[0-9]*/fd -maxdepth 1 -type l -printf '%l\n' 2>/dev/null | grep -Fxq "$id"
+}
+
+# running PID: PID is a process that has not ended (a zombie has).
+running() { [ -e "/proc/$1/stat" ] && ! awk '{ sub(/.*\) /, ""); exit $1 != "Z" }' "/proc/$1/stat" 2>/dev/null; }
+
+# relay_gone PID: the relay process PID is gone (waits for it up to 5 s:
+# the kernel kills it when its lab dies, which takes a moment).
+relay_gone() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		{ [ "$(cat "/proc/$1/comm" 2>/dev/null)" = socklab-wire ] && running "$1"; } || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# orphan_relays: socklab-wire processes whose lab is gone (their parent is
+# no socklab and no wire_lab): what a run would leave behind.
+orphan_relays() {
+	local p pp
+	for p in $(pgrep -x socklab-wire); do
+		running "$p" || continue
+		pp=$(awk '{ sub(/.*\) /, ""); print $2 }' "/proc/$p/stat" 2>/dev/null)
+		case $(cat "/proc/$pp/comm" 2>/dev/null) in socklab | wire_lab) ;; *) echo "$p" ;; esac
+	done
+}

@@ -1,0 +1,40 @@
+/* relay.h: the wire's userspace relay (used where the kernel has no
+ * sch_netem): two AF_PACKET sockets on the middle namespace's veths, each
+ * frame given its fate by the impairment model (impair.h) and sent out the
+ * other veth at its time, from one poll loop with a timerfd. Each
+ * direction's queue holds RELAY_QUEUE frames; a frame that finds it full
+ * is dropped and counted. Edge (sockets); the decisions are impair.c's. */
+#ifndef SOCKLAB_WIRE_RELAY_H
+#define SOCKLAB_WIRE_RELAY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "impair.h"
+
+#define RELAY_QUEUE 1000   /* frames per direction, as netem's default limit */
+#define RELAY_FRAME_MAX 2048 /* longer frames (offloads left on) are dropped and counted */
+
+struct relay_stats {
+	uint64_t rx[2];        /* frames received, by direction (impair_dir) */
+	uint64_t sent[2];
+	uint64_t lost[2];      /* lost by the model (--loss) */
+	uint64_t reordered[2]; /* sent ahead (--reorder) */
+	uint64_t overflow[2];  /* dropped: the queue was full */
+	uint64_t oversize;     /* dropped: longer than RELAY_FRAME_MAX */
+	uint64_t send_errors;  /* the kernel refused to send (ENOBUFS...) */
+	uint64_t kernel_drops; /* frames the kernel dropped before the relay read them (full socket buffer) */
+};
+
+/* A packet socket on ifname that does not see its own frames go out;
+ * returns it, or -1 with err. */
+int relay_port(const char *ifname, char *err, size_t n);
+/* Relays until a byte arrives on ctl or ctl closes: frames received on
+ * port[IMPAIR_TO_SERVER] (the veth to the client) go out port[IMPAIR_TO_CLIENT]
+ * (the veth to the server) and back. log (or NULL): a line per frame,
+ * "DIR INDEX LEN FATE DELAY_US" (DIR '>' to the server, '<' to the client;
+ * FATE sent, lost, reordered, overflow). Returns 0, or -1 with err. */
+int relay_run(const int port[2], const struct impair_cfg *cfg, int ctl, FILE *log, struct relay_stats *st,
+	      char *err, size_t n);
+
+#endif
