@@ -36,7 +36,10 @@ probe() {
 	"$SINK" "$TMP/$mode.sock" --go-auto >"$J" &
 	STARTED+=($!)
 	wait_for_sock "$TMP/$mode.sock"
-	"$BIN/socklab" run --events "$TMP/$mode.sock" -- "$PROBE" "$mode" >"$OUT" 2>"$ERR" &
+	# an ASan build's probe: LeakSanitizer cannot work under ptrace and
+	# would end the probe with exit 1; socklab run's own leaks stay checked
+	"$BIN/socklab" run --events "$TMP/$mode.sock" -- \
+		env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$PROBE" "$mode" >"$OUT" 2>"$ERR" &
 	RUNPID=$!
 	STARTED+=("$RUNPID")
 	wait_for "$J" '"phase":"enter".*"call":"accept"' || fail "$mode: no accept enter record: $(cat "$J")"
