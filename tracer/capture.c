@@ -373,8 +373,11 @@ const char *capture_filter(const struct capture *c)
 
 const char *capture_filter_words(const struct capture *c, const char *icmp_words, char *buf, size_t n)
 {
-	/* ARP is a protocol's name in every language */
-	const char *arp = link_has_arp(c->link) ? " + arp" : "";
+	/* ARP is a protocol's name in every language. Linux's lo is an
+	 * Ethernet link with no neighbours: ARP never crosses it, so saying
+	 * "+ arp" there would only puzzle a student. */
+	bool on_lo = c->live && strcmp(c->source, "lo") == 0;
+	const char *arp = link_has_arp(c->link) && !on_lo ? " + arp" : "";
 
 	if (c->given[0] && c->port)
 		snprintf(buf, n, "(%s) and tcp port %d + %s%s", c->given, c->port, icmp_words, arp);

@@ -163,6 +163,8 @@ void grid_lines_to_ascii(struct grid *g)
 	} map[] = {
 		{0x2500, '-'}, {0x2502, '|'}, {0x250c, '+'}, {0x2510, '+'}, {0x2514, '+'}, {0x2518, '+'},
 		{0x25b6, '>'}, {0x25c0, '<'}, {0x2192, '>'}, {0x2190, '<'},
+		{0x2504, '.'}, {0x2717, 'x'}, /* a two-host wire: in flight, lost */
+		{0x21e2, '>'}, {0x21e0, '<'}, /* an io_uring submission, its completion */
 	};
 
 	for (int i = 0; i < g->w * g->h; i++)

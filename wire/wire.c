@@ -242,10 +242,18 @@ struct wire *wire_open(const struct wire_opts *o, char *err, size_t n)
 		w->cfg.seeded = true;
 	}
 	if (geteuid() != 0) {
-		if (netns_user(err, n) < 0) {
+		int home = -1;
+
+		/* The lab moves into a network namespace of its own too: one its
+		 * user namespace owns, so it may come back to it after opening a
+		 * capture inside a host (setns back into the first namespace, the
+		 * machine's, would need privilege there). It needs no network of
+		 * its own: the event channel is a Unix socket in the file system. */
+		if (netns_user(err, n) < 0 || netns_new(&home, err, n) < 0) {
 			free(w);
 			return NULL;
 		}
+		close(home);
 		w->userns = true;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
