@@ -99,3 +99,16 @@ bool endpoint_equal(const struct endpoint *a, const struct endpoint *b)
 	alen = a->family == 6 ? 16 : 4;
 	return memcmp(a->addr, b->addr, alen) == 0;
 }
+
+uint64_t endpoint_hash(const struct endpoint *e)
+{
+	uint64_t hi = 0, lo = 0;
+
+	if (e->family == 6) {
+		memcpy(&hi, e->addr, 8);
+		memcpy(&lo, e->addr + 8, 8);
+	} else {
+		memcpy(&hi, e->addr, 4);
+	}
+	return hash_mix64(hi ^ hash_mix64(lo ^ ((uint64_t)e->family << 16 | e->port)));
+}

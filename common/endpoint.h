@@ -30,4 +30,19 @@ int endpoint_parse(const char *s, struct endpoint *out);
 
 bool endpoint_equal(const struct endpoint *a, const struct endpoint *b);
 
+/* MurmurHash3's 64-bit finalizer: every input bit reaches every output
+ * bit. For the hash tables that mix endpoints with other fields. */
+static inline uint64_t hash_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* A hash of the address (only its family's bytes), family and port. */
+uint64_t endpoint_hash(const struct endpoint *e);
+
 #endif

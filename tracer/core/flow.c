@@ -181,34 +181,10 @@ static bool seq_before(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) < 0;
 }
 
-/* MurmurHash3's 64-bit finalizer: every input bit reaches every output bit. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t endpoint_hash(const struct endpoint *e)
-{
-	uint64_t hi = 0, lo = 0;
-
-	if (e->family == 6) {
-		memcpy(&hi, e->addr, 8);
-		memcpy(&lo, e->addr + 8, 8);
-	} else {
-		memcpy(&hi, e->addr, 4);
-	}
-	return mix64(hi ^ mix64(lo ^ ((uint64_t)e->family << 16 | e->port)));
-}
-
 /* Symmetric, so both directions of a connection hash the same. */
 static uint32_t tuple_hash(const struct endpoint *a, const struct endpoint *b)
 {
-	return (uint32_t)mix64(endpoint_hash(a) + endpoint_hash(b));
+	return (uint32_t)hash_mix64(endpoint_hash(a) + endpoint_hash(b));
 }
 
 static struct flow *flow_find(const struct flow_table *t, uint32_t h, const struct segment *seg,

@@ -43,32 +43,13 @@ void wirepair_config_default(struct wirepair_config *cfg)
 	cfg->horizon_ns = NS_PER_SEC;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t endpoint_mix(const struct endpoint *e)
-{
-	uint64_t a = 0, b = 0;
-
-	memcpy(&a, e->addr, 8);
-	memcpy(&b, e->addr + 8, 8);
-	return mix64(a ^ mix64(b ^ ((uint64_t)e->family << 16 | e->port)));
-}
-
 static uint32_t key_hash(const struct segment *s)
 {
-	uint64_t h = endpoint_mix(&s->src) * 31 + endpoint_mix(&s->dst);
+	uint64_t h = endpoint_hash(&s->src) * 31 + endpoint_hash(&s->dst);
 
-	h = mix64(h ^ ((uint64_t)s->seq << 32 | s->ack));
-	h = mix64(h ^ ((uint64_t)s->len << 32 | (uint64_t)s->ip_id << 16 | (uint64_t)s->flags << 8 | s->icmp.version));
-	h = mix64(h ^ ((s->opt.has & TCPOPT_HAS_TS) ? s->opt.ts_val : 0));
+	h = hash_mix64(h ^ ((uint64_t)s->seq << 32 | s->ack));
+	h = hash_mix64(h ^ ((uint64_t)s->len << 32 | (uint64_t)s->ip_id << 16 | (uint64_t)s->flags << 8 | s->icmp.version));
+	h = hash_mix64(h ^ ((s->opt.has & TCPOPT_HAS_TS) ? s->opt.ts_val : 0));
 	return (uint32_t)h;
 }
 
