@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <liburing.h>
@@ -43,10 +44,24 @@ struct in_flight {
 	uint64_t start_ns; /* CLOCK_MONOTONIC: how long the call blocked */
 };
 
+/* A stop signal that lands after a loop looked at stop_requested and before
+ * its blocking call (epoll_wait, accept, read) started would be lost, and the
+ * call would sleep on. So once a stop is requested, SIGALRM comes every
+ * 100 ms: it interrupts any such call, and restart() then sees the request.
+ * (setitimer is a plain system call on Linux, safe in a handler.) */
 static void on_stop_signal(int sig)
 {
+	static const struct itimerval every_100ms = {{0, 100000}, {0, 100000}};
+
 	(void)sig;
 	stop_requested = 1;
+	setitimer(ITIMER_REAL, &every_100ms, NULL);
+}
+
+/* SIGALRM's only job is to interrupt a blocking call (see above). */
+static void on_alarm(int sig)
+{
+	(void)sig;
 }
 
 void calls_init(const char *prog_name, bool be_quiet)
@@ -63,6 +78,8 @@ void calls_catch_stop_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 	events_give_up_on_stop(&stop_requested); /* Ctrl-C does not wait for a stopped lab */
 }
 

@@ -120,8 +120,9 @@ static void *connection_thread(void *arg)
 	return NULL;
 }
 
-/* A thread per connection. The thread blocks SIGINT and SIGTERM, so the
- * stop signal lands in the main thread's accept(). */
+/* A thread per connection. The thread blocks SIGINT, SIGTERM and the
+ * SIGALRM that follows them, so the stop signal lands in the main thread's
+ * accept(). */
 static void start_thread(struct connection *c)
 {
 	static pthread_attr_t attr;
@@ -139,6 +140,7 @@ static void start_thread(struct connection *c)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	err = pthread_create(&tid, &attr, connection_thread, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -14,6 +14,9 @@ start_server() {
 	shift
 	for ((try = 0; try < 20; try++)); do
 		PORT=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768-60999)
+		# emptied here, not only by the redirection below, which runs in the
+		# child: wait_for could otherwise read an earlier server's line
+		: >"$TMP/srv-$name.out"
 		"$BIN/echo-server" -p "$PORT" "$@" >"$TMP/srv-$name.out" 2>"$TMP/srv-$name.err" &
 		SERVER_PID=$!
 		STARTED+=("$SERVER_PID")

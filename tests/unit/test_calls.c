@@ -8,6 +8,9 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/time.h>
 
 #include "addr.h"
 #include "calls.h"
@@ -286,6 +289,44 @@ static void each_call_prints_a_line(void **state)
 	unlink(path);
 }
 
+/* This executable's epoll_wait() stands in for libc's (the executable's
+ * symbol comes first), so that a stop signal can land exactly where a real
+ * one once did: after lab_epoll_wait() looked at the stop flag, before the
+ * system call began to sleep. */
+static bool signal_before_wait;
+
+int epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms)
+{
+	if (signal_before_wait) {
+		signal_before_wait = false;
+		raise(SIGINT); /* the handler runs now, before the sleep below */
+	}
+	return epoll_pwait(epfd, events, max, timeout_ms, NULL);
+}
+
+/* A server that got Ctrl-C just before epoll_wait() slept on for good: the
+ * signal had come and gone (it_lab_exchange saw "echo-server ignored
+ * SIGINT"). The call must end with EINTR instead. 10 s is a bound for a
+ * broken build, not a timing the test asserts: without the fix the wait
+ * times out and returns 0. Last in the list: the stop flag stays set. */
+static void a_stop_signal_just_before_a_blocking_call_ends_it(void **state)
+{
+	static const struct itimerval off;
+	struct epoll_event ev[1];
+	int epfd = epoll_create1(EPOLL_CLOEXEC), ret;
+
+	(void)state;
+	assert_true(epfd >= 0);
+	calls_catch_stop_signals();
+	signal_before_wait = true;
+	ret = lab_epoll_wait(epfd, ev, 1, 10000);
+	assert_int_equal(ret, -1);
+	assert_int_equal(errno, EINTR);
+	assert_true(calls_stopping());
+	setitimer(ITIMER_REAL, &off, NULL);
+	close(epfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +335,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(calls_work_with_nobody_listening, setup, teardown),
 		cmocka_unit_test_setup_teardown(datagrams_carry_their_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(each_call_prints_a_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_stop_signal_just_before_a_blocking_call_ends_it, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
