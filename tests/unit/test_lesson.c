@@ -151,7 +151,43 @@ static const struct {
 	{HEADER "step: a\ntimeout: 0\n", "bad.lesson:5: timeout: '0'"},
 	{HEADER "step: a\nshow: input\n", "bad.lesson:5: show: 'input'"},
 	{HEADER "step:\n", "bad.lesson:4: step: the step needs a title"},
+	{HEADER "wire: delay=100 drop=3\n", "bad.lesson:4: wire: unknown switch 'drop'"},
+	{HEADER "wire: delay=-5\n", "bad.lesson:4: wire: --delay"},
+	{HEADER "wire: loss=120\n", "bad.lesson:4: wire: --loss '120': expected a percentage"},
+	{HEADER "wire: delay 100\n", "bad.lesson:4: wire: 'delay': expected NAME=VALUE"},
+	{HEADER "wire: delay=1\nwire: delay=2\n", "bad.lesson:5: wire: given twice"},
+	{HEADER "step: a\nwire: drop c2s SYN\nexpect: call client connect\n",
+	 "bad.lesson:4: step 'a': wire: drop needs a wire: line in the header"},
+	{HEADER "wire: delay=1\nstep: a\nwire: drop up SYN\n", "bad.lesson:6: wire: in a step: 'drop c2s|s2c"},
+	{HEADER "wire: delay=1\nstep: a\nwire: drop c2s SYNN\n", "bad.lesson:6: wire: drop: 'SYNN': expected data"},
+	{HEADER "wire: delay=1\nstep: a\nwire: drop c2s SYN count=0\n", "bad.lesson:6: wire: drop: 'count=0'"},
 };
+
+/* wire: in the header is the lesson's wire; wire: drop in a step its rules. */
+static void parses_the_wire_and_its_drop_rules(void **state)
+{
+	static const char text[] = HEADER "wire: delay=100 loss=0.5 seed=7\n"
+				   "step: a\nwire: drop c2s SYN\nwire: drop s2c data count=3\nexpect: call client connect\n";
+	struct lesson l;
+	char err[512];
+
+	(void)state;
+	if (lesson_parse(text, sizeof(text) - 1, "w.lesson", &l, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_true(l.wire.enabled && l.wire.seeded);
+	assert_int_equal(l.wire.delay_ns, 100000000ull);
+	assert_int_equal(l.wire.loss_ppm, 5000);
+	assert_int_equal(l.wire.seed, 7);
+	assert_int_equal(l.steps[0].ndrops, 2);
+	assert_int_equal(l.steps[0].drops[0].dir, IMPAIR_TO_SERVER);
+	assert_true(l.steps[0].drops[0].has_flags && !l.steps[0].drops[0].data);
+	assert_int_equal(l.steps[0].drops[0].flags, TCP_SYN);
+	assert_int_equal(l.steps[0].drops[0].count, 1);
+	assert_int_equal(l.steps[0].drops[1].dir, IMPAIR_TO_CLIENT);
+	assert_true(l.steps[0].drops[1].data && !l.steps[0].drops[1].has_flags);
+	assert_int_equal(l.steps[0].drops[1].count, 3);
+	lesson_free(&l);
+}
 
 static void rejects_malformed_files_at_their_line(void **state)
 {
@@ -253,7 +289,10 @@ static void every_shipped_lesson_parses(void **state)
 		assert_int_equal(en.number, atoi(e->d_name));
 		assert_int_equal(zh.number, en.number);
 		assert_int_equal(zh.nsteps, en.nsteps);
+		assert_memory_equal(&zh.wire, &en.wire, sizeof(en.wire)); /* the same wire */
 		for (int i = 0; i < en.nsteps; i++) {
+			assert_int_equal(zh.steps[i].ndrops, en.steps[i].ndrops);
+			assert_memory_equal(zh.steps[i].drops, en.steps[i].drops, sizeof(en.steps[i].drops));
 			assert_int_equal(zh.steps[i].nexpects, en.steps[i].nexpects);
 			for (int j = 0; j < en.steps[i].nexpects; j++)
 				assert_string_equal(zh.steps[i].expects[j].text, en.steps[i].expects[j].text);
@@ -641,6 +680,7 @@ int main(void)
 		cmocka_unit_test(sysctl_values_are_read_from_the_directory),
 		cmocka_unit_test(matcher_follows_the_table),
 		cmocka_unit_test(checkpoint_needs_all),
+		cmocka_unit_test(parses_the_wire_and_its_drop_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,7 +161,7 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 /*   call PROC NAME [enter|exit] [ret=N] [errno=E|none] [pids=N]
  *   submit PROC NAME                     (an io_uring operation handed over)
  *   complete PROC NAME [ret=N] [errno=E|none]    (... and done)
- *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [retrans]
+ *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [retrans] [lost|arrived]
  *   state PROC STATE
  * each optionally preceded by "no" and followed by count=N. */
 static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
@@ -214,19 +214,27 @@ static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
 		else
 			return fail(p, "expect: packet direction '%s': expected c2s, s2c or any", w[i + 1]);
 		i += 2;
-		if (i < n && !strchr(w[i], '=') && strcmp(w[i], "retrans") != 0) {
+		if (i < n && !strchr(w[i], '=') && strcmp(w[i], "retrans") != 0 && strcmp(w[i], "lost") != 0 &&
+		    strcmp(w[i], "arrived") != 0) {
 			if (tcp_flags_parse(w[i], &e->flags) < 0)
 				return fail(p, "expect: flags '%s': expected names like SYN, SYN|ACK, FIN|ACK, RST", w[i]);
 			e->has_flags = true;
 			i++;
 		}
-		for (int j = i; j < n; j++)
-			if (strcmp(w[j], "retrans") == 0) {
-				e->retrans = true;
-				memmove(&w[j], &w[j + 1], (size_t)(n - j - 1) * sizeof(w[0]));
-				n--;
-				break;
-			}
+		for (int j = i; j < n; j++) {
+			bool *mark = strcmp(w[j], "retrans") == 0 ? &e->retrans
+				     : strcmp(w[j], "lost") == 0  ? &e->lost
+				     : strcmp(w[j], "arrived") == 0 ? &e->arrived
+								    : NULL;
+			if (!mark)
+				continue;
+			*mark = true;
+			memmove(&w[j], &w[j + 1], (size_t)(n - j - 1) * sizeof(w[0]));
+			n--;
+			j--;
+		}
+		if (e->lost && e->arrived)
+			return fail(p, "expect: a segment is lost or arrived, not both");
 	} else if (strcmp(w[i], "state") == 0) {
 		int s;
 		e->kind = EXPECT_STATE;
@@ -305,6 +313,52 @@ static int parse_roles(struct parser *p, const char *key, char *value, bool out[
 	return 0;
 }
 
+/*   wire: drop c2s|s2c FLAGS|data [count=N]      (in a step) */
+static int parse_drop(struct parser *p, char *value, struct impair_rule *r)
+{
+	char *w[5];
+	int n = split_words(value, w, 4);
+	long count = 1;
+
+	memset(r, 0, sizeof(*r));
+	if (n < 3 || strcmp(w[0], "drop") != 0 || (strcmp(w[1], "c2s") != 0 && strcmp(w[1], "s2c") != 0))
+		return fail(p, "wire: in a step: 'drop c2s|s2c FLAGS|data [count=N]' expected (e.g. drop c2s SYN)");
+	r->dir = w[1][0] == 'c' ? IMPAIR_TO_SERVER : IMPAIR_TO_CLIENT;
+	if (strcmp(w[2], "data") == 0)
+		r->data = true;
+	else if (tcp_flags_parse(w[2], &r->flags) < 0 || !r->flags)
+		return fail(p, "wire: drop: '%s': expected data or flags like SYN, SYN|ACK, FIN|ACK, PSH|ACK", w[2]);
+	else
+		r->has_flags = true;
+	if (n == 4 && (strncmp(w[3], "count=", 6) != 0 || parse_int(w[3] + 6, 1, 100, &count) < 0))
+		return fail(p, "wire: drop: '%s': expected count=N, 1 to 100", w[3]);
+	r->count = (uint32_t)count;
+	return 0;
+}
+
+/*   wire: delay=MS [jitter=MS loss=PCT reorder=PCT rate=KBIT seed=N]   (the header) */
+static int parse_wire(struct parser *p, char *value, struct impair_cfg *cfg)
+{
+	char *w[IMPAIR_NSWITCHES + 1], err[160];
+	int n = split_words(value, w, IMPAIR_NSWITCHES);
+
+	if (n <= 0)
+		return fail(p, "wire: 'delay=MS' and the other switches as NAME=VALUE (delay jitter loss reorder rate "
+			       "seed) expected");
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(w[i], '=');
+		int sw;
+		if (!eq)
+			return fail(p, "wire: '%s': expected NAME=VALUE, e.g. delay=100", w[i]);
+		*eq = '\0';
+		if ((sw = impair_switch_index(w[i])) < 0)
+			return fail(p, "wire: unknown switch '%s' (expected delay, jitter, loss, reorder, rate, seed)", w[i]);
+		if (impair_parse_switch(sw, eq + 1, cfg, err, sizeof(err)) < 0)
+			return fail(p, "wire: %s", err);
+	}
+	return 0;
+}
+
 /* The step being closed (at a new step: or the end) must be complete. */
 static int finish_step(struct parser *p)
 {
@@ -324,6 +378,8 @@ static int finish_step(struct parser *p)
 		return fail(p, "step '%s': predict: has no answer: line", s->title);
 	if (s->has_fail_seen != (s->fail_say != NULL))
 		return fail(p, "step '%s': fail-seen: and fail-say: come together", s->title);
+	if (s->ndrops && !p->l->wire.enabled)
+		return fail(p, "step '%s': wire: drop needs a wire: line in the header (e.g. wire: delay=100)", s->title);
 	p->line = line;
 	return 0;
 }
@@ -394,13 +450,18 @@ static int step_key(struct parser *p, const char *key, char *value)
 			return fail(p, "fail-seen: a row that was seen, not 'no ...'");
 		return 0;
 	}
+	if (strcmp(key, "wire") == 0) {
+		if (s->ndrops == IMPAIR_MAX_RULES)
+			return fail(p, "wire: drop: at most %d a step", IMPAIR_MAX_RULES);
+		return parse_drop(p, value, &s->drops[s->ndrops++]);
+	}
 	if (strcmp(key, "expect") == 0) {
 		if (s->nexpects == LESSON_MAX_EXPECTS)
 			return fail(p, "expect: at most %d a step", LESSON_MAX_EXPECTS);
 		return parse_expect(p, value, &s->expects[s->nexpects++]);
 	}
 	return fail(p, "unknown key '%s' in a step (expected say, run, run-free, stop, hold, predict, choice, answer, "
-		       "hint, then, timeout, show, expect, fail-seen, fail-say)", key);
+		       "hint, then, timeout, show, expect, fail-seen, fail-say, wire)", key);
 }
 
 static int header_key(struct parser *p, const char *key, char *value)
@@ -426,7 +487,12 @@ static int header_key(struct parser *p, const char *key, char *value)
 	}
 	if (strcmp(key, "say") == 0)
 		return append_text(p, &l->intro, value);
-	return fail(p, "unknown key '%s' before the first step (expected lesson, title, seed, say, step)", key);
+	if (strcmp(key, "wire") == 0) {
+		if (l->wire.enabled)
+			return fail(p, "wire: given twice");
+		return parse_wire(p, value, &l->wire);
+	}
+	return fail(p, "unknown key '%s' before the first step (expected lesson, title, seed, say, wire, step)", key);
 }
 
 /* ---- placeholders in the words ---- */
@@ -738,7 +804,8 @@ bool lesson_row_matches(const struct lesson_expect *e, const struct row *r)
 			return false;
 		if ((e->dir == DIR_C2S && !pk->from_client) || (e->dir == DIR_S2C && pk->from_client))
 			return false;
-		if ((e->has_flags && pk->flags != e->flags) || (e->retrans && !pk->retrans))
+		if ((e->has_flags && pk->flags != e->flags) || (e->retrans && !pk->retrans) || pk->arrival != e->arrived ||
+		    (e->lost && !pk->lost))
 			return false;
 		return (e->seq < 0 || pk->seq == (uint32_t)e->seq) && (e->ack < 0 || pk->ack == (uint32_t)e->ack) &&
 		       (e->len < 0 || pk->len == (uint32_t)e->len);
@@ -869,6 +936,10 @@ const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, c
 			m += (size_t)snprintf(more + m, sizeof(more) - m, " len=%ld", e->len);
 		if (e->retrans)
 			m += (size_t)snprintf(more + m, sizeof(more) - m, "（重传）");
+		if (e->lost)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, "（在线路上丢失）");
+		if (e->arrived)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, "（到达）");
 		snprintf(buf, n, "%s报文段 %s%s%s", e->absent ? "没有：" : "", dir[e->dir], flags, more);
 		break;
 	case EXPECT_STATE:
