@@ -116,6 +116,10 @@ bool impair_rules_take(struct impair_rule *rules, size_t n, enum impair_dir d, c
 {
 	for (size_t i = 0; i < n; i++)
 		if (impair_rule_matches(&rules[i], d, frame, len)) {
+			if (rules[i].skip) {
+				rules[i].skip--;
+				return false;
+			}
 			rules[i].count--;
 			return true;
 		}

@@ -66,7 +66,8 @@ uint64_t impair_horizon_ns(const struct impair_cfg *cfg, size_t queue_frames, si
  * that carries payload. The relay asks the rules before the model: a frame
  * a rule drops takes no index in its direction (the seed's fates are those
  * of the frames the rules let through). A lesson writes one as
- * "wire: drop c2s SYN", "wire: drop s2c data count=3" (ui/lesson parses
+ * "wire: drop c2s SYN", "wire: drop s2c data count=3", "wire: drop c2s data skip=1" (the
+ * second data segment) (ui/lesson parses
  * it); docs/wire.md. */
 enum { IMPAIR_MAX_RULES = 4 };
 
@@ -75,6 +76,7 @@ struct impair_rule {
 	bool has_flags;
 	uint8_t flags;  /* TCP flag bits (FIN 0x01 ... URG 0x20), exact */
 	bool data;      /* only segments with payload */
+	uint32_t skip;  /* matching frames still to let through before dropping */
 	uint32_t count; /* frames still to drop; 0: used up */
 };
 
@@ -83,7 +85,8 @@ struct impair_rule {
  * foreign frame (ARP, IPv6, a fragment) never matches. */
 bool impair_rule_matches(const struct impair_rule *r, enum impair_dir d, const unsigned char *frame, size_t len);
 /* The first rule of rules[0..n) with frames left that the frame matches
- * takes it (its count goes down); true when one did: drop the frame. */
+ * takes it: lets it through while its skip lasts (skip goes down), else
+ * drops it (count goes down); true: drop the frame. */
 bool impair_rules_take(struct impair_rule *rules, size_t n, enum impair_dir d, const unsigned char *frame,
 		       size_t len);
 

@@ -238,6 +238,13 @@ static void rules_take_their_count_then_let_frames_pass(void **state)
 	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
 	assert_int_equal(rules[0].count, 0);
 	assert_int_equal(rules[1].count, 0);
+	/* skip: the third data segment, not the first */
+	rules[1] = (struct impair_rule){.dir = IMPAIR_TO_CLIENT, .data = true, .skip = 2, .count = 1};
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, syn, nsyn)); /* not data: not counted */
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_true(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
 	assert_int_equal(impair_switch_index("loss"), 2);
 	assert_int_equal(impair_switch_index("lost"), -1);
 }

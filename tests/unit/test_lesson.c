@@ -161,13 +161,16 @@ static const struct {
 	{HEADER "wire: delay=1\nstep: a\nwire: drop up SYN\n", "bad.lesson:6: wire: in a step: 'drop c2s|s2c"},
 	{HEADER "wire: delay=1\nstep: a\nwire: drop c2s SYNN\n", "bad.lesson:6: wire: drop: 'SYNN': expected data"},
 	{HEADER "wire: delay=1\nstep: a\nwire: drop c2s SYN count=0\n", "bad.lesson:6: wire: drop: 'count=0'"},
+	{HEADER "wire: delay=1\nstep: a\nwire: drop c2s data skip=x\n", "bad.lesson:6: wire: drop: 'skip=x'"},
 };
 
 /* wire: in the header is the lesson's wire; wire: drop in a step its rules. */
 static void parses_the_wire_and_its_drop_rules(void **state)
 {
 	static const char text[] = HEADER "wire: delay=100 loss=0.5 seed=7\n"
-				   "step: a\nwire: drop c2s SYN\nwire: drop s2c data count=3\nexpect: call client connect\n";
+				   "step: a\nwire: drop c2s SYN\nwire: drop s2c data skip=1 count=3\n"
+				   "expect: call client connect\nexpect: packet c2s ACK len=0 win=0 lost\n"
+				   "expect: packet s2c arrived retrans\n";
 	struct lesson l;
 	char err[512];
 
@@ -186,6 +189,11 @@ static void parses_the_wire_and_its_drop_rules(void **state)
 	assert_int_equal(l.steps[0].drops[1].dir, IMPAIR_TO_CLIENT);
 	assert_true(l.steps[0].drops[1].data && !l.steps[0].drops[1].has_flags);
 	assert_int_equal(l.steps[0].drops[1].count, 3);
+	assert_int_equal(l.steps[0].drops[1].skip, 1);
+	assert_true(l.steps[0].expects[1].lost && !l.steps[0].expects[1].arrived);
+	assert_int_equal(l.steps[0].expects[1].win, 0);
+	assert_int_equal(l.steps[0].expects[1].len, 0);
+	assert_true(l.steps[0].expects[2].arrived && l.steps[0].expects[2].retrans && !l.steps[0].expects[2].has_flags);
 	lesson_free(&l);
 }
 

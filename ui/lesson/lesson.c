@@ -147,7 +147,8 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 	if (e->kind == EXPECT_PACKET) {
 		long *field = strncmp(w, "seq=", 4) == 0 ? &e->seq
 			    : strncmp(w, "ack=", 4) == 0 ? &e->ack
-			    : strncmp(w, "len=", 4) == 0 ? &e->len : NULL;
+			    : strncmp(w, "len=", 4) == 0 ? &e->len
+			    : strncmp(w, "win=", 4) == 0 ? &e->win : NULL;
 		if (field) {
 			if (parse_int(eq + 1, 0, UINT32_MAX, field) < 0)
 				return fail(p, "expect: '%s': expected a number", w);
@@ -161,7 +162,7 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 /*   call PROC NAME [enter|exit] [ret=N] [errno=E|none] [pids=N]
  *   submit PROC NAME                     (an io_uring operation handed over)
  *   complete PROC NAME [ret=N] [errno=E|none]    (... and done)
- *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [retrans] [lost|arrived]
+ *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [win=N] [retrans] [lost|arrived]
  *   state PROC STATE
  * each optionally preceded by "no" and followed by count=N. */
 static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
@@ -173,7 +174,7 @@ static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
 	e->line = p->line;
 	e->count = 1;
 	e->phase = 1;
-	e->seq = e->ack = e->len = -1;
+	e->seq = e->ack = e->len = e->win = -1;
 	snprintf(e->text, sizeof(e->text), "%s", value);
 	n = split_words(value, w, 12);
 	if (n < 0)
@@ -313,16 +314,17 @@ static int parse_roles(struct parser *p, const char *key, char *value, bool out[
 	return 0;
 }
 
-/*   wire: drop c2s|s2c FLAGS|data [count=N]      (in a step) */
+/*   wire: drop c2s|s2c FLAGS|data [skip=N] [count=N]      (in a step) */
 static int parse_drop(struct parser *p, char *value, struct impair_rule *r)
 {
-	char *w[5];
-	int n = split_words(value, w, 4);
-	long count = 1;
+	char *w[6];
+	int n = split_words(value, w, 5);
+	long count = 1, skip = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (n < 3 || strcmp(w[0], "drop") != 0 || (strcmp(w[1], "c2s") != 0 && strcmp(w[1], "s2c") != 0))
-		return fail(p, "wire: in a step: 'drop c2s|s2c FLAGS|data [count=N]' expected (e.g. drop c2s SYN)");
+		return fail(p, "wire: in a step: 'drop c2s|s2c FLAGS|data [skip=N] [count=N]' expected (e.g. drop c2s "
+			       "SYN)");
 	r->dir = w[1][0] == 'c' ? IMPAIR_TO_SERVER : IMPAIR_TO_CLIENT;
 	if (strcmp(w[2], "data") == 0)
 		r->data = true;
@@ -330,9 +332,12 @@ static int parse_drop(struct parser *p, char *value, struct impair_rule *r)
 		return fail(p, "wire: drop: '%s': expected data or flags like SYN, SYN|ACK, FIN|ACK, PSH|ACK", w[2]);
 	else
 		r->has_flags = true;
-	if (n == 4 && (strncmp(w[3], "count=", 6) != 0 || parse_int(w[3] + 6, 1, 100, &count) < 0))
-		return fail(p, "wire: drop: '%s': expected count=N, 1 to 100", w[3]);
+	for (int i = 3; i < n; i++)
+		if (!(strncmp(w[i], "count=", 6) == 0 && parse_int(w[i] + 6, 1, 100, &count) == 0) &&
+		    !(strncmp(w[i], "skip=", 5) == 0 && parse_int(w[i] + 5, 0, 1000, &skip) == 0))
+			return fail(p, "wire: drop: '%s': expected skip=N (0 to 1000) or count=N (1 to 100)", w[i]);
 	r->count = (uint32_t)count;
+	r->skip = (uint32_t)skip;
 	return 0;
 }
 
@@ -808,7 +813,7 @@ bool lesson_row_matches(const struct lesson_expect *e, const struct row *r)
 		    (e->lost && !pk->lost))
 			return false;
 		return (e->seq < 0 || pk->seq == (uint32_t)e->seq) && (e->ack < 0 || pk->ack == (uint32_t)e->ack) &&
-		       (e->len < 0 || pk->len == (uint32_t)e->len);
+		       (e->len < 0 || pk->len == (uint32_t)e->len) && (e->win < 0 || pk->win == (uint32_t)e->win);
 	}
 	case EXPECT_STATE:
 		for (int i = 0; i < r->nchanges; i++)
@@ -834,6 +839,39 @@ static void pid_add(struct pid_set *s, int want, int pid)
 		s->pid[s->n++] = pid;
 }
 
+#define RESENT_LOOKBACK 4096 /* rows searched for the first copy of a data segment */
+
+/* Was the data segment at pos sent before: a sent row of its connection and
+ * direction with the same seq and data? (The capture marks a repeated SYN
+ * or FIN; a repeated data segment the lesson finds here.) */
+static bool data_sent_before(const struct timeline *tl, size_t pos)
+{
+	const struct row *r = timeline_row(tl, pos);
+	const struct ui_packet *pk = &r->ev->u.packet;
+
+	for (size_t i = pos, n = 0; i-- > 0 && n < RESENT_LOOKBACK; n++) {
+		const struct row *q = timeline_row(tl, i);
+		const struct ui_packet *qk = &q->ev->u.packet;
+		if (q->kind == ROW_PACKET && q->conn == r->conn && !qk->arrival && qk->from_client == pk->from_client &&
+		    qk->seq == pk->seq && qk->len)
+			return true;
+	}
+	return false;
+}
+
+/* lesson_row_matches, and for "retrans" a data segment sent again too. */
+static bool row_matches_at(const struct lesson_expect *e, const struct timeline *tl, size_t pos)
+{
+	const struct row *r = timeline_row(tl, pos);
+	struct lesson_expect first;
+
+	if (!e->retrans || r->kind != ROW_PACKET || r->ev->u.packet.retrans || !r->ev->u.packet.len)
+		return lesson_row_matches(e, r);
+	first = *e;
+	first.retrans = false;
+	return lesson_row_matches(&first, r) && data_sent_before(tl, pos);
+}
+
 bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uint64_t since_ns,
 		  bool met[LESSON_MAX_EXPECTS])
 {
@@ -848,7 +886,7 @@ bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uin
 		if (r->ts_ns < since_ns)
 			break;
 		for (int i = 0; i < step->nexpects; i++) {
-			if (!lesson_row_matches(&step->expects[i], r))
+			if (!row_matches_at(&step->expects[i], tl, pos))
 				continue;
 			seen[i]++;
 			if (step->expects[i].pids)
@@ -871,7 +909,7 @@ bool lesson_fail_seen(const struct lesson_step *step, const struct timeline *tl,
 		const struct row *r = timeline_row(tl, pos);
 		if (r->ts_ns < since_ns)
 			break;
-		if (lesson_row_matches(&step->fail_seen, r))
+		if (row_matches_at(&step->fail_seen, tl, pos))
 			return true;
 	}
 	return false;
@@ -934,6 +972,8 @@ const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, c
 			m += (size_t)snprintf(more + m, sizeof(more) - m, " ack=%ld", e->ack);
 		if (e->len >= 0)
 			m += (size_t)snprintf(more + m, sizeof(more) - m, " len=%ld", e->len);
+		if (e->win >= 0)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, " 窗口=%ld", e->win);
 		if (e->retrans)
 			m += (size_t)snprintf(more + m, sizeof(more) - m, "（重传）");
 		if (e->lost)

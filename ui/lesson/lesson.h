@@ -64,7 +64,8 @@ struct lesson_expect {
 	bool has_flags;
 	uint8_t flags;         /* exact TCP_* bits */
 	long seq, ack, len;    /* relative; -1: any */
-	bool retrans;
+	long win;              /* the window field as sent (before scaling); -1: any */
+	bool retrans;          /* a SYN, SYN|ACK or FIN seen before; or data whose seq was sent before */
 	/* On a wire (two capture points) a segment has a row where it was sent
 	 * and one where it arrived: a packet expectation counts the sent rows
 	 * (segments), "arrived" the arrival rows, "lost" the sent ones that
