@@ -75,6 +75,11 @@ const char *lesson_lab_wire(const struct lesson_lab *lab, char *buf, size_t n)
 	return buf;
 }
 
+uint64_t lesson_lab_horizon_ns(const struct lesson_lab *lab)
+{
+	return lab->wire ? wire_horizon_ns(lab->wire) : 0;
+}
+
 static bool proc_running(const struct proc *p)
 {
 	return p->demo || p->host_id >= 0;
@@ -616,6 +621,13 @@ void lesson_lab_close(struct lesson_lab *lab)
 		char err[256];
 		if (wire_close(lab->wire, &st, err, sizeof(err)) < 0)
 			fprintf(stderr, "socklab lesson: %s\n", err);
+		else
+			fprintf(stderr, "socklab lesson: the wire carried %llu frames to the server and %llu back; lost "
+					"%llu, dropped %llu by the lesson's rules (%llu to the server, %llu back)\n",
+				(unsigned long long)st.sent[0], (unsigned long long)st.sent[1],
+				(unsigned long long)(st.lost[0] + st.lost[1]),
+				(unsigned long long)(st.dropped[0] + st.dropped[1]), (unsigned long long)st.dropped[0],
+				(unsigned long long)st.dropped[1]);
 	}
 	timeline_free(lab->tl);
 	frames_free(lab->frames);

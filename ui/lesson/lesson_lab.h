@@ -52,6 +52,9 @@ struct timeline *lesson_lab_timeline(const struct lesson_lab *lab);
 /* The wire the lab runs on ("delay 100 ms, ... seed 42"), into buf; NULL
  * on loopback. */
 const char *lesson_lab_wire(const struct lesson_lab *lab, char *buf, size_t n);
+/* How long a segment may take to cross the wire (a lost one's row comes
+ * that late); 0 on loopback. */
+uint64_t lesson_lab_horizon_ns(const struct lesson_lab *lab);
 struct session *lesson_lab_session(const struct lesson_lab *lab);
 /* The frames the lab captured, for the details of a row (d). */
 const struct frames *lesson_lab_frames(const struct lesson_lab *lab);

@@ -430,7 +430,8 @@ static int checkpoint_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
 	if (r->lab_state < 0)
 		return -1;
 	if (!r->les.steps[r->checking].show_output) /* a benchmark's thousands of rows would bury its numbers */
-		text_ladder_print(&r->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS);
+		/* on the wire, a lost segment's row comes a horizon late */
+		text_ladder_print(&r->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS - lesson_lab_horizon_ns(r->lab));
 	return r->lab_state == LAB_RUNNING ? LOOP_GO_ON : LOOP_END;
 }
 
