@@ -9,7 +9,7 @@ users=$(wire_users)
 for user in $users; do
 	wire_lesson "$user" 19 "$(wire_lesson_lang "$user")" 1
 	out="$TMP/lesson-19-$user.out"
-	grep -qE '✗──FIN\|ACK seq=13 ack=7.*│ LAST_ACK' "$out" || fail "$user: no lost FIN with the server in LAST_ACK"
+	grep -qE '✗─+FIN\|ACK seq=13 ack=7.*│ LAST_ACK' "$out" || fail "$user: no lost FIN with the server in LAST_ACK"
 	grep -qE 'FIN\|ACK seq=13 ack=7.*\(ag' "$out" || fail "$user: the server's FIN was not sent again"
 done
 echo "PASS: lesson 19 on two hosts, as: $users"
