@@ -308,7 +308,10 @@ static int find_lessons(struct runner *r, int number)
 			rc = 0;
 			break;
 		}
-		printf("%3d  %s\n", l.number, l.title);
+		printf("%3d  %s", l.number, l.title);
+		if (l.wire.enabled)
+			printf(r->w->on_wire, (int)(l.wire.delay_ns / 1000000));
+		printf("\n");
 		lesson_free(&l);
 	}
 	if (number && rc < 0 && !r->path[0])
