@@ -57,6 +57,16 @@ int relay_port(const char *ifname, char *err, size_t n)
 	return fd;
 }
 
+void relay_stats_describe(const struct relay_stats *st, char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "carried %llu frames to the server and %llu back; lost %llu, dropped %llu by drop rules, %llu (queue "
+		 "full) and %llu (relay too slow)",
+		 (unsigned long long)st->sent[0], (unsigned long long)st->sent[1],
+		 (unsigned long long)(st->lost[0] + st->lost[1]), (unsigned long long)(st->dropped[0] + st->dropped[1]),
+		 (unsigned long long)(st->overflow[0] + st->overflow[1]), (unsigned long long)st->kernel_drops);
+}
+
 static const char *const fate_names[] = {"sent", "lost", "reordered", "overflow"};
 
 static void log_frame(FILE *log, int d, uint64_t index, size_t len, int fate, uint64_t delay_ns)

@@ -27,6 +27,10 @@ struct relay_stats {
 	uint64_t kernel_drops; /* frames the kernel dropped before the relay read them (full socket buffer) */
 };
 
+/* The counters in one line: "carried 30 frames to the server and 23 back;
+ * lost 0, dropped 4 by drop rules, 0 (queue full) and 0 (relay too slow)". */
+void relay_stats_describe(const struct relay_stats *st, char *buf, size_t n);
+
 /* A packet socket on ifname that does not see its own frames go out;
  * returns it, or -1 with err. */
 int relay_port(const char *ifname, char *err, size_t n);

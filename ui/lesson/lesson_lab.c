@@ -621,13 +621,10 @@ void lesson_lab_close(struct lesson_lab *lab)
 		char err[256];
 		if (wire_close(lab->wire, &st, err, sizeof(err)) < 0)
 			fprintf(stderr, "socklab lesson: %s\n", err);
-		else
-			fprintf(stderr, "socklab lesson: the wire carried %llu frames to the server and %llu back; lost "
-					"%llu, dropped %llu by the lesson's rules (%llu to the server, %llu back)\n",
-				(unsigned long long)st.sent[0], (unsigned long long)st.sent[1],
-				(unsigned long long)(st.lost[0] + st.lost[1]),
-				(unsigned long long)(st.dropped[0] + st.dropped[1]), (unsigned long long)st.dropped[0],
-				(unsigned long long)st.dropped[1]);
+		else {
+			relay_stats_describe(&st, err, sizeof(err));
+			fprintf(stderr, "socklab lesson: the wire %s\n", err);
+		}
 	}
 	timeline_free(lab->tl);
 	frames_free(lab->frames);
