@@ -1020,12 +1020,10 @@ int main(int argc, char **argv)
 		char err[300];
 		if (wire_close(a.wire, &st, err, sizeof(err)) < 0)
 			fprintf(stderr, "socklab: %s\n", err);
-		else
-			fprintf(stderr, "socklab: the wire carried %llu frames to the server and %llu back; lost %llu, "
-					"dropped %llu (queue full) and %llu (relay too slow)\n",
-				(unsigned long long)st.sent[0], (unsigned long long)st.sent[1],
-				(unsigned long long)(st.lost[0] + st.lost[1]),
-				(unsigned long long)(st.overflow[0] + st.overflow[1]), (unsigned long long)st.kernel_drops);
+		else {
+			relay_stats_describe(&st, err, sizeof(err));
+			fprintf(stderr, "socklab: the wire %s\n", err);
+		}
 	}
 	privileges_file_maker_stop(a.maker);
 	timeline_free(a.loop.tl);

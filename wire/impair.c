@@ -5,8 +5,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "args.h"
+#include "bytes.h"
 
 #define PPM 1000000u
 
@@ -82,6 +84,48 @@ uint64_t impair_horizon_ns(const struct impair_cfg *cfg, size_t queue_frames, si
 	return h;
 }
 
+/* ---- drop rules ---- */
+
+#define ETH_HLEN_ 14
+#define ETHERTYPE_IPV4 0x0800
+#define IPPROTO_TCP_ 6
+
+bool impair_rule_matches(const struct impair_rule *r, enum impair_dir d, const unsigned char *frame, size_t len)
+{
+	struct bytes b = bytes_make(frame, len);
+	uint16_t type, total, frag;
+	uint8_t vihl, proto, off, flags;
+	size_t ip = ETH_HLEN_, ihl, tcp, doff;
+
+	if (r->dir != d || !r->count || !bytes_be16(&b, 12, &type) || type != ETHERTYPE_IPV4 ||
+	    !bytes_u8(&b, ip, &vihl) || vihl >> 4 != 4 || (ihl = (size_t)(vihl & 0x0f) * 4) < 20 ||
+	    !bytes_be16(&b, ip + 2, &total) || !bytes_be16(&b, ip + 6, &frag) || !bytes_u8(&b, ip + 9, &proto) ||
+	    proto != IPPROTO_TCP_ || (frag & 0x1fff) || total < ihl)
+		return false;
+	tcp = ip + ihl;
+	if (!bytes_u8(&b, tcp + 12, &off) || !bytes_u8(&b, tcp + 13, &flags) || (doff = (size_t)(off >> 4) * 4) < 20 ||
+	    total < ihl + doff)
+		return false;
+	if (r->has_flags && (flags & 0x3f) != r->flags)
+		return false;
+	return !r->data || total > ihl + doff;
+}
+
+bool impair_rules_take(struct impair_rule *rules, size_t n, enum impair_dir d, const unsigned char *frame,
+		       size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (impair_rule_matches(&rules[i], d, frame, len)) {
+			if (rules[i].skip) {
+				rules[i].skip--;
+				return false;
+			}
+			rules[i].count--;
+			return true;
+		}
+	return false;
+}
+
 static const struct {
 	const char *name, *unit;
 	long max;
@@ -95,6 +139,14 @@ const char impair_usage[] =
 	"      --jitter MS     each frame's delay varies by up to MS;  --loss PCT  frames lost\n"
 	"      --reorder PCT   frames sent at once, ahead of the others;  --rate KBIT  a slow link\n"
 	"      --seed N        the same seed, the same fates (docs/wire.md); default: a random one\n";
+
+int impair_switch_index(const char *name)
+{
+	for (int i = 0; i < IMPAIR_NSWITCHES; i++)
+		if (name && strcmp(name, switches[i].name) == 0)
+			return i;
+	return -1;
+}
 
 void impair_longopts(struct option *out, int base)
 {

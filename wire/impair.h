@@ -59,6 +59,37 @@ bool impair_lost_at(const struct impair_cfg *cfg, enum impair_dir d, uint64_t in
  * queue of queue_frames frames of mtu bytes takes at the rate + margin. */
 uint64_t impair_horizon_ns(const struct impair_cfg *cfg, size_t queue_frames, size_t mtu);
 
+/* ---- drop rules: a lesson's "lose exactly this frame" ----
+ * A rule drops the next count frames of direction dir that are IPv4 TCP
+ * segments matching it: with flags, the TCP flags exactly (as a lesson's
+ * expect: writes them, SYN, SYN|ACK, FIN|ACK ...); with data, a segment
+ * that carries payload. The relay asks the rules before the model: a frame
+ * a rule drops takes no index in its direction (the seed's fates are those
+ * of the frames the rules let through). A lesson writes one as
+ * "wire: drop c2s SYN", "wire: drop s2c data count=3", "wire: drop c2s data skip=1" (the
+ * second data segment) (ui/lesson parses
+ * it); docs/wire.md. */
+enum { IMPAIR_MAX_RULES = 4 };
+
+struct impair_rule {
+	enum impair_dir dir;
+	bool has_flags;
+	uint8_t flags;  /* TCP flag bits (FIN 0x01 ... URG 0x20), exact */
+	bool data;      /* only segments with payload */
+	uint32_t skip;  /* matching frames still to let through before dropping */
+	uint32_t count; /* frames still to drop; 0: used up */
+};
+
+/* Does the Ethernet frame (len bytes) of direction d match r (its count
+ * aside)? Reads the bytes through bounds-checked accessors: a short or
+ * foreign frame (ARP, IPv6, a fragment) never matches. */
+bool impair_rule_matches(const struct impair_rule *r, enum impair_dir d, const unsigned char *frame, size_t len);
+/* The first rule of rules[0..n) with frames left that the frame matches
+ * takes it: lets it through while its skip lasts (skip goes down), else
+ * drops it (count goes down); true: drop the frame. */
+bool impair_rules_take(struct impair_rule *rules, size_t n, enum impair_dir d, const unsigned char *frame,
+		       size_t len);
+
 /* The wire switches, one table for socklab live, demo and lesson:
  * --delay MS --jitter MS --loss PCT --reorder PCT --rate KBIT --seed N. */
 enum { IMPAIR_NSWITCHES = 6 };
@@ -68,6 +99,8 @@ void impair_longopts(struct option *out, int base);
 /* Takes switch number i (val - base) with its value; returns 0, or -1 with
  * err ("--loss 120: expected a percentage from 0 to 100"). */
 int impair_parse_switch(int i, const char *value, struct impair_cfg *cfg, char *err, size_t n);
+/* The number of switch name ("delay", "loss" ...), or -1. */
+int impair_switch_index(const char *name);
 /* One line for --help: the switches and what they do. */
 extern const char impair_usage[];
 /* "delay 100 ms, jitter 0 ms, loss 5%, reorder 0%, rate unlimited, seed 42" */

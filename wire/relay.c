@@ -57,6 +57,16 @@ int relay_port(const char *ifname, char *err, size_t n)
 	return fd;
 }
 
+void relay_stats_describe(const struct relay_stats *st, char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "carried %llu frames to the server and %llu back; lost %llu, dropped %llu by drop rules, %llu (queue "
+		 "full) and %llu (relay too slow)",
+		 (unsigned long long)st->sent[0], (unsigned long long)st->sent[1],
+		 (unsigned long long)(st->lost[0] + st->lost[1]), (unsigned long long)(st->dropped[0] + st->dropped[1]),
+		 (unsigned long long)(st->overflow[0] + st->overflow[1]), (unsigned long long)st->kernel_drops);
+}
+
 static const char *const fate_names[] = {"sent", "lost", "reordered", "overflow"};
 
 static void log_frame(FILE *log, int d, uint64_t index, size_t len, int fate, uint64_t delay_ns)
@@ -65,6 +75,12 @@ static void log_frame(FILE *log, int d, uint64_t index, size_t len, int fate, ui
 		fprintf(log, "%c %llu %zu %s %llu\n", d == IMPAIR_TO_SERVER ? '>' : '<', (unsigned long long)index, len,
 			fate_names[fate], (unsigned long long)(delay_ns / 1000));
 }
+
+/* The drop rules the lab asked for (relay_rules_msg). */
+struct rules {
+	struct impair_rule r[IMPAIR_MAX_RULES];
+	size_t n;
+};
 
 static void send_frame(int fd, const unsigned char *data, size_t len, int d, struct relay_stats *st)
 {
@@ -75,7 +91,8 @@ static void send_frame(int fd, const unsigned char *data, size_t len, int d, str
 }
 
 /* Takes every frame waiting on port[d]. */
-static void receive(const int port[2], int d, struct impair *m, struct queue *q, FILE *log, struct relay_stats *st)
+static void receive(const int port[2], int d, struct impair *m, struct rules *rules, struct queue *q, FILE *log,
+		    struct relay_stats *st)
 {
 	static unsigned char buf[65536];
 	struct sockaddr_ll from;
@@ -93,6 +110,12 @@ static void receive(const int port[2], int d, struct impair *m, struct queue *q,
 		st->rx[d]++;
 		if (got > RELAY_FRAME_MAX) {
 			st->oversize++;
+			continue;
+		}
+		if (impair_rules_take(rules->r, rules->n, (enum impair_dir)d, buf, (size_t)got)) {
+			st->dropped[d]++;
+			if (log)
+				fprintf(log, "%c - %zd dropped 0\n", d == IMPAIR_TO_SERVER ? '>' : '<', got);
 			continue;
 		}
 		uint64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -135,6 +158,22 @@ static uint64_t send_due(const int port[2], struct queue q[2], struct relay_stat
 	return next;
 }
 
+/* A message from the lab: new drop rules (answered), or stop. Returns 1
+ * to go on, 0 to stop. */
+static int control(int ctl, struct rules *rules)
+{
+	struct relay_rules_msg msg;
+	ssize_t got = recv(ctl, &msg, sizeof(msg), MSG_DONTWAIT);
+
+	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+		return 1;
+	if (got != (ssize_t)sizeof(msg) || msg.op != 'r' || msg.nrules > IMPAIR_MAX_RULES)
+		return 0; /* "q", the lab gone, or nonsense */
+	memcpy(rules->r, msg.rules, sizeof(rules->r));
+	rules->n = msg.nrules;
+	return send(ctl, "k", 1, MSG_NOSIGNAL) == 1;
+}
+
 int relay_run(const int port[2], const struct impair_cfg *cfg, int ctl, FILE *log, struct relay_stats *st,
 	      char *err, size_t n)
 {
@@ -142,6 +181,7 @@ int relay_run(const int port[2], const struct impair_cfg *cfg, int ctl, FILE *lo
 			     {calloc(RELAY_QUEUE, sizeof(struct slot)), 0, 0}};
 	int timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK), rc = 0;
 	struct impair m;
+	struct rules rules = {.n = 0};
 
 	memset(st, 0, sizeof(*st));
 	if (!q[0].s || !q[1].s || timer < 0) {
@@ -167,13 +207,13 @@ int relay_run(const int port[2], const struct impair_cfg *cfg, int ctl, FILE *lo
 			rc = -1;
 			break;
 		}
-		if (p[2].revents)
+		if (p[2].revents && !control(ctl, &rules))
 			break; /* the lab says stop, or is gone */
 		if (p[3].revents)
 			(void)!read(timer, &expirations, sizeof(expirations));
 		for (int d = 0; d < 2; d++)
 			if (p[d].revents & POLLIN)
-				receive(port, d, &m, &q[d], log, st);
+				receive(port, d, &m, &rules, &q[d], log, st);
 			else if (p[d].revents & (POLLERR | POLLNVAL)) {
 				snprintf(err, n, "wire relay: a veth went away");
 				rc = -1;

@@ -86,7 +86,38 @@ pid_t wire_relay_pid(const struct wire *w)
 
 int wire_enter(const struct wire *w, enum wire_host h, char *err, size_t n)
 {
+	struct stat want, here;
+
+	/* already there (a lesson's launcher, which can no longer setns) */
+	if (fstat(w->ns[h], &want) == 0 && stat("/proc/self/ns/net", &here) == 0 && want.st_ino == here.st_ino &&
+	    want.st_dev == here.st_dev)
+		return 0;
 	return netns_enter(w->ns[h], names[h], err, n);
+}
+
+int wire_drop(struct wire *w, const struct impair_rule *rules, size_t nrules, char *err, size_t n)
+{
+	struct relay_rules_msg msg = {.op = 'r', .nrules = (uint32_t)nrules};
+	char ack;
+	ssize_t got;
+
+	if (nrules > IMPAIR_MAX_RULES) {
+		snprintf(err, n, "wire: at most %d drop rules at a time", IMPAIR_MAX_RULES);
+		return -1;
+	}
+	memcpy(msg.rules, rules, nrules * sizeof(*rules));
+	if (send(w->ctl, &msg, sizeof(msg), MSG_NOSIGNAL) != (ssize_t)sizeof(msg)) {
+		snprintf(err, n, "wire: tell the relay its drop rules: %s", errtext(errno));
+		return -1;
+	}
+	do
+		got = recv(w->ctl, &ack, 1, 0);
+	while (got < 0 && errno == EINTR);
+	if (got != 1 || ack != 'k') {
+		snprintf(err, n, "wire: the relay did not take its drop rules (it ended?)");
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- the relay process ---- */
@@ -190,9 +221,8 @@ static void relay_main(int ctl, pid_t lab, const struct wire_opts *o, const stru
 		_exit(3);
 	if (log)
 		fclose(log);
-	/* the stop byte read first: a socket closed with unread data would
-	 * reset the connection before the lab reads the counters */
-	(void)!read(ctl, &h, 1);
+	/* relay_run read the stop message: a socket closed with unread data
+	 * would reset the connection before the lab reads the counters */
 	(void)!write(ctl, &st, sizeof(st));
 	_exit(0);
 fail:

@@ -46,6 +46,10 @@ pid_t wire_relay_pid(const struct wire *w);
 /* For a child the lab forked, before it drops privileges and execs: moves
  * it into the host's namespace. 0, or -1 with err. */
 int wire_enter(const struct wire *w, enum wire_host h, char *err, size_t n);
+/* Replaces the relay's drop rules (impair.h) with rules[0..nrules) (0:
+ * none) and returns once the relay holds them, so a frame sent after it
+ * meets them. 0, or -1 with err. */
+int wire_drop(struct wire *w, const struct impair_rule *rules, size_t nrules, char *err, size_t n);
 /* Stops the relay, reads its counters into st (may be NULL), closes the
  * namespaces and removes the file wire_publish wrote. NULL is accepted.
  * Returns 0, or -1 with err when the relay had failed. */

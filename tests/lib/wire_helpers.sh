@@ -66,3 +66,27 @@ orphan_relays() {
 		case $(cat "/proc/$pp/comm" 2>/dev/null) in socklab | wire_lab) ;; *) echo "$p" ;; esac
 	done
 }
+
+# wire_lesson USER N LANG DROPPED: lesson N (its file asks for the wire) as a
+# scripted student, as USER, in LANG. Fails unless it runs on two hosts,
+# reaches every step's checkpoint, the wire's rules dropped DROPPED frames,
+# and nothing of the wire is left. Its ladder: $TMP/lesson-N-USER.out.
+wire_lesson() {
+	local user=$1 n=$2 lang=$3 dropped=$4 out="$TMP/lesson-$2-$1" file steps reached got
+	file=$(ls "$ROOT/lessons/$lang/$n-"*.lesson)
+	as "$user" "$BIN/socklab" lesson "$n" --auto --lang "$lang" --timeout 60 --width 160 >"$out.out" 2>"$out.err" ||
+		fail "$user: lesson $n ($lang) failed: $(tail -n 3 "$out.err"; grep -A4 'not reached' "$out.out" | head -n 8)"
+	grep -q "two hosts, client 10.77.0.1 and server 10.77.0.2" "$out.err" || fail "$user: lesson $n: not on two hosts"
+	steps=$(grep -c '^step:' "$file")
+	reached=$(grep -cE '^(checkpoint reached:|检查点已到达：)$' "$out.out")
+	[ "$reached" = "$steps" ] || fail "$user: lesson $n: $reached of $steps checkpoints reached"
+	grep -qE '^(Lesson complete|课程完成)' "$out.out" || fail "$user: lesson $n: not completed"
+	got=$(sed -n 's/.*dropped \([0-9]*\) by drop rules.*/\1/p' "$out.err")
+	[ "$got" = "$dropped" ] || fail "$user: lesson $n: the wire's rules dropped ${got:-?} frames, not $dropped"
+	[ -z "$(orphan_relays)" ] || fail "$user: lesson $n: relays left: $(orphan_relays)"
+	echo "$user: lesson $n ($lang): $reached checkpoints on two hosts, $got frames dropped by its rules"
+}
+
+# wire_lesson_lang USER: the language a user's run takes (root en, nobody
+# zh: each lesson runs in both languages).
+wire_lesson_lang() { [ "$1" = root ] && echo en || echo zh; }

@@ -160,6 +160,95 @@ static void switches_are_parsed_with_one_line_errors(void **state)
 	assert_string_equal(text, "delay 100 ms, jitter 0 ms, loss 0.5%, reorder 0%, rate unlimited, seed 42");
 }
 
+/* An Ethernet frame with an IPv4 TCP segment: flags, payload bytes. */
+static size_t tcp_frame(unsigned char *f, uint8_t flags, size_t payload)
+{
+	size_t ihl = 20, doff = 32, total = ihl + doff + payload;
+
+	memset(f, 0, 14 + total);
+	f[12] = 0x08; /* IPv4 */
+	f[14] = 0x45;
+	f[16] = (unsigned char)(total >> 8);
+	f[17] = (unsigned char)total;
+	f[20] = 0x40; /* don't fragment */
+	f[23] = 6;    /* TCP */
+	f[14 + ihl + 12] = (unsigned char)(doff / 4) << 4;
+	f[14 + ihl + 13] = flags;
+	return 14 + total;
+}
+
+static void rules_match_direction_flags_and_payload(void **state)
+{
+	unsigned char syn[128], synack[128], ack[128], data[256], fin[128];
+	size_t nsyn = tcp_frame(syn, 0x02, 0), nsynack = tcp_frame(synack, 0x12, 0), nack = tcp_frame(ack, 0x10, 0),
+	       ndata = tcp_frame(data, 0x18, 100), nfin = tcp_frame(fin, 0x11, 0);
+	struct impair_rule r = {.dir = IMPAIR_TO_SERVER, .has_flags = true, .flags = 0x02, .count = 1};
+	(void)state;
+
+	assert_true(impair_rule_matches(&r, IMPAIR_TO_SERVER, syn, nsyn));
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_CLIENT, syn, nsyn)); /* the other direction */
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_SERVER, synack, nsynack)); /* flags are exact */
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_SERVER, ack, nack));
+	r = (struct impair_rule){.dir = IMPAIR_TO_CLIENT, .data = true, .count = 1};
+	assert_true(impair_rule_matches(&r, IMPAIR_TO_CLIENT, data, ndata));
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_CLIENT, ack, nack)); /* no payload */
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_CLIENT, fin, nfin));
+	r = (struct impair_rule){.dir = IMPAIR_TO_CLIENT, .has_flags = true, .flags = 0x11, .count = 1};
+	assert_true(impair_rule_matches(&r, IMPAIR_TO_CLIENT, fin, nfin));
+	r.count = 0; /* used up */
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_CLIENT, fin, nfin));
+}
+
+static void rules_never_match_what_is_not_a_whole_tcp_segment(void **state)
+{
+	unsigned char f[128], arp[60] = {0};
+	size_t n = tcp_frame(f, 0x02, 0);
+	struct impair_rule r = {.dir = IMPAIR_TO_SERVER, .count = 1}; /* any TCP segment */
+	(void)state;
+
+	assert_true(impair_rule_matches(&r, IMPAIR_TO_SERVER, f, n));
+	for (size_t cut = 0; cut < 14 + 20 + 14; cut++) /* up to the TCP flags: too short */
+		assert_false(impair_rule_matches(&r, IMPAIR_TO_SERVER, f, cut));
+	arp[12] = 0x08;
+	arp[13] = 0x06;
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_SERVER, arp, sizeof(arp)));
+	f[23] = 17; /* UDP */
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_SERVER, f, n));
+	f[23] = 6;
+	f[21] = 0x10; /* a later fragment: no TCP header in it */
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_SERVER, f, n));
+	f[21] = 0;
+	f[14] = 0x44; /* an IHL under 20 bytes */
+	assert_false(impair_rule_matches(&r, IMPAIR_TO_SERVER, f, n));
+}
+
+static void rules_take_their_count_then_let_frames_pass(void **state)
+{
+	unsigned char syn[128], data[256];
+	size_t nsyn = tcp_frame(syn, 0x02, 0), ndata = tcp_frame(data, 0x18, 10);
+	struct impair_rule rules[2] = {{.dir = IMPAIR_TO_SERVER, .has_flags = true, .flags = 0x02, .count = 2},
+				       {.dir = IMPAIR_TO_CLIENT, .data = true, .count = 1}};
+	(void)state;
+
+	assert_true(impair_rules_take(rules, 2, IMPAIR_TO_SERVER, syn, nsyn));
+	assert_true(impair_rules_take(rules, 2, IMPAIR_TO_SERVER, syn, nsyn));
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_SERVER, syn, nsyn)); /* the third SYN passes */
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_SERVER, data, ndata));
+	assert_true(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_int_equal(rules[0].count, 0);
+	assert_int_equal(rules[1].count, 0);
+	/* skip: the third data segment, not the first */
+	rules[1] = (struct impair_rule){.dir = IMPAIR_TO_CLIENT, .data = true, .skip = 2, .count = 1};
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, syn, nsyn)); /* not data: not counted */
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_true(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_false(impair_rules_take(rules, 2, IMPAIR_TO_CLIENT, data, ndata));
+	assert_int_equal(impair_switch_index("loss"), 2);
+	assert_int_equal(impair_switch_index("lost"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +258,9 @@ int main(void)
 		cmocka_unit_test(reordered_frames_leave_at_once),
 		cmocka_unit_test(the_rate_spaces_frames_by_their_length),
 		cmocka_unit_test(switches_are_parsed_with_one_line_errors),
+		cmocka_unit_test(rules_match_direction_flags_and_payload),
+		cmocka_unit_test(rules_never_match_what_is_not_a_whole_tcp_segment),
+		cmocka_unit_test(rules_take_their_count_then_let_frames_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,7 +151,51 @@ static const struct {
 	{HEADER "step: a\ntimeout: 0\n", "bad.lesson:5: timeout: '0'"},
 	{HEADER "step: a\nshow: input\n", "bad.lesson:5: show: 'input'"},
 	{HEADER "step:\n", "bad.lesson:4: step: the step needs a title"},
+	{HEADER "wire: delay=100 drop=3\n", "bad.lesson:4: wire: unknown switch 'drop'"},
+	{HEADER "wire: delay=-5\n", "bad.lesson:4: wire: --delay"},
+	{HEADER "wire: loss=120\n", "bad.lesson:4: wire: --loss '120': expected a percentage"},
+	{HEADER "wire: delay 100\n", "bad.lesson:4: wire: 'delay': expected NAME=VALUE"},
+	{HEADER "wire: delay=1\nwire: delay=2\n", "bad.lesson:5: wire: given twice"},
+	{HEADER "step: a\nwire: drop c2s SYN\nexpect: call client connect\n",
+	 "bad.lesson:4: step 'a': wire: drop needs a wire: line in the header"},
+	{HEADER "wire: delay=1\nstep: a\nwire: drop up SYN\n", "bad.lesson:6: wire: in a step: 'drop c2s|s2c"},
+	{HEADER "wire: delay=1\nstep: a\nwire: drop c2s SYNN\n", "bad.lesson:6: wire: drop: 'SYNN': expected data"},
+	{HEADER "wire: delay=1\nstep: a\nwire: drop c2s SYN count=0\n", "bad.lesson:6: wire: drop: 'count=0'"},
+	{HEADER "wire: delay=1\nstep: a\nwire: drop c2s data skip=x\n", "bad.lesson:6: wire: drop: 'skip=x'"},
 };
+
+/* wire: in the header is the lesson's wire; wire: drop in a step its rules. */
+static void parses_the_wire_and_its_drop_rules(void **state)
+{
+	static const char text[] = HEADER "wire: delay=100 loss=0.5 seed=7\n"
+				   "step: a\nwire: drop c2s SYN\nwire: drop s2c data skip=1 count=3\n"
+				   "expect: call client connect\nexpect: packet c2s ACK len=0 win=0 lost\n"
+				   "expect: packet s2c arrived retrans\n";
+	struct lesson l;
+	char err[512];
+
+	(void)state;
+	if (lesson_parse(text, sizeof(text) - 1, "w.lesson", &l, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_true(l.wire.enabled && l.wire.seeded);
+	assert_int_equal(l.wire.delay_ns, 100000000ull);
+	assert_int_equal(l.wire.loss_ppm, 5000);
+	assert_int_equal(l.wire.seed, 7);
+	assert_int_equal(l.steps[0].ndrops, 2);
+	assert_int_equal(l.steps[0].drops[0].dir, IMPAIR_TO_SERVER);
+	assert_true(l.steps[0].drops[0].has_flags && !l.steps[0].drops[0].data);
+	assert_int_equal(l.steps[0].drops[0].flags, TCP_SYN);
+	assert_int_equal(l.steps[0].drops[0].count, 1);
+	assert_int_equal(l.steps[0].drops[1].dir, IMPAIR_TO_CLIENT);
+	assert_true(l.steps[0].drops[1].data && !l.steps[0].drops[1].has_flags);
+	assert_int_equal(l.steps[0].drops[1].count, 3);
+	assert_int_equal(l.steps[0].drops[1].skip, 1);
+	assert_true(l.steps[0].expects[1].lost && !l.steps[0].expects[1].arrived);
+	assert_int_equal(l.steps[0].expects[1].win, 0);
+	assert_int_equal(l.steps[0].expects[1].len, 0);
+	assert_true(l.steps[0].expects[2].arrived && l.steps[0].expects[2].retrans && !l.steps[0].expects[2].has_flags);
+	lesson_free(&l);
+}
 
 static void rejects_malformed_files_at_their_line(void **state)
 {
@@ -253,7 +297,10 @@ static void every_shipped_lesson_parses(void **state)
 		assert_int_equal(en.number, atoi(e->d_name));
 		assert_int_equal(zh.number, en.number);
 		assert_int_equal(zh.nsteps, en.nsteps);
+		assert_memory_equal(&zh.wire, &en.wire, sizeof(en.wire)); /* the same wire */
 		for (int i = 0; i < en.nsteps; i++) {
+			assert_int_equal(zh.steps[i].ndrops, en.steps[i].ndrops);
+			assert_memory_equal(zh.steps[i].drops, en.steps[i].drops, sizeof(en.steps[i].drops));
 			assert_int_equal(zh.steps[i].nexpects, en.steps[i].nexpects);
 			for (int j = 0; j < en.steps[i].nexpects; j++)
 				assert_string_equal(zh.steps[i].expects[j].text, en.steps[i].expects[j].text);
@@ -519,6 +566,11 @@ static const char *const records[] = {
 	"{\"type\":\"call\",\"ts_ns\":500,\"phase\":\"exit\",\"proc\":\"client\",\"pid\":7,\"seq\":1,\"call\":\"connect\",\"fd\":3,\"args\":\"3\",\"ret\":0,\"errno\":null,\"local\":\"127.0.0.1:50000\",\"peer\":\"127.0.0.1:9000\"}",
 	"{\"type\":\"call\",\"ts_ns\":800,\"phase\":\"exit\",\"proc\":\"server\",\"pid\":8,\"seq\":4,\"call\":\"bind\",\"fd\":3,\"args\":\"3\",\"ret\":-1,\"errno\":\"EADDRINUSE\"}",
 	"{\"type\":\"call\",\"ts_ns\":900,\"phase\":\"exit\",\"proc\":\"client\",\"pid\":9,\"seq\":2,\"call\":\"connect\",\"fd\":3,\"args\":\"3\",\"ret\":-1,\"errno\":\"ECONNREFUSED\"}",
+	/* on a wire: data lost, sent again (its sent row and its arrival), a zero window */
+	"{\"type\":\"packet\",\"ts_ns\":1000,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1000,\"lost\":true}",
+	"{\"type\":\"packet\",\"ts_ns\":1200,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1200,\"arrived_ns\":1300}",
+	"{\"type\":\"arrival\",\"ts_ns\":1300,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1200,\"arrived_ns\":1300}",
+	"{\"type\":\"packet\",\"ts_ns\":1400,\"conn\":2," S2C ",\"flags\":\"ACK\",\"seq\":1,\"ack\":101,\"len\":0,\"win\":0,\"abs_seq\":10,\"abs_ack\":106,\"sent_ns\":1400,\"arrived_ns\":1500}",
 };
 
 static struct timeline *build_timeline(void)
@@ -580,6 +632,17 @@ static const struct {
 	{"no packet c2s SYN", 0, false},
 	{"no packet c2s SYN", 450, true},
 	{"no state any TIME_WAIT", 0, true},
+	{"packet c2s len=100 lost", 1000, true},
+	{"packet c2s len=100 lost count=2", 1000, false},
+	{"packet c2s len=100 count=2", 1000, true},   /* the rows where it left */
+	{"packet c2s len=100 count=3", 1000, false},  /* an arrival is not another segment */
+	{"packet c2s len=100 arrived", 1000, true},
+	{"packet c2s len=100 arrived count=2", 1000, false},
+	{"packet c2s PSH|ACK retrans", 1000, true},   /* data sent again: seq 1 was sent at 1000 */
+	{"packet c2s PSH|ACK retrans", 1250, false},  /* its arrival is no resend */
+	{"packet c2s PSH|ACK retrans lost", 1000, false},
+	{"packet s2c ACK win=0", 1000, true},
+	{"packet s2c ACK win=1", 1000, false},
 };
 
 static void matcher_follows_the_table(void **state)
@@ -641,6 +704,7 @@ int main(void)
 		cmocka_unit_test(sysctl_values_are_read_from_the_directory),
 		cmocka_unit_test(matcher_follows_the_table),
 		cmocka_unit_test(checkpoint_needs_all),
+		cmocka_unit_test(parses_the_wire_and_its_drop_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@ static const struct {
 	WORD(right), WORD(wrong), WORD(not_checked), WORD(next_prompt), WORD(back), WORD(waiting), WORD(quit), WORD(no_capture),
 	WORD(hint), WORD(checkpoint_title), WORD(checkpoint_later), WORD(checkpoint_all), WORD(not_reached), WORD(finished),
 	WORD(your_choice), WORD(running), WORD(keys_read), WORD(keys_predict), WORD(keys_running), WORD(keys_done),
-	WORD(keys_last), WORD(keys_review), WORD(keys_finished), WORD(keys_failed),
+	WORD(keys_last), WORD(keys_review), WORD(keys_finished), WORD(keys_failed), WORD(on_wire),
 };
 
 static const char *word(const struct lesson_words *w, size_t i)

@@ -147,7 +147,8 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 	if (e->kind == EXPECT_PACKET) {
 		long *field = strncmp(w, "seq=", 4) == 0 ? &e->seq
 			    : strncmp(w, "ack=", 4) == 0 ? &e->ack
-			    : strncmp(w, "len=", 4) == 0 ? &e->len : NULL;
+			    : strncmp(w, "len=", 4) == 0 ? &e->len
+			    : strncmp(w, "win=", 4) == 0 ? &e->win : NULL;
 		if (field) {
 			if (parse_int(eq + 1, 0, UINT32_MAX, field) < 0)
 				return fail(p, "expect: '%s': expected a number", w);
@@ -161,7 +162,7 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 /*   call PROC NAME [enter|exit] [ret=N] [errno=E|none] [pids=N]
  *   submit PROC NAME                     (an io_uring operation handed over)
  *   complete PROC NAME [ret=N] [errno=E|none]    (... and done)
- *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [retrans]
+ *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [win=N] [retrans] [lost|arrived]
  *   state PROC STATE
  * each optionally preceded by "no" and followed by count=N. */
 static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
@@ -173,7 +174,7 @@ static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
 	e->line = p->line;
 	e->count = 1;
 	e->phase = 1;
-	e->seq = e->ack = e->len = -1;
+	e->seq = e->ack = e->len = e->win = -1;
 	snprintf(e->text, sizeof(e->text), "%s", value);
 	n = split_words(value, w, 12);
 	if (n < 0)
@@ -214,19 +215,27 @@ static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
 		else
 			return fail(p, "expect: packet direction '%s': expected c2s, s2c or any", w[i + 1]);
 		i += 2;
-		if (i < n && !strchr(w[i], '=') && strcmp(w[i], "retrans") != 0) {
+		if (i < n && !strchr(w[i], '=') && strcmp(w[i], "retrans") != 0 && strcmp(w[i], "lost") != 0 &&
+		    strcmp(w[i], "arrived") != 0) {
 			if (tcp_flags_parse(w[i], &e->flags) < 0)
 				return fail(p, "expect: flags '%s': expected names like SYN, SYN|ACK, FIN|ACK, RST", w[i]);
 			e->has_flags = true;
 			i++;
 		}
-		for (int j = i; j < n; j++)
-			if (strcmp(w[j], "retrans") == 0) {
-				e->retrans = true;
-				memmove(&w[j], &w[j + 1], (size_t)(n - j - 1) * sizeof(w[0]));
-				n--;
-				break;
-			}
+		for (int j = i; j < n; j++) {
+			bool *mark = strcmp(w[j], "retrans") == 0 ? &e->retrans
+				     : strcmp(w[j], "lost") == 0  ? &e->lost
+				     : strcmp(w[j], "arrived") == 0 ? &e->arrived
+								    : NULL;
+			if (!mark)
+				continue;
+			*mark = true;
+			memmove(&w[j], &w[j + 1], (size_t)(n - j - 1) * sizeof(w[0]));
+			n--;
+			j--;
+		}
+		if (e->lost && e->arrived)
+			return fail(p, "expect: a segment is lost or arrived, not both");
 	} else if (strcmp(w[i], "state") == 0) {
 		int s;
 		e->kind = EXPECT_STATE;
@@ -305,6 +314,56 @@ static int parse_roles(struct parser *p, const char *key, char *value, bool out[
 	return 0;
 }
 
+/*   wire: drop c2s|s2c FLAGS|data [skip=N] [count=N]      (in a step) */
+static int parse_drop(struct parser *p, char *value, struct impair_rule *r)
+{
+	char *w[6];
+	int n = split_words(value, w, 5);
+	long count = 1, skip = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (n < 3 || strcmp(w[0], "drop") != 0 || (strcmp(w[1], "c2s") != 0 && strcmp(w[1], "s2c") != 0))
+		return fail(p, "wire: in a step: 'drop c2s|s2c FLAGS|data [skip=N] [count=N]' expected (e.g. drop c2s "
+			       "SYN)");
+	r->dir = w[1][0] == 'c' ? IMPAIR_TO_SERVER : IMPAIR_TO_CLIENT;
+	if (strcmp(w[2], "data") == 0)
+		r->data = true;
+	else if (tcp_flags_parse(w[2], &r->flags) < 0 || !r->flags)
+		return fail(p, "wire: drop: '%s': expected data or flags like SYN, SYN|ACK, FIN|ACK, PSH|ACK", w[2]);
+	else
+		r->has_flags = true;
+	for (int i = 3; i < n; i++)
+		if (!(strncmp(w[i], "count=", 6) == 0 && parse_int(w[i] + 6, 1, 100, &count) == 0) &&
+		    !(strncmp(w[i], "skip=", 5) == 0 && parse_int(w[i] + 5, 0, 1000, &skip) == 0))
+			return fail(p, "wire: drop: '%s': expected skip=N (0 to 1000) or count=N (1 to 100)", w[i]);
+	r->count = (uint32_t)count;
+	r->skip = (uint32_t)skip;
+	return 0;
+}
+
+/*   wire: delay=MS [jitter=MS loss=PCT reorder=PCT rate=KBIT seed=N]   (the header) */
+static int parse_wire(struct parser *p, char *value, struct impair_cfg *cfg)
+{
+	char *w[IMPAIR_NSWITCHES + 1], err[160];
+	int n = split_words(value, w, IMPAIR_NSWITCHES);
+
+	if (n <= 0)
+		return fail(p, "wire: 'delay=MS' and the other switches as NAME=VALUE (delay jitter loss reorder rate "
+			       "seed) expected");
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(w[i], '=');
+		int sw;
+		if (!eq)
+			return fail(p, "wire: '%s': expected NAME=VALUE, e.g. delay=100", w[i]);
+		*eq = '\0';
+		if ((sw = impair_switch_index(w[i])) < 0)
+			return fail(p, "wire: unknown switch '%s' (expected delay, jitter, loss, reorder, rate, seed)", w[i]);
+		if (impair_parse_switch(sw, eq + 1, cfg, err, sizeof(err)) < 0)
+			return fail(p, "wire: %s", err);
+	}
+	return 0;
+}
+
 /* The step being closed (at a new step: or the end) must be complete. */
 static int finish_step(struct parser *p)
 {
@@ -324,6 +383,8 @@ static int finish_step(struct parser *p)
 		return fail(p, "step '%s': predict: has no answer: line", s->title);
 	if (s->has_fail_seen != (s->fail_say != NULL))
 		return fail(p, "step '%s': fail-seen: and fail-say: come together", s->title);
+	if (s->ndrops && !p->l->wire.enabled)
+		return fail(p, "step '%s': wire: drop needs a wire: line in the header (e.g. wire: delay=100)", s->title);
 	p->line = line;
 	return 0;
 }
@@ -394,13 +455,18 @@ static int step_key(struct parser *p, const char *key, char *value)
 			return fail(p, "fail-seen: a row that was seen, not 'no ...'");
 		return 0;
 	}
+	if (strcmp(key, "wire") == 0) {
+		if (s->ndrops == IMPAIR_MAX_RULES)
+			return fail(p, "wire: drop: at most %d a step", IMPAIR_MAX_RULES);
+		return parse_drop(p, value, &s->drops[s->ndrops++]);
+	}
 	if (strcmp(key, "expect") == 0) {
 		if (s->nexpects == LESSON_MAX_EXPECTS)
 			return fail(p, "expect: at most %d a step", LESSON_MAX_EXPECTS);
 		return parse_expect(p, value, &s->expects[s->nexpects++]);
 	}
 	return fail(p, "unknown key '%s' in a step (expected say, run, run-free, stop, hold, predict, choice, answer, "
-		       "hint, then, timeout, show, expect, fail-seen, fail-say)", key);
+		       "hint, then, timeout, show, expect, fail-seen, fail-say, wire)", key);
 }
 
 static int header_key(struct parser *p, const char *key, char *value)
@@ -426,7 +492,12 @@ static int header_key(struct parser *p, const char *key, char *value)
 	}
 	if (strcmp(key, "say") == 0)
 		return append_text(p, &l->intro, value);
-	return fail(p, "unknown key '%s' before the first step (expected lesson, title, seed, say, step)", key);
+	if (strcmp(key, "wire") == 0) {
+		if (l->wire.enabled)
+			return fail(p, "wire: given twice");
+		return parse_wire(p, value, &l->wire);
+	}
+	return fail(p, "unknown key '%s' before the first step (expected lesson, title, seed, say, wire, step)", key);
 }
 
 /* ---- placeholders in the words ---- */
@@ -738,10 +809,11 @@ bool lesson_row_matches(const struct lesson_expect *e, const struct row *r)
 			return false;
 		if ((e->dir == DIR_C2S && !pk->from_client) || (e->dir == DIR_S2C && pk->from_client))
 			return false;
-		if ((e->has_flags && pk->flags != e->flags) || (e->retrans && !pk->retrans))
+		if ((e->has_flags && pk->flags != e->flags) || (e->retrans && !pk->retrans) || pk->arrival != e->arrived ||
+		    (e->lost && !pk->lost))
 			return false;
 		return (e->seq < 0 || pk->seq == (uint32_t)e->seq) && (e->ack < 0 || pk->ack == (uint32_t)e->ack) &&
-		       (e->len < 0 || pk->len == (uint32_t)e->len);
+		       (e->len < 0 || pk->len == (uint32_t)e->len) && (e->win < 0 || pk->win == (uint32_t)e->win);
 	}
 	case EXPECT_STATE:
 		for (int i = 0; i < r->nchanges; i++)
@@ -767,6 +839,39 @@ static void pid_add(struct pid_set *s, int want, int pid)
 		s->pid[s->n++] = pid;
 }
 
+#define RESENT_LOOKBACK 4096 /* rows searched for the first copy of a data segment */
+
+/* Was the data segment at pos sent before: a sent row of its connection and
+ * direction with the same seq and data? (The capture marks a repeated SYN
+ * or FIN; a repeated data segment the lesson finds here.) */
+static bool data_sent_before(const struct timeline *tl, size_t pos)
+{
+	const struct row *r = timeline_row(tl, pos);
+	const struct ui_packet *pk = &r->ev->u.packet;
+
+	for (size_t i = pos, n = 0; i-- > 0 && n < RESENT_LOOKBACK; n++) {
+		const struct row *q = timeline_row(tl, i);
+		const struct ui_packet *qk = &q->ev->u.packet;
+		if (q->kind == ROW_PACKET && q->conn == r->conn && !qk->arrival && qk->from_client == pk->from_client &&
+		    qk->seq == pk->seq && qk->len)
+			return true;
+	}
+	return false;
+}
+
+/* lesson_row_matches, and for "retrans" a data segment sent again too. */
+static bool row_matches_at(const struct lesson_expect *e, const struct timeline *tl, size_t pos)
+{
+	const struct row *r = timeline_row(tl, pos);
+	struct lesson_expect first;
+
+	if (!e->retrans || r->kind != ROW_PACKET || r->ev->u.packet.retrans || !r->ev->u.packet.len)
+		return lesson_row_matches(e, r);
+	first = *e;
+	first.retrans = false;
+	return lesson_row_matches(&first, r) && data_sent_before(tl, pos);
+}
+
 bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uint64_t since_ns,
 		  bool met[LESSON_MAX_EXPECTS])
 {
@@ -781,7 +886,7 @@ bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uin
 		if (r->ts_ns < since_ns)
 			break;
 		for (int i = 0; i < step->nexpects; i++) {
-			if (!lesson_row_matches(&step->expects[i], r))
+			if (!row_matches_at(&step->expects[i], tl, pos))
 				continue;
 			seen[i]++;
 			if (step->expects[i].pids)
@@ -804,7 +909,7 @@ bool lesson_fail_seen(const struct lesson_step *step, const struct timeline *tl,
 		const struct row *r = timeline_row(tl, pos);
 		if (r->ts_ns < since_ns)
 			break;
-		if (lesson_row_matches(&step->fail_seen, r))
+		if (row_matches_at(&step->fail_seen, tl, pos))
 			return true;
 	}
 	return false;
@@ -867,8 +972,14 @@ const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, c
 			m += (size_t)snprintf(more + m, sizeof(more) - m, " ack=%ld", e->ack);
 		if (e->len >= 0)
 			m += (size_t)snprintf(more + m, sizeof(more) - m, " len=%ld", e->len);
+		if (e->win >= 0)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, " 窗口=%ld", e->win);
 		if (e->retrans)
 			m += (size_t)snprintf(more + m, sizeof(more) - m, "（重传）");
+		if (e->lost)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, "（在线路上丢失）");
+		if (e->arrived)
+			m += (size_t)snprintf(more + m, sizeof(more) - m, "（到达）");
 		snprintf(buf, n, "%s报文段 %s%s%s", e->absent ? "没有：" : "", dir[e->dir], flags, more);
 		break;
 	case EXPECT_STATE:

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "impair.h"
 #include "lang.h"
 #include "tcpfsm.h"
 #include "timeline.h"
@@ -63,7 +64,13 @@ struct lesson_expect {
 	bool has_flags;
 	uint8_t flags;         /* exact TCP_* bits */
 	long seq, ack, len;    /* relative; -1: any */
-	bool retrans;
+	long win;              /* the window field as sent (before scaling); -1: any */
+	bool retrans;          /* a SYN, SYN|ACK or FIN seen before; or data whose seq was sent before */
+	/* On a wire (two capture points) a segment has a row where it was sent
+	 * and one where it arrived: a packet expectation counts the sent rows
+	 * (segments), "arrived" the arrival rows, "lost" the sent ones that
+	 * never arrived. On loopback every row is a sent one. */
+	bool lost, arrived;
 	/* state */
 	enum tcp_state state;
 };
@@ -102,11 +109,19 @@ struct lesson_step {
 	bool has_fail_seen;
 	struct lesson_expect fail_seen;
 	char *fail_say;
+	/* wire: drop DIR FLAGS|data [count=N]: before its programs start, the
+	 * step gives the relay these drop rules (replacing any left) */
+	struct impair_rule drops[IMPAIR_MAX_RULES];
+	int ndrops;
 };
 
 struct lesson {
 	int number;
 	char *title, *seed, *intro;
+	/* wire: delay=MS [jitter=MS loss=PCT reorder=PCT rate=KBIT seed=N]:
+	 * the lesson runs on two hosts with this wire (wire.enabled), whatever
+	 * the command line says; its switches change single values */
+	struct impair_cfg wire;
 	struct lesson_step steps[LESSON_MAX_STEPS];
 	int nsteps;
 };

@@ -21,13 +21,17 @@
 #include "privileges.h"
 #include "clock.h"
 #include "demo.h"
+#include "lesson_hosts.h"
+#include "wire.h"
 
 #define MAX_PROCS 16
 #define SETTLE_NS 250000000ull /* what the last call caused arrives a moment later */
 #define MS 1000000ull
+#define WIRE_LESSON_PORT 7000 /* on the wire: the server's port; the spare one and {local} follow */
 
 struct proc {
-	struct demo *demo;
+	struct demo *demo;       /* on loopback */
+	int host_id;             /* on the wire: its id at its host's launcher; -1: none */
 	enum tcp_role role;
 	int step;                /* the step that started it */
 	char output[160];        /* its stdout and stderr (show: output), or "" */
@@ -40,6 +44,9 @@ struct lesson_lab {
 	struct timeline *tl;
 	struct session *sess;
 	struct frames *frames;   /* the captured frames, for the details (d) */
+	struct wire *wire;       /* two hosts, or NULL: loopback */
+	struct lesson_hosts *hosts;
+	struct session_point points[2];
 	int port, spare, local;
 	struct proc procs[MAX_PROCS];
 	int nprocs;
@@ -58,6 +65,41 @@ struct lesson_lab {
 struct timeline *lesson_lab_timeline(const struct lesson_lab *lab)
 {
 	return lab->tl;
+}
+
+const char *lesson_lab_wire(const struct lesson_lab *lab, char *buf, size_t n)
+{
+	if (!lab->wire)
+		return NULL;
+	impair_describe(wire_impair(lab->wire), buf, n);
+	return buf;
+}
+
+uint64_t lesson_lab_horizon_ns(const struct lesson_lab *lab)
+{
+	return lab->wire ? wire_horizon_ns(lab->wire) : 0;
+}
+
+static bool proc_running(const struct proc *p)
+{
+	return p->demo || p->host_id >= 0;
+}
+
+/* Has the program (a client) exited? */
+static bool proc_done(struct lesson_lab *lab, struct proc *p)
+{
+	if (p->host_id >= 0)
+		return lesson_hosts_done(lab->hosts, p->role, p->host_id);
+	return p->demo ? demo_client_done(p->demo) : true;
+}
+
+static void proc_stop(struct lesson_lab *lab, struct proc *p)
+{
+	if (p->host_id >= 0)
+		lesson_hosts_stop(lab->hosts, p->role, p->host_id);
+	demo_stop(p->demo);
+	p->demo = NULL;
+	p->host_id = -1;
 }
 
 const struct frames *lesson_lab_frames(const struct lesson_lab *lab)
@@ -245,7 +287,7 @@ static bool held(enum tcp_role proc, void *ctx)
 void lesson_lab_reap(struct lesson_lab *lab)
 {
 	for (int i = 0; i < lab->nprocs; i++)
-		if (lab->procs[i].demo)
+		if (lab->procs[i].demo) /* on the wire the launchers reap theirs */
 			demo_client_done(lab->procs[i].demo);
 }
 
@@ -263,19 +305,16 @@ static bool release_one(struct lesson_lab *lab)
 
 static void stop_role(struct lesson_lab *lab, enum tcp_role role)
 {
-	for (int i = 0; i < lab->nprocs; i++) {
-		if (lab->procs[i].demo && lab->procs[i].role == role) {
-			demo_stop(lab->procs[i].demo);
-			lab->procs[i].demo = NULL;
-		}
-	}
+	for (int i = 0; i < lab->nprocs; i++)
+		if (proc_running(&lab->procs[i]) && lab->procs[i].role == role)
+			proc_stop(lab, &lab->procs[i]);
 	session_steps_drop(lab->sess, role);
 }
 
 static bool server_alive(const struct lesson_lab *lab)
 {
 	for (int i = 0; i < lab->nprocs; i++)
-		if (lab->procs[i].demo && lab->procs[i].role == ROLE_SERVER)
+		if (proc_running(&lab->procs[i]) && lab->procs[i].role == ROLE_SERVER)
 			return true;
 	return false;
 }
@@ -299,6 +338,7 @@ static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char 
 	}
 	p = &lab->procs[lab->nprocs];
 	memset(p, 0, sizeof(*p));
+	p->host_id = -1;
 	p->role = run->proc;
 	snprintf(local, sizeof(local), "%d", lab->local);
 	for (int i = 0; i < run->argc; i++) {
@@ -324,6 +364,21 @@ static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char 
 	p->step = lab->cur;
 	if (lab->o.les->steps[lab->cur].show_output && run->proc == ROLE_CLIENT)
 		snprintf(p->output, sizeof(p->output), "%.100s.out%d", session_channel_path(lab->sess), lab->nprocs);
+	if (lab->hosts) {
+		struct lesson_hosts_run hr = {run->proc, run->port == PORT_SPARE ? lab->spare : lab->port, run->step,
+					      session_channel_path(lab->sess), p->output[0] ? p->output : NULL, run->argc,
+					      {NULL}};
+		if (run->go_seed) {
+			snprintf(err, errlen, "run: server@go runs on loopback only, not on the wire");
+			return -1;
+		}
+		for (int i = 0; i < run->argc; i++)
+			hr.argv[i] = p->args[i];
+		if ((p->host_id = lesson_hosts_start(lab->hosts, &hr, err, errlen)) < 0)
+			return -1;
+		lab->nprocs++;
+		return 0;
+	}
 	struct demo_opts dopt = {&p->scenario, lab->o.bindir, session_channel_path(lab->sess),
 				 run->port == PORT_SPARE ? lab->spare : lab->port, run->step, -1, -1, NULL};
 	p->demo = demo_start(&dopt, err, errlen);
@@ -357,6 +412,9 @@ int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t err
 			lab->skipped[idx] = uring_needed;
 	if (lab->skipped[idx]) /* nothing of it runs: the front ends say why and go on */
 		return 0;
+	/* its frames to lose, before anything of it is sent */
+	if (s->ndrops && lab->wire && wire_drop(lab->wire, s->drops, (size_t)s->ndrops, err, errlen) < 0)
+		return -1;
 	for (int i = 0; i < s->nruns; i++)
 		if (s->runs[i].proc == ROLE_CLIENT && s->runs[i].port == PORT_LESSON && (!lab->server_ready || lab->npending))
 			lab->pending[lab->npending++] = &s->runs[i];
@@ -369,21 +427,27 @@ void lesson_lab_restart(struct lesson_lab *lab)
 {
 	int local = demo_free_port();
 
+	char err[160];
+
 	stop_role(lab, ROLE_CLIENT);
 	stop_role(lab, ROLE_SERVER);
 	lab->nprocs = 0; /* every one stopped: their slots are free again */
 	lab->npending = 0;
 	lab->server_ready = false;
-	if (local > 0)
+	if (lab->wire) { /* the hosts' ports are free but the client's last may be in TIME_WAIT */
+		(void)wire_drop(lab->wire, NULL, 0, err, sizeof(err)); /* the steps set theirs again */
+		lab->local++;
+	} else if (local > 0) {
 		lab->local = local;
+	}
 }
 
 /* Have the clients step idx started exited? */
 static bool clients_done(struct lesson_lab *lab, int idx)
 {
 	for (int i = 0; i < lab->nprocs; i++)
-		if (lab->procs[i].demo && lab->procs[i].step == idx && lab->procs[i].role == ROLE_CLIENT &&
-		    !demo_client_done(lab->procs[i].demo))
+		if (proc_running(&lab->procs[i]) && lab->procs[i].step == idx && lab->procs[i].role == ROLE_CLIENT &&
+		    !proc_done(lab, &lab->procs[i]))
 			return false;
 	return lab->npending == 0;
 }
@@ -488,9 +552,29 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 		return NULL;
 	}
 	lab->o = *o;
-	lab->port = demo_free_port();
-	lab->spare = demo_free_port();
-	lab->local = demo_free_port();
+	if (o->wire.enabled) {
+		/* before anything else is opened (a normal user's lab enters a
+		 * user namespace), and the launchers before root is dropped */
+		struct wire_opts wo = {o->wire, NULL};
+		if (!(lab->wire = wire_open(&wo, err, errlen)) ||
+		    !(lab->hosts = lesson_hosts_open(lab->wire, o->bindir, err, errlen)))
+			goto fail;
+		for (int h = 0; h < 2; h++)
+			lab->points[h] = (struct session_point){wire_netns_fd(lab->wire, (enum wire_host)h), WIRE_IFACE,
+								wire_host_name((enum wire_host)h)};
+		so.iface = NULL;
+		so.points = lab->points;
+		so.npoints = 2;
+		so.wire_horizon_ns = wire_horizon_ns(lab->wire);
+		/* fresh hosts: every port is free there */
+		lab->port = WIRE_LESSON_PORT;
+		lab->spare = WIRE_LESSON_PORT + 1;
+		lab->local = WIRE_LESSON_PORT + 2;
+	} else {
+		lab->port = demo_free_port();
+		lab->spare = demo_free_port();
+		lab->local = demo_free_port();
+	}
 	if (lab->port < 0 || lab->spare < 0 || lab->local < 0 || lab->spare == lab->port) {
 		snprintf(err, errlen, "cannot find free ports on 127.0.0.1");
 		goto fail;
@@ -530,7 +614,18 @@ void lesson_lab_close(struct lesson_lab *lab)
 		return;
 	for (int i = 0; i < lab->nprocs; i++)
 		demo_stop(lab->procs[i].demo);
+	lesson_hosts_close(lab->hosts); /* the launchers stop their programs */
 	session_close(lab->sess); /* and with it the channel's directory */
+	if (lab->wire) {
+		struct relay_stats st;
+		char err[256];
+		if (wire_close(lab->wire, &st, err, sizeof(err)) < 0)
+			fprintf(stderr, "socklab lesson: %s\n", err);
+		else {
+			relay_stats_describe(&st, err, sizeof(err));
+			fprintf(stderr, "socklab lesson: the wire %s\n", err);
+		}
+	}
 	timeline_free(lab->tl);
 	frames_free(lab->frames);
 	free(lab);

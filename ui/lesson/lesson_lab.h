@@ -24,13 +24,17 @@ struct lesson_lab_opts {
 	enum lang lang;          /* of the state explanations */
 	session_row_fn on_row;   /* a row went into the timeline */
 	void *ctx;
+	/* enabled: the programs run on two hosts with this wire between them
+	 * (docs/wire.md), captured at each host */
+	struct impair_cfg wire;
 };
 
 enum lesson_lab_state { LAB_RUNNING, LAB_MET, LAB_TIMEOUT };
 
 struct lesson_lab;
 
-/* Opens the capture (as root), drops root, listens on a channel of its own.
+/* With a wire: makes the hosts and their launchers (lesson_hosts.h) first.
+ * Opens the capture (as root), drops root, listens on a channel of its own.
  * NULL with err on failure; *capture_refused tells the capture was the
  * cause. */
 struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *capture_refused, char *err,
@@ -45,6 +49,12 @@ const char *lesson_lab_skipped(const struct lesson_lab *lab, int idx, char *buf,
 void lesson_lab_close(struct lesson_lab *lab);
 
 struct timeline *lesson_lab_timeline(const struct lesson_lab *lab);
+/* The wire the lab runs on ("delay 100 ms, ... seed 42"), into buf; NULL
+ * on loopback. */
+const char *lesson_lab_wire(const struct lesson_lab *lab, char *buf, size_t n);
+/* How long a segment may take to cross the wire (a lost one's row comes
+ * that late); 0 on loopback. */
+uint64_t lesson_lab_horizon_ns(const struct lesson_lab *lab);
 struct session *lesson_lab_session(const struct lesson_lab *lab);
 /* The frames the lab captured, for the details of a row (d). */
 const struct frames *lesson_lab_frames(const struct lesson_lab *lab);

@@ -29,12 +29,20 @@
 #include "view.h"
 #include "args.h"
 #include "errtext.h"
+#include "impair.h"
+#include "wire.h"
 
 #define MAX_FILES 100
 #define FILE_MAX (256 * 1024)
 #define CHECKPOINT_WAIT_MS 10 /* calls are released at the lesson's pace */
 
 struct opts {
+	/* the wire switches given (impair.h), applied over the lesson's wire: line */
+	struct {
+		int index;
+		const char *value;
+	} wire[IMPAIR_NSWITCHES * 4];
+	int nwire;
 	int number;
 	enum lang lang;
 	bool autorun, check, ascii, plain;
@@ -60,7 +68,7 @@ struct runner {
 
 static void usage(FILE *f)
 {
-	fputs("usage: socklab lesson                        list the lessons\n"
+	fprintf(f, "usage: socklab lesson                        list the lessons\n"
 	      "       socklab lesson N [--lang en|zh] [--auto | --script FILE | --plain] [--timeout S]\n"
 	      "       socklab lesson --check FILE...       check lesson files\n"
 	      "\n"
@@ -77,11 +85,15 @@ static void usage(FILE *f)
 	      "      --dir DIR      the lessons directory (default $SOCKLAB_LESSONS, next to the program)\n"
 	      "      --width N      ladder columns (default 100);  --ascii  no UTF-8 box drawing\n"
 	      "\n"
+	      "On two hosts with a wire between them (docs/wire.md); a lesson whose file has a\n"
+	      "wire: line always runs there, and these change its values:\n"
+	      "%s"
+	      "\n"
 	      "In a terminal the lesson runs in the lab's ladder view: space/Enter runs a step and\n"
 	      "goes on, 1-9 answers a prediction, h hint, b back a step, j/k rows, ? help, q quit.\n"
 	      "As text: a number answers a prediction, h shows the hint, b goes back a step, q quits.\n"
 	      "Capturing needs root or CAP_NET_RAW (`sudo make setcap`).\n",
-	      f);
+	      impair_usage);
 }
 
 static int parse_num(const char *what, const char *s, long min, long max, int *out)
@@ -99,16 +111,22 @@ static int parse_num(const char *what, const char *s, long min, long max, int *o
 
 static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
 {
-	static const struct option longopts[] = {
+	enum { OPT_WIRE = 256 }; /* OPT_WIRE + i: wire switch i (impair.h) */
+	enum { NOWN = 11 };
+	struct option longopts[NOWN + IMPAIR_NSWITCHES + 1] = {
 		{"lang", required_argument, NULL, 'l'},  {"auto", no_argument, NULL, 'a'},
 		{"script", required_argument, NULL, 's'}, {"check", no_argument, NULL, 'c'},
 		{"dir", required_argument, NULL, 'd'},   {"timeout", required_argument, NULL, 't'},
 		{"pace", required_argument, NULL, 'p'},  {"width", required_argument, NULL, 'w'},
 		{"ascii", no_argument, NULL, 'A'},       {"help", no_argument, NULL, 'h'},
 		{"plain", no_argument, NULL, 'P'},
-		{NULL, 0, NULL, 0},
 	};
+	struct impair_cfg check = {0};
+	char err[160];
 	int c;
+
+	impair_longopts(longopts + NOWN, OPT_WIRE);
+	longopts[NOWN + IMPAIR_NSWITCHES] = (struct option){NULL, 0, NULL, 0};
 
 	memset(o, 0, sizeof(*o));
 	o->lang = screen_words_lang_from_env();
@@ -147,6 +165,16 @@ static int parse_args(int argc, char **argv, struct opts *o, int *first_file)
 			fprintf(stderr, "socklab lesson: option '%s' needs a value; try --help\n", argv[optind - 1]);
 			return -1;
 		default:
+			if (c >= OPT_WIRE && c < OPT_WIRE + IMPAIR_NSWITCHES &&
+			    o->nwire < (int)(sizeof(o->wire) / sizeof(o->wire[0]))) {
+				if (impair_parse_switch(c - OPT_WIRE, optarg, &check, err, sizeof(err)) < 0) {
+					fprintf(stderr, "socklab lesson: %s\n", err);
+					return -1;
+				}
+				o->wire[o->nwire].index = c - OPT_WIRE;
+				o->wire[o->nwire++].value = optarg;
+				break;
+			}
 			fprintf(stderr, "socklab lesson: unknown option '%s'; try --help\n", argv[optind - 1]);
 			return -1;
 		}
@@ -280,7 +308,10 @@ static int find_lessons(struct runner *r, int number)
 			rc = 0;
 			break;
 		}
-		printf("%3d  %s\n", l.number, l.title);
+		printf("%3d  %s", l.number, l.title);
+		if (l.wire.enabled)
+			printf(r->w->on_wire, (int)(l.wire.delay_ns / 1000000));
+		printf("\n");
 		lesson_free(&l);
 	}
 	if (number && rc < 0 && !r->path[0])
@@ -402,7 +433,8 @@ static int checkpoint_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
 	if (r->lab_state < 0)
 		return -1;
 	if (!r->les.steps[r->checking].show_output) /* a benchmark's thousands of rows would bury its numbers */
-		text_ladder_print(&r->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS);
+		/* on the wire, a lost segment's row comes a horizon late */
+		text_ladder_print(&r->text, clock_ns(CLOCK_REALTIME) - TEXT_LADDER_HOLD_NS - lesson_lab_horizon_ns(r->lab));
 	return r->lab_state == LAB_RUNNING ? LOOP_GO_ON : LOOP_END;
 }
 
@@ -648,10 +680,15 @@ static int run(struct runner *r)
 				     r->o.timeout_s,
 				     r->o.lang,
 				     curses ? lesson_view_on_row : row_added,
-				     curses ? (void *)v : (void *)r};
+				     curses ? (void *)v : (void *)r,
+				     r->les.wire};
 	bool refused;
-	char err[600];
+	char err[600], what[160];
 	int rc;
+
+	/* the lesson's wire, then the switches (checked when parsed) */
+	for (int i = 0; i < r->o.nwire; i++)
+		(void)impair_parse_switch(r->o.wire[i].index, r->o.wire[i].value, &lo.wire, err, sizeof(err));
 
 	if (curses && !v) {
 		fprintf(stderr, "socklab lesson: out of memory\n");
@@ -665,6 +702,9 @@ static int run(struct runner *r)
 		lesson_view_free(v);
 		return -1;
 	}
+	if (lesson_lab_wire(r->lab, what, sizeof(what))) /* the seed, to run it again */
+		fprintf(stderr, "socklab lesson: two hosts, client %s and server %s; the wire: %s\n", wire_addr(WIRE_CLIENT),
+			wire_addr(WIRE_SERVER), what);
 	r->tl = lesson_lab_timeline(r->lab);
 	text_ladder_init(&r->text, r->tl, r->o.width, r->o.ascii || !view_locale_utf8(), stdout);
 	rc = curses ? run_lesson_view(r, v) : run_lesson(r);

@@ -22,7 +22,8 @@ struct lesson_words {
 		*hint, *checkpoint_title, *checkpoint_later,
 		*checkpoint_all, /* a tick, how many of how many: the checkpoint in one line when then: needs the room */
 		*not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
-		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed;
+		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed,
+		*on_wire;      /* the list: a lesson on two hosts, the wire's one-way delay in ms */
 	const char *const *help; /* the ? overlay's lines in the curses lab */
 	int nhelp;
 };
