@@ -70,5 +70,7 @@ bool ladder_changes_text(const struct row *r, enum tcp_role role, bool ascii, ch
 void ladder_icmp_text(const struct ui_icmp *e, char *buf, size_t n);
 /* "ARP who-has 10.77.0.2 tell 10.77.0.1", "ARP 10.77.0.2 is-at aa:bb:..". */
 void ladder_arp_text(const struct arp_packet *a, char *buf, size_t n);
+/* A two-host wire's ARP frame at its arrival: "ARP +100.2 ms". */
+void ladder_arp_arrival_text(const struct ui_arp_wire *w, char *buf, size_t n);
 
 #endif

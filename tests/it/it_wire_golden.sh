@@ -6,7 +6,10 @@
 # segment's send and arrival, each side's states at its own host's time);
 # its JSON must carry sent_ns/arrived_ns; and the server's copy of the
 # client's FIN, cut out of the server's capture, must show as lost, with
-# the server never taking the FIN in.
+# the server never taking the FIN in. The client's ARP request and the
+# server's reply (before the first SYN) are paired like segments, each
+# with its send and arrival; the reply cut out of the client's capture is
+# lost.
 # UPDATE=1 rewrites the expected file (review the diff before committing).
 . "$(dirname "$0")/../lib/helpers.sh"
 cd "$ROOT/tests/golden/wire" || exit 1
@@ -32,8 +35,61 @@ assert syn["flags"] == "SYN" and 50e6 <= syn["arrived_ns"] - syn["sent_ns"] < 65
 ack = pk[2]
 st = [r for r in recs if r["type"] == "state" and r["role"] == "server" and r["to"] == "ESTABLISHED"]
 assert st and st[0]["ts_ns"] == ack["arrived_ns"], (st, ack)
+arp = [r for r in recs if r["type"] == "arp"]
+sends = [r for r in arp if not r.get("arrival")]
+assert [(r["op"], r["sent_at"], r["arrived_at"]) for r in sends] == [("request", "client", "server"), ("reply", "server", "client")], sends
+assert all(r["ts_ns"] == r["sent_ns"] and 50e6 <= r["arrived_ns"] - r["sent_ns"] < 65e6 for r in sends), sends
+arrivals = [r for r in arp if r.get("arrival")]
+assert [r["ts_ns"] for r in arrivals] == [r["arrived_ns"] for r in sends], arrivals
+# in time order, all before the SYN: the request, its arrival, the reply, its arrival
+assert recs.index(sends[0]) < recs.index(arrivals[0]) < recs.index(sends[1]) < recs.index(arrivals[1]) < recs.index(syn)
+assert sends[1]["sent_ns"] >= arrivals[0]["ts_ns"] and syn["sent_ns"] >= arrivals[1]["ts_ns"], "the SYN waited for ARP"
 wire = [r for r in recs if r["type"] == "wire"][0]
-assert wire["lost"] == 0 and wire["unsent"] == 0 and wire["paired"] == len(pk), wire
+assert wire["lost"] == 0 and wire["unsent"] == 0 and wire["paired"] == len(pk) + len(sends), wire
+EOF
+
+# Cut the server's ARP reply out of the client's capture: lost on the wire.
+python3 - echo-client.pcap "$TMP/client-noreply.pcap" <<'EOF' || fail "editing the pcap"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+out, off, cut = [data[:24]], 24, 0
+endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+while off < len(data):
+    incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
+    rec = data[off:off + 16 + incl]
+    frame = rec[16:]
+    if not cut and frame[12:14] == b"\x08\x06" and frame[20:22] == b"\x00\x02":
+        cut = 1
+    else:
+        out.append(rec)
+    off += 16 + incl
+assert cut, "no ARP reply in the client's capture"
+open(sys.argv[2], "wb").write(b"".join(out))
+EOF
+"$BIN/socklab-trace" -r "$TMP/client-noreply.pcap" -r echo-server.pcap --json >"$TMP/noreply.jsonl" 2>"$TMP/noreply.err" ||
+	fail "socklab-trace on the capture without the ARP reply exited non-zero"
+python3 - "$TMP/noreply.jsonl" <<'EOF' || fail "the lost ARP reply"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+reply = [r for r in recs if r["type"] == "arp" and r["op"] == "reply"]
+assert len(reply) == 1 and reply[0].get("lost") is True and reply[0]["sent_at"] == "server" and "arrived_ns" not in reply[0], reply
+assert [r for r in recs if r["type"] == "wire"][0]["lost"] == 1
+EOF
+"$BIN/socklab-trace" -r "$TMP/client-noreply.pcap" -r echo-server.pcap | grep -q '^[0-9.]* server ARP 10.77.0.2 is-at .*(LOST on the wire)' ||
+	fail "the text timeline does not say the ARP reply was lost"
+"$BIN/socklab" replay "$TMP/noreply.jsonl" --plain --ascii >"$TMP/noreply.txt" 2>&1 || fail "replay without the ARP reply"
+grep -q -- "x-*ARP 10.77.0.2 is-at" "$TMP/noreply.txt" || fail "the text ladder does not stop the lost ARP reply with x: $(cat "$TMP/noreply.txt")"
+"$BIN/socklab" replay "$TMP/echo.jsonl" --plain --ascii >"$TMP/echo.txt" 2>&1 || fail "replay of the echo"
+python3 - "$TMP/echo.txt" <<'EOF' || fail "the text ladder's ARP rows: $(cat "$TMP/echo.txt")"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+at = lambda pat, after=-1: next(i for i, l in enumerate(lines) if pat in l and i > after)
+req = at("ARP who-has 10.77.0.2")
+req_in = at("ARP +5", req)
+rep = at("is-at", req_in)
+rep_in = at("ARP +5", rep)
+syn = at("SYN seq=0")
+assert req < req_in < rep < rep_in < syn, (req, req_in, rep, rep_in, syn)
 EOF
 
 # Cut the client's FIN out of the server's capture: it never arrived.
