@@ -39,7 +39,9 @@ struct lanes {
 	char buf[LANE_COUNT][256];
 };
 
-static void lanes_of(const struct row *r, struct lanes *l)
+/* The lanes of row r in the view of conn (0: all): an ARP row's arrow
+ * leaves the host that sent it, the side that host has in that view. */
+static void lanes_of(const struct timeline *tl, uint32_t conn, const struct row *r, struct lanes *l)
 {
 	memset(l, 0, sizeof(*l));
 	for (int i = 0; i < LANE_COUNT; i++)
@@ -55,6 +57,18 @@ static void lanes_of(const struct row *r, struct lanes *l)
 				ladder_packet_label(p, false, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
 			l->attr[LANE_ARROWS] = p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C;
 			l->dir = p->from_client ? 1 : 2;
+		} else if (r->ev->type == UEV_ICMP) { /* a line of its own across, as on the screen */
+			ladder_icmp_text(&r->ev->u.icmp, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
+			l->attr[LANE_ARROWS] = ATTR_ERROR;
+		} else if (r->ev->type == UEV_ARP) {
+			struct ui_packet p;
+			int side = ladder_arp_wire(tl, r, conn, &p);
+			if (p.arrival)
+				ladder_arp_arrival_text(&r->ev->u.arp_wire, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
+			else
+				ladder_arp_text(&r->ev->u.arp, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
+			l->attr[LANE_ARROWS] = ATTR_DIM;
+			l->dir = side < 0 ? 0 : side == ROLE_CLIENT ? 1 : 2;
 		}
 		if (ladder_changes_text(r, ROLE_CLIENT, false, l->buf[LANE_CLIENT], sizeof(l->buf[0])))
 			l->attr[LANE_CLIENT] = ATTR_STATE;
@@ -256,21 +270,31 @@ static int svg_arrow(struct writer *w, const struct svg_geo *gm, int y, int dir,
 	return line_end(w);
 }
 
-/* A two-host wire: the row (among the view's rows after i) where the
- * segment of send row r arrived, or -1. */
-static long arrival_row(const struct timeline *tl, const long *pos, size_t n, size_t i, const struct row *r)
+/* A two-host wire's row in the view of conn seen as a segment: a packet
+ * row's own, or an ARP row's (ladder_arp_wire); false when it is neither
+ * or not on a two-host wire. */
+static bool wire_view(const struct timeline *tl, uint32_t conn, const struct row *r, struct ui_packet *p)
 {
-	const struct ui_packet *p = &r->ev->u.packet;
+	if (r->kind == ROW_PACKET) {
+		*p = r->ev->u.packet;
+		return p->wire;
+	}
+	return r->ev && r->ev->type == UEV_ARP && ladder_arp_wire(tl, r, conn, p) >= 0 && p->wire;
+}
 
+/* A two-host wire: the row (among the view's rows after i) where the
+ * segment (or ARP frame) of send row r arrived, or -1. */
+static long arrival_row(const struct timeline *tl, uint32_t conn, const long *pos, size_t n, size_t i,
+			const struct row *r, const struct ui_packet *p)
+{
 	for (size_t k = i + 1; k < n; k++) {
 		const struct row *a = timeline_row(tl, (size_t)pos[k]);
-		const struct ui_packet *q;
+		struct ui_packet q;
 
-		if (a->kind != ROW_PACKET || a->conn != r->conn)
+		if (a->kind != r->kind || a->conn != r->conn || a->ev->type != r->ev->type || !wire_view(tl, conn, a, &q))
 			continue;
-		q = &a->ev->u.packet;
-		if (q->arrival && q->sent_ns == p->sent_ns && q->flags == p->flags && q->seq == p->seq &&
-		    q->ack == p->ack && q->from_client == p->from_client)
+		if (q.arrival && q.sent_ns == p->sent_ns && q.flags == p->flags && q.seq == p->seq && q.ack == p->ack &&
+		    q.from_client == p->from_client)
 			return (long)k;
 	}
 	return -1;
@@ -308,43 +332,47 @@ static int svg_slant(struct writer *w, const struct svg_geo *gm, int i, long j, 
 }
 
 /* For a two-host wire's send row i: its arrival row, or -1. */
-static long wire_arrival(const struct timeline *tl, const long *pos, size_t n, size_t i)
+static long wire_arrival(const struct timeline *tl, uint32_t conn, const long *pos, size_t n, size_t i)
 {
 	const struct row *r = timeline_row(tl, (size_t)pos[i]);
+	struct ui_packet p;
 
-	if (r->kind != ROW_PACKET || !r->ev->u.packet.wire || r->ev->u.packet.arrival || r->ev->u.packet.lost)
+	if (!wire_view(tl, conn, r, &p) || p.arrival || p.lost)
 		return -1;
-	return arrival_row(tl, pos, n, i, r);
+	return arrival_row(tl, conn, pos, n, i, r, &p);
 }
 
-/* The slanted arrows of a two-host wire, over every row. */
-static int svg_slants(struct writer *w, const struct timeline *tl, const struct svg_geo *gm, const long *pos, size_t n)
+/* The slanted arrows of a two-host wire (segments and ARP), over every row. */
+static int svg_slants(struct writer *w, const struct timeline *tl, uint32_t conn, const struct svg_geo *gm,
+		      const long *pos, size_t n)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct row *r = timeline_row(tl, (size_t)pos[i]);
-		const struct ui_packet *p = &r->ev->u.packet;
+		struct ui_packet p;
 		long j;
 
-		if (r->kind != ROW_PACKET || !p->wire || p->arrival)
+		if (!wire_view(tl, conn, r, &p) || p.arrival)
 			continue;
-		j = wire_arrival(tl, pos, n, i);
-		if (p->lost || j >= 0)
-			rc |= svg_slant(w, gm, (int)i, p->lost ? -1 : j, p->from_client ? 1 : 2,
-					p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C);
+		j = wire_arrival(tl, conn, pos, n, i);
+		if (p.lost || j >= 0)
+			rc |= svg_slant(w, gm, (int)i, p.lost ? -1 : j, p.from_client ? 1 : 2,
+					r->kind != ROW_PACKET ? ATTR_DIM : p.flags & TCP_RST ? ATTR_ERROR
+					: p.from_client ? ATTR_C2S : ATTR_S2C);
 	}
 	return rc;
 }
 
-static int svg_row(struct writer *w, const struct timeline *tl, const struct svg_geo *gm, const struct row *r,
-		   int i, long arrived_at)
+static int svg_row(struct writer *w, const struct timeline *tl, uint32_t conn, const struct svg_geo *gm,
+		   const struct row *r, int i, long arrived_at)
 {
 	int top = gm->top + i * SVG_ROW_H, base = top + 19, rc = 0;
 	struct lanes l;
+	struct ui_packet p;
 	char text[64];
 
-	lanes_of(r, &l);
+	lanes_of(tl, conn, r, &l);
 	if (i % 2) {
 		struct outbuf *o = line_start(w);
 		outbuf_printf(o, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f1f3f6\"/>", top, SVG_W,
@@ -366,8 +394,7 @@ static int svg_row(struct writer *w, const struct timeline *tl, const struct svg
 	/* a two-host wire's segment is slanted from its send row to its
 	 * arrival row, drawn over the rows once they are all there (svg_slants);
 	 * here only one whose arrival is outside the rows shown */
-	if (l.dir && (r->kind != ROW_PACKET || !r->ev->u.packet.wire ||
-		      (!r->ev->u.packet.arrival && !r->ev->u.packet.lost && arrived_at < 0)))
+	if (l.dir && (!wire_view(tl, conn, r, &p) || (!p.arrival && !p.lost && arrived_at < 0)))
 		rc |= svg_arrow(w, gm, top + 24, l.dir, l.attr[LANE_ARROWS]);
 	rc |= svg_text(w, (gm->bar1 + gm->bar2) / 2, base, "middle", l.attr[LANE_ARROWS],
 		       gm->lane_cells[LANE_ARROWS], SVG_FONT, l.text[LANE_ARROWS]);
@@ -484,8 +511,9 @@ int export_svg(const struct timeline *tl, const struct export_opts *o, const str
 	rc |= line_end(&w);
 	rc |= svg_header(&w, tl, o, wo, &gm, n ? pos[0] : -1, n, total);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc |= svg_row(&w, tl, &gm, timeline_row(tl, (size_t)pos[i]), (int)i, wire_arrival(tl, pos, n, i));
-	rc |= svg_slants(&w, tl, &gm, pos, n);
+		rc |= svg_row(&w, tl, o->conn, &gm, timeline_row(tl, (size_t)pos[i]), (int)i,
+			      wire_arrival(tl, o->conn, pos, n, i));
+	rc |= svg_slants(&w, tl, o->conn, &gm, pos, n);
 	rc |= svg_lifelines(&w, &gm, height);
 	fn("</svg>", ctx);
 	free(pos);
@@ -717,7 +745,7 @@ static int html_row(struct writer *w, struct strtab *st, const struct timeline *
 	long ids[LANE_COUNT];
 	size_t mark;
 
-	lanes_of(r, &l);
+	lanes_of(tl, 0, r, &l);
 	for (int i = 0; i < LANE_COUNT; i++)
 		if ((ids[i] = lane_id(st, l.text[i])) < -1)
 			return -1;

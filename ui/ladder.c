@@ -277,6 +277,25 @@ void ladder_arp_text(const struct arp_packet *a, char *buf, size_t n)
 	outbuf_copy_cut(&o, buf, n);
 }
 
+int ladder_arp_wire(const struct timeline *tl, const struct row *r, uint32_t conn, struct ui_packet *p)
+{
+	int side = timeline_arp_side(tl, r, conn);
+	const struct ui_arp_wire *w;
+
+	memset(p, 0, sizeof(*p));
+	if (side < 0)
+		return -1;
+	w = &r->ev->u.arp_wire;
+	p->from_client = side == ROLE_CLIENT;
+	p->seq = r->ev->u.arp.op;
+	p->wire = w->wire;
+	p->lost = w->lost;
+	p->arrival = w->arrival;
+	p->sent_ns = w->sent_ns;
+	p->arrived_ns = w->arrived_ns;
+	return side;
+}
+
 void ladder_arp_arrival_text(const struct ui_arp_wire *w, char *buf, size_t n)
 {
 	uint64_t us = w->arrived_ns > w->sent_ns && w->sent_ns ? (w->arrived_ns - w->sent_ns) / 1000 : 0;
@@ -350,15 +369,12 @@ static void draw_row_at(const struct timeline *tl, const struct ladder_opts *o, 
 			grid_put(g, gm->mx, y, text, gm->mw, ATTR_ERROR, o->ascii);
 		}
 		if (r->kind == ROW_STATE && r->ev->type == UEV_ARP) { /* from the host that sent it */
-			int side = timeline_arp_side(tl, r, o->conn);
-			const struct ui_arp_wire *w = &r->ev->u.arp_wire;
+			struct ui_packet p;
+			int side = ladder_arp_wire(tl, r, o->conn, &p);
 			ladder_arp_text(&r->ev->u.arp, text, sizeof(text));
-			if (side >= 0 && w->wire) { /* a two-host wire: a row at each end, like a segment's */
-				struct ui_packet p = { .from_client = side == ROLE_CLIENT, .wire = true, .lost = w->lost,
-						       .arrival = w->arrival, .sent_ns = w->sent_ns,
-						       .arrived_ns = w->arrived_ns };
-				if (w->arrival)
-					ladder_arp_arrival_text(w, text, sizeof(text));
+			if (side >= 0 && p.wire) { /* a two-host wire: a row at each end, like a segment's */
+				if (p.arrival)
+					ladder_arp_arrival_text(&r->ev->u.arp_wire, text, sizeof(text));
 				draw_wire_arrow(g, gm, y, &p, text, ATTR_DIM, o->ascii);
 			} else if (side < 0)
 				grid_put(g, gm->mx, y, text, gm->mw, ATTR_DIM, o->ascii);

@@ -125,16 +125,34 @@ assert [r for r in recs if r["type"] == "wire"][0]["lost"] == 1
 EOF
 "$BIN/socklab-trace" -r echo-client.pcap -r "$TMP/server-nofin.pcap" | grep -q 'FIN|ACK.*(LOST on the wire)' ||
 	fail "the text timeline does not say the FIN was lost"
-# The ladder's pictures: the SVG slants each segment from its send row down
-# to its arrival row; the lost FIN stops midway with a cross.
+# The ladder's pictures: the SVG slants each segment (and each ARP frame)
+# from its send row down to its arrival row; the lost FIN stops midway with
+# a cross.
 "$BIN/socklab" export "$TMP/echo.jsonl" --format svg >"$TMP/echo.svg" 2>"$TMP/svg.err" || fail "svg export"
 python3 - "$TMP/echo.svg" <<'PY' || fail "the SVG has no slanted arrows"
 import re, sys
 svg = open(sys.argv[1]).read()
 slanted = [m for m in re.findall(r'<line x1="(\d+)" y1="(\d+)" x2="(\d+)" y2="(\d+)"', svg) if m[1] != m[3] and m[0] != m[2]]
-assert len(slanted) == 10, len(slanted)  # every segment of the echo, each down to its arrival
+assert len(slanted) == 12, len(slanted)  # every segment of the echo and both ARP frames, each down to its arrival
 PY
 "$BIN/socklab" export "$TMP/nofin.jsonl" --format svg | grep -q "✗" || fail "the lost FIN has no cross in the SVG"
 "$BIN/socklab" replay "$TMP/nofin.jsonl" --plain --ascii >"$TMP/nofin.txt" 2>&1 || fail "replay of the cut capture"
 grep -q -- "FIN|ACK seq=6 ack=13-*x" "$TMP/nofin.txt" || fail "the text ladder does not end the lost FIN with x: $(cat "$TMP/nofin.txt")"
-echo "PASS: two capture points: times, states at each host, a lost FIN, slanted SVG arrows"
+# The Mermaid export: ARP before the SYN, from its sender, open arrows on the
+# wire (it arrives later) and a note where it arrived.
+"$BIN/socklab" export "$TMP/echo.jsonl" --format mermaid >"$TMP/echo.mmd" 2>"$TMP/mmd.err" || fail "mermaid export"
+python3 - "$TMP/echo.mmd" <<'EOF' || fail "the Mermaid ARP lines: $(cat "$TMP/echo.mmd")"
+import sys
+lines = [l.strip() for l in open(sys.argv[1])]
+i = lines.index("C-)S: ARP who-has 10.77.0.2 tell 10.77.0.1")
+assert lines[i + 1].startswith("Note right of S: ARP +5"), lines[i + 1]
+assert lines[i + 2].startswith("S-)C: ARP 10.77.0.2 is-at "), lines[i + 2]
+assert lines[i + 3].startswith("Note left of C: ARP +5"), lines[i + 3]
+assert lines.index("C-)S: SYN seq=0") > i + 3
+EOF
+# The HTML page's ARP rows carry their text.
+"$BIN/socklab" export "$TMP/echo.jsonl" --format html >"$TMP/echo.html" 2>"$TMP/html.err" || fail "html export"
+for text in '"ARP who-has 10.77.0.2 tell 10.77.0.1"' '"ARP 10.77.0.2 is-at '; do
+	grep -q -- "$text" "$TMP/echo.html" || fail "the page has no row $text"
+done
+echo "PASS: two capture points: times, states at each host, a lost FIN, ARP paired and a lost ARP reply, slanted SVG arrows, Mermaid"

@@ -271,6 +271,23 @@ static void html_carries_the_rows(void **state)
 	timeline_free(tl);
 }
 
+/* An ICMP error's row is not empty on the page: its line across, as the
+ * terminal draws it (tests/golden/icmp.jsonl). */
+static void html_icmp_row_has_its_text(void **state)
+{
+	struct timeline *tl = fixture_load_of("icmp.jsonl", NULL);
+	struct export_opts o = {EXPORT_HTML, 0, 100, false};
+	struct export_web_opts w = {.title = "icmp.jsonl", .nonce = "00ff"};
+	struct out out = {0};
+
+	(void)state;
+	assert_int_equal(export_web(tl, &o, &w, keep, &out), 0);
+	assert_int_equal(count_with(&out, "\"ICMP port-unreachable: abort\""), 1);
+	assert_int_equal(count_with(&out, "\"ICMP port-unreachable: soft\""), 1);
+	out_free(&out);
+	timeline_free(tl);
+}
+
 /* The fixture with its first state change's reason as the catalog's key. */
 static void add_keyed(const struct ui_event *ev, void *ctx)
 {
@@ -379,6 +396,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mermaid_sequence),
 		cmocka_unit_test(mermaid_icmp_note),
+		cmocka_unit_test(html_icmp_row_has_its_text),
 		cmocka_unit_test(csv_one_row_per_state_change),
 		cmocka_unit_test(text_is_the_ladder),
 		cmocka_unit_test(ascii_text_keeps_the_chinese_words),
