@@ -182,7 +182,7 @@ void details_draw(const struct timeline *tl, long pos, const struct frames *fs, 
 	if (h <= 0 || w <= 0)
 		return;
 	if (f) {
-		dissect_frame(f->link, f->bytes, f->caplen, f->wirelen, &d);
+		dissect_frame_in(f->link, f->bytes, f->caplen, f->wirelen, timeline_lang(tl), &d);
 		if (d.nlayers) {
 			v->layer = ((v->layer % (int)d.nlayers) + (int)d.nlayers) % (int)d.nlayers;
 			sel = &d.layers[v->layer];

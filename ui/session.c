@@ -200,14 +200,17 @@ static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
 	add_event(s, &ev);
 }
 
-/* A two-host wire: each copy goes into the recording on its host's
- * interface, as captured. */
+/* A two-host wire: each copy (segment or ARP) goes into the recording on
+ * its host's interface, as captured, and to the details' frames (the send
+ * row finds the sender's copy by its time, the arrival row the receiver's). */
 static void on_point_copy(int point, const struct segment *seg, uint64_t ts_ns, const struct capture_frame *frame,
 			  void *ctx)
 {
 	struct session *s = ctx;
 
 	(void)seg;
+	if (s->frames && frame)
+		frames_add(s->frames, frame->link, ts_ns, frame->bytes, frame->caplen, frame->wirelen);
 	if (s->rec && frame &&
 	    recording_write_packet_on(s->rec, s->point_if[point & 1], frame->link, ts_ns, frame->bytes, frame->caplen,
 				      frame->wirelen, NULL) < 0)
