@@ -14,6 +14,32 @@
 . "$(dirname "$0")/../lib/helpers.sh"
 cd "$ROOT/tests/golden/wire" || exit 1
 
+# cut_first IN OUT WHAT: OUT is the pcap IN without its first frame of
+# which the python expression WHAT (over frame, ip, tcp: its bytes from the
+# link, IP and TCP headers on) is true.
+cut_first() {
+	python3 - "$@" <<'EOF' || fail "cutting ($3) out of $1"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+what = eval("lambda frame, ip, tcp: " + sys.argv[3])
+out, off, cut = [data[:24]], 24, 0
+endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+while off < len(data):
+    incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
+    rec = data[off:off + 16 + incl]
+    frame = rec[16:]
+    ip = frame[14:]
+    tcp = ip[(ip[0] & 15) * 4:] if ip else b""
+    if not cut and what(frame, ip, tcp):
+        cut = 1
+    else:
+        out.append(rec)
+    off += 16 + incl
+assert cut, "no such frame"
+open(sys.argv[2], "wb").write(b"".join(out))
+EOF
+}
+
 out=$("$BIN/socklab-trace" -r echo-client.pcap -r echo-server.pcap 2>&1) || fail "socklab-trace exited $?: $out"
 if [ "${UPDATE:-}" = 1 ]; then
 	printf '%s\n' "$out" >echo.expected
@@ -49,23 +75,8 @@ assert wire["lost"] == 0 and wire["unsent"] == 0 and wire["paired"] == len(pk) +
 EOF
 
 # Cut the server's ARP reply out of the client's capture: lost on the wire.
-python3 - echo-client.pcap "$TMP/client-noreply.pcap" <<'EOF' || fail "editing the pcap"
-import struct, sys
-data = open(sys.argv[1], "rb").read()
-out, off, cut = [data[:24]], 24, 0
-endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-while off < len(data):
-    incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
-    rec = data[off:off + 16 + incl]
-    frame = rec[16:]
-    if not cut and frame[12:14] == b"\x08\x06" and frame[20:22] == b"\x00\x02":
-        cut = 1
-    else:
-        out.append(rec)
-    off += 16 + incl
-assert cut, "no ARP reply in the client's capture"
-open(sys.argv[2], "wb").write(b"".join(out))
-EOF
+cut_first echo-client.pcap "$TMP/client-noreply.pcap" \
+	'frame[12:14] == b"\x08\x06" and frame[20:22] == b"\x00\x02"' # ARP, opcode 2
 "$BIN/socklab-trace" -r "$TMP/client-noreply.pcap" -r echo-server.pcap --json >"$TMP/noreply.jsonl" 2>"$TMP/noreply.err" ||
 	fail "socklab-trace on the capture without the ARP reply exited non-zero"
 python3 - "$TMP/noreply.jsonl" <<'EOF' || fail "the lost ARP reply"
@@ -93,25 +104,8 @@ assert req < req_in < rep < rep_in < syn, (req, req_in, rep, rep_in, syn)
 EOF
 
 # Cut the client's FIN out of the server's capture: it never arrived.
-python3 - echo-server.pcap "$TMP/server-nofin.pcap" <<'EOF' || fail "editing the pcap"
-import struct, sys
-data = open(sys.argv[1], "rb").read()
-out, off, cut = [data[:24]], 24, 0
-endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-while off < len(data):
-    incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
-    rec = data[off:off + 16 + incl]
-    frame = rec[16:]
-    ip = frame[14:]
-    tcp = ip[(ip[0] & 15) * 4:]
-    if not cut and ip[12:16] == bytes([10, 77, 0, 1]) and tcp[13] & 1:
-        cut = 1
-    else:
-        out.append(rec)
-    off += 16 + incl
-assert cut, "no FIN from the client"
-open(sys.argv[2], "wb").write(b"".join(out))
-EOF
+cut_first echo-server.pcap "$TMP/server-nofin.pcap" \
+	'frame[12:14] == b"\x08\x00" and ip[12:16] == bytes([10, 77, 0, 1]) and tcp[13] & 1' # IPv4, from the client, FIN
 "$BIN/socklab-trace" -r echo-client.pcap -r "$TMP/server-nofin.pcap" --json >"$TMP/nofin.jsonl" 2>"$TMP/nofin.err" ||
 	fail "socklab-trace on the cut capture exited non-zero"
 python3 - "$TMP/nofin.jsonl" <<'EOF' || fail "the lost FIN"

@@ -240,19 +240,26 @@ void output_arp_words(struct outbuf *o, const struct arp_packet *a)
 	}
 }
 
+/* The words, and who asks: "ARP who-has 10.77.0.2 tell 10.77.0.1 (from aa:..)". */
+static void put_arp_sent(struct outbuf *o, const struct arp_packet *a)
+{
+	char mac[24];
+
+	output_arp_words(o, a);
+	if (a->op == ARP_REQUEST) {
+		outbuf_lit(o, " (from ");
+		outbuf_lit(o, mac_format(a->sender_mac, mac, sizeof(mac)));
+		outbuf_char(o, ')');
+	}
+}
+
 int output_arp_text(const struct arp_packet *a, uint64_t ts_ns, uint64_t t0_ns, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
-	char mac[24];
 
 	outbuf_secs(&o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
 	outbuf_char(&o, ' ');
-	output_arp_words(&o, a);
-	if (a->op == ARP_REQUEST) {
-		outbuf_lit(&o, " (from ");
-		outbuf_lit(&o, mac_format(a->sender_mac, mac, sizeof(mac)));
-		outbuf_char(&o, ')');
-	}
+	put_arp_sent(&o, a);
 	return outbuf_finish(&o);
 }
 
@@ -534,7 +541,6 @@ static void put_wire_times_text(struct outbuf *o, uint64_t sent_ns, uint64_t arr
 int output_arp_wire_text(const struct arp_packet *a, const struct arp_wire *w, uint64_t t0_ns, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
-	char mac[24];
 
 	if (w->arrival) { /* "0.100000 server <- ARP who-has ... arrived (+100.0 ms)" */
 		put_since(&o, w->arrived_ns, t0_ns);
@@ -556,12 +562,7 @@ int output_arp_wire_text(const struct arp_packet *a, const struct arp_wire *w, u
 		outbuf_lit(&o, w->sent_at);
 		outbuf_char(&o, ' ');
 	}
-	output_arp_words(&o, a);
-	if (a->op == ARP_REQUEST) {
-		outbuf_lit(&o, " (from ");
-		outbuf_lit(&o, mac_format(a->sender_mac, mac, sizeof(mac)));
-		outbuf_char(&o, ')');
-	}
+	put_arp_sent(&o, a);
 	put_wire_times_text(&o, w->sent_ns, w->arrived_ns, t0_ns);
 	return outbuf_finish(&o);
 }
