@@ -29,8 +29,11 @@
 #define WEB_LINE_MAX 65536
 #define EXPLAIN_MAX 8192
 #define CUT_CELLS 256
-/* The page carries at most this many bytes of frames (twice that in hex):
- * a long class recording's page stays loadable; the rows past it say so. */
+/* The page carries the details of at most this many frames and bytes of
+ * frames (a frame costs the page about 1.2 KB: its hex, its layers' and
+ * fields' indexes): a long class recording's page stays loadable (5 MB of
+ * details at most for small frames); the rows past it say so. */
+#define PAGE_FRAMES_MAX 4096
 #define PAGE_FRAME_BYTES_MAX (8u << 20)
 #define HEX_PIECE 4096 /* frame bytes per line of the page's data */
 
@@ -800,7 +803,7 @@ struct page_frames {
 enum {
 	PAGE_FRAME_NONE = -1,    /* no frame belongs to such a row (a call, a timer's state change, a release) */
 	PAGE_FRAME_NOT_KEPT = -2, /* none was kept (or the recording has no .pcapng) */
-	PAGE_FRAME_OVER = -3,    /* kept, but past the page's PAGE_FRAME_BYTES_MAX */
+	PAGE_FRAME_OVER = -3,    /* kept, but past the page's PAGE_FRAMES_MAX or PAGE_FRAME_BYTES_MAX */
 };
 
 /* Row r's frame (details_frame: the one the terminal's details show) as
@@ -816,7 +819,7 @@ static long page_frame(struct page_frames *pf, const struct frames *fs, const st
 	for (size_t k = pf->n; k > 0 && k + 4 > pf->n; k--) /* the same frame as a row just before */
 		if (pf->f[k - 1] == f)
 			return (long)k - 1;
-	if (pf->bytes + f->caplen > PAGE_FRAME_BYTES_MAX)
+	if (pf->n >= PAGE_FRAMES_MAX || pf->bytes + f->caplen > PAGE_FRAME_BYTES_MAX)
 		return PAGE_FRAME_OVER;
 	pf->f[pf->n] = f;
 	pf->bytes += f->caplen;
