@@ -900,7 +900,7 @@ int output_wire_text(const struct wirepair_stats *s, char *buf, size_t n)
 
 	outbuf_lit(&o, "wire: ");
 	outbuf_u64(&o, s->paired);
-	outbuf_lit(&o, " segments seen leaving and arriving, ");
+	outbuf_lit(&o, " segments and ARP frames seen leaving and arriving, ");
 	outbuf_u64(&o, s->lost);
 	outbuf_lit(&o, " lost on the wire, ");
 	outbuf_u64(&o, s->unsent);
