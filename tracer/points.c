@@ -9,6 +9,8 @@
 /* A file's next copy, read ahead so the two files merge by time. */
 struct slot {
 	bool full, eof;
+	bool is_arp;           /* the copy is an ARP frame (arp), not a segment */
+	struct arp_packet arp;
 	struct segment seg;
 	uint64_t ts;
 	struct capture_frame frame;
@@ -22,6 +24,9 @@ struct points {
 	struct slot slot[2];
 	bool live, finished;
 };
+
+static void on_live_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx);
+static void on_file_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx);
 
 struct points *points_open(const struct capture_opts opts[2], const struct wirepair_config *cfg, char *err,
 			   size_t errlen)
@@ -45,6 +50,8 @@ struct points *points_open(const struct capture_opts opts[2], const struct wirep
 		}
 	}
 	p->live = capture_is_live(p->cap[0]);
+	for (int i = 0; i < 2; i++)
+		capture_set_arp(p->cap[i], p->live ? on_live_arp : on_file_arp);
 	p->pair = wirepair_new(cfg);
 	if (!p->pair) {
 		snprintf(err, errlen, "capture points: out of memory");
@@ -105,14 +112,34 @@ static void on_live(const struct segment *seg, uint64_t ts_ns, void *ctx)
 	wirepair_copy(l->p->pair, l->point, seg, ts_ns, l->h->on_segment, l->h->ctx);
 }
 
-/* Keeps the copy (and its frame: the payload points into it) in the slot. */
-static void on_file(const struct segment *seg, uint64_t ts_ns, void *ctx)
+/* An ARP frame: into the recording on its host's interface, and paired. */
+static void on_live_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
 {
 	struct live_ctx *l = ctx;
+
+	if (l->h->on_copy) {
+		struct capture_frame f;
+
+		if (capture_current_frame(l->p->cap[l->point], &f) == 0)
+			l->h->on_copy(l->point, NULL, ts_ns, &f, l->h->ctx);
+	}
+	wirepair_arp(l->p->pair, l->point, arp, ts_ns, l->h->on_segment, l->h->ctx);
+}
+
+/* Keeps the copy (and its frame: the payload points into it) in the slot:
+ * a segment (seg) or an ARP frame (arp). */
+static void keep_copy(struct live_ctx *l, const struct segment *seg, const struct arp_packet *arp, uint64_t ts_ns)
+{
 	struct slot *s = &l->p->slot[l->point];
 	struct capture_frame f = { 0 };
 
-	s->seg = *seg;
+	s->is_arp = arp != NULL;
+	if (arp) {
+		s->arp = *arp;
+		s->seg = (struct segment){ 0 };
+	} else {
+		s->seg = *seg;
+	}
 	s->ts = ts_ns;
 	s->full = true;
 	if (capture_current_frame(l->p->cap[l->point], &f) < 0)
@@ -132,13 +159,23 @@ static void on_file(const struct segment *seg, uint64_t ts_ns, void *ctx)
 	memcpy(s->bytes, f.bytes, f.caplen);
 	s->frame = f;
 	s->frame.bytes = s->bytes;
-	if (seg->payload && seg->payload >= f.bytes && seg->payload < f.bytes + f.caplen)
+	if (!arp && seg->payload && seg->payload >= f.bytes && seg->payload < f.bytes + f.caplen)
 		s->seg.payload = s->bytes + (seg->payload - f.bytes);
 	else
 		s->seg.payload = NULL;
 }
 
-/* Reads point i's file up to its next TCP copy (or its end). */
+static void on_file(const struct segment *seg, uint64_t ts_ns, void *ctx)
+{
+	keep_copy(ctx, seg, NULL, ts_ns);
+}
+
+static void on_file_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
+{
+	keep_copy(ctx, NULL, arp, ts_ns);
+}
+
+/* Reads point i's file up to its next copy, TCP or ARP (or its end). */
 static int fill(struct points *p, int i, const struct points_handlers *h, char *err, size_t errlen)
 {
 	struct live_ctx l = { p, i, h };
@@ -167,9 +204,12 @@ static int dispatch_files(struct points *p, int max, const struct points_handler
 			break;
 		i = !p->slot[0].full || (p->slot[1].full && p->slot[1].ts < p->slot[0].ts);
 		if (h->on_copy)
-			h->on_copy(i, &p->slot[i].seg, p->slot[i].ts, p->slot[i].frame.bytes ? &p->slot[i].frame : NULL,
-				   h->ctx);
-		wirepair_copy(p->pair, i, &p->slot[i].seg, p->slot[i].ts, h->on_segment, h->ctx);
+			h->on_copy(i, p->slot[i].is_arp ? NULL : &p->slot[i].seg, p->slot[i].ts,
+				   p->slot[i].frame.bytes ? &p->slot[i].frame : NULL, h->ctx);
+		if (p->slot[i].is_arp)
+			wirepair_arp(p->pair, i, &p->slot[i].arp, p->slot[i].ts, h->on_segment, h->ctx);
+		else
+			wirepair_copy(p->pair, i, &p->slot[i].seg, p->slot[i].ts, h->on_segment, h->ctx);
 		p->slot[i].full = false;
 		n++;
 	}

@@ -13,15 +13,15 @@
 
 struct points;
 
-/* Called for each copy a point captured (before pairing): the frame is
- * valid only during the call (a recording keeps it on the point's
- * interface). */
+/* Called for each copy a point captured (before pairing), a segment or
+ * an ARP frame (seg NULL): the frame is valid only during the call (a
+ * recording keeps it on the point's interface). */
 typedef void (*points_copy_fn)(int point, const struct segment *seg, uint64_t ts_ns,
 			       const struct capture_frame *frame, void *ctx);
 
 struct points_handlers {
 	points_copy_fn on_copy;    /* or NULL */
-	wirepair_fn on_segment;    /* each segment, paired, in send order */
+	wirepair_fn on_segment;    /* each segment or ARP frame, paired, in send order */
 	void *ctx;
 };
 

@@ -35,6 +35,13 @@ struct tracer {
 	struct kview *kview; /* --kernel: the kernel's own states, else NULL */
 	struct output_style style; /* --explain, --lang */
 	bool immediate;            /* live capture hands over each packet at once */
+	/* Two capture points: ARP arrivals waiting for their time, so the
+	 * records come out in time order (oldest first). */
+	struct pending_arp {
+		struct arp_packet arp;
+		struct arp_wire w;
+	} arp_wait[32];
+	size_t arp_waiting;
 };
 
 static char stdout_buf[1 << 20];
@@ -85,10 +92,38 @@ static void on_kernel_record(const struct kstate_record *rec, void *ctx)
 	kview_record(ctx, rec);
 }
 
+static void emit_arp_wire(struct tracer *t, const struct arp_packet *arp, const struct arp_wire *w)
+{
+	char line[OUTPUT_LINE_MAX];
+
+	if (t->format == FORMAT_JSON)
+		emit_line(t, line, sizeof(line), output_arp_wire_json(arp, w, line, sizeof(line)));
+	else if (t->format == FORMAT_TEXT)
+		emit_line(t, line, sizeof(line), output_arp_wire_text(arp, w, t->t0_ns, line, sizeof(line)));
+}
+
+/* The ARP arrivals due by ts_ns (all: UINT64_MAX) go out. */
+static void flush_arp_arrivals(struct tracer *t, uint64_t ts_ns)
+{
+	size_t done = 0;
+
+	while (done < t->arp_waiting && t->arp_wait[done].w.arrived_ns <= ts_ns) {
+		emit_arp_wire(t, &t->arp_wait[done].arp, &t->arp_wait[done].w);
+		done++;
+	}
+	if (done) {
+		memmove(t->arp_wait, t->arp_wait + done, (t->arp_waiting - done) * sizeof(t->arp_wait[0]));
+		t->arp_waiting -= done;
+	}
+}
+
 static void on_event(const struct trace_event *ev, void *ctx)
 {
 	struct tracer *t = ctx;
 	char line[OUTPUT_LINE_MAX];
+
+	if (t->arp_waiting)
+		flush_arp_arrivals(t, ev->ts_ns);
 
 	if (t->kview)
 		kview_wire_event(t->kview, ev, on_kernel_event, t);
@@ -134,7 +169,33 @@ static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
 		emit_line(t, line, sizeof(line), output_arp_text(arp, ts_ns, t->t0_ns, line, sizeof(line)));
 }
 
-/* Two capture points: each segment once, paired, in send order. */
+/* Two capture points, an ARP frame: its record at the send (the flow
+ * table's arrivals due before it first), its arrival's record kept until
+ * the records reach that time. */
+static void on_wire_arp(struct tracer *t, const struct wirepair_seg *ws, uint64_t ts)
+{
+	static const char *const host[2] = { "client", "server" };
+	struct arp_wire w = { .sent_ns = ws->sent_ns, .arrived_ns = ws->arrived_ns,
+			      .sent_at = ws->sent_point >= 0 ? host[ws->sent_point] : NULL,
+			      .arrived_at = ws->arrived_point >= 0 ? host[ws->arrived_point] : NULL };
+	size_t i;
+
+	flow_table_tick(t->flows, ts, on_event, t);
+	flush_arp_arrivals(t, ts);
+	if (ws->sent_ns)
+		emit_arp_wire(t, ws->arp, &w);
+	if (!ws->arrived_ns)
+		return;
+	w.arrival = true;
+	if (t->arp_waiting == sizeof(t->arp_wait) / sizeof(t->arp_wait[0]))
+		flush_arp_arrivals(t, t->arp_wait[0].w.arrived_ns);
+	for (i = t->arp_waiting; i > 0 && t->arp_wait[i - 1].w.arrived_ns > w.arrived_ns; i--)
+		t->arp_wait[i] = t->arp_wait[i - 1];
+	t->arp_wait[i] = (struct pending_arp){ *ws->arp, w };
+	t->arp_waiting++;
+}
+
+/* Two capture points: each segment (or ARP frame) once, paired, in send order. */
 static void on_wire_segment(const struct wirepair_seg *ws, void *ctx)
 {
 	struct tracer *t = ctx;
@@ -146,6 +207,10 @@ static void on_wire_segment(const struct wirepair_seg *ws, void *ctx)
 		t->last_ns = ws->arrived_ns;
 	if (ts > t->last_ns)
 		t->last_ns = ts;
+	if (ws->arp) {
+		on_wire_arp(t, ws, ts);
+		return;
+	}
 	flow_table_wire_segment(t->flows, ws->seg, ws->sent_ns, ws->arrived_ns, on_event, t);
 }
 
@@ -172,6 +237,7 @@ static int run_points(struct tracer *t, const struct capture_opts opts[2], struc
 		fprintf(stderr, "socklab-trace: %s\n", err);
 	points_finish(p, &h);
 	flow_table_finish(t->flows, t->last_ns, on_event, t);
+	flush_arp_arrivals(t, UINT64_MAX);
 	points_get_stats(p, stats);
 	points_wire_stats(p, &ws);
 	if (t->format == FORMAT_JSON)

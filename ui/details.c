@@ -75,13 +75,16 @@ void details_hex_line(const uint8_t *bytes, uint32_t len, uint32_t off, char *bu
 	snprintf(buf, n, "%s", line);
 }
 
+/* A two-host wire's arrival row carries no absolute seq (its "arrival"
+ * record has the relative one): the frame stamped with its arrival time
+ * and going its way with its flags is its copy at the receiver. */
 static bool packet_matches(const struct frame *f, const struct ui_packet *p)
 {
 	struct segment seg;
 
 	return decode_frame(f->link, f->bytes, f->caplen, f->wirelen, &seg) == DECODE_OK &&
-	       endpoint_equal(&seg.src, &p->src) && endpoint_equal(&seg.dst, &p->dst) && seg.seq == p->abs_seq &&
-	       seg.flags == p->flags;
+	       endpoint_equal(&seg.src, &p->src) && endpoint_equal(&seg.dst, &p->dst) &&
+	       (p->arrival || seg.seq == p->abs_seq) && seg.flags == p->flags;
 }
 
 static bool icmp_matches(const struct frame *f, const struct ui_icmp *e)
@@ -182,7 +185,7 @@ void details_draw(const struct timeline *tl, long pos, const struct frames *fs, 
 	if (h <= 0 || w <= 0)
 		return;
 	if (f) {
-		dissect_frame(f->link, f->bytes, f->caplen, f->wirelen, &d);
+		dissect_frame_in(f->link, f->bytes, f->caplen, f->wirelen, timeline_lang(tl), &d);
 		if (d.nlayers) {
 			v->layer = ((v->layer % (int)d.nlayers) + (int)d.nlayers) % (int)d.nlayers;
 			sel = &d.layers[v->layer];

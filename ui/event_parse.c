@@ -316,9 +316,15 @@ static void get_addr(struct reader *r, const char *key, int required, struct end
 		wrong(r, key, WANT_ADDRESS);
 }
 
-static void parse_arp(struct reader *r, struct arp_packet *a)
+static void parse_arp(struct reader *r, struct arp_packet *a, struct ui_arp_wire *w)
 {
 	char op[16];
+
+	w->sent_ns = (uint64_t)get_int(r, "sent_ns", 0, 0);
+	w->arrived_ns = (uint64_t)get_int(r, "arrived_ns", 0, 0);
+	w->lost = get_bool(r, "lost");
+	w->arrival = get_bool(r, "arrival");
+	w->wire = w->lost || w->arrived_ns || w->sent_ns;
 
 	get_str(r, "op", 1, op, sizeof(op));
 	if (!r->failed && strcmp(op, "request") != 0 && strcmp(op, "reply") != 0)
@@ -389,7 +395,7 @@ int ui_event_parse_in(enum lang lang, const char *json, size_t len, struct ui_ev
 		case UEV_CONN_END: parse_conn_end(&r, &out->u.end); break;
 		case UEV_STATS: parse_stats(&r, &out->u.stats); break;
 		case UEV_ICMP: parse_icmp(&r, &out->u.icmp); break;
-		case UEV_ARP: parse_arp(&r, &out->u.arp); break;
+		case UEV_ARP: parse_arp(&r, &out->u.arp, &out->u.arp_wire); break;
 		case UEV_OTHER: break;
 		}
 	}

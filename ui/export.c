@@ -105,6 +105,23 @@ static void mermaid_changes(const struct row *r, export_line_fn fn, void *ctx)
 	}
 }
 
+/* A segment (or an ARP frame) as a message: an arrow from its sender; on a
+ * two-host wire an open arrow at the send ("-)", it arrives later), a
+ * cross when it was lost ("-x"), and a note at the receiver where it
+ * arrived. */
+static void mermaid_message(const struct ui_packet *p, const char *text, export_line_fn fn, void *ctx)
+{
+	char line[LINE_MAX_BYTES], safe[LINE_MAX_BYTES / 2];
+
+	mermaid_text(text, safe, sizeof(safe));
+	if (p->wire && p->arrival)
+		snprintf(line, sizeof(line), "    Note %s: %s", p->from_client ? "right of S" : "left of C", safe);
+	else
+		snprintf(line, sizeof(line), "    %s%s%s: %s", p->from_client ? "C" : "S",
+			 !p->wire ? "->>" : p->lost ? "-x" : "-)", p->from_client ? "S" : "C", safe);
+	fn(line, ctx);
+}
+
 static void export_mermaid(const struct timeline *tl, const struct export_opts *o, export_line_fn fn, void *ctx)
 {
 	const struct conn_info *ci = o->conn ? timeline_conn(tl, o->conn) : NULL;
@@ -122,10 +139,11 @@ static void export_mermaid(const struct timeline *tl, const struct export_opts *
 
 		switch (r->kind) {
 		case ROW_PACKET:
-			ladder_packet_label(&r->ev->u.packet, false, text, sizeof(text));
-			mermaid_text(text, safe, sizeof(safe));
-			snprintf(line, sizeof(line), "    %s: %s", r->ev->u.packet.from_client ? "C->>S" : "S->>C", safe);
-			fn(line, ctx);
+			if (r->ev->u.packet.arrival)
+				ladder_arrival_text(&r->ev->u.packet, text, sizeof(text));
+			else
+				ladder_packet_label(&r->ev->u.packet, false, text, sizeof(text));
+			mermaid_message(&r->ev->u.packet, text, fn, ctx);
 			mermaid_changes(r, fn, ctx);
 			break;
 		case ROW_STATE:
@@ -134,6 +152,20 @@ static void export_mermaid(const struct timeline *tl, const struct export_opts *
 				mermaid_text(text, safe, sizeof(safe));
 				snprintf(line, sizeof(line), "    Note over C,S: %s", safe);
 				fn(line, ctx);
+			}
+			if (r->ev->type == UEV_ARP) { /* from the host that sent it, as on the ladder */
+				struct ui_packet p;
+				if (r->ev->u.arp_wire.arrival)
+					ladder_arp_arrival_text(&r->ev->u.arp_wire, text, sizeof(text));
+				else
+					ladder_arp_text(&r->ev->u.arp, text, sizeof(text));
+				if (ladder_arp_wire(tl, r, o->conn, &p) >= 0) {
+					mermaid_message(&p, text, fn, ctx);
+				} else {
+					mermaid_text(text, safe, sizeof(safe));
+					snprintf(line, sizeof(line), "    Note over C,S: %s", safe);
+					fn(line, ctx);
+				}
 			}
 			mermaid_changes(r, fn, ctx);
 			break;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "frames.h"
 #include "timeline.h"
 
 enum export_format { EXPORT_TEXT, EXPORT_MERMAID, EXPORT_CSV, EXPORT_SVG, EXPORT_HTML };
@@ -43,6 +44,12 @@ struct export_web_opts {
 	const struct timeline *other;
 	const char *title;   /* what is shown (the file name); NULL: none */
 	const char *nonce;   /* html: the page's script/style nonce ([0-9a-f], random) */
+	/* html: the captured frames the rows came from (a recording's
+	 * .pcapng), for the page's details: each row's layers and bytes;
+	 * NULL: none. frames_no_file: the recording has no .pcapng (the
+	 * details say so). */
+	const struct frames *frames;
+	bool frames_no_file;
 };
 
 /* export_timeline() with these; w NULL: every row, English, one language. */

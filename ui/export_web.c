@@ -19,13 +19,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "details.h"
+#include "dissect.h"
 #include "explain.h"
 #include "json.h"
 #include "ladder.h"
+#include "screen_words.h"
 
 #define WEB_LINE_MAX 65536
 #define EXPLAIN_MAX 8192
 #define CUT_CELLS 256
+/* The page carries the details of at most this many frames and bytes of
+ * frames (a frame costs the page about 1.2 KB: its hex, its layers' and
+ * fields' indexes): a long class recording's page stays loadable (5 MB of
+ * details at most for small frames); the rows past it say so. */
+#define PAGE_FRAMES_MAX 4096
+#define PAGE_FRAME_BYTES_MAX (8u << 20)
+#define HEX_PIECE 4096 /* frame bytes per line of the page's data */
 
 /* ---- a row as the ladder shows it: three lanes ---- */
 
@@ -39,7 +49,9 @@ struct lanes {
 	char buf[LANE_COUNT][256];
 };
 
-static void lanes_of(const struct row *r, struct lanes *l)
+/* The lanes of row r in the view of conn (0: all): an ARP row's arrow
+ * leaves the host that sent it, the side that host has in that view. */
+static void lanes_of(const struct timeline *tl, uint32_t conn, const struct row *r, struct lanes *l)
 {
 	memset(l, 0, sizeof(*l));
 	for (int i = 0; i < LANE_COUNT; i++)
@@ -55,6 +67,18 @@ static void lanes_of(const struct row *r, struct lanes *l)
 				ladder_packet_label(p, false, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
 			l->attr[LANE_ARROWS] = p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C;
 			l->dir = p->from_client ? 1 : 2;
+		} else if (r->ev->type == UEV_ICMP) { /* a line of its own across, as on the screen */
+			ladder_icmp_text(&r->ev->u.icmp, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
+			l->attr[LANE_ARROWS] = ATTR_ERROR;
+		} else if (r->ev->type == UEV_ARP) {
+			struct ui_packet p;
+			int side = ladder_arp_wire(tl, r, conn, &p);
+			if (p.arrival)
+				ladder_arp_arrival_text(&r->ev->u.arp_wire, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
+			else
+				ladder_arp_text(&r->ev->u.arp, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
+			l->attr[LANE_ARROWS] = ATTR_DIM;
+			l->dir = side < 0 ? 0 : side == ROLE_CLIENT ? 1 : 2;
 		}
 		if (ladder_changes_text(r, ROLE_CLIENT, false, l->buf[LANE_CLIENT], sizeof(l->buf[0])))
 			l->attr[LANE_CLIENT] = ATTR_STATE;
@@ -256,21 +280,31 @@ static int svg_arrow(struct writer *w, const struct svg_geo *gm, int y, int dir,
 	return line_end(w);
 }
 
-/* A two-host wire: the row (among the view's rows after i) where the
- * segment of send row r arrived, or -1. */
-static long arrival_row(const struct timeline *tl, const long *pos, size_t n, size_t i, const struct row *r)
+/* A two-host wire's row in the view of conn seen as a segment: a packet
+ * row's own, or an ARP row's (ladder_arp_wire); false when it is neither
+ * or not on a two-host wire. */
+static bool wire_view(const struct timeline *tl, uint32_t conn, const struct row *r, struct ui_packet *p)
 {
-	const struct ui_packet *p = &r->ev->u.packet;
+	if (r->kind == ROW_PACKET) {
+		*p = r->ev->u.packet;
+		return p->wire;
+	}
+	return r->ev && r->ev->type == UEV_ARP && ladder_arp_wire(tl, r, conn, p) >= 0 && p->wire;
+}
 
+/* A two-host wire: the row (among the view's rows after i) where the
+ * segment (or ARP frame) of send row r arrived, or -1. */
+static long arrival_row(const struct timeline *tl, uint32_t conn, const long *pos, size_t n, size_t i,
+			const struct row *r, const struct ui_packet *p)
+{
 	for (size_t k = i + 1; k < n; k++) {
 		const struct row *a = timeline_row(tl, (size_t)pos[k]);
-		const struct ui_packet *q;
+		struct ui_packet q;
 
-		if (a->kind != ROW_PACKET || a->conn != r->conn)
+		if (a->kind != r->kind || a->conn != r->conn || a->ev->type != r->ev->type || !wire_view(tl, conn, a, &q))
 			continue;
-		q = &a->ev->u.packet;
-		if (q->arrival && q->sent_ns == p->sent_ns && q->flags == p->flags && q->seq == p->seq &&
-		    q->ack == p->ack && q->from_client == p->from_client)
+		if (q.arrival && q.sent_ns == p->sent_ns && q.flags == p->flags && q.seq == p->seq && q.ack == p->ack &&
+		    q.from_client == p->from_client)
 			return (long)k;
 	}
 	return -1;
@@ -308,43 +342,47 @@ static int svg_slant(struct writer *w, const struct svg_geo *gm, int i, long j, 
 }
 
 /* For a two-host wire's send row i: its arrival row, or -1. */
-static long wire_arrival(const struct timeline *tl, const long *pos, size_t n, size_t i)
+static long wire_arrival(const struct timeline *tl, uint32_t conn, const long *pos, size_t n, size_t i)
 {
 	const struct row *r = timeline_row(tl, (size_t)pos[i]);
+	struct ui_packet p;
 
-	if (r->kind != ROW_PACKET || !r->ev->u.packet.wire || r->ev->u.packet.arrival || r->ev->u.packet.lost)
+	if (!wire_view(tl, conn, r, &p) || p.arrival || p.lost)
 		return -1;
-	return arrival_row(tl, pos, n, i, r);
+	return arrival_row(tl, conn, pos, n, i, r, &p);
 }
 
-/* The slanted arrows of a two-host wire, over every row. */
-static int svg_slants(struct writer *w, const struct timeline *tl, const struct svg_geo *gm, const long *pos, size_t n)
+/* The slanted arrows of a two-host wire (segments and ARP), over every row. */
+static int svg_slants(struct writer *w, const struct timeline *tl, uint32_t conn, const struct svg_geo *gm,
+		      const long *pos, size_t n)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct row *r = timeline_row(tl, (size_t)pos[i]);
-		const struct ui_packet *p = &r->ev->u.packet;
+		struct ui_packet p;
 		long j;
 
-		if (r->kind != ROW_PACKET || !p->wire || p->arrival)
+		if (!wire_view(tl, conn, r, &p) || p.arrival)
 			continue;
-		j = wire_arrival(tl, pos, n, i);
-		if (p->lost || j >= 0)
-			rc |= svg_slant(w, gm, (int)i, p->lost ? -1 : j, p->from_client ? 1 : 2,
-					p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C);
+		j = wire_arrival(tl, conn, pos, n, i);
+		if (p.lost || j >= 0)
+			rc |= svg_slant(w, gm, (int)i, p.lost ? -1 : j, p.from_client ? 1 : 2,
+					r->kind != ROW_PACKET ? ATTR_DIM : p.flags & TCP_RST ? ATTR_ERROR
+					: p.from_client ? ATTR_C2S : ATTR_S2C);
 	}
 	return rc;
 }
 
-static int svg_row(struct writer *w, const struct timeline *tl, const struct svg_geo *gm, const struct row *r,
-		   int i, long arrived_at)
+static int svg_row(struct writer *w, const struct timeline *tl, uint32_t conn, const struct svg_geo *gm,
+		   const struct row *r, int i, long arrived_at)
 {
 	int top = gm->top + i * SVG_ROW_H, base = top + 19, rc = 0;
 	struct lanes l;
+	struct ui_packet p;
 	char text[64];
 
-	lanes_of(r, &l);
+	lanes_of(tl, conn, r, &l);
 	if (i % 2) {
 		struct outbuf *o = line_start(w);
 		outbuf_printf(o, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f1f3f6\"/>", top, SVG_W,
@@ -366,8 +404,7 @@ static int svg_row(struct writer *w, const struct timeline *tl, const struct svg
 	/* a two-host wire's segment is slanted from its send row to its
 	 * arrival row, drawn over the rows once they are all there (svg_slants);
 	 * here only one whose arrival is outside the rows shown */
-	if (l.dir && (r->kind != ROW_PACKET || !r->ev->u.packet.wire ||
-		      (!r->ev->u.packet.arrival && !r->ev->u.packet.lost && arrived_at < 0)))
+	if (l.dir && (!wire_view(tl, conn, r, &p) || (!p.arrival && !p.lost && arrived_at < 0)))
 		rc |= svg_arrow(w, gm, top + 24, l.dir, l.attr[LANE_ARROWS]);
 	rc |= svg_text(w, (gm->bar1 + gm->bar2) / 2, base, "middle", l.attr[LANE_ARROWS],
 		       gm->lane_cells[LANE_ARROWS], SVG_FONT, l.text[LANE_ARROWS]);
@@ -484,8 +521,9 @@ int export_svg(const struct timeline *tl, const struct export_opts *o, const str
 	rc |= line_end(&w);
 	rc |= svg_header(&w, tl, o, wo, &gm, n ? pos[0] : -1, n, total);
 	for (size_t i = 0; i < n && rc == 0; i++)
-		rc |= svg_row(&w, tl, &gm, timeline_row(tl, (size_t)pos[i]), (int)i, wire_arrival(tl, pos, n, i));
-	rc |= svg_slants(&w, tl, &gm, pos, n);
+		rc |= svg_row(&w, tl, o->conn, &gm, timeline_row(tl, (size_t)pos[i]), (int)i,
+			      wire_arrival(tl, o->conn, pos, n, i));
+	rc |= svg_slants(&w, tl, o->conn, &gm, pos, n);
 	rc |= svg_lifelines(&w, &gm, height);
 	fn("</svg>", ctx);
 	free(pos);
@@ -706,9 +744,11 @@ static long lane_id(struct strtab *st, const char *text)
 }
 
 /* [time, conn, kind, dir, client text, attr, arrow text, attr, server text,
- *  attr, client state, server state, [explanation], [other language's] | 0] */
+ *  attr, client state, server state, [explanation], [other language's] | 0,
+ *  frame] where frame is the index of the row's frame in the page's
+ *  "frames" (page_frame), or < 0: why it has none. */
 static int html_row(struct writer *w, struct strtab *st, const struct timeline *tl, const struct timeline *other,
-		    long pos, char *ex1, char *ex2)
+		    long pos, long frame, char *ex1, char *ex2)
 {
 	const struct row *r = timeline_row(tl, (size_t)pos);
 	struct outbuf *o = line_start(w);
@@ -717,7 +757,7 @@ static int html_row(struct writer *w, struct strtab *st, const struct timeline *
 	long ids[LANE_COUNT];
 	size_t mark;
 
-	lanes_of(r, &l);
+	lanes_of(tl, 0, r, &l);
 	for (int i = 0; i < LANE_COUNT; i++)
 		if ((ids[i] = lane_id(st, l.text[i])) < -1)
 			return -1;
@@ -747,8 +787,144 @@ static int html_row(struct writer *w, struct strtab *st, const struct timeline *
 	} else {
 		outbuf_lit(o, ",0");
 	}
-	outbuf_char(o, ']');
+	outbuf_printf(o, ",%ld]", frame);
 	return html_json_line(w);
+}
+
+/* ---- the details: each row's frame as layers and bytes ---- */
+
+/* The frames the page carries, in the order rows first name them. */
+struct page_frames {
+	const struct frame **f;
+	size_t n;
+	uint64_t bytes;
+};
+
+enum {
+	PAGE_FRAME_NONE = -1,    /* no frame belongs to such a row (a call, a timer's state change, a release) */
+	PAGE_FRAME_NOT_KEPT = -2, /* none was kept (or the recording has no .pcapng) */
+	PAGE_FRAME_OVER = -3,    /* kept, but past the page's PAGE_FRAMES_MAX or PAGE_FRAME_BYTES_MAX */
+};
+
+/* Row r's frame (details_frame: the one the terminal's details show) as
+ * an index into pf, or why it has none. */
+static long page_frame(struct page_frames *pf, const struct frames *fs, const struct row *r)
+{
+	const struct frame *f;
+
+	if (r->kind == ROW_CALL || r->kind == ROW_END || (r->kind == ROW_STATE && r->ev->type == UEV_STATE))
+		return PAGE_FRAME_NONE;
+	if (!(f = details_frame(fs, r)))
+		return PAGE_FRAME_NOT_KEPT;
+	for (size_t k = pf->n; k > 0 && k + 4 > pf->n; k--) /* the same frame as a row just before */
+		if (pf->f[k - 1] == f)
+			return (long)k - 1;
+	if (pf->n >= PAGE_FRAMES_MAX || pf->bytes + f->caplen > PAGE_FRAME_BYTES_MAX)
+		return PAGE_FRAME_OVER;
+	pf->f[pf->n] = f;
+	pf->bytes += f->caplen;
+	return (long)pf->n++;
+}
+
+/* "[en,zh]": a text in each language, as string indexes. */
+static int both_ids(struct outbuf *o, struct strtab *st, const char *en, const char *zh)
+{
+	long a = strtab_id(st, en, strlen(en)), b = strtab_id(st, zh, strlen(zh));
+
+	if (a < 0 || b < 0)
+		return -1;
+	outbuf_printf(o, "[%ld,%ld]", a, b);
+	return 0;
+}
+
+/* One frame: {"b": its bytes in hex, "h": the line over it, "c": the
+ * snaplen's cut (or 0), "l": [[off, len, [name], [summary], [[off, len,
+ * [name], [value]], ...]], ...]}, each [text] in English and Chinese. The
+ * layers and fields are dissect.c's, dissected once per language (the
+ * words inside values are the language's): the page draws them and
+ * dissects nothing itself. */
+static int html_frame(struct writer *w, struct strtab *st, const struct frame *f, bool first)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct dissection d[LANG_COUNT];
+	struct outbuf *o = line_start(w);
+	const struct link_info *li = link_info(f->link);
+	char text[LANG_COUNT][256];
+	unsigned wire = f->wirelen ? f->wirelen : f->caplen;
+
+	for (int l = 0; l < LANG_COUNT; l++)
+		dissect_frame_in(f->link, f->bytes, f->caplen, f->wirelen, (enum lang)l, &d[l]);
+	/* the bytes in pieces of HEX_PIECE, a line each (a loopback frame
+	 * can be 64 KiB) */
+	outbuf_lit(o, first ? "{\"b\":[" : ",{\"b\":[");
+	for (uint32_t i = 0; i < f->caplen; i += HEX_PIECE) {
+		if (html_json_line(w) < 0)
+			return -1;
+		o = line_start(w);
+		outbuf_printf(o, "%s\"", i ? "," : "");
+		for (uint32_t k = i; k < f->caplen && k < i + HEX_PIECE; k++) {
+			outbuf_char(o, hex[f->bytes[k] >> 4]);
+			outbuf_char(o, hex[f->bytes[k] & 15]);
+		}
+		outbuf_char(o, '"');
+	}
+	outbuf_lit(o, "],\"h\":");
+	for (int l = 0; l < LANG_COUNT; l++)
+		snprintf(text[l], sizeof(text[l]), screen_words((enum lang)l)->layers_frame, (unsigned)f->caplen, wire,
+			 li ? li->kind : "?");
+	if (both_ids(o, st, text[LANG_EN], text[LANG_ZH]) < 0)
+		return -1;
+	outbuf_lit(o, ",\"c\":");
+	if (d[LANG_EN].cut || wire > f->caplen) {
+		for (int l = 0; l < LANG_COUNT; l++)
+			snprintf(text[l], sizeof(text[l]), screen_words((enum lang)l)->layers_cut, (unsigned)f->caplen, wire);
+		if (both_ids(o, st, text[LANG_EN], text[LANG_ZH]) < 0)
+			return -1;
+	} else {
+		outbuf_char(o, '0');
+	}
+	outbuf_lit(o, ",\"l\":[");
+	for (uint32_t i = 0; i < d[LANG_EN].nlayers; i++) {
+		const struct dissect_layer *le = &d[LANG_EN].layers[i], *lz = &d[LANG_ZH].layers[i];
+		outbuf_printf(o, "%s[%u,%u,", i ? "," : "", (unsigned)le->off, (unsigned)le->len);
+		if (both_ids(o, st, dissect_layer_name(le->id, LANG_EN), dissect_layer_name(le->id, LANG_ZH)) < 0)
+			return -1;
+		outbuf_char(o, ',');
+		if (both_ids(o, st, le->summary, lz->summary) < 0)
+			return -1;
+		outbuf_lit(o, ",[");
+		for (uint32_t k = 0; k < le->nfields; k++) {
+			const struct dissect_field *fe = &d[LANG_EN].fields[le->first + k];
+			const struct dissect_field *fz = &d[LANG_ZH].fields[le->first + k];
+			outbuf_printf(o, "%s[%u,%u,", k ? "," : "", (unsigned)fe->off, (unsigned)fe->len);
+			if (both_ids(o, st, dissect_field_name(fe->id, LANG_EN), dissect_field_name(fe->id, LANG_ZH)) < 0)
+				return -1;
+			outbuf_char(o, ',');
+			if (both_ids(o, st, fe->value, fz->value) < 0)
+				return -1;
+			outbuf_char(o, ']');
+		}
+		outbuf_lit(o, "]]");
+	}
+	outbuf_lit(o, "]}");
+	return html_json_line(w);
+}
+
+/* The details' own words, from the terminal's (screen_words.c), in both
+ * languages: {"bytes":[en,zh], "none":..., "nofile":...}. */
+static int html_detail_words(struct outbuf *o, struct strtab *st, bool no_file)
+{
+	const struct screen_words *en = screen_words(LANG_EN), *zh = screen_words(LANG_ZH);
+
+	outbuf_lit(o, ",\"dw\":{\"bytes\":");
+	if (both_ids(o, st, en->layers_bytes, zh->layers_bytes) < 0)
+		return -1;
+	outbuf_lit(o, ",\"none\":");
+	if (no_file ? both_ids(o, st, en->layers_none_file, zh->layers_none_file) < 0
+		    : both_ids(o, st, en->layers_none, zh->layers_none) < 0)
+		return -1;
+	outbuf_char(o, '}');
+	return 0;
 }
 
 /* Each connection: endpoints, and the rows not tied to any connection that
@@ -789,11 +965,12 @@ static int html_data(struct writer *w, const struct timeline *tl, uint32_t conn,
 	size_t count = timeline_count(tl), nuntied = 0;
 	long *untied = malloc((count + 1) * sizeof(*untied));
 	char *ex1 = malloc(EXPLAIN_MAX), *ex2 = malloc(EXPLAIN_MAX);
+	struct page_frames pf = {.f = malloc((count + 1) * sizeof(*pf.f))};
 	struct strtab st = {0};
 	struct outbuf *ob;
 	int rc = -1;
 
-	if (!untied || !ex1 || !ex2)
+	if (!untied || !ex1 || !ex2 || !pf.f)
 		goto out;
 	for (size_t i = 0; i < count; i++)
 		if (timeline_row(tl, i)->conn == 0)
@@ -804,6 +981,8 @@ static int html_data(struct writer *w, const struct timeline *tl, uint32_t conn,
 		outbuf_printf(ob, ",\"%s\"", lang_name(timeline_lang(o->other)));
 	outbuf_printf(ob, "],\"lang\":\"%s\",\"conn\":%" PRIu32 ",\"title\":", lang_name(o->lang), conn);
 	json_text(ob, o->title ? o->title : "");
+	if (html_detail_words(ob, &st, o->frames_no_file || !o->frames) < 0)
+		goto out;
 	outbuf_printf(ob, ",\"dropped\":%" PRIu64 ",\"states\":[", timeline_dropped(tl));
 	for (int s = TCPS_CLOSED; s <= TCPS_TIME_WAIT; s++)
 		outbuf_printf(ob, "%s\"%s\"", s ? "," : "", tcp_state_name((enum tcp_state)s));
@@ -812,7 +991,12 @@ static int html_data(struct writer *w, const struct timeline *tl, uint32_t conn,
 		goto out;
 	w->fn("],\"rows\":[", w->ctx);
 	for (size_t i = 0; i < count; i++)
-		if (html_row(w, &st, tl, o->other, (long)i, ex1, ex2) < 0)
+		if (html_row(w, &st, tl, o->other, (long)i, page_frame(&pf, o->frames, timeline_row(tl, i)), ex1,
+			     ex2) < 0)
+			goto out;
+	w->fn("],\"frames\":[", w->ctx);
+	for (size_t i = 0; i < pf.n; i++)
+		if (html_frame(w, &st, pf.f[i], i == 0) < 0)
 			goto out;
 	w->fn("],\"strings\":[", w->ctx);
 	for (size_t i = 0; i < st.n; i++) {
@@ -827,6 +1011,7 @@ static int html_data(struct writer *w, const struct timeline *tl, uint32_t conn,
 	rc = 0;
 out:
 	strtab_free(&st);
+	free(pf.f);
 	free(untied);
 	free(ex1);
 	free(ex2);

@@ -188,12 +188,9 @@ static void draw_wire_arrow(struct grid *g, const struct geometry *gm, int y, co
 	int half = gm->mw / 2, room = gm->mw - 4, w;
 	char text[200];
 
-	if (p->arrival) {
-		char arrived[64];
-
+	if (p->arrival) { /* label: its arrival's words, "SYN +50.2 ms" */
 		grid_fill(g, gm->mx, y, gm->mw, dots, attr);
-		ladder_arrival_text(p, arrived, sizeof(arrived));
-		snprintf(text, sizeof(text), " %s ", arrived);
+		snprintf(text, sizeof(text), " %s ", label);
 		w = utf8_width(text);
 		if (w > room)
 			w = room;
@@ -260,7 +257,10 @@ static void draw_arrow(struct grid *g, const struct geometry *gm, int y, const s
 	char label[160];
 	uint8_t attr = p->flags & TCP_RST ? ATTR_ERROR : p->from_client ? ATTR_C2S : ATTR_S2C;
 
-	ladder_packet_label(p, !big && gm->mw >= 40, label, sizeof(label));
+	if (p->arrival)
+		ladder_arrival_text(p, label, sizeof(label));
+	else
+		ladder_packet_label(p, !big && gm->mw >= 40, label, sizeof(label));
 	if (p->wire) { /* a two-host wire: a row at each end */
 		draw_wire_arrow(g, gm, y, p, label, attr, ascii);
 		return;
@@ -275,6 +275,35 @@ void ladder_arp_text(const struct arp_packet *a, char *buf, size_t n)
 
 	output_arp_words(&o, a);
 	outbuf_copy_cut(&o, buf, n);
+}
+
+int ladder_arp_wire(const struct timeline *tl, const struct row *r, uint32_t conn, struct ui_packet *p)
+{
+	int side = timeline_arp_side(tl, r, conn);
+	const struct ui_arp_wire *w;
+
+	memset(p, 0, sizeof(*p));
+	if (side < 0)
+		return -1;
+	w = &r->ev->u.arp_wire;
+	p->from_client = side == ROLE_CLIENT;
+	p->seq = r->ev->u.arp.op;
+	p->wire = w->wire;
+	p->lost = w->lost;
+	p->arrival = w->arrival;
+	p->sent_ns = w->sent_ns;
+	p->arrived_ns = w->arrived_ns;
+	return side;
+}
+
+void ladder_arp_arrival_text(const struct ui_arp_wire *w, char *buf, size_t n)
+{
+	uint64_t us = w->arrived_ns > w->sent_ns && w->sent_ns ? (w->arrived_ns - w->sent_ns) / 1000 : 0;
+
+	if (us)
+		snprintf(buf, n, "ARP +%" PRIu64 ".%" PRIu64 " ms", us / 1000, us / 100 % 10);
+	else
+		snprintf(buf, n, "ARP");
 }
 
 bool ladder_changes_text(const struct row *r, enum tcp_role role, bool ascii, char *buf, size_t n)
@@ -340,9 +369,14 @@ static void draw_row_at(const struct timeline *tl, const struct ladder_opts *o, 
 			grid_put(g, gm->mx, y, text, gm->mw, ATTR_ERROR, o->ascii);
 		}
 		if (r->kind == ROW_STATE && r->ev->type == UEV_ARP) { /* from the host that sent it */
-			int side = timeline_arp_side(tl, r, o->conn);
+			struct ui_packet p;
+			int side = ladder_arp_wire(tl, r, o->conn, &p);
 			ladder_arp_text(&r->ev->u.arp, text, sizeof(text));
-			if (side < 0)
+			if (side >= 0 && p.wire) { /* a two-host wire: a row at each end, like a segment's */
+				if (p.arrival)
+					ladder_arp_arrival_text(&r->ev->u.arp_wire, text, sizeof(text));
+				draw_wire_arrow(g, gm, y, &p, text, ATTR_DIM, o->ascii);
+			} else if (side < 0)
 				grid_put(g, gm->mx, y, text, gm->mw, ATTR_DIM, o->ascii);
 			else
 				draw_labelled_arrow(g, gm, y, text, ATTR_DIM, side == ROLE_CLIENT, o->ascii);

@@ -70,5 +70,13 @@ bool ladder_changes_text(const struct row *r, enum tcp_role role, bool ascii, ch
 void ladder_icmp_text(const struct ui_icmp *e, char *buf, size_t n);
 /* "ARP who-has 10.77.0.2 tell 10.77.0.1", "ARP 10.77.0.2 is-at aa:bb:..". */
 void ladder_arp_text(const struct arp_packet *a, char *buf, size_t n);
+/* An ARP row (UEV_ARP) in the view of conn (0: all) seen as a segment
+ * would be: its direction (from the side of the host that sent it), its
+ * wire times, lost, arrival; seq holds its opcode. Returns the sender's
+ * side (enum tcp_role), or -1 (no connection of the view has that host:
+ * *p then says nothing). */
+int ladder_arp_wire(const struct timeline *tl, const struct row *r, uint32_t conn, struct ui_packet *p);
+/* A two-host wire's ARP frame at its arrival: "ARP +100.2 ms". */
+void ladder_arp_arrival_text(const struct ui_arp_wire *w, char *buf, size_t n);
 
 #endif

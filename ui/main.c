@@ -925,6 +925,8 @@ static int cmd_export(struct app *a, int argc, char **argv)
 	if (load_file(a) < 0)
 		return 1;
 	wo.title = base ? base + 1 : a->opt.file;
+	wo.frames = a->frames; /* the page's details: each row's layers and bytes */
+	wo.frames_no_file = a->loop.scr.frames_no_file;
 	if (eo.format == EXPORT_HTML) {
 		page_nonce(nonce, sizeof(nonce));
 		wo.nonce = nonce;

@@ -113,6 +113,14 @@ struct ui_icmp {
 	char note[UEV_NOTE_MAX];    /* a note's key */
 };
 
+/* An ARP frame on a two-host wire (two capture points): like a segment's,
+ * its send and arrival times (0: not seen), lost on the wire; arrival:
+ * this is the row of its arrival, at the receiver's host. */
+struct ui_arp_wire {
+	bool wire, lost, arrival;
+	uint64_t sent_ns, arrived_ns;
+};
+
 struct ui_stats {
 	uint64_t seen, tcp, dropped, truncated, invalid;
 };
@@ -128,7 +136,10 @@ struct ui_event {
 		struct ui_conn_end end;
 		struct ui_stats stats;
 		struct ui_icmp icmp;
-		struct arp_packet arp;
+		struct {
+			struct arp_packet arp;
+			struct ui_arp_wire arp_wire;
+		};
 	} u;
 };
 

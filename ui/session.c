@@ -200,18 +200,48 @@ static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
 	add_event(s, &ev);
 }
 
-/* A two-host wire: each copy goes into the recording on its host's
- * interface, as captured. */
+/* A two-host wire: each copy (segment or ARP) goes into the recording on
+ * its host's interface, as captured, and to the details' frames (the send
+ * row finds the sender's copy by its time, the arrival row the receiver's). */
 static void on_point_copy(int point, const struct segment *seg, uint64_t ts_ns, const struct capture_frame *frame,
 			  void *ctx)
 {
 	struct session *s = ctx;
 
 	(void)seg;
+	if (s->frames && frame)
+		frames_add(s->frames, frame->link, ts_ns, frame->bytes, frame->caplen, frame->wirelen);
 	if (s->rec && frame &&
 	    recording_write_packet_on(s->rec, s->point_if[point & 1], frame->link, ts_ns, frame->bytes, frame->caplen,
 				      frame->wirelen, NULL) < 0)
 		recording_failed(s);
+}
+
+/* An ARP frame on the wire: a row (and an "arp" record) at its send, on
+ * the sender's side, and one at its arrival, on the receiver's (the
+ * timeline puts rows in time order). */
+static void on_wire_arp(struct session *s, const struct wirepair_seg *ws)
+{
+	static const char *const host[2] = { "client", "server" };
+	struct arp_wire w = { .sent_ns = ws->sent_ns, .arrived_ns = ws->arrived_ns,
+			      .sent_at = ws->sent_point >= 0 ? host[ws->sent_point] : NULL,
+			      .arrived_at = ws->arrived_point >= 0 ? host[ws->arrived_point] : NULL };
+	struct ui_event ev = { .type = UEV_ARP };
+	char line[OUTPUT_LINE_MAX];
+	int len;
+
+	ev.u.arp = *ws->arp;
+	ev.u.arp_wire = (struct ui_arp_wire){ .wire = true, .lost = !ws->arrived_ns, .sent_ns = ws->sent_ns,
+					      .arrived_ns = ws->arrived_ns };
+	for (int arrival = 0; arrival < 2; arrival++) {
+		if (arrival ? !ws->arrived_ns : !ws->sent_ns)
+			continue;
+		w.arrival = ev.u.arp_wire.arrival = arrival;
+		ev.ts_ns = arrival ? ws->arrived_ns : ws->sent_ns;
+		if (s->rec && (len = output_arp_wire_json(ws->arp, &w, line, sizeof(line))) > 0)
+			record_line(s, line, (size_t)len);
+		add_event(s, &ev);
+	}
 }
 
 /* Each segment once, paired, in send order: sender at its send time,
@@ -219,6 +249,11 @@ static void on_point_copy(int point, const struct segment *seg, uint64_t ts_ns, 
 static void on_wire_segment(const struct wirepair_seg *ws, void *ctx)
 {
 	struct session *s = ctx;
+
+	if (ws->arp) {
+		on_wire_arp(s, ws);
+		return;
+	}
 
 	flow_table_wire_segment(s->flows, ws->seg, ws->sent_ns, ws->arrived_ns, on_trace_event, s);
 }

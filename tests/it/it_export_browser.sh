@@ -6,7 +6,10 @@
 # rows the text export draws, the states and the explanation at the SYN in
 # English and Chinese, the connection switcher, search, play, help. The SVG
 # of a 40-row ladder at 1280x720: text of 14 px or more, no two text boxes
-# overlapping. A hostile recording runs no script. Screenshots are kept in
+# overlapping. A hostile recording runs no script. The details (d) of a
+# two-host wire's recording (tests/golden/wire/: its ARP and its SYN): the
+# layers, fields and bytes are Wireshark's for the same frames (tshark -T
+# pdml), in English and Chinese. Screenshots are kept in
 # build/artifacts/export/.
 . "$(dirname "$0")/../lib/helpers.sh"
 command -v chromium >/dev/null || skip "chromium is not installed (make deps installs it)"
@@ -74,6 +77,24 @@ check svgzh svg "$TMP/zh.svg" --shot "$ART/ladder-zh.png"
 # export --conn 3: the page of four connections opens on #3
 "$BIN/socklab" export "$TMP/class40.jsonl" --format html --conn 3 >"$TMP/conn3.html" || fail "export html --conn 3 failed"
 check conn3 opens "$TMP/conn3.html" 3
+
+# the details (d): the two-point golden read into a recording (its records,
+# and both hosts' captures merged into its .pcapng, as socklab record keeps
+# them); the layers and bytes of the ARP request and the SYN against tshark
+if command -v tshark >/dev/null && command -v mergecap >/dev/null; then
+	"$BIN/socklab-trace" -r "$ROOT/tests/golden/wire/echo-client.pcap" -r "$ROOT/tests/golden/wire/echo-server.pcap" \
+		--json >"$TMP/wire.jsonl" || fail "socklab-trace of the two-point golden failed"
+	mergecap -F pcapng -w "$TMP/wire.pcapng" "$ROOT/tests/golden/wire/echo-client.pcap" \
+		"$ROOT/tests/golden/wire/echo-server.pcap" || fail "mergecap failed"
+	"$BIN/socklab" export "$TMP/wire.jsonl" --format html >"$TMP/wire.html" || fail "export html of the wire failed"
+	check details details "$TMP/wire.html" "$TMP/wire.pcapng" --shots "$ART"
+	# without its .pcapng the page says so, in place of the layers
+	cp "$TMP/wire.jsonl" "$TMP/nopcap.jsonl"
+	"$BIN/socklab" export "$TMP/nopcap.jsonl" --format html >"$TMP/nopcap.html" || fail "export html without a pcapng failed"
+	grep -q 'FILE.pcapng next to FILE.jsonl' "$TMP/nopcap.html" || fail "the page without a pcapng does not say why it has no bytes"
+else
+	echo "no tshark or mergecap: the details are not checked against Wireshark"
+fi
 
 # a hostile recording: escaped, no script of its own runs
 python3 "$ROOT/tests/tools/gen_hostile.py" "$TMP/hostile.jsonl" || fail "gen_hostile.py failed"

@@ -6,7 +6,9 @@
 # packet record has its send and arrival time, the SYN arrives 50 ms or
 # more after it left, the server's states come at the server's times, and
 # the pcapng has each frame on its host's interface (client:eth0,
-# server:eth0).
+# server:eth0). The client's ARP request and the server's reply come
+# before the SYN, each with both times, and their frames are in the pcapng
+# on each host's interface.
 . "$(dirname "$0")/../lib/helpers.sh"
 . "$ROOT/tests/lib/wire_pair.sh"
 need_root "network namespaces"
@@ -42,7 +44,14 @@ est = [r for r in recs if r["type"] == "state" and r["role"] == "server" and r["
 assert est and est[0]["ts_ns"] == pk[2]["arrived_ns"], (est, pk[2])
 calls = [r for r in recs if r["type"] == "call" and r.get("call") == "connect" and r["phase"] == "exit"]
 assert calls and calls[0]["blocked_ns"] >= 100e6, calls  # one round trip on the 2 x 50 ms wire
+arp = [r for r in recs if r["type"] == "arp" and not r.get("arrival")]
+assert [(r["op"], r["sent_at"], r["arrived_at"]) for r in arp[:2]] == [("request", "client", "server"), ("reply", "server", "client")], arp
+assert all(r["arrived_ns"] - r["sent_ns"] >= 50e6 for r in arp[:2]) and arp[1]["arrived_ns"] <= syn["sent_ns"], (arp, syn)
+assert len([r for r in recs if r["type"] == "arp" and r.get("arrival")]) == len(arp)
 EOF
+tshark -r "$TMP/r.pcapng" -Y arp -T fields -e frame.interface_name -e arp.opcode 2>/dev/null | head -4 | tr '\t\n' ' ;' >"$TMP/arp"
+[ "$(cat "$TMP/arp")" = "client:eth0 1;server:eth0 1;server:eth0 2;client:eth0 2;" ] ||
+	fail "the pcapng's ARP frames, each on the host that saw it: $(cat "$TMP/arp")"
 tshark -r "$TMP/r.pcapng" -T fields -e frame.interface_name 2>/dev/null | sort | uniq -c >"$TMP/ifs"
 for host in client server; do
 	grep -q " $host:eth0$" "$TMP/ifs" || fail "no frame of the pcapng is on $host:eth0: $(cat "$TMP/ifs")"

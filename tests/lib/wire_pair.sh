@@ -30,14 +30,15 @@ wire_pair_up() {
 }
 
 # wire_pair_capture NAME: tcpdump on each host's eth0 into $TMP/NAME-client.pcap
-# and $TMP/NAME-server.pcap (nanosecond stamps); returns once both listen.
+# and $TMP/NAME-server.pcap (nanosecond stamps), TCP and ARP (the first SYN
+# waits for the client's ARP); returns once both listen.
 wire_pair_capture() {
 	local side ns
 	for side in client server; do
 		ns=$WP_C
 		[ "$side" = server ] && ns=$WP_S
 		ip netns exec "$ns" tcpdump -i eth0 -U --immediate-mode -Z root --time-stamp-precision=nano -w "$TMP/$1-$side.pcap" \
-			tcp >"$TMP/tcpdump-$side.out" 2>"$TMP/tcpdump-$side.err" &
+			tcp or arp >"$TMP/tcpdump-$side.out" 2>"$TMP/tcpdump-$side.err" &
 		WP_DUMPS+=("$!")
 		STARTED+=("$!")
 	done

@@ -6,6 +6,8 @@ one does not, 77 when chromium cannot run here.
 
   player PAGE REC --socklab BIN --shots DIR   keys, rows, states, explanations,
                                               connection switcher, en and zh
+  details PAGE PCAP --shots DIR               the details (d): layers, fields and
+                                              bytes as tshark -T pdml has them
   svg FILE.svg --shot PNG [--min-rows N]      renders; text >= 14 px, no two
                                               text boxes overlapping
   hostile PAGE FILE.svg                       runs no script it did not ship
@@ -216,6 +218,144 @@ def cmd_player(a):
     return 1 if FAILS else 0
 
 
+DETAILS = """(function () {
+  var d = document.getElementById('details');
+  function all(q) { return Array.prototype.map.call(d.querySelectorAll(q), function (e) { return e; }); }
+  return {shown: !d.hidden, explain: !document.getElementById('explain').hidden, head: document.getElementById('dhead').textContent,
+          layers: all('#dtree .layer').map(function (e) { return e.textContent; }),
+          open: all('#dtree .layer.open').map(function (e) { return Number(e.dataset.layer); }),
+          fields: all('#dtree .field').map(function (e) { return e.textContent; }),
+          bytes: all('#dhex .b').map(function (e) { return parseInt(e.textContent, 16); }),
+          hl: all('#dhex .b.hl').map(function (e) { return Number(e.dataset.off); }),
+          hf: all('#dhex .b.hf').map(function (e) { return Number(e.dataset.off); }),
+          title: document.getElementById('dbytes').textContent};
+})()"""
+
+
+def pdml_frame(pcap, dfilter):
+    """The first frame matching dfilter as Wireshark dissects it: its bytes,
+    its protocols below the frame [(name, pos, size, {field: (showname, pos, size)})]."""
+    import xml.etree.ElementTree as ET
+    xml = subprocess.run(["tshark", "-r", pcap, "-Y", dfilter, "-T", "pdml"], check=True, capture_output=True,
+                         text=True).stdout
+    pkt = ET.fromstring(xml).find("packet")
+    num = pkt.find("proto[@name='frame']/field[@name='frame.number']").get("show")
+    hexdump = subprocess.run(["tshark", "-r", pcap, "-Y", "frame.number==" + num, "-x"], check=True,
+                             capture_output=True, text=True).stdout
+    data = []
+    for line in hexdump.splitlines():
+        parts = line.split("  ")
+        if len(parts) >= 2 and len(parts[0]) == 4 and all(c in "0123456789abcdef" for c in parts[0]):
+            data += [int(x, 16) for x in parts[1].split()]
+    protos = []
+    for p in pkt.findall("proto"):
+        if p.get("name") in ("geninfo", "frame"):
+            continue
+        fields = {}
+        for f in p.iter("field"):
+            if f.get("name") and f.get("showname") is not None and f.get("pos") is not None:
+                fields.setdefault(f.get("name"), (f.get("showname"), int(f.get("pos")), int(f.get("size"))))
+        protos.append((p.get("name"), int(p.get("pos")), int(p.get("size")), fields))
+    return data, protos
+
+
+def select_label(page, prefix):
+    page.key("g")
+    for _ in range(400):
+        r = page.eval(SEL_ROW)
+        if r["label"].startswith(prefix):
+            return True
+        before = where(page)[0]
+        page.key("j")
+        if where(page)[0] == before:
+            return False
+    return False
+
+
+def cmd_details(a):
+    """The details pane (d) of a two-host wire recording: the ARP request's
+    and the SYN's frame as layers, fields and bytes, checked against
+    Wireshark's dissection of the same frames (tshark -T pdml) of the
+    recording's pcap; English, then Chinese."""
+    cases = [("ARP who-has", "arp.opcode==1", "arp", ["arp.opcode", "arp.hw.size", "arp.proto.size",
+                                                       "arp.src.proto_ipv4", "arp.dst.proto_ipv4"]),
+             ("SYN seq=0", "tcp.flags==0x002", "tcp", ["tcp.srcport", "tcp.dstport", "tcp.window_size_value"])]
+    with cdp.Browser(1280, 720) as b:
+        page = open_page(b, a.page)
+        page_is_clean(page, "page")
+        for label, dfilter, proto, names in cases:
+            data, protos = pdml_frame(a.pcap, dfilter)
+            if not check(select_label(page, label), "no row labelled %r" % label):
+                continue
+            if not page.eval(DETAILS)["shown"]:
+                page.key("d")
+            d = page.eval(DETAILS)
+            check(d["shown"] and not d["explain"], "d did not open the details in place of the explanation")
+            check(str(len(data)) in d["head"], "%s: the details say %r, the frame has %d bytes" %
+                  (label, d["head"], len(data)))
+            check(d["bytes"] == data, "%s: the hex is not the frame's bytes (%d shown, %d in the pcap)" %
+                  (label, len(d["bytes"]), len(data)))
+            check(len(d["layers"]) == len(protos), "%s: layers %r, Wireshark has %r" %
+                  (label, d["layers"], [p[0] for p in protos]))
+            # each layer in turn (Tab): open, and its bytes highlighted where
+            # Wireshark puts it; the layer chosen stays from row to row (as in
+            # the terminal), so Tab first to the first one
+            for _ in range(len(protos)):
+                if page.eval(DETAILS)["open"] == [0]:
+                    break
+                page.key("Tab")
+            for k, (name, pos, size, fields) in enumerate(protos):
+                d = page.eval(DETAILS)
+                check(d["open"] == [k], "%s: layer %d is not the open one (%r)" % (label, k, d["open"]))
+                check(d["hl"] == list(range(pos, pos + size)), "%s: layer %s highlights bytes %s..%s, Wireshark %d..%d" %
+                      (label, name, d["hl"][:1], d["hl"][-1:], pos, pos + size - 1))
+                if name == proto:
+                    for n in names:
+                        check(n in fields and fields[n][0] in d["fields"], "%s: no field %r among %r" %
+                              (label, fields.get(n, (n,))[0], d["fields"]))
+                    # a field clicked: its bytes marked
+                    show, fpos, fsize = fields[names[-1]]
+                    page.eval("Array.prototype.find.call(document.querySelectorAll('#dtree .field'), function (e) "
+                              "{ return e.textContent === %s; }).click()" % json.dumps(show))
+                    d = page.eval(DETAILS)
+                    check(d["hf"] == list(range(fpos, fpos + fsize)), "%s: field %r marks bytes %r, Wireshark %d+%d" %
+                          (label, show, d["hf"], fpos, fsize))
+                    page.screenshot(os.path.join(a.shots, "details-%s-en.png" % proto))
+                    print("%s: %d bytes, layers %s; %s marks bytes %d..%d" %
+                          (label, len(data), [p[0] for p in protos], show, fpos, fpos + fsize - 1))
+                page.key("Tab")
+            check(page.eval(DETAILS)["open"] == [0], "%s: Tab past the last layer did not come back to the first" % label)
+            # a byte clicked: the innermost layer holding it opens
+            last = protos[-1]
+            page.eval("document.querySelector('#dhex .b[data-off=\"%d\"]').click()" % last[1])
+            check(page.eval(DETAILS)["open"] == [len(protos) - 1], "%s: clicking byte %d did not open layer %s" %
+                  (label, last[1], last[0]))
+            # Chinese: names from the same table, the words inside values too
+            en = page.eval(DETAILS)
+            page.key("L")
+            zh = page.eval(DETAILS)
+            check(zh["layers"] != en["layers"] and zh["title"] != en["title"],
+                  "%s: L left the details in English: %r" % (label, zh["layers"]))
+            check(all("：" in f for f in zh["fields"]), "%s: zh fields %r" % (label, zh["fields"]))
+            for word in ("bytes", "request", "reply", "len "):
+                check(not any(word in t for t in zh["fields"] + zh["layers"] + [zh["head"]]),
+                      "%s: %r left in English in the Chinese details: %r" % (label, word, zh["fields"] + zh["layers"]))
+            check(zh["bytes"] == en["bytes"] and zh["hl"] == en["hl"], "%s: the bytes changed with the language" % label)
+            page.screenshot(os.path.join(a.shots, "details-%s-zh.png" % proto))
+            print("%s zh: %s / %s" % (label, zh["layers"][-1], zh["fields"][:2]))
+            page.key("L")
+        # a row with no frame (the release): said, no layers; Escape closes
+        page.key("G")
+        d = page.eval(DETAILS)
+        check(d["shown"] and d["head"] and not d["layers"] and not d["bytes"],
+              "the last row (no frame) shows %r" % (d,))
+        page.key("Escape")
+        d = page.eval(DETAILS)
+        check(not d["shown"] and d["explain"], "Escape did not close the details")
+        page_is_clean(page, "after the details")
+    return 1 if FAILS else 0
+
+
 SVG_BOXES = """(function () {
   var out = [];
   document.querySelectorAll('text').forEach(function (t) {
@@ -348,6 +488,10 @@ def main():
     p.add_argument("recording")
     p.add_argument("--socklab", required=True)
     p.add_argument("--shots", required=True)
+    p = sub.add_parser("details")
+    p.add_argument("page")
+    p.add_argument("pcap")
+    p.add_argument("--shots", required=True)
     p = sub.add_parser("svg")
     p.add_argument("svg")
     p.add_argument("--shot", required=True)
@@ -371,7 +515,7 @@ def main():
         return 77
     try:
         return {"player": cmd_player, "svg": cmd_svg, "hostile": cmd_hostile, "bench": cmd_bench,
-                "shot": cmd_shot, "opens": cmd_opens}[a.cmd](a)
+                "shot": cmd_shot, "opens": cmd_opens, "details": cmd_details}[a.cmd](a)
     except cdp.CdpError as e:
         if "closed the DevTools pipe" in str(e) and not FAILS:
             print("SKIP: chromium cannot run here: %s" % e)

@@ -189,6 +189,48 @@ static void names_in_both_languages(void **state)
 	assert_string_equal(dissect_field_name(DF_TCP_WINDOW, LANG_ZH), "窗口");
 }
 
+/* In Chinese the words inside values and summaries are Chinese too (the
+ * words table): no "bytes", "request", "len" left in English, the numbers
+ * and addresses the same as in English. */
+static void values_in_chinese(void **state)
+{
+	static const char *const english[] = {"bytes", "request", "reply", "yes", "kind", "len ", "type ", "code ",
+					      "Don't", "PRI"};
+	const struct {
+		enum link_type lt;
+		const uint8_t *b;
+		size_t len;
+	} frames[] = {
+		{LINK_ETHERNET, echo_syn, echo_syn_len}, {LINK_ETHERNET, echo_data, echo_data_len},
+		{LINK_ETHERNET, ipv6_syn, ipv6_syn_len}, {LINK_ETHERNET, arp_request, arp_request_len},
+		{LINK_SLL2, sll2_syn, sll2_syn_len},     {LINK_ETHERNET, icmp_unreach, icmp_unreach_len},
+	};
+	struct dissection en, zh;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(frames) / sizeof(frames[0]); f++) {
+		dissect_frame(frames[f].lt, frames[f].b, frames[f].len, 0, &en);
+		dissect_frame_in(frames[f].lt, frames[f].b, frames[f].len, 0, LANG_ZH, &zh);
+		assert_int_equal(en.nfields, zh.nfields);
+		assert_int_equal(en.nlayers, zh.nlayers);
+		for (uint32_t i = 0; i < zh.nfields; i++) {
+			assert_int_equal(en.fields[i].num, zh.fields[i].num);
+			for (size_t w = 0; w < sizeof(english) / sizeof(english[0]); w++)
+				if (strstr(zh.fields[i].value, english[w]))
+					fail_msg("frame %zu field %s: \"%s\" has \"%s\"", f,
+						 dissect_field_name(zh.fields[i].id, LANG_EN), zh.fields[i].value, english[w]);
+		}
+		for (uint32_t i = 0; i < zh.nlayers; i++)
+			for (size_t w = 0; w < sizeof(english) / sizeof(english[0]); w++)
+				if (strstr(zh.layers[i].summary, english[w]))
+					fail_msg("frame %zu layer %u: \"%s\"", f, i, zh.layers[i].summary);
+	}
+	dissect_frame_in(LINK_ETHERNET, arp_request, arp_request_len, 0, LANG_ZH, &zh);
+	expect(&zh, DF_ARP_OPCODE, 20, 2, "请求 (1)");
+	dissect_frame_in(LINK_ETHERNET, echo_syn, echo_syn_len, 0, LANG_ZH, &zh);
+	expect(&zh, DF_TCP_HDR_LEN, 46, 1, "40 字节 (10)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +242,7 @@ int main(void)
 		cmocka_unit_test(icmp_error),
 		cmocka_unit_test(cut_at_every_length),
 		cmocka_unit_test(names_in_both_languages),
+		cmocka_unit_test(values_in_chinese),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

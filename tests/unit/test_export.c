@@ -15,6 +15,7 @@
 #include "explain.h"
 #include "export.h"
 #include "fixture.h"
+#include "golden_frames.h"
 
 struct lines {
 	char text[200][512];
@@ -271,6 +272,67 @@ static void html_carries_the_rows(void **state)
 	timeline_free(tl);
 }
 
+/* An ICMP error's row is not empty on the page: its line across, as the
+ * terminal draws it (tests/golden/icmp.jsonl). */
+static void html_icmp_row_has_its_text(void **state)
+{
+	struct timeline *tl = fixture_load_of("icmp.jsonl", NULL);
+	struct export_opts o = {EXPORT_HTML, 0, 100, false};
+	struct export_web_opts w = {.title = "icmp.jsonl", .nonce = "00ff"};
+	struct out out = {0};
+
+	(void)state;
+	assert_int_equal(export_web(tl, &o, &w, keep, &out), 0);
+	assert_int_equal(count_with(&out, "\"ICMP port-unreachable: abort\""), 1);
+	assert_int_equal(count_with(&out, "\"ICMP port-unreachable: soft\""), 1);
+	out_free(&out);
+	timeline_free(tl);
+}
+
+/* The page's details: a row's frame (tests/golden/echo.pcap's SYN) goes
+ * into the data's frames, dissected in both languages; past 4096 frames
+ * the rows say their frame is not in the page (-3), and a call has none
+ * (-1). */
+static void html_carries_the_frames(void **state)
+{
+	struct timeline *tl = timeline_new(&(struct timeline_config){.lang = LANG_EN});
+	struct frames *fs = frames_new();
+	struct export_opts o = {EXPORT_HTML, 0, 100, false};
+	struct export_web_opts w = {.title = "frames", .nonce = "00ff", .frames = fs};
+	struct ui_event ev = {.type = UEV_CALL, .ts_ns = 1};
+	struct segment seg;
+	struct out out = {0};
+	enum { N = 4100 };
+
+	(void)state;
+	assert_int_equal(decode_frame(LINK_ETHERNET, echo_syn, echo_syn_len, echo_syn_len, &seg), DECODE_OK);
+	ev.u.call = (struct ui_call){.proc = ROLE_CLIENT, .pid = 7, .seq = -1, .call = "connect", .fd = 3};
+	assert_true(timeline_add(tl, &ev, NULL) >= 0);
+	for (int i = 0; i < N; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = UEV_PACKET;
+		ev.ts_ns = 1000 + (uint64_t)i;
+		ev.u.packet = (struct ui_packet){.conn = 1, .src = seg.src, .dst = seg.dst, .from_client = true,
+						  .flags = seg.flags, .abs_seq = seg.seq, .win = seg.win};
+		assert_true(timeline_add(tl, &ev, NULL) >= 0);
+		assert_int_equal(frames_add(fs, LINK_ETHERNET, ev.ts_ns, echo_syn, echo_syn_len, echo_syn_len), 0);
+	}
+	assert_int_equal(timeline_count(tl), N + 1);
+	assert_int_equal(export_web(tl, &o, &w, keep, &out), 0);
+	assert_int_equal(count_with(&out, ",-1]"), 1);     /* the call */
+	assert_int_equal(count_with(&out, ",0]"), 1);      /* the first SYN: frame 0 */
+	assert_int_equal(count_with(&out, ",4095]"), 1);   /* the last the page keeps */
+	assert_int_equal(count_with(&out, ",-3]"), N - 4096);
+	/* each frame's bytes, and its layers in English and Chinese */
+	assert_int_equal(count_with(&out, "{\"b\":["), 4096);
+	assert_int_equal(count_with(&out, "\"Transmission Control Protocol\""), 1);
+	assert_int_equal(count_with(&out, "\"传输控制协议（TCP）\""), 1);
+	assert_int_equal(count_with(&out, "\"40 字节 (10)\""), 1);
+	out_free(&out);
+	frames_free(fs);
+	timeline_free(tl);
+}
+
 /* The fixture with its first state change's reason as the catalog's key. */
 static void add_keyed(const struct ui_event *ev, void *ctx)
 {
@@ -379,6 +441,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mermaid_sequence),
 		cmocka_unit_test(mermaid_icmp_note),
+		cmocka_unit_test(html_icmp_row_has_its_text),
+		cmocka_unit_test(html_carries_the_frames),
 		cmocka_unit_test(csv_one_row_per_state_change),
 		cmocka_unit_test(text_is_the_ladder),
 		cmocka_unit_test(ascii_text_keeps_the_chinese_words),

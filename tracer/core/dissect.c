@@ -40,6 +40,30 @@ static const char *const layer_names[DL_COUNT][LANG_COUNT] = {
 	[DL_PAYLOAD] = {"Data", "数据（载荷）"},
 };
 
+/* The words inside values and summaries ("20 bytes", "request (1)"):
+ * one table, English and Chinese, so a value reads in the pane's language.
+ * Protocol names and tcpdump's words (SYN, IPv4, who-has, MSS) stay as
+ * they are in both: they are what a student will read in any tool. */
+enum dissect_word {
+	DW_BYTES, DW_REQUEST, DW_REPLY, DW_YES, DW_KIND, DW_DONT_FRAGMENT, DW_MORE_FRAGMENTS,
+	DW_TYPE, DW_CODE, DW_LEN, DW_PRI,
+	DW_COUNT
+};
+
+static const char *const words[DW_COUNT][LANG_COUNT] = {
+	[DW_BYTES] = {"bytes", "字节"},
+	[DW_REQUEST] = {"request", "请求"},
+	[DW_REPLY] = {"reply", "应答"},
+	[DW_YES] = {"yes", "是"},
+	[DW_KIND] = {"kind", "种类"},
+	[DW_DONT_FRAGMENT] = {"Don't fragment", "不分片 (DF)"},
+	[DW_MORE_FRAGMENTS] = {"More fragments", "还有分片 (MF)"},
+	[DW_TYPE] = {"type", "类型"},
+	[DW_CODE] = {"code", "代码"},
+	[DW_LEN] = {"len", "长度"},
+	[DW_PRI] = {"PRI", "优先级"},
+};
+
 /* The one table of fields: names in each language (Wireshark's English
  * labels; the Chinese of textbooks, 谢希仁《计算机网络》's terms), and how
  * tshark -T fields prints the same field. */
@@ -143,7 +167,14 @@ int dissect_layer_at(const struct dissection *d, uint32_t off)
 struct dctx {
 	struct bytes f; /* the whole frame as captured */
 	struct dissection *d;
+	enum lang lang; /* of the words in values */
 };
+
+/* A word of the values, in the dissection's language. */
+static const char *word(const struct dctx *c, enum dissect_word w)
+{
+	return words[w][c->lang];
+}
 
 static struct dissect_layer *layer_begin(struct dctx *c, enum dissect_layer_id id, size_t off, size_t len)
 {
@@ -255,7 +286,7 @@ static void dissect_ethertype(struct dctx *c, uint16_t type, size_t off)
 			cut(c);
 			return;
 		}
-		field(c, DF_VLAN_TCI, off, 2, tci & 0x0fff, "%u (PRI %u)", tci & 0x0fff, tci >> 13);
+		field(c, DF_VLAN_TCI, off, 2, tci & 0x0fff, "%u (%s %u)", tci & 0x0fff, word(c, DW_PRI), tci >> 13);
 		field(c, DF_VLAN_TYPE, off + 2, 2, type, "%s (0x%04x)", ethertype_name(type), type);
 		off += VLAN_HDR;
 	}
@@ -376,7 +407,7 @@ static void dissect_other_link(struct dctx *c, enum link_type lt)
 
 	if (r != DECODE_OK && r != DECODE_ICMP_ERROR) {
 		if (layer_begin(c, DL_LINK_OTHER, 0, c->f.len))
-			field(c, DF_LINK_HEADER, 0, c->f.len, c->f.len, "%s, %zu bytes", link_info(lt)->kind, c->f.len);
+			field(c, DF_LINK_HEADER, 0, c->f.len, c->f.len, "%s, %zu %s", link_info(lt)->kind, c->f.len, word(c, DW_BYTES));
 		return;
 	}
 	for (off = 0; off < LINK_SEARCH_MAX; off++) {
@@ -388,7 +419,7 @@ static void dissect_other_link(struct dctx *c, enum link_type lt)
 			break;
 	}
 	if (off > 0 && layer_begin(c, DL_LINK_OTHER, 0, off))
-		field(c, DF_LINK_HEADER, 0, off, off, "%s, %zu bytes", link_info(lt)->kind, off);
+		field(c, DF_LINK_HEADER, 0, off, off, "%s, %zu %s", link_info(lt)->kind, off, word(c, DW_BYTES));
 	dissect_ip(c, off);
 }
 
@@ -428,12 +459,13 @@ static void dissect_ipv4(struct dctx *c, size_t off)
 	hl = (size_t)(vihl & 15) * 4;
 	l->len = (uint32_t)(hl >= IPV4_HDR && bytes_has(&c->f, off, hl) ? hl : IPV4_HDR);
 	field(c, DF_IP_VERSION, off, 1, vihl >> 4, "%u", vihl >> 4);
-	field(c, DF_IP_HDR_LEN, off, 1, hl, "%zu bytes (%u)", hl, vihl & 15);
+	field(c, DF_IP_HDR_LEN, off, 1, hl, "%zu %s (%u)", hl, word(c, DW_BYTES), vihl & 15);
 	field(c, DF_IP_DSFIELD, off + 1, 1, tos, "0x%02x (DSCP %u, ECN %u)", tos, tos >> 2, tos & 3);
 	field(c, DF_IP_LEN, off + 2, 2, len, "%u", len);
 	field(c, DF_IP_ID, off + 4, 2, id, "0x%04x (%u)", id, id);
-	field(c, DF_IP_FLAGS, off + 6, 1, frag >> 13, "0x%x%s%s", frag >> 13, frag & 0x4000 ? ", Don't fragment" : "",
-	      frag & 0x2000 ? ", More fragments" : "");
+	field(c, DF_IP_FLAGS, off + 6, 1, frag >> 13, "0x%x%s%s%s%s", frag >> 13, frag & 0x4000 ? ", " : "",
+	      frag & 0x4000 ? word(c, DW_DONT_FRAGMENT) : "", frag & 0x2000 ? ", " : "",
+	      frag & 0x2000 ? word(c, DW_MORE_FRAGMENTS) : "");
 	field(c, DF_IP_FRAG_OFFSET, off + 6, 2, (frag & 0x1fff) * 8u, "%u", (frag & 0x1fff) * 8u);
 	field(c, DF_IP_TTL, off + 8, 1, ttl, "%u", ttl);
 	field(c, DF_IP_PROTO, off + 9, 1, proto, "%s (%u)",
@@ -450,7 +482,7 @@ static void dissect_ipv4(struct dctx *c, size_t off)
 			cut(c);
 			return;
 		}
-		field(c, DF_IP_OPTIONS, off + IPV4_HDR, hl - IPV4_HDR, hl - IPV4_HDR, "%zu bytes", hl - IPV4_HDR);
+		field(c, DF_IP_OPTIONS, off + IPV4_HDR, hl - IPV4_HDR, hl - IPV4_HDR, "%zu %s", hl - IPV4_HDR, word(c, DW_BYTES));
 	}
 	if (frag & 0x1fff) /* a later fragment: no transport header */
 		dissect_payload(c, off + hl, len - hl, len - hl);
@@ -515,7 +547,7 @@ static void dissect_ipv6(struct dctx *c, size_t off)
 			cut(c);
 			return;
 		}
-		field(c, DF_IP6_EXT, at, n, nxt, "%s, %zu bytes", ipv6_ext_name(nxt), n);
+		field(c, DF_IP6_EXT, at, n, nxt, "%s, %zu %s", ipv6_ext_name(nxt), n, word(c, DW_BYTES));
 		l->len += (uint32_t)n;
 		ext += n;
 		nxt = next;
@@ -549,7 +581,7 @@ static void dissect_tcp_options(struct dctx *c, size_t off, size_t len)
 	uint32_t summary_at = c->d->nfields;
 
 	sum[0] = '\0';
-	field(c, DF_TCP_OPTIONS, off, len, len, "%zu bytes", len);
+	field(c, DF_TCP_OPTIONS, off, len, len, "%zu %s", len, word(c, DW_BYTES));
 	while (o < len) {
 		uint8_t kind, olen = 1, shift;
 		uint16_t v16;
@@ -592,7 +624,7 @@ static void dissect_tcp_options(struct dctx *c, size_t off, size_t len)
 			snprintf(buf, sizeof(buf), "WS %u", shift);
 			said = buf;
 		} else if (kind == 4 && olen == 2) {
-			field(c, DF_TCP_OPT_SACK_PERM, off + o, olen, 0, "%s", "yes");
+			field(c, DF_TCP_OPT_SACK_PERM, off + o, olen, 0, "%s", word(c, DW_YES));
 			said = "SACK_PERM";
 		} else if (kind == 5 && (olen - 2) % 8 == 0) {
 			for (size_t s = 2; s + 8 <= olen; s += 8)
@@ -606,8 +638,8 @@ static void dissect_tcp_options(struct dctx *c, size_t off, size_t len)
 			snprintf(buf, sizeof(buf), "TS val %u ecr %u", (unsigned)a, (unsigned)b);
 			said = buf;
 		} else {
-			field(c, DF_TCP_OPT_OTHER, off + o, olen, kind, "kind %u, %u bytes", kind, olen);
-			snprintf(buf, sizeof(buf), "kind %u", kind);
+			field(c, DF_TCP_OPT_OTHER, off + o, olen, kind, "%s %u, %u %s", word(c, DW_KIND), kind, olen, word(c, DW_BYTES));
+			snprintf(buf, sizeof(buf), "%s %u", word(c, DW_KIND), kind);
 			said = buf;
 		}
 		if (said && n < sizeof(sum))
@@ -615,8 +647,8 @@ static void dissect_tcp_options(struct dctx *c, size_t off, size_t len)
 		o += olen;
 	}
 	if (n && summary_at < c->d->nfields && c->d->fields[summary_at].id == DF_TCP_OPTIONS &&
-	    snprintf(c->d->fields[summary_at].value, sizeof(c->d->fields[summary_at].value), "%zu bytes: %s", len,
-		     sum) >= (int)sizeof(c->d->fields[summary_at].value))
+	    snprintf(c->d->fields[summary_at].value, sizeof(c->d->fields[summary_at].value), "%zu %s: %s", len,
+		     word(c, DW_BYTES), sum) >= (int)sizeof(c->d->fields[summary_at].value))
 		c->d->fields[summary_at].value[sizeof(c->d->fields[summary_at].value) - 1] = '\0'; /* cut, as shown */
 }
 
@@ -658,12 +690,12 @@ static void dissect_tcp(struct dctx *c, size_t off, size_t declared)
 	field(c, DF_TCP_DSTPORT, off + 2, 2, dport, "%u", dport);
 	field(c, DF_TCP_SEQ, off + 4, 4, seq, "%u", (unsigned)seq);
 	field(c, DF_TCP_ACK, off + 8, 4, ack, "%u", (unsigned)ack);
-	field(c, DF_TCP_HDR_LEN, off + 12, 1, hl, "%zu bytes (%u)", hl, offflags >> 12);
+	field(c, DF_TCP_HDR_LEN, off + 12, 1, hl, "%zu %s (%u)", hl, word(c, DW_BYTES), offflags >> 12);
 	field(c, DF_TCP_FLAGS, off + 12, 2, offflags & 0x0fff, "0x%03x (%s)", offflags & 0x0fff, flags);
 	field(c, DF_TCP_WINDOW, off + 14, 2, win, "%u", win);
 	field(c, DF_TCP_CHECKSUM, off + 16, 2, sum, "0x%04x", sum);
 	field(c, DF_TCP_URGENT, off + 18, 2, urg, "%u", urg);
-	snprintf(l->summary, sizeof(l->summary), "%u → %u [%s] len %zu", sport, dport, flags,
+	snprintf(l->summary, sizeof(l->summary), "%u → %u [%s] %s %zu", sport, dport, flags, word(c, DW_LEN),
 		 hl >= TCP_HDR && declared >= hl ? declared - hl : 0);
 	if (hl < TCP_HDR || hl > declared)
 		return;
@@ -699,13 +731,13 @@ static void dissect_icmp(struct dctx *c, size_t off, size_t declared, bool v6)
 		field(c, DF_ICMP_MTU, off + 4, 4, rest, "%u", (unsigned)rest);
 	else
 		field(c, DF_ICMP_REST, off + 4, 4, rest, "0x%08x", (unsigned)rest);
-	snprintf(l->summary, sizeof(l->summary), "type %u code %u", type, code);
+	snprintf(l->summary, sizeof(l->summary), "%s %u %s %u", word(c, DW_TYPE), type, word(c, DW_CODE), code);
 	if (declared > ICMP_HDR) {
 		size_t n = declared - ICMP_HDR, have = c->f.len > off + ICMP_HDR ? c->f.len - off - ICMP_HDR : 0;
 		if (n > have)
 			n = have;
 		if (n)
-			field(c, DF_ICMP_QUOTE, off + ICMP_HDR, n, n, "%zu bytes", n);
+			field(c, DF_ICMP_QUOTE, off + ICMP_HDR, n, n, "%zu %s", n, word(c, DW_BYTES));
 		l->len = (uint32_t)(ICMP_HDR + n);
 	}
 }
@@ -728,7 +760,7 @@ static void dissect_arp(struct dctx *c, size_t off)
 	field(c, DF_ARP_PTYPE, off + 2, 2, ptype, "%s (0x%04x)", ethertype_name(ptype), ptype);
 	field(c, DF_ARP_HLEN, off + 4, 1, hlen, "%u", hlen);
 	field(c, DF_ARP_PLEN, off + 5, 1, plen, "%u", plen);
-	field(c, DF_ARP_OPCODE, off + 6, 2, op, "%s (%u)", op == 1 ? "request" : op == 2 ? "reply" : "?", op);
+	field(c, DF_ARP_OPCODE, off + 6, 2, op, "%s (%u)", op == 1 ? word(c, DW_REQUEST) : op == 2 ? word(c, DW_REPLY) : "?", op);
 	if (hlen != 6 || plen != 4)
 		return;
 	l->len = ARP_FIXED + 20;
@@ -773,17 +805,23 @@ static void dissect_payload(struct dctx *c, size_t off, size_t len, size_t decla
 	}
 	text[n] = '\0';
 	if (have)
-		field(c, DF_DATA, off, have, declared, "%zu bytes: %s%s", declared, text, have > 24 ? "..." : "");
+		field(c, DF_DATA, off, have, declared, "%zu %s: %s%s", declared, word(c, DW_BYTES), text, have > 24 ? "..." : "");
 	else
 		cut(c);
-	snprintf(l->summary, sizeof(l->summary), "%zu bytes", declared);
+	snprintf(l->summary, sizeof(l->summary), "%zu %s", declared, word(c, DW_BYTES));
 	if (have < declared)
 		cut(c);
 }
 
 void dissect_frame(enum link_type lt, const uint8_t *buf, size_t caplen, size_t wirelen, struct dissection *out)
 {
-	struct dctx c = {bytes_make(buf, caplen), out};
+	dissect_frame_in(lt, buf, caplen, wirelen, LANG_EN, out);
+}
+
+void dissect_frame_in(enum link_type lt, const uint8_t *buf, size_t caplen, size_t wirelen, enum lang lang,
+		      struct dissection *out)
+{
+	struct dctx c = {bytes_make(buf, caplen), out, (unsigned)lang < LANG_COUNT ? lang : LANG_EN};
 
 	out->nlayers = 0;
 	out->nfields = 0;

@@ -95,6 +95,11 @@ struct dissection {
  * known) of link type lt. Always fills *out with what could be read (at
  * least nothing); never reads past caplen. */
 void dissect_frame(enum link_type lt, const uint8_t *buf, size_t caplen, size_t wirelen, struct dissection *out);
+/* The same with the words inside values and summaries ("20 bytes",
+ * "request (1)") in lang (dissect.c's words table); dissect_frame is
+ * English, as tshark prints. */
+void dissect_frame_in(enum link_type lt, const uint8_t *buf, size_t caplen, size_t wirelen, enum lang lang,
+		      struct dissection *out);
 
 const char *dissect_layer_name(enum dissect_layer_id id, enum lang lang);
 const struct dissect_field_info *dissect_field_info(enum dissect_field_id id);

@@ -192,6 +192,37 @@ int output_arp_json(const struct arp_packet *a, uint64_t ts_ns, char *buf, size_
 	return outbuf_finish(&o);
 }
 
+int output_arp_wire_json(const struct arp_packet *a, const struct arp_wire *w, char *buf, size_t n)
+{
+	uint64_t ts = w->arrival || !w->sent_ns ? w->arrived_ns : w->sent_ns;
+	int len = output_arp_json(a, ts, buf, n);
+	struct outbuf o;
+
+	if (len <= 0)
+		return len;
+	o = outbuf_at(buf, n, (size_t)len - 1); /* over its closing brace */
+	if (w->sent_ns) {
+		outbuf_lit(&o, ",\"sent_ns\":");
+		outbuf_u64(&o, w->sent_ns);
+		outbuf_lit(&o, ",\"sent_at\":\"");
+		outbuf_lit(&o, w->sent_at ? w->sent_at : "");
+		outbuf_char(&o, '"');
+	}
+	if (w->arrived_ns) {
+		outbuf_lit(&o, ",\"arrived_ns\":");
+		outbuf_u64(&o, w->arrived_ns);
+		outbuf_lit(&o, ",\"arrived_at\":\"");
+		outbuf_lit(&o, w->arrived_at ? w->arrived_at : "");
+		outbuf_char(&o, '"');
+	} else {
+		outbuf_lit(&o, ",\"lost\":true");
+	}
+	if (w->arrival)
+		outbuf_lit(&o, ",\"arrival\":true");
+	outbuf_char(&o, '}');
+	return outbuf_finish(&o);
+}
+
 void output_arp_words(struct outbuf *o, const struct arp_packet *a)
 {
 	char mac[24];
@@ -209,19 +240,26 @@ void output_arp_words(struct outbuf *o, const struct arp_packet *a)
 	}
 }
 
+/* The words, and who asks: "ARP who-has 10.77.0.2 tell 10.77.0.1 (from aa:..)". */
+static void put_arp_sent(struct outbuf *o, const struct arp_packet *a)
+{
+	char mac[24];
+
+	output_arp_words(o, a);
+	if (a->op == ARP_REQUEST) {
+		outbuf_lit(o, " (from ");
+		outbuf_lit(o, mac_format(a->sender_mac, mac, sizeof(mac)));
+		outbuf_char(o, ')');
+	}
+}
+
 int output_arp_text(const struct arp_packet *a, uint64_t ts_ns, uint64_t t0_ns, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
-	char mac[24];
 
 	outbuf_secs(&o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
 	outbuf_char(&o, ' ');
-	output_arp_words(&o, a);
-	if (a->op == ARP_REQUEST) {
-		outbuf_lit(&o, " (from ");
-		outbuf_lit(&o, mac_format(a->sender_mac, mac, sizeof(mac)));
-		outbuf_char(&o, ')');
-	}
+	put_arp_sent(&o, a);
 	return outbuf_finish(&o);
 }
 
@@ -462,10 +500,10 @@ static void put_since(struct outbuf *o, uint64_t ts_ns, uint64_t t0_ns)
 	outbuf_secs(o, ts_ns >= t0_ns ? ts_ns - t0_ns : 0);
 }
 
-/* "+100.2 ms": how long a segment was on the wire. */
-static void put_flight(struct outbuf *o, const struct trace_event *ev)
+/* "+100.2 ms": how long a segment (or an ARP frame) was on the wire. */
+static void put_flight_ns(struct outbuf *o, uint64_t sent_ns, uint64_t arrived_ns)
 {
-	uint64_t us = ev->arrived_ns > ev->sent_ns ? (ev->arrived_ns - ev->sent_ns) / 1000 : 0;
+	uint64_t us = arrived_ns > sent_ns ? (arrived_ns - sent_ns) / 1000 : 0;
 
 	outbuf_char(o, '+');
 	outbuf_u64(o, us / 1000);
@@ -474,27 +512,66 @@ static void put_flight(struct outbuf *o, const struct trace_event *ev)
 	outbuf_lit(o, " ms");
 }
 
+static void put_flight(struct outbuf *o, const struct trace_event *ev)
+{
+	put_flight_ns(o, ev->sent_ns, ev->arrived_ns);
+}
+
 /* " (arrived 0.100200, +100.2 ms)", " (LOST on the wire)", or an arrival
  * whose send was not captured. */
-static void put_wire_text(struct outbuf *o, const struct trace_event *ev, uint64_t t0_ns)
+static void put_wire_times_text(struct outbuf *o, uint64_t sent_ns, uint64_t arrived_ns, uint64_t t0_ns)
 {
-	if (!ev->wire)
-		return;
-	if (!ev->arrived_ns) {
+	if (!arrived_ns) {
 		outbuf_lit(o, " (LOST on the wire)");
 		return;
 	}
-	if (!ev->sent_ns) {
+	if (!sent_ns) {
 		outbuf_lit(o, " (its send was not captured; arrived ");
-		put_since(o, ev->arrived_ns, t0_ns);
+		put_since(o, arrived_ns, t0_ns);
 		outbuf_char(o, ')');
 		return;
 	}
 	outbuf_lit(o, " (arrived ");
-	put_since(o, ev->arrived_ns, t0_ns);
+	put_since(o, arrived_ns, t0_ns);
 	outbuf_lit(o, ", ");
-	put_flight(o, ev);
+	put_flight_ns(o, sent_ns, arrived_ns);
 	outbuf_char(o, ')');
+}
+
+int output_arp_wire_text(const struct arp_packet *a, const struct arp_wire *w, uint64_t t0_ns, char *buf, size_t n)
+{
+	struct outbuf o = outbuf_at(buf, n, 0);
+
+	if (w->arrival) { /* "0.100000 server <- ARP who-has ... arrived (+100.0 ms)" */
+		put_since(&o, w->arrived_ns, t0_ns);
+		outbuf_char(&o, ' ');
+		outbuf_lit(&o, w->arrived_at ? w->arrived_at : "?");
+		outbuf_lit(&o, " <- ");
+		output_arp_words(&o, a);
+		outbuf_lit(&o, " arrived");
+		if (w->sent_ns) {
+			outbuf_lit(&o, " (");
+			put_flight_ns(&o, w->sent_ns, w->arrived_ns);
+			outbuf_char(&o, ')');
+		}
+		return outbuf_finish(&o);
+	}
+	put_since(&o, w->sent_ns ? w->sent_ns : w->arrived_ns, t0_ns);
+	outbuf_char(&o, ' ');
+	if (w->sent_at) {
+		outbuf_lit(&o, w->sent_at);
+		outbuf_char(&o, ' ');
+	}
+	put_arp_sent(&o, a);
+	put_wire_times_text(&o, w->sent_ns, w->arrived_ns, t0_ns);
+	return outbuf_finish(&o);
+}
+
+static void put_wire_text(struct outbuf *o, const struct trace_event *ev, uint64_t t0_ns)
+{
+	if (!ev->wire)
+		return;
+	put_wire_times_text(o, ev->sent_ns, ev->arrived_ns, t0_ns);
 }
 
 int output_text(const struct trace_event *ev, uint64_t t0_ns, const struct output_style *st, char *buf, size_t n)
@@ -823,7 +900,7 @@ int output_wire_text(const struct wirepair_stats *s, char *buf, size_t n)
 
 	outbuf_lit(&o, "wire: ");
 	outbuf_u64(&o, s->paired);
-	outbuf_lit(&o, " segments seen leaving and arriving, ");
+	outbuf_lit(&o, " segments and ARP frames seen leaving and arriving, ");
 	outbuf_u64(&o, s->lost);
 	outbuf_lit(&o, " lost on the wire, ");
 	outbuf_u64(&o, s->unsent);

@@ -78,6 +78,19 @@ int output_wire_text(const struct wirepair_stats *s, char *buf, size_t n);
  * 10.77.0.1 (from aa:bb:..)", "ARP 10.77.0.2 is-at aa:bb:..". */
 int output_arp_json(const struct arp_packet *a, uint64_t ts_ns, char *buf, size_t n);
 int output_arp_text(const struct arp_packet *a, uint64_t ts_ns, uint64_t t0_ns, char *buf, size_t n);
+/* An ARP frame on a two-host wire (two capture points): its send and
+ * arrival times (0: not seen) and the hosts that saw them ("client",
+ * "server"). The "arp" record at the send carries both times (or
+ * "lost":true); the one at the arrival says "arrival":true. Text:
+ * "0.000000 client ARP who-has .. (arrived 0.100200, +100.2 ms)" and
+ * "0.100200 server <- ARP who-has .. arrived (+100.2 ms)". */
+struct arp_wire {
+	uint64_t sent_ns, arrived_ns;
+	const char *sent_at, *arrived_at;
+	bool arrival;
+};
+int output_arp_wire_json(const struct arp_packet *a, const struct arp_wire *w, char *buf, size_t n);
+int output_arp_wire_text(const struct arp_packet *a, const struct arp_wire *w, uint64_t t0_ns, char *buf, size_t n);
 /* The words alone, "ARP who-has 10.77.0.2 tell 10.77.0.1", onto o. */
 struct outbuf;
 void output_arp_words(struct outbuf *o, const struct arp_packet *a);

@@ -15,7 +15,10 @@
 #define NS_PER_SEC 1000000000ull
 
 struct entry {
-	struct segment seg;          /* the first copy's headers; payload in pay */
+	union {
+		struct segment seg;  /* the first copy's headers; payload in pay */
+		struct arp_packet arp; /* is_arp */
+	};
 	uint8_t pay[WIREPAIR_PAYLOAD];
 	uint64_t ts[2];              /* when each point saw it, with seen */
 	uint64_t order;              /* its send time as far as known: the earlier copy */
@@ -23,6 +26,7 @@ struct entry {
 	uint32_t hash_next;          /* chain of its bucket */
 	uint32_t prev, next;         /* the send-order list, or the free list (next) */
 	uint8_t seen;                /* bit p: point p saw it */
+	bool is_arp;
 };
 
 struct wirepair {
@@ -61,6 +65,22 @@ static bool same_key(const struct segment *a, const struct segment *b)
 	       a->ack == b->ack && a->flags == b->flags && a->len == b->len && a->ip_id == b->ip_id &&
 	       ts_a == ts_b && (!ts_a || a->opt.ts_val == b->opt.ts_val) && a->icmp.version == b->icmp.version &&
 	       (!a->icmp.version || (a->icmp.type == b->icmp.type && a->icmp.code == b->icmp.code));
+}
+
+static uint32_t arp_hash(const struct arp_packet *a)
+{
+	uint64_t h = endpoint_hash(&a->sender_ip) * 31 + endpoint_hash(&a->target_ip), mac = 0;
+
+	for (int i = 0; i < 6; i++)
+		mac = mac << 8 | (uint64_t)(a->sender_mac[i] ^ a->target_mac[i]);
+	return (uint32_t)hash_mix64(h ^ mac << 8 ^ a->op);
+}
+
+static bool same_arp(const struct arp_packet *a, const struct arp_packet *b)
+{
+	return a->op == b->op && memcmp(a->sender_mac, b->sender_mac, 6) == 0 &&
+	       memcmp(a->target_mac, b->target_mac, 6) == 0 && endpoint_equal(&a->sender_ip, &b->sender_ip) &&
+	       endpoint_equal(&a->target_ip, &b->target_ip);
 }
 
 static bool same_host(const struct endpoint *a, const struct endpoint *b)
@@ -146,8 +166,17 @@ static uint32_t nbuckets(const struct wirepair *w)
 /* Where an unpaired copy seen at point p stands: sent from p's host
  * (lost), or arrived there (its send not captured). Unknown hosts: a
  * send, the case a wire with a loss shows. */
-static bool sent_from(const struct wirepair *w, int p, const struct segment *s)
+static bool sent_from(const struct wirepair *w, int p, const struct entry *e)
 {
+	const struct segment *s = &e->seg;
+
+	if (e->is_arp) { /* the sender's host has the sender IP */
+		if (w->host_known[p])
+			return same_host(&e->arp.sender_ip, &w->host[p]);
+		if (w->host_known[!p])
+			return !same_host(&e->arp.sender_ip, &w->host[!p]);
+		return true;
+	}
 	if (w->host_known[p])
 		return !same_host(&s->dst, &w->host[p]);
 	if (w->host_known[!p])
@@ -203,9 +232,14 @@ static void settle_head(struct wirepair *w, bool evicted, wirepair_fn fn, void *
 {
 	uint32_t i = w->head;
 	struct entry *e = &w->pool[i];
-	struct wirepair_seg out = { .seg = &e->seg, .sent_point = -1, .arrived_point = -1, .evicted = evicted };
+	struct wirepair_seg out = { .sent_point = -1, .arrived_point = -1, .evicted = evicted };
 
-	e->seg.payload = e->seg.payload_caplen ? e->pay : NULL;
+	if (e->is_arp) {
+		out.arp = &e->arp;
+	} else {
+		out.seg = &e->seg;
+		e->seg.payload = e->seg.payload_caplen ? e->pay : NULL;
+	}
 	if (e->seen == 3) {
 		int sp = e->ts[0] <= e->ts[1] ? 0 : 1;
 
@@ -218,7 +252,7 @@ static void settle_head(struct wirepair *w, bool evicted, wirepair_fn fn, void *
 	} else {
 		int p = e->seen == 1 ? 0 : 1;
 
-		if (sent_from(w, p, &e->seg)) {
+		if (sent_from(w, p, e)) {
 			out.kind = WIREPAIR_LOST;
 			out.sent_point = p;
 			out.sent_ns = e->ts[p];
@@ -252,8 +286,10 @@ static void settle(struct wirepair *w, wirepair_fn fn, void *ctx)
 	}
 }
 
-/* The oldest waiting copy of key seen at the other point only. */
-static uint32_t find_partner(const struct wirepair *w, int point, const struct segment *seg, uint32_t h)
+/* The oldest waiting copy of key seen at the other point only: a segment
+ * (seg), or an ARP frame (arp) seen there within the horizon of ts_ns. */
+static uint32_t find_partner(const struct wirepair *w, int point, const struct segment *seg,
+			     const struct arp_packet *arp, uint64_t ts_ns, uint32_t h)
 {
 	uint32_t best = NONE;
 
@@ -262,7 +298,11 @@ static uint32_t find_partner(const struct wirepair *w, int point, const struct s
 	for (uint32_t i = w->buckets[h & (nbuckets(w) - 1)]; i != NONE; i = w->pool[i].hash_next) {
 		const struct entry *e = &w->pool[i];
 
-		if (e->hash != h || e->seen != (1u << !point) || !same_key(&e->seg, seg))
+		if (e->hash != h || e->seen != (1u << !point) || e->is_arp != !!arp)
+			continue;
+		if (arp ? !same_arp(&e->arp, arp) || (ts_ns > e->order ? ts_ns - e->order : e->order - ts_ns) >=
+							   w->cfg.horizon_ns
+			: !same_key(&e->seg, seg))
 			continue;
 		if (best == NONE || e->order < w->pool[best].order)
 			best = i;
@@ -274,6 +314,11 @@ static void learn_hosts(struct wirepair *w, const struct entry *e)
 {
 	int sp = e->ts[0] <= e->ts[1] ? 0 : 1;
 
+	if (e->is_arp) { /* the target of a request may be no host of the wire */
+		if (!w->host_known[sp])
+			wirepair_set_host(w, sp, &e->arp.sender_ip);
+		return;
+	}
 	if (!w->host_known[sp])
 		wirepair_set_host(w, sp, &e->seg.src);
 	if (!w->host_known[!sp])
@@ -295,16 +340,17 @@ static uint32_t take_entry(struct wirepair *w, wirepair_fn fn, void *ctx)
 	return w->used_top++;
 }
 
-void wirepair_copy(struct wirepair *w, int point, const struct segment *seg, uint64_t ts_ns, wirepair_fn fn,
-		   void *ctx)
+/* A copy seen at point: paired with its waiting partner, or waits. */
+static void copy_in(struct wirepair *w, int point, const struct segment *seg, const struct arp_packet *arp,
+		    uint64_t ts_ns, wirepair_fn fn, void *ctx)
 {
-	uint32_t h = key_hash(seg), i;
+	uint32_t h = arp ? arp_hash(arp) : key_hash(seg), i;
 	struct entry *e;
 
 	point &= 1;
 	if (ts_ns > w->now)
 		w->now = ts_ns;
-	i = find_partner(w, point, seg, h);
+	i = find_partner(w, point, seg, arp, ts_ns, h);
 	if (i != NONE) {
 		e = &w->pool[i];
 		e->seen |= (uint8_t)(1u << point);
@@ -320,13 +366,18 @@ void wirepair_copy(struct wirepair *w, int point, const struct segment *seg, uin
 	}
 	i = take_entry(w, fn, ctx);
 	e = &w->pool[i];
-	e->seg = *seg;
-	e->seg.payload_caplen = seg->payload_caplen < WIREPAIR_PAYLOAD ? seg->payload_caplen : WIREPAIR_PAYLOAD;
-	if (e->seg.payload_caplen && seg->payload)
-		memcpy(e->pay, seg->payload, e->seg.payload_caplen);
-	else
-		e->seg.payload_caplen = 0;
-	e->seg.payload = NULL; /* set when handed on: the pool may move */
+	e->is_arp = arp != NULL;
+	if (arp) {
+		e->arp = *arp;
+	} else {
+		e->seg = *seg;
+		e->seg.payload_caplen = seg->payload_caplen < WIREPAIR_PAYLOAD ? seg->payload_caplen : WIREPAIR_PAYLOAD;
+		if (e->seg.payload_caplen && seg->payload)
+			memcpy(e->pay, seg->payload, e->seg.payload_caplen);
+		else
+			e->seg.payload_caplen = 0;
+		e->seg.payload = NULL; /* set when handed on: the pool may move */
+	}
 	e->ts[point] = ts_ns;
 	e->ts[!point] = 0;
 	e->seen = (uint8_t)(1u << point);
@@ -338,6 +389,18 @@ void wirepair_copy(struct wirepair *w, int point, const struct segment *seg, uin
 	if (++w->stats.waiting > w->stats.peak)
 		w->stats.peak = w->stats.waiting;
 	settle(w, fn, ctx);
+}
+
+void wirepair_copy(struct wirepair *w, int point, const struct segment *seg, uint64_t ts_ns, wirepair_fn fn,
+		   void *ctx)
+{
+	copy_in(w, point, seg, NULL, ts_ns, fn, ctx);
+}
+
+void wirepair_arp(struct wirepair *w, int point, const struct arp_packet *arp, uint64_t ts_ns, wirepair_fn fn,
+		  void *ctx)
+{
+	copy_in(w, point, NULL, arp, ts_ns, fn, ctx);
 }
 
 void wirepair_tick(struct wirepair *w, uint64_t now_ns, wirepair_fn fn, void *ctx)

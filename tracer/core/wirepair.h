@@ -15,6 +15,13 @@
  * that point's host, an arrival when its destination is: the host
  * addresses are given (wirepair_set_host) or learned from the first pair.
  *
+ * ARP requests and replies (a two-host wire's Ethernet) are paired the
+ * same way, keyed by opcode and sender and target MAC and IP (ARP has no
+ * seq or IP ID): a copy pairs only with one seen at the other point within
+ * the horizon, so a request retried after a loss (Linux retries every
+ * neigh retrans_time, 1 s) is a frame of its own. The sender is the point
+ * whose host has the sender IP.
+ *
  * Pure code: no I/O, no globals. Memory is bounded: at most max_copies
  * copies wait; beyond that the oldest is handed on early, marked evicted,
  * and counted. */
@@ -48,7 +55,8 @@ enum wirepair_kind {
 /* One segment handed on. */
 struct wirepair_seg {
 	enum wirepair_kind kind;
-	const struct segment *seg; /* valid only during the callback */
+	const struct segment *seg; /* valid only during the callback; NULL for ARP */
+	const struct arp_packet *arp; /* an ARP request or reply (seg NULL), or NULL */
 	uint64_t sent_ns;          /* 0 with WIREPAIR_UNSENT */
 	uint64_t arrived_ns;       /* 0 with WIREPAIR_LOST */
 	int sent_point;            /* 0 or 1; -1 with WIREPAIR_UNSENT */
@@ -71,6 +79,11 @@ void wirepair_set_host(struct wirepair *w, int point, const struct endpoint *add
  * the horizon. Hands on what is settled through fn. */
 void wirepair_copy(struct wirepair *w, int point, const struct segment *seg, uint64_t ts_ns, wirepair_fn fn,
 		   void *ctx);
+
+/* One ARP frame seen at point at ts_ns: paired like a segment's copies,
+ * handed on through the same fn with arp set (seg NULL). */
+void wirepair_arp(struct wirepair *w, int point, const struct arp_packet *arp, uint64_t ts_ns, wirepair_fn fn,
+		  void *ctx);
 
 /* Time passed (the clock, or the latest copy of a file): copies sent more
  * than the horizon before now_ns without an arrival are settled. */
