@@ -11,6 +11,10 @@
  * for the kernel's last records before they are compared. */
 #define KVIEW_HOLD_NS (100 * 1000000ull)
 #define KVIEW_GRACE_NS (300 * 1000000ull)
+/* A connect() no connection has claimed yet waits longer: its SYN leaves
+ * only once ARP has found the server (on a two-host wire; up to 3 s when
+ * requests are lost: 3 tries a second apart). */
+#define KVIEW_CONNECT_WAIT_NS (4000 * 1000000ull)
 /* A bound on memory if records pile up that no connection claims. */
 #define KVIEW_MAX_QUEUED 65536
 
@@ -21,8 +25,9 @@ struct kconn {
 	struct state_path kpath[2]; /* by role */
 	enum kstate_source source;
 	bool ended;
-	uint64_t end_ns;
-	struct state_path wire[2];
+	uint64_t end_ns;      /* its CONN_END; while it lives, its latest wire event */
+	struct state_path wire[2]; /* the summary's at CONN_END; until then the changes seen */
+	struct kstate_tcp_info info[2]; /* by role: the last the kernel gave */
 };
 
 struct kqueued {
@@ -37,7 +42,13 @@ struct kview {
 	struct kqueued *queue;
 	size_t nqueued, capqueued;
 	uint32_t newest_conn; /* flow ids grow in order of first sight */
+	uint64_t wire_wait_ns; /* added to the hold and the grace */
 };
+
+void kview_set_wire_wait(struct kview *v, uint64_t wait_ns)
+{
+	v->wire_wait_ns = wait_ns;
+}
 
 struct kview *kview_new(void)
 {
@@ -97,6 +108,11 @@ static void kpath_add(struct kconn *c, enum tcp_role role, const struct kstate_r
 {
 	struct state_path *p = &c->kpath[role];
 
+	if (r->info.valid)
+		c->info[role] = r->info;
+	if (r->from == r->to)
+		return; /* the tcp_info moved, not the state */
+
 	if (p->len == 0 || state_path_at(p, p->len - 1u) != r->from)
 		state_path_push(p, r->from);
 	state_path_push(p, r->to);
@@ -136,7 +152,7 @@ static void emit_record(const struct kqueued *q, kview_sink_fn sink, void *ctx)
 	struct kview_event ev = {
 		.kind = KVIEW_RECORD, .ts_ns = q->rec.ts_ns, .conn = q->conn, .owner = q->owner,
 		.source = q->rec.source, .local = q->rec.local, .peer = q->rec.peer,
-		.from = q->rec.from, .to = q->rec.to,
+		.from = q->rec.from, .to = q->rec.to, .info = q->rec.info,
 	};
 	sink(&ev, ctx);
 }
@@ -163,6 +179,8 @@ static bool pick_placed_until(const struct kqueued *q, uint64_t ts)
 
 static bool pick_held_since(const struct kqueued *q, uint64_t cutoff)
 {
+	if (q->owner == KVIEW_UNKNOWN && q->rec.to == TCPS_SYN_SENT)
+		return q->rec.ts_ns + KVIEW_CONNECT_WAIT_NS <= cutoff;
 	return q->rec.ts_ns <= cutoff;
 }
 
@@ -184,6 +202,11 @@ void kview_record(struct kview *v, const struct kstate_record *rec)
 	struct kconn *c;
 	int role;
 
+	if (rec->from == rec->to) { /* the tcp_info moved: noted, not shown */
+		if (!is_listener(rec) && (c = find_owner(v, rec, &role)))
+			kpath_add(c, (enum tcp_role)role, rec);
+		return;
+	}
 	if (is_listener(rec)) {
 		q.owner = KVIEW_LISTENER;
 	} else if ((c = find_owner(v, rec, &role))) {
@@ -233,7 +256,17 @@ void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_
 	if (ev->conn > v->newest_conn)
 		add_conn(v, ev);
 	release_if(v, pick_placed_until, ev->ts_ns, sink, ctx);
-	if (ev->kind == EVENT_CONN_END && (c = find_conn(v, ev->conn))) {
+	if (!(c = find_conn(v, ev->conn)) || c->ended)
+		return;
+	if (ev->ts_ns > c->end_ns)
+		c->end_ns = ev->ts_ns;
+	if (ev->kind == EVENT_STATE) {
+		struct state_path *p = &c->wire[ev->role];
+
+		if (p->len == 0 || state_path_at(p, p->len - 1u) != ev->from)
+			state_path_push(p, ev->from);
+		state_path_push(p, ev->to);
+	} else if (ev->kind == EVENT_CONN_END) {
 		c->ended = true;
 		c->end_ns = ev->ts_ns;
 		c->wire[ROLE_CLIENT] = ev->client_path;
@@ -247,22 +280,23 @@ static void check_endpoint(const struct kconn *c, enum tcp_role role, kview_sink
 	struct kview_event ev = {
 		.kind = KVIEW_CHECK, .ts_ns = c->end_ns, .conn = c->id, .owner = (enum kview_owner)role,
 		.source = c->source, .client = c->client, .server = c->server,
-		.wire = c->wire[role], .kernel = c->kpath[role], .why = why,
+		.wire = c->wire[role], .kernel = c->kpath[role], .why = why, .info = c->info[role],
 	};
 	ev.verdict = kstate_compare(role, &c->wire[role], &c->kpath[role], c->source, why, sizeof(why));
 	sink(&ev, ctx);
 }
 
-/* Compares the ended connections (all of them with cutoff UINT64_MAX);
- * their remaining records go out first. */
-static void check_ended(struct kview *v, uint64_t cutoff, kview_sink_fn sink, void *ctx)
+/* Compares the ended connections that ended by cutoff, or every one with
+ * all (at the end: a live one with the wire's states so far); their
+ * remaining records go out first. */
+static void check_ended(struct kview *v, uint64_t cutoff, bool all, kview_sink_fn sink, void *ctx)
 {
 	size_t kept = 0;
 
 	for (size_t i = 0; i < v->nconns; i++) {
 		struct kconn *c = &v->conns[i];
 
-		if (c->ended && c->end_ns <= cutoff) {
+		if (all || (c->ended && c->end_ns <= cutoff)) {
 			release_if(v, pick_conn, c->id, sink, ctx);
 			check_endpoint(c, ROLE_CLIENT, sink, ctx);
 			check_endpoint(c, ROLE_SERVER, sink, ctx);
@@ -275,16 +309,18 @@ static void check_ended(struct kview *v, uint64_t cutoff, kview_sink_fn sink, vo
 
 void kview_tick(struct kview *v, uint64_t now_ns, kview_sink_fn sink, void *ctx)
 {
-	if (now_ns > KVIEW_HOLD_NS)
-		release_if(v, pick_held_since, now_ns - KVIEW_HOLD_NS, sink, ctx);
-	if (now_ns > KVIEW_GRACE_NS)
-		check_ended(v, now_ns - KVIEW_GRACE_NS, sink, ctx);
+	uint64_t hold = KVIEW_HOLD_NS + v->wire_wait_ns, grace = KVIEW_GRACE_NS + v->wire_wait_ns;
+
+	if (now_ns > hold)
+		release_if(v, pick_held_since, now_ns - hold, sink, ctx);
+	if (now_ns > grace)
+		check_ended(v, now_ns - grace, false, sink, ctx);
 }
 
 void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx)
 {
 	release_if(v, pick_all, 0, sink, ctx);
-	check_ended(v, UINT64_MAX, sink, ctx);
+	check_ended(v, UINT64_MAX, true, sink, ctx);
 }
 
 const char *kview_owner_name(enum kview_owner o)

@@ -703,6 +703,30 @@ int output_stats_text(const struct capture_stats *s, char *buf, size_t n)
 	return outbuf_finish(&o);
 }
 
+/* The socket's tcp_info fields, when sock_diag gave them
+ * (docs/trace-format.md, "kernel"). */
+static void put_tcp_info(struct outbuf *o, const struct kstate_tcp_info *ti)
+{
+	if (!ti->valid)
+		return;
+	outbuf_lit(o, ",\"rto_us\":");
+	outbuf_u64(o, ti->rto_us);
+	outbuf_lit(o, ",\"rtt_us\":");
+	outbuf_u64(o, ti->rtt_us);
+	outbuf_lit(o, ",\"rttvar_us\":");
+	outbuf_u64(o, ti->rttvar_us);
+	outbuf_lit(o, ",\"snd_cwnd\":");
+	outbuf_u64(o, ti->snd_cwnd);
+	outbuf_lit(o, ",\"retransmits\":");
+	outbuf_u64(o, ti->retransmits);
+	outbuf_lit(o, ",\"total_retrans\":");
+	outbuf_u64(o, ti->total_retrans);
+	if (ti->cong[0]) {
+		outbuf_lit(o, ",\"cong\":");
+		outbuf_json_string(o, ti->cong);
+	}
+}
+
 int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
@@ -721,7 +745,9 @@ int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 		outbuf_lit(&o, tcp_state_name(ev->to));
 		outbuf_lit(&o, "\",\"source\":\"");
 		outbuf_lit(&o, kstate_source_name(ev->source));
-		outbuf_lit(&o, "\"}");
+		outbuf_char(&o, '"');
+		put_tcp_info(&o, &ev->info);
+		outbuf_char(&o, '}');
 		return outbuf_finish(&o);
 	}
 	put_head(&o, "kernel_check", ev->ts_ns, ev->conn);
@@ -738,6 +764,7 @@ int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 	outbuf_lit(&o, kstate_source_name(ev->source));
 	outbuf_lit(&o, "\",\"why\":");
 	outbuf_json_string(&o, ev->why);
+	put_tcp_info(&o, &ev->info);
 	outbuf_char(&o, '}');
 	return outbuf_finish(&o);
 }
