@@ -54,6 +54,7 @@ struct kernel_source {
 	size_t nprev, ncur, cap;
 	uint64_t next_poll_ns;
 	uint64_t interval_ns; /* between polls: SOCK_DIAG_INTERVAL_MS or more */
+	uint64_t last_poll_ns; /* CLOCK_REALTIME */
 };
 
 int kernel_mode_parse(const char *s)
@@ -460,14 +461,17 @@ static int read_sock_diag(struct kernel_source *k, kstate_record_fn fn, void *ct
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	struct delivery d = {0, fn, ctx, 0};
 
-	uint64_t took;
+	uint64_t took, asked;
 
 	if (now < k->next_poll_ns)
 		return 0;
+	asked = clock_ns(CLOCK_REALTIME);
 	if (diag_snapshot(k, err, errlen) < 0)
 		return -1;
-	/* Stamped when the dump is over: each change had happened by then. */
-	kstate_snapshot_diff(k->prev, k->nprev, k->cur, k->ncur, clock_ns(CLOCK_REALTIME), deliver, &d);
+	/* Stamped when the dump was asked for (kernel_last_poll_ns): a change
+	 * the dump saw happened at most the dump's duration (about 1 ms) later. */
+	k->last_poll_ns = asked;
+	kstate_snapshot_diff(k->prev, k->nprev, k->cur, k->ncur, asked, deliver, &d);
 	took = clock_ns(CLOCK_MONOTONIC) - now;
 	k->interval_ns = SOCK_DIAG_INTERVAL_MS * 1000000ull;
 	if (took * SOCK_DIAG_DUTY > k->interval_ns)
@@ -560,6 +564,11 @@ int kernel_read(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *e
 void kernel_poll_now(struct kernel_source *k)
 {
 	k->next_poll_ns = 0;
+}
+
+uint64_t kernel_last_poll_ns(const struct kernel_source *k)
+{
+	return k->last_poll_ns;
 }
 
 void kernel_close(struct kernel_source *k)

@@ -6,6 +6,7 @@
 #define SOCKLAB_KERNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kstate.h"
 
@@ -50,6 +51,10 @@ int kernel_read(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *e
 /* The next kernel_read polls sock_diag at once, however recent the last
  * poll (the last look before the end). */
 void kernel_poll_now(struct kernel_source *k);
+
+/* When the last sock_diag poll asked (CLOCK_REALTIME; its records carry
+ * this time), 0 before the first. */
+uint64_t kernel_last_poll_ns(const struct kernel_source *k);
 
 /* Stops tracing and removes the tracefs instance. */
 void kernel_close(struct kernel_source *k);

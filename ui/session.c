@@ -303,14 +303,14 @@ static void pump_kernel(struct session *s)
 }
 
 /* The last records, and each connection's check, before the recording
- * closes. The kernel is asked first, then the captures are read once more
- * and the wire's waiting copies handed on (a copy still on its way counts
- * as lost, as at the end of files): whatever state the kernel reports has
- * its segment on the wire by then, and the recording keeps every copy the
- * hosts sent. */
+ * closes. The kernel is asked once more, then the captures are read once
+ * more and the wire's waiting copies handed on (a copy still on its way
+ * counts as lost, as at the end of files), so the recording keeps every
+ * copy the hosts sent. */
 static void finish_kernel_view(struct session *s)
 {
 	char why[300];
+	uint64_t seen_until[2];
 
 	if (!s->kview || s->kview_done)
 		return;
@@ -324,7 +324,13 @@ static void finish_kernel_view(struct session *s)
 			snprintf(s->notice, sizeof(s->notice), "%s", why);
 		points_finish(s->points, point_handlers(s));
 	}
-	kview_finish(s->kview, on_kernel_event, s);
+	/* An endpoint of a connection still open is compared up to its host
+	 * kernel's last look (point 0 is the client's host): a segment that
+	 * arrived after it is on the wire, not yet in the kernel's records. */
+	for (int i = 0; i < 2; i++)
+		seen_until[i] = s->kernel[i] && kernel_last_poll_ns(s->kernel[i]) ? kernel_last_poll_ns(s->kernel[i])
+										     : UINT64_MAX;
+	kview_finish_at(s->kview, seen_until, on_kernel_event, s);
 }
 
 /* One live capture per host, each opened inside the host's network

@@ -18,15 +18,51 @@
 /* A bound on memory if records pile up that no connection claims. */
 #define KVIEW_MAX_QUEUED 65536
 
+/* A state path and when each of its states began (for the comparison of
+ * a connection still open at the end, up to a moment both views saw). */
+struct timed_path {
+	struct state_path path;
+	uint64_t ts[STATE_PATH_CAPACITY];
+};
+
+/* Adds from (unless the path already ends there) and to, both at ts. */
+static void timed_path_add(struct timed_path *t, enum tcp_state from, enum tcp_state to, uint64_t ts)
+{
+	struct state_path *p = &t->path;
+
+	if (p->len == 0 || state_path_at(p, p->len - 1u) != from) {
+		if (p->len < STATE_PATH_CAPACITY)
+			t->ts[p->len] = ts;
+		state_path_push(p, from);
+	}
+	if (p->len < STATE_PATH_CAPACITY)
+		t->ts[p->len] = ts;
+	state_path_push(p, to);
+}
+
+/* The states that began by cutoff. */
+static struct state_path timed_path_until(const struct timed_path *t, uint64_t cutoff)
+{
+	struct state_path out = {0};
+
+	for (unsigned i = 0; i < t->path.len && t->ts[i] <= cutoff; i++)
+		state_path_push(&out, state_path_at(&t->path, i));
+	return out;
+}
+
+/* No cut: every state counts. */
+static const uint64_t SEEN_ALL[2] = {UINT64_MAX, UINT64_MAX};
+
 /* One traced connection and what the kernel said about its two sockets. */
 struct kconn {
 	uint32_t id;
 	struct endpoint client, server;
-	struct state_path kpath[2]; /* by role */
+	struct timed_path kpath[2]; /* by role */
 	enum kstate_source source;
 	bool ended;
 	uint64_t end_ns;      /* its CONN_END; while it lives, its latest wire event */
-	struct state_path wire[2]; /* the summary's at CONN_END; until then the changes seen */
+	struct state_path wire[2]; /* the summary's at CONN_END */
+	struct timed_path wire_seen[2]; /* until then, the changes seen */
 	struct kstate_tcp_info info[2]; /* by role: the last the kernel gave */
 };
 
@@ -99,23 +135,18 @@ static int record_role(const struct kconn *c, const struct kstate_record *r)
 		return ROLE_SERVER;
 	/* Before its port was chosen: the connect() towards this server whose
 	 * client side the kernel has said nothing about yet. */
-	if (is_unbound_connect(r) && endpoint_equal(&r->peer, &c->server) && c->kpath[ROLE_CLIENT].len == 0)
+	if (is_unbound_connect(r) && endpoint_equal(&r->peer, &c->server) && c->kpath[ROLE_CLIENT].path.len == 0)
 		return ROLE_CLIENT;
 	return -1;
 }
 
 static void kpath_add(struct kconn *c, enum tcp_role role, const struct kstate_record *r)
 {
-	struct state_path *p = &c->kpath[role];
-
 	if (r->info.valid)
 		c->info[role] = r->info;
 	if (r->from == r->to)
 		return; /* the tcp_info moved, not the state */
-
-	if (p->len == 0 || state_path_at(p, p->len - 1u) != r->from)
-		state_path_push(p, r->from);
-	state_path_push(p, r->to);
+	timed_path_add(&c->kpath[role], r->from, r->to, r->ts_ns);
 	c->source = r->source;
 }
 
@@ -261,11 +292,7 @@ void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_
 	if (ev->ts_ns > c->end_ns)
 		c->end_ns = ev->ts_ns;
 	if (ev->kind == EVENT_STATE) {
-		struct state_path *p = &c->wire[ev->role];
-
-		if (p->len == 0 || state_path_at(p, p->len - 1u) != ev->from)
-			state_path_push(p, ev->from);
-		state_path_push(p, ev->to);
+		timed_path_add(&c->wire_seen[ev->role], ev->from, ev->to, ev->ts_ns);
 	} else if (ev->kind == EVENT_CONN_END) {
 		c->ended = true;
 		c->end_ns = ev->ts_ns;
@@ -274,22 +301,28 @@ void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_
 	}
 }
 
-static void check_endpoint(const struct kconn *c, enum tcp_role role, kview_sink_fn sink, void *ctx)
+/* An ended connection's endpoint: its whole paths. One still open: the
+ * states both views had seen begin by seen_until (its ts_ns then). */
+static void check_endpoint(const struct kconn *c, enum tcp_role role, uint64_t seen_until, kview_sink_fn sink,
+			   void *ctx)
 {
 	char why[KSTATE_WHY_MAX];
 	struct kview_event ev = {
-		.kind = KVIEW_CHECK, .ts_ns = c->end_ns, .conn = c->id, .owner = (enum kview_owner)role,
+		.kind = KVIEW_CHECK, .ts_ns = c->ended || seen_until == UINT64_MAX ? c->end_ns : seen_until, .conn = c->id, .owner = (enum kview_owner)role,
 		.source = c->source, .client = c->client, .server = c->server,
-		.wire = c->wire[role], .kernel = c->kpath[role], .why = why, .info = c->info[role],
+		.wire = c->ended ? c->wire[role] : timed_path_until(&c->wire_seen[role], seen_until),
+		.kernel = c->ended ? c->kpath[role].path : timed_path_until(&c->kpath[role], seen_until),
+		.why = why, .info = c->info[role],
 	};
-	ev.verdict = kstate_compare(role, &c->wire[role], &c->kpath[role], c->source, why, sizeof(why));
+	ev.verdict = kstate_compare(role, &ev.wire, &ev.kernel, c->source, why, sizeof(why));
 	sink(&ev, ctx);
 }
 
 /* Compares the ended connections that ended by cutoff, or every one with
- * all (at the end: a live one with the wire's states so far); their
- * remaining records go out first. */
-static void check_ended(struct kview *v, uint64_t cutoff, bool all, kview_sink_fn sink, void *ctx)
+ * all (at the end: a live one up to seen_until); their remaining records
+ * go out first. */
+static void check_ended(struct kview *v, uint64_t cutoff, bool all, const uint64_t seen_until[2],
+			kview_sink_fn sink, void *ctx)
 {
 	size_t kept = 0;
 
@@ -298,8 +331,8 @@ static void check_ended(struct kview *v, uint64_t cutoff, bool all, kview_sink_f
 
 		if (all || (c->ended && c->end_ns <= cutoff)) {
 			release_if(v, pick_conn, c->id, sink, ctx);
-			check_endpoint(c, ROLE_CLIENT, sink, ctx);
-			check_endpoint(c, ROLE_SERVER, sink, ctx);
+			check_endpoint(c, ROLE_CLIENT, seen_until[ROLE_CLIENT], sink, ctx);
+			check_endpoint(c, ROLE_SERVER, seen_until[ROLE_SERVER], sink, ctx);
 		} else {
 			v->conns[kept++] = *c;
 		}
@@ -314,13 +347,18 @@ void kview_tick(struct kview *v, uint64_t now_ns, kview_sink_fn sink, void *ctx)
 	if (now_ns > hold)
 		release_if(v, pick_held_since, now_ns - hold, sink, ctx);
 	if (now_ns > grace)
-		check_ended(v, now_ns - grace, false, sink, ctx);
+		check_ended(v, now_ns - grace, false, SEEN_ALL, sink, ctx);
+}
+
+void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_fn sink, void *ctx)
+{
+	release_if(v, pick_all, 0, sink, ctx);
+	check_ended(v, UINT64_MAX, true, seen_until, sink, ctx);
 }
 
 void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx)
 {
-	release_if(v, pick_all, 0, sink, ctx);
-	check_ended(v, UINT64_MAX, true, sink, ctx);
+	kview_finish_at(v, SEEN_ALL, sink, ctx);
 }
 
 const char *kview_owner_name(enum kview_owner o)

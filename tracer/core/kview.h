@@ -81,6 +81,12 @@ void kview_tick(struct kview *v, uint64_t now_ns, kview_sink_fn sink, void *ctx)
  * its summary's paths, one still open (a live lab that stops while a
  * client waits in TIME_WAIT) with the wire's states so far. */
 void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx);
+/* The same, but an endpoint of a connection still open is compared only
+ * in the states that began by seen_until[its role] on each side: the
+ * moment of its kernel's last look, after which the wire may show what the
+ * kernel could not (and the other way round). Its check's ts_ns is that
+ * moment. */
+void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_fn sink, void *ctx);
 
 /* "client", "server", "listener", "unknown". */
 const char *kview_owner_name(enum kview_owner o);
