@@ -152,7 +152,9 @@ for user in $users; do
 		lost=$(grep -c '^LOST' "$TMP/$user-loss$seed.check")
 		resent=$(grep -o 'resent [0-9]*' "$TMP/$user-loss$seed.check" | awk '{ n += $2 } END { print n + 0 }')
 		echo "$user loss $seed: $lost segment(s) lost on the wire, $resent sent again"
-		[ "$lost" -ge 1 ] && [ "$resent" -ge 1 ] || fail "$user: seed $seed lost $lost and resent $resent: nothing to check"
+		if [ "$lost" -lt 1 ] || [ "$resent" -lt 1 ]; then
+			fail "$user: seed $seed lost $lost and resent $resent: nothing to check"
+		fi
 	done
 done
 echo "PASS: the kernel's states agree with the wire's on two hosts, with delay and loss, as: $users"

@@ -707,20 +707,21 @@ int output_stats_text(const struct capture_stats *s, char *buf, size_t n)
  * (docs/trace-format.md, "kernel"). */
 static void put_tcp_info(struct outbuf *o, const struct kstate_tcp_info *ti)
 {
+	const struct {
+		const char *key;
+		uint32_t value;
+	} fields[] = {
+		{",\"rto_us\":", ti->rto_us},         {",\"rtt_us\":", ti->rtt_us},
+		{",\"rttvar_us\":", ti->rttvar_us},   {",\"snd_cwnd\":", ti->snd_cwnd},
+		{",\"retransmits\":", ti->retransmits}, {",\"total_retrans\":", ti->total_retrans},
+	};
+
 	if (!ti->valid)
 		return;
-	outbuf_lit(o, ",\"rto_us\":");
-	outbuf_u64(o, ti->rto_us);
-	outbuf_lit(o, ",\"rtt_us\":");
-	outbuf_u64(o, ti->rtt_us);
-	outbuf_lit(o, ",\"rttvar_us\":");
-	outbuf_u64(o, ti->rttvar_us);
-	outbuf_lit(o, ",\"snd_cwnd\":");
-	outbuf_u64(o, ti->snd_cwnd);
-	outbuf_lit(o, ",\"retransmits\":");
-	outbuf_u64(o, ti->retransmits);
-	outbuf_lit(o, ",\"total_retrans\":");
-	outbuf_u64(o, ti->total_retrans);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		outbuf_lit(o, fields[i].key);
+		outbuf_u64(o, fields[i].value);
+	}
 	if (ti->cong[0]) {
 		outbuf_lit(o, ",\"cong\":");
 		outbuf_json_string(o, ti->cong);
