@@ -60,6 +60,8 @@ struct session {
 	struct kernel_source *kernel[2];
 	struct kview *kview;
 	bool kview_done;
+	bool closing; /* session_close: events go into the recording only (the
+		       * program's hooks, and what they use, may be gone) */
 };
 
 static void add_event(struct session *s, const struct ui_event *ev)
@@ -164,7 +166,8 @@ static void on_trace_event(const struct trace_event *ev, void *ctx)
 			comment_add(s, "%s %s -> %s", tcp_role_name(ev->role), tcp_state_name(ev->from),
 				    tcp_state_name(ev->to));
 	}
-	add_event(s, uev);
+	if (!s->closing)
+		add_event(s, uev);
 	free(uev);
 }
 
@@ -482,6 +485,7 @@ void session_close(struct session *s)
 	if (!s)
 		return;
 	drain_to_recording(s);
+	s->closing = true;
 	finish_kernel_view(s);
 	capture_close(s->cap);
 	points_close(s->points);
