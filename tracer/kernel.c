@@ -336,7 +336,10 @@ static int diag_add(struct kernel_source *k, const struct nlmsghdr *h)
 	kstate_endpoint_set(&s->local, family, d->id.idiag_src, sport);
 	kstate_endpoint_set(&s->peer, family, d->id.idiag_dst, dport);
 	s->state = (enum tcp_state)state;
-	diag_info(h, &s->info);
+	if (s->state != TCPS_LISTEN) /* a listener's timers and window say nothing of a connection */
+		diag_info(h, &s->info);
+	else
+		memset(&s->info, 0, sizeof(s->info));
 	return 0;
 }
 
@@ -483,19 +486,17 @@ static int read_sock_diag(struct kernel_source *k, kstate_record_fn fn, void *ct
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	struct delivery d = {0, fn, ctx, 0};
 
-	uint64_t took, asked;
+	uint64_t took;
 
 	if (now < k->next_poll_ns)
 		return 0;
-	asked = clock_ns(CLOCK_REALTIME);
 	if (diag_snapshot(k, err, errlen) < 0)
 		return -1;
-	/* Stamped when the dump was asked for (kernel_last_poll_ns): a change
-	 * the dump saw happened at most the dump's duration later (about 1 ms
-	 * in a wire's host; tens of ms in a namespace sharing a busy
-	 * machine's hash table). */
-	k->last_poll_ns = asked;
-	kstate_snapshot_diff(k->prev, k->nprev, k->cur, k->ncur, asked, deliver, &d);
+	/* Stamped when the dumps are over (kernel_last_poll_ns): each change
+	 * they saw had happened by then, never later, however long a busy
+	 * machine made them take. */
+	k->last_poll_ns = clock_ns(CLOCK_REALTIME);
+	kstate_snapshot_diff(k->prev, k->nprev, k->cur, k->ncur, k->last_poll_ns, deliver, &d);
 	/* Smoothed (1/8 new), so one dump slowed down by a busy machine does
 	 * not space the next polls out. */
 	took = clock_ns(CLOCK_MONOTONIC) - now;

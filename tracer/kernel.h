@@ -52,8 +52,8 @@ int kernel_read(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *e
  * poll (the last look before the end). */
 void kernel_poll_now(struct kernel_source *k);
 
-/* When the last sock_diag poll asked (CLOCK_REALTIME; its records carry
- * this time), 0 before the first. */
+/* When the last sock_diag poll was over (CLOCK_REALTIME; its records
+ * carry this time), 0 before the first. */
 uint64_t kernel_last_poll_ns(const struct kernel_source *k);
 
 /* Stops tracing and removes the tracefs instance. */

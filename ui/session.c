@@ -668,8 +668,6 @@ int session_wait_ms(const struct session *s)
 
 void session_finish(struct session *s, uint64_t now_ns)
 {
-	if (s->kview && !s->kview_done)
-		pump_kernel(s);
 	if (s->points)
 		points_finish(s->points, point_handlers(s));
 	flow_table_finish(s->flows, now_ns, on_trace_event, s);

@@ -139,7 +139,7 @@ EOF
 
 for user in $users; do
 	run "$user" delay echo --delay 100
-	check "$TMP/$user/delay.jsonl" "$user delay" || fail "$user: delay 100"
+	check "$TMP/$user/delay.jsonl" "$user delay" || fail "$user: delay 100 (the check's error above)"
 	run "$user" close server-close --delay 60
 	check "$TMP/$user/close.jsonl" "$user srv-close" || fail "$user: server-close"
 	# seed 2 loses the server's reply's ACK (the reply is sent again) and the
@@ -147,7 +147,7 @@ for user in $users; do
 	for seed in 2 6; do
 		run "$user" "loss$seed" echo --delay 50 --loss 25 --seed "$seed"
 		check "$TMP/$user/loss$seed.jsonl" "$user loss $seed" >"$TMP/$user-loss$seed.check" 2>&1 ||
-			{ cat "$TMP/$user-loss$seed.check"; fail "$user: loss, seed $seed"; }
+			{ cat "$TMP/$user-loss$seed.check"; fail "$user: loss, seed $seed: $(grep -m1 Error "$TMP/$user-loss$seed.check")"; }
 		grep -v '^LOST' "$TMP/$user-loss$seed.check"
 		lost=$(grep -c '^LOST' "$TMP/$user-loss$seed.check")
 		resent=$(grep -o 'resent [0-9]*' "$TMP/$user-loss$seed.check" | awk '{ n += $2 } END { print n + 0 }')
