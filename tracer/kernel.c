@@ -7,8 +7,11 @@
 #include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +27,11 @@
 #include "errtext.h"
 
 #define SOCK_DIAG_INTERVAL_MS 10
+/* A dump walks the kernel's whole TCP hash table, shared by every network
+ * namespace unless it has one of its own (30-40 ms here, with 14 000
+ * TIME_WAIT sockets of other programs): polls are spaced at least this many
+ * times a dump's duration apart, so asking takes at most half a CPU. */
+#define SOCK_DIAG_DUTY 2
 /* The tracepoint path still wakes up this often to release held records. */
 #define TRACE_INTERVAL_MS 50
 
@@ -45,6 +53,9 @@ struct kernel_source {
 	struct kstate_sock *prev, *cur;
 	size_t nprev, ncur, cap;
 	uint64_t next_poll_ns;
+	uint64_t interval_ns; /* between polls: SOCK_DIAG_INTERVAL_MS or more */
+	uint64_t last_poll_ns; /* CLOCK_REALTIME */
+	uint64_t dump_ns;      /* how long a poll's dumps take, smoothed */
 };
 
 int kernel_mode_parse(const char *s)
@@ -255,8 +266,53 @@ static int read_tracepoint(struct kernel_source *k, kstate_record_fn fn, void *c
 
 /* ---- sock_diag ---- */
 
-static int diag_add(struct kernel_source *k, const struct inet_diag_msg *d)
+/* The attributes after a socket's inet_diag_msg: its tcp_info and its
+ * congestion control's name. The kernel may send a shorter or a longer
+ * tcp_info than these headers know: only what both have is read. */
+static void diag_info(const struct nlmsghdr *h, struct kstate_tcp_info *out)
 {
+	size_t head = NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct inet_diag_msg)));
+	const struct rtattr *a;
+	unsigned int left;
+
+	memset(out, 0, sizeof(*out));
+	if (h->nlmsg_len <= head)
+		return;
+	a = (const struct rtattr *)((const char *)h + head);
+	left = h->nlmsg_len - (unsigned int)head;
+	for (; RTA_OK(a, left); a = RTA_NEXT(a, left)) {
+		size_t len = RTA_PAYLOAD(a);
+
+		if (a->rta_type == INET_DIAG_INFO) {
+			struct tcp_info ti;
+
+			memset(&ti, 0, sizeof(ti));
+			memcpy(&ti, RTA_DATA(a), len < sizeof(ti) ? len : sizeof(ti));
+			if (len < offsetof(struct tcp_info, tcpi_total_retrans) + sizeof(ti.tcpi_total_retrans))
+				continue; /* older than any kernel this lab runs on */
+			out->valid = true;
+			out->rto_us = ti.tcpi_rto;
+			out->rtt_us = ti.tcpi_rtt;
+			out->rttvar_us = ti.tcpi_rttvar;
+			out->snd_cwnd = ti.tcpi_snd_cwnd;
+			out->retransmits = ti.tcpi_retransmits;
+			out->total_retrans = ti.tcpi_total_retrans;
+		} else if (a->rta_type == INET_DIAG_CONG) {
+			size_t n = strnlen(RTA_DATA(a), len);
+
+			if (n >= sizeof(out->cong))
+				n = sizeof(out->cong) - 1;
+			memcpy(out->cong, RTA_DATA(a), n);
+			out->cong[n] = '\0';
+		}
+	}
+	if (!out->valid)
+		out->cong[0] = '\0'; /* a name without the numbers says nothing on its own */
+}
+
+static int diag_add(struct kernel_source *k, const struct nlmsghdr *h)
+{
+	const struct inet_diag_msg *d = NLMSG_DATA(h);
 	uint16_t sport = ntohs(d->id.idiag_sport), dport = ntohs(d->id.idiag_dport);
 	int family = d->idiag_family == AF_INET ? 4 : 6;
 	int state = kstate_from_kernel_number(d->idiag_state);
@@ -280,6 +336,10 @@ static int diag_add(struct kernel_source *k, const struct inet_diag_msg *d)
 	kstate_endpoint_set(&s->local, family, d->id.idiag_src, sport);
 	kstate_endpoint_set(&s->peer, family, d->id.idiag_dst, dport);
 	s->state = (enum tcp_state)state;
+	if (s->state != TCPS_LISTEN) /* a listener's timers and window say nothing of a connection */
+		diag_info(h, &s->info);
+	else
+		memset(&s->info, 0, sizeof(s->info));
 	return 0;
 }
 
@@ -289,14 +349,36 @@ static int diag_dump(struct kernel_source *k, int family, char *err, size_t errl
 	struct {
 		struct nlmsghdr nlh;
 		struct inet_diag_req_v2 req;
+		struct nlattr bc_attr;
+		struct inet_diag_bc_op bc[5];
 	} msg = {
-		.nlh = {.nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		.nlh = {.nlmsg_len = offsetof(__typeof__(msg), bc_attr), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP},
-		.req = {.sdiag_family = (uint8_t)family, .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0u},
+		.req = {.sdiag_family = (uint8_t)family, .sdiag_protocol = IPPROTO_TCP, .idiag_states = ~0u,
+			.idiag_ext = (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1))},
 	};
 	static _Alignas(struct nlmsghdr) char buf[32768];
 
-	if (send(k->fd, &msg, sizeof(msg), 0) < 0) {
+	_Static_assert(offsetof(__typeof__(msg), bc_attr) == NLMSG_LENGTH(sizeof(struct inet_diag_req_v2)),
+		       "the filter follows the request");
+	if (k->port) {
+		/* The kernel's own filter, sport == PORT || dport == PORT, as ss
+		 * writes it: the kernel builds no message for the namespace's
+		 * other sockets (thousands of TIME_WAITs on a busy machine halve
+		 * a dump's time). An op moves on by yes bytes when it holds, by
+		 * no when not (a port test's second op holds the port); a socket
+		 * matches when the moves end exactly at the end. A JMP never
+		 * holds; the kernel accepts only ops reachable by yes moves. */
+		enum { OP = sizeof(struct inet_diag_bc_op) };
+		msg.bc[0] = (struct inet_diag_bc_op){INET_DIAG_BC_S_EQ, 2 * OP, 3 * OP}; /* no: to bc[3] */
+		msg.bc[1] = (struct inet_diag_bc_op){0, 0, (uint16_t)k->port};
+		msg.bc[2] = (struct inet_diag_bc_op){INET_DIAG_BC_JMP, OP, 3 * OP};      /* to the end: a match */
+		msg.bc[3] = (struct inet_diag_bc_op){INET_DIAG_BC_D_EQ, 2 * OP, 3 * OP}; /* no: past the end */
+		msg.bc[4] = (struct inet_diag_bc_op){0, 0, (uint16_t)k->port};
+		msg.bc_attr = (struct nlattr){.nla_len = NLA_HDRLEN + sizeof(msg.bc), .nla_type = INET_DIAG_REQ_BYTECODE};
+		msg.nlh.nlmsg_len = sizeof(msg);
+	}
+	if (send(k->fd, &msg, msg.nlh.nlmsg_len, 0) < 0) {
 		snprintf(err, errlen, "sock_diag request: %s", errtext(errno));
 		return -1;
 	}
@@ -320,7 +402,7 @@ static int diag_dump(struct kernel_source *k, int family, char *err, size_t errl
 				return -1;
 			}
 			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg)) &&
-			    diag_add(k, NLMSG_DATA(h)) < 0) {
+			    diag_add(k, h) < 0) {
 				snprintf(err, errlen, "sock_diag: out of memory");
 				return -1;
 			}
@@ -346,14 +428,52 @@ static void diag_swap(struct kernel_source *k)
 	k->cur = t;
 }
 
-/* The first snapshot is the baseline: sockets already there are not news. */
-static int open_sock_diag(struct kernel_source *k, char *err, size_t errlen)
+/* The netlink socket, made inside netns_fd's network namespace when it
+ * is one (>= 0): a socket belongs for good to the namespace it was made in,
+ * and sock_diag answers about that namespace's sockets only. This thread
+ * enters it for the socket() call and goes back at once. */
+static int diag_socket_in(int netns_fd, char *err, size_t errlen)
 {
-	k->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (k->fd < 0) {
-		snprintf(err, errlen, "sock_diag socket: %s", errtext(errno));
+	int home, fd, saved;
+
+	if (netns_fd < 0) {
+		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+		if (fd < 0)
+			snprintf(err, errlen, "sock_diag socket: %s", errtext(errno));
+		return fd;
+	}
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
+		snprintf(err, errlen, "sock_diag: open /proc/thread-self/ns/net: %s", errtext(errno));
 		return -1;
 	}
+	if (setns(netns_fd, CLONE_NEWNET) < 0) {
+		snprintf(err, errlen, "sock_diag: enter the host's network namespace: %s (needs root, or the user "
+			 "namespace that owns it)", errtext(errno));
+		close(home);
+		return -1;
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	saved = errno;
+	if (setns(home, CLONE_NEWNET) < 0) { /* never expected: we were just there */
+		snprintf(err, errlen, "sock_diag: return to the lab's network namespace: %s", errtext(errno));
+		if (fd >= 0)
+			close(fd);
+		close(home);
+		return -1;
+	}
+	close(home);
+	if (fd < 0)
+		snprintf(err, errlen, "sock_diag socket in the host's network namespace: %s", errtext(saved));
+	return fd;
+}
+
+/* The first snapshot is the baseline: sockets already there are not news. */
+static int open_sock_diag(struct kernel_source *k, int netns_fd, char *err, size_t errlen)
+{
+	k->fd = diag_socket_in(netns_fd, err, errlen);
+	if (k->fd < 0)
+		return -1;
 	if (diag_snapshot(k, err, errlen) < 0)
 		return -1;
 	diag_swap(k);
@@ -366,12 +486,25 @@ static int read_sock_diag(struct kernel_source *k, kstate_record_fn fn, void *ct
 	uint64_t now = clock_ns(CLOCK_MONOTONIC);
 	struct delivery d = {0, fn, ctx, 0};
 
+	uint64_t took;
+
 	if (now < k->next_poll_ns)
 		return 0;
-	k->next_poll_ns = now + SOCK_DIAG_INTERVAL_MS * 1000000ull;
 	if (diag_snapshot(k, err, errlen) < 0)
 		return -1;
-	kstate_snapshot_diff(k->prev, k->nprev, k->cur, k->ncur, clock_ns(CLOCK_REALTIME), deliver, &d);
+	/* Stamped when the dumps are over (kernel_last_poll_ns): each change
+	 * they saw had happened by then, never later, however long a busy
+	 * machine made them take. */
+	k->last_poll_ns = clock_ns(CLOCK_REALTIME);
+	kstate_snapshot_diff(k->prev, k->nprev, k->cur, k->ncur, k->last_poll_ns, deliver, &d);
+	/* Smoothed (1/8 new), so one dump slowed down by a busy machine does
+	 * not space the next polls out. */
+	took = clock_ns(CLOCK_MONOTONIC) - now;
+	k->dump_ns = k->dump_ns ? (7 * k->dump_ns + took) / 8 : took;
+	k->interval_ns = SOCK_DIAG_INTERVAL_MS * 1000000ull;
+	if (k->dump_ns * SOCK_DIAG_DUTY > k->interval_ns)
+		k->interval_ns = k->dump_ns * SOCK_DIAG_DUTY;
+	k->next_poll_ns = now + k->interval_ns;
 	diag_swap(k);
 	return d.n;
 }
@@ -391,7 +524,8 @@ static struct kernel_source *source_new(enum kstate_source kind, int port)
 	return k;
 }
 
-static struct kernel_source *source_open(enum kstate_source kind, int port, char *err, size_t errlen)
+static struct kernel_source *source_open(enum kstate_source kind, int port, int netns_fd, char *err,
+					 size_t errlen)
 {
 	struct kernel_source *k = source_new(kind, port);
 	int rc;
@@ -401,7 +535,7 @@ static struct kernel_source *source_open(enum kstate_source kind, int port, char
 		return NULL;
 	}
 	err[0] = '\0';
-	rc = kind == KSTATE_TRACEPOINT ? open_tracepoint(k, err, errlen) : open_sock_diag(k, err, errlen);
+	rc = kind == KSTATE_TRACEPOINT ? open_tracepoint(k, err, errlen) : open_sock_diag(k, netns_fd, err, errlen);
 	if (rc < 0) {
 		kernel_close(k);
 		return NULL;
@@ -415,15 +549,20 @@ struct kernel_source *kernel_open(enum kernel_mode mode, int port, char *err, si
 	struct kernel_source *k;
 
 	if (mode == KERNEL_SOCK_DIAG)
-		return source_open(KSTATE_SOCK_DIAG, port, err, errlen);
-	k = source_open(KSTATE_TRACEPOINT, port, err, errlen);
+		return source_open(KSTATE_SOCK_DIAG, port, -1, err, errlen);
+	k = source_open(KSTATE_TRACEPOINT, port, -1, err, errlen);
 	if (k || mode == KERNEL_TRACEPOINT)
 		return k;
 	snprintf(why, sizeof(why), "%s", err);
-	k = source_open(KSTATE_SOCK_DIAG, port, err, errlen);
+	k = source_open(KSTATE_SOCK_DIAG, port, -1, err, errlen);
 	if (k)
 		snprintf(k->fallback, sizeof(k->fallback), "%s", why);
 	return k;
+}
+
+struct kernel_source *kernel_open_in_netns(int netns_fd, int port, char *err, size_t errlen)
+{
+	return source_open(KSTATE_SOCK_DIAG, port, netns_fd, err, errlen);
 }
 
 const char *kernel_fallback_reason(const struct kernel_source *k)
@@ -438,7 +577,9 @@ int kernel_fd(const struct kernel_source *k)
 
 int kernel_poll_ms(const struct kernel_source *k)
 {
-	return k->kind == KSTATE_TRACEPOINT ? TRACE_INTERVAL_MS : SOCK_DIAG_INTERVAL_MS;
+	if (k->kind == KSTATE_TRACEPOINT)
+		return TRACE_INTERVAL_MS;
+	return k->interval_ns ? (int)(k->interval_ns / 1000000u) : SOCK_DIAG_INTERVAL_MS;
 }
 
 int kernel_read(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *err, size_t errlen)
@@ -446,6 +587,16 @@ int kernel_read(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *e
 	if (k->kind == KSTATE_TRACEPOINT)
 		return read_tracepoint(k, fn, ctx, err, errlen);
 	return read_sock_diag(k, fn, ctx, err, errlen);
+}
+
+void kernel_poll_now(struct kernel_source *k)
+{
+	k->next_poll_ns = 0;
+}
+
+uint64_t kernel_last_poll_ns(const struct kernel_source *k)
+{
+	return k->last_poll_ns;
 }
 
 void kernel_close(struct kernel_source *k)

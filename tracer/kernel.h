@@ -6,6 +6,7 @@
 #define SOCKLAB_KERNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kstate.h"
 
@@ -26,6 +27,15 @@ struct kernel_source;
  * the end. Returns NULL with a one-line reason in err. */
 struct kernel_source *kernel_open(enum kernel_mode mode, int port, char *err, size_t errlen);
 
+/* The kernel's view of one other network namespace (netns_fd, an open
+ * descriptor: a host of a two-host wire): sock_diag polling through a
+ * netlink socket made inside it, so only that host's sockets are seen.
+ * The tracepoint is not per namespace, so it is not used here. Needs
+ * setns rights on it (root, or the user namespace that owns it); the
+ * socket keeps working after root is given up. Its records carry each
+ * socket's tcp_info (kstate_tcp_info), as kernel_open's sock_diag ones do. */
+struct kernel_source *kernel_open_in_netns(int netns_fd, int port, char *err, size_t errlen);
+
 /* Why auto mode fell back to sock_diag ("" if it did not). */
 const char *kernel_fallback_reason(const struct kernel_source *k);
 
@@ -37,6 +47,14 @@ int kernel_poll_ms(const struct kernel_source *k);
 /* Hands every state change ready now to fn. Returns the number handed, or
  * -1 with err filled. Never blocks. */
 int kernel_read(struct kernel_source *k, kstate_record_fn fn, void *ctx, char *err, size_t errlen);
+
+/* The next kernel_read polls sock_diag at once, however recent the last
+ * poll (the last look before the end). */
+void kernel_poll_now(struct kernel_source *k);
+
+/* When the last sock_diag poll was over (CLOCK_REALTIME; its records
+ * carry this time), 0 before the first. */
+uint64_t kernel_last_poll_ns(const struct kernel_source *k);
 
 /* Stops tracing and removes the tracefs instance. */
 void kernel_close(struct kernel_source *k);

@@ -123,8 +123,11 @@ int loop_run(struct loop *l, char *err, size_t errlen)
 		int n = 0, in = -1, cap = -1, chan = -1, ready, fds[2];
 		size_t ncap = l->sess ? session_capture_fds(l->sess, fds) : 0;
 		int wait = l->dirty && l->wait_ms > REDRAW_MS ? REDRAW_MS : l->wait_ms;
+		int tick_ms = l->sess ? session_wait_ms(l->sess) : -1; /* the kernel view's polls */
 		uint64_t now;
 
+		if (tick_ms >= 0 && (wait < 0 || tick_ms < wait))
+			wait = tick_ms;
 		if (l->curses || l->lines)
 			pfd[in = n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
 		for (size_t i = 0; i < ncap; i++) /* cap: the first; take_input looks at both */

@@ -17,6 +17,8 @@
 #include "channel.h"
 #include "event_parse.h"
 #include "flow.h"
+#include "kernel.h"
+#include "kview.h"
 #include "recording.h"
 #include "screen_words.h"
 
@@ -52,6 +54,14 @@ struct session {
 	uint32_t comment_conn;
 	uint64_t calls_lost;    /* as last said */
 	struct frames *frames;  /* or NULL */
+	/* A two-host wire: the kernel's own view of each host (sock_diag in
+	 * its namespace), compared with the wire's; kernel records and checks
+	 * go into the recording (docs/kernel-view.md). */
+	struct kernel_source *kernel[2];
+	struct kview *kview;
+	bool kview_done;
+	bool closing; /* session_close: events go into the recording only (the
+		       * program's hooks, and what they use, may be gone) */
 };
 
 static void add_event(struct session *s, const struct ui_event *ev)
@@ -122,12 +132,30 @@ static void comment_add(struct session *s, const char *fmt, const char *a, const
 		s->comment_len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
+/* A kernel record or check, ready: into the recording. */
+static void on_kernel_event(const struct kview_event *ev, void *ctx)
+{
+	struct session *s = ctx;
+	char line[OUTPUT_LINE_MAX];
+	int len;
+
+	if (s->rec && (len = output_kernel_json(ev, line, sizeof(line))) > 0)
+		record_line(s, line, (size_t)len);
+}
+
+static void on_kernel_record(const struct kstate_record *rec, void *ctx)
+{
+	kview_record(ctx, rec);
+}
+
 static void on_trace_event(const struct trace_event *ev, void *ctx)
 {
 	struct session *s = ctx;
-	struct ui_event *uev = malloc(sizeof(*uev));
+	struct ui_event *uev;
 
-	if (!uev)
+	if (s->kview) /* the kernel's records from before this event go first */
+		kview_wire_event(s->kview, ev, on_kernel_event, s);
+	if (!(uev = malloc(sizeof(*uev))))
 		return;
 	ui_event_from_trace(ev, uev);
 	if (s->rec) {
@@ -138,7 +166,8 @@ static void on_trace_event(const struct trace_event *ev, void *ctx)
 			comment_add(s, "%s %s -> %s", tcp_role_name(ev->role), tcp_state_name(ev->from),
 				    tcp_state_name(ev->to));
 	}
-	add_event(s, uev);
+	if (!s->closing)
+		add_event(s, uev);
 	free(uev);
 }
 
@@ -266,6 +295,82 @@ static const struct points_handlers *point_handlers(struct session *s)
 	return &h;
 }
 
+/* The kernel's view of each host: a sock_diag socket made inside the
+ * host's namespace (made now, while the lab may still enter it). Its
+ * records wait for the wire up to the pairing horizon. Without it the lab
+ * goes on, and says why. */
+static void open_kernel_view(struct session *s, const struct session_opts *o, uint64_t horizon_ns)
+{
+	char why[300];
+
+	for (int i = 0; i < 2; i++) {
+		s->kernel[i] = kernel_open_in_netns(o->points[i].netns_fd, o->port, why, sizeof(why));
+		if (!s->kernel[i]) {
+			snprintf(s->notice, sizeof(s->notice), "kernel view of the %s host: %s",
+				 o->points[i].host ? o->points[i].host : i ? "server" : "client", why);
+			goto fail;
+		}
+	}
+	if (!(s->kview = kview_new())) {
+		snprintf(s->notice, sizeof(s->notice), "kernel view: out of memory");
+		goto fail;
+	}
+	kview_set_wire_wait(s->kview, horizon_ns);
+	return;
+fail:
+	for (int i = 0; i < 2; i++) {
+		kernel_close(s->kernel[i]);
+		s->kernel[i] = NULL;
+	}
+}
+
+/* Reads what each host's kernel has to say now. A host whose kernel view
+ * fails is given up, and the notice says so. */
+static void pump_kernel(struct session *s)
+{
+	char why[300];
+
+	for (int i = 0; s->kview && i < 2; i++) {
+		if (s->kernel[i] && kernel_read(s->kernel[i], on_kernel_record, s->kview, why, sizeof(why)) < 0) {
+			snprintf(s->notice, sizeof(s->notice), "kernel view of the %s host stopped: %s",
+				 i ? "server" : "client", why);
+			kernel_close(s->kernel[i]);
+			s->kernel[i] = NULL;
+		}
+	}
+}
+
+/* The last records, and each connection's check, before the recording
+ * closes. The kernel is asked once more, then the captures are read once
+ * more and the wire's waiting copies handed on (a copy still on its way
+ * counts as lost, as at the end of files), so the recording keeps every
+ * copy the hosts sent. */
+static void finish_kernel_view(struct session *s)
+{
+	char why[300];
+	uint64_t seen_until[2];
+
+	if (!s->kview || s->kview_done)
+		return;
+	s->kview_done = true;
+	for (int i = 0; i < 2; i++)
+		if (s->kernel[i])
+			kernel_poll_now(s->kernel[i]);
+	pump_kernel(s);
+	if (s->points) {
+		if (points_dispatch(s->points, 10000, point_handlers(s), why, sizeof(why)) < 0)
+			snprintf(s->notice, sizeof(s->notice), "%s", why);
+		points_finish(s->points, point_handlers(s));
+	}
+	/* An endpoint of a connection still open is compared up to its host
+	 * kernel's last look (point 0 is the client's host): a segment that
+	 * arrived after it is on the wire, not yet in the kernel's records. */
+	for (int i = 0; i < 2; i++)
+		seen_until[i] = s->kernel[i] && kernel_last_poll_ns(s->kernel[i]) ? kernel_last_poll_ns(s->kernel[i])
+										     : UINT64_MAX;
+	kview_finish_at(s->kview, seen_until, on_kernel_event, s);
+}
+
 /* One live capture per host, each opened inside the host's network
  * namespace; point 0 must be the client's host. */
 static int open_points(struct session *s, const struct session_opts *o, char *err, size_t errlen)
@@ -291,7 +396,10 @@ static int open_points(struct session *s, const struct session_opts *o, char *er
 	if (o->wire_horizon_ns)
 		wc.horizon_ns = o->wire_horizon_ns;
 	s->points = points_open(co, &wc, err, errlen);
-	return s->points ? 0 : -1;
+	if (!s->points)
+		return -1;
+	open_kernel_view(s, o, wc.horizon_ns);
+	return 0;
 }
 
 int session_points_parse(const char *spec, struct session_point pts[2], struct session_point_names *names, char *err,
@@ -412,8 +520,13 @@ void session_close(struct session *s)
 	if (!s)
 		return;
 	drain_to_recording(s);
+	s->closing = true;
+	finish_kernel_view(s);
 	capture_close(s->cap);
 	points_close(s->points);
+	for (int i = 0; i < 2; i++)
+		kernel_close(s->kernel[i]);
+	kview_free(s->kview);
 	flow_table_free(s->flows);
 	channel_close(s->chan);
 	recording_close(s->rec);
@@ -572,6 +685,20 @@ void session_tick(struct session *s, uint64_t now_ns)
 	if (s->points)
 		points_tick(s->points, now_ns, point_handlers(s));
 	flow_table_tick(s->flows, now_ns, on_trace_event, s);
+	if (s->kview && !s->kview_done) {
+		pump_kernel(s);
+		kview_tick(s->kview, now_ns, on_kernel_event, s);
+	}
+}
+
+int session_wait_ms(const struct session *s)
+{
+	int ms = -1;
+
+	for (int i = 0; i < 2; i++)
+		if (s->kernel[i] && (ms < 0 || kernel_poll_ms(s->kernel[i]) < ms))
+			ms = kernel_poll_ms(s->kernel[i]);
+	return ms;
 }
 
 void session_finish(struct session *s, uint64_t now_ns)
@@ -579,6 +706,7 @@ void session_finish(struct session *s, uint64_t now_ns)
 	if (s->points)
 		points_finish(s->points, point_handlers(s));
 	flow_table_finish(s->flows, now_ns, on_trace_event, s);
+	finish_kernel_view(s);
 }
 
 int session_record(struct session *s, const char *base, const struct recording_files *files, char *err,

@@ -96,8 +96,13 @@ const char *session_filter(const struct session *s, enum lang lang, char *buf, s
 int session_pump_capture(struct session *s, int max, char *err, size_t errlen);
 /* Handles every waiting datagram; returns how many. */
 int session_pump_channel(struct session *s);
-/* Live: expires TIME_WAIT and idle connections. */
+/* Live: expires TIME_WAIT and idle connections; on a two-host wire also
+ * polls each host's kernel (sock_diag) and compares its states with the
+ * wire's (the kernel view). */
 void session_tick(struct session *s, uint64_t now_ns);
+/* How often session_tick wants to run at the latest, in milliseconds, or
+ * -1 for no wish (no kernel view). */
+int session_wait_ms(const struct session *s);
 /* File end: releases the remaining connections. */
 void session_finish(struct session *s, uint64_t now_ns);
 

@@ -112,6 +112,17 @@ int netns_enter(int fd, const char *what, char *err, size_t n)
 	return 0;
 }
 
+int netns_own_tcp_hash(char *err, size_t n)
+{
+	static const char path[] = "/proc/sys/net/ipv4/tcp_child_ehash_entries";
+
+	if (write_file(path, "1024") < 0 && errno != ENOENT) { /* ENOENT: before Linux 5.19 */
+		snprintf(err, n, "wire: %s: %s", path, errtext(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int netns_no_ipv6(char *err, size_t n)
 {
 	static const char *const paths[] = {"/proc/sys/net/ipv6/conf/all/disable_ipv6",

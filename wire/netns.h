@@ -19,6 +19,11 @@ int netns_user(char *err, size_t n);
 int netns_new(int *fd, char *err, size_t n);
 /* Moves the calling process into the namespace fd holds. */
 int netns_enter(int fd, const char *what, char *err, size_t n);
+/* Network namespaces made from the current one get a TCP hash table of
+ * their own (1024 buckets; Linux 5.19+, else nothing) instead of sharing
+ * the machine's: a sock_diag dump of a host (the lab's kernel view, every
+ * 10 ms) then walks only that host's sockets, not the whole machine's. */
+int netns_own_tcp_hash(char *err, size_t n);
 /* No IPv6 in the current namespace (no router solicitations, no DAD, no
  * MLD on the wire: only what the lab's programs send, and ARP). */
 int netns_no_ipv6(char *err, size_t n);

@@ -179,7 +179,7 @@ static int relay_drop_root(char *err, size_t n)
 static void relay_main(int ctl, pid_t lab, const struct wire_opts *o, const struct impair_cfg *cfg)
 {
 	struct hello h = {0};
-	int ns[3] = {-1, -1, -1}, port[2] = {-1, -1};
+	int ns[3] = {-1, -1, -1}, port[2] = {-1, -1}, first = -1;
 	FILE *log = NULL;
 	struct relay_stats st;
 	char *err = h.err;
@@ -190,8 +190,15 @@ static void relay_main(int ctl, pid_t lab, const struct wire_opts *o, const stru
 		_exit(1);
 	signal(SIGINT, SIG_IGN);
 	prctl(PR_SET_NAME, RELAY_COMM);
+	/* Each namespace is made from the one before, and passes on a TCP
+	 * hash table of the next one's own (the kernel view's sock_diag dumps
+	 * walk it): the first from a namespace made only for that, never the
+	 * machine's, whose setting would reach every later namespace. */
+	if (netns_new(&first, err, n) < 0 || netns_own_tcp_hash(err, n) < 0)
+		goto fail;
+	close(first);
 	for (int i = 0; i < 3; i++)
-		if (netns_new(&ns[i], err, n) < 0 || netns_no_ipv6(err, n) < 0)
+		if (netns_new(&ns[i], err, n) < 0 || netns_no_ipv6(err, n) < 0 || netns_own_tcp_hash(err, n) < 0)
 			goto fail;
 	/* now in the middle namespace, the wire */
 	for (int hh = 0; hh < 2; hh++)

@@ -8,7 +8,12 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +39,8 @@ static void on_record(const struct kstate_record *r, void *ctx)
 
 	if (!s->first_ts)
 		s->first_ts = r->ts_ns;
+	if (r->from == r->to) /* sock_diag: only its tcp_info moved */
+		return;
 	if (r->peer.port == s->server_port && (r->local.port == s->client_port || r->local.port == 0)) {
 		if (!len)
 			len += (size_t)snprintf(s->client_path, sizeof(s->client_path), "%s", tcp_state_name(r->from));
@@ -125,6 +132,113 @@ static void test_tracepoint_reports_every_change(void **state)
 	assert_int_not_equal(stat(instance, &st), 0);
 }
 
+/* What a view of another namespace reported: each record's ports, and the
+ * client socket's tcp_info once established. */
+struct netns_seen {
+	struct seen path;
+	uint16_t home_client_port;
+	int records, foreign;
+	struct kstate_tcp_info info;
+};
+
+static void on_netns_record(const struct kstate_record *r, void *ctx)
+{
+	struct netns_seen *n = ctx;
+
+	n->records++;
+	if (r->local.port == n->home_client_port || r->peer.port == n->home_client_port)
+		n->foreign++;
+	if (r->local.port == n->path.client_port && r->to == TCPS_ESTABLISHED && r->info.valid)
+		n->info = r->info;
+	on_record(r, &n->path);
+}
+
+static void lo_up(void)
+{
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	assert_int_equal(ioctl(fd, SIOCGIFFLAGS, &ifr), 0);
+	ifr.ifr_flags |= IFF_UP;
+	assert_int_equal(ioctl(fd, SIOCSIFFLAGS, &ifr), 0);
+	close(fd);
+}
+
+/* A two-host wire's kernel view: a netlink socket made inside another
+ * network namespace sees that namespace's sockets, not this one's (the
+ * same port is used in both), with each socket's tcp_info. */
+static void test_sock_diag_in_another_namespace(void **state)
+{
+	struct netns_seen n = {0};
+	struct net_addr there, here;
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	struct kernel_source *k;
+	char err[256];
+	int home, other, lfd_o, cfd_o, afd_o, lfd_h, cfd_h, afd_h;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* entering a namespace needs root (the lab as a user has its user namespace) */
+	home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(home >= 0);
+	assert_int_equal(unshare(CLONE_NEWNET), 0);
+	other = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(other >= 0);
+	lo_up();
+	lfd_o = net_listen_loopback(AF_INET, 4, &there);
+	assert_int_equal(setns(home, CLONE_NEWNET), 0);
+	n.path.server_port = net_port(&there);
+
+	k = kernel_open_in_netns(other, n.path.server_port, err, sizeof(err));
+	if (!k)
+		fail_msg("kernel_open_in_netns: %s", err);
+	/* Here, the same port: its sockets must not be reported. */
+	lfd_h = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	here = there;
+	if (bind(lfd_h, net_sa(&here), here.len) < 0 || listen(lfd_h, 4) < 0)
+		fail_msg("port %u is taken here: %s", n.path.server_port, strerror(errno));
+	cfd_h = net_connect(&here);
+	assert_int_equal(getsockname(cfd_h, (struct sockaddr *)&a, &len), 0);
+	n.home_client_port = ntohs(a.sin_port);
+	afd_h = accept(lfd_h, NULL, NULL);
+	assert_true(afd_h >= 0);
+
+	assert_int_equal(setns(other, CLONE_NEWNET), 0);
+	cfd_o = net_connect(&there);
+	len = sizeof(a);
+	assert_int_equal(getsockname(cfd_o, (struct sockaddr *)&a, &len), 0);
+	n.path.client_port = ntohs(a.sin_port);
+	afd_o = accept(lfd_o, NULL, NULL);
+	assert_int_equal(setns(home, CLONE_NEWNET), 0);
+	assert_true(afd_o >= 0);
+
+	for (int i = 0; i < 300 && !n.info.valid; i++) {
+		poll(NULL, 0, kernel_poll_ms(k));
+		assert_true(kernel_read(k, on_netns_record, &n, err, sizeof(err)) >= 0);
+	}
+	assert_string_equal(n.path.client_path, "CLOSED>ESTABLISHED");
+	assert_int_equal(n.foreign, 0);
+	/* tcp_info of a fresh loopback connection: Linux's initial window and
+	 * an RTO of at least the 200 ms floor; the congestion control named. */
+	assert_true(n.info.valid);
+	assert_int_equal(n.info.snd_cwnd, 10);
+	assert_true(n.info.rto_us >= 200000);
+	assert_int_equal(n.info.total_retrans, 0);
+	assert_true(n.info.cong[0] != '\0');
+	kernel_close(k);
+	close(cfd_o);
+	close(afd_o);
+	close(lfd_o);
+	close(cfd_h);
+	close(afd_h);
+	close(lfd_h);
+	close(other);
+	close(home);
+}
+
 static void test_mode_names(void **state)
 {
 	(void)state;
@@ -140,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_mode_names),
 		cmocka_unit_test(test_sock_diag_sees_a_connection),
 		cmocka_unit_test(test_tracepoint_reports_every_change),
+		cmocka_unit_test(test_sock_diag_in_another_namespace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

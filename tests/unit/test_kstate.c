@@ -299,6 +299,57 @@ static void test_snapshot_diff(void **state)
 	}
 }
 
+/* tcp_info on a socket whose state stays: news only when what a lesson
+ * follows moved (a retransmission, the window), not the RTT estimates; a
+ * socket that vanishes keeps its last info. */
+static void test_snapshot_diff_tcp_info(void **state)
+{
+	struct kstate_sock prev[] = {
+		sock_of("10.77.0.1:40000", "10.77.0.2:8080", TCPS_ESTABLISHED),
+		sock_of("10.77.0.1:40001", "10.77.0.2:8080", TCPS_ESTABLISHED),
+		sock_of("10.77.0.1:40002", "10.77.0.2:8080", TCPS_ESTABLISHED),
+	};
+	struct kstate_sock cur[2];
+	struct collected got = {0};
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		prev[i].info = (struct kstate_tcp_info){.valid = true, .rto_us = 300000, .rtt_us = 100000,
+							 .snd_cwnd = 10, .cong = "cubic"};
+	cur[0] = prev[0];
+	cur[0].info.rtt_us = 101000; /* only the RTT moved */
+	cur[0].info.rto_us = 301000;
+	cur[1] = prev[1];
+	cur[1].info.total_retrans = 1; /* a segment sent again */
+	cur[1].info.retransmits = 1;
+	cur[1].info.snd_cwnd = 1;
+	assert_false(kstate_tcp_info_moved(&prev[0].info, &cur[0].info));
+	assert_true(kstate_tcp_info_moved(&prev[1].info, &cur[1].info));
+	kstate_snapshot_diff(prev, 3, cur, 2, 50, collect_record, &got); /* 40002 vanished */
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.r[0].local.port, 40001);
+	assert_int_equal(got.r[0].from, TCPS_ESTABLISHED);
+	assert_int_equal(got.r[0].to, TCPS_ESTABLISHED);
+	assert_true(got.r[0].info.valid);
+	assert_int_equal(got.r[0].info.total_retrans, 1);
+	assert_int_equal(got.r[0].info.snd_cwnd, 1);
+	assert_int_equal(got.r[1].local.port, 40002);
+	assert_int_equal(got.r[1].to, TCPS_CLOSED);
+	assert_int_equal(got.r[1].info.snd_cwnd, 10);
+	assert_string_equal(got.r[1].info.cong, "cubic");
+
+	/* A full socket handed to a TIME_WAIT mini-socket loses its info:
+	 * the change of state says so, no separate news. */
+	got.n = 0;
+	cur[0] = prev[0];
+	cur[0].state = TCPS_TIME_WAIT;
+	cur[0].info = (struct kstate_tcp_info){0};
+	kstate_snapshot_diff(prev, 1, cur, 1, 51, collect_record, &got);
+	assert_int_equal(got.n, 1);
+	assert_int_equal(got.r[0].to, TCPS_TIME_WAIT);
+	assert_false(got.r[0].info.valid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_names),
 		cmocka_unit_test(test_compare_table),
 		cmocka_unit_test(test_snapshot_diff),
+		cmocka_unit_test(test_snapshot_diff_tcp_info),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,11 +197,91 @@ static void test_view_reports_disagreement(void **state)
 	kview_free(v);
 }
 
+/* A two-host wire: records wait for the wire's pairing too, a connect()
+ * waits for its SYN (ARP first), tcp_info news is kept for the check and
+ * not shown, and a connection still open at the end is compared up to
+ * each host kernel's last look. */
+static void test_view_on_a_wire(void **state)
+{
+	const uint64_t ms = 1000000ull;
+	struct kview *v = kview_new();
+	struct shown s = {0};
+	struct trace_event ev;
+	struct kstate_record r;
+
+	(void)state;
+	kview_set_wire_wait(v, 500 * ms);
+	r = rec_of(10 * ms, C, S, TCPS_CLOSED, TCPS_SYN_SENT);
+	r.source = KSTATE_SOCK_DIAG;
+	kview_record(v, &r);
+	/* 1.2 s later still no SYN on the wire (ARP): the record waits */
+	kview_tick(v, 1200 * ms, collect_event, &s);
+	assert_int_equal(s.n, 0);
+	r = rec_of(20 * ms, S, "0.0.0.0:0", TCPS_CLOSED, TCPS_LISTEN);
+	r.source = KSTATE_SOCK_DIAG;
+	kview_record(v, &r);
+	kview_tick(v, 200 * ms, collect_event, &s); /* within hold + wire wait */
+	assert_int_equal(s.n, 0);
+	kview_tick(v, 700 * ms, collect_event, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ev[0].owner, KVIEW_LISTENER);
+
+	ev = wire_of(EVENT_PACKET, 1100 * ms); /* the SYN, once ARP was done */
+	kview_wire_event(v, &ev, collect_event, &s);
+	ev = wire_of(EVENT_STATE, 1100 * ms);
+	ev.role = ROLE_CLIENT;
+	ev.from = TCPS_CLOSED;
+	ev.to = TCPS_SYN_SENT;
+	kview_wire_event(v, &ev, collect_event, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ev[1].owner, KVIEW_CLIENT);
+	assert_int_equal(s.ev[1].conn, 1);
+
+	/* this test's clock: the wire at 1.3 s and 1.5 s; the kernel's records */
+	ev.ts_ns = 1300 * ms;
+	ev.from = TCPS_SYN_SENT;
+	ev.to = TCPS_ESTABLISHED;
+	kview_wire_event(v, &ev, collect_event, &s);
+	r = rec_of(1305 * ms, C, S, TCPS_SYN_SENT, TCPS_ESTABLISHED);
+	r.source = KSTATE_SOCK_DIAG;
+	r.info = (struct kstate_tcp_info){.valid = true, .rto_us = 1200000, .snd_cwnd = 10, .cong = "bbr"};
+	kview_record(v, &r);
+	r.from = r.to; /* then a retransmission: news of the info, not shown */
+	r.ts_ns = 1600 * ms;
+	r.info.total_retrans = 1;
+	kview_record(v, &r);
+	ev.ts_ns = 1500 * ms;
+	ev.from = TCPS_ESTABLISHED;
+	ev.to = TCPS_FIN_WAIT_1;
+	kview_wire_event(v, &ev, collect_event, &s);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.ev[2].to, TCPS_ESTABLISHED);
+	assert_int_equal(s.ev[2].info.snd_cwnd, 10);
+
+	/* the end: each host kernel last looked at 1.4 s */
+	kview_finish_at(v, (const uint64_t[2]){1400 * ms, 1400 * ms}, collect_event, &s);
+	assert_int_equal(s.n, 5);
+	assert_int_equal(s.ev[3].kind, KVIEW_CHECK);
+	assert_int_equal(s.ev[3].owner, KVIEW_CLIENT);
+	assert_true(s.ev[3].ts_ns == 1400 * ms);
+	/* the wire's FIN_WAIT_1 at 1.5 s came after the kernel's last look */
+	assert_true(path_equal_text(&s.ev[3].wire, "CLOSED>SYN_SENT>ESTABLISHED"));
+	assert_true(path_equal_text(&s.ev[3].kernel, "CLOSED>SYN_SENT>ESTABLISHED"));
+	assert_int_equal(s.ev[3].verdict, KSTATE_AGREE);
+	assert_true(s.ev[3].info.valid);
+	assert_int_equal(s.ev[3].info.total_retrans, 1); /* the latest info */
+	assert_string_equal(s.ev[3].info.cong, "bbr");
+	assert_int_equal(s.ev[4].owner, KVIEW_SERVER);
+	assert_int_equal(s.ev[4].kernel.len, 0);
+	kview_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_view_ties_records_in_time_order),
 		cmocka_unit_test(test_view_reports_disagreement),
+		cmocka_unit_test(test_view_on_a_wire),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

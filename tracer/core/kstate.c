@@ -244,6 +244,12 @@ void kstate_snapshot_sort(struct kstate_sock *socks, size_t n)
 		qsort(socks, n, sizeof(*socks), sock_cmp);
 }
 
+bool kstate_tcp_info_moved(const struct kstate_tcp_info *a, const struct kstate_tcp_info *b)
+{
+	return a->valid != b->valid || a->snd_cwnd != b->snd_cwnd || a->retransmits != b->retransmits ||
+	       a->total_retrans != b->total_retrans || strcmp(a->cong, b->cong) != 0;
+}
+
 /* A socket that comes or goes in CLOSED (bound, not yet listening or
  * connecting; a slow program is caught there by a poll) changed no state. */
 static void report_sock(const struct kstate_sock *s, enum tcp_state from, enum tcp_state to, uint64_t ts_ns,
@@ -253,9 +259,23 @@ static void report_sock(const struct kstate_sock *s, enum tcp_state from, enum t
 		return;
 	struct kstate_record r = {
 		.ts_ns = ts_ns, .local = s->local, .peer = s->peer, .from = from, .to = to,
-		.source = KSTATE_SOCK_DIAG,
+		.source = KSTATE_SOCK_DIAG, .info = s->info,
 	};
 	fn(&r, ctx);
+}
+
+/* The same state, its tcp_info moved: a record from == to. A socket
+ * whose info went away (a full socket handed to a mini-socket keeps its
+ * 4-tuple only across a state change) is no news. */
+static void report_info(const struct kstate_sock *s, uint64_t ts_ns, kstate_record_fn fn, void *ctx)
+{
+	struct kstate_record r = {
+		.ts_ns = ts_ns, .local = s->local, .peer = s->peer, .from = s->state, .to = s->state,
+		.source = KSTATE_SOCK_DIAG, .info = s->info,
+	};
+
+	if (s->info.valid)
+		fn(&r, ctx);
 }
 
 /* A merge of two sorted lists: O(n) per poll however many sockets match. */
@@ -276,6 +296,8 @@ void kstate_snapshot_diff(const struct kstate_sock *prev, size_t nprev, const st
 		} else {
 			if (prev[i].state != cur[j].state)
 				report_sock(&cur[j], prev[i].state, cur[j].state, ts_ns, fn, ctx);
+			else if (kstate_tcp_info_moved(&prev[i].info, &cur[j].info))
+				report_info(&cur[j], ts_ns, fn, ctx);
 			i++;
 			j++;
 		}

@@ -25,14 +25,37 @@ enum kstate_source {
 
 const char *kstate_source_name(enum kstate_source s); /* "tracepoint" / "sock_diag" */
 
+/* A few fields of the kernel's struct tcp_info for one socket, as
+ * sock_diag gives them (INET_DIAG_INFO, INET_DIAG_CONG): what a lesson
+ * quotes about a connection's timers and recovery. Request and TIME_WAIT
+ * mini-sockets have none (valid false). */
+#define KSTATE_CONG_MAX 16
+struct kstate_tcp_info {
+	bool valid;
+	uint32_t rto_us;        /* the retransmission timeout now */
+	uint32_t rtt_us;        /* smoothed round-trip time */
+	uint32_t rttvar_us;     /* its variation */
+	uint32_t snd_cwnd;      /* congestion window, in segments */
+	uint32_t retransmits;   /* retransmissions of the segment at the head now (tcpi_retransmits) */
+	uint32_t total_retrans; /* segments retransmitted over the connection's life */
+	char cong[KSTATE_CONG_MAX]; /* congestion control ("cubic"); "" when not given */
+};
+
+/* Did anything a lesson follows change (not the RTT estimates, which move
+ * with every ACK)? */
+bool kstate_tcp_info_moved(const struct kstate_tcp_info *a, const struct kstate_tcp_info *b);
+
 /* One state change of one kernel socket, seen from that socket: local is
  * its own address. A connect()ing socket reports CLOSED -> SYN_SENT before
- * its port is chosen, so local may have port 0 there. */
+ * its port is chosen, so local may have port 0 there. from == to is no
+ * change of state: sock_diag's news that the socket's tcp_info moved
+ * (retransmissions, cwnd). */
 struct kstate_record {
 	uint64_t ts_ns; /* the trace clock as parsed; CLOCK_REALTIME once the edge maps it */
 	struct endpoint local, peer;
 	enum tcp_state from, to;
 	enum kstate_source source;
+	struct kstate_tcp_info info; /* sock_diag: the socket's at this poll (the last seen when it vanished) */
 };
 
 /* "TCP_SYN_RECV" -> TCPS_SYN_RCVD, "TCP_CLOSE" -> TCPS_CLOSED, ...; -1 if unknown. */
@@ -53,6 +76,7 @@ int kstate_parse_trace_line(const char *line, struct kstate_record *out);
 struct kstate_sock {
 	struct endpoint local, peer;
 	enum tcp_state state;
+	struct kstate_tcp_info info;
 };
 
 typedef void (*kstate_record_fn)(const struct kstate_record *rec, void *ctx);
@@ -61,8 +85,9 @@ typedef void (*kstate_record_fn)(const struct kstate_record *rec, void *ctx);
 void kstate_snapshot_sort(struct kstate_sock *socks, size_t n);
 
 /* Reports what changed between two sorted snapshots taken at ts_ns: a
- * socket that appeared as CLOSED -> its state, one that changed state, and
- * one that vanished as its state -> CLOSED. */
+ * socket that appeared as CLOSED -> its state, one that changed state, one
+ * that vanished as its state -> CLOSED, and one whose tcp_info moved
+ * (kstate_tcp_info_moved) as state -> the same state. */
 void kstate_snapshot_diff(const struct kstate_sock *prev, size_t nprev, const struct kstate_sock *cur,
 			  size_t ncur, uint64_t ts_ns, kstate_record_fn fn, void *ctx);
 

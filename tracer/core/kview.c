@@ -11,18 +11,59 @@
  * for the kernel's last records before they are compared. */
 #define KVIEW_HOLD_NS (100 * 1000000ull)
 #define KVIEW_GRACE_NS (300 * 1000000ull)
+/* A connect() no connection has claimed yet waits longer: its SYN leaves
+ * only once ARP has found the server (on a two-host wire; up to 3 s when
+ * requests are lost: 3 tries a second apart). */
+#define KVIEW_CONNECT_WAIT_NS (4000 * 1000000ull)
 /* A bound on memory if records pile up that no connection claims. */
 #define KVIEW_MAX_QUEUED 65536
+
+/* A state path and when each of its states began (for the comparison of
+ * a connection still open at the end, up to a moment both views saw). */
+struct timed_path {
+	struct state_path path;
+	uint64_t ts[STATE_PATH_CAPACITY];
+};
+
+/* Adds from (unless the path already ends there) and to, both at ts. */
+static void timed_path_add(struct timed_path *t, enum tcp_state from, enum tcp_state to, uint64_t ts)
+{
+	struct state_path *p = &t->path;
+
+	if (p->len == 0 || state_path_at(p, p->len - 1u) != from) {
+		if (p->len < STATE_PATH_CAPACITY)
+			t->ts[p->len] = ts;
+		state_path_push(p, from);
+	}
+	if (p->len < STATE_PATH_CAPACITY)
+		t->ts[p->len] = ts;
+	state_path_push(p, to);
+}
+
+/* The states that began by cutoff. */
+static struct state_path timed_path_until(const struct timed_path *t, uint64_t cutoff)
+{
+	struct state_path out = {0};
+
+	for (unsigned i = 0; i < t->path.len && t->ts[i] <= cutoff; i++)
+		state_path_push(&out, state_path_at(&t->path, i));
+	return out;
+}
+
+/* No cut: every state counts. */
+static const uint64_t SEEN_ALL[2] = {UINT64_MAX, UINT64_MAX};
 
 /* One traced connection and what the kernel said about its two sockets. */
 struct kconn {
 	uint32_t id;
 	struct endpoint client, server;
-	struct state_path kpath[2]; /* by role */
+	struct timed_path kpath[2]; /* by role */
 	enum kstate_source source;
 	bool ended;
-	uint64_t end_ns;
-	struct state_path wire[2];
+	uint64_t end_ns;      /* its CONN_END; while it lives, its latest wire event */
+	struct state_path wire[2]; /* the summary's at CONN_END */
+	struct timed_path wire_seen[2]; /* until then, the changes seen */
+	struct kstate_tcp_info info[2]; /* by role: the last the kernel gave */
 };
 
 struct kqueued {
@@ -37,7 +78,13 @@ struct kview {
 	struct kqueued *queue;
 	size_t nqueued, capqueued;
 	uint32_t newest_conn; /* flow ids grow in order of first sight */
+	uint64_t wire_wait_ns; /* added to the hold and the grace */
 };
+
+void kview_set_wire_wait(struct kview *v, uint64_t wait_ns)
+{
+	v->wire_wait_ns = wait_ns;
+}
 
 struct kview *kview_new(void)
 {
@@ -88,18 +135,18 @@ static int record_role(const struct kconn *c, const struct kstate_record *r)
 		return ROLE_SERVER;
 	/* Before its port was chosen: the connect() towards this server whose
 	 * client side the kernel has said nothing about yet. */
-	if (is_unbound_connect(r) && endpoint_equal(&r->peer, &c->server) && c->kpath[ROLE_CLIENT].len == 0)
+	if (is_unbound_connect(r) && endpoint_equal(&r->peer, &c->server) && c->kpath[ROLE_CLIENT].path.len == 0)
 		return ROLE_CLIENT;
 	return -1;
 }
 
 static void kpath_add(struct kconn *c, enum tcp_role role, const struct kstate_record *r)
 {
-	struct state_path *p = &c->kpath[role];
-
-	if (p->len == 0 || state_path_at(p, p->len - 1u) != r->from)
-		state_path_push(p, r->from);
-	state_path_push(p, r->to);
+	if (r->info.valid)
+		c->info[role] = r->info;
+	if (r->from == r->to)
+		return; /* the tcp_info moved, not the state */
+	timed_path_add(&c->kpath[role], r->from, r->to, r->ts_ns);
 	c->source = r->source;
 }
 
@@ -136,7 +183,7 @@ static void emit_record(const struct kqueued *q, kview_sink_fn sink, void *ctx)
 	struct kview_event ev = {
 		.kind = KVIEW_RECORD, .ts_ns = q->rec.ts_ns, .conn = q->conn, .owner = q->owner,
 		.source = q->rec.source, .local = q->rec.local, .peer = q->rec.peer,
-		.from = q->rec.from, .to = q->rec.to,
+		.from = q->rec.from, .to = q->rec.to, .info = q->rec.info,
 	};
 	sink(&ev, ctx);
 }
@@ -163,6 +210,8 @@ static bool pick_placed_until(const struct kqueued *q, uint64_t ts)
 
 static bool pick_held_since(const struct kqueued *q, uint64_t cutoff)
 {
+	if (q->owner == KVIEW_UNKNOWN && q->rec.to == TCPS_SYN_SENT)
+		return q->rec.ts_ns + KVIEW_CONNECT_WAIT_NS <= cutoff;
 	return q->rec.ts_ns <= cutoff;
 }
 
@@ -184,6 +233,11 @@ void kview_record(struct kview *v, const struct kstate_record *rec)
 	struct kconn *c;
 	int role;
 
+	if (rec->from == rec->to) { /* the tcp_info moved: noted, not shown */
+		if (!is_listener(rec) && (c = find_owner(v, rec, &role)))
+			kpath_add(c, (enum tcp_role)role, rec);
+		return;
+	}
 	if (is_listener(rec)) {
 		q.owner = KVIEW_LISTENER;
 	} else if ((c = find_owner(v, rec, &role))) {
@@ -233,7 +287,13 @@ void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_
 	if (ev->conn > v->newest_conn)
 		add_conn(v, ev);
 	release_if(v, pick_placed_until, ev->ts_ns, sink, ctx);
-	if (ev->kind == EVENT_CONN_END && (c = find_conn(v, ev->conn))) {
+	if (!(c = find_conn(v, ev->conn)) || c->ended)
+		return;
+	if (ev->ts_ns > c->end_ns)
+		c->end_ns = ev->ts_ns;
+	if (ev->kind == EVENT_STATE) {
+		timed_path_add(&c->wire_seen[ev->role], ev->from, ev->to, ev->ts_ns);
+	} else if (ev->kind == EVENT_CONN_END) {
 		c->ended = true;
 		c->end_ns = ev->ts_ns;
 		c->wire[ROLE_CLIENT] = ev->client_path;
@@ -241,31 +301,38 @@ void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_
 	}
 }
 
-static void check_endpoint(const struct kconn *c, enum tcp_role role, kview_sink_fn sink, void *ctx)
+/* An ended connection's endpoint: its whole paths. One still open: the
+ * states both views had seen begin by seen_until (its ts_ns then). */
+static void check_endpoint(const struct kconn *c, enum tcp_role role, uint64_t seen_until, kview_sink_fn sink,
+			   void *ctx)
 {
 	char why[KSTATE_WHY_MAX];
 	struct kview_event ev = {
-		.kind = KVIEW_CHECK, .ts_ns = c->end_ns, .conn = c->id, .owner = (enum kview_owner)role,
+		.kind = KVIEW_CHECK, .ts_ns = c->ended || seen_until == UINT64_MAX ? c->end_ns : seen_until, .conn = c->id, .owner = (enum kview_owner)role,
 		.source = c->source, .client = c->client, .server = c->server,
-		.wire = c->wire[role], .kernel = c->kpath[role], .why = why,
+		.wire = c->ended ? c->wire[role] : timed_path_until(&c->wire_seen[role], seen_until),
+		.kernel = c->ended ? c->kpath[role].path : timed_path_until(&c->kpath[role], seen_until),
+		.why = why, .info = c->info[role],
 	};
-	ev.verdict = kstate_compare(role, &c->wire[role], &c->kpath[role], c->source, why, sizeof(why));
+	ev.verdict = kstate_compare(role, &ev.wire, &ev.kernel, c->source, why, sizeof(why));
 	sink(&ev, ctx);
 }
 
-/* Compares the ended connections (all of them with cutoff UINT64_MAX);
- * their remaining records go out first. */
-static void check_ended(struct kview *v, uint64_t cutoff, kview_sink_fn sink, void *ctx)
+/* Compares the ended connections that ended by cutoff, or every one with
+ * all (at the end: a live one up to seen_until); their remaining records
+ * go out first. */
+static void check_ended(struct kview *v, uint64_t cutoff, bool all, const uint64_t seen_until[2],
+			kview_sink_fn sink, void *ctx)
 {
 	size_t kept = 0;
 
 	for (size_t i = 0; i < v->nconns; i++) {
 		struct kconn *c = &v->conns[i];
 
-		if (c->ended && c->end_ns <= cutoff) {
+		if (all || (c->ended && c->end_ns <= cutoff)) {
 			release_if(v, pick_conn, c->id, sink, ctx);
-			check_endpoint(c, ROLE_CLIENT, sink, ctx);
-			check_endpoint(c, ROLE_SERVER, sink, ctx);
+			check_endpoint(c, ROLE_CLIENT, seen_until[ROLE_CLIENT], sink, ctx);
+			check_endpoint(c, ROLE_SERVER, seen_until[ROLE_SERVER], sink, ctx);
 		} else {
 			v->conns[kept++] = *c;
 		}
@@ -275,16 +342,23 @@ static void check_ended(struct kview *v, uint64_t cutoff, kview_sink_fn sink, vo
 
 void kview_tick(struct kview *v, uint64_t now_ns, kview_sink_fn sink, void *ctx)
 {
-	if (now_ns > KVIEW_HOLD_NS)
-		release_if(v, pick_held_since, now_ns - KVIEW_HOLD_NS, sink, ctx);
-	if (now_ns > KVIEW_GRACE_NS)
-		check_ended(v, now_ns - KVIEW_GRACE_NS, sink, ctx);
+	uint64_t hold = KVIEW_HOLD_NS + v->wire_wait_ns, grace = KVIEW_GRACE_NS + v->wire_wait_ns;
+
+	if (now_ns > hold)
+		release_if(v, pick_held_since, now_ns - hold, sink, ctx);
+	if (now_ns > grace)
+		check_ended(v, now_ns - grace, false, SEEN_ALL, sink, ctx);
+}
+
+void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_fn sink, void *ctx)
+{
+	release_if(v, pick_all, 0, sink, ctx);
+	check_ended(v, UINT64_MAX, true, seen_until, sink, ctx);
 }
 
 void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx)
 {
-	release_if(v, pick_all, 0, sink, ctx);
-	check_ended(v, UINT64_MAX, sink, ctx);
+	kview_finish_at(v, SEEN_ALL, sink, ctx);
 }
 
 const char *kview_owner_name(enum kview_owner o)

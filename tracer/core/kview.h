@@ -38,6 +38,10 @@ struct kview_event {
 	struct endpoint local, peer;
 	enum tcp_state from, to;
 
+	/* RECORD: the socket's tcp_info at this record (sock_diag); CHECK: the
+	 * last one the kernel gave for this endpoint. valid false: none. */
+	struct kstate_tcp_info info;
+
 	/* KVIEW_CHECK */
 	struct endpoint client, server;
 	struct state_path wire, kernel;
@@ -52,8 +56,16 @@ struct kview;
 struct kview *kview_new(void);
 void kview_free(struct kview *v);
 
+/* Lets records wait wait_ns longer for the wire (and ended connections
+ * for their last records): a two-host wire hands a segment to the flow
+ * table only once its arrival is seen, up to its pairing horizon after it
+ * was sent. */
+void kview_set_wire_wait(struct kview *v, uint64_t wait_ns);
+
 /* Takes one kernel record (ts_ns in CLOCK_REALTIME). It is held back until
- * the wire catches up, so records and packets come out in time order. */
+ * the wire catches up, so records and packets come out in time order. A
+ * record with from == to (sock_diag: only the tcp_info moved) is not shown:
+ * it updates the endpoint's last tcp_info, which its check carries. */
 void kview_record(struct kview *v, const struct kstate_record *rec);
 
 /* Shows the view a flow table event before the caller prints it: a new
@@ -65,8 +77,16 @@ void kview_wire_event(struct kview *v, const struct trace_event *ev, kview_sink_
  * connections that ended more than the grace time before now_ns. */
 void kview_tick(struct kview *v, uint64_t now_ns, kview_sink_fn sink, void *ctx);
 
-/* Releases everything and compares every ended connection. */
+/* Releases everything and compares every connection: an ended one with
+ * its summary's paths, one still open (a live lab that stops while a
+ * client waits in TIME_WAIT) with the wire's states so far. */
 void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx);
+/* The same, but an endpoint of a connection still open is compared only
+ * in the states that began by seen_until[its role] on each side: the
+ * moment of its kernel's last look, after which the wire may show what the
+ * kernel could not (and the other way round). Its check's ts_ns is that
+ * moment. */
+void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_fn sink, void *ctx);
 
 /* "client", "server", "listener", "unknown". */
 const char *kview_owner_name(enum kview_owner o);

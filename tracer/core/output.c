@@ -780,6 +780,31 @@ int output_stats_text(const struct capture_stats *s, char *buf, size_t n)
 	return outbuf_finish(&o);
 }
 
+/* The socket's tcp_info fields, when sock_diag gave them
+ * (docs/trace-format.md, "kernel"). */
+static void put_tcp_info(struct outbuf *o, const struct kstate_tcp_info *ti)
+{
+	const struct {
+		const char *key;
+		uint32_t value;
+	} fields[] = {
+		{",\"rto_us\":", ti->rto_us},         {",\"rtt_us\":", ti->rtt_us},
+		{",\"rttvar_us\":", ti->rttvar_us},   {",\"snd_cwnd\":", ti->snd_cwnd},
+		{",\"retransmits\":", ti->retransmits}, {",\"total_retrans\":", ti->total_retrans},
+	};
+
+	if (!ti->valid)
+		return;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		outbuf_lit(o, fields[i].key);
+		outbuf_u64(o, fields[i].value);
+	}
+	if (ti->cong[0]) {
+		outbuf_lit(o, ",\"cong\":");
+		outbuf_json_string(o, ti->cong);
+	}
+}
+
 int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
@@ -798,7 +823,9 @@ int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 		outbuf_lit(&o, tcp_state_name(ev->to));
 		outbuf_lit(&o, "\",\"source\":\"");
 		outbuf_lit(&o, kstate_source_name(ev->source));
-		outbuf_lit(&o, "\"}");
+		outbuf_char(&o, '"');
+		put_tcp_info(&o, &ev->info);
+		outbuf_char(&o, '}');
 		return outbuf_finish(&o);
 	}
 	put_head(&o, "kernel_check", ev->ts_ns, ev->conn);
@@ -815,6 +842,7 @@ int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 	outbuf_lit(&o, kstate_source_name(ev->source));
 	outbuf_lit(&o, "\",\"why\":");
 	outbuf_json_string(&o, ev->why);
+	put_tcp_info(&o, &ev->info);
 	outbuf_char(&o, '}');
 	return outbuf_finish(&o);
 }
