@@ -307,18 +307,36 @@ static struct conn_info *conn_by_endpoints(struct timeline *tl, enum tcp_role pr
 	return NULL;
 }
 
-/* Ties the enter and exit rows of call (pid, seq), found scanning back from
- * pos, to connection ci. */
-static void tie_call_rows(struct timeline *tl, long pos, int pid, long seq, struct conn_info *ci)
+/* The call in progress (pid, seq) learns its connection (its exit, with
+ * no endpoints left after close(), goes there). Rows
+ * already in the timeline are not changed: a row is drawn as soon as it
+ * goes in (and `--plain` prints it for good), so what it says must be
+ * what was known then. accept()'s enter waits on the listening socket,
+ * connect()'s goes in before its SYN made the connection: neither is a
+ * row of the connection, in the live view or in a replay of it, however
+ * long the call took. */
+static void tie_open_call(struct timeline *tl, int pid, long seq, const struct conn_info *ci)
 {
-	for (long i = pos; i >= 0 && pos - i < TIE_SCAN; i--) {
-		struct row *r = at(tl, (size_t)i);
-		if (r->kind == ROW_CALL && r->conn == 0 && r->ev->u.call.pid == pid && r->ev->u.call.seq == seq)
-			r->conn = ci->id;
-	}
 	for (size_t i = 0; i < tl->nopen; i++)
 		if (tl->open[i].pid == pid && tl->open[i].seq == seq)
 			tl->open[i].conn = ci->id;
+}
+
+/* An exit whose connection's first packet came after it (the channel ran
+ * ahead of the capture: the handshake's frames were already in the
+ * capture's ring when the call returned, so they come in the same turn of
+ * the loop, before anything is printed): that exit row, found scanning
+ * back from pos, gets ci. */
+static void tie_pending_exit(struct timeline *tl, long pos, int pid, long seq, const struct conn_info *ci)
+{
+	for (long i = pos; i >= 0 && pos - i < TIE_SCAN; i--) {
+		struct row *r = at(tl, (size_t)i);
+		if (r->kind == ROW_CALL && r->conn == 0 && r->ev->u.call.exit && r->ev->u.call.pid == pid &&
+		    r->ev->u.call.seq == seq) {
+			r->conn = ci->id;
+			break;
+		}
+	}
 }
 
 static struct conn_info *conn_create(struct timeline *tl, uint32_t id, const struct endpoint *client,
@@ -342,7 +360,7 @@ static struct conn_info *conn_create(struct timeline *tl, uint32_t id, const str
 			ci->pid[p->proc] = p->pid;
 			pid_add_conn(tl, p->pid);
 			fd_tie_set(tl, p->pid, p->fd, ci->id);
-			tie_call_rows(tl, (long)tl->count - 1, p->pid, p->seq, ci);
+			tie_pending_exit(tl, (long)tl->count - 1, p->pid, p->seq, ci);
 			*p = tl->pending[--tl->npending];
 		} else {
 			i++;
@@ -559,7 +577,7 @@ static long add_call(struct timeline *tl, const struct ui_event *ev, bool *inser
 		pid_add_conn(tl, c->pid);
 		fd_tie_set(tl, c->pid, call_conn_fd(c), ci->id);
 		if (c->seq >= 0 && !c->more) /* a multishot accept's rows are no one connection's */
-			tie_call_rows(tl, pos, c->pid, c->seq, ci);
+			tie_open_call(tl, c->pid, c->seq, ci);
 	}
 	/* The descriptor's life ends with close(); a number socket() hands out
 	 * again starts a new one. */
