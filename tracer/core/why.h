@@ -106,6 +106,8 @@ enum tcp_why {
 	RESULT_SO_ERROR_NONE,
 	RESULT_SO_ERROR_SET,
 	RESULT_WAIT_TIMEOUT,
+	/* what an argument of a call means; {who} is the process that made the call */
+	ARG_EPOLLEXCLUSIVE,
 	/* notes on an ICMP error; {who} sent the segment it quotes */
 	NOTE_ICMP_SOFT,
 	NOTE_ICMP_OUT_OF_WINDOW,
