@@ -526,6 +526,22 @@ const char *why_role_word(enum lang lang, bool server)
 	return role_words[(unsigned)lang < LANG_COUNT ? lang : LANG_EN][server];
 }
 
+const char *why_end_reason(enum lang lang, const char *reason)
+{
+	static const char *const reasons[][LANG_COUNT] = {
+		{"closed", "已关闭"},
+		{"time_wait expired", "TIME_WAIT 到期"},
+		{"idle", "空闲"},
+		{"evicted", "被挤出连接表"},
+		{"capture ended", "抓包结束"},
+	};
+
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(reason, reasons[i][LANG_EN]) == 0)
+			return reasons[i][(unsigned)lang < LANG_COUNT ? lang : LANG_EN];
+	return reason;
+}
+
 const char *why_sentence_end(enum lang lang)
 {
 	return lang == LANG_ZH ? "。" : ". ";
