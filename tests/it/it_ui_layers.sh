@@ -80,19 +80,7 @@ tm kill-session -t ui
 
 # a live recording (root: capture on lo): its .pcapng gives the details
 if [ "$(id -u)" = 0 ]; then
-	port=$(free_port)
-	ev=$TMP/rec.sock
-	"$BIN/socklab" record "$TMP/rec" -p "$port" --events "$ev" --plain >"$TMP/rec.live" 2>"$TMP/rec.err" &
-	ui=$!
-	STARTED+=("$ui")
-	wait_for "$TMP/rec.err" capturing || fail "socklab record did not start capturing"
-	"$BIN/echo-server" -p "$port" --events "$ev" --quiet >"$TMP/server.out" 2>&1 &
-	STARTED+=("$!")
-	wait_for "$TMP/server.out" listening || fail "echo-server did not start"
-	"$BIN/echo-client" 127.0.0.1 "$port" -m hello --events "$ev" --quiet >/dev/null 2>&1 || fail "echo-client failed"
-	wait_for "$TMP/rec.live" "TIME_WAIT" || fail "the recording never saw the close"
-	kill -TERM "$ui"
-	wait "$ui" 2>/dev/null
+	record_echo "$TMP/rec"
 	tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab replay $TMP/rec.jsonl --lang en; sleep 30"
 	wait_screen "packets " 10 || exit 1
 	tm send-keys -t ui g / "len=5" Enter
