@@ -35,7 +35,7 @@ grep -q "call: connect() by client pid" "$TMP/comments" || fail "no call in the 
 if command -v tmux >/dev/null; then
 	. "$ROOT/tests/lib/tmux_helpers.sh"
 	at_exit tmux_cleanup
-	tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab replay $TMP/clean.jsonl; sleep 30"
+	ui_start 100x30 replay "$TMP/clean.jsonl"
 	wait_screen "packets $rows " 10 || fail "the replay's header does not count its $rows segments"
 	tm kill-session -t ui
 fi
