@@ -21,6 +21,7 @@
 #include "addr.h"
 #include "callrec.h"
 #include "clock.h"
+#include "epoll_names.h"
 #include "events.h"
 #include "json.h"
 #include "sockopt_names.h"
@@ -414,6 +415,23 @@ int lab_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 		ret = stop_requested ? stopped() : poll(fds, nfds, timeout_ms);
 	while (restart(ret));
 	call_end(&c, ret, nfds ? fds[0].fd : -1, NULL);
+	return ret;
+}
+
+/* The record's fd is the socket registered (as socklab run reports it),
+ * so the row goes with that socket's connection. */
+int lab_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event)
+{
+	struct in_flight c;
+	char names[160];
+	int ret;
+
+	if (event)
+		epoll_events_names(event->events, names, sizeof(names));
+	call_begin(&c, "epoll_ctl", fd, "%d, %s, %d, %s%s%s", epfd, epoll_op_name(op), fd, event ? "{" : "NULL",
+		   event ? names : "", event ? "}" : "");
+	ret = epoll_ctl(epfd, op, fd, event);
+	call_end(&c, ret, fd, NULL);
 	return ret;
 }
 

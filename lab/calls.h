@@ -43,6 +43,7 @@ ssize_t lab_sendto(int fd, const void *buf, size_t n, int flags, const struct so
 int lab_shutdown(int fd, int how);
 int lab_close(int fd);
 int lab_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
+int lab_epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
 int lab_epoll_wait(int epfd, struct epoll_event *events, int max, int timeout_ms);
 
 /* io_uring (proactor.c): an operation from its submission to its

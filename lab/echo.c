@@ -69,6 +69,15 @@ void echo_start(const char *prog, const char *proc, bool quiet, const char *even
 		step_enable();
 }
 
+bool echo_step_needs_lab(const char *prog)
+{
+	if (!step_enabled() || events_listening())
+		return false;
+	fprintf(stderr, "%s: --step with --workers needs the lab listening (start socklab first): "
+		"several worker processes cannot share one terminal's Enter\n", prog);
+	return true;
+}
+
 void echo_after_fork(void)
 {
 	events_after_fork();

@@ -44,6 +44,9 @@ void echo_start(const char *prog, const char *proc, bool quiet, const char *even
 		int argc, char **argv);
 
 /* In a child after fork(): its own pid in the records, its own step socket. */
+/* --step of several worker processes with no lab listening: each would
+ * wait for Enter on the one terminal. Says so on stderr and returns true. */
+bool echo_step_needs_lab(const char *prog);
 void echo_after_fork(void);
 
 /* End of both programs: the step socket and the channel go. */

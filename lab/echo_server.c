@@ -338,6 +338,9 @@ int main(int argc, char **argv)
 	echo_raise_fd_limit();
 	echo_start("echo-server", "server", opt.quiet, opt.events_path, opt.step, argc, argv);
 	calls_catch_stop_signals();
+	rc = 2;
+	if ((opt.mode == MODE_REUSEPORT || opt.mode == MODE_PREFORK) && echo_step_needs_lab("echo-server"))
+		goto out;
 
 	if (opt.mode == MODE_REUSEPORT) { /* each worker opens its own socket */
 		rc = serve_workers(&(struct listener){&addr, addrlen, where, -1});

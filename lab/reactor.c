@@ -41,12 +41,12 @@ static void watch(struct reactor *r, struct conn *c, int op, uint32_t events)
 {
 	struct epoll_event ev = {.events = events, .data.ptr = c};
 
-	epoll_ctl(r->epfd, op, c->fd, &ev);
+	lab_epoll_ctl(r->epfd, op, c->fd, &ev);
 }
 
 static void conn_close(struct reactor *r, struct conn *c)
 {
-	epoll_ctl(r->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	lab_epoll_ctl(r->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	echo_close(c->fd, r->opt->linger0);
 	printf("connection from %s closed\n", c->peer);
 	if (c->prev)
@@ -182,7 +182,7 @@ void reactor_serve(int lfd, const struct server_options *o)
 	}
 	/* accept must not block once the queue is empty: the listening socket
 	 * is reported readable while finished connections wait in it. */
-	if (fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK) < 0 || epoll_ctl(r.epfd, EPOLL_CTL_ADD, lfd, &lev) < 0) {
+	if (fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK) < 0 || lab_epoll_ctl(r.epfd, EPOLL_CTL_ADD, lfd, &lev) < 0) {
 		lab_report_error("epoll_ctl", NULL, errno, NULL);
 		close(r.epfd);
 		return;

@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 
 #include "json.h"
+#include "epoll_names.h"
 #include "sockopt_names.h"
 
 #define POLL_SEEN 64      /* pollfd entries looked at */
@@ -184,34 +185,16 @@ static void put_flags(struct run_call *c, uint64_t flags)
 		args_printf(c, ", %lu", (unsigned long)flags);
 }
 
-static const char *epoll_op_name(uint64_t op)
-{
-	return op == EPOLL_CTL_ADD ? "EPOLL_CTL_ADD" : op == EPOLL_CTL_MOD ? "EPOLL_CTL_MOD"
-	       : op == EPOLL_CTL_DEL ? "EPOLL_CTL_DEL" : "?";
-}
-
 static void put_epoll_events(struct run_call *c, const struct run_tracee *tr, uint64_t addr)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} bits[] = {{EPOLLIN, "EPOLLIN"}, {EPOLLOUT, "EPOLLOUT"}, {EPOLLRDHUP, "EPOLLRDHUP"},
-		    {EPOLLPRI, "EPOLLPRI"}, {EPOLLERR, "EPOLLERR"}, {EPOLLHUP, "EPOLLHUP"},
-		    {EPOLLET, "EPOLLET"}, {EPOLLONESHOT, "EPOLLONESHOT"}, {EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE"}};
+	char names[160];
 	uint32_t ev;
-	bool first = true;
 
 	if (!addr || tr->peek(tr->ctx, addr, &ev, sizeof(ev)) < 0) {
 		args_printf(c, ", NULL");
 		return;
 	}
-	args_printf(c, ", {");
-	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		if (ev & bits[i].bit) {
-			args_printf(c, "%s%s", first ? "" : "|", bits[i].name);
-			first = false;
-		}
-	args_printf(c, "}");
+	args_printf(c, ", {%s}", epoll_events_names(ev, names, sizeof(names)));
 }
 
 /* poll and ppoll: reported when a watched descriptor is a socket; the
@@ -475,7 +458,7 @@ void calldecode_enter(struct fdtable *t, const struct run_tracee *tr, long nr, c
 	case RS_EPOLL_CTL:
 		c->report = is_socket(t, tr, x[2]);
 		c->fd = x[2] <= INT32_MAX ? (int)x[2] : -1;
-		args_printf(c, "%d, %s, %d", fd, epoll_op_name(x[1]), (int)x[2]);
+		args_printf(c, "%d, %s, %d", fd, x[1] <= INT32_MAX ? epoll_op_name((int)x[1]) : "?", (int)x[2]);
 		if (c->report)
 			put_epoll_events(c, tr, x[3]);
 		break;

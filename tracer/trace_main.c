@@ -23,6 +23,7 @@
 #include "output.h"
 #include "points.h"
 #include "privileges.h"
+#include "why.h"
 
 enum format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SUMMARY };
 
@@ -131,14 +132,38 @@ static void on_event(const struct trace_event *ev, void *ctx)
 	case FORMAT_JSON:
 		emit_line(t, line, sizeof(line), output_json(ev, &t->style, line, sizeof(line)));
 		break;
-	case FORMAT_TEXT:
-		emit_line(t, line, sizeof(line), output_text(ev, t->t0_ns, &t->style, line, sizeof(line)));
+	case FORMAT_TEXT: {
+		struct trace_event said = *ev; /* the end reason in the words of --lang */
+
+		if (ev->kind == EVENT_CONN_END && ev->end_reason)
+			said.end_reason = why_end_reason(t->style.lang, ev->end_reason);
+		emit_line(t, line, sizeof(line), output_text(&said, t->t0_ns, &t->style, line, sizeof(line)));
 		break;
+	}
 	case FORMAT_SUMMARY:
 		if (ev->kind == EVENT_CONN_END)
 			emit_line(t, line, sizeof(line), output_summary(ev, line, sizeof(line)));
 		break;
 	}
+}
+
+/* The stats line of the text timeline in the words of --lang. */
+static int stats_text(const struct tracer *t, const struct capture_stats *s, char *buf, size_t n)
+{
+	int len;
+
+	if (t->style.lang != LANG_ZH)
+		return output_stats_text(s, buf, n);
+	len = snprintf(buf, n, "统计：看到 %llu 个包，其中 TCP %llu 个，连接 %llu 个，内核丢弃 %llu 个，截断 %llu 个，"
+		       "无效 %llu 个，非 TCP %llu 个", (unsigned long long)s->seen, (unsigned long long)s->tcp,
+		       (unsigned long long)s->connections, (unsigned long long)s->dropped,
+		       (unsigned long long)s->truncated, (unsigned long long)s->invalid, (unsigned long long)s->not_tcp);
+	if (len >= 0 && (size_t)len < n && s->icmp)
+		len += snprintf(buf + len, n - (size_t)len, "，ICMP 差错 %llu 个", (unsigned long long)s->icmp);
+	if (len >= 0 && (size_t)len < n && s->time_carried)
+		len += snprintf(buf + len, n - (size_t)len, "；警告：%llu 条记录的秒以下部分不小于 1 秒（已进位到秒）",
+				(unsigned long long)s->time_carried);
+	return len >= 0 && (size_t)len < n ? len : -1;
 }
 
 /* Time advances with the packets (flow_table_segment fires the timers due
@@ -493,7 +518,7 @@ int main(int argc, char **argv)
 		if (rc == 0 && t.format == FORMAT_JSON)
 			emit_line(&t, line, sizeof(line), output_stats_json(&stats, t.last_ns, line, sizeof(line)));
 		else if (rc == 0)
-			emit_line(&t, line, sizeof(line), output_stats_text(&stats, line, sizeof(line)));
+			emit_line(&t, line, sizeof(line), stats_text(&t, &stats, line, sizeof(line)));
 		if (fflush(stdout) == EOF || t.write_failed) {
 			fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 			rc = -1;
@@ -585,7 +610,7 @@ int main(int argc, char **argv)
 	if (t.format == FORMAT_JSON)
 		emit_line(&t, line, sizeof(line), output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, line, sizeof(line)));
 	else
-		emit_line(&t, line, sizeof(line), output_stats_text(&stats, line, sizeof(line)));
+		emit_line(&t, line, sizeof(line), stats_text(&t, &stats, line, sizeof(line)));
 	if (fflush(stdout) == EOF || t.write_failed) {
 		fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 		rc = -1;

@@ -215,6 +215,10 @@ void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 		if (why_format(call_key(c->call), t.lang, false, 0, 0, what, sizeof(what)) <= 0)
 			snprintf(what, sizeof(what), "%s", t.w->some_call);
 		add(&t, "%s %s%s%s", role_word(&t, c->proc), label, t.w->colon, what);
+		/* a registration that wakes one waiter, not the herd (lesson 13) */
+		if (strcmp(c->call, "epoll_ctl") == 0 && strstr(c->args, "EPOLLEXCLUSIVE") &&
+		    why_format(ARG_EPOLLEXCLUSIVE, t.lang, c->proc == ROLE_SERVER, 0, 0, what, sizeof(what)) > 0)
+			add(&t, "\n%s%s", what, why_sentence_end(t.lang));
 		result = result_key(c);
 		if (result != WHY_NONE && why_format(result, t.lang, c->proc == ROLE_SERVER, 0, 0, what,
 						     sizeof(what)) > 0) {

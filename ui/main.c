@@ -539,7 +539,7 @@ static int run_lab(struct app *a)
 	a->loop.hooks = (struct loop_hooks){.turn = on_turn, .key = on_key, .line = on_line, .status = on_status, .ctx = a};
 	a->loop.wait_ms = WAIT_MS;
 	if (!a->opt.plain) {
-		if (view_open(a->opt.mono, a->message, sizeof(a->message)) < 0) {
+		if (view_open_in(a->opt.mono, timeline_lang(a->loop.tl), a->message, sizeof(a->message)) < 0) {
 			fprintf(stderr, "socklab: %s\n", a->message);
 			return 1;
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "errtext.h"
+#include "why.h"
 
 static const char *const help_en[] = {
 	"socklab keys",
@@ -154,6 +155,8 @@ static const struct screen_words words_en = {
 	.layers_none_file = "no captured bytes for this row: a recording keeps them in FILE.pcapng next to FILE.jsonl, and there is none",
 	.layers_none = "no captured bytes for this row (the frame was not kept)",
 	.layers_as_read = "as socklab reads it",
+	.not_a_terminal = "not a terminal: use --plain for text output",
+	.no_curses = "cannot start curses on this terminal (TERM=%s): use --plain",
 };
 
 static const struct screen_words words_zh = {
@@ -263,6 +266,8 @@ static const struct screen_words words_zh = {
 	.layers_none_file = "这一行没有抓到的字节：录制文件把字节保存在 FILE.jsonl 旁边的 FILE.pcapng 中，而这里没有",
 	.layers_none = "这一行没有抓到的字节（帧没有保留）",
 	.layers_as_read = "socklab 的解读",
+	.not_a_terminal = "不是终端：用 --plain 输出文本",
+	.no_curses = "无法在这个终端上启动 curses（TERM=%s）：用 --plain",
 };
 
 const struct screen_words *screen_words(enum lang lang)
@@ -272,18 +277,7 @@ const struct screen_words *screen_words(enum lang lang)
 
 const char *screen_words_end_reason(enum lang lang, const char *reason)
 {
-	static const char *const reasons[][LANG_COUNT] = {
-		{"closed", "已关闭"},
-		{"time_wait expired", "TIME_WAIT 到期"},
-		{"idle", "空闲"},
-		{"evicted", "被挤出连接表"},
-		{"capture ended", "抓包结束"},
-	};
-
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (strcmp(reason, reasons[i][LANG_EN]) == 0)
-			return reasons[i][(unsigned)lang < LANG_COUNT ? lang : LANG_EN];
-	return reason;
+	return why_end_reason(lang, reason); /* one table, socklab-trace's too */
 }
 
 enum lang screen_words_lang_from_env(void)

@@ -97,6 +97,8 @@ struct screen_words {
 	const char *layers_none_file;   /* a row with no frame kept: a recording without its .pcapng */
 	const char *layers_none;        /* ... nor any other reason known */
 	const char *layers_as_read;     /* over the old details: what socklab made of it */
+	const char *not_a_terminal;     /* the lab screen asked for without a terminal */
+	const char *no_curses;          /* %s: $TERM; curses cannot start on it */
 };
 
 const struct screen_words *screen_words(enum lang lang);

@@ -307,18 +307,28 @@ static struct conn_info *conn_by_endpoints(struct timeline *tl, enum tcp_role pr
 	return NULL;
 }
 
-/* Ties the enter and exit rows of call (pid, seq), found scanning back from
- * pos, to connection ci. */
-static void tie_call_rows(struct timeline *tl, long pos, int pid, long seq, struct conn_info *ci)
+/* Rows already in the timeline keep their connection: a row is drawn as
+ * soon as it goes in (and `--plain` prints it for good), so what it says
+ * must be what was known then, and a replay of the same records says the
+ * same. accept()'s enter waits on the listening socket, connect()'s goes
+ * in before its SYN made the connection: their exits do not tie them
+ * afterwards, however long the call took.
+ *
+ * The one exception: an exit whose connection's first packet came after
+ * it (the channel ran ahead of the capture; the handshake's frames were
+ * already in the capture's ring when the call returned, so they come in
+ * the same turn of the loop, before anything is printed). That exit row,
+ * found scanning back from pos, gets ci. */
+static void tie_pending_exit(struct timeline *tl, long pos, int pid, long seq, const struct conn_info *ci)
 {
 	for (long i = pos; i >= 0 && pos - i < TIE_SCAN; i--) {
 		struct row *r = at(tl, (size_t)i);
-		if (r->kind == ROW_CALL && r->conn == 0 && r->ev->u.call.pid == pid && r->ev->u.call.seq == seq)
+		if (r->kind == ROW_CALL && r->conn == 0 && r->ev->u.call.exit && r->ev->u.call.pid == pid &&
+		    r->ev->u.call.seq == seq) {
 			r->conn = ci->id;
+			break;
+		}
 	}
-	for (size_t i = 0; i < tl->nopen; i++)
-		if (tl->open[i].pid == pid && tl->open[i].seq == seq)
-			tl->open[i].conn = ci->id;
 }
 
 static struct conn_info *conn_create(struct timeline *tl, uint32_t id, const struct endpoint *client,
@@ -342,7 +352,7 @@ static struct conn_info *conn_create(struct timeline *tl, uint32_t id, const str
 			ci->pid[p->proc] = p->pid;
 			pid_add_conn(tl, p->pid);
 			fd_tie_set(tl, p->pid, p->fd, ci->id);
-			tie_call_rows(tl, (long)tl->count - 1, p->pid, p->seq, ci);
+			tie_pending_exit(tl, (long)tl->count - 1, p->pid, p->seq, ci);
 			*p = tl->pending[--tl->npending];
 		} else {
 			i++;
@@ -558,8 +568,6 @@ static long add_call(struct timeline *tl, const struct ui_event *ev, bool *inser
 		ci->pid[c->proc] = c->pid;
 		pid_add_conn(tl, c->pid);
 		fd_tie_set(tl, c->pid, call_conn_fd(c), ci->id);
-		if (c->seq >= 0 && !c->more) /* a multishot accept's rows are no one connection's */
-			tie_call_rows(tl, pos, c->pid, c->seq, ci);
 	}
 	/* The descriptor's life ends with close(); a number socket() hands out
 	 * again starts a new one. */

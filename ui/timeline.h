@@ -9,8 +9,13 @@
  * back in time.
  *
  * A call is tied to its connection by its endpoints (local/peer against
- * client/server); an enter without endpoints (connect) is tied through the
- * exit with the same pid and seq.
+ * client/server), or by its descriptor's connection. A row keeps the
+ * connection it went in with (it may already be drawn, or printed for
+ * good by --plain), so a live session and its replay show the same rows:
+ * an enter without endpoints (connect, accept) is not tied afterwards by
+ * its exit. The one row that learns its connection later is an exit the
+ * channel delivered before the capture delivered the connection's first
+ * segment (those frames come in the same turn of the loop).
  *
  * Memory is bounded: at most max_rows rows (the oldest are dropped and
  * counted) and a window of the latest connections' summaries. Once the rows

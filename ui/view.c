@@ -11,6 +11,7 @@
 #include <wchar.h>
 
 #include "screen.h"
+#include "screen_words.h"
 
 static bool open_;
 static attr_t attrs[ATTR_COUNT];
@@ -51,13 +52,19 @@ static void setup_attrs(bool mono)
 
 int view_open(bool mono, char *err, size_t errlen)
 {
+	return view_open_in(mono, LANG_EN, err, errlen);
+}
+
+int view_open_in(bool mono, enum lang lang, char *err, size_t errlen)
+{
+	const struct screen_words *w = screen_words(lang);
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(err, errlen, "not a terminal: use --plain for text output");
+		snprintf(err, errlen, "%s", w->not_a_terminal);
 		return -1;
 	}
 	if (!newterm(NULL, stdout, stdin)) {
-		snprintf(err, errlen, "cannot start curses on this terminal (TERM=%s): use --plain",
-			 getenv("TERM") ? getenv("TERM") : "");
+		snprintf(err, errlen, w->no_curses, getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
 	open_ = true;

@@ -7,8 +7,11 @@
 #include <stdbool.h>
 
 #include "grid.h"
+#include "lang.h"
 
-/* Starts curses on the terminal; -1 with err when there is none. */
+/* Starts curses on the terminal; -1 with err (in lang's words) when there
+ * is none. view_open says it in English. */
+int view_open_in(bool mono, enum lang lang, char *err, size_t errlen);
 int view_open(bool mono, char *err, size_t errlen);
 void view_close(void);
 

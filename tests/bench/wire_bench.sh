@@ -9,28 +9,19 @@
 . "$(dirname "$0")/../lib/helpers.sh"
 . "$(dirname "$0")/../lib/wire_helpers.sh"
 [ "$(id -u)" = 0 ] || skip "needs root"
-cat >"$TMP/srv.py" <<'PY'
-import socket, sys
-t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind(("10.77.0.2", 9000)); t.listen(64)
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("10.77.0.2", 9001))
-u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
-open(sys.argv[1], "w").close()
-while True:
-    c, _ = t.accept(); c.close()
-PY
-cat >"$TMP/cli.py" <<'PY'
+# the server (tcp_server.py ... udp) and the client's wirenet.py: wire_helpers.sh
+wire_tcp_scripts
+cat >"$WIRE_PY/cli.py" <<'PY'
 import os, socket, subprocess, sys, time
-while not os.path.exists(sys.argv[1]):
-    time.sleep(0.01)
+from wirenet import wait_ready, connect_s
+wait_ready(sys.argv[1])
 relay = subprocess.check_output(["pgrep", "-n", "-x", "socklab-wire"]).split()[0].decode()
 tick = os.sysconf("SC_CLK_TCK")
 def cpu():
     f = open("/proc/%s/stat" % relay).read().rsplit(")", 1)[1].split()
     return (int(f[11]) + int(f[12])) / tick
-def connect():
-    s = socket.socket(); t = time.perf_counter(); s.connect(("10.77.0.2", 9000)); d = time.perf_counter() - t; s.close(); return d
-connect()
-print("connect round trip through the relay (best of 200): %.0f us" % (min(connect() for _ in range(200)) * 1e6))
+connect_s()
+print("connect round trip through the relay (best of 200): %.0f us" % (min(connect_s() for _ in range(200)) * 1e6))
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 c0 = cpu()
 for i in range(20000):
@@ -40,12 +31,12 @@ for i in range(20000):
 time.sleep(0.2)
 print("relay cpu per 10000 frames: %.0f ms" % ((cpu() - c0) / 2 * 1000))
 PY
-"$WIRE_LAB" --delay 0 -- python3 "$TMP/srv.py" "$TMP/ready" + python3 "$TMP/cli.py" "$TMP/ready" || fail "wire_lab failed"
+"$WIRE_LAB" --delay 0 -- python3 "$WIRE_PY/tcp_server.py" "$TMP/ready" udp + python3 "$WIRE_PY/cli.py" "$TMP/ready" || fail "wire_lab failed"
 # the most frames a second: the client floods for one second
-cat >"$TMP/flood.py" <<'PY'
-import os, socket, sys, time
-while not os.path.exists(sys.argv[1]):
-    time.sleep(0.01)
+cat >"$WIRE_PY/flood.py" <<'PY'
+import socket, sys, time
+from wirenet import wait_ready
+wait_ready(sys.argv[1])
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 end = time.monotonic() + 1; n = 0
 while time.monotonic() < end:
@@ -55,6 +46,6 @@ while time.monotonic() < end:
         pass
 print("client sent %d datagrams in 1 s" % n)
 PY
-"$WIRE_LAB" --delay 0 -- python3 "$TMP/srv.py" "$TMP/ready2" + python3 "$TMP/flood.py" "$TMP/ready2" >"$TMP/flood.out" ||
+"$WIRE_LAB" --delay 0 -- python3 "$WIRE_PY/tcp_server.py" "$TMP/ready2" udp + python3 "$WIRE_PY/flood.py" "$TMP/ready2" >"$TMP/flood.out" ||
 	fail "wire_lab flood failed"
 cat "$TMP/flood.out"

@@ -36,21 +36,7 @@ check fixture player "$TMP/echo.html" "$ROOT/tests/golden/echo.jsonl" --socklab 
 # catalog's keys, so English and Chinese differ); capturing needs root,
 # elsewhere the generated class recording stands in
 if [ "$(id -u)" = 0 ]; then
-	port=$(free_port)
-	ev=$TMP/ev.sock
-	"$BIN/socklab" record "$TMP/real" -p "$port" --events "$ev" --plain >"$TMP/record.out" 2>"$TMP/record.err" &
-	ui=$!
-	STARTED+=("$ui")
-	wait_for "$TMP/record.err" capturing 10 || fail "socklab record did not start capturing"
-	"$BIN/echo-server" -p "$port" --events "$ev" --quiet >"$TMP/server.out" 2>&1 &
-	STARTED+=("$!")
-	wait_for "$TMP/server.out" listening 10 || fail "echo-server did not start"
-	"$BIN/echo-client" 127.0.0.1 "$port" -m hello --events "$ev" --quiet >/dev/null 2>&1 || fail "echo-client failed"
-	# the exchange is over once the server's side is CLOSED (the last ACK arrived)
-	wait_for "$TMP/real.jsonl" '"role":"server","from":"LAST_ACK","to":"CLOSED"' 10 ||
-		fail "the recording never saw the close: $(tail -n 3 "$TMP/real.jsonl")"
-	kill -TERM "$ui"
-	wait "$ui" 2>/dev/null
+	record_echo "$TMP/real"
 	rec=$TMP/real.jsonl
 else
 	echo "not root: no live capture; the generated class recording instead of a real one"

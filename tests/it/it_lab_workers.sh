@@ -142,6 +142,13 @@ for call in socket setsockopt bind listen; do
 	go 1
 done
 wait_for "$TMP/srv-herd.out" "prefork mode, 3 workers, herd" 10 || fail "herd: the server did not start its workers"
+# each worker registers the one listening socket in its own epoll: with
+# --herd for EPOLLIN alone (issue 15: the registration is reported)
+until_count 3 "$STEP" '"call":"epoll_ctl"' || fail "herd: the 3 workers do not step before epoll_ctl"
+go 3
+until_count 3 "$EXIT" '"call":"epoll_ctl"' 'EPOLL_CTL_ADD, 3, {EPOLLIN}"' '"ret":0,' ||
+	fail "herd: the workers' epoll_ctl(EPOLL_CTL_ADD, 3, {EPOLLIN}) were not reported"
+[ "$(count '"call":"epoll_ctl"' EPOLLEXCLUSIVE)" = 0 ] || fail "herd: a worker registered with EPOLLEXCLUSIVE"
 until_count 3 "$STEP" '"call":"epoll_wait"' || fail "herd: the 3 workers do not wait before epoll_wait"
 "$BIN/echo-client" -q 127.0.0.1 "$PORT" -m herd --events "$TMP/none.sock" >"$TMP/herd-client.txt" 2>&1 &
 client_pid=$!
@@ -172,6 +179,16 @@ go 200
 stop_server
 for w in $workers; do ! kill -0 "$w" 2>/dev/null || fail "herd: worker $w still runs"; done
 echo "herd: 3 workers' epoll_wait() returned 1 for one connection; accept4(): 1 won, 2 workers got EAGAIN"
+
+# prefork without --herd: every worker's registration asks for EPOLLEXCLUSIVE
+start_server ex --mode prefork --workers 3
+for ((i = 0; i < 100; i++)); do
+	[ "$(grep -c 'epoll_ctl(4, EPOLL_CTL_ADD, 3, {EPOLLIN|EPOLLEXCLUSIVE}) = 0' "$TMP/srv-ex.err")" = 3 ] && break
+	sleep 0.05
+done
+[ "$i" -lt 100 ] || fail "prefork: want 3 workers' epoll_ctl(4, EPOLL_CTL_ADD, 3, {EPOLLIN|EPOLLEXCLUSIVE}): $(grep epoll_ctl "$TMP/srv-ex.err")"
+stop_server
+echo "prefork: 3 workers registered the listening socket with EPOLLIN|EPOLLEXCLUSIVE; --herd with EPOLLIN alone"
 
 # --- stopping --------------------------------------------------------------
 # a worker killed: said on stderr with its number and pid; the others serve on

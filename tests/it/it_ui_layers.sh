@@ -16,7 +16,7 @@ PCAP=tests/golden/arp-veth.pcap
 # their layers.
 details() {
 	local size=$1 lang=$2
-	tm new-session -d -s ui -x "${size%x*}" -y "${size#*x}" "$BIN/socklab replay $PCAP --lang $lang; sleep 30"
+	ui_start "$size" replay "$PCAP" --lang "$lang"
 	if [ "$lang" = en ]; then
 		wait_screen "ARP who-has 10.77.0.2" 10 || exit 1
 		tm send-keys -t ui g
@@ -70,7 +70,7 @@ details 80x24 zh
 
 # a recording without its .pcapng: the pane says where the bytes would be
 cp tests/golden/echo.jsonl "$TMP/nopcap.jsonl"
-tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab replay $TMP/nopcap.jsonl --lang en; sleep 30"
+ui_start 100x30 replay "$TMP/nopcap.jsonl" --lang en
 wait_screen "packets 10" 10 || exit 1
 tm send-keys -t ui g / "SYN seq=0" Enter
 tm send-keys -t ui d
@@ -80,20 +80,8 @@ tm kill-session -t ui
 
 # a live recording (root: capture on lo): its .pcapng gives the details
 if [ "$(id -u)" = 0 ]; then
-	port=$(free_port)
-	ev=$TMP/rec.sock
-	"$BIN/socklab" record "$TMP/rec" -p "$port" --events "$ev" --plain >"$TMP/rec.live" 2>"$TMP/rec.err" &
-	ui=$!
-	STARTED+=("$ui")
-	wait_for "$TMP/rec.err" capturing || fail "socklab record did not start capturing"
-	"$BIN/echo-server" -p "$port" --events "$ev" --quiet >"$TMP/server.out" 2>&1 &
-	STARTED+=("$!")
-	wait_for "$TMP/server.out" listening || fail "echo-server did not start"
-	"$BIN/echo-client" 127.0.0.1 "$port" -m hello --events "$ev" --quiet >/dev/null 2>&1 || fail "echo-client failed"
-	wait_for "$TMP/rec.live" "TIME_WAIT" || fail "the recording never saw the close"
-	kill -TERM "$ui"
-	wait "$ui" 2>/dev/null
-	tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab replay $TMP/rec.jsonl --lang en; sleep 30"
+	record_echo "$TMP/rec"
+	ui_start 100x30 replay "$TMP/rec.jsonl" --lang en
 	wait_screen "packets " 10 || exit 1
 	tm send-keys -t ui g / "len=5" Enter
 	tm send-keys -t ui d

@@ -13,7 +13,7 @@ ui_test_start
 # The lesson pane's words (left of its checkpoint column) as one line.
 pane_words() { screen | sed -n '/^── Lesson/,$p' | sed '1d;$d' | sed 's/ *│.*//' | tr '\n' ' ' | tr -s ' '; }
 
-tm new-session -d -s ui -x 100 -y 40 "$BIN/socklab lesson 2 --lang en; echo EXITED \$?; sleep 30"
+ui_start 100x40 lesson 2 --lang en
 wait_screen "Step 1/4: the server waits in accept()" 10 || exit 1
 screen | grep -q "The server runs socket, bind, listen and enters accept()" || fail "no narrative"
 screen | grep -q "space/Enter run this step" || fail "no key help for a step to run"
@@ -74,7 +74,7 @@ no_orphans "${kids[@]}" || exit 1
 tm kill-session -t ui
 
 # Chinese: the lesson pane's column stays where it is under wide characters
-tm new-session -d -s ui -x 80 -y 24 "$BIN/socklab lesson 2 --lang zh; echo EXITED \$?; sleep 30"
+ui_start 80x24 lesson 2 --lang zh
 wait_screen "步骤 1/4" 10 || exit 1
 tm send-keys -t ui Space
 wait_screen "✓ 服务器的 accept() 开始" 10 || exit 1
@@ -88,7 +88,7 @@ tm kill-session -t ui
 
 # --ascii changes the line drawing only: the Chinese words stay (the status
 # line's lesson and step too), lines and ticks are ASCII
-tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab lesson 2 --lang zh --ascii; echo EXITED \$?; sleep 30"
+ui_start 100x30 lesson 2 --lang zh --ascii
 wait_screen "步骤 1/4" 10 || exit 1
 screen | head -n 1 | grep -q "第 2 课  步骤 1/4 .*报文段 0" || fail "--ascii: the status line is not Chinese: $(screen | head -n 1)"
 tm send-keys -t ui Space
@@ -102,7 +102,7 @@ tm kill-session -t ui
 
 # at 100x30, step 3's then: reads in full: the reached checkpoint gives its
 # column to the words and says so in one line
-tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab lesson 2 --lang en --pace 60; echo EXITED \$?; sleep 30"
+ui_start 100x30 lesson 2 --lang en --pace 60
 wait_screen "Step 1/4" 10 || exit 1
 for k in Space Space Space Space; do
 	tm send-keys -t ui "$k"
@@ -123,7 +123,7 @@ tm kill-session -t ui
 # programs; the step's fail-say: says why
 mkdir -p "$TMP/again/en"
 cp tests/golden/lessons/01-refused.lesson "$TMP/again/en/" || fail "copy the lesson fixture"
-tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab lesson 1 --dir $TMP/again --lang en; echo EXITED \$?; sleep 30"
+ui_start 100x30 lesson 1 --dir "$TMP/again" --lang en
 wait_screen "Step 1/2: a server" 10 || exit 1
 tm send-keys -t ui Space
 wait_screen "space/Enter next step" 10 || exit 1
@@ -146,7 +146,7 @@ screen | grep -q "socklab lesson 1, step 2 'a client to nobody': checkpoint not 
 tm kill-session -t ui
 
 # lesson 5's last step is about a second connection: the view follows it
-tm new-session -d -s ui -x 100 -y 40 "$BIN/socklab lesson 5 --lang en --pace 60; echo EXITED \$?; sleep 30"
+ui_start 100x40 lesson 5 --lang en --pace 60
 wait_screen "Step 1/5" 10 || exit 1
 for k in Space Space 2 Space Space Space Space Space Space; do
 	tm send-keys -t ui "$k"
@@ -161,7 +161,7 @@ tm kill-session -t ui
 
 # lesson 6's second step is about a bind() that fails before any
 # connection: the view shows it without a key (not only after a)
-tm new-session -d -s ui -x 100 -y 40 "$BIN/socklab lesson 6 --lang en --pace 60; echo EXITED \$?; sleep 30"
+ui_start 100x40 lesson 6 --lang en --pace 60
 wait_screen "Step 1/2" 10 || exit 1
 tm send-keys -t ui Space
 wait_screen "space/Enter next step" 15 || exit 1

@@ -8,21 +8,7 @@
 need_root "capturing on lo"
 
 # session NAME SIGNAL: records one echo exchange, then stops socklab with SIGNAL.
-session() {
-	local name=$1 sig=$2 port ev=$TMP/$1.sock
-	port=$(free_port)
-	"$BIN/socklab" record "$TMP/$name" -p "$port" --events "$ev" --plain >"$TMP/$name.live" 2>"$TMP/$name.err" &
-	local ui=$!
-	STARTED+=("$ui")
-	wait_for "$TMP/$name.err" capturing || fail "$name: socklab record did not start capturing"
-	"$BIN/echo-server" -p "$port" --events "$ev" --quiet >"$TMP/$name-server.out" 2>&1 &
-	STARTED+=("$!")
-	wait_for "$TMP/$name-server.out" listening || fail "$name: echo-server did not start"
-	"$BIN/echo-client" 127.0.0.1 "$port" -m hello --events "$ev" --quiet >/dev/null 2>&1 || fail "echo-client failed"
-	sleep 0.5
-	kill "-$sig" "$ui"
-	wait "$ui" 2>/dev/null
-}
+session() { record_echo "$TMP/$1" "$2"; }
 
 session clean TERM
 [[ -s $TMP/clean.jsonl && -s $TMP/clean.pcapng ]] || fail "no recording written"
@@ -49,7 +35,7 @@ grep -q "call: connect() by client pid" "$TMP/comments" || fail "no call in the 
 if command -v tmux >/dev/null; then
 	. "$ROOT/tests/lib/tmux_helpers.sh"
 	at_exit tmux_cleanup
-	tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab replay $TMP/clean.jsonl; sleep 30"
+	ui_start 100x30 replay "$TMP/clean.jsonl"
 	wait_screen "packets $rows " 10 || fail "the replay's header does not count its $rows segments"
 	tm kill-session -t ui
 fi

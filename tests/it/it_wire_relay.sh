@@ -11,25 +11,16 @@
 command -v python3 >/dev/null || skip "python3 is not installed"
 users=$(wire_users)
 
-# the server: listens on the server host, says so in a file, accepts
-cat >"$TMP/tcp_server.py" <<'PY'
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.77.0.2", 9000)); s.listen(8)
-open(sys.argv[1], "w").close()
-while True:
-    c, _ = s.accept(); c.close()
-PY
+# the server (tcp_server.py) and the client's wirenet.py: wire_helpers.sh
+wire_tcp_scripts
 # the client: waits for the server, connects once (ARP is resolved), then
 # measures three connects: the shortest, in ms
-cat >"$TMP/tcp_client.py" <<'PY'
-import os, socket, sys, time
-while not os.path.exists(sys.argv[1]):
-    time.sleep(0.01)
-def connect():
-    s = socket.socket(); t = time.monotonic(); s.connect(("10.77.0.2", 9000)); d = time.monotonic() - t; s.close(); return d
-connect()
-print("connect_ms %.1f" % (min(connect() for _ in range(3)) * 1000))
+cat >"$WIRE_PY/tcp_client.py" <<'PY'
+import sys
+from wirenet import wait_ready, connect_s
+wait_ready(sys.argv[1])
+connect_s()
+print("connect_ms %.1f" % (min(connect_s() for _ in range(3)) * 1000))
 PY
 # UDP: the server records the numbers it gets until the last one (100)
 cat >"$TMP/udp_server.py" <<'PY'
@@ -60,14 +51,14 @@ for _ in range(1000):
     time.sleep(0.01)
 sys.exit("udp_client: the server never got datagram 100")
 PY
-chmod 644 "$TMP"/*.py
+chmod 644 "$TMP"/*.py "$WIRE_PY"/*.py
 
 for user in $users; do
 	echo "== as $user"
 	dir=$TMP/$user
 	# ---- 1. delay
-	as "$user" "$WIRE_LAB" --delay 100 --log "$dir/delay.log" -- python3 "$TMP/tcp_server.py" "$dir/ready" \
-		+ python3 "$TMP/tcp_client.py" "$dir/ready" >"$TMP/delay-$user.out" 2>"$TMP/delay-$user.err" ||
+	as "$user" "$WIRE_LAB" --delay 100 --log "$dir/delay.log" -- python3 "$WIRE_PY/tcp_server.py" "$dir/ready" \
+		+ python3 "$WIRE_PY/tcp_client.py" "$dir/ready" >"$TMP/delay-$user.out" 2>"$TMP/delay-$user.err" ||
 		fail "$user: wire_lab --delay 100 failed"
 	grep -q "userns $([ "$user" = root ] && echo 0 || echo 1)" "$TMP/delay-$user.out" || fail "$user: wrong namespace kind"
 	ms=$(awk '/^connect_ms/ {print $2}' "$TMP/delay-$user.out")

@@ -76,3 +76,25 @@ stopped_matching() {
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
+
+# record_echo BASE [SIGNAL]: `socklab record BASE --plain` (its rows in
+# BASE.live, its stderr in BASE.err) of one exchange of the real echo
+# programs (the server's output in BASE-server.out), stopped with SIGNAL
+# (TERM by default) once the server's side is CLOSED: the last ACK came.
+# Capturing on lo needs root.
+record_echo() {
+	local base=$1 sig=${2:-TERM} port ui ev=$1.sock
+	port=$(free_port)
+	"$BIN/socklab" record "$base" -p "$port" --events "$ev" --plain >"$base.live" 2>"$base.err" &
+	ui=$!
+	STARTED+=("$ui")
+	wait_for "$base.err" capturing 10 || fail "socklab record did not start capturing"
+	"$BIN/echo-server" -p "$port" --events "$ev" --quiet >"$base-server.out" 2>&1 &
+	STARTED+=("$!")
+	wait_for "$base-server.out" listening 10 || fail "echo-server did not start"
+	"$BIN/echo-client" 127.0.0.1 "$port" -m hello --events "$ev" --quiet >/dev/null 2>&1 || fail "echo-client failed"
+	wait_for "$base.jsonl" '"role":"server","from":"LAST_ACK","to":"CLOSED"' 10 ||
+		fail "the recording never saw the close: $(tail -n 3 "$base.jsonl")"
+	kill "-$sig" "$ui"
+	wait "$ui" 2>/dev/null
+}

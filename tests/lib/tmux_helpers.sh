@@ -56,3 +56,11 @@ no_orphans() {
 		fi
 	done
 }
+# ui_start COLSxROWS ARGS...: `socklab ARGS` in the session "ui", a terminal
+# of that size; when socklab ends the pane says "EXITED <status>" and stays
+# 30 s, so its last screen can still be read.
+ui_start() {
+	local size=$1
+	shift
+	tm new-session -d -s ui -x "${size%x*}" -y "${size#*x}" "$BIN/socklab $*; echo EXITED \$?; sleep 30"
+}

@@ -90,3 +90,38 @@ wire_lesson() {
 # wire_lesson_lang USER: the language a user's run takes (root en, nobody
 # zh: each lesson runs in both languages).
 wire_lesson_lang() { [ "$1" = root ] && echo en || echo zh; }
+
+# wire_tcp_scripts: writes the python both wire tests and the wire bench run
+# on the two hosts into the directory $WIRE_PY, which every user can read
+# (python lists a directory it imports from; $TMP is 711 for nobody):
+#  - tcp_server.py READY [udp]: on the server host, listens on
+#    10.77.0.2:9000, creates the file READY once it does, then accepts and
+#    closes every connection; with "udp" it also holds 10.77.0.2:9001, a
+#    UDP socket with a 4 MiB buffer it never reads (datagrams to carry);
+#  - wirenet.py, imported by a client script in $WIRE_PY: wait_ready(READY)
+#    waits for the server, connect_s() connects once and returns how long
+#    connect() took, in seconds.
+WIRE_PY=$TMP/py
+wire_tcp_scripts() {
+	mkdir -p "$WIRE_PY" && chmod 755 "$WIRE_PY"
+	cat >"$WIRE_PY/tcp_server.py" <<'PY'
+import socket, sys
+t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("10.77.0.2", 9000)); t.listen(64)
+if sys.argv[2:] == ["udp"]:
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("10.77.0.2", 9001))
+    u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+open(sys.argv[1], "w").close()
+while True:
+    c, _ = t.accept(); c.close()
+PY
+	cat >"$WIRE_PY/wirenet.py" <<'PY'
+import os, socket, time
+def wait_ready(path):
+    while not os.path.exists(path):
+        time.sleep(0.01)
+def connect_s():
+    s = socket.socket(); t = time.perf_counter(); s.connect(("10.77.0.2", 9000)); d = time.perf_counter() - t; s.close(); return d
+PY
+	chmod 644 "$WIRE_PY/tcp_server.py" "$WIRE_PY/wirenet.py"
+}

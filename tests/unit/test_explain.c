@@ -166,6 +166,28 @@ static void other_errors_say_failed(void **state)
 	timeline_free(tl);
 }
 
+/* epoll_ctl with EPOLLEXCLUSIVE (lesson 13's prefork workers) says what
+ * the flag does; the same registration without it (--herd) does not. */
+static void epoll_exclusive_is_explained(void **state)
+{
+	(void)state;
+	for (int lang = LANG_EN; lang <= LANG_ZH; lang++) {
+		struct timeline *tl = new_timeline((enum lang)lang);
+		char text[4096];
+		long pos = add_call(tl, "server", "epoll_ctl", "4, EPOLL_CTL_ADD, 3, {EPOLLIN|EPOLLEXCLUSIVE}", "0", NULL);
+
+		explain_row(tl, pos, text, sizeof(text));
+		assert_has(text, sentence(CALL_EPOLL_CTL, (enum lang)lang, true, 0));
+		assert_has(text, sentence(ARG_EPOLLEXCLUSIVE, (enum lang)lang, true, 0));
+		assert_has(text, lang == LANG_EN ? "the thundering herd" : "惊群");
+		pos = add_call(tl, "server", "epoll_ctl", "4, EPOLL_CTL_ADD, 3, {EPOLLIN}", "0", NULL);
+		explain_row(tl, pos, text, sizeof(text));
+		assert_has(text, sentence(CALL_EPOLL_CTL, (enum lang)lang, true, 0));
+		assert_lacks(text, sentence(ARG_EPOLLEXCLUSIVE, (enum lang)lang, true, 0));
+		timeline_free(tl);
+	}
+}
+
 /* tests/golden/icmp.jsonl (socklab-trace -r icmp.pcap --json): connect()s
  * to a port with no listener on loopback; the first port unreachable comes
  * while connect() is inside the kernel (soft), the second aborts. */
@@ -251,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(non_blocking_calls),
 		cmocka_unit_test(other_errors_say_failed),
+		cmocka_unit_test(epoll_exclusive_is_explained),
 		cmocka_unit_test(icmp_rows),
 		cmocka_unit_test(icmp_abort_without_its_state),
 	};

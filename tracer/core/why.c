@@ -393,6 +393,13 @@ static const struct why_row rows[WHY_COUNT] = {
 		"= 0: the timeout passed and no descriptor became ready (a timeout of 0 only looks and never "
 		"waits)",
 		"= 0：超时已过，没有描述符就绪（超时为 0 时只是看一眼，从不等待）" } },
+	[ARG_EPOLLEXCLUSIVE] = { "arg_epollexclusive", {
+		"EPOLLEXCLUSIVE (Linux 4.5 and later): when the epoll sets of several processes watch this one "
+		"socket, a connection that arrives wakes one or more of the processes waiting in epoll_wait(), "
+		"not every one of them; without it every waiter wakes for one connection (the thundering herd)",
+		"EPOLLEXCLUSIVE（Linux 4.5 起）：当多个进程的 epoll 集合都在监视同一个套接字时，到来的一个连接"
+		"只唤醒在 epoll_wait() 里等待的进程中的一个或几个，而不是全部；没有它，一个连接会唤醒所有等待者"
+		"（惊群）" } },
 	[NOTE_ICMP_SOFT] = { "icmp_soft", {
 		"soft error: the connection is already established, so Linux keeps it and keeps "
 		"retransmitting; the error (about the {who}'s seq={seq}) is reported to the {who}'s program "
@@ -517,6 +524,22 @@ int why_parse(const char *key)
 const char *why_role_word(enum lang lang, bool server)
 {
 	return role_words[(unsigned)lang < LANG_COUNT ? lang : LANG_EN][server];
+}
+
+const char *why_end_reason(enum lang lang, const char *reason)
+{
+	static const char *const reasons[][LANG_COUNT] = {
+		{"closed", "已关闭"},
+		{"time_wait expired", "TIME_WAIT 到期"},
+		{"idle", "空闲"},
+		{"evicted", "被挤出连接表"},
+		{"capture ended", "抓包结束"},
+	};
+
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strcmp(reason, reasons[i][LANG_EN]) == 0)
+			return reasons[i][(unsigned)lang < LANG_COUNT ? lang : LANG_EN];
+	return reason;
 }
 
 const char *why_sentence_end(enum lang lang)

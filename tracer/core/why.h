@@ -106,6 +106,8 @@ enum tcp_why {
 	RESULT_SO_ERROR_NONE,
 	RESULT_SO_ERROR_SET,
 	RESULT_WAIT_TIMEOUT,
+	/* what an argument of a call means; {who} is the process that made the call */
+	ARG_EPOLLEXCLUSIVE,
 	/* notes on an ICMP error; {who} sent the segment it quotes */
 	NOTE_ICMP_SOFT,
 	NOTE_ICMP_OUT_OF_WINDOW,
@@ -158,6 +160,9 @@ const char *why_role_word(enum lang lang, bool server);
 
 /* How sentences of lang join into a paragraph: ". " in English, "。" (no
  * space after it) in Chinese. */
+/* A connection's end reason ("capture ended", as flow.h names them) in
+ * lang's words; an unknown reason as it is. */
+const char *why_end_reason(enum lang lang, const char *reason);
 const char *why_sentence_end(enum lang lang);
 
 /* The longest sentence why_format can write, with room to spare. */
