@@ -36,6 +36,6 @@ for p in $family; do
 done
 for ((i = 0; i < 100; i++)); do ns_gone "$netns" && break; sleep 0.05; done
 ns_gone "$netns" || fail "after SIGKILL of the lesson, the server's host ($netns) is still there"
-[ -z "$(orphan_relays)" ] || fail "after SIGKILL of the lesson: relays left: $(orphan_relays)"
+left=$(orphans_gone) || fail "after SIGKILL of the lesson: relays left: $left"
 echo "SIGKILL of the lesson: its $(wc -w <<<"$family") processes and the server's host are gone"
 echo "PASS: lesson 19 on two hosts, as: $users; a killed lesson leaves nothing"

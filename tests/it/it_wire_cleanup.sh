@@ -57,7 +57,7 @@ for user in $users; do
 	fi
 	grep -q "wire relay: log /nonexistent/dir/log: no such file or directory" "$TMP/fail-$user.err" ||
 		fail "$user: the failing step's error: $(cat "$TMP/fail-$user.err")"
-	[ -z "$(orphan_relays)" ] || fail "$user: relays left after the failing step: $(orphan_relays)"
+	left=$(orphans_gone) || fail "$user: relays left after the failing step: $left"
 	echo "$user failing step: $(cat "$TMP/fail-$user.err"); nothing left"
 done
 
