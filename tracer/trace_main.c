@@ -44,7 +44,8 @@ static struct capture *active_capture;
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	if (stop_requested < 2)
+		stop_requested++; /* a second Ctrl-C cuts the drain short */
 	if (active_capture)
 		capture_breakloop(active_capture);
 }
@@ -258,19 +259,35 @@ static int dispatch(struct tracer *t, struct capture *c)
 	return n;
 }
 
-/* After Ctrl-C, a batched capture still holds up to CAPTURE_BATCH_MS of
- * packets in a kernel block not yet handed over: wait for the block's
- * timeout once and take what is there then, so the last connections are
- * complete. Bounded in time: a storm may still be going on. */
+/* How long the drain may take at most: a backlog as big as the ring (64
+ * MiB, some 300,000 packets) is handled in well under a second. */
+#define DRAIN_MAX_NS (10 * 1000000000ull)
+
+/* After Ctrl-C, a batched capture still holds packets the kernel has not
+ * handed over (up to CAPTURE_BATCH_MS in a block not yet full), and, when
+ * the tracer runs behind (a loaded machine), whole blocks not yet read:
+ * wait for the block's timeout once, then take every packet captured
+ * before the Ctrl-C, so the last connections are complete. It ends at the
+ * first packet captured after the Ctrl-C (a storm may still be going on),
+ * when the ring is empty, at a second Ctrl-C, or after DRAIN_MAX_NS with a
+ * warning, never silently short. */
 static int drain_batched(struct tracer *t, struct capture *c)
 {
-	uint64_t end = clock_ns(CLOCK_MONOTONIC) + 2 * CAPTURE_BATCH_MS * 1000000ull;
-	int n, idle = 0;
+	uint64_t stop_ns = clock_ns(CLOCK_REALTIME), end = clock_ns(CLOCK_MONOTONIC) + DRAIN_MAX_NS;
+	int n = 0, idle = 0;
 
 	poll(NULL, 0, CAPTURE_BATCH_MS + 20); /* a second Ctrl-C cuts it short */
 	/* The first call may return nothing but the break Ctrl-C requested. */
-	while ((n = dispatch(t, c)) >= 0 && (n > 0 || ++idle < 2) && clock_ns(CLOCK_MONOTONIC) < end)
-		;
+	while (stop_requested < 2 && (n = dispatch(t, c)) >= 0) {
+		idle = n > 0 ? 0 : idle + 1;
+		if (idle >= 2 || t->last_ns >= stop_ns)
+			break;
+		if (clock_ns(CLOCK_MONOTONIC) >= end) {
+			fprintf(stderr, "socklab-trace: stopped before reading every packet captured before Ctrl-C "
+				"(still behind after %llu s)\n", DRAIN_MAX_NS / 1000000000ull);
+			break;
+		}
+	}
 	return n < 0 ? -1 : 0;
 }
 
