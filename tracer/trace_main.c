@@ -37,7 +37,12 @@ struct tracer {
 	bool immediate;            /* live capture hands over each packet at once */
 };
 
-static char stdout_buf[1 << 20];
+/* Records are formatted straight into this buffer (out_reserve), a
+ * newline after each, and written out in one piece when it is full, after
+ * each batch of a live capture and at the end (out_flush); stdout itself
+ * is unbuffered, so a record is never copied again on its way out. */
+static char out_buf[1 << 20];
+static size_t out_len;
 static volatile sig_atomic_t stop_requested;
 static struct capture *active_capture;
 
@@ -50,35 +55,48 @@ static void on_signal(int sig)
 		capture_breakloop(active_capture);
 }
 
-/* line has room for size bytes: the newline goes in place when it fits,
- * so a record is one unlocked copy into stdout's buffer (this program has
- * one thread), not a locked fwrite and a locked putchar. */
-static void emit_line(struct tracer *t, char *line, size_t size, int len)
+/* Writes out what the buffer holds; returns -1 (and marks the tracer) if
+ * the write failed. */
+static int out_flush(struct tracer *t)
 {
+	if (out_len && fwrite_unlocked(out_buf, 1, out_len, stdout) != out_len)
+		t->write_failed = 1;
+	out_len = 0;
+	return t->write_failed ? -1 : 0;
+}
+
+/* Room for one record, OUTPUT_LINE_MAX bytes, at the buffer's end: pass it
+ * to an output_* function as its buffer, then its length to emit_line. */
+static char *out_reserve(struct tracer *t)
+{
+	if (sizeof(out_buf) - out_len < OUTPUT_LINE_MAX)
+		out_flush(t);
+	return out_buf + out_len;
+}
+
+/* Takes the record just formatted at out_reserve's place (len bytes, or
+ * -1 when it was too long) and ends it with a newline. */
+static void emit_line(struct tracer *t, int len)
+{
+	(void)t;
 	if (len < 0) {
 		fprintf(stderr, "socklab-trace: an output record was too long and was skipped\n");
 		return;
 	}
-	if ((size_t)len < size) {
-		line[len] = '\n';
-		if (fwrite_unlocked(line, 1, (size_t)len + 1, stdout) != (size_t)len + 1)
-			t->write_failed = 1;
-	} else if (fwrite_unlocked(line, 1, (size_t)len, stdout) != (size_t)len || putchar_unlocked('\n') == EOF) {
-		t->write_failed = 1;
-	}
+	out_buf[out_len + (size_t)len] = '\n'; /* len < OUTPUT_LINE_MAX: outbuf_finish's NUL fitted */
+	out_len += (size_t)len + 1;
 }
 
 static void on_kernel_event(const struct kview_event *ev, void *ctx)
 {
 	struct tracer *t = ctx;
-	char line[OUTPUT_LINE_MAX];
 
 	if (!t->t0_ns)
 		t->t0_ns = ev->ts_ns;
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, sizeof(line), output_kernel_json(ev, line, sizeof(line)));
+		emit_line(t, output_kernel_json(ev, out_reserve(t), OUTPUT_LINE_MAX));
 	else if (t->format == FORMAT_TEXT || ev->kind == KVIEW_CHECK)
-		emit_line(t, line, sizeof(line), output_kernel_text(ev, t->t0_ns, line, sizeof(line)));
+		emit_line(t, output_kernel_text(ev, t->t0_ns, out_reserve(t), OUTPUT_LINE_MAX));
 }
 
 static void on_kernel_record(const struct kstate_record *rec, void *ctx)
@@ -89,20 +107,19 @@ static void on_kernel_record(const struct kstate_record *rec, void *ctx)
 static void on_event(const struct trace_event *ev, void *ctx)
 {
 	struct tracer *t = ctx;
-	char line[OUTPUT_LINE_MAX];
 
 	if (t->kview)
 		kview_wire_event(t->kview, ev, on_kernel_event, t);
 	switch (t->format) {
 	case FORMAT_JSON:
-		emit_line(t, line, sizeof(line), output_json(ev, &t->style, line, sizeof(line)));
+		emit_line(t, output_json(ev, &t->style, out_reserve(t), OUTPUT_LINE_MAX));
 		break;
 	case FORMAT_TEXT:
-		emit_line(t, line, sizeof(line), output_text(ev, t->t0_ns, &t->style, line, sizeof(line)));
+		emit_line(t, output_text(ev, t->t0_ns, &t->style, out_reserve(t), OUTPUT_LINE_MAX));
 		break;
 	case FORMAT_SUMMARY:
 		if (ev->kind == EVENT_CONN_END)
-			emit_line(t, line, sizeof(line), output_summary(ev, line, sizeof(line)));
+			emit_line(t, output_summary(ev, out_reserve(t), OUTPUT_LINE_MAX));
 		break;
 	}
 }
@@ -125,14 +142,13 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
 {
 	struct tracer *t = ctx;
-	char line[OUTPUT_LINE_MAX];
 
 	if (!t->t0_ns)
 		t->t0_ns = ts_ns;
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, sizeof(line), output_arp_json(arp, ts_ns, line, sizeof(line)));
+		emit_line(t, output_arp_json(arp, ts_ns, out_reserve(t), OUTPUT_LINE_MAX));
 	else if (t->format == FORMAT_TEXT)
-		emit_line(t, line, sizeof(line), output_arp_text(arp, ts_ns, t->t0_ns, line, sizeof(line)));
+		emit_line(t, output_arp_text(arp, ts_ns, t->t0_ns, out_reserve(t), OUTPUT_LINE_MAX));
 }
 
 /* Two capture points: each segment once, paired, in send order. */
@@ -158,7 +174,7 @@ static int run_points(struct tracer *t, const struct capture_opts opts[2], struc
 	struct wirepair_config cfg;
 	struct wirepair_stats ws;
 	struct points *p;
-	char err[512], line[OUTPUT_LINE_MAX];
+	char err[512];
 	int n;
 
 	wirepair_config_default(&cfg);
@@ -176,9 +192,9 @@ static int run_points(struct tracer *t, const struct capture_opts opts[2], struc
 	points_get_stats(p, stats);
 	points_wire_stats(p, &ws);
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, sizeof(line), output_wire_json(&ws, t->last_ns, line, sizeof(line)));
+		emit_line(t, output_wire_json(&ws, t->last_ns, out_reserve(t), OUTPUT_LINE_MAX));
 	else
-		emit_line(t, line, sizeof(line), output_wire_text(&ws, line, sizeof(line)));
+		emit_line(t, output_wire_text(&ws, out_reserve(t), OUTPUT_LINE_MAX));
 	points_close(p);
 	return n == -1 ? -1 : 0;
 }
@@ -314,7 +330,7 @@ static int run_capture(struct tracer *t, struct capture *c, struct kernel_source
 			flow_table_tick(t->flows, tick_time(t), on_event, t);
 		if (k)
 			kview_tick(t->kview, clock_ns(CLOCK_REALTIME), on_kernel_event, t);
-		if (capture_is_live(c) && fflush(stdout) == EOF)
+		if (capture_is_live(c) && (out_flush(t) < 0 || fflush(stdout) == EOF))
 			t->write_failed = 1;
 		if (t->write_failed)
 			return -1;
@@ -348,7 +364,7 @@ int main(int argc, char **argv)
 	struct capture_stats stats;
 	struct kernel_source *kernel = NULL;
 	int kernel_mode = -1;
-	char err[512], line[OUTPUT_LINE_MAX];
+	char err[512];
 	struct sigaction sa;
 	long v;
 	int opt, rc;
@@ -430,10 +446,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "socklab-trace: out of memory for the flow table\n");
 			return 1;
 		}
-		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+		setvbuf(stdout, NULL, _IONBF, 0); /* out_buf is the buffer */
 		if (t.format == FORMAT_JSON)
-			emit_line(&t, line, sizeof(line),
-				  output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), line, sizeof(line)));
+			emit_line(&t,
+				  output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), out_reserve(&t), OUTPUT_LINE_MAX));
 		rc = run_points(&t, wire_opts, &stats);
 		{
 			struct flow_table_stats fs;
@@ -442,10 +458,10 @@ int main(int argc, char **argv)
 			stats.connections = fs.total;
 		}
 		if (rc == 0 && t.format == FORMAT_JSON)
-			emit_line(&t, line, sizeof(line), output_stats_json(&stats, t.last_ns, line, sizeof(line)));
+			emit_line(&t, output_stats_json(&stats, t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));
 		else if (rc == 0)
-			emit_line(&t, line, sizeof(line), output_stats_text(&stats, line, sizeof(line)));
-		if (fflush(stdout) == EOF || t.write_failed) {
+			emit_line(&t, output_stats_text(&stats, out_reserve(&t), OUTPUT_LINE_MAX));
+		if (out_flush(&t) < 0 || fflush(stdout) == EOF) {
 			fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 			rc = -1;
 		}
@@ -510,16 +526,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "socklab-trace: capturing on %s%s%s%s (Ctrl-C to stop)\n", capture_source(active_capture),
 			*f ? ", filter '" : "", f, *f ? "'" : "");
 	}
-	/* A file, or a batch of packets, comes at full speed: buffer generously
-	 * (each batch is flushed whole). A terminal keeps its line buffering.
-	 * The buffer is ours: given NULL, glibc ignores the size and writes
-	 * every st_blksize bytes (4 KiB on /dev/null and pipes: 25,000 writes
-	 * for a 20,000-connection storm). */
-	if (!t.immediate || !capture_is_live(active_capture))
-		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+	/* Records gather in out_buf (1 MiB): a file, or a batch of packets,
+	 * is written in pieces of up to 1 MiB, a live capture's after each
+	 * batch (each packet, in immediate mode: a terminal sees every line
+	 * as it comes). stdio's own buffer would only copy them again (and,
+	 * left to glibc, write every st_blksize: 4 KiB on /dev/null and
+	 * pipes, 25,000 writes for a 20,000-connection storm). */
+	setvbuf(stdout, NULL, _IONBF, 0);
 
 	if (t.format == FORMAT_JSON)
-		emit_line(&t, line, sizeof(line), output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), line, sizeof(line)));
+		emit_line(&t, output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), out_reserve(&t), OUTPUT_LINE_MAX));
 	rc = run_capture(&t, active_capture, kernel);
 	if (kernel && read_kernel(&t, kernel) < 0)
 		rc = -1;
@@ -534,10 +550,10 @@ int main(int argc, char **argv)
 		stats.connections = fs.total;
 	}
 	if (t.format == FORMAT_JSON)
-		emit_line(&t, line, sizeof(line), output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, line, sizeof(line)));
+		emit_line(&t, output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));
 	else
-		emit_line(&t, line, sizeof(line), output_stats_text(&stats, line, sizeof(line)));
-	if (fflush(stdout) == EOF || t.write_failed) {
+		emit_line(&t, output_stats_text(&stats, out_reserve(&t), OUTPUT_LINE_MAX));
+	if (out_flush(&t) < 0 || fflush(stdout) == EOF) {
 		fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 		rc = -1;
 	}
