@@ -109,6 +109,18 @@ void outbuf_u64(struct outbuf *o, uint64_t v)
 		outbuf_u64_near_end(o, v);
 }
 
+void outbuf_digits8(struct outbuf *o, uint32_t v)
+{
+	if (!o->ok)
+		return;
+	if (o->pos + 8 < o->n) {
+		put8(o->buf + o->pos, v % 100000000);
+		o->pos += 8;
+	} else {
+		o->ok = false;
+	}
+}
+
 void outbuf_i64(struct outbuf *o, int64_t v)
 {
 	if (v < 0) {

@@ -45,6 +45,27 @@ static void numbers_match_printf(void **state)
 	}
 }
 
+/* The low 8 digits with their zeros, after a prefix: how a cached
+ * timestamp prefix is completed; refused whole at the buffer's end. */
+static void eight_digits(void **state)
+{
+	char buf[16], tight[9];
+	struct outbuf o = outbuf_at(buf, sizeof(buf), 0);
+
+	(void)state;
+	outbuf_lit(&o, "17962");
+	outbuf_digits8(&o, 42);
+	assert_int_equal(outbuf_finish(&o), 13);
+	assert_string_equal(buf, "1796200000042");
+	o = outbuf_at(tight, sizeof(tight), 0);
+	outbuf_digits8(&o, 99999999);
+	assert_int_equal(outbuf_finish(&o), 8);
+	assert_string_equal(tight, "99999999");
+	o = outbuf_at(tight, 8, 0);
+	outbuf_digits8(&o, 1);
+	assert_int_equal(outbuf_finish(&o), -1);
+}
+
 static void signed_and_seconds(void **state)
 {
 	char buf[64];
@@ -64,6 +85,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(numbers_match_printf),
+		cmocka_unit_test(eight_digits),
 		cmocka_unit_test(signed_and_seconds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
