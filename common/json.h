@@ -48,6 +48,9 @@ static inline void outbuf_char(struct outbuf *o, char c)
 }
 
 void outbuf_u64(struct outbuf *o, uint64_t v);
+/* Exactly 8 digits of v % 10^8, leading zeros kept: the low part of a
+ * number whose high digits the caller wrote (a cached prefix). */
+void outbuf_digits8(struct outbuf *o, uint32_t v);
 void outbuf_i64(struct outbuf *o, int64_t v);
 /* Fixed-point seconds with 6 decimals: "12.000345". */
 void outbuf_secs(struct outbuf *o, uint64_t ns);

@@ -45,47 +45,66 @@ struct tracer {
 	size_t arp_waiting;
 };
 
-static char stdout_buf[1 << 20];
+/* Records are formatted straight into this buffer (out_reserve, 128 KiB), a
+ * newline after each, and written out in one piece when it is full, after
+ * each batch of a live capture and at the end (out_flush); stdout itself
+ * is unbuffered, so a record is never copied again on its way out. */
+static char out_buf[1 << 17];
+static size_t out_len;
 static volatile sig_atomic_t stop_requested;
 static struct capture *active_capture;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	if (stop_requested < 2)
+		stop_requested++; /* a second Ctrl-C cuts the drain short */
 	if (active_capture)
 		capture_breakloop(active_capture);
 }
 
-/* line has room for size bytes: the newline goes in place when it fits,
- * so a record is one unlocked copy into stdout's buffer (this program has
- * one thread), not a locked fwrite and a locked putchar. */
-static void emit_line(struct tracer *t, char *line, size_t size, int len)
+/* Writes out what the buffer holds; returns -1 (and marks the tracer) if
+ * the write failed. */
+static int out_flush(struct tracer *t)
 {
+	if (out_len && fwrite_unlocked(out_buf, 1, out_len, stdout) != out_len)
+		t->write_failed = 1;
+	out_len = 0;
+	return t->write_failed ? -1 : 0;
+}
+
+/* Room for one record, OUTPUT_LINE_MAX bytes, at the buffer's end: pass it
+ * to an output_* function as its buffer, then its length to emit_line. */
+static char *out_reserve(struct tracer *t)
+{
+	if (sizeof(out_buf) - out_len < OUTPUT_LINE_MAX)
+		out_flush(t);
+	return out_buf + out_len;
+}
+
+/* Takes the record just formatted at out_reserve's place (len bytes, or
+ * -1 when it was too long) and ends it with a newline. */
+static void emit_line(struct tracer *t, int len)
+{
+	(void)t;
 	if (len < 0) {
 		fprintf(stderr, "socklab-trace: an output record was too long and was skipped\n");
 		return;
 	}
-	if ((size_t)len < size) {
-		line[len] = '\n';
-		if (fwrite_unlocked(line, 1, (size_t)len + 1, stdout) != (size_t)len + 1)
-			t->write_failed = 1;
-	} else if (fwrite_unlocked(line, 1, (size_t)len, stdout) != (size_t)len || putchar_unlocked('\n') == EOF) {
-		t->write_failed = 1;
-	}
+	out_buf[out_len + (size_t)len] = '\n'; /* len < OUTPUT_LINE_MAX: outbuf_finish's NUL fitted */
+	out_len += (size_t)len + 1;
 }
 
 static void on_kernel_event(const struct kview_event *ev, void *ctx)
 {
 	struct tracer *t = ctx;
-	char line[OUTPUT_LINE_MAX];
 
 	if (!t->t0_ns)
 		t->t0_ns = ev->ts_ns;
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, sizeof(line), output_kernel_json(ev, line, sizeof(line)));
+		emit_line(t, output_kernel_json(ev, out_reserve(t), OUTPUT_LINE_MAX));
 	else if (t->format == FORMAT_TEXT || ev->kind == KVIEW_CHECK)
-		emit_line(t, line, sizeof(line), output_kernel_text(ev, t->t0_ns, line, sizeof(line)));
+		emit_line(t, output_kernel_text(ev, t->t0_ns, out_reserve(t), OUTPUT_LINE_MAX));
 }
 
 static void on_kernel_record(const struct kstate_record *rec, void *ctx)
@@ -95,12 +114,10 @@ static void on_kernel_record(const struct kstate_record *rec, void *ctx)
 
 static void emit_arp_wire(struct tracer *t, const struct arp_packet *arp, const struct arp_wire *w)
 {
-	char line[OUTPUT_LINE_MAX];
-
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, sizeof(line), output_arp_wire_json(arp, w, line, sizeof(line)));
+		emit_line(t, output_arp_wire_json(arp, w, out_reserve(t), OUTPUT_LINE_MAX));
 	else if (t->format == FORMAT_TEXT)
-		emit_line(t, line, sizeof(line), output_arp_wire_text(arp, w, t->t0_ns, line, sizeof(line)));
+		emit_line(t, output_arp_wire_text(arp, w, t->t0_ns, out_reserve(t), OUTPUT_LINE_MAX));
 }
 
 /* The ARP arrivals due by ts_ns (all: UINT64_MAX) go out. */
@@ -121,7 +138,6 @@ static void flush_arp_arrivals(struct tracer *t, uint64_t ts_ns)
 static void on_event(const struct trace_event *ev, void *ctx)
 {
 	struct tracer *t = ctx;
-	char line[OUTPUT_LINE_MAX];
 
 	if (t->arp_waiting)
 		flush_arp_arrivals(t, ev->ts_ns);
@@ -130,19 +146,19 @@ static void on_event(const struct trace_event *ev, void *ctx)
 		kview_wire_event(t->kview, ev, on_kernel_event, t);
 	switch (t->format) {
 	case FORMAT_JSON:
-		emit_line(t, line, sizeof(line), output_json(ev, &t->style, line, sizeof(line)));
+		emit_line(t, output_json(ev, &t->style, out_reserve(t), OUTPUT_LINE_MAX));
 		break;
 	case FORMAT_TEXT: {
 		struct trace_event said = *ev; /* the end reason in the words of --lang */
 
 		if (ev->kind == EVENT_CONN_END && ev->end_reason)
 			said.end_reason = why_end_reason(t->style.lang, ev->end_reason);
-		emit_line(t, line, sizeof(line), output_text(&said, t->t0_ns, &t->style, line, sizeof(line)));
+		emit_line(t, output_text(&said, t->t0_ns, &t->style, out_reserve(t), OUTPUT_LINE_MAX));
 		break;
 	}
 	case FORMAT_SUMMARY:
 		if (ev->kind == EVENT_CONN_END)
-			emit_line(t, line, sizeof(line), output_summary(ev, line, sizeof(line)));
+			emit_line(t, output_summary(ev, out_reserve(t), OUTPUT_LINE_MAX));
 		break;
 	}
 }
@@ -184,14 +200,13 @@ static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
 static void on_arp(const struct arp_packet *arp, uint64_t ts_ns, void *ctx)
 {
 	struct tracer *t = ctx;
-	char line[OUTPUT_LINE_MAX];
 
 	if (!t->t0_ns)
 		t->t0_ns = ts_ns;
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, sizeof(line), output_arp_json(arp, ts_ns, line, sizeof(line)));
+		emit_line(t, output_arp_json(arp, ts_ns, out_reserve(t), OUTPUT_LINE_MAX));
 	else if (t->format == FORMAT_TEXT)
-		emit_line(t, line, sizeof(line), output_arp_text(arp, ts_ns, t->t0_ns, line, sizeof(line)));
+		emit_line(t, output_arp_text(arp, ts_ns, t->t0_ns, out_reserve(t), OUTPUT_LINE_MAX));
 }
 
 /* Two capture points, an ARP frame: its record at the send (the flow
@@ -247,7 +262,7 @@ static int run_points(struct tracer *t, const struct capture_opts opts[2], struc
 	struct wirepair_config cfg;
 	struct wirepair_stats ws;
 	struct points *p;
-	char err[512], line[OUTPUT_LINE_MAX];
+	char err[512];
 	int n;
 
 	wirepair_config_default(&cfg);
@@ -266,9 +281,9 @@ static int run_points(struct tracer *t, const struct capture_opts opts[2], struc
 	points_get_stats(p, stats);
 	points_wire_stats(p, &ws);
 	if (t->format == FORMAT_JSON)
-		emit_line(t, line, sizeof(line), output_wire_json(&ws, t->last_ns, line, sizeof(line)));
+		emit_line(t, output_wire_json(&ws, t->last_ns, out_reserve(t), OUTPUT_LINE_MAX));
 	else
-		emit_line(t, line, sizeof(line), output_wire_text(&ws, line, sizeof(line)));
+		emit_line(t, output_wire_text(&ws, out_reserve(t), OUTPUT_LINE_MAX));
 	points_close(p);
 	return n == -1 ? -1 : 0;
 }
@@ -349,19 +364,35 @@ static int dispatch(struct tracer *t, struct capture *c)
 	return n;
 }
 
-/* After Ctrl-C, a batched capture still holds up to CAPTURE_BATCH_MS of
- * packets in a kernel block not yet handed over: wait for the block's
- * timeout once and take what is there then, so the last connections are
- * complete. Bounded in time: a storm may still be going on. */
+/* How long the drain may take at most: a backlog as big as the ring (64
+ * MiB, some 300,000 packets) is handled in well under a second. */
+#define DRAIN_MAX_NS (10 * 1000000000ull)
+
+/* After Ctrl-C, a batched capture still holds packets the kernel has not
+ * handed over (up to CAPTURE_BATCH_MS in a block not yet full), and, when
+ * the tracer runs behind (a loaded machine), whole blocks not yet read:
+ * wait for the block's timeout once, then take every packet captured
+ * before the Ctrl-C, so the last connections are complete. It ends at the
+ * first packet captured after the Ctrl-C (a storm may still be going on),
+ * when the ring is empty, at a second Ctrl-C, or after DRAIN_MAX_NS with a
+ * warning, never silently short. */
 static int drain_batched(struct tracer *t, struct capture *c)
 {
-	uint64_t end = clock_ns(CLOCK_MONOTONIC) + 2 * CAPTURE_BATCH_MS * 1000000ull;
-	int n, idle = 0;
+	uint64_t stop_ns = clock_ns(CLOCK_REALTIME), end = clock_ns(CLOCK_MONOTONIC) + DRAIN_MAX_NS;
+	int n = 0, idle = 0;
 
 	poll(NULL, 0, CAPTURE_BATCH_MS + 20); /* a second Ctrl-C cuts it short */
 	/* The first call may return nothing but the break Ctrl-C requested. */
-	while ((n = dispatch(t, c)) >= 0 && (n > 0 || ++idle < 2) && clock_ns(CLOCK_MONOTONIC) < end)
-		;
+	while (stop_requested < 2 && (n = dispatch(t, c)) >= 0) {
+		idle = n > 0 ? 0 : idle + 1;
+		if (idle >= 2 || t->last_ns >= stop_ns)
+			break;
+		if (clock_ns(CLOCK_MONOTONIC) >= end) {
+			fprintf(stderr, "socklab-trace: stopped before reading every packet captured before Ctrl-C "
+				"(still behind after %llu s)\n", DRAIN_MAX_NS / 1000000000ull);
+			break;
+		}
+	}
 	return n < 0 ? -1 : 0;
 }
 
@@ -388,7 +419,7 @@ static int run_capture(struct tracer *t, struct capture *c, struct kernel_source
 			flow_table_tick(t->flows, tick_time(t), on_event, t);
 		if (k)
 			kview_tick(t->kview, clock_ns(CLOCK_REALTIME), on_kernel_event, t);
-		if (capture_is_live(c) && fflush(stdout) == EOF)
+		if (capture_is_live(c) && (out_flush(t) < 0 || fflush(stdout) == EOF))
 			t->write_failed = 1;
 		if (t->write_failed)
 			return -1;
@@ -422,7 +453,7 @@ int main(int argc, char **argv)
 	struct capture_stats stats;
 	struct kernel_source *kernel = NULL;
 	int kernel_mode = -1;
-	char err[512], line[OUTPUT_LINE_MAX];
+	char err[512];
 	struct sigaction sa;
 	long v;
 	int opt, rc;
@@ -504,10 +535,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "socklab-trace: out of memory for the flow table\n");
 			return 1;
 		}
-		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+		setvbuf(stdout, NULL, _IONBF, 0); /* out_buf is the buffer */
 		if (t.format == FORMAT_JSON)
-			emit_line(&t, line, sizeof(line),
-				  output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), line, sizeof(line)));
+			emit_line(&t,
+				  output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), out_reserve(&t), OUTPUT_LINE_MAX));
 		rc = run_points(&t, wire_opts, &stats);
 		{
 			struct flow_table_stats fs;
@@ -516,10 +547,10 @@ int main(int argc, char **argv)
 			stats.connections = fs.total;
 		}
 		if (rc == 0 && t.format == FORMAT_JSON)
-			emit_line(&t, line, sizeof(line), output_stats_json(&stats, t.last_ns, line, sizeof(line)));
+			emit_line(&t, output_stats_json(&stats, t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));
 		else if (rc == 0)
-			emit_line(&t, line, sizeof(line), stats_text(&t, &stats, line, sizeof(line)));
-		if (fflush(stdout) == EOF || t.write_failed) {
+			emit_line(&t, stats_text(&t, &stats, out_reserve(&t), OUTPUT_LINE_MAX));
+		if (out_flush(&t) < 0 || fflush(stdout) == EOF) {
 			fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 			rc = -1;
 		}
@@ -584,16 +615,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "socklab-trace: capturing on %s%s%s%s (Ctrl-C to stop)\n", capture_source(active_capture),
 			*f ? ", filter '" : "", f, *f ? "'" : "");
 	}
-	/* A file, or a batch of packets, comes at full speed: buffer generously
-	 * (each batch is flushed whole). A terminal keeps its line buffering.
-	 * The buffer is ours: given NULL, glibc ignores the size and writes
-	 * every st_blksize bytes (4 KiB on /dev/null and pipes: 25,000 writes
-	 * for a 20,000-connection storm). */
-	if (!t.immediate || !capture_is_live(active_capture))
-		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+	/* Records gather in out_buf (128 KiB: small enough to stay in the
+	 * CPU's cache as it is filled again and again; 1 MiB measured a few
+	 * per cent slower): a file, or a batch of packets, is written in pieces of up
+	 * to 128 KiB, a live capture's after each
+	 * batch (each packet, in immediate mode: a terminal sees every line
+	 * as it comes). stdio's own buffer would only copy them again (and,
+	 * left to glibc, write every st_blksize: 4 KiB on /dev/null and
+	 * pipes, 25,000 writes for a 20,000-connection storm). */
+	setvbuf(stdout, NULL, _IONBF, 0);
 
 	if (t.format == FORMAT_JSON)
-		emit_line(&t, line, sizeof(line), output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), line, sizeof(line)));
+		emit_line(&t, output_format_json("socklab-trace", clock_ns(CLOCK_REALTIME), out_reserve(&t), OUTPUT_LINE_MAX));
 	rc = run_capture(&t, active_capture, kernel);
 	if (kernel && read_kernel(&t, kernel) < 0)
 		rc = -1;
@@ -608,10 +641,10 @@ int main(int argc, char **argv)
 		stats.connections = fs.total;
 	}
 	if (t.format == FORMAT_JSON)
-		emit_line(&t, line, sizeof(line), output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, line, sizeof(line)));
+		emit_line(&t, output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));
 	else
-		emit_line(&t, line, sizeof(line), stats_text(&t, &stats, line, sizeof(line)));
-	if (fflush(stdout) == EOF || t.write_failed) {
+		emit_line(&t, stats_text(&t, &stats, out_reserve(&t), OUTPUT_LINE_MAX));
+	if (out_flush(&t) < 0 || fflush(stdout) == EOF) {
 		fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 		rc = -1;
 	}

@@ -15,6 +15,11 @@
 #define OUTPUT_CACHE_SLOTS 4096 /* a power of two; more than the connections a capture interleaves */
 
 struct output_cache {
+	/* A timestamp's digits but its last 8 (the same for 100 ms of
+	 * records): ts_ns / 10^8 and its text; ts_len 0: none yet. */
+	uint64_t ts_high;
+	uint8_t ts_len;
+	char ts_text[24];
 	struct cached_conn {
 		uint32_t conn; /* 0: empty */
 		uint8_t len[2];
@@ -55,7 +60,15 @@ static void put_endpoint_of(struct outbuf *o, const struct output_style *st, con
 		}
 		c->conn = ev->conn;
 	}
-	outbuf_mem(o, c->text[role], c->len[role]);
+	/* The whole slot in one fixed-size copy when it fits (what lies past
+	 * the endpoint's length is overwritten by what follows), instead of a
+	 * memcpy call of a variable length. */
+	if (o->ok && o->pos + sizeof(c->text[role]) < o->n) {
+		memcpy(o->buf + o->pos, c->text[role], sizeof(c->text[role]));
+		o->pos += c->len[role];
+	} else {
+		outbuf_mem(o, c->text[role], c->len[role]);
+	}
 }
 
 /* Sequence numbers in SACK blocks are shown relative to the receiver's view
@@ -113,13 +126,36 @@ static void put_opts_json(struct outbuf *o, const struct trace_event *ev)
 	outbuf_char(o, '}');
 }
 
+/* ts_ns in decimal: the digits before its last 8 from the cache when
+ * they are those of the record before (a 19-digit number is most of the
+ * work of a short record). */
+static void put_ts(struct outbuf *o, const struct output_style *st, uint64_t ts_ns)
+{
+	struct output_cache *c = st ? st->cache : NULL;
+	uint64_t high = ts_ns / 100000000;
+
+	if (!c || high == 0) {
+		outbuf_u64(o, ts_ns);
+		return;
+	}
+	if (high != c->ts_high || c->ts_len == 0) {
+		struct outbuf t = outbuf_at(c->ts_text, sizeof(c->ts_text), 0);
+
+		outbuf_u64(&t, high);
+		c->ts_len = (uint8_t)(outbuf_finish(&t) < 0 ? 0 : t.pos);
+		c->ts_high = high;
+	}
+	outbuf_mem(o, c->ts_text, c->ts_len);
+	outbuf_digits8(o, (uint32_t)(ts_ns % 100000000));
+}
+
 /* {"type":"...","ts_ns":N,"conn":N: how every record starts. */
-static void put_head(struct outbuf *o, const char *type, uint64_t ts_ns, uint32_t conn)
+static void put_head(struct outbuf *o, const struct output_style *st, const char *type, uint64_t ts_ns, uint32_t conn)
 {
 	outbuf_lit(o, "{\"type\":\"");
 	outbuf_lit(o, type);
 	outbuf_lit(o, "\",\"ts_ns\":");
-	outbuf_u64(o, ts_ns);
+	put_ts(o, st, ts_ns);
 	outbuf_lit(o, ",\"conn\":");
 	outbuf_u64(o, conn);
 }
@@ -345,7 +381,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 
 	switch (ev->kind) {
 	case EVENT_ARRIVAL: /* {"type":"arrival",...}: the segment's row at its receiver */
-		put_head(&o, "arrival", ev->ts_ns, ev->conn);
+		put_head(&o, st, "arrival", ev->ts_ns, ev->conn);
 		outbuf_lit(&o, ",\"src\":\"");
 		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &ev->seg->src);
 		outbuf_lit(&o, "\",\"dst\":\"");
@@ -364,7 +400,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		break;
 	case EVENT_PACKET: {
 		const struct segment *s = ev->seg;
-		put_head(&o, "packet", ev->ts_ns, ev->conn);
+		put_head(&o, st, "packet", ev->ts_ns, ev->conn);
 		outbuf_lit(&o, ",\"src\":\"");
 		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &s->src);
 		outbuf_lit(&o, "\",\"dst\":\"");
@@ -404,7 +440,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		break;
 	}
 	case EVENT_STATE:
-		put_head(&o, "state", ev->ts_ns, ev->conn);
+		put_head(&o, st, "state", ev->ts_ns, ev->conn);
 		put_event_client_server(&o, st, ev);
 		outbuf_lit(&o, ",\"role\":\"");
 		outbuf_lit(&o, tcp_role_name(ev->role));
@@ -424,7 +460,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		}
 		break;
 	case EVENT_CONN_END:
-		put_head(&o, "conn_end", ev->ts_ns, ev->conn);
+		put_head(&o, st, "conn_end", ev->ts_ns, ev->conn);
 		put_event_client_server(&o, st, ev);
 		outbuf_lit(&o, ",\"client_path\":\"");
 		state_path_put(&o, &ev->client_path);
@@ -436,7 +472,7 @@ int output_json(const struct trace_event *ev, const struct output_style *st, cha
 		outbuf_u64(&o, ev->packets);
 		break;
 	case EVENT_ICMP:
-		put_head(&o, "icmp", ev->ts_ns, ev->conn);
+		put_head(&o, st, "icmp", ev->ts_ns, ev->conn);
 		put_event_client_server(&o, st, ev);
 		put_icmp_json(&o, ev, st);
 		break;
@@ -810,7 +846,7 @@ int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 	struct outbuf o = outbuf_at(buf, n, 0);
 
 	if (ev->kind == KVIEW_RECORD) {
-		put_head(&o, "kernel", ev->ts_ns, ev->conn);
+		put_head(&o, NULL, "kernel", ev->ts_ns, ev->conn);
 		outbuf_lit(&o, ",\"role\":\"");
 		outbuf_lit(&o, kview_owner_name(ev->owner));
 		outbuf_lit(&o, "\",\"local\":\"");
@@ -828,7 +864,7 @@ int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 		outbuf_char(&o, '}');
 		return outbuf_finish(&o);
 	}
-	put_head(&o, "kernel_check", ev->ts_ns, ev->conn);
+	put_head(&o, NULL, "kernel_check", ev->ts_ns, ev->conn);
 	put_client_server(&o, &ev->client, &ev->server);
 	outbuf_lit(&o, ",\"role\":\"");
 	outbuf_lit(&o, kview_owner_name(ev->owner));
