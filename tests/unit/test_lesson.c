@@ -568,8 +568,8 @@ static const char *const records[] = {
 	"{\"type\":\"call\",\"ts_ns\":900,\"phase\":\"exit\",\"proc\":\"client\",\"pid\":9,\"seq\":2,\"call\":\"connect\",\"fd\":3,\"args\":\"3\",\"ret\":-1,\"errno\":\"ECONNREFUSED\"}",
 	/* on a wire: data lost, sent again (its sent row and its arrival), a zero window */
 	"{\"type\":\"packet\",\"ts_ns\":1000,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1000,\"lost\":true}",
-	"{\"type\":\"packet\",\"ts_ns\":1200,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1200,\"arrived_ns\":1300}",
-	"{\"type\":\"arrival\",\"ts_ns\":1300,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1200,\"arrived_ns\":1300}",
+	"{\"type\":\"packet\",\"ts_ns\":1200,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1200,\"arrived_ns\":1300,\"retrans\":true}",
+	"{\"type\":\"arrival\",\"ts_ns\":1300,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1200,\"arrived_ns\":1300,\"retrans\":true}",
 	"{\"type\":\"packet\",\"ts_ns\":1400,\"conn\":2," S2C ",\"flags\":\"ACK\",\"seq\":1,\"ack\":101,\"len\":0,\"win\":0,\"abs_seq\":10,\"abs_ack\":106,\"sent_ns\":1400,\"arrived_ns\":1500}",
 };
 
@@ -638,7 +638,7 @@ static const struct {
 	{"packet c2s len=100 count=3", 1000, false},  /* an arrival is not another segment */
 	{"packet c2s len=100 arrived", 1000, true},
 	{"packet c2s len=100 arrived count=2", 1000, false},
-	{"packet c2s PSH|ACK retrans", 1000, true},   /* data sent again: seq 1 was sent at 1000 */
+	{"packet c2s PSH|ACK retrans", 1000, true},   /* data sent again (seq 1 left at 1000): the tracer marks it */
 	{"packet c2s PSH|ACK retrans", 1250, false},  /* its arrival is no resend */
 	{"packet c2s PSH|ACK retrans lost", 1000, false},
 	{"packet s2c ACK win=0", 1000, true},

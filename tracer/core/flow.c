@@ -136,6 +136,7 @@ struct arrival {
 	uint32_t conn;
 	enum tcp_role yr;   /* the receiver */
 	struct tcpfsm_input in; /* the facts as the sender sent it */
+	bool sent_again;    /* sequence space the sender had sent before (see flow_segment) */
 	struct segment seg; /* headers only (payload NULL) */
 };
 
@@ -637,7 +638,7 @@ static void hold_back(struct side *y, struct tcpfsm_input *in, uint64_t ts)
 
 /* One segment from side xr of flow f: facts, both machines, events. */
 static void queue_arrival(struct flow_table *t, const struct flow *f, enum tcp_role yr, const struct segment *seg,
-			  const struct tcpfsm_input *in, uint64_t sent, uint64_t at);
+			  const struct tcpfsm_input *in, bool sent_again, uint64_t sent, uint64_t at);
 
 /* When a segment seen at two points (flow_table_wire_segment) left and
  * arrived; NULL for one capture point. */
@@ -669,6 +670,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	struct changes ch;
 	enum tcp_state x_before;
 	int y_changes;
+	bool sent_again;
 
 	ch.n = 0;
 	f->packets++;
@@ -681,6 +683,12 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 	}
 	learn_isns(x, y, seg);
 	read_facts(x, y, seg, &in);
+	/* Data x had sent before (RACK or fast retransmit, a tail loss probe,
+	 * the RTO) is marked as a retransmission too. Kept apart from
+	 * in.retransmission, which the machines read: a first FIN riding on
+	 * resent data still counts. */
+	sent_again = in.retransmission ||
+		     (seg->len > 0 && !(seg->flags & TCP_SYN) && seq_before(seg->seq, x->snd_nxt));
 	/* x sent again: the error did not abort it; unless x's kernel answers
 	 * with a RST (the SYN|ACK found no socket): then it did. */
 	for (size_t i = 0; f->icmp_held && i < t->nholds; i++)
@@ -710,7 +718,7 @@ static void flow_segment(struct flow_table *t, struct flow *f, const struct segm
 		if (note == WHY_NONE)
 			note = wire_note(y, seg, &in);
 		if (wire->arrived_ns)
-			queue_arrival(t, f, yr, seg, &in, wire->sent_ns, wire->arrived_ns);
+			queue_arrival(t, f, yr, seg, &in, sent_again, wire->sent_ns, wire->arrived_ns);
 		y_changes = 0;
 		goto report;
 	}
@@ -759,7 +767,7 @@ report:
 	ev.rel_ack = in.rel_ack;
 	ev.peer_isn = y->isn;
 	ev.win_scaled = x->rcv_wnd;
-	ev.retransmission = in.retransmission;
+	ev.retransmission = sent_again;
 	ev.midstream = joined;
 	ev.note = note;
 	out->fn(&ev, out->ctx);
@@ -1066,9 +1074,10 @@ static bool arrival_before(const struct arrival *a, const struct arrival *b)
 }
 
 static void queue_arrival(struct flow_table *t, const struct flow *f, enum tcp_role yr, const struct segment *seg,
-			  const struct tcpfsm_input *in, uint64_t sent, uint64_t at)
+			  const struct tcpfsm_input *in, bool sent_again, uint64_t sent, uint64_t at)
 {
-	struct arrival a = { .at = at, .sent = sent, .order = t->arrivals_sent++, .conn = f->conn, .yr = yr, .in = *in, .seg = *seg };
+	struct arrival a = { .at = at, .sent = sent, .order = t->arrivals_sent++, .conn = f->conn, .yr = yr, .in = *in,
+			     .sent_again = sent_again, .seg = *seg };
 	size_t i;
 
 	if (t->narrivals == t->arrivals_cap) {
@@ -1141,7 +1150,7 @@ static void arrive(struct flow_table *t, const struct arrival *a, const struct s
 	ev.rel_seq = in.rel_seq;
 	ev.rel_ack = in.rel_ack;
 	ev.peer_isn = y->isn;
-	ev.retransmission = a->in.retransmission;
+	ev.retransmission = a->sent_again;
 	ev.wire = true;
 	ev.sent_ns = a->sent;
 	ev.arrived_ns = a->at;

@@ -62,7 +62,7 @@ struct trace_event {
 	uint32_t rel_seq, rel_ack; /* relative to the sender's / receiver's ISN */
 	uint32_t peer_isn;         /* ISN of the segment's receiver: rel_ack and SACK blocks count from it */
 	uint32_t win_scaled;       /* the window offered, scaled by the sender's wscale (RFC 7323) */
-	bool retransmission;       /* a SYN, SYN|ACK or FIN seen before */
+	bool retransmission;       /* a SYN, SYN|ACK or FIN seen before, or data sent before */
 	bool midstream;            /* connection joined after its handshake */
 	enum tcp_why note;         /* a note's key (why.h), about the segment's sender, or WHY_NONE */
 	/* Two capture points (flow_table_wire_segment): ts_ns is sent_ns, or

@@ -839,39 +839,6 @@ static void pid_add(struct pid_set *s, int want, int pid)
 		s->pid[s->n++] = pid;
 }
 
-#define RESENT_LOOKBACK 4096 /* rows searched for the first copy of a data segment */
-
-/* Was the data segment at pos sent before: a sent row of its connection and
- * direction with the same seq and data? (The capture marks a repeated SYN
- * or FIN; a repeated data segment the lesson finds here.) */
-static bool data_sent_before(const struct timeline *tl, size_t pos)
-{
-	const struct row *r = timeline_row(tl, pos);
-	const struct ui_packet *pk = &r->ev->u.packet;
-
-	for (size_t i = pos, n = 0; i-- > 0 && n < RESENT_LOOKBACK; n++) {
-		const struct row *q = timeline_row(tl, i);
-		const struct ui_packet *qk = &q->ev->u.packet;
-		if (q->kind == ROW_PACKET && q->conn == r->conn && !qk->arrival && qk->from_client == pk->from_client &&
-		    qk->seq == pk->seq && qk->len)
-			return true;
-	}
-	return false;
-}
-
-/* lesson_row_matches, and for "retrans" a data segment sent again too. */
-static bool row_matches_at(const struct lesson_expect *e, const struct timeline *tl, size_t pos)
-{
-	const struct row *r = timeline_row(tl, pos);
-	struct lesson_expect first;
-
-	if (!e->retrans || r->kind != ROW_PACKET || r->ev->u.packet.retrans || !r->ev->u.packet.len)
-		return lesson_row_matches(e, r);
-	first = *e;
-	first.retrans = false;
-	return lesson_row_matches(&first, r) && data_sent_before(tl, pos);
-}
-
 bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uint64_t since_ns,
 		  bool met[LESSON_MAX_EXPECTS])
 {
@@ -886,7 +853,7 @@ bool lesson_match(const struct lesson_step *step, const struct timeline *tl, uin
 		if (r->ts_ns < since_ns)
 			break;
 		for (int i = 0; i < step->nexpects; i++) {
-			if (!row_matches_at(&step->expects[i], tl, pos))
+			if (!lesson_row_matches(&step->expects[i], r))
 				continue;
 			seen[i]++;
 			if (step->expects[i].pids)
@@ -909,7 +876,7 @@ bool lesson_fail_seen(const struct lesson_step *step, const struct timeline *tl,
 		const struct row *r = timeline_row(tl, pos);
 		if (r->ts_ns < since_ns)
 			break;
-		if (row_matches_at(&step->fail_seen, tl, pos))
+		if (lesson_row_matches(&step->fail_seen, r))
 			return true;
 	}
 	return false;
