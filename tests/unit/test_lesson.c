@@ -131,6 +131,10 @@ static const struct {
 	 "bad.lesson:5: expect: pids '0': expected a number from 1 to 16"},
 	{HEADER "step: a\nexpect: packet c2s SYN pids=2\n", "bad.lesson:5: expect: unknown option 'pids' for a packet"},
 	{HEADER "step: a\nexpect: socket client\n", "bad.lesson:5: expect: unknown kind 'socket'"},
+	{HEADER "step: a\nexpect: arp\n", "bad.lesson:5: expect: 'arp request|reply|any [lost|arrived]' expected"},
+	{HEADER "step: a\nexpect: arp who-has\n", "bad.lesson:5: expect: 'arp request|reply|any [lost|arrived]' expected"},
+	{HEADER "step: a\nexpect: arp request lost arrived\n", "bad.lesson:5: expect: an ARP frame is lost or arrived, not both"},
+	{HEADER "step: a\nexpect: arp reply seq=1\n", "bad.lesson:5: expect: unknown option 'seq' for a arp"},
 	{HEADER "step: a\nrun: browser\nexpect: call client connect\n", "bad.lesson:5: run: program 'browser'"},
 	{HEADER "step: a\nrun: client --step\nexpect: call client connect\n", "bad.lesson:5: run: '--step' is set by"},
 	{HEADER "step: a\nrun: server@spare\nexpect: call client connect\n", "bad.lesson:5: run: only a client"},
@@ -552,6 +556,7 @@ static void sysctl_values_are_read_from_the_directory(void **state)
 
 #define C "\"client\":\"127.0.0.1:50000\",\"server\":\"127.0.0.1:9000\""
 #define P2S "\"src\":\"127.0.0.1:50000\",\"dst\":\"127.0.0.1:9000\",\"dir\":\"c2s\""
+#define ARP_REQ "\"op\":\"request\",\"sender_mac\":\"7a:f1:1d:ac:38:d8\",\"sender_ip\":\"10.77.0.1\",\"target_mac\":\"00:00:00:00:00:00\",\"target_ip\":\"10.77.0.2\""
 #define S2C "\"src\":\"127.0.0.1:9000\",\"dst\":\"127.0.0.1:50000\",\"dir\":\"s2c\""
 
 /* A handshake, a refused connect and a bind error, at times 100..900. */
@@ -571,6 +576,11 @@ static const char *const records[] = {
 	"{\"type\":\"packet\",\"ts_ns\":1200,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1200,\"arrived_ns\":1300,\"retrans\":true}",
 	"{\"type\":\"arrival\",\"ts_ns\":1300,\"conn\":2," P2S ",\"flags\":\"PSH|ACK\",\"seq\":1,\"ack\":1,\"len\":100,\"win\":1,\"abs_seq\":6,\"abs_ack\":10,\"sent_ns\":1200,\"arrived_ns\":1300,\"retrans\":true}",
 	"{\"type\":\"packet\",\"ts_ns\":1400,\"conn\":2," S2C ",\"flags\":\"ACK\",\"seq\":1,\"ack\":101,\"len\":0,\"win\":0,\"abs_seq\":10,\"abs_ack\":106,\"sent_ns\":1400,\"arrived_ns\":1500}",
+	/* ARP on a wire: a request lost, its retry (sent, arrived), the reply (sent) */
+	"{\"type\":\"arp\",\"ts_ns\":1600," ARP_REQ ",\"sent_ns\":1600,\"sent_at\":\"client\",\"lost\":true}",
+	"{\"type\":\"arp\",\"ts_ns\":1700," ARP_REQ ",\"sent_ns\":1700,\"sent_at\":\"client\",\"arrived_ns\":1750,\"arrived_at\":\"server\"}",
+	"{\"type\":\"arp\",\"ts_ns\":1750," ARP_REQ ",\"sent_ns\":1700,\"sent_at\":\"client\",\"arrived_ns\":1750,\"arrived_at\":\"server\",\"arrival\":true}",
+	"{\"type\":\"arp\",\"ts_ns\":1760,\"op\":\"reply\",\"sender_mac\":\"1e:cb:24:ae:1e:7a\",\"sender_ip\":\"10.77.0.2\",\"target_mac\":\"7a:f1:1d:ac:38:d8\",\"target_ip\":\"10.77.0.1\",\"sent_ns\":1760,\"sent_at\":\"server\",\"arrived_ns\":1810,\"arrived_at\":\"client\"}",
 };
 
 static struct timeline *build_timeline(void)
@@ -643,6 +653,19 @@ static const struct {
 	{"packet c2s PSH|ACK retrans lost", 1000, false},
 	{"packet s2c ACK win=0", 1000, true},
 	{"packet s2c ACK win=1", 1000, false},
+	{"arp request", 1000, true},
+	{"arp request count=2", 1000, true},           /* the lost one and its retry */
+	{"arp request count=3", 1000, false},          /* an arrival is not another frame */
+	{"arp request lost", 1000, true},
+	{"arp reply lost", 1000, false},
+	{"arp request arrived", 1000, true},
+	{"arp reply arrived", 1000, false},
+	{"arp reply", 1000, true},
+	{"arp any count=3", 1000, true},
+	{"arp any", 1900, false},
+	{"packet any", 1600, false},                   /* an ARP row is no segment */
+	{"no arp any", 0, false},
+	{"no arp any", 1900, true},
 };
 
 static void matcher_follows_the_table(void **state)

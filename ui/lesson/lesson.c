@@ -156,13 +156,14 @@ static int expect_option(struct parser *p, struct lesson_expect *e, const char *
 		}
 	}
 	return fail(p, "expect: unknown option '%.*s' for a %s", (int)(eq - w), w,
-		    e->kind == EXPECT_CALL ? "call" : e->kind == EXPECT_PACKET ? "packet" : "state");
+		    e->kind == EXPECT_CALL ? "call" : e->kind == EXPECT_PACKET ? "packet" : e->kind == EXPECT_ARP ? "arp" : "state");
 }
 
 /*   call PROC NAME [enter|exit] [ret=N] [errno=E|none] [pids=N]
  *   submit PROC NAME                     (an io_uring operation handed over)
  *   complete PROC NAME [ret=N] [errno=E|none]    (... and done)
  *   packet c2s|s2c|any [FLAGS] [seq=N] [ack=N] [len=N] [win=N] [retrans] [lost|arrived]
+ *   arp request|reply|any [lost|arrived]       (two hosts: an ARP frame)
  *   state PROC STATE
  * each optionally preceded by "no" and followed by count=N. */
 static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
@@ -184,7 +185,7 @@ static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
 		i++;
 	}
 	if (i >= n)
-		return fail(p, "expect: what? (call, submit, complete, packet or state)");
+		return fail(p, "expect: what? (call, submit, complete, packet, state or arp)");
 	if (strcmp(w[i], "call") == 0 || strcmp(w[i], "submit") == 0 || strcmp(w[i], "complete") == 0) {
 		e->kind = EXPECT_CALL;
 		e->op = strcmp(w[i], "submit") == 0 ? UCALL_SUBMIT : strcmp(w[i], "complete") == 0 ? UCALL_COMPLETE
@@ -246,8 +247,18 @@ static int parse_expect(struct parser *p, char *value, struct lesson_expect *e)
 			return bad_state(p, w[i + 2]);
 		e->state = (enum tcp_state)s;
 		i += 3;
+	} else if (strcmp(w[i], "arp") == 0) {
+		e->kind = EXPECT_ARP;
+		if (n - i < 2 || !(strcmp(w[i + 1], "request") == 0 || strcmp(w[i + 1], "reply") == 0 ||
+				   strcmp(w[i + 1], "any") == 0))
+			return fail(p, "expect: 'arp request|reply|any [lost|arrived]' expected");
+		e->arp_op = strcmp(w[i + 1], "request") == 0 ? ARP_REQUEST : strcmp(w[i + 1], "reply") == 0 ? ARP_REPLY : 0;
+		for (i += 2; i < n && (strcmp(w[i], "lost") == 0 || strcmp(w[i], "arrived") == 0); i++)
+			*(strcmp(w[i], "lost") == 0 ? &e->lost : &e->arrived) = true;
+		if (e->lost && e->arrived)
+			return fail(p, "expect: an ARP frame is lost or arrived, not both");
 	} else {
-		return fail(p, "expect: unknown kind '%s' (expected call, submit, complete, packet or state)", w[i]);
+		return fail(p, "expect: unknown kind '%s' (expected call, submit, complete, packet, state or arp)", w[i]);
 	}
 	for (; i < n; i++)
 		if (expect_option(p, e, w[i]) < 0)
@@ -820,6 +831,12 @@ bool lesson_row_matches(const struct lesson_expect *e, const struct row *r)
 			if (proc_matches(e->proc, r->changes[i].role) && r->changes[i].to == e->state)
 				return true;
 		return false;
+	case EXPECT_ARP: { /* like a packet: the row where it left, unless "arrived" */
+		const struct ui_arp_wire *aw = &r->ev->u.arp_wire;
+		if (r->kind != ROW_STATE || r->ev->type != UEV_ARP || (e->arp_op && r->ev->u.arp.op != e->arp_op))
+			return false;
+		return aw->arrival == e->arrived && (!e->lost || aw->lost);
+	}
 	}
 	return false;
 }
@@ -951,6 +968,11 @@ const char *lesson_expect_words(const struct lesson_expect *e, enum lang lang, c
 		break;
 	case EXPECT_STATE:
 		snprintf(buf, n, "%s%s进入 %s", e->absent ? "没有：" : "", who[e->proc], tcp_state_name(e->state));
+		break;
+	case EXPECT_ARP:
+		snprintf(buf, n, "%sARP %s%s", e->absent ? "没有：" : "",
+			 e->arp_op == ARP_REQUEST ? "请求" : e->arp_op == ARP_REPLY ? "应答" : "帧",
+			 e->lost ? "（在线路上丢失）" : e->arrived ? "（到达）" : "");
 		break;
 	}
 	if (e->count > 1) {

@@ -37,7 +37,7 @@
 #define LESSON_MAX_CHOICES 6
 #define LESSON_MAX_PIDS 16  /* expect: call ... pids=N: N at most this */
 
-enum expect_kind { EXPECT_CALL, EXPECT_PACKET, EXPECT_STATE };
+enum expect_kind { EXPECT_CALL, EXPECT_PACKET, EXPECT_STATE, EXPECT_ARP };
 enum expect_dir { DIR_ANY, DIR_C2S, DIR_S2C };
 enum expect_proc { PROC_CLIENT = ROLE_CLIENT, PROC_SERVER = ROLE_SERVER, PROC_ANY };
 
@@ -70,7 +70,9 @@ struct lesson_expect {
 	 * and one where it arrived: a packet expectation counts the sent rows
 	 * (segments), "arrived" the arrival rows, "lost" the sent ones that
 	 * never arrived. On loopback every row is a sent one. */
-	bool lost, arrived;
+	bool lost, arrived;    /* packet and arp */
+	/* arp: ARP_REQUEST or ARP_REPLY (decode.h); 0: either */
+	int arp_op;
 	/* state */
 	enum tcp_state state;
 };

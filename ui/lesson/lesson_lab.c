@@ -579,7 +579,9 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 		snprintf(err, errlen, "cannot find free ports on 127.0.0.1");
 		goto fail;
 	}
-	snprintf(filter, sizeof(filter), "tcp port %d or tcp port %d", lab->port, lab->spare);
+	/* on two hosts ARP crosses the wire too: the first connect() waits for it */
+	snprintf(filter, sizeof(filter), "tcp port %d or tcp port %d%s", lab->port, lab->spare,
+		 lab->wire ? " or arp" : "");
 	so.filter = filter;
 	so.on_row = on_row;
 	so.on_event = on_event;
