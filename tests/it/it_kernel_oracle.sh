@@ -97,21 +97,14 @@ run_scenario() {
 # (CONNS connections on the wire, each with these expected kernel paths; ""
 # for an endpoint the kernel must not report)
 check() {
-	python3 - "$TMP/$1.jsonl" "$1" "$2" "$3" "$4" "$5" <<'EOF' || { cat "$TMP/$1.err"; return 1; }
+	PYTHONPATH="$ROOT/tests/lib" python3 - "$TMP/$1.jsonl" "$1" "$2" "$3" "$4" "$5" <<'EOF' || { cat "$TMP/$1.err"; return 1; }
 import json, sys
+from state_chain import chain
 path, name, mode, want_conns, want_client, want_server = sys.argv[1:]
 recs = [json.loads(l) for l in open(path)]
 assert recs and recs[-1]["type"] == "stats", name + ": the last record must be stats"
 conns = {r["conn"]: r for r in recs if r["type"] == "conn_end"}
 assert len(conns) == int(want_conns), "%s: expected %s connection(s), got %d" % (name, want_conns, len(conns))
-
-def chain(changes):
-    out = []
-    for frm, to in changes:
-        if not out or out[-1] != frm:
-            out.append(frm)
-        out.append(to)
-    return out
 
 for r in recs:
     if r["type"] == "kernel":

@@ -39,19 +39,12 @@ run() {
 # check FILE LABEL: the comparison; prints each endpoint's two paths and the
 # lost segments as "LOST dir flags seq len" lines (for the seed's repeat).
 check() {
-	python3 - "$1" "$2" <<'EOF'
+	PYTHONPATH="$ROOT/tests/lib" python3 - "$1" "$2" <<'EOF'
 import json, sys
+from state_chain import chain
 path, label = sys.argv[1:]
 recs = [json.loads(l) for l in open(path)]
 hosts = {"client": "10.77.0.1", "server": "10.77.0.2"}
-
-def chain(changes):
-    out = []
-    for frm, to in changes:
-        if not out or out[-1] != frm:
-            out.append(frm)
-        out.append(to)
-    return out
 
 for r in recs:
     if r["type"] == "kernel":
