@@ -31,16 +31,28 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* The stop signals are blocked across the fork: a SIGTERM sent to the child
+ * before it has put back the default action would run this program's
+ * handler in the child, and the command would then run on (a server told
+ * to stop as the client ended at once: it_wire_cleanup waited out a
+ * 'sleep 600' once). Unblocked after the reset, it ends the child. */
 static pid_t spawn(struct wire *w, enum wire_host h, char **argv)
 {
-	pid_t parent = getpid(), pid = fork();
+	pid_t parent = getpid(), pid;
+	sigset_t stops, old;
 	char err[300];
 
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, &old);
+	pid = fork();
 	if (pid == 0) {
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 			_exit(125);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (wire_enter(w, h, err, sizeof(err)) < 0) {
 			fprintf(stderr, "wire_lab: %s\n", err);
 			_exit(126);
@@ -49,6 +61,7 @@ static pid_t spawn(struct wire *w, enum wire_host h, char **argv)
 		fprintf(stderr, "wire_lab: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return pid;
 }
 
