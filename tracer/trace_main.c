@@ -164,24 +164,6 @@ static void on_event(const struct trace_event *ev, void *ctx)
 }
 
 /* The stats line of the text timeline in the words of --lang. */
-static int stats_text(const struct tracer *t, const struct capture_stats *s, char *buf, size_t n)
-{
-	int len;
-
-	if (t->style.lang != LANG_ZH)
-		return output_stats_text(s, buf, n);
-	len = snprintf(buf, n, "统计：看到 %llu 个包，其中 TCP %llu 个，连接 %llu 个，内核丢弃 %llu 个，截断 %llu 个，"
-		       "无效 %llu 个，非 TCP %llu 个", (unsigned long long)s->seen, (unsigned long long)s->tcp,
-		       (unsigned long long)s->connections, (unsigned long long)s->dropped,
-		       (unsigned long long)s->truncated, (unsigned long long)s->invalid, (unsigned long long)s->not_tcp);
-	if (len >= 0 && (size_t)len < n && s->icmp)
-		len += snprintf(buf + len, n - (size_t)len, "，ICMP 差错 %llu 个", (unsigned long long)s->icmp);
-	if (len >= 0 && (size_t)len < n && s->time_carried)
-		len += snprintf(buf + len, n - (size_t)len, "；警告：%llu 条记录的秒以下部分不小于 1 秒（已进位到秒）",
-				(unsigned long long)s->time_carried);
-	return len >= 0 && (size_t)len < n ? len : -1;
-}
-
 /* Time advances with the packets (flow_table_segment fires the timers due
  * first), so a pcap file expires TIME_WAIT exactly as the live capture did. */
 static void on_segment(const struct segment *seg, uint64_t ts_ns, void *ctx)
@@ -549,7 +531,7 @@ int main(int argc, char **argv)
 		if (rc == 0 && t.format == FORMAT_JSON)
 			emit_line(&t, output_stats_json(&stats, t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));
 		else if (rc == 0)
-			emit_line(&t, stats_text(&t, &stats, out_reserve(&t), OUTPUT_LINE_MAX));
+			emit_line(&t, output_stats_text(&stats, t.style.lang, out_reserve(&t), OUTPUT_LINE_MAX));
 		if (out_flush(&t) < 0 || fflush(stdout) == EOF) {
 			fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 			rc = -1;
@@ -643,7 +625,7 @@ int main(int argc, char **argv)
 	if (t.format == FORMAT_JSON)
 		emit_line(&t, output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));
 	else
-		emit_line(&t, stats_text(&t, &stats, out_reserve(&t), OUTPUT_LINE_MAX));
+		emit_line(&t, output_stats_text(&stats, t.style.lang, out_reserve(&t), OUTPUT_LINE_MAX));
 	if (out_flush(&t) < 0 || fflush(stdout) == EOF) {
 		fprintf(stderr, "socklab-trace: write to standard output: %s\n", errtext(errno));
 		rc = -1;

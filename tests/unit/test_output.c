@@ -205,10 +205,10 @@ static void icmp_record_and_stats(void **state)
 
 	assert_true(output_stats_json(&st, 0, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\"icmp\":1,\"time_carried\":1,"));
-	assert_true(output_stats_text(&st, buf, sizeof(buf)) > 0);
+	assert_true(output_stats_text(&st, LANG_EN, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "0 not tcp, 1 icmp errors; warning: 1 records had a fraction of a second"));
 	st.icmp = st.time_carried = 0;
-	assert_true(output_stats_text(&st, buf, sizeof(buf)) > 0);
+	assert_true(output_stats_text(&st, LANG_EN, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "0 not tcp") && !strstr(buf, "icmp"));
 }
 

@@ -784,34 +784,36 @@ int output_format_json(const char *producer, uint64_t ts_ns, char *buf, size_t n
 	return outbuf_finish(&o);
 }
 
-int output_stats_text(const struct capture_stats *s, char *buf, size_t n)
+/* The stats line's words around each count, English and Chinese: one
+ * writer for both languages. */
+enum stats_item { ST_SEEN, ST_TCP, ST_CONNS, ST_DROPPED, ST_TRUNCATED, ST_INVALID, ST_NOT_TCP, ST_ICMP, ST_CARRIED,
+		  ST_COUNT };
+
+static const char *const stats_words[ST_COUNT][LANG_COUNT][2] = {
+	[ST_SEEN] = {{"stats: ", " packets seen"}, {"统计：看到 ", " 个包"}},
+	[ST_TCP] = {{", ", " tcp"}, {"，其中 TCP ", " 个"}},
+	[ST_CONNS] = {{", ", " connections"}, {"，连接 ", " 个"}},
+	[ST_DROPPED] = {{", ", " dropped by the kernel"}, {"，内核丢弃 ", " 个"}},
+	[ST_TRUNCATED] = {{", ", " truncated"}, {"，截断 ", " 个"}},
+	[ST_INVALID] = {{", ", " invalid"}, {"，无效 ", " 个"}},
+	[ST_NOT_TCP] = {{", ", " not tcp"}, {"，非 TCP ", " 个"}},
+	[ST_ICMP] = {{", ", " icmp errors"}, {"，ICMP 差错 ", " 个"}},
+	[ST_CARRIED] = {{"; warning: ", " records had a fraction of a second of 1 s or more (carried into the seconds)"},
+			{"；警告：", " 条记录的秒以下部分不小于 1 秒（已进位到秒）"}},
+};
+
+int output_stats_text(const struct capture_stats *s, enum lang lang, char *buf, size_t n)
 {
+	const uint64_t count[ST_COUNT] = {s->seen, s->tcp, s->connections, s->dropped, s->truncated,
+					  s->invalid, s->not_tcp, s->icmp, s->time_carried};
 	struct outbuf o = outbuf_at(buf, n, 0);
 
-	outbuf_lit(&o, "stats: ");
-	outbuf_u64(&o, s->seen);
-	outbuf_lit(&o, " packets seen, ");
-	outbuf_u64(&o, s->tcp);
-	outbuf_lit(&o, " tcp, ");
-	outbuf_u64(&o, s->connections);
-	outbuf_lit(&o, " connections, ");
-	outbuf_u64(&o, s->dropped);
-	outbuf_lit(&o, " dropped by the kernel, ");
-	outbuf_u64(&o, s->truncated);
-	outbuf_lit(&o, " truncated, ");
-	outbuf_u64(&o, s->invalid);
-	outbuf_lit(&o, " invalid, ");
-	outbuf_u64(&o, s->not_tcp);
-	outbuf_lit(&o, " not tcp");
-	if (s->icmp) {
-		outbuf_lit(&o, ", ");
-		outbuf_u64(&o, s->icmp);
-		outbuf_lit(&o, " icmp errors");
-	}
-	if (s->time_carried) {
-		outbuf_lit(&o, "; warning: ");
-		outbuf_u64(&o, s->time_carried);
-		outbuf_lit(&o, " records had a fraction of a second of 1 s or more (carried into the seconds)");
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (i >= ST_ICMP && !count[i]) /* only when there were any */
+			continue;
+		outbuf_lit(&o, stats_words[i][lang][0]);
+		outbuf_u64(&o, count[i]);
+		outbuf_lit(&o, stats_words[i][lang][1]);
 	}
 	return outbuf_finish(&o);
 }

@@ -62,7 +62,7 @@ int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, 
  * are keys. */
 #define OUTPUT_FORMAT_VERSION 2
 int output_format_json(const char *producer, uint64_t ts_ns, char *buf, size_t n);
-int output_stats_text(const struct capture_stats *s, char *buf, size_t n);
+int output_stats_text(const struct capture_stats *s, enum lang lang, char *buf, size_t n);
 
 /* A two-point wire's pairing counters: a "wire" record
  * ({"type":"wire","ts_ns":...,"paired":N,"lost":N,"unsent":N,"evicted":N,
