@@ -190,7 +190,6 @@ struct demo {
 	pid_t server, client;
 	int client_gate;         /* on the wire: the forked client waits for a byte here */
 	bool client_started, client_done;
-	const char *output;
 };
 
 int demo_free_port(void)
@@ -386,7 +385,7 @@ struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen)
 			demo_stop(d);
 			return NULL;
 		}
-		d->client = spawn(o, "echo-client", o->scenario->client_args, true, NULL, gate[0], err, errlen);
+		d->client = spawn(o, "echo-client", o->scenario->client_args, true, o->client_output, gate[0], err, errlen);
 		close(gate[0]);
 		d->client_gate = gate[1];
 		if (d->client < 0) {
@@ -395,11 +394,6 @@ struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen)
 		}
 	}
 	return d;
-}
-
-void demo_set_output(struct demo *d, const char *path)
-{
-	d->output = path;
 }
 
 int demo_start_client(struct demo *d, char *err, size_t errlen)
@@ -412,7 +406,7 @@ int demo_start_client(struct demo *d, char *err, size_t errlen)
 			snprintf(err, errlen, "demo: the client is gone before its start");
 		return d->client_started ? 0 : -1;
 	}
-	d->client = spawn(&d->o, "echo-client", d->o.scenario->client_args, true, d->output, -1, err, errlen);
+	d->client = spawn(&d->o, "echo-client", d->o.scenario->client_args, true, d->o.client_output, -1, err, errlen);
 	d->client_started = d->client > 0;
 	return d->client > 0 ? 0 : -1;
 }

@@ -60,14 +60,15 @@ struct demo_opts {
 	 * still enter the hosts (before it drops root), the client waiting
 	 * until demo_start_client lets it exec. */
 	const struct wire *wire;
+	/* The client's stdout and stderr go here (appended), or NULL:
+	 * /dev/null. Given before the start because on the wire the client is
+	 * forked by demo_start. */
+	const char *client_output;
 };
 
 /* Starts the server (the client comes with demo_start_client). A scenario
  * whose server is not echo-server (socklab run) is refused on the wire. */
 struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen);
-/* The client started next writes its stdout and stderr to path (appended)
- * instead of /dev/null; path must outlive d. */
-void demo_set_output(struct demo *d, const char *path);
 /* Starts the client; returns 0 or -1 with err. */
 int demo_start_client(struct demo *d, char *err, size_t errlen);
 bool demo_client_started(const struct demo *d);

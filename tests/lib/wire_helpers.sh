@@ -86,10 +86,11 @@ orphans_gone() {
 # scripted student, as USER, in LANG. Fails unless it runs on two hosts,
 # reaches every step's checkpoint, the wire's rules dropped DROPPED frames,
 # and nothing of the wire is left. Its ladder: $TMP/lesson-N-USER.out.
+# With LESSON_DIR set, the lesson comes from there instead of lessons/.
 wire_lesson() {
-	local user=$1 n=$2 lang=$3 dropped=$4 out="$TMP/lesson-$2-$1" file steps reached got left
-	file=$(ls "$ROOT/lessons/$lang/$n-"*.lesson)
-	as "$user" "$BIN/socklab" lesson "$n" --auto --lang "$lang" --timeout 60 --width 160 >"$out.out" 2>"$out.err" ||
+	local user=$1 n=$2 lang=$3 dropped=$4 out="$TMP/lesson-$2-$1" dir=${LESSON_DIR:-$ROOT/lessons} file steps reached got left
+	file=$(ls "$dir/$lang/$n-"*.lesson)
+	as "$user" "$BIN/socklab" lesson "$n" --dir "$dir" --auto --lang "$lang" --timeout 60 --width 160 >"$out.out" 2>"$out.err" ||
 		fail "$user: lesson $n ($lang) failed: $(tail -n 3 "$out.err"; grep -A4 'not reached' "$out.out" | head -n 8)"
 	grep -q "two hosts, client 10.77.0.1 and server 10.77.0.2" "$out.err" || fail "$user: lesson $n: not on two hosts"
 	steps=$(grep -c '^step:' "$file")

@@ -83,10 +83,9 @@ static void start_program(const struct wire *w, const char *bindir, struct progr
 		else
 			p->scenario.server_args[i] = p->argv[i];
 	}
-	struct demo_opts o = {&p->scenario, bindir, p->events, q->port, q->step, -1, -1, w};
+	struct demo_opts o = {&p->scenario, bindir,     p->events, q->port, q->step, -1, -1, w,
+			      p->output[0] ? p->output : NULL};
 	p->demo = demo_start(&o, r->err, sizeof(r->err));
-	if (p->demo && p->output[0])
-		demo_set_output(p->demo, p->output);
 	if (p->demo && q->client && demo_start_client(p->demo, r->err, sizeof(r->err)) < 0) {
 		demo_stop(p->demo);
 		p->demo = NULL;

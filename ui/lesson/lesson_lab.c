@@ -380,12 +380,11 @@ static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char 
 		return 0;
 	}
 	struct demo_opts dopt = {&p->scenario, lab->o.bindir, session_channel_path(lab->sess),
-				 run->port == PORT_SPARE ? lab->spare : lab->port, run->step, -1, -1, NULL};
+				 run->port == PORT_SPARE ? lab->spare : lab->port, run->step, -1, -1, NULL,
+				 p->output[0] ? p->output : NULL};
 	p->demo = demo_start(&dopt, err, errlen);
 	if (!p->demo)
 		return -1;
-	if (p->output[0])
-		demo_set_output(p->demo, p->output);
 	if (run->proc == ROLE_CLIENT && demo_start_client(p->demo, err, errlen) < 0)
 		return -1;
 	lab->nprocs++;
