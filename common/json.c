@@ -4,89 +4,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324"
+const char json_digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
 				  "25262728293031323334353637383940414243444546474849"
 				  "50515253545556575859606162636465666768697071727374"
 				  "75767778798081828384858687888990919293949596979899";
-
-/* Exactly 8 digits of v < 10^8, leading zeros kept: two independent
- * halves, so the divisions do not wait on one another. */
-static inline __attribute__((always_inline)) void put8(char *p, uint32_t v)
-{
-	uint32_t hi = v / 10000, lo = v % 10000;
-
-	memcpy(p, digit_pairs + 2 * (hi / 100), 2);
-	memcpy(p + 2, digit_pairs + 2 * (hi % 100), 2);
-	memcpy(p + 4, digit_pairs + 2 * (lo / 100), 2);
-	memcpy(p + 6, digit_pairs + 2 * (lo % 100), 2);
-}
-
-static inline __attribute__((always_inline)) void put2(char *p, uint32_t v)
-{
-	memcpy(p, digit_pairs + 2 * v, 2);
-}
-
-/* The digits of v < 100 with no leading zero; returns how many. */
-static inline __attribute__((always_inline)) size_t put_upto2(char *p, uint32_t v)
-{
-	if (v < 10) {
-		*p = (char)('0' + v);
-		return 1;
-	}
-	put2(p, v);
-	return 2;
-}
-
-/* The digits of v < 10^8 with no leading zeros; returns how many. A
- * branch per size, one division for each pair of digits, no loop. */
-static inline __attribute__((always_inline)) size_t put_upto8(char *p, uint32_t v)
-{
-	size_t n;
-
-	if (v < 100)
-		return put_upto2(p, v);
-	if (v < 10000) {
-		n = put_upto2(p, v / 100);
-		put2(p + n, v % 100);
-		return n + 2;
-	}
-	if (v < 1000000) {
-		uint32_t lo = v % 10000;
-
-		n = put_upto2(p, v / 10000);
-		put2(p + n, lo / 100);
-		put2(p + n + 2, lo % 100);
-		return n + 4;
-	}
-	n = put_upto2(p, v / 1000000);
-	v %= 1000000;
-	put2(p + n, v / 10000);
-	v %= 10000;
-	put2(p + n + 2, v / 100);
-	put2(p + n + 4, v % 100);
-	return n + 6;
-}
-
-/* The digits of v, no leading zeros, at p (room for 20); returns how
- * many. Cut into 8-digit pieces formatted with 32-bit arithmetic. */
-static inline __attribute__((always_inline)) size_t put_u64(char *p, uint64_t v)
-{
-	size_t len;
-
-	if (v < 100000000)
-		return put_upto8(p, (uint32_t)v);
-	if (v < 10000000000000000ull) {
-		len = put_upto8(p, (uint32_t)(v / 100000000));
-		put8(p + len, (uint32_t)(v % 100000000));
-		return len + 8;
-	}
-	uint64_t high = v / 100000000;
-
-	len = put_upto8(p, (uint32_t)(high / 100000000)); /* < 1845 */
-	put8(p + len, (uint32_t)(high % 100000000));
-	put8(p + len + 8, (uint32_t)(v % 100000000));
-	return len + 16;
-}
 
 /* Near the end of the buffer: through a scratch array, so that a number
  * that does not fit is refused whole. */
@@ -94,7 +15,7 @@ static __attribute__((noinline)) void outbuf_u64_near_end(struct outbuf *o, uint
 {
 	char tmp[20];
 
-	outbuf_mem(o, tmp, put_u64(tmp, v));
+	outbuf_mem(o, tmp, json_put_u64(tmp, v));
 }
 
 /* Numbers are most of a packet record (a 19-digit ts_ns, 10-digit
@@ -104,7 +25,7 @@ void outbuf_u64(struct outbuf *o, uint64_t v)
 	if (!o->ok)
 		return;
 	if (o->pos + 20 < o->n)
-		o->pos += put_u64(o->buf + o->pos, v);
+		o->pos += json_put_u64(o->buf + o->pos, v);
 	else
 		outbuf_u64_near_end(o, v);
 }
@@ -114,7 +35,7 @@ void outbuf_digits8(struct outbuf *o, uint32_t v)
 	if (!o->ok)
 		return;
 	if (o->pos + 8 < o->n) {
-		put8(o->buf + o->pos, v % 100000000);
+		json_put8(o->buf + o->pos, v % 100000000);
 		o->pos += 8;
 	} else {
 		o->ok = false;

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -249,6 +250,82 @@ static void endpoint_cache_changes_nothing(void **state)
 	output_cache_free(cache);
 }
 
+/* The longest packet, arrival and state records there can be (IPv6
+ * endpoints of the longest text, every option with four SACK blocks,
+ * numbers of the most digits, both wire times, a note with the longest
+ * key), each into heap buffers of every size from 1 byte up: a record is
+ * written whole or refused (-1), and under AddressSanitizer no size lets
+ * a writer step past its buffer (output.c checks its bound once a record,
+ * then writes unchecked). */
+static void longest_records_fit_or_are_refused(void **state)
+{
+	struct output_cache *cache = output_cache_new();
+	struct output_style styles[2] = {{0}, {.cache = cache}};
+	struct segment s;
+	struct trace_event ev = {.ts_ns = UINT64_MAX, .conn = UINT32_MAX, .seg = &s, .rel_seq = UINT32_MAX,
+				 .rel_ack = UINT32_MAX, .win_scaled = UINT32_MAX, .retransmission = true,
+				 .midstream = true, .wire = true, .sent_ns = UINT64_MAX, .arrived_ns = UINT64_MAX,
+				 .from = TCPS_ESTABLISHED, .to = TCPS_ESTABLISHED, .why_seq = UINT32_MAX,
+				 .why_ack = UINT32_MAX};
+	static const enum trace_event_kind kinds[] = {EVENT_PACKET, EVENT_ARRIVAL, EVENT_STATE};
+	size_t longest_key = 0;
+
+	(void)state;
+	assert_non_null(cache);
+	for (int w = 1; w < WHY_COUNT; w++)
+		if (strlen(why_key((enum tcp_why)w)) > longest_key) {
+			longest_key = strlen(why_key((enum tcp_why)w));
+			ev.note = ev.why = (enum tcp_why)w;
+		}
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(endpoint_parse("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535", &ev.client), 0);
+	assert_int_equal(endpoint_parse("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.254]:65534", &ev.server), 0);
+	s.src = ev.client;
+	s.dst = ev.server;
+	ev.from_client = true;
+	s.flags = 0xff;
+	s.seq = s.ack = UINT32_MAX;
+	s.len = UINT16_MAX;
+	s.win = UINT16_MAX;
+	s.opt.has = TCPOPT_HAS_MSS | TCPOPT_HAS_WSCALE | TCPOPT_HAS_SACK_PERM | TCPOPT_HAS_SACK | TCPOPT_HAS_TS |
+		    TCPOPT_CUT;
+	s.opt.mss = UINT16_MAX;
+	s.opt.wscale = UINT8_MAX;
+	s.opt.nsack = TCP_MAX_SACK_BLOCKS;
+	for (int i = 0; i < TCP_MAX_SACK_BLOCKS; i++) {
+		s.opt.sack[i].left = 1; /* relative to peer_isn 2: the most digits */
+		s.opt.sack[i].right = 1;
+	}
+	ev.peer_isn = 2;
+	s.opt.ts_val = s.opt.ts_ecr = UINT32_MAX;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (int st = 0; st < 2; st++) {
+			char whole[OUTPUT_LINE_MAX];
+			int len;
+
+			ev.kind = kinds[k];
+			len = output_json(&ev, &styles[st], whole, sizeof(whole));
+			assert_true(len > 0); /* (numbers past 2^63: more than jansson parses) */
+			assert_true(whole[0] == '{' && whole[len - 1] == '}');
+			for (size_t n = 1; n <= (size_t)len + 1100; n++) {
+				char *buf = malloc(n);
+				int got;
+
+				assert_non_null(buf);
+				got = output_json(&ev, &styles[st], buf, n);
+				if (got >= 0) {
+					assert_int_equal(got, len);
+					assert_string_equal(buf, whole);
+				}
+				if (n > (size_t)len + 1024) /* past every bound's margin: written */
+					assert_int_equal(got, len);
+				free(buf);
+			}
+		}
+	}
+	output_cache_free(cache);
+}
+
 /* ---- the kernel view's records ---- */
 
 static struct kview_event kernel_record(enum kview_owner owner, uint32_t conn, uint64_t ts, const char *local,
@@ -361,6 +438,7 @@ int main(void)
 		cmocka_unit_test(endpoint_cache_changes_nothing),
 		cmocka_unit_test(state_record_and_text_line),
 		cmocka_unit_test(numbers_at_their_limits),
+		cmocka_unit_test(longest_records_fit_or_are_refused),
 		cmocka_unit_test(kernel_records_json_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

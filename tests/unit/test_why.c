@@ -38,6 +38,7 @@ static void test_keys_are_unique_and_parse_back(void **state)
 		const char *k = why_key((enum tcp_why)w);
 
 		assert_true(strlen(k) > 2);
+		assert_true(strlen(k) < WHY_KEY_MAX);
 		for (const char *p = k; *p; p++)
 			assert_true((*p >= 'a' && *p <= 'z') || *p == '_');
 		assert_int_equal(why_parse(k), w);

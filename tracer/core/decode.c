@@ -855,20 +855,26 @@ static const struct {
 };
 #define N_FLAG_NAMES (sizeof(flag_names) / sizeof(flag_names[0]))
 
-void tcp_flags_put(struct outbuf *o, uint8_t flags)
+char *tcp_flags_at(char *p, uint8_t flags)
 {
-	bool any = false;
+	char *start = p;
 
 	for (size_t i = 0; i < N_FLAG_NAMES; i++) {
 		if (!(flags & flag_names[i].bit))
 			continue;
-		if (any)
-			outbuf_char(o, '|');
-		outbuf_mem(o, flag_names[i].name, 3);
-		any = true;
+		if (p != start)
+			*p++ = '|';
+		p = cur_mem(p, flag_names[i].name, 3);
 	}
-	if (!any)
-		outbuf_mem(o, "none", 4);
+	return p != start ? p : CUR_LIT(p, "none");
+}
+
+/* Through a scratch array: what fits is kept however short o's room. */
+void tcp_flags_put(struct outbuf *o, uint8_t flags)
+{
+	char text[TCP_FLAGS_MAX];
+
+	outbuf_mem(o, text, (size_t)(tcp_flags_at(text, flags) - text));
 }
 
 const char *tcp_flags_format(uint8_t flags, char *buf, size_t n)

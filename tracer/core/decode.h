@@ -164,6 +164,10 @@ struct outbuf;
 /* Appends flags as "SYN|ACK", "FIN|ACK", "RST", ... ("none" when zero) to
  * o (json.h's bounded appender). Order: SYN FIN RST PSH ACK URG ECE CWR. */
 void tcp_flags_put(struct outbuf *o, uint8_t flags);
+/* The same at cursor p (json.h), which has TCP_FLAGS_MAX bytes free (the
+ * most it writes); returns the cursor after them. */
+#define TCP_FLAGS_MAX (sizeof("SYN|FIN|RST|PSH|ACK|URG|ECE|CWR") - 1)
+char *tcp_flags_at(char *p, uint8_t flags);
 
 /* The same into buf, cut to fit (32 bytes hold every combination); returns buf. */
 const char *tcp_flags_format(uint8_t flags, char *buf, size_t n);

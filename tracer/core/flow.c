@@ -259,16 +259,27 @@ static void flow_release(struct flow_table *t, struct flow *f)
 	t->stats.live--;
 }
 
-static struct trace_event event_of(const struct flow *f, enum trace_event_kind kind, uint64_t ts)
+/* Makes *ev an event of f with every other field zero: copied from a
+ * zero constant in place, since gcc clears a compound literal's 200 bytes
+ * with rep stos (slow to start) and a returned struct is copied again;
+ * this runs for every packet and state change. */
+static void event_init(struct trace_event *ev, const struct flow *f, enum trace_event_kind kind, uint64_t ts)
 {
-	return (struct trace_event){
-		.kind = kind, .ts_ns = ts, .conn = f->conn, .client = f->client, .server = f->server,
-	};
+	static const struct trace_event none;
+
+	*ev = none;
+	ev->kind = kind;
+	ev->ts_ns = ts;
+	ev->conn = f->conn;
+	ev->client = f->client;
+	ev->server = f->server;
 }
 
 static void report_end(const struct flow *f, const char *reason, uint64_t ts, const struct sink *out)
 {
-	struct trace_event ev = event_of(f, EVENT_CONN_END, ts);
+	struct trace_event ev;
+
+	event_init(&ev, f, EVENT_CONN_END, ts);
 
 	ev.client_path = f->side[ROLE_CLIENT].path;
 	ev.server_path = f->side[ROLE_SERVER].path;
@@ -297,7 +308,9 @@ static void start_time_wait(struct flow_table *t, struct flow *f, uint64_t ts)
 static void report_change(struct flow_table *t, struct flow *f, enum tcp_role role,
 			  const struct tcpfsm_change *c, uint64_t ts, const struct sink *out)
 {
-	struct trace_event ev = event_of(f, EVENT_STATE, ts);
+	struct trace_event ev;
+
+	event_init(&ev, f, EVENT_STATE, ts);
 
 	state_path_push(&f->side[role].path, c->to);
 	if (c->to == TCPS_TIME_WAIT)
@@ -755,7 +768,7 @@ report:
 		note = NOTE_STARTED_AT_SYNACK;
 	if (note == WHY_NONE && (seg->flags & TCP_RST) && !in.rst_acceptable)
 		note = rst_note(x, y, seg);
-	ev = event_of(f, EVENT_PACKET, ts);
+	event_init(&ev, f, EVENT_PACKET, ts);
 	if (wire) {
 		ev.wire = true;
 		ev.sent_ns = wire->sent_ns;
@@ -866,7 +879,9 @@ static void report_icmp(struct flow_table *t, struct flow *f, enum tcp_role xr, 
 			enum icmp_effect effect, enum tcp_why note, uint64_t ts, const struct sink *out)
 {
 	struct side *x = &f->side[xr], *y = &f->side[!xr];
-	struct trace_event ev = event_of(f, EVENT_ICMP, ts);
+	struct trace_event ev;
+
+	event_init(&ev, f, EVENT_ICMP, ts);
 	struct tcpfsm_change c;
 
 	ev.seg = seg;
@@ -1144,7 +1159,7 @@ static void arrive(struct flow_table *t, const struct arrival *a, const struct s
 	y->got |= got;
 	ch.n = 0;
 	f->last_ts = a->at;
-	ev = event_of(f, EVENT_ARRIVAL, a->at);
+	event_init(&ev, f, EVENT_ARRIVAL, a->at);
 	ev.seg = &a->seg;
 	ev.from_client = a->yr == ROLE_SERVER;
 	ev.rel_seq = in.rel_seq;

@@ -4,7 +4,11 @@
  * The tracer prints one record per packet, so this is a hot path: every
  * piece, endpoints, flags and state paths included, is appended with
  * json.h's outbuf straight into the caller's buffer; no snprintf, no
- * temporary copies, no allocation. */
+ * temporary copies, no allocation. The packet, arrival and state records
+ * (nearly all of a capture's) are written through a cursor: their room is
+ * checked once against a counted bound (PACKET_FIELDS_MAX, ...), then
+ * their fields go in unchecked; test_output writes the longest record
+ * there can be into buffers of every size under AddressSanitizer. */
 #include "output.h"
 
 #include <stdlib.h>
@@ -20,6 +24,10 @@ struct output_cache {
 	uint64_t ts_high;
 	uint8_t ts_len;
 	char ts_text[24];
+	/* The lengths of the state names and why keys, each found once (0:
+	 * not yet): three of them in every state record. */
+	uint8_t state_len[TCP_NSTATES];
+	uint8_t why_len[WHY_COUNT];
 	struct cached_conn {
 		uint32_t conn; /* 0: empty */
 		uint8_t len[2];
@@ -37,17 +45,21 @@ void output_cache_free(struct output_cache *c)
 	free(c);
 }
 
-/* Appends e, which is ev's client or server endpoint (role), from the
- * cache when there is one: the same text endpoint_put writes (it wrote the
- * cached copy). */
-static void put_endpoint_of(struct outbuf *o, const struct output_style *st, const struct trace_event *ev,
-			    enum tcp_role role, const struct endpoint *e)
+/* Writes e, which is ev's client or server endpoint (role), at p (with
+ * ENDPOINT_STRLEN bytes free), from the cache when there is one: the same
+ * text endpoint_put writes (it wrote the cached copy). The whole slot is
+ * copied in one fixed-size piece (what lies past the endpoint's length is
+ * overwritten by what follows), instead of a memcpy of a variable length. */
+static char *cur_endpoint_of(char *p, const struct output_style *st, const struct trace_event *ev,
+			     enum tcp_role role, const struct endpoint *e)
 {
 	struct cached_conn *c;
 
 	if (!st || !st->cache || ev->conn == 0) {
-		endpoint_put(o, e);
-		return;
+		struct outbuf t = outbuf_at(p, ENDPOINT_STRLEN, 0);
+
+		endpoint_put(&t, e);
+		return p + t.pos;
 	}
 	c = &st->cache->slot[ev->conn & (OUTPUT_CACHE_SLOTS - 1)];
 	if (c->conn != ev->conn) {
@@ -60,84 +72,90 @@ static void put_endpoint_of(struct outbuf *o, const struct output_style *st, con
 		}
 		c->conn = ev->conn;
 	}
-	/* The whole slot in one fixed-size copy when it fits (what lies past
-	 * the endpoint's length is overwritten by what follows), instead of a
-	 * memcpy call of a variable length. */
-	if (o->ok && o->pos + sizeof(c->text[role]) < o->n) {
-		memcpy(o->buf + o->pos, c->text[role], sizeof(c->text[role]));
-		o->pos += c->len[role];
-	} else {
-		outbuf_mem(o, c->text[role], c->len[role]);
-	}
+	memcpy(p, c->text[role], sizeof(c->text[role]));
+	return p + c->len[role];
+}
+
+static void put_endpoint_of(struct outbuf *o, const struct output_style *st, const struct trace_event *ev,
+			    enum tcp_role role, const struct endpoint *e)
+{
+	char *p = outbuf_room(o, ENDPOINT_STRLEN);
+
+	if (p)
+		outbuf_taken(o, cur_endpoint_of(p, st, ev, role, e));
 }
 
 /* Sequence numbers in SACK blocks are shown relative to the receiver's view
- * of the sender's ISN, like seq itself. */
-static void put_opts_json(struct outbuf *o, const struct trace_event *ev)
+ * of the sender's ISN, like seq itself. At most OPTS_JSON_MAX bytes:
+ * ,"opts":{ 9, "mss":N 11, ,"wscale":N 13, ,"sack_perm":true 17,
+ * ,"sack":[ 9 + 4 blocks of [N,N], 24 each + ] 1, ,"ts":[N,N] 30,
+ * ,"cut":true 11, } 1: 218. */
+#define OPTS_JSON_MAX 256
+static char *cur_opts_json(char *p, const struct trace_event *ev)
 {
 	const struct tcp_options *opt = &ev->seg->opt;
-	int first = 1;
+	char *start;
 
 	if (!opt->has)
-		return;
-	outbuf_lit(o, ",\"opts\":{");
-#define SEP() do { if (!first) outbuf_char(o, ','); first = 0; } while (0)
+		return p;
+	p = CUR_LIT(p, ",\"opts\":{");
+	start = p;
+#define SEP() do { if (p != start) *p++ = ','; } while (0)
 	if (opt->has & TCPOPT_HAS_MSS) {
-		SEP();
-		outbuf_lit(o, "\"mss\":");
-		outbuf_u64(o, opt->mss);
+		p = CUR_LIT(p, "\"mss\":");
+		p = cur_u64(p, opt->mss);
 	}
 	if (opt->has & TCPOPT_HAS_WSCALE) {
 		SEP();
-		outbuf_lit(o, "\"wscale\":");
-		outbuf_u64(o, opt->wscale);
+		p = CUR_LIT(p, "\"wscale\":");
+		p = cur_u64(p, opt->wscale);
 	}
 	if (opt->has & TCPOPT_HAS_SACK_PERM) {
 		SEP();
-		outbuf_lit(o, "\"sack_perm\":true");
+		p = CUR_LIT(p, "\"sack_perm\":true");
 	}
 	if (opt->has & TCPOPT_HAS_SACK) {
 		SEP();
-		outbuf_lit(o, "\"sack\":[");
-		for (unsigned i = 0; i < opt->nsack; i++) {
+		p = CUR_LIT(p, "\"sack\":[");
+		for (unsigned i = 0; i < opt->nsack && i < TCP_MAX_SACK_BLOCKS; i++) {
 			if (i)
-				outbuf_char(o, ',');
-			outbuf_char(o, '[');
-			outbuf_u64(o, (uint32_t)(opt->sack[i].left - ev->peer_isn));
-			outbuf_char(o, ',');
-			outbuf_u64(o, (uint32_t)(opt->sack[i].right - ev->peer_isn));
-			outbuf_char(o, ']');
+				*p++ = ',';
+			*p++ = '[';
+			p = cur_u64(p, (uint32_t)(opt->sack[i].left - ev->peer_isn));
+			*p++ = ',';
+			p = cur_u64(p, (uint32_t)(opt->sack[i].right - ev->peer_isn));
+			*p++ = ']';
 		}
-		outbuf_char(o, ']');
+		*p++ = ']';
 	}
 	if (opt->has & TCPOPT_HAS_TS) {
 		SEP();
-		outbuf_lit(o, "\"ts\":[");
-		outbuf_u64(o, opt->ts_val);
-		outbuf_char(o, ',');
-		outbuf_u64(o, opt->ts_ecr);
-		outbuf_char(o, ']');
+		p = CUR_LIT(p, "\"ts\":[");
+		p = cur_u64(p, opt->ts_val);
+		*p++ = ',';
+		p = cur_u64(p, opt->ts_ecr);
+		*p++ = ']';
 	}
 	if (opt->has & TCPOPT_CUT) {
 		SEP();
-		outbuf_lit(o, "\"cut\":true");
+		p = CUR_LIT(p, "\"cut\":true");
 	}
 #undef SEP
-	outbuf_char(o, '}');
+	*p++ = '}';
+	return p;
 }
 
 /* ts_ns in decimal: the digits before its last 8 from the cache when
  * they are those of the record before (a 19-digit number is most of the
- * work of a short record). */
-static void put_ts(struct outbuf *o, const struct output_style *st, uint64_t ts_ns)
+ * work of a short record). At most 24 bytes (the cached text is copied
+ * whole, then the 8 digits overwrite what lies past it). */
+static char *cur_ts(char *p, const struct output_style *st, uint64_t ts_ns)
 {
 	struct output_cache *c = st ? st->cache : NULL;
 	uint64_t high = ts_ns / 100000000;
 
-	if (!c || high == 0) {
-		outbuf_u64(o, ts_ns);
-		return;
-	}
+	if (!c || high == 0)
+		return cur_u64(p, ts_ns);
 	if (high != c->ts_high || c->ts_len == 0) {
 		struct outbuf t = outbuf_at(c->ts_text, sizeof(c->ts_text), 0);
 
@@ -145,19 +163,57 @@ static void put_ts(struct outbuf *o, const struct output_style *st, uint64_t ts_
 		c->ts_len = (uint8_t)(outbuf_finish(&t) < 0 ? 0 : t.pos);
 		c->ts_high = high;
 	}
-	outbuf_mem(o, c->ts_text, c->ts_len);
-	outbuf_digits8(o, (uint32_t)(ts_ns % 100000000));
+	memcpy(p, c->ts_text, sizeof(c->ts_text));
+	return cur_digits8(p + c->ts_len, (uint32_t)(ts_ns % 100000000));
 }
 
-/* {"type":"...","ts_ns":N,"conn":N: how every record starts. */
-static void put_head(struct outbuf *o, const struct output_style *st, const char *type, uint64_t ts_ns, uint32_t conn)
+/* {"type":"...","ts_ns":N,"conn":N: how every record starts. At most
+ * HEAD_MAX bytes: {"type":"conn_end","ts_ns": 27, the time 24,
+ * ,"conn":N 18. */
+#define HEAD_MAX 80
+static char *cur_head_of(char *p, const struct output_style *st, const char *type, size_t type_len, uint64_t ts_ns,
+			 uint32_t conn)
 {
-	outbuf_lit(o, "{\"type\":\"");
-	outbuf_lit(o, type);
-	outbuf_lit(o, "\",\"ts_ns\":");
-	put_ts(o, st, ts_ns);
-	outbuf_lit(o, ",\"conn\":");
-	outbuf_u64(o, conn);
+	p = CUR_LIT(p, "{\"type\":\"");
+	p = cur_mem(p, type, type_len);
+	p = CUR_LIT(p, "\",\"ts_ns\":");
+	p = cur_ts(p, st, ts_ns);
+	p = CUR_LIT(p, ",\"conn\":");
+	return cur_u64(p, conn);
+}
+#define cur_head(p, st, type, ts_ns, conn) cur_head_of((p), (st), "" type "", sizeof(type) - 1, (ts_ns), (conn))
+
+static void put_head_of(struct outbuf *o, const struct output_style *st, const char *type, size_t type_len,
+			uint64_t ts_ns, uint32_t conn)
+{
+	char *p = outbuf_room(o, HEAD_MAX);
+
+	if (p)
+		outbuf_taken(o, cur_head_of(p, st, type, type_len, ts_ns, conn));
+}
+#define put_head(o, st, type, ts_ns, conn) put_head_of((o), (st), "" type "", sizeof(type) - 1, (ts_ns), (conn))
+
+/* A state's name and a why key, their lengths from the cache. */
+static char *cur_state_name(char *p, const struct output_style *st, enum tcp_state s)
+{
+	const char *name = tcp_state_name(s);
+
+	if (!st || !st->cache || (unsigned)s >= TCP_NSTATES)
+		return cur_str(p, name);
+	if (!st->cache->state_len[s])
+		st->cache->state_len[s] = (uint8_t)strlen(name);
+	return cur_mem(p, name, st->cache->state_len[s]);
+}
+
+static char *cur_why_key(char *p, const struct output_style *st, enum tcp_why w)
+{
+	const char *key = why_key(w);
+
+	if (!st || !st->cache || (unsigned)w >= WHY_COUNT)
+		return cur_str(p, key);
+	if (!st->cache->why_len[w])
+		st->cache->why_len[w] = (uint8_t)strlen(key);
+	return cur_mem(p, key, st->cache->why_len[w]);
 }
 
 static void put_client_server(struct outbuf *o, const struct endpoint *client, const struct endpoint *server)
@@ -169,14 +225,25 @@ static void put_client_server(struct outbuf *o, const struct endpoint *client, c
 	outbuf_char(o, '"');
 }
 
-/* The same for a trace event, through the style's cache. */
+/* The same for a trace event, through the style's cache: at most
+ * CLIENT_SERVER_MAX bytes. */
+#define CLIENT_SERVER_MAX (2 * ENDPOINT_STRLEN + 24)
+static char *cur_event_client_server(char *p, const struct output_style *st, const struct trace_event *ev)
+{
+	p = CUR_LIT(p, ",\"client\":\"");
+	p = cur_endpoint_of(p, st, ev, ROLE_CLIENT, &ev->client);
+	p = CUR_LIT(p, "\",\"server\":\"");
+	p = cur_endpoint_of(p, st, ev, ROLE_SERVER, &ev->server);
+	*p++ = '"';
+	return p;
+}
+
 static void put_event_client_server(struct outbuf *o, const struct output_style *st, const struct trace_event *ev)
 {
-	outbuf_lit(o, ",\"client\":\"");
-	put_endpoint_of(o, st, ev, ROLE_CLIENT, &ev->client);
-	outbuf_lit(o, "\",\"server\":\"");
-	put_endpoint_of(o, st, ev, ROLE_SERVER, &ev->server);
-	outbuf_char(o, '"');
+	char *p = outbuf_room(o, CLIENT_SERVER_MAX);
+
+	if (p)
+		outbuf_taken(o, cur_event_client_server(p, st, ev));
 }
 
 /* The sentence for key w about role who, in the style's language; as a
@@ -349,111 +416,131 @@ static void put_icmp_json(struct outbuf *o, const struct trace_event *ev, const 
 }
 
 /* A two-point wire's packet: each copy's time and the host it was seen
- * at (the sender's, the receiver's), or that it was lost on the wire. */
-static void put_wire_json(struct outbuf *o, const struct trace_event *ev)
+ * at (the sender's, the receiver's), or that it was lost on the wire. At
+ * most WIRE_JSON_MAX bytes: ,"sent_ns":N 31, ,"sent_at":"server" 19,
+ * ,"arrived_ns":N 34, ,"arrived_at":"client" 22 (or ,"lost":true 12). */
+#define WIRE_JSON_MAX 128
+static char *cur_wire_json(char *p, const struct trace_event *ev)
 {
-	const char *sender = ev->from_client ? "client" : "server", *receiver = ev->from_client ? "server" : "client";
-
 	if (!ev->wire)
-		return;
+		return p;
 	if (ev->sent_ns) {
-		outbuf_lit(o, ",\"sent_ns\":");
-		outbuf_u64(o, ev->sent_ns);
-		outbuf_lit(o, ",\"sent_at\":\"");
-		outbuf_lit(o, sender);
-		outbuf_char(o, '"');
+		p = CUR_LIT(p, ",\"sent_ns\":");
+		p = cur_u64(p, ev->sent_ns);
+		p = ev->from_client ? CUR_LIT(p, ",\"sent_at\":\"client\"") : CUR_LIT(p, ",\"sent_at\":\"server\"");
 	}
-	if (!ev->arrived_ns) {
-		outbuf_lit(o, ",\"lost\":true");
-		return;
+	if (!ev->arrived_ns)
+		return CUR_LIT(p, ",\"lost\":true");
+	p = CUR_LIT(p, ",\"arrived_ns\":");
+	p = cur_u64(p, ev->arrived_ns);
+	return ev->from_client ? CUR_LIT(p, ",\"arrived_at\":\"server\"") : CUR_LIT(p, ",\"arrived_at\":\"client\"");
+}
+
+/* What a packet and an arrival record start with, after the head:
+ * ,"src":"..","dst":"..","dir":"c2s","flags":"..","seq":N,"ack":N,"len":N.
+ * At most 2 * (9 + ENDPOINT_STRLEN) + 23 + TCP_FLAGS_MAX + 52 bytes. */
+static char *cur_segment_json(char *p, const struct output_style *st, const struct trace_event *ev)
+{
+	p = CUR_LIT(p, ",\"src\":\"");
+	p = cur_endpoint_of(p, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &ev->seg->src);
+	p = CUR_LIT(p, "\",\"dst\":\"");
+	p = cur_endpoint_of(p, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &ev->seg->dst);
+	p = ev->from_client ? CUR_LIT(p, "\",\"dir\":\"c2s\",\"flags\":\"") : CUR_LIT(p, "\",\"dir\":\"s2c\",\"flags\":\"");
+	p = tcp_flags_at(p, ev->seg->flags);
+	p = CUR_LIT(p, "\",\"seq\":");
+	p = cur_u64(p, ev->rel_seq);
+	p = CUR_LIT(p, ",\"ack\":");
+	p = cur_u64(p, ev->rel_ack);
+	p = CUR_LIT(p, ",\"len\":");
+	return cur_u64(p, ev->seg->len);
+}
+
+/* The most a packet or arrival record's fields take before a note's
+ * sentence: the head 80, the segment's start 2 * 65 + 23 + 32 + 52, the
+ * window and absolute numbers 4 * 24, the options 256, retrans and
+ * midstream 32, the wire's times 128, the note 10 + WHY_KEY_MAX, and the
+ * closing brace: 880. A state record's: the head 80, client and server
+ * CLIENT_SERVER_MAX, role, from, to, why and the numbers 40 + 2 * 12 +
+ * WHY_KEY_MAX + 40: 380. */
+#define PACKET_FIELDS_MAX 1024
+#define STATE_FIELDS_MAX 512
+
+/* A packet record, all but the sentence that --explain adds after its
+ * note; the caller writes that and the closing brace. */
+static char *cur_packet_json(char *p, const struct output_style *st, const struct trace_event *ev)
+{
+	const struct segment *s = ev->seg;
+
+	p = cur_head(p, st, "packet", ev->ts_ns, ev->conn);
+	p = cur_segment_json(p, st, ev);
+	p = CUR_LIT(p, ",\"win\":");
+	p = cur_u64(p, s->win);
+	p = CUR_LIT(p, ",\"win_scaled\":");
+	p = cur_u64(p, ev->win_scaled);
+	p = CUR_LIT(p, ",\"abs_seq\":");
+	p = cur_u64(p, s->seq);
+	p = CUR_LIT(p, ",\"abs_ack\":");
+	p = cur_u64(p, s->ack);
+	p = cur_opts_json(p, ev);
+	if (ev->retransmission)
+		p = CUR_LIT(p, ",\"retrans\":true");
+	if (ev->midstream)
+		p = CUR_LIT(p, ",\"midstream\":true");
+	p = cur_wire_json(p, ev);
+	if (ev->note != WHY_NONE) {
+		p = CUR_LIT(p, ",\"note\":\"");
+		p = cur_why_key(p, st, ev->note);
+		*p++ = '"';
 	}
-	outbuf_lit(o, ",\"arrived_ns\":");
-	outbuf_u64(o, ev->arrived_ns);
-	outbuf_lit(o, ",\"arrived_at\":\"");
-	outbuf_lit(o, receiver);
-	outbuf_char(o, '"');
+	return p;
+}
+
+/* A state record, all but the sentence --explain adds. */
+static char *cur_state_json(char *p, const struct output_style *st, const struct trace_event *ev)
+{
+	p = cur_head(p, st, "state", ev->ts_ns, ev->conn);
+	p = cur_event_client_server(p, st, ev);
+	p = ev->role == ROLE_CLIENT ? CUR_LIT(p, ",\"role\":\"client\",\"from\":\"")
+				    : CUR_LIT(p, ",\"role\":\"server\",\"from\":\"");
+	p = cur_state_name(p, st, ev->from);
+	p = CUR_LIT(p, "\",\"to\":\"");
+	p = cur_state_name(p, st, ev->to);
+	p = CUR_LIT(p, "\",\"why\":\"");
+	p = cur_why_key(p, st, ev->why);
+	p = CUR_LIT(p, "\",\"seq\":");
+	p = cur_u64(p, ev->why_seq);
+	p = CUR_LIT(p, ",\"ack\":");
+	return cur_u64(p, ev->why_ack);
 }
 
 int output_json(const struct trace_event *ev, const struct output_style *st, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
 	bool explain = st && st->explain;
+	char *p;
 
 	switch (ev->kind) {
 	case EVENT_ARRIVAL: /* {"type":"arrival",...}: the segment's row at its receiver */
-		put_head(&o, st, "arrival", ev->ts_ns, ev->conn);
-		outbuf_lit(&o, ",\"src\":\"");
-		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &ev->seg->src);
-		outbuf_lit(&o, "\",\"dst\":\"");
-		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &ev->seg->dst);
-		outbuf_lit(&o, ev->from_client ? "\",\"dir\":\"c2s\",\"flags\":\"" : "\",\"dir\":\"s2c\",\"flags\":\"");
-		tcp_flags_put(&o, ev->seg->flags);
-		outbuf_lit(&o, "\",\"seq\":");
-		outbuf_u64(&o, ev->rel_seq);
-		outbuf_lit(&o, ",\"ack\":");
-		outbuf_u64(&o, ev->rel_ack);
-		outbuf_lit(&o, ",\"len\":");
-		outbuf_u64(&o, ev->seg->len);
-		if (ev->retransmission)
-			outbuf_lit(&o, ",\"retrans\":true");
-		put_wire_json(&o, ev);
-		break;
-	case EVENT_PACKET: {
-		const struct segment *s = ev->seg;
-		put_head(&o, st, "packet", ev->ts_ns, ev->conn);
-		outbuf_lit(&o, ",\"src\":\"");
-		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, &s->src);
-		outbuf_lit(&o, "\",\"dst\":\"");
-		put_endpoint_of(&o, st, ev, ev->from_client ? ROLE_SERVER : ROLE_CLIENT, &s->dst);
-		outbuf_lit(&o, ev->from_client ? "\",\"dir\":\"c2s\",\"flags\":\"" : "\",\"dir\":\"s2c\",\"flags\":\"");
-		tcp_flags_put(&o, s->flags);
-		outbuf_lit(&o, "\",\"seq\":");
-		outbuf_u64(&o, ev->rel_seq);
-		outbuf_lit(&o, ",\"ack\":");
-		outbuf_u64(&o, ev->rel_ack);
-		outbuf_lit(&o, ",\"len\":");
-		outbuf_u64(&o, s->len);
-		outbuf_lit(&o, ",\"win\":");
-		outbuf_u64(&o, s->win);
-		outbuf_lit(&o, ",\"win_scaled\":");
-		outbuf_u64(&o, ev->win_scaled);
-		outbuf_lit(&o, ",\"abs_seq\":");
-		outbuf_u64(&o, s->seq);
-		outbuf_lit(&o, ",\"abs_ack\":");
-		outbuf_u64(&o, s->ack);
-		put_opts_json(&o, ev);
-		if (ev->retransmission)
-			outbuf_lit(&o, ",\"retrans\":true");
-		if (ev->midstream)
-			outbuf_lit(&o, ",\"midstream\":true");
-		put_wire_json(&o, ev);
-		if (ev->note != WHY_NONE) {
-			outbuf_lit(&o, ",\"note\":\"");
-			outbuf_lit(&o, why_key(ev->note));
-			outbuf_char(&o, '"');
-			if (explain) {
-				outbuf_lit(&o, ",\"note_text\":");
-				put_why_text(&o, st, ev->note, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, ev->rel_seq,
-					     ev->rel_ack, true);
-			}
+		if ((p = outbuf_room(&o, PACKET_FIELDS_MAX))) {
+			p = cur_head(p, st, "arrival", ev->ts_ns, ev->conn);
+			p = cur_segment_json(p, st, ev);
+			if (ev->retransmission)
+				p = CUR_LIT(p, ",\"retrans\":true");
+			outbuf_taken(&o, cur_wire_json(p, ev));
 		}
 		break;
-	}
+	case EVENT_PACKET:
+		if ((p = outbuf_room(&o, PACKET_FIELDS_MAX)))
+			outbuf_taken(&o, cur_packet_json(p, st, ev));
+		if (explain && ev->note != WHY_NONE) {
+			outbuf_lit(&o, ",\"note_text\":");
+			put_why_text(&o, st, ev->note, ev->from_client ? ROLE_CLIENT : ROLE_SERVER, ev->rel_seq,
+				     ev->rel_ack, true);
+		}
+		break;
 	case EVENT_STATE:
-		put_head(&o, st, "state", ev->ts_ns, ev->conn);
-		put_event_client_server(&o, st, ev);
-		outbuf_lit(&o, ",\"role\":\"");
-		outbuf_lit(&o, tcp_role_name(ev->role));
-		outbuf_lit(&o, "\",\"from\":\"");
-		outbuf_lit(&o, tcp_state_name(ev->from));
-		outbuf_lit(&o, "\",\"to\":\"");
-		outbuf_lit(&o, tcp_state_name(ev->to));
-		outbuf_lit(&o, "\",\"why\":\"");
-		outbuf_lit(&o, why_key(ev->why));
-		outbuf_lit(&o, "\",\"seq\":");
-		outbuf_u64(&o, ev->why_seq);
-		outbuf_lit(&o, ",\"ack\":");
-		outbuf_u64(&o, ev->why_ack);
+		if ((p = outbuf_room(&o, STATE_FIELDS_MAX)))
+			outbuf_taken(&o, cur_state_json(p, st, ev));
 		if (explain) {
 			outbuf_lit(&o, ",\"text\":");
 			put_why_text(&o, st, ev->why, ev->role, ev->why_seq, ev->why_ack, true);

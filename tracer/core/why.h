@@ -132,7 +132,9 @@ enum tcp_why {
 	WHY_COUNT
 };
 
-/* The stable key ("fin_acked"); "" for WHY_NONE. */
+/* The stable key ("fin_acked"); "" for WHY_NONE. Every key is shorter
+ * than WHY_KEY_MAX (test_why checks): output.c's records count on it. */
+#define WHY_KEY_MAX 40
 const char *why_key(enum tcp_why w);
 
 /* The key back to the enum; -1 if unknown (e.g. a sentence from a
