@@ -202,6 +202,42 @@ static const struct lifecycle lifecycles[] = {
 	    "1 end closed 7 CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT_1>FIN_WAIT_2>TIME_WAIT>CLOSED LISTEN>SYN_RCVD>ESTABLISHED>CLOSE_WAIT>LAST_ACK>CLOSED",
 	    "2 c SYN seq=0 ack=0", "2 client CLOSED>SYN_SENT", "2 s SYN|ACK seq=0 ack=1",
 	    "2 server LISTEN>SYN_RCVD", "2 end capture ended 2 CLOSED>SYN_SENT LISTEN>SYN_RCVD" } },
+	{ "a port reused after an end the capture missed: the client's SYN with a new ISN opens a new "
+	  "connection, the old one ends (a storm capture that dropped the server's FIN and the last ACK)",
+	  { HANDSHAKE, CD(PA, 1, 1, 5), S(A, 1, 6), SD(PA, 1, 6, 12), C(A, 6, 13), C(FA, 6, 13),
+	    C_AFTER(1, TCP_SYN, 70000, 0), S(SA, 9000, 70001), C(A, 70001, 9001), FINISH },
+	  { HANDSHAKE_EVENTS, "1 c PSH|ACK seq=1 ack=1", "1 s ACK seq=1 ack=6", "1 s PSH|ACK seq=1 ack=6",
+	    "1 c ACK seq=6 ack=13", "1 c FIN|ACK seq=6 ack=13", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 client FIN_WAIT_1>CLOSED",
+	    "1 end 4-tuple reused 8 CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT_1>CLOSED " SERVER_PATH_OPEN,
+	    "2 c SYN seq=0 ack=0", "2 client CLOSED>SYN_SENT", "2 s SYN|ACK seq=0 ack=1",
+	    "2 server LISTEN>SYN_RCVD", "2 c ACK seq=1 ack=1", "2 client SYN_SENT>ESTABLISHED @ packet 10",
+	    "2 server SYN_RCVD>ESTABLISHED",
+	    "2 end capture ended 3 " CLIENT_PATH_OPEN " " SERVER_PATH_OPEN } },
+	{ "a port reused after a close whose last ACK the capture missed: the SYN with a new ISN shows "
+	  "the client's old socket was gone (or in TIME_WAIT), and opens a new connection",
+	  { HANDSHAKE, C(FA, 1, 1), S(FA, 1, 2), C_AFTER(1, TCP_SYN, 70000, 0), S(SA, 9000, 70001), FINISH },
+	  { HANDSHAKE_EVENTS, "1 c FIN|ACK seq=1 ack=1", "1 client ESTABLISHED>FIN_WAIT_1",
+	    "1 s FIN|ACK seq=1 ack=2 note=4-way close in 3 segments: the server's ACK of t",
+	    "1 server ESTABLISHED>CLOSE_WAIT @ packet 4", "1 server CLOSE_WAIT>LAST_ACK",
+	    "1 client FIN_WAIT_1>FIN_WAIT_2", "1 client FIN_WAIT_2>CLOSED",
+	    "1 end 4-tuple reused 5 CLOSED>SYN_SENT>ESTABLISHED>FIN_WAIT_1>FIN_WAIT_2>CLOSED "
+	    "LISTEN>SYN_RCVD>ESTABLISHED>CLOSE_WAIT>LAST_ACK",
+	    "2 c SYN seq=0 ack=0", "2 client CLOSED>SYN_SENT", "2 s SYN|ACK seq=0 ack=1",
+	    "2 server LISTEN>SYN_RCVD", "2 end capture ended 2 CLOSED>SYN_SENT LISTEN>SYN_RCVD" } },
+	{ "a SYN with a new ISN from a client in SYN_SENT is a new connect(): the first attempt was given up",
+	  { C(TCP_SYN, 0, 0), C_AFTER(1, TCP_SYN, 0, 0), C_AFTER(3, TCP_SYN, 500000, 0), S(SA, 0, 500001), FINISH },
+	  { "1 c SYN seq=0 ack=0", "1 client CLOSED>SYN_SENT", "1 c SYN seq=0 ack=0 retrans",
+	    "1 client SYN_SENT>CLOSED", "1 end 4-tuple reused 2 CLOSED>SYN_SENT>CLOSED LISTEN",
+	    "2 c SYN seq=0 ack=0", "2 client CLOSED>SYN_SENT", "2 s SYN|ACK seq=0 ack=1",
+	    "2 server LISTEN>SYN_RCVD", "2 end capture ended 2 CLOSED>SYN_SENT LISTEN>SYN_RCVD" } },
+	{ "a bare SYN from a connection joined mid-stream starts a new one: an open socket sends no bare SYN",
+	  { SD(PA, 100, 50, 10), C(A, 50, 110), C_AFTER(2, TCP_SYN, 90000, 0), S(SA, 7000, 90001), FINISH },
+	  { "1 s PSH|ACK seq=1 ack=1 midstream", "1 client CLOSED>ESTABLISHED", "1 server CLOSED>ESTABLISHED",
+	    "1 c ACK seq=1 ack=11", "1 client ESTABLISHED>CLOSED",
+	    "1 end 4-tuple reused 2 CLOSED>ESTABLISHED>CLOSED CLOSED>ESTABLISHED",
+	    "2 c SYN seq=0 ack=0", "2 client CLOSED>SYN_SENT", "2 s SYN|ACK seq=0 ack=1",
+	    "2 server LISTEN>SYN_RCVD", "2 end capture ended 2 CLOSED>SYN_SENT LISTEN>SYN_RCVD" } },
 	{ "RSTs that do not fit the receive window are ignored",
 	  { HANDSHAKE, C(TCP_RST, 500, 0), C(TCP_RST, 70000, 0), S(RA, 0, 1), C(RA, 1, 1) },
 	  { HANDSHAKE_EVENTS, "1 c RST seq=500 ack=0 note=RST ignored: its sequence number is inside the r",
@@ -372,14 +408,18 @@ static void format_event(const struct trace_event *ev, char *buf, size_t n)
  * and follows its packet at the same time, or has the time of an earlier
  * packet, the one it happened at (a SYN|ACK or FIN taken in before the
  * receiver's ACK showed it): then the line names that packet, "@ packet N"
- * (timer changes excepted). */
+ * (timer changes excepted, and the old connection's end a new connection's
+ * SYN causes: it comes before that SYN's packet, which belongs to the new
+ * connection). */
 static void record(const struct trace_event *ev, void *ctx)
 {
 	struct recorder *r = ctx;
 
 	assert_true(r->n < 64);
 	format_event(ev, r->lines[r->n], sizeof(r->lines[0]));
-	if (ev->kind == EVENT_STATE && ev->ts_ns != r->packet_ts && ev->from != TCPS_TIME_WAIT) {
+	bool before_new_syn = ev->kind == EVENT_STATE && (ev->from == TCPS_TIME_WAIT || ev->why == WHY_NEW_SYN_OLD_GONE);
+
+	if (ev->kind == EVENT_STATE && ev->ts_ns != r->packet_ts && !before_new_syn) {
 		int k = r->npackets;
 
 		while (k > 0 && r->packet_times[k - 1] != ev->ts_ns)
@@ -411,7 +451,7 @@ static void record(const struct trace_event *ev, void *ctx)
 
 		assert_true(why_format(ev->why, LANG_EN, ev->role == ROLE_SERVER, ev->why_seq, ev->why_ack, why,
 				       sizeof(why)) > 20);
-		assert_true(ev->ts_ns <= r->packet_ts || ev->from == TCPS_TIME_WAIT);
+		assert_true(ev->ts_ns <= r->packet_ts || before_new_syn);
 	}
 }
 

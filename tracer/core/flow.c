@@ -967,17 +967,29 @@ static void flow_icmp(struct flow_table *t, const struct segment *seg, uint64_t 
 	report_icmp(t, f, xr, seg, effect, note, ts, out);
 }
 
-/* A SYN (no ACK) on a 4-tuple whose endpoints are both CLOSED or in
- * TIME_WAIT opens a new connection, unless it repeats the sender's
- * earlier SYN (same ISN): that is a retransmission. */
+/* Whether a SYN (no ACK) from side xr starts a new connection on f's
+ * 4-tuple. A repeat of the sender's earlier SYN (same ISN) is a
+ * retransmission. Otherwise it is new when both endpoints are CLOSED or in
+ * TIME_WAIT, and also when its sender had a connection here: a host sends
+ * a bare SYN only from CLOSED, when connect() opens (RFC 9293 3.10.1; or on
+ * a port whose old connection sits in TIME_WAIT, Linux's tcp_tw_reuse), and
+ * sends it again with the same ISN. So a new ISN from a sender the table
+ * still holds open means its old connection ended where the capture did
+ * not see it (a capture that dropped the last FIN and ACK under a storm,
+ * or a connect() that gave up in SYN_SENT); taking the SYN into the old
+ * flow would fold the whole new connection into the old one. A server
+ * still in LISTEN that sends a SYN is a simultaneous open (3.5). */
 static bool starts_new_connection(const struct flow *f, enum tcp_role xr, uint32_t seq)
 {
-	const struct side *x = &f->side[xr];
+	const struct side *x = &f->side[xr], *y = &f->side[!xr];
 
-	for (int r = ROLE_CLIENT; r <= ROLE_SERVER; r++)
-		if (f->side[r].state != TCPS_CLOSED && f->side[r].state != TCPS_TIME_WAIT)
-			return false;
-	return !((x->syns & SENT_SYN) && seq == x->isn);
+	if ((x->syns & SENT_SYN) && seq == x->isn)
+		return false;
+	if (x->state == TCPS_LISTEN)
+		return false;
+	if (x->state != TCPS_CLOSED)
+		return true;
+	return y->state == TCPS_CLOSED || y->state == TCPS_TIME_WAIT;
 }
 
 /* Ends flow f with ev (a way out of TIME_WAIT) applied to its endpoints,
@@ -995,13 +1007,29 @@ static void end_time_wait(struct flow_table *t, struct flow *f, enum tcpfsm_even
 	flow_release(t, f);
 }
 
-/* The old connection on a 4-tuple a new SYN takes over ends first. */
-static void end_for_new_syn(struct flow_table *t, struct flow *f, uint64_t ts, const struct sink *out)
+/* The old connection on a 4-tuple a new SYN from side xr takes over ends
+ * first. An endpoint in TIME_WAIT leaves it (the SYN really ends it, RFC
+ * 6191); the sender, if the table still holds it open, closed before its
+ * SYN (starts_new_connection). A receiver the capture last saw open keeps
+ * its state: only its own segments could tell, and they were not captured;
+ * the end's reason says the 4-tuple was reused rather than closed. */
+static void end_for_new_syn(struct flow_table *t, struct flow *f, enum tcp_role xr, uint64_t ts,
+			    const struct sink *out)
 {
-	if (f->ended)
+	struct tcpfsm_change c;
+
+	if (!f->ended) /* sent again with a new ISN: the first attempt was over */
+		settle_icmp(t, f, false, out);
+	if (f->ended) {
 		flow_release(t, f);
-	else
-		end_time_wait(t, f, TCPFSM_TIME_WAIT_REUSED, "closed", ts, out);
+		return;
+	}
+	if (apply_event(f, xr, TCPFSM_SENT_NEW_SYN, &c))
+		report_change(t, f, xr, &c, ts, out);
+	end_time_wait(t, f, TCPFSM_TIME_WAIT_REUSED,
+		      f->side[!xr].state == TCPS_CLOSED || f->side[!xr].state == TCPS_TIME_WAIT ? "closed"
+											 : "4-tuple reused",
+		      ts, out);
 }
 
 /* TIME_WAIT whose 2MSL is over goes to CLOSED, stamped with the time it
@@ -1201,7 +1229,7 @@ static struct flow *flow_of(struct flow_table *t, const struct segment *seg, uin
 	struct flow *f = flow_find(t, h, seg, &from_client);
 
 	if (f && opening && starts_new_connection(f, from_client ? ROLE_CLIENT : ROLE_SERVER, seg->seq)) {
-		end_for_new_syn(t, f, ts_ns, out);
+		end_for_new_syn(t, f, from_client ? ROLE_CLIENT : ROLE_SERVER, ts_ns, out);
 		f = NULL;
 	}
 	if (!f) {

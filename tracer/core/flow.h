@@ -83,7 +83,8 @@ struct trace_event {
 
 	/* EVENT_CONN_END */
 	struct state_path client_path, server_path;
-	const char *end_reason; /* "closed", "time_wait expired", "idle", "evicted", "capture ended" */
+	const char *end_reason; /* "closed", "time_wait expired", "idle", "evicted", "capture ended",
+				 * "4-tuple reused" (a new SYN took it; the old end was not seen) */
 	uint64_t packets;       /* segments seen on this connection */
 };
 

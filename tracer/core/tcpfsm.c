@@ -264,6 +264,12 @@ int tcpfsm_apply_event(enum tcp_state *state, enum tcp_role role, enum tcpfsm_ev
 		if (*state == TCPS_SYN_SENT || *state == TCPS_SYN_RCVD)
 			go(&m, TCPS_CLOSED, WHY_ICMP_ABORT); /* RFC 1122 4.2.3.9, Linux tcp_v4_err */
 		break;
+	case TCPFSM_SENT_NEW_SYN:
+		/* RFC 9293 3.10.1: a bare SYN with a new ISN comes only from
+		 * OPEN in CLOSED; TIME_WAIT has its own way out (REUSED). */
+		if (*state != TCPS_CLOSED && *state != TCPS_LISTEN && *state != TCPS_TIME_WAIT)
+			go(&m, TCPS_CLOSED, WHY_NEW_SYN_OLD_GONE);
+		break;
 	}
 	return m.n;
 }

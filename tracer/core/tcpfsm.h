@@ -72,6 +72,9 @@ enum tcpfsm_event {
 	TCPFSM_GONE_IN_SYN_SENT,  /* SYN_SENT -> CLOSED: a bare RST answered the SYN|ACK, so the
 				   * socket was closed before the answer came */
 	TCPFSM_ICMP_ABORT,        /* SYN_SENT or SYN_RCVD -> CLOSED: an ICMP error (tcp_v4_err) */
+	TCPFSM_SENT_NEW_SYN,      /* any state but CLOSED, LISTEN and TIME_WAIT -> CLOSED: the
+				   * endpoint sent the SYN of a new connection on the 4-tuple, so
+				   * its old socket was gone (its end not captured) */
 };
 
 /* Applies ev if it fits *state; returns 1 with *out filled, else 0. */

@@ -171,6 +171,16 @@ static const struct why_row rows[WHY_COUNT] = {
 		"一个关于{who}的报文段（seq={seq}）的 ICMP 差错在连接建立之前就结束了它：Linux（tcp_v4_err、"
 		"tcp_v6_err）在连接还处于 SYN_SENT 或 SYN_RCVD 时，收到目的不可达、超时或参数问题差错就中止它；"
 		"connect() 以这个差错对应的 errno 失败（端口不可达是 ECONNREFUSED，主机不可达是 EHOSTUNREACH）" } },
+	[WHY_NEW_SYN_OLD_GONE] = { "new_syn_old_gone", {
+		"the {who} sent the SYN of a new connection on this 4-tuple (a new initial sequence number), "
+		"so its old connection had already ended: a host sends a bare SYN only from CLOSED, when "
+		"connect() opens (RFC 9293 3.10.1; or on a port whose old connection sits in TIME_WAIT), and "
+		"sends it again with the same ISN; the capture did not see the old connection end (its last "
+		"segments were dropped by the capture, or it ended without one, as a connect() that gives up)",
+		"{who}在这个四元组上发出了一个新连接的 SYN（新的初始序号），所以它的旧连接已经结束了：主机只在 "
+		"CLOSED 状态下调用 connect() 时才发送不带 ACK 的 SYN（RFC 9293 3.10.1；或者在旧连接处于 "
+		"TIME_WAIT 的端口上），重传时用同一个 ISN；抓包没有看到旧连接结束（它最后的报文段被抓包丢掉了，"
+		"或者它结束时没有发送报文段，比如放弃了的 connect()）" } },
 	[NOTE_LATE] = { "late", {
 		"late segment: both endpoints are already CLOSED (it was in flight when the connection ended, "
 		"or answers one that was)",
@@ -534,6 +544,7 @@ const char *why_end_reason(enum lang lang, const char *reason)
 		{"idle", "空闲"},
 		{"evicted", "被挤出连接表"},
 		{"capture ended", "抓包结束"},
+		{"4-tuple reused", "四元组被新连接重用"},
 	};
 
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)

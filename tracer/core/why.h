@@ -46,6 +46,7 @@ enum tcp_why {
 	WHY_TIME_WAIT_EXPIRED,
 	WHY_TIME_WAIT_REUSED,
 	WHY_ICMP_ABORT,
+	WHY_NEW_SYN_OLD_GONE,
 	/* notes on a segment; {who} is its sender */
 	NOTE_LATE,
 	NOTE_RST_NOT_ACKING_SYN,
