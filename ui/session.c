@@ -780,6 +780,13 @@ void session_stats(struct session *s, struct capture_stats *out)
 		points_get_stats(s->points, out);
 }
 
+int session_tcp_info(const struct session *s, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out)
+{
+	if (!s->kview)
+		return -1;
+	return kview_tcp_info(s->kview, conn, role, out) ? 1 : 0;
+}
+
 const char *session_notice(const struct session *s)
 {
 	return s->notice[0] ? s->notice : NULL;

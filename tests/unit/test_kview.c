@@ -208,6 +208,7 @@ static void test_view_on_a_wire(void **state)
 	struct shown s = {0};
 	struct trace_event ev;
 	struct kstate_record r;
+	struct kstate_tcp_info ti;
 
 	(void)state;
 	kview_set_wire_wait(v, 500 * ms);
@@ -244,12 +245,25 @@ static void test_view_on_a_wire(void **state)
 	kview_wire_event(v, &ev, collect_event, &s);
 	r = rec_of(1305 * ms, C, S, TCPS_SYN_SENT, TCPS_ESTABLISHED);
 	r.source = KSTATE_SOCK_DIAG;
+	assert_false(kview_tcp_info(v, 1, ROLE_CLIENT, &ti)); /* nothing with a tcp_info yet */
 	r.info = (struct kstate_tcp_info){.valid = true, .rto_us = 1200000, .snd_cwnd = 10, .cong = "bbr"};
 	kview_record(v, &r);
+	/* a lesson asks at once: the record is still held for the wire, its tcp_info is known */
+	assert_true(kview_tcp_info(v, 1, ROLE_CLIENT, &ti));
+	assert_int_equal(ti.rto_us, 1200000);
+	assert_int_equal(ti.total_retrans, 0);
+	assert_false(kview_tcp_info(v, 1, ROLE_SERVER, &ti));
+	assert_false(kview_tcp_info(v, 2, ROLE_CLIENT, &ti)); /* no such connection */
 	r.from = r.to; /* then a retransmission: news of the info, not shown */
 	r.ts_ns = 1600 * ms;
 	r.info.total_retrans = 1;
 	kview_record(v, &r);
+	assert_true(kview_tcp_info(v, 1, ROLE_CLIENT, &ti)); /* the news, though not shown */
+	assert_int_equal(ti.total_retrans, 1);
+	r.info = (struct kstate_tcp_info){0}; /* a record without one (a TIME_WAIT mini-socket) keeps the last */
+	kview_record(v, &r);
+	assert_true(kview_tcp_info(v, 1, ROLE_CLIENT, &ti));
+	assert_int_equal(ti.total_retrans, 1);
 	ev.ts_ns = 1500 * ms;
 	ev.from = TCPS_ESTABLISHED;
 	ev.to = TCPS_FIN_WAIT_1;
@@ -273,6 +287,12 @@ static void test_view_on_a_wire(void **state)
 	assert_string_equal(s.ev[3].info.cong, "bbr");
 	assert_int_equal(s.ev[4].owner, KVIEW_SERVER);
 	assert_int_equal(s.ev[4].kernel.len, 0);
+	/* compared and forgotten, its last tcp_info is still there to quote */
+	assert_true(kview_tcp_info(v, 1, ROLE_CLIENT, &ti));
+	assert_int_equal(ti.total_retrans, 1);
+	assert_string_equal(ti.cong, "bbr");
+	assert_false(kview_tcp_info(v, 1, ROLE_SERVER, &ti));
+	assert_false(kview_tcp_info(v, 0, ROLE_CLIENT, &ti));
 	kview_free(v);
 }
 

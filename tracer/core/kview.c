@@ -17,6 +17,9 @@
 #define KVIEW_CONNECT_WAIT_NS (4000 * 1000000ull)
 /* A bound on memory if records pile up that no connection claims. */
 #define KVIEW_MAX_QUEUED 65536
+/* Compared (and forgotten) connections whose last tcp_info is still
+ * given out: a lesson quotes a connection that ended a moment ago. */
+#define KVIEW_GONE_KEEP 32
 
 /* A state path and when each of its states began (for the comparison of
  * a connection still open at the end, up to a moment both views saw). */
@@ -79,6 +82,11 @@ struct kview {
 	size_t nqueued, capqueued;
 	uint32_t newest_conn; /* flow ids grow in order of first sight */
 	uint64_t wire_wait_ns; /* added to the hold and the grace */
+	struct {
+		uint32_t id;
+		struct kstate_tcp_info info[2];
+	} gone[KVIEW_GONE_KEEP]; /* a ring: the last compared connections' tcp_info */
+	size_t gone_next;
 };
 
 void kview_set_wire_wait(struct kview *v, uint64_t wait_ns)
@@ -333,6 +341,9 @@ static void check_ended(struct kview *v, uint64_t cutoff, bool all, const uint64
 			release_if(v, pick_conn, c->id, sink, ctx);
 			check_endpoint(c, ROLE_CLIENT, seen_until[ROLE_CLIENT], sink, ctx);
 			check_endpoint(c, ROLE_SERVER, seen_until[ROLE_SERVER], sink, ctx);
+			v->gone[v->gone_next].id = c->id;
+			memcpy(v->gone[v->gone_next].info, c->info, sizeof(c->info));
+			v->gone_next = (v->gone_next + 1) % KVIEW_GONE_KEEP;
 		} else {
 			v->conns[kept++] = *c;
 		}
@@ -359,6 +370,24 @@ void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_f
 void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx)
 {
 	kview_finish_at(v, SEEN_ALL, sink, ctx);
+}
+
+bool kview_tcp_info(const struct kview *v, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out)
+{
+	const struct kstate_tcp_info *found = NULL;
+
+	for (size_t i = v->nconns; i-- > 0 && !found;)
+		if (v->conns[i].id == conn)
+			found = &v->conns[i].info[role];
+	for (size_t k = 1; k <= KVIEW_GONE_KEEP && !found; k++) { /* newest first */
+		size_t i = (v->gone_next + KVIEW_GONE_KEEP - k) % KVIEW_GONE_KEEP;
+		if (conn && v->gone[i].id == conn)
+			found = &v->gone[i].info[role];
+	}
+	if (!found || !found->valid)
+		return false;
+	*out = *found;
+	return true;
 }
 
 const char *kview_owner_name(enum kview_owner o)

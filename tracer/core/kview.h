@@ -8,6 +8,7 @@
 #ifndef SOCKLAB_KVIEW_H
 #define SOCKLAB_KVIEW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "endpoint.h"
@@ -87,6 +88,13 @@ void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx);
  * kernel could not (and the other way round). Its check's ts_ns is that
  * moment. */
 void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_fn sink, void *ctx);
+
+/* The last tcp_info the kernel gave for role's socket of connection conn
+ * (a record tied to it, shown or not: tcp_info moves between changes of
+ * state too), also for one of the last 32 connections already compared
+ * and forgotten. false when it gave none (no such connection, or no full
+ * socket seen: loopback's tracepoint, a request socket only). */
+bool kview_tcp_info(const struct kview *v, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out);
 
 /* "client", "server", "listener", "unknown". */
 const char *kview_owner_name(enum kview_owner o);
