@@ -301,18 +301,20 @@ static const struct points_handlers *point_handlers(struct session *s)
  * goes on, and says why. */
 static void open_kernel_view(struct session *s, const struct session_opts *o, uint64_t horizon_ns)
 {
+	const struct screen_words *w = screen_words(timeline_lang(s->tl));
 	char why[300];
 
 	for (int i = 0; i < 2; i++) {
 		s->kernel[i] = kernel_open_in_netns(o->points[i].netns_fd, o->port, why, sizeof(why));
 		if (!s->kernel[i]) {
-			snprintf(s->notice, sizeof(s->notice), "kernel view of the %s host: %s",
-				 o->points[i].host ? o->points[i].host : i ? "server" : "client", why);
+			/* point 0 is the client's host unless it says otherwise */
+			int host = o->points[i].host ? strcmp(o->points[i].host, "server") == 0 : i;
+			snprintf(s->notice, sizeof(s->notice), w->kview_failed, w->kview_host[host], why);
 			goto fail;
 		}
 	}
 	if (!(s->kview = kview_new())) {
-		snprintf(s->notice, sizeof(s->notice), "kernel view: out of memory");
+		snprintf(s->notice, sizeof(s->notice), "%s", w->kview_no_memory);
 		goto fail;
 	}
 	kview_set_wire_wait(s->kview, horizon_ns);
@@ -332,8 +334,8 @@ static void pump_kernel(struct session *s)
 
 	for (int i = 0; s->kview && i < 2; i++) {
 		if (s->kernel[i] && kernel_read(s->kernel[i], on_kernel_record, s->kview, why, sizeof(why)) < 0) {
-			snprintf(s->notice, sizeof(s->notice), "kernel view of the %s host stopped: %s",
-				 i ? "server" : "client", why);
+			const struct screen_words *w = screen_words(timeline_lang(s->tl));
+			snprintf(s->notice, sizeof(s->notice), w->kview_stopped, w->kview_host[i], why);
 			kernel_close(s->kernel[i]);
 			s->kernel[i] = NULL;
 		}
