@@ -104,6 +104,8 @@ struct screen_words {
 	const char *kview_failed;       /* %s host, %s why it could not open (the tracer's words) */
 	const char *kview_stopped;      /* %s host, %s why */
 	const char *kview_no_memory;
+	const char *kernel_row;         /* the lane: %u total_retrans, %u ms RTO */
+	const char *kernel_explain;     /* %s role, %u total_retrans, %u retransmits, %u ms RTO */
 };
 
 const struct screen_words *screen_words(enum lang lang);

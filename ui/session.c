@@ -132,13 +132,24 @@ static void comment_add(struct session *s, const char *fmt, const char *a, const
 		s->comment_len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
-/* A kernel record or check, ready: into the recording. */
+/* A kernel record or check, ready: into the recording. An endpoint's news
+ * that it sent something again: a row in its lane (live only). */
 static void on_kernel_event(const struct kview_event *ev, void *ctx)
 {
 	struct session *s = ctx;
 	char line[OUTPUT_LINE_MAX];
 	int len;
 
+	if (ev->kind == KVIEW_INFO) {
+		struct ui_event uev = {.type = UEV_KERNEL, .ts_ns = ev->ts_ns};
+		if (s->closing || (ev->owner != KVIEW_CLIENT && ev->owner != KVIEW_SERVER))
+			return;
+		uev.u.kernel = (struct ui_kernel){.conn = ev->conn, .role = (uint8_t)ev->owner,
+						  .total_retrans = ev->info.total_retrans,
+						  .retransmits = ev->info.retransmits, .rto_us = ev->info.rto_us};
+		add_event(s, &uev);
+		return;
+	}
 	if (s->rec && (len = output_kernel_json(ev, line, sizeof(line))) > 0)
 		record_line(s, line, (size_t)len);
 }
@@ -318,6 +329,7 @@ static void open_kernel_view(struct session *s, const struct session_opts *o, ui
 		goto fail;
 	}
 	kview_set_wire_wait(s->kview, horizon_ns);
+	kview_show_retransmissions(s->kview, true);
 	return;
 fail:
 	for (int i = 0; i < 2; i++) {

@@ -5,7 +5,9 @@
 # the checkpoints (lost, retrans) are reached; the ladder shows at least
 # four segments ending midway; nothing of the wire left. The words quote
 # the kernels' tcp_info: one copy sent again per loss (two for the reply
-# and its probe), the rtt (180-260 ms), the machine's congestion control.
+# and its probe), the rtt (180-260 ms), the machine's congestion control;
+# the kernel view's rows in the server's lane show the RTO doubled after
+# the RTO's copy.
 . "$(dirname "$0")/../lib/helpers.sh"
 . "$(dirname "$0")/../lib/wire_helpers.sh"
 users=$(wire_users)
@@ -32,5 +34,12 @@ for user in $users; do
 	in_range "$user: step 4: the server's total_retrans (the probe and the RTO's copy)" "$rto" 2 2
 	[ "$cong" = "$(cat /proc/sys/net/ipv4/tcp_congestion_control)" ] ||
 		fail "$user: step 4: congestion control $cong, the machine's is $(cat /proc/sys/net/ipv4/tcp_congestion_control)"
+	# the kernel view's rows in the server's lane of step 4's connection (#4): the probe's
+	# copy (resent 1), then the RTO's (resent 2), after which the kernel doubled its RTO
+	rto1=$(sed -nE 's/^ *[0-9.]+ #4 .*(kernel: resent|内核：重发) 1[,，] ?RTO ([0-9]+) ms.*/\2/p' "$TMP/lesson-17-$user.out" | head -n 1)
+	rto2=$(sed -nE 's/^ *[0-9.]+ #4 .*(kernel: resent|内核：重发) 2[,，] ?RTO ([0-9]+) ms.*/\2/p' "$TMP/lesson-17-$user.out" | head -n 1)
+	echo "$user: step 4's kernel rows: resent 1 with RTO ${rto1:-?} ms, resent 2 with RTO ${rto2:-?} ms"
+	in_range "$user: step 4: the RTO after the probe (ms)" "$rto1" 400 2000
+	[ "$rto2" = $((rto1 * 2)) ] || fail "$user: step 4: the RTO after the RTO's copy is ${rto2:-?} ms, not twice $rto1"
 done
 echo "PASS: lesson 17 on two hosts, as: $users"

@@ -27,6 +27,9 @@ for user in $users; do
 	in_range "$user: the server's rtt (ms)" "$rtt" 180 260
 	in_range "$user: the server's total_retrans (its FIN once)" "$fin" 1 1
 	in_range "$user: the server's retransmits" "$backoff" 0 1
+	# the kernel view's row in the server's lane when it sent the FIN again
+	grep -qE '#1 .*│ (kernel: resent 1, RTO|内核：重发 1，RTO) [0-9]+ ms' "$out" ||
+		fail "$user: no kernel row in the server's lane for the FIN sent again"
 done
 echo "lesson 19 on two hosts, as: $users"
 

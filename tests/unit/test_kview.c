@@ -296,12 +296,66 @@ static void test_view_on_a_wire(void **state)
 	kview_free(v);
 }
 
+/* Asked for, the news that an endpoint sent something again comes out as
+ * KVIEW_INFO in time order; news of a cwnd or of an ACK that reset the
+ * backoff does not, nor anything when not asked for. */
+static void test_view_shows_retransmissions(void **state)
+{
+	const uint64_t ms = 1000000ull;
+	struct kview *v;
+	struct shown s = {0};
+	struct trace_event ev;
+	struct kstate_record r;
+
+	(void)state;
+	for (int on = 0; on < 2; on++) {
+		memset(&s, 0, sizeof(s));
+		v = kview_new();
+		kview_show_retransmissions(v, on);
+		ev = wire_of(EVENT_PACKET, 100 * ms);
+		kview_wire_event(v, &ev, collect_event, &s);
+		r = rec_of(110 * ms, S, C, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
+		r.source = KSTATE_SOCK_DIAG;
+		r.info = (struct kstate_tcp_info){.valid = true, .rto_us = 604000, .snd_cwnd = 10};
+		kview_record(v, &r); /* the first news, nothing sent again */
+		r.ts_ns = 700 * ms;
+		r.info.total_retrans = 1; /* a tail loss probe */
+		kview_record(v, &r);
+		r.ts_ns = 900 * ms;
+		r.info.retransmits = 1; /* then the RTO: backoff */
+		r.info.total_retrans = 2;
+		r.info.rto_us = 1208000;
+		kview_record(v, &r);
+		r.ts_ns = 1100 * ms;
+		r.info.retransmits = 0; /* the ACK came */
+		r.info.snd_cwnd = 1;
+		kview_record(v, &r);
+		ev = wire_of(EVENT_PACKET, 2000 * ms);
+		kview_wire_event(v, &ev, collect_event, &s);
+		if (!on) {
+			assert_int_equal(s.n, 0);
+		} else {
+			assert_int_equal(s.n, 2);
+			assert_int_equal(s.ev[0].kind, KVIEW_INFO);
+			assert_int_equal(s.ev[0].owner, KVIEW_SERVER);
+			assert_int_equal(s.ev[0].conn, 1);
+			assert_true(s.ev[0].ts_ns == 700 * ms);
+			assert_int_equal(s.ev[0].info.total_retrans, 1);
+			assert_int_equal(s.ev[1].kind, KVIEW_INFO);
+			assert_int_equal(s.ev[1].info.retransmits, 1);
+			assert_int_equal(s.ev[1].info.rto_us, 1208000);
+		}
+		kview_free(v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_view_ties_records_in_time_order),
 		cmocka_unit_test(test_view_reports_disagreement),
 		cmocka_unit_test(test_view_on_a_wire),
+		cmocka_unit_test(test_view_shows_retransmissions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

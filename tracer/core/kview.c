@@ -73,6 +73,7 @@ struct kqueued {
 	struct kstate_record rec;
 	uint32_t conn; /* 0 while no connection claims it */
 	enum kview_owner owner;
+	bool info;     /* a KVIEW_INFO: the tcp_info moved, not the state */
 };
 
 struct kview {
@@ -82,6 +83,7 @@ struct kview {
 	size_t nqueued, capqueued;
 	uint32_t newest_conn; /* flow ids grow in order of first sight */
 	uint64_t wire_wait_ns; /* added to the hold and the grace */
+	bool show_retrans;     /* KVIEW_INFO events */
 	struct {
 		uint32_t id;
 		struct kstate_tcp_info info[2];
@@ -92,6 +94,11 @@ struct kview {
 void kview_set_wire_wait(struct kview *v, uint64_t wait_ns)
 {
 	v->wire_wait_ns = wait_ns;
+}
+
+void kview_show_retransmissions(struct kview *v, bool on)
+{
+	v->show_retrans = on;
 }
 
 struct kview *kview_new(void)
@@ -189,7 +196,7 @@ static struct kconn *find_owner(struct kview *v, const struct kstate_record *r, 
 static void emit_record(const struct kqueued *q, kview_sink_fn sink, void *ctx)
 {
 	struct kview_event ev = {
-		.kind = KVIEW_RECORD, .ts_ns = q->rec.ts_ns, .conn = q->conn, .owner = q->owner,
+		.kind = q->info ? KVIEW_INFO : KVIEW_RECORD, .ts_ns = q->rec.ts_ns, .conn = q->conn, .owner = q->owner,
 		.source = q->rec.source, .local = q->rec.local, .peer = q->rec.peer,
 		.from = q->rec.from, .to = q->rec.to, .info = q->rec.info,
 	};
@@ -241,12 +248,23 @@ void kview_record(struct kview *v, const struct kstate_record *rec)
 	struct kconn *c;
 	int role;
 
-	if (rec->from == rec->to) { /* the tcp_info moved: noted, not shown */
-		if (!is_listener(rec) && (c = find_owner(v, rec, &role)))
-			kpath_add(c, (enum tcp_role)role, rec);
-		return;
-	}
-	if (is_listener(rec)) {
+	if (rec->from == rec->to) { /* the tcp_info moved: noted, shown only when it says "sent again" */
+		uint32_t total = 0, backoff = 0; /* as known before */
+		if (is_listener(rec) || !(c = find_owner(v, rec, &role)))
+			return;
+		if (c->info[role].valid) {
+			total = c->info[role].total_retrans;
+			backoff = c->info[role].retransmits;
+		}
+		kpath_add(c, (enum tcp_role)role, rec);
+		/* news of a copy sent again (not of an ACK that reset the backoff) */
+		if (!v->show_retrans || !rec->info.valid ||
+		    (rec->info.total_retrans <= total && rec->info.retransmits <= backoff))
+			return;
+		q.conn = c->id;
+		q.owner = (enum kview_owner)role;
+		q.info = true;
+	} else if (is_listener(rec)) {
 		q.owner = KVIEW_LISTENER;
 	} else if ((c = find_owner(v, rec, &role))) {
 		claim(c, &q, role);

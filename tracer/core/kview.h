@@ -19,6 +19,8 @@
 enum kview_kind {
 	KVIEW_RECORD, /* one kernel record, ready to show */
 	KVIEW_CHECK,  /* one endpoint's kernel path compared with its wire path */
+	KVIEW_INFO,   /* only with kview_show_retransmissions: an endpoint's tcp_info says
+		       * it sent something again (total_retrans or retransmits moved) */
 };
 
 enum kview_owner {
@@ -62,6 +64,12 @@ void kview_free(struct kview *v);
  * table only once its arrival is seen, up to its pairing horizon after it
  * was sent. */
 void kview_set_wire_wait(struct kview *v, uint64_t wait_ns);
+
+/* on: also hand on, as KVIEW_INFO events in time order like records, the
+ * tcp_info news of a connection's endpoint that says it sent something
+ * again (its total_retrans or retransmits moved); off (the default): such
+ * news only updates the endpoint's last tcp_info. */
+void kview_show_retransmissions(struct kview *v, bool on);
 
 /* Takes one kernel record (ts_ns in CLOCK_REALTIME). It is held back until
  * the wire catches up, so records and packets come out in time order. A
