@@ -396,6 +396,7 @@ int ui_event_parse_in(enum lang lang, const char *json, size_t len, struct ui_ev
 		case UEV_STATS: parse_stats(&r, &out->u.stats); break;
 		case UEV_ICMP: parse_icmp(&r, &out->u.icmp); break;
 		case UEV_ARP: parse_arp(&r, &out->u.arp, &out->u.arp_wire); break;
+		case UEV_KERNEL: /* no record type names it: made live only (session.c) */
 		case UEV_OTHER: break;
 		}
 	}

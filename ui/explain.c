@@ -244,6 +244,11 @@ void explain_row(const struct timeline *tl, long pos, char *buf, size_t n)
 			explain_icmp(&t, r);
 		else if (r->ev->type == UEV_ARP)
 			explain_arp(&t, r);
+		else if (r->ev->type == UEV_KERNEL) {
+			const struct ui_kernel *k = &r->ev->u.kernel;
+			add(&t, t.w->kernel_explain, role_word(&t, k->role == ROLE_SERVER ? ROLE_SERVER : ROLE_CLIENT),
+			    k->total_retrans, k->retransmits, (k->rto_us + 500) / 1000);
+		}
 		break;
 	case ROW_END:
 		add(&t, t.w->conn_released, (unsigned)r->conn, screen_words_end_reason(t.lang, r->ev->u.end.reason),

@@ -70,6 +70,10 @@ static void lanes_of(const struct timeline *tl, uint32_t conn, const struct row 
 		} else if (r->ev->type == UEV_ICMP) { /* a line of its own across, as on the screen */
 			ladder_icmp_text(&r->ev->u.icmp, l->buf[LANE_ARROWS], sizeof(l->buf[0]));
 			l->attr[LANE_ARROWS] = ATTR_ERROR;
+		} else if (r->ev->type == UEV_KERNEL) { /* in its endpoint's lane, as on the screen */
+			int lane = r->ev->u.kernel.role == ROLE_SERVER ? LANE_SERVER : LANE_CLIENT;
+			ladder_kernel_text(&r->ev->u.kernel, timeline_lang(tl), l->buf[lane], sizeof(l->buf[0]));
+			l->attr[lane] = ATTR_DIM;
 		} else if (r->ev->type == UEV_ARP) {
 			struct ui_packet p;
 			int side = ladder_arp_wire(tl, r, conn, &p);
@@ -812,7 +816,8 @@ static long page_frame(struct page_frames *pf, const struct frames *fs, const st
 {
 	const struct frame *f;
 
-	if (r->kind == ROW_CALL || r->kind == ROW_END || (r->kind == ROW_STATE && r->ev->type == UEV_STATE))
+	if (r->kind == ROW_CALL || r->kind == ROW_END ||
+	    (r->kind == ROW_STATE && (r->ev->type == UEV_STATE || r->ev->type == UEV_KERNEL)))
 		return PAGE_FRAME_NONE;
 	if (!(f = details_frame(fs, r)))
 		return PAGE_FRAME_NOT_KEPT;

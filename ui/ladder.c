@@ -327,6 +327,11 @@ bool ladder_changes_text(const struct row *r, enum tcp_role role, bool ascii, ch
 	return any;
 }
 
+void ladder_kernel_text(const struct ui_kernel *k, enum lang lang, char *buf, size_t n)
+{
+	snprintf(buf, n, screen_words(lang)->kernel_row, k->total_retrans, (k->rto_us + 500) / 1000);
+}
+
 void ladder_icmp_text(const struct ui_icmp *e, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s %s: %s", e->version == 6 ? "ICMPv6" : "ICMP", e->name, e->effect);
@@ -380,6 +385,11 @@ static void draw_row_at(const struct timeline *tl, const struct ladder_opts *o, 
 				grid_put(g, gm->mx, y, text, gm->mw, ATTR_DIM, o->ascii);
 			else
 				draw_labelled_arrow(g, gm, y, text, ATTR_DIM, side == ROLE_CLIENT, o->ascii);
+		}
+		if (r->kind == ROW_STATE && r->ev->type == UEV_KERNEL) { /* in its endpoint's lane */
+			ladder_kernel_text(&r->ev->u.kernel, lang, text, sizeof(text));
+			lane_text(g, gm, r->ev->u.kernel.role == ROLE_SERVER ? ROLE_SERVER : ROLE_CLIENT, true, y, text,
+				  ATTR_DIM, o->ascii);
 		}
 		for (int role = ROLE_CLIENT; role <= ROLE_SERVER; role++)
 			if (ladder_changes_text(r, (enum tcp_role)role, o->ascii, text, sizeof(text)))

@@ -76,6 +76,9 @@ void ladder_arp_text(const struct arp_packet *a, char *buf, size_t n);
  * side (enum tcp_role), or -1 (no connection of the view has that host:
  * *p then says nothing). */
 int ladder_arp_wire(const struct timeline *tl, const struct row *r, uint32_t conn, struct ui_packet *p);
+/* A kernel view's row (UEV_KERNEL), in its endpoint's lane: "kernel:
+ * resent 2, RTO 1208 ms" (total_retrans, the RTO now). */
+void ladder_kernel_text(const struct ui_kernel *k, enum lang lang, char *buf, size_t n);
 /* A two-host wire's ARP frame at its arrival: "ARP +100.2 ms". */
 void ladder_arp_arrival_text(const struct ui_arp_wire *w, char *buf, size_t n);
 

@@ -15,6 +15,7 @@ size_t ui_event_size(enum ui_event_type type)
 	case UEV_CONN_END: return head + sizeof(struct ui_conn_end);
 	case UEV_STATS: return head + sizeof(struct ui_stats);
 	case UEV_ICMP: return head + sizeof(struct ui_icmp);
+	case UEV_KERNEL: return head + sizeof(struct ui_kernel);
 	case UEV_ARP: return offsetof(struct ui_event, u.arp_wire) + sizeof(struct ui_arp_wire);
 	case UEV_OTHER: break;
 	}

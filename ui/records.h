@@ -23,6 +23,7 @@ enum ui_event_type {
 	UEV_STATS,
 	UEV_ICMP,
 	UEV_ARP,      /* an ARP request or reply (decode.h's struct arp_packet) */
+	UEV_KERNEL,   /* a two-host wire's kernel view: an endpoint sent something again */
 };
 
 #define UEV_NOTE_MAX 200
@@ -121,6 +122,18 @@ struct ui_arp_wire {
 	uint64_t sent_ns, arrived_ns;
 };
 
+/* A two-host wire's kernel view (session.c, kview.h's KVIEW_INFO): an
+ * endpoint's tcp_info says it sent something again. Shown live, in the
+ * endpoint's lane; not written to recordings (their "kernel" records are
+ * the state changes). */
+struct ui_kernel {
+	uint32_t conn;
+	uint8_t role;               /* enum tcp_role */
+	uint32_t total_retrans;     /* segments sent again over the connection's life */
+	uint32_t retransmits;       /* RTO expiries of the segment at the head now (its backoff) */
+	uint32_t rto_us;            /* the retransmission timeout now */
+};
+
 struct ui_stats {
 	uint64_t seen, tcp, dropped, truncated, invalid;
 };
@@ -136,6 +149,7 @@ struct ui_event {
 		struct ui_conn_end end;
 		struct ui_stats stats;
 		struct ui_icmp icmp;
+		struct ui_kernel kernel;
 		struct {
 			struct arp_packet arp;
 			struct ui_arp_wire arp_wire;

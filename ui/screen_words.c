@@ -148,6 +148,15 @@ static const struct screen_words words_en = {
 	.port_holder = "%s (pid %ld)",
 	.port_holder_unnamed = "a program",
 	.port_holder_other_user = "another user's program",
+	.kview_host = {"client", "server"},
+	.kview_failed = "kernel view of the %s host: %s",
+	.kview_stopped = "kernel view of the %s host stopped: %s",
+	.kview_no_memory = "kernel view: out of memory",
+	.kernel_row = "kernel: resent %u, RTO %u ms",
+	.kernel_explain = "The %s's kernel says (its tcp_info, polled with sock_diag): it has sent %u segments again "
+			  "over this connection (total_retrans); the one at the head of its queue has waited for %u "
+			  "retransmission timeouts (retransmits: 0 after a tail loss probe or a fast retransmit); its "
+			  "RTO is now %u ms.",
 	.layers_title = " details  Tab/←→ layer  j/k scroll  Esc close ",
 	.layers_frame = "frame: %u bytes captured, %u on the wire, link type %s",
 	.layers_cut = "the capture kept %u of %u bytes (its snaplen): the rest was not captured",
@@ -259,6 +268,14 @@ static const struct screen_words words_zh = {
 	.port_holder = "%s（pid %ld）",
 	.port_holder_unnamed = "一个程序",
 	.port_holder_other_user = "另一个用户的程序",
+	.kview_host = {"客户端", "服务器"},
+	.kview_failed = "%s主机的内核视图打不开：%s",
+	.kview_stopped = "%s主机的内核视图停止了：%s",
+	.kview_no_memory = "内核视图：内存不足",
+	.kernel_row = "内核：重发 %u，RTO %u ms",
+	.kernel_explain = "%s的内核说（它的 tcp_info，用 sock_diag 查询）：这个连接上它一共重发了 %u 个报文段"
+			  "（total_retrans）；队首的那个已经等过 %u 次重传超时（retransmits：尾部丢失探测或快速重传之后是 0）；"
+			  "它现在的 RTO 是 %u ms。",
 	.layers_title = " 详情  Tab/←→ 切换层  j/k 滚动  Esc 关闭 ",
 	.layers_frame = "帧：抓到 %u 字节，线路上 %u 字节，链路类型 %s",
 	.layers_cut = "抓包只保留了 %u 字节（共 %u 字节，受 snaplen 限制）：其余部分没有抓到",

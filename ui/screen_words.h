@@ -99,6 +99,13 @@ struct screen_words {
 	const char *layers_as_read;     /* over the old details: what socklab made of it */
 	const char *not_a_terminal;     /* the lab screen asked for without a terminal */
 	const char *no_curses;          /* %s: $TERM; curses cannot start on it */
+	/* a two-host wire's kernel view (sock_diag in each host, session.c) */
+	const char *kview_host[2];      /* the client's host, the server's: "client", "server" */
+	const char *kview_failed;       /* %s host, %s why it could not open (the tracer's words) */
+	const char *kview_stopped;      /* %s host, %s why */
+	const char *kview_no_memory;
+	const char *kernel_row;         /* the lane: %u total_retrans, %u ms RTO */
+	const char *kernel_explain;     /* %s role, %u total_retrans, %u retransmits, %u ms RTO */
 };
 
 const struct screen_words *screen_words(enum lang lang);

@@ -132,13 +132,24 @@ static void comment_add(struct session *s, const char *fmt, const char *a, const
 		s->comment_len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
-/* A kernel record or check, ready: into the recording. */
+/* A kernel record or check, ready: into the recording. An endpoint's news
+ * that it sent something again: a row in its lane (live only). */
 static void on_kernel_event(const struct kview_event *ev, void *ctx)
 {
 	struct session *s = ctx;
 	char line[OUTPUT_LINE_MAX];
 	int len;
 
+	if (ev->kind == KVIEW_INFO) {
+		struct ui_event uev = {.type = UEV_KERNEL, .ts_ns = ev->ts_ns};
+		if (s->closing || (ev->owner != KVIEW_CLIENT && ev->owner != KVIEW_SERVER))
+			return;
+		uev.u.kernel = (struct ui_kernel){.conn = ev->conn, .role = (uint8_t)ev->owner,
+						  .total_retrans = ev->info.total_retrans,
+						  .retransmits = ev->info.retransmits, .rto_us = ev->info.rto_us};
+		add_event(s, &uev);
+		return;
+	}
 	if (s->rec && (len = output_kernel_json(ev, line, sizeof(line))) > 0)
 		record_line(s, line, (size_t)len);
 }
@@ -301,21 +312,24 @@ static const struct points_handlers *point_handlers(struct session *s)
  * goes on, and says why. */
 static void open_kernel_view(struct session *s, const struct session_opts *o, uint64_t horizon_ns)
 {
+	const struct screen_words *w = screen_words(timeline_lang(s->tl));
 	char why[300];
 
 	for (int i = 0; i < 2; i++) {
 		s->kernel[i] = kernel_open_in_netns(o->points[i].netns_fd, o->port, why, sizeof(why));
 		if (!s->kernel[i]) {
-			snprintf(s->notice, sizeof(s->notice), "kernel view of the %s host: %s",
-				 o->points[i].host ? o->points[i].host : i ? "server" : "client", why);
+			/* point 0 is the client's host unless it says otherwise */
+			int host = o->points[i].host ? strcmp(o->points[i].host, "server") == 0 : i;
+			snprintf(s->notice, sizeof(s->notice), w->kview_failed, w->kview_host[host], why);
 			goto fail;
 		}
 	}
 	if (!(s->kview = kview_new())) {
-		snprintf(s->notice, sizeof(s->notice), "kernel view: out of memory");
+		snprintf(s->notice, sizeof(s->notice), "%s", w->kview_no_memory);
 		goto fail;
 	}
 	kview_set_wire_wait(s->kview, horizon_ns);
+	kview_show_retransmissions(s->kview, true);
 	return;
 fail:
 	for (int i = 0; i < 2; i++) {
@@ -332,8 +346,8 @@ static void pump_kernel(struct session *s)
 
 	for (int i = 0; s->kview && i < 2; i++) {
 		if (s->kernel[i] && kernel_read(s->kernel[i], on_kernel_record, s->kview, why, sizeof(why)) < 0) {
-			snprintf(s->notice, sizeof(s->notice), "kernel view of the %s host stopped: %s",
-				 i ? "server" : "client", why);
+			const struct screen_words *w = screen_words(timeline_lang(s->tl));
+			snprintf(s->notice, sizeof(s->notice), w->kview_stopped, w->kview_host[i], why);
 			kernel_close(s->kernel[i]);
 			s->kernel[i] = NULL;
 		}
@@ -778,6 +792,13 @@ void session_stats(struct session *s, struct capture_stats *out)
 		capture_get_stats(s->cap, out);
 	if (s->points)
 		points_get_stats(s->points, out);
+}
+
+int session_tcp_info(const struct session *s, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out)
+{
+	if (!s->kview)
+		return -1;
+	return kview_tcp_info(s->kview, conn, role, out) ? 1 : 0;
 }
 
 const char *session_notice(const struct session *s)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kstate.h"
 #include "output.h"
 #include "frames.h"
 #include "recording.h"
@@ -123,6 +124,12 @@ size_t session_steps_waiting(const struct session *s, char *first, size_t n);
 int session_step_go(struct session *s, char *err, size_t errlen);
 /* Forgets the step requests of proc's programs (they were stopped). */
 void session_steps_drop(struct session *s, enum tcp_role proc);
+
+/* The kernel's last tcp_info for role's socket of connection conn, from a
+ * two-host wire's kernel view (sock_diag in each host): 1 with *out
+ * filled; 0 when the kernel view runs but gave none for that socket; -1
+ * when there is no kernel view (loopback, a file, or it could not open). */
+int session_tcp_info(const struct session *s, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out);
 
 void session_stats(struct session *s, struct capture_stats *out);
 /* The latest notice (a program said hello, a bad datagram) or NULL. */

@@ -631,6 +631,9 @@ long timeline_add(struct timeline *tl, const struct ui_event *ev, bool *inserted
 	case UEV_ICMP: return add_icmp(tl, ev, inserted_before);
 	case UEV_ARP: /* a row of no connection; the views of its hosts' connections show it */
 		return add_row(tl, ROW_STATE, ev, NULL, inserted_before);
+	case UEV_KERNEL: /* a row of its connection, no change of state */
+		ci = conn_slot(tl, ev->u.kernel.conn);
+		return ci && keep_rows_of(tl, ci) ? add_row(tl, ROW_STATE, ev, ci, inserted_before) : -1;
 	case UEV_CONN_END:
 		ci = conn_slot(tl, ev->u.end.conn);
 		if (!ci)

@@ -3,7 +3,8 @@
 # as root in English and as nobody in Chinese: every checkpoint reached;
 # the second client's connect() blocked at least one round trip (200 ms);
 # the late accept() of step 3 returned with no segment on the wire between
-# its call and its return; nothing of the wire left.
+# its call and its return; nothing of the wire left; step 2's words quote
+# the client's smoothed rtt from its tcp_info, 180-260 ms.
 . "$(dirname "$0")/../lib/helpers.sh"
 . "$(dirname "$0")/../lib/wire_helpers.sh"
 users=$(wire_users)
@@ -22,5 +23,10 @@ for user in $users; do
 		on && inside && / accept\([0-9]+\) = [0-9]/ { print n; exit }
 		on && inside && /(──|◀|▶)/ { n++ }' "$out")
 	[ "$between" = 0 ] || fail "$user: ${between:-no} packet rows between the late accept() and its return"
+	# step 2's words quote the client's tcp_info ({tcp_info:client.rtt_ms}): the wire's round trip
+	rtt=$(kernel_said "$user" 15 "tcp_info \(tcpi_rtt\) is ([0-9]+) ms" "平滑往返时间（tcpi_rtt）是 ?([0-9]+) ?ms") ||
+		fail "$user: lesson 15 does not tell the client's tcp_info rtt"
+	echo "$user: step 2 says the client's tcp_info rtt is $rtt ms"
+	in_range "$user: the client's smoothed rtt on the 200 ms round trip (ms)" "$rtt" 180 260
 done
 echo "PASS: lesson 15 on two hosts, as: $users"

@@ -3,7 +3,9 @@
 # Chinese): the wire's rules drop the second client's first SYN and the
 # third client's first SYN|ACK (2 frames); each is sent again ("again" in
 # the ladder), and the second client's connect() blocked at least 1 s (the
-# initial RTO): every checkpoint reached, nothing of the wire left.
+# initial RTO): every checkpoint reached, nothing of the wire left. The
+# words quote the kernels' tcp_info: the resent SYN and SYN|ACKs counted
+# (total_retrans), the round trip measured (180-260 ms).
 . "$(dirname "$0")/../lib/helpers.sh"
 . "$(dirname "$0")/../lib/wire_helpers.sh"
 users=$(wire_users)
@@ -18,5 +20,20 @@ for user in $users; do
 		on && t0 && / connect\([0-9]+\) = 0/ { print int(($1 - t0) * 1000); exit }' "$out")
 	echo "$user: with its first SYN lost, connect() blocked ${blocked:-?} ms"
 	[ "${blocked:-0}" -ge 1000 ] || fail "$user: connect() blocked ${blocked:-?} ms, less than the initial RTO (1 s)"
+	# the words quote the kernels' tcp_info: the resent SYN counted, a round trip measured
+	# all the same, and the SYN|ACKs the server sent again
+	resent=$(kernel_said "$user" 16 "counts the resent SYN: total_retrans = ([0-9]+)" \
+		"记下了重发的 ?SYN：total_retrans ?= ?([0-9]+)") || fail "$user: step 2 does not tell the client's total_retrans"
+	rtt=$(kernel_said "$user" 16 "measured a round trip \(tcpi_rtt\): ([0-9]+) ms" "往返（tcpi_rtt）：([0-9]+) ?ms") ||
+		fail "$user: step 2 does not tell the client's rtt"
+	synack=$(kernel_said "$user" 16 "the server's socket total_retrans = ([0-9]+)" "服务器套接字的 ?total_retrans ?= ?([0-9]+)") ||
+		fail "$user: step 4 does not tell the server's total_retrans"
+	syn=$(kernel_said "$user" 16 "the client's ([0-9]+), its SYN" "客户端的是 ?([0-9]+)，它的 ?SYN") ||
+		fail "$user: step 4 does not tell the client's total_retrans"
+	echo "$user: tcp_info: step 2 client total_retrans $resent, rtt $rtt ms; step 4 server total_retrans $synack, client $syn"
+	in_range "$user: step 2: the client's total_retrans (one SYN lost)" "$resent" 1 1
+	in_range "$user: step 2: the client's rtt (ms)" "$rtt" 180 260
+	in_range "$user: step 4: the server's total_retrans (SYN|ACKs sent again)" "$synack" 1 3
+	in_range "$user: step 4: the client's total_retrans (its SYN sent again)" "$syn" 1 1
 done
 echo "PASS: lesson 16 on two hosts, as: $users"

@@ -107,6 +107,46 @@ wire_lesson() {
 # zh: each lesson runs in both languages).
 wire_lesson_lang() { [ "$1" = root ] && echo en || echo zh; }
 
+# lesson_said USER N: what lesson N printed for USER (wire_lesson's run) as
+# one line, its wrapped words joined again: with a space in English, with
+# nothing in Chinese (which wraps between any two characters).
+lesson_said() {
+	if [ "$(wire_lesson_lang "$1")" = zh ]; then
+		tr -d '\n' <"$TMP/lesson-$2-$1.out"
+	else
+		tr '\n' ' ' <"$TMP/lesson-$2-$1.out"
+	fi
+}
+
+# kernel_said USER N EN_RE ZH_RE: the number (or word) the kernel's
+# tcp_info put into lesson N's words ({tcp_info:...}) where the regular
+# expression's groups are, for USER's language; the groups one a line.
+# Returns 1, saying why on stderr, when the words are not there or say the
+# kernel's tcp_info is not known (no kernel view). Use it as
+# v=$(kernel_said ...) || fail ...
+kernel_said() {
+	local user=$1 n=$2 re=$3 text i
+	[ "$(wire_lesson_lang "$user")" = zh ] && re=$4
+	text=$(lesson_said "$user" "$n")
+	case $text in
+	*"(not known:"* | *"（未知："*)
+		echo "$user: lesson $n: $(grep -m1 -oE '(\(not known:|（未知：)[^)）]*' "$TMP/lesson-$n-$user.out")" >&2
+		return 1 ;;
+	esac
+	if ! [[ $text =~ $re ]]; then
+		echo "$user: lesson $n: the words do not say /$re/" >&2
+		return 1
+	fi
+	for ((i = 1; i < ${#BASH_REMATCH[@]}; i++)); do echo "${BASH_REMATCH[i]}"; done
+}
+
+# in_range WHAT VALUE LO HI: fails unless LO <= VALUE <= HI.
+in_range() {
+	if ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -lt "$3" ] || [ "$2" -gt "$4" ]; then
+		fail "$1 is ${2:-?}, not within $3-$4"
+	fi
+}
+
 # wire_tcp_scripts: writes the python both wire tests and the wire bench run
 # on the two hosts into the directory $WIRE_PY, which every user can read
 # (python lists a directory it imports from; $TMP is 711 for nobody):

@@ -208,6 +208,7 @@ static void test_view_on_a_wire(void **state)
 	struct shown s = {0};
 	struct trace_event ev;
 	struct kstate_record r;
+	struct kstate_tcp_info ti;
 
 	(void)state;
 	kview_set_wire_wait(v, 500 * ms);
@@ -244,12 +245,25 @@ static void test_view_on_a_wire(void **state)
 	kview_wire_event(v, &ev, collect_event, &s);
 	r = rec_of(1305 * ms, C, S, TCPS_SYN_SENT, TCPS_ESTABLISHED);
 	r.source = KSTATE_SOCK_DIAG;
+	assert_false(kview_tcp_info(v, 1, ROLE_CLIENT, &ti)); /* nothing with a tcp_info yet */
 	r.info = (struct kstate_tcp_info){.valid = true, .rto_us = 1200000, .snd_cwnd = 10, .cong = "bbr"};
 	kview_record(v, &r);
+	/* a lesson asks at once: the record is still held for the wire, its tcp_info is known */
+	assert_true(kview_tcp_info(v, 1, ROLE_CLIENT, &ti));
+	assert_int_equal(ti.rto_us, 1200000);
+	assert_int_equal(ti.total_retrans, 0);
+	assert_false(kview_tcp_info(v, 1, ROLE_SERVER, &ti));
+	assert_false(kview_tcp_info(v, 2, ROLE_CLIENT, &ti)); /* no such connection */
 	r.from = r.to; /* then a retransmission: news of the info, not shown */
 	r.ts_ns = 1600 * ms;
 	r.info.total_retrans = 1;
 	kview_record(v, &r);
+	assert_true(kview_tcp_info(v, 1, ROLE_CLIENT, &ti)); /* the news, though not shown */
+	assert_int_equal(ti.total_retrans, 1);
+	r.info = (struct kstate_tcp_info){0}; /* a record without one (a TIME_WAIT mini-socket) keeps the last */
+	kview_record(v, &r);
+	assert_true(kview_tcp_info(v, 1, ROLE_CLIENT, &ti));
+	assert_int_equal(ti.total_retrans, 1);
 	ev.ts_ns = 1500 * ms;
 	ev.from = TCPS_ESTABLISHED;
 	ev.to = TCPS_FIN_WAIT_1;
@@ -273,7 +287,66 @@ static void test_view_on_a_wire(void **state)
 	assert_string_equal(s.ev[3].info.cong, "bbr");
 	assert_int_equal(s.ev[4].owner, KVIEW_SERVER);
 	assert_int_equal(s.ev[4].kernel.len, 0);
+	/* compared and forgotten, its last tcp_info is still there to quote */
+	assert_true(kview_tcp_info(v, 1, ROLE_CLIENT, &ti));
+	assert_int_equal(ti.total_retrans, 1);
+	assert_string_equal(ti.cong, "bbr");
+	assert_false(kview_tcp_info(v, 1, ROLE_SERVER, &ti));
+	assert_false(kview_tcp_info(v, 0, ROLE_CLIENT, &ti));
 	kview_free(v);
+}
+
+/* Asked for, the news that an endpoint sent something again comes out as
+ * KVIEW_INFO in time order; news of a cwnd or of an ACK that reset the
+ * backoff does not, nor anything when not asked for. */
+static void test_view_shows_retransmissions(void **state)
+{
+	const uint64_t ms = 1000000ull;
+	struct kview *v;
+	struct shown s = {0};
+	struct trace_event ev;
+	struct kstate_record r;
+
+	(void)state;
+	for (int on = 0; on < 2; on++) {
+		memset(&s, 0, sizeof(s));
+		v = kview_new();
+		kview_show_retransmissions(v, on);
+		ev = wire_of(EVENT_PACKET, 100 * ms);
+		kview_wire_event(v, &ev, collect_event, &s);
+		r = rec_of(110 * ms, S, C, TCPS_ESTABLISHED, TCPS_ESTABLISHED);
+		r.source = KSTATE_SOCK_DIAG;
+		r.info = (struct kstate_tcp_info){.valid = true, .rto_us = 604000, .snd_cwnd = 10};
+		kview_record(v, &r); /* the first news, nothing sent again */
+		r.ts_ns = 700 * ms;
+		r.info.total_retrans = 1; /* a tail loss probe */
+		kview_record(v, &r);
+		r.ts_ns = 900 * ms;
+		r.info.retransmits = 1; /* then the RTO: backoff */
+		r.info.total_retrans = 2;
+		r.info.rto_us = 1208000;
+		kview_record(v, &r);
+		r.ts_ns = 1100 * ms;
+		r.info.retransmits = 0; /* the ACK came */
+		r.info.snd_cwnd = 1;
+		kview_record(v, &r);
+		ev = wire_of(EVENT_PACKET, 2000 * ms);
+		kview_wire_event(v, &ev, collect_event, &s);
+		if (!on) {
+			assert_int_equal(s.n, 0);
+		} else {
+			assert_int_equal(s.n, 2);
+			assert_int_equal(s.ev[0].kind, KVIEW_INFO);
+			assert_int_equal(s.ev[0].owner, KVIEW_SERVER);
+			assert_int_equal(s.ev[0].conn, 1);
+			assert_true(s.ev[0].ts_ns == 700 * ms);
+			assert_int_equal(s.ev[0].info.total_retrans, 1);
+			assert_int_equal(s.ev[1].kind, KVIEW_INFO);
+			assert_int_equal(s.ev[1].info.retransmits, 1);
+			assert_int_equal(s.ev[1].info.rto_us, 1208000);
+		}
+		kview_free(v);
+	}
 }
 
 int main(void)
@@ -282,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_view_ties_records_in_time_order),
 		cmocka_unit_test(test_view_reports_disagreement),
 		cmocka_unit_test(test_view_on_a_wire),
+		cmocka_unit_test(test_view_shows_retransmissions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "ladder.h"
 #include "event_parse.h"
 #include "fixture.h"
@@ -300,6 +301,71 @@ static void wire_rows_at_each_end(void **state)
 	timeline_free(tl);
 }
 
+/* A kernel view's news that an endpoint sent something again: a row of
+ * its connection, in that endpoint's lane, its words in the explanation. */
+static void kernel_rows_in_their_lane(void **state)
+{
+	static const char *const syn = "{\"type\":\"packet\",\"ts_ns\":1000000000,\"conn\":1,\"src\":\"10.77.0.1:40000\","
+				       "\"dst\":\"10.77.0.2:8080\",\"dir\":\"c2s\",\"flags\":\"SYN\",\"seq\":0,\"ack\":0}";
+	static const char *const want[] = {
+		"  1.000000                                  │──SYN seq=0────────────────────────────▶│",
+		"  1.500000                                  │                                        │ kernel: resent 2, RTO 1208 ms",
+		"  1.600000    kernel: resent 2, RTO 1208 ms │                                        │",
+	};
+	struct timeline *tl = timeline_new(NULL);
+	struct ladder_opts o = {.conn = 1};
+	struct ui_event ev = {.type = UEV_KERNEL, .ts_ns = 1500000000};
+	struct grid g;
+	char err[256], text[1024];
+
+	(void)state;
+	assert_int_equal(ui_event_parse(syn, strlen(syn), &ev, err, sizeof(err)), 0);
+	timeline_add(tl, &ev, NULL);
+	ev = (struct ui_event){.type = UEV_KERNEL, .ts_ns = 1500000000};
+	ev.u.kernel = (struct ui_kernel){.conn = 1, .role = ROLE_SERVER, .total_retrans = 2, .retransmits = 1,
+					 .rto_us = 1208000};
+	assert_true(timeline_add(tl, &ev, NULL) >= 0);
+	ev.ts_ns = 1600000000;
+	ev.u.kernel.role = ROLE_CLIENT;
+	assert_true(timeline_add(tl, &ev, NULL) >= 0);
+	ev.u.kernel.conn = 9; /* a connection the timeline does not know: no row */
+	assert_true(timeline_add(tl, &ev, NULL) < 0);
+	assert_int_equal(timeline_count(tl), 3);
+	assert_int_equal(timeline_row(tl, 1)->conn, 1);
+	assert_int_equal(timeline_row(tl, 1)->nchanges, 0);
+	assert_int_equal(grid_init(&g, 120, 3), 0);
+	for (long p = 0; p < 3; p++)
+		ladder_draw_row(tl, &o, p, &g, (int)p);
+	for (int y = 0; getenv("LADDER_DUMP") && y < 3; y++) {
+		grid_line(&g, y, text, sizeof(text));
+		printf("'%s'\n", text);
+	}
+	assert_lines(&g, 0, want, 3);
+	explain_row(tl, 1, text, sizeof(text));
+	assert_non_null(strstr(text, "The server's kernel says (its tcp_info, polled with sock_diag): it has sent 2 "
+				     "segments again over this connection (total_retrans); the one at the head of its "
+				     "queue has waited for 1 retransmission timeouts"));
+	assert_non_null(strstr(text, "its RTO is now 1208 ms."));
+	grid_free(&g);
+	timeline_free(tl);
+	/* in Chinese */
+	tl = timeline_new(&(struct timeline_config){.lang = LANG_ZH});
+	ev.u.kernel.conn = 1;
+	assert_int_equal(ui_event_parse(syn, strlen(syn), &ev, err, sizeof(err)), 0);
+	timeline_add(tl, &ev, NULL);
+	ev = (struct ui_event){.type = UEV_KERNEL, .ts_ns = 1500000000};
+	ev.u.kernel = (struct ui_kernel){.conn = 1, .role = ROLE_SERVER, .total_retrans = 1, .rto_us = 604000};
+	assert_true(timeline_add(tl, &ev, NULL) >= 0);
+	assert_int_equal(grid_init(&g, 120, 1), 0);
+	ladder_draw_row(tl, &o, 1, &g, 0);
+	grid_line(&g, 0, text, sizeof(text));
+	assert_non_null(strstr(text, "│ 内核：重发 1，RTO 604 ms"));
+	explain_row(tl, 1, text, sizeof(text));
+	assert_non_null(strstr(text, "服务器的内核说"));
+	grid_free(&g);
+	timeline_free(tl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +378,7 @@ int main(void)
 		cmocka_unit_test(time_column_in_seconds),
 		cmocka_unit_test(call_texts),
 		cmocka_unit_test(wire_rows_at_each_end),
+		cmocka_unit_test(kernel_rows_in_their_lane),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -248,6 +248,33 @@ static void assert_filled(const char *what, const char *s)
 		fail_msg("%s: placeholder left: %.40s", what, o);
 }
 
+/* say: and then: keep their {tcp_info:...} until shown: filled (here
+ * with no kernel view), nothing is left. */
+static void assert_shown_filled(const char *what, const char *s)
+{
+	for (int lang = 0; lang < LANG_COUNT; lang++) {
+		char *shown = lesson_fill_tcp_info(s, (enum lang)lang, NULL, NULL);
+		assert_true(!s || shown);
+		assert_filled(what, shown);
+		free(shown);
+	}
+}
+
+/* The {tcp_info:...} placeholders of a text, in order, into buf. */
+static const char *tcp_info_names(const char *s, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (const char *o = s ? strstr(s, "{tcp_info:") : NULL; o; o = strstr(o + 1, "{tcp_info:")) {
+		int len = (int)strcspn(o, "}") + 1;
+		int w = snprintf(buf + used, n - used, "%.*s", len, o);
+		if (w > 0 && (size_t)w < n - used)
+			used += (size_t)w;
+	}
+	return buf;
+}
+
 static void assert_lesson_filled(const char *path, const struct lesson *l)
 {
 	assert_filled(path, l->title);
@@ -255,10 +282,10 @@ static void assert_lesson_filled(const char *path, const struct lesson *l)
 	for (int i = 0; i < l->nsteps; i++) {
 		const struct lesson_step *s = &l->steps[i];
 		assert_filled(s->title, s->title);
-		assert_filled(s->title, s->say);
+		assert_shown_filled(s->title, s->say);
 		assert_filled(s->title, s->predict);
 		assert_filled(s->title, s->hint);
-		assert_filled(s->title, s->then);
+		assert_shown_filled(s->title, s->then);
 		assert_filled(s->title, s->fail_say);
 		for (int j = 0; j < s->nchoices; j++)
 			assert_filled(s->title, s->choices[j]);
@@ -309,6 +336,13 @@ static void every_shipped_lesson_parses(void **state)
 			for (int j = 0; j < en.steps[i].nexpects; j++)
 				assert_string_equal(zh.steps[i].expects[j].text, en.steps[i].expects[j].text);
 			assert_int_equal(zh.steps[i].answer, en.steps[i].answer);
+			{ /* the same kernel numbers, in the same order, in both languages */
+				char a[512], b[512];
+				assert_string_equal(tcp_info_names(zh.steps[i].then, a, sizeof(a)),
+						    tcp_info_names(en.steps[i].then, b, sizeof(b)));
+				assert_string_equal(tcp_info_names(zh.steps[i].say, a, sizeof(a)),
+						    tcp_info_names(en.steps[i].say, b, sizeof(b)));
+			}
 			assert_int_equal(zh.steps[i].has_fail_seen, en.steps[i].has_fail_seen);
 			if (en.steps[i].has_fail_seen)
 				assert_string_equal(zh.steps[i].fail_seen.text, en.steps[i].fail_seen.text);
@@ -466,6 +500,103 @@ static void lines_join_as_each_language_writes(void **state)
 		fail_msg("%s", err);
 	assert_string_equal(l.steps[0].say, "one two客户端关闭。服务器读到 EOF，read() 返回 0 and ends.\nnew");
 	lesson_free(&l);
+}
+
+/* ---- {tcp_info:ROLE.FIELD}: kept when parsed, filled when shown ---- */
+
+/* A kernel view that knows the server's socket only. */
+static int server_only(void *ctx, enum tcp_role role, struct kstate_tcp_info *out)
+{
+	(*(int *)ctx)++;
+	if (role != ROLE_SERVER)
+		return 0;
+	*out = (struct kstate_tcp_info){.valid = true, .rto_us = 604000, .rtt_us = 200285, .rttvar_us = 100499,
+					.snd_cwnd = 10, .retransmits = 1, .total_retrans = 3, .cong = "bbr"};
+	return 1;
+}
+
+static int no_view(void *ctx, enum tcp_role role, struct kstate_tcp_info *out)
+{
+	(void)role;
+	(void)out;
+	(*(int *)ctx)++;
+	return -1;
+}
+
+static void tcp_info_placeholders_are_filled_when_shown(void **state)
+{
+	const char *text = HEADER "step: s\nsay: before {tcp_info:server.rtt_ms}\nexpect: call client connect\n"
+			   "then: rto {tcp_info:server.rto_ms}, rtt {tcp_info:server.rtt_ms} (var\n"
+			   "then: {tcp_info:server.rttvar_ms}), cwnd {tcp_info:server.cwnd}, {tcp_info:server.retransmits}\n"
+			   "then: of {tcp_info:server.total_retrans}, {tcp_info:server.cong}; client\n"
+			   "then: {tcp_info:client.total_retrans}. {braces kept}\n";
+	struct lesson l;
+	char err[256], *shown;
+	int lookups = 0, asked = 0;
+
+	(void)state;
+	if (lesson_parse_with(text, strlen(text), "t", one_sysctl, &lookups, &l, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	/* parsed: kept as written, for the moment they are shown */
+	assert_string_equal(l.steps[0].say, "before {tcp_info:server.rtt_ms}");
+	assert_non_null(strstr(l.steps[0].then, "{tcp_info:client.total_retrans}"));
+	shown = lesson_fill_tcp_info(l.steps[0].then, LANG_EN, server_only, &asked);
+	assert_string_equal(shown, "rto 604 ms, rtt 200 ms (var 100 ms), cwnd 10, 1 of 3, bbr; client "
+				   "(not known: the kernel gave no tcp_info for that socket). {braces kept}");
+	assert_int_equal(asked, 8);
+	free(shown);
+	shown = lesson_fill_tcp_info(l.steps[0].say, LANG_ZH, no_view, &asked);
+	assert_string_equal(shown, "before （未知：没有内核视图）");
+	free(shown);
+	shown = lesson_fill_tcp_info(l.steps[0].say, LANG_EN, NULL, NULL); /* no lookup: no view */
+	assert_string_equal(shown, "before (not known: no kernel view)");
+	free(shown);
+	/* a socket the view knows, but whose records carried no tcp_info */
+	shown = lesson_fill_tcp_info("{tcp_info:client.cong}", LANG_ZH, server_only, &asked);
+	assert_string_equal(shown, "（未知：内核没有给出该套接字的 tcp_info）");
+	free(shown);
+	assert_null(lesson_fill_tcp_info(NULL, LANG_EN, server_only, &asked));
+	shown = lesson_fill_tcp_info("no numbers {here}", LANG_EN, server_only, &asked);
+	assert_string_equal(shown, "no numbers {here}");
+	free(shown);
+	lesson_free(&l);
+}
+
+/* A role or field the kernel view does not have, or words read before any
+ * step ran, are refused at their line. */
+static void bad_tcp_info_placeholders_are_refused(void **state)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{HEADER "step: s\nthen: {tcp_info:server.rto}\nexpect: call client connect\n",
+		 "t:5: unknown placeholder '{tcp_info:server.rto}' (expected {tcp_info:ROLE.FIELD}, ROLE client or server"},
+		{HEADER "step: s\nthen: {tcp_info:listener.rto_ms}\nexpect: call client connect\n",
+		 "t:5: unknown placeholder '{tcp_info:listener.rto_ms}'"},
+		{HEADER "step: s\nthen: {tcp_info:client}\nexpect: call client connect\n",
+		 "t:5: unknown placeholder '{tcp_info:client}'"},
+		{HEADER "step: s\nthen: {tcp_info:client.rto_ms.x}\nexpect: call client connect\n",
+		 "t:5: unknown placeholder '{tcp_info:client.rto_ms.x}'"},
+		{HEADER "step: s\nthen: {tcp_info:}\nexpect: call client connect\n",
+		 "t:5: unknown placeholder '{tcp_info:}'"},
+		{HEADER "step: s\nhint: {tcp_info:client.rto_ms}\nexpect: call client connect\n",
+		 "t:5: placeholder '{tcp_info:client.rto_ms}': the kernel's tcp_info is known only once a step ran"},
+		{HEADER "step: {tcp_info:client.rto_ms}\nexpect: call client connect\n",
+		 "t:4: placeholder '{tcp_info:client.rto_ms}'"},
+		{HEADER "step: s\npredict: p {tcp_info:client.cong}?\nchoice: a\nchoice: b\nanswer: 1\n",
+		 "t:5: placeholder '{tcp_info:client.cong}'"},
+	};
+	char err[256];
+	int lookups = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct lesson l;
+		if (lesson_parse_with(bad[i].text, strlen(bad[i].text), "t", one_sysctl, &lookups, &l, err, sizeof(err)) == 0)
+			fail_msg("accepted: %s", bad[i].text);
+		if (strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
+			fail_msg("got '%s', want '%s'", err, bad[i].err);
+	}
 }
 
 /* A placeholder that cannot be filled is refused at its line, not shown. */
@@ -723,6 +854,8 @@ int main(void)
 		cmocka_unit_test(expectations_in_each_language),
 		cmocka_unit_test(submit_and_complete_expectations),
 		cmocka_unit_test(unknown_placeholders_are_refused),
+		cmocka_unit_test(tcp_info_placeholders_are_filled_when_shown),
+		cmocka_unit_test(bad_tcp_info_placeholders_are_refused),
 		cmocka_unit_test(lines_join_as_each_language_writes),
 		cmocka_unit_test(sysctl_values_are_read_from_the_directory),
 		cmocka_unit_test(matcher_follows_the_table),

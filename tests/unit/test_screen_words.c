@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "screen_words.h"
@@ -50,6 +51,25 @@ static void reason_words_in_both_languages(void **state)
 	assert_non_null(zh->short_write);
 	assert_non_null(zh->name_too_long);
 	assert_non_null(zh->out_of_memory);
+	/* the kernel view's notices: the host, then the tracer's reason */
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const struct screen_words *w = screen_words((enum lang)l);
+		char buf[256];
+		assert_true(w->kview_host[0] && w->kview_host[1] && w->kview_no_memory);
+		snprintf(buf, sizeof(buf), w->kview_failed, w->kview_host[1], "sock_diag socket: permission denied");
+		assert_non_null(strstr(buf, w->kview_host[1]));
+		assert_non_null(strstr(buf, "sock_diag socket: permission denied"));
+		snprintf(buf, sizeof(buf), w->kview_stopped, w->kview_host[0], "why");
+		assert_non_null(strstr(buf, w->kview_host[0]));
+	}
+	assert_string_equal(zh->kview_host[1], "服务器");
+	{
+		char buf[256];
+		snprintf(buf, sizeof(buf), zh->kview_failed, zh->kview_host[0], "x");
+		assert_string_equal(buf, "客户端主机的内核视图打不开：x");
+		snprintf(buf, sizeof(buf), en->kview_stopped, en->kview_host[1], "x");
+		assert_string_equal(buf, "kernel view of the server host stopped: x");
+	}
 }
 
 int main(void)

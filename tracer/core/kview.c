@@ -17,6 +17,9 @@
 #define KVIEW_CONNECT_WAIT_NS (4000 * 1000000ull)
 /* A bound on memory if records pile up that no connection claims. */
 #define KVIEW_MAX_QUEUED 65536
+/* Compared (and forgotten) connections whose last tcp_info is still
+ * given out: a lesson quotes a connection that ended a moment ago. */
+#define KVIEW_GONE_KEEP 32
 
 /* A state path and when each of its states began (for the comparison of
  * a connection still open at the end, up to a moment both views saw). */
@@ -70,6 +73,7 @@ struct kqueued {
 	struct kstate_record rec;
 	uint32_t conn; /* 0 while no connection claims it */
 	enum kview_owner owner;
+	bool info;     /* a KVIEW_INFO: the tcp_info moved, not the state */
 };
 
 struct kview {
@@ -79,11 +83,22 @@ struct kview {
 	size_t nqueued, capqueued;
 	uint32_t newest_conn; /* flow ids grow in order of first sight */
 	uint64_t wire_wait_ns; /* added to the hold and the grace */
+	bool show_retrans;     /* KVIEW_INFO events */
+	struct {
+		uint32_t id;
+		struct kstate_tcp_info info[2];
+	} gone[KVIEW_GONE_KEEP]; /* a ring: the last compared connections' tcp_info */
+	size_t gone_next;
 };
 
 void kview_set_wire_wait(struct kview *v, uint64_t wait_ns)
 {
 	v->wire_wait_ns = wait_ns;
+}
+
+void kview_show_retransmissions(struct kview *v, bool on)
+{
+	v->show_retrans = on;
 }
 
 struct kview *kview_new(void)
@@ -181,7 +196,7 @@ static struct kconn *find_owner(struct kview *v, const struct kstate_record *r, 
 static void emit_record(const struct kqueued *q, kview_sink_fn sink, void *ctx)
 {
 	struct kview_event ev = {
-		.kind = KVIEW_RECORD, .ts_ns = q->rec.ts_ns, .conn = q->conn, .owner = q->owner,
+		.kind = q->info ? KVIEW_INFO : KVIEW_RECORD, .ts_ns = q->rec.ts_ns, .conn = q->conn, .owner = q->owner,
 		.source = q->rec.source, .local = q->rec.local, .peer = q->rec.peer,
 		.from = q->rec.from, .to = q->rec.to, .info = q->rec.info,
 	};
@@ -233,12 +248,23 @@ void kview_record(struct kview *v, const struct kstate_record *rec)
 	struct kconn *c;
 	int role;
 
-	if (rec->from == rec->to) { /* the tcp_info moved: noted, not shown */
-		if (!is_listener(rec) && (c = find_owner(v, rec, &role)))
-			kpath_add(c, (enum tcp_role)role, rec);
-		return;
-	}
-	if (is_listener(rec)) {
+	if (rec->from == rec->to) { /* the tcp_info moved: noted, shown only when it says "sent again" */
+		uint32_t total = 0, backoff = 0; /* as known before */
+		if (is_listener(rec) || !(c = find_owner(v, rec, &role)))
+			return;
+		if (c->info[role].valid) {
+			total = c->info[role].total_retrans;
+			backoff = c->info[role].retransmits;
+		}
+		kpath_add(c, (enum tcp_role)role, rec);
+		/* news of a copy sent again (not of an ACK that reset the backoff) */
+		if (!v->show_retrans || !rec->info.valid ||
+		    (rec->info.total_retrans <= total && rec->info.retransmits <= backoff))
+			return;
+		q.conn = c->id;
+		q.owner = (enum kview_owner)role;
+		q.info = true;
+	} else if (is_listener(rec)) {
 		q.owner = KVIEW_LISTENER;
 	} else if ((c = find_owner(v, rec, &role))) {
 		claim(c, &q, role);
@@ -333,6 +359,9 @@ static void check_ended(struct kview *v, uint64_t cutoff, bool all, const uint64
 			release_if(v, pick_conn, c->id, sink, ctx);
 			check_endpoint(c, ROLE_CLIENT, seen_until[ROLE_CLIENT], sink, ctx);
 			check_endpoint(c, ROLE_SERVER, seen_until[ROLE_SERVER], sink, ctx);
+			v->gone[v->gone_next].id = c->id;
+			memcpy(v->gone[v->gone_next].info, c->info, sizeof(c->info));
+			v->gone_next = (v->gone_next + 1) % KVIEW_GONE_KEEP;
 		} else {
 			v->conns[kept++] = *c;
 		}
@@ -359,6 +388,24 @@ void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_f
 void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx)
 {
 	kview_finish_at(v, SEEN_ALL, sink, ctx);
+}
+
+bool kview_tcp_info(const struct kview *v, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out)
+{
+	const struct kstate_tcp_info *found = NULL;
+
+	for (size_t i = v->nconns; i-- > 0 && !found;)
+		if (v->conns[i].id == conn)
+			found = &v->conns[i].info[role];
+	for (size_t k = 1; k <= KVIEW_GONE_KEEP && !found; k++) { /* newest first */
+		size_t i = (v->gone_next + KVIEW_GONE_KEEP - k) % KVIEW_GONE_KEEP;
+		if (conn && v->gone[i].id == conn)
+			found = &v->gone[i].info[role];
+	}
+	if (!found || !found->valid)
+		return false;
+	*out = *found;
+	return true;
 }
 
 const char *kview_owner_name(enum kview_owner o)

@@ -8,6 +8,7 @@
 #ifndef SOCKLAB_KVIEW_H
 #define SOCKLAB_KVIEW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "endpoint.h"
@@ -18,6 +19,8 @@
 enum kview_kind {
 	KVIEW_RECORD, /* one kernel record, ready to show */
 	KVIEW_CHECK,  /* one endpoint's kernel path compared with its wire path */
+	KVIEW_INFO,   /* only with kview_show_retransmissions: an endpoint's tcp_info says
+		       * it sent something again (total_retrans or retransmits moved) */
 };
 
 enum kview_owner {
@@ -62,6 +65,12 @@ void kview_free(struct kview *v);
  * was sent. */
 void kview_set_wire_wait(struct kview *v, uint64_t wait_ns);
 
+/* on: also hand on, as KVIEW_INFO events in time order like records, the
+ * tcp_info news of a connection's endpoint that says it sent something
+ * again (its total_retrans or retransmits moved); off (the default): such
+ * news only updates the endpoint's last tcp_info. */
+void kview_show_retransmissions(struct kview *v, bool on);
+
 /* Takes one kernel record (ts_ns in CLOCK_REALTIME). It is held back until
  * the wire catches up, so records and packets come out in time order. A
  * record with from == to (sock_diag: only the tcp_info moved) is not shown:
@@ -87,6 +96,13 @@ void kview_finish(struct kview *v, kview_sink_fn sink, void *ctx);
  * kernel could not (and the other way round). Its check's ts_ns is that
  * moment. */
 void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_fn sink, void *ctx);
+
+/* The last tcp_info the kernel gave for role's socket of connection conn
+ * (a record tied to it, shown or not: tcp_info moves between changes of
+ * state too), also for one of the last 32 connections already compared
+ * and forgotten. false when it gave none (no such connection, or no full
+ * socket seen: loopback's tracepoint, a request socket only). */
+bool kview_tcp_info(const struct kview *v, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out);
 
 /* "client", "server", "listener", "unknown". */
 const char *kview_owner_name(enum kview_owner o);

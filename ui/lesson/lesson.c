@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "lesson_words.h"
 #include "records.h"
 
 struct parser {
@@ -585,9 +586,44 @@ static int syn_timeout(const struct parser *p, char *out, size_t outlen)
 	return 0;
 }
 
+/* {tcp_info:ROLE.FIELD}: the fields of the kernel's tcp_info a lesson
+ * quotes (kstate.h), by the names lessons write them with. */
+enum tcp_info_field { TI_RTO, TI_RTT, TI_RTTVAR, TI_CWND, TI_RETRANSMITS, TI_TOTAL_RETRANS, TI_CONG, TI_NFIELDS };
+static const char *const tcp_info_fields[TI_NFIELDS] = {
+	"rto_ms", "rtt_ms", "rttvar_ms", "cwnd", "retransmits", "total_retrans", "cong",
+};
+static const char tcp_info_prefix[] = "tcp_info:";
+#define TCP_INFO_PREFIX_LEN (sizeof(tcp_info_prefix) - 1)
+
+/* name: what follows "tcp_info:", len bytes ("server.rto_ms"). */
+static int tcp_info_name(const char *name, size_t len, enum tcp_role *role, enum tcp_info_field *field)
+{
+	const char *dot = memchr(name, '.', len);
+	size_t rlen, flen;
+
+	if (!dot)
+		return -1;
+	rlen = (size_t)(dot - name);
+	flen = len - rlen - 1;
+	if (rlen == 6 && strncmp(name, "client", 6) == 0)
+		*role = ROLE_CLIENT;
+	else if (rlen == 6 && strncmp(name, "server", 6) == 0)
+		*role = ROLE_SERVER;
+	else
+		return -1;
+	for (int i = 0; i < TI_NFIELDS; i++) {
+		if (strlen(tcp_info_fields[i]) == flen && strncmp(dot + 1, tcp_info_fields[i], flen) == 0) {
+			*field = (enum tcp_info_field)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* The words of one line with their placeholders filled, into *out
- * (malloc'd). */
-static int render(struct parser *p, const char *in, char **out)
+ * (malloc'd). later: the words are shown after a step ran (say:, then:),
+ * so {tcp_info:...} may stay in them, for lesson_fill_tcp_info. */
+static int render(struct parser *p, const char *in, bool later, char **out)
 {
 	static const char prefix[] = "sysctl:";
 	const size_t plen = sizeof(prefix) - 1;
@@ -627,9 +663,26 @@ static int render(struct parser *p, const char *in, char **out)
 			char val[64];
 			if (syn_timeout(p, val, sizeof(val)) < 0 || put(p, &buf, &n, &cap, val, strlen(val)) < 0)
 				goto fail;
+		} else if (len > TCP_INFO_PREFIX_LEN && strncmp(open + 1, tcp_info_prefix, TCP_INFO_PREFIX_LEN) == 0) {
+			enum tcp_role role;
+			enum tcp_info_field field;
+			if (tcp_info_name(open + 1 + TCP_INFO_PREFIX_LEN, len - TCP_INFO_PREFIX_LEN, &role, &field) < 0) {
+				fail(p, "unknown placeholder '{%.*s}' (expected {tcp_info:ROLE.FIELD}, ROLE client or "
+					"server, FIELD one of rto_ms rtt_ms rttvar_ms cwnd retransmits total_retrans cong)",
+				     (int)(len > 60 ? 60 : len), open + 1);
+				goto fail;
+			}
+			if (!later) {
+				fail(p, "placeholder '{%.*s}': the kernel's tcp_info is known only once a step ran; "
+					"use it in say: or then:",
+				     (int)(len > 60 ? 60 : len), open + 1);
+				goto fail;
+			}
+			if (put(p, &buf, &n, &cap, open, len + 2) < 0) /* filled when shown */
+				goto fail;
 		} else {
-			fail(p, "unknown placeholder '{%.*s}' (expected {sysctl:NAME} or {syn-timeout}, e.g. "
-				"{sysctl:net.ipv4.tcp_syn_retries})",
+			fail(p, "unknown placeholder '{%.*s}' (expected {sysctl:NAME}, {syn-timeout} or "
+				"{tcp_info:ROLE.FIELD}, e.g. {sysctl:net.ipv4.tcp_syn_retries}, {tcp_info:server.rto_ms})",
 			     (int)(len > 60 ? 60 : len), open + 1);
 			goto fail;
 		}
@@ -698,7 +751,7 @@ static int parse_line(struct parser *p, char *line)
 	*colon = '\0';
 	value = colon + 1 + strspn(colon + 1, " \t");
 	if (words_key(key)) {
-		if (render(p, value, &words) < 0)
+		if (render(p, value, strcmp(key, "say") == 0 || strcmp(key, "then") == 0, &words) < 0)
 			return -1;
 		value = words;
 	}
@@ -769,6 +822,84 @@ int lesson_parse_with(const char *text, size_t len, const char *name, lesson_sys
 	if (rc < 0)
 		lesson_free(out);
 	return rc;
+}
+
+/* One field as the words say it: times in ms, rounded. */
+static void tcp_info_value(const struct kstate_tcp_info *ti, enum tcp_info_field field, char *out, size_t n)
+{
+	switch (field) {
+	case TI_RTO:
+		snprintf(out, n, "%u ms", (ti->rto_us + 500) / 1000);
+		break;
+	case TI_RTT:
+		snprintf(out, n, "%u ms", (ti->rtt_us + 500) / 1000);
+		break;
+	case TI_RTTVAR:
+		snprintf(out, n, "%u ms", (ti->rttvar_us + 500) / 1000);
+		break;
+	case TI_CWND:
+		snprintf(out, n, "%u", ti->snd_cwnd);
+		break;
+	case TI_RETRANSMITS:
+		snprintf(out, n, "%u", ti->retransmits);
+		break;
+	case TI_TOTAL_RETRANS:
+		snprintf(out, n, "%u", ti->total_retrans);
+		break;
+	default:
+		snprintf(out, n, "%.*s", KSTATE_CONG_MAX, ti->cong[0] ? ti->cong : "?");
+		break;
+	}
+}
+
+char *lesson_fill_tcp_info(const char *text, enum lang lang, lesson_tcp_info_fn lookup, void *ctx)
+{
+	const struct lesson_words *w = lesson_words(lang);
+	struct parser p = {.name = "", .err = NULL, .errlen = 0};
+	char *buf = NULL, errbuf[8];
+	size_t n = 0, cap = 0;
+	const char *s = text;
+
+	if (!text)
+		return NULL;
+	p.err = errbuf;
+	p.errlen = sizeof(errbuf);
+	if (put(&p, &buf, &n, &cap, "", 0) < 0)
+		return NULL;
+	while (*s) {
+		const char *open = strstr(s, "{tcp_info:"), *close = open ? strchr(open, '}') : NULL;
+		enum tcp_role role;
+		enum tcp_info_field field;
+		size_t len;
+
+		if (!open || !close) {
+			if (put(&p, &buf, &n, &cap, s, strlen(s)) < 0)
+				goto fail;
+			break;
+		}
+		len = (size_t)(close - open - 1);
+		if (put(&p, &buf, &n, &cap, s, (size_t)(open - s)) < 0)
+			goto fail;
+		if (tcp_info_name(open + 1 + TCP_INFO_PREFIX_LEN, len - TCP_INFO_PREFIX_LEN, &role, &field) < 0) {
+			if (put(&p, &buf, &n, &cap, open, len + 2) < 0) /* not one the parser let through */
+				goto fail;
+		} else {
+			struct kstate_tcp_info ti = {0};
+			char val[96];
+			int got = lookup ? lookup(ctx, role, &ti) : -1;
+			if (got > 0 && ti.valid)
+				tcp_info_value(&ti, field, val, sizeof(val));
+			else
+				snprintf(val, sizeof(val), "%s", got < 0 ? w->tcp_info_no_view : w->tcp_info_none);
+			if (put(&p, &buf, &n, &cap, val, strlen(val)) < 0)
+				goto fail;
+		}
+		s = close + 1;
+	}
+	return buf;
+fail:
+	free(buf);
+	return NULL;
 }
 
 void lesson_free(struct lesson *l)

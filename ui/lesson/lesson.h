@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "impair.h"
+#include "kstate.h"
 #include "lang.h"
 #include "tcpfsm.h"
 #include "timeline.h"
@@ -135,9 +136,16 @@ struct lesson {
  *   {syn-timeout}                      seconds until connect() gives up with
  *                                      ETIMEDOUT: 2^(tcp_syn_retries+1) - 1
  *                                      (the kernel's tcp_model_timeout)
+ *   {tcp_info:ROLE.FIELD}              in say: and then: only: left in the
+ *                                      text, filled when it is shown
+ *                                      (lesson_fill_tcp_info) from the
+ *                                      kernel's tcp_info of ROLE's (client,
+ *                                      server) socket; FIELD rto_ms, rtt_ms,
+ *                                      rttvar_ms ("604 ms"), cwnd,
+ *                                      retransmits, total_retrans, cong
  * so a lesson says the numbers of the kernel it runs on. Any other {name}
- * is an error: nothing unfilled may reach the screen. (run: arguments have
- * their own {local}, filled when the program starts.)
+ * (or role, or field) is an error: nothing unfilled may reach the screen.
+ * (run: arguments have their own {local}, filled when the program starts.)
  * lookup fills out with the sysctl's value (dotted name) and returns 0, or
  * returns -1 when it cannot be read. */
 typedef int (*lesson_sysctl_fn)(void *ctx, const char *name, char *out, size_t outlen);
@@ -155,6 +163,17 @@ int lesson_parse_with(const char *text, size_t len, const char *name, lesson_sys
  * (dot-separated words of [a-z0-9_-]) so no path leaves the directory. */
 int lesson_sysctl_proc(void *ctx, const char *name, char *out, size_t outlen);
 void lesson_free(struct lesson *l);
+
+/* What the kernel says of role's socket of the connection the words are
+ * about: 1 with *out filled, 0 when the kernel view gave nothing for it,
+ * -1 when there is no kernel view (session_tcp_info). */
+typedef int (*lesson_tcp_info_fn)(void *ctx, enum tcp_role role, struct kstate_tcp_info *out);
+
+/* text (a step's say: or then:, as parsed) with each {tcp_info:ROLE.FIELD}
+ * filled by lookup (NULL: no kernel view); where nothing is known, the
+ * words say so in lang instead of a number. malloc'd; NULL for a NULL
+ * text or out of memory. */
+char *lesson_fill_tcp_info(const char *text, enum lang lang, lesson_tcp_info_fn lookup, void *ctx);
 
 /* Which expectations of step are met by the rows stamped at or after
  * since_ns. met[i] for expects[i]; an absent ("no") expectation is met

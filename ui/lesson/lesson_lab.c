@@ -117,6 +117,53 @@ uint64_t lesson_lab_step_start(const struct lesson_lab *lab, int idx)
 	return idx >= 0 && idx <= LESSON_MAX_STEPS ? lab->step_start[idx] : 0;
 }
 
+/* The connection step idx's words are about: the newest one with a row
+ * stamped while the step was the last one run (from its start to the next
+ * step's); for a step not run yet, the newest so far. 0: none. */
+static uint32_t step_conn(const struct lesson_lab *lab, int idx)
+{
+	uint64_t from = lesson_lab_step_start(lab, idx), to = lesson_lab_step_start(lab, idx + 1);
+	uint32_t conn = 0;
+
+	if (!from)
+		return timeline_last_conn(lab->tl);
+	if (to <= from) /* not run since (a step run again starts later) */
+		to = UINT64_MAX;
+	for (size_t i = timeline_count(lab->tl); i-- > 0;) {
+		const struct row *r = timeline_row(lab->tl, i);
+		if (r->ts_ns < from)
+			break;
+		if (r->ts_ns < to && r->conn > conn)
+			conn = r->conn;
+	}
+	return conn;
+}
+
+struct step_info {
+	const struct lesson_lab *lab;
+	uint32_t conn;
+};
+
+static int step_tcp_info(void *ctx, enum tcp_role role, struct kstate_tcp_info *out)
+{
+	const struct step_info *si = ctx;
+	int got = session_tcp_info(si->lab->sess, si->conn, role, out);
+
+	return got > 0 && !si->conn ? 0 : got;
+}
+
+char *lesson_lab_words(const struct lesson_lab *lab, int idx, const char *text)
+{
+	struct step_info si = {lab, 0};
+
+	if (!text)
+		return NULL;
+	if (!strstr(text, "{tcp_info:"))
+		return strdup(text);
+	si.conn = step_conn(lab, idx);
+	return lesson_fill_tcp_info(text, lab->o.lang, step_tcp_info, &si);
+}
+
 int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx)
 {
 	int t = lab->o.les->steps[idx].timeout_s;

@@ -77,6 +77,13 @@ uint64_t lesson_lab_step_start(const struct lesson_lab *lab, int idx);
  * began (lesson_scene_start); else NULL. */
 const char *lesson_lab_failure_words(const struct lesson_lab *lab, int idx);
 
+/* text, one of step idx's words (say:, then:), as the student reads it:
+ * each {tcp_info:ROLE.FIELD} filled from the kernel's latest tcp_info of
+ * that endpoint of the step's connection (the newest one the step's rows
+ * show; lesson.h), or saying it is not known. malloc'd (free it); NULL for
+ * a NULL text or out of memory. */
+char *lesson_lab_words(const struct lesson_lab *lab, int idx, const char *text);
+
 /* Seconds step idx's checkpoint may take. */
 int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx);
 

@@ -339,6 +339,16 @@ static void print_text(const char *text)
 	} while (*text);
 }
 
+/* One of step idx's words (say:, then:), its kernel numbers filled in
+ * (lesson_lab_words). */
+static void print_step_text(const struct runner *r, int idx, const char *text)
+{
+	char *words = lesson_lab_words(r->lab, idx, text);
+
+	print_text(words ? words : text);
+	free(words);
+}
+
 /* The next line the student types (or the script holds), without its
  * newline; NULL when there is none (auto, the end of the script). */
 static const char *read_answer(struct runner *r, char *buf, size_t n)
@@ -486,7 +496,7 @@ static void show_step(struct runner *r, int idx)
 	printf("\n== ");
 	printf(r->w->step_title, idx + 1, r->les.nsteps, s->title);
 	printf(" ==\n");
-	print_text(s->say);
+	print_step_text(r, idx, s->say);
 }
 
 /* After the checkpoint: the prediction's outcome and then:. A skipped step
@@ -511,7 +521,7 @@ static void show_outcome(struct runner *r)
 			printf(r->w->wrong, s->choices[r->progress.predicted - 1], s->choices[s->answer - 1]);
 		printf("\n");
 	}
-	print_text(s->then);
+	print_step_text(r, r->progress.cur, s->then);
 }
 
 /* The prompt after a step: Enter goes on, h, b, q. */
@@ -539,7 +549,7 @@ static enum progress_action next_command(struct runner *r)
 			show_step(r, prev);
 			text_ladder_reprint(&r->text, lesson_lab_step_start(r->lab, prev), lesson_lab_step_start(r->lab, prev + 1));
 			if (!lesson_lab_skipped(r->lab, prev, buf, sizeof(buf)))
-				print_text(r->les.steps[prev].then);
+				print_step_text(r, prev, r->les.steps[prev].then);
 			lesson_progress_event(&r->progress, STUDENT_CONTINUE, 0);
 			show_step(r, r->progress.shown);
 		}

@@ -128,6 +128,16 @@ static void say_prefixed(struct pen *p, const char *prefix, const char *text, ui
 	say(p, buf, attr);
 }
 
+/* One of step idx's words (say:, then:), its kernel numbers filled in as
+ * they are now (lesson_lab_words). */
+static void say_step(const struct lesson_view *v, struct pen *p, int idx, const char *text, uint8_t attr)
+{
+	char *words = lesson_lab_words(v->lab, idx, text);
+
+	say(p, words ? words : text, attr);
+	free(words);
+}
+
 /* Has the current step not run yet (and is it shown)? */
 static bool before_run(const struct lesson_progress *f)
 {
@@ -162,9 +172,9 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 	if (f->hint)
 		say_prefixed(p, w->hint, s->hint ? s->hint : w->hint_none, ATTR_STATE);
 	if (!here) {
-		say(p, s->say, ATTR_NORMAL);
+		say_step(v, p, f->shown, s->say, ATTR_NORMAL);
 		if (!lesson_lab_skipped(v->lab, f->shown, buf, sizeof(buf)))
-			say(p, s->then, ATTR_RETURN);
+			say_step(v, p, f->shown, s->then, ATTR_RETURN);
 		return;
 	}
 	switch (f->phase) {
@@ -190,7 +200,7 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 				     buf, lesson_progress_predicted_right(f) ? ATTR_RETURN : ATTR_ERROR);
 		}
 		say(p, v->output, ATTR_CALL);
-		say(p, s->then ? s->then : s->say, ATTR_NORMAL);
+		say_step(v, p, f->cur, s->then ? s->then : s->say, ATTR_NORMAL);
 		return;
 	case PHASE_FAILED:
 		snprintf(buf, sizeof(buf), w->not_reached, lesson_lab_timeout_s(v->lab, f->cur));
@@ -204,7 +214,7 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 		say(p, v->o.les->intro, ATTR_NORMAL);
 	if (s->predict && !f->predicted)
 		lay->say_at = p->y;
-	say(p, s->say, ATTR_NORMAL);
+	say_step(v, p, f->shown, s->say, ATTR_NORMAL);
 	if (!s->predict)
 		return;
 	if (f->predicted) {

@@ -23,7 +23,10 @@ struct lesson_words {
 		*checkpoint_all, /* a tick, how many of how many: the checkpoint in one line when then: needs the room */
 		*not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
 		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed,
-		*on_wire;      /* the list: a lesson on two hosts, the wire's one-way delay in ms */
+		*on_wire,      /* the list: a lesson on two hosts, the wire's one-way delay in ms */
+		/* {tcp_info:ROLE.FIELD} with nothing to say: instead of a number */
+		*tcp_info_no_view, /* no kernel view (loopback, or it could not open) */
+		*tcp_info_none;    /* the kernel view runs, but gave no tcp_info for that socket */
 	const char *const *help; /* the ? overlay's lines in the curses lab */
 	int nhelp;
 };
