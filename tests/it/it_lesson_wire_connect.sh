@@ -27,6 +27,6 @@ for user in $users; do
 	rtt=$(kernel_said "$user" 15 "tcp_info \(tcpi_rtt\) is ([0-9]+) ms" "平滑往返时间（tcpi_rtt）是 ?([0-9]+) ?ms") ||
 		fail "$user: lesson 15 does not tell the client's tcp_info rtt"
 	echo "$user: step 2 says the client's tcp_info rtt is $rtt ms"
-	in_range "$user: the client's smoothed rtt on the 200 ms round trip (ms)" "$rtt" 180 260
+	in_range "$user: the client's smoothed rtt on the 200 ms round trip (ms)" "$rtt" "$RTT_MIN" "$RTT_MAX"
 done
 echo "PASS: lesson 15 on two hosts, as: $users"

@@ -28,7 +28,7 @@ for user in $users; do
 	cong=$(kernel_said "$user" 17 "as its tcp_info names it: ([a-z0-9_]+)\)" "tcp_info ?里的名字：([a-z0-9_]+)） ?") ||
 		fail "$user: step 4 does not tell the congestion control"
 	echo "$user: tcp_info: step 2 server rtt $rtt ms, total_retrans $tlp; step 3 client $sack; step 4 server $rto, cong $cong"
-	in_range "$user: step 2: the server's rtt (ms)" "$rtt" 180 260
+	in_range "$user: step 2: the server's rtt (ms)" "$rtt" "$RTT_MIN" "$RTT_MAX"
 	in_range "$user: step 2: the server's total_retrans (the probe)" "$tlp" 1 1
 	in_range "$user: step 3: the client's total_retrans (only the hole)" "$sack" 1 1
 	in_range "$user: step 4: the server's total_retrans (the probe and the RTO's copy)" "$rto" 2 2
