@@ -193,27 +193,26 @@ static void put_head_of(struct outbuf *o, const struct output_style *st, const c
 }
 #define put_head(o, st, type, ts_ns, conn) put_head_of((o), (st), "" type "", sizeof(type) - 1, (ts_ns), (conn))
 
+/* name, the i-th of a table of count names, its length from lens (found
+ * the first time; 0: not yet). */
+static char *cur_name(char *p, uint8_t *lens, unsigned i, unsigned count, const char *name)
+{
+	if (!lens || i >= count)
+		return cur_str(p, name);
+	if (!lens[i])
+		lens[i] = (uint8_t)strlen(name);
+	return cur_mem(p, name, lens[i]);
+}
+
 /* A state's name and a why key, their lengths from the cache. */
 static char *cur_state_name(char *p, const struct output_style *st, enum tcp_state s)
 {
-	const char *name = tcp_state_name(s);
-
-	if (!st || !st->cache || (unsigned)s >= TCP_NSTATES)
-		return cur_str(p, name);
-	if (!st->cache->state_len[s])
-		st->cache->state_len[s] = (uint8_t)strlen(name);
-	return cur_mem(p, name, st->cache->state_len[s]);
+	return cur_name(p, st && st->cache ? st->cache->state_len : NULL, s, TCP_NSTATES, tcp_state_name(s));
 }
 
 static char *cur_why_key(char *p, const struct output_style *st, enum tcp_why w)
 {
-	const char *key = why_key(w);
-
-	if (!st || !st->cache || (unsigned)w >= WHY_COUNT)
-		return cur_str(p, key);
-	if (!st->cache->why_len[w])
-		st->cache->why_len[w] = (uint8_t)strlen(key);
-	return cur_mem(p, key, st->cache->why_len[w]);
+	return cur_name(p, st && st->cache ? st->cache->why_len : NULL, w, WHY_COUNT, why_key(w));
 }
 
 static void put_client_server(struct outbuf *o, const struct endpoint *client, const struct endpoint *server)
