@@ -11,6 +11,7 @@
 #include "capture.h"
 #include "clock.h"
 #include "errtext.h"
+#include "json.h"
 #include "view.h"
 
 #define REDRAW_NS 33000000ull    /* at most ~30 redraws a second */
@@ -51,9 +52,67 @@ bool loop_stopping(void)
 
 void loop_rows_changed(struct loop *l, long pos, bool inserted_before, uint64_t dropped_before)
 {
+	const struct row *r = pos >= 0 ? timeline_row(l->tl, (size_t)pos) : NULL;
+
+	/* A packet's state changes come back to its row: it is timed when it
+	 * comes, with none yet. */
+	if (r && r->kind == ROW_PACKET && r->nchanges == 0) {
+		if (l->latency.npending < LOOP_LATENCY_PENDING)
+			l->latency.pending[l->latency.npending++] = r->ts_ns;
+		else
+			l->latency.untimed++;
+	}
 	screen_rows_changed(&l->scr, l->tl, pos, inserted_before, dropped_before, timeline_dropped(l->tl));
 	timeline_pin(l->tl, l->scr.conn); /* the shown connection keeps its rows when the cap is hit */
 	l->dirty = true;
+}
+
+void loop_latency_drawn(struct loop *l, uint64_t now_ns)
+{
+	struct loop_latency *lat = &l->latency;
+
+	for (size_t i = 0; i < lat->npending; i++) {
+		uint64_t d = now_ns > lat->pending[i] ? now_ns - lat->pending[i] : 0;
+		uint64_t step = d / LOOP_LATENCY_STEP_NS;
+
+		lat->steps[step < LOOP_LATENCY_STEPS ? step : LOOP_LATENCY_STEPS]++;
+		lat->count++;
+		if (d > lat->max_ns)
+			lat->max_ns = d;
+	}
+	lat->npending = 0;
+}
+
+/* The upper edge of the step that holds the q-th quantile (per mille), in ns. */
+static uint64_t latency_quantile(const struct loop_latency *lat, unsigned per_mille)
+{
+	uint64_t want = (lat->count * per_mille + 999) / 1000, seen = 0;
+
+	for (size_t i = 0; i <= LOOP_LATENCY_STEPS && lat->count; i++) {
+		seen += lat->steps[i];
+		if (seen >= want)
+			return i < LOOP_LATENCY_STEPS ? (i + 1) * LOOP_LATENCY_STEP_NS : lat->max_ns;
+	}
+	return 0;
+}
+
+int loop_latency_json(const struct loop *l, char *buf, size_t n)
+{
+	const struct loop_latency *lat = &l->latency;
+	struct outbuf o = outbuf_at(buf, n, 0);
+
+	outbuf_lit(&o, "{\"type\":\"screen_latency\",\"packets\":");
+	outbuf_u64(&o, lat->count);
+	outbuf_lit(&o, ",\"untimed\":");
+	outbuf_u64(&o, lat->untimed + lat->npending);
+	outbuf_lit(&o, ",\"p50_us\":");
+	outbuf_u64(&o, (latency_quantile(lat, 500)) / 1000);
+	outbuf_lit(&o, ",\"p99_us\":");
+	outbuf_u64(&o, (latency_quantile(lat, 990)) / 1000);
+	outbuf_lit(&o, ",\"max_us\":");
+	outbuf_u64(&o, (lat->max_ns) / 1000);
+	outbuf_char(&o, '}');
+	return outbuf_finish(&o);
 }
 
 void loop_draw(struct loop *l)
@@ -84,6 +143,7 @@ void loop_draw(struct loop *l)
 	view_blit(&l->grid);
 	l->dirty = false;
 	l->last_draw_ns = clock_ns(CLOCK_REALTIME);
+	loop_latency_drawn(l, l->last_draw_ns);
 }
 
 /* Takes in what poll found: datagrams, frames, a line on stdin, keys.

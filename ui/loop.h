@@ -34,6 +34,20 @@ struct loop_hooks {
 	void *ctx;
 };
 
+/* Wire-to-screen latency: from a packet's capture time to the end of the
+ * first draw after its row came (curses' doupdate done), in steps of
+ * LOOP_LATENCY_STEP_NS; what a person at the screen waits. */
+#define LOOP_LATENCY_PENDING 4096
+#define LOOP_LATENCY_STEP_NS 500000ull /* 0.5 ms */
+#define LOOP_LATENCY_STEPS 2000        /* to 1 s; the last counts all beyond */
+struct loop_latency {
+	uint64_t pending[LOOP_LATENCY_PENDING]; /* the capture times of packet rows not drawn yet */
+	size_t npending;
+	uint64_t untimed;                       /* packet rows beyond pending: counted, not timed */
+	uint64_t count, max_ns;
+	uint32_t steps[LOOP_LATENCY_STEPS + 1];
+};
+
 struct loop {
 	struct timeline *tl;
 	struct session *sess;    /* NULL: nothing to poll (a replay) */
@@ -45,6 +59,7 @@ struct loop {
 	int wait_ms;             /* the longest wait for input in a turn */
 	uint64_t last_draw_ns;
 	struct loop_hooks hooks; /* any may be NULL */
+	struct loop_latency latency;
 };
 
 /* Runs turns until a hook ends them or a signal asks (loop_catch_signals).
@@ -57,6 +72,15 @@ void loop_draw(struct loop *l);
 /* Rows went into the timeline (a session_row_fn's arguments): the screen
  * keeps its place and follows, the shown connection keeps its rows. */
 void loop_rows_changed(struct loop *l, long pos, bool inserted_before, uint64_t dropped_before);
+
+/* The packet rows waiting for a draw were on the screen at now_ns
+ * (loop_draw calls it once it has drawn). */
+void loop_latency_drawn(struct loop *l, uint64_t now_ns);
+/* The wire-to-screen latency so far as one JSON line ({"type":
+ * "screen_latency","packets":N,"untimed":N,"p50_us":N,"p99_us":N,
+ * "max_us":N}, each percentile the upper edge of its 0.5 ms step) in buf;
+ * returns its length, or -1 if it does not fit. */
+int loop_latency_json(const struct loop *l, char *buf, size_t n);
 
 void loop_free(struct loop *l);
 

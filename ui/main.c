@@ -992,6 +992,26 @@ static int cmd_run(struct app *a, int argc, char **argv)
 	return run_main(argc, argv);
 }
 
+/* SOCKLAB_SCREEN_LATENCY=FILE: the wire-to-screen latency of this run
+ * goes into FILE as one JSON line at the end (tests/bench/ui_bench.sh). */
+static int write_screen_latency(const struct loop *l, const char *path)
+{
+	char line[256];
+	FILE *f;
+	bool ok;
+
+	if (loop_latency_json(l, line, sizeof(line)) < 0 || !(f = fopen(path, "w"))) {
+		fprintf(stderr, "socklab: SOCKLAB_SCREEN_LATENCY %s: %s\n", path, errtext(errno));
+		return -1;
+	}
+	ok = fprintf(f, "%s\n", line) >= 0;
+	if (fclose(f) != 0 || !ok) {
+		fprintf(stderr, "socklab: SOCKLAB_SCREEN_LATENCY %s: %s\n", path, errtext(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct app a;
@@ -1028,6 +1048,8 @@ int main(int argc, char **argv)
 		}
 	}
 	privileges_file_maker_stop(a.maker);
+	if (getenv("SOCKLAB_SCREEN_LATENCY") && write_screen_latency(&a.loop, getenv("SOCKLAB_SCREEN_LATENCY")) < 0)
+		rc = 1;
 	timeline_free(a.loop.tl);
 	frames_free(a.frames);
 	loop_free(&a.loop);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "event_parse.h"
 #include "loop.h"
 #include "net.h"
 
@@ -72,6 +73,66 @@ static void a_channel_record_reaches_the_timeline(void **state)
 	assert_true(clock_ns(CLOCK_REALTIME) - p.started < 900000000ull);
 	close(fd);
 	session_close(p.loop.sess);
+	timeline_free(p.loop.tl);
+	loop_free(&p.loop);
+}
+
+/* A packet row into the timeline at ts_ns (ms), then a state change it
+ * caused, which comes back to the same row: the row is timed once. */
+static void add_packet(struct loop *l, uint64_t ts_ms, bool with_change)
+{
+	static struct segment seg = {.flags = TCP_SYN};
+	struct trace_event tev = {.kind = EVENT_PACKET, .ts_ns = ts_ms * 1000000, .conn = 1, .seg = &seg,
+				  .from_client = true};
+	struct ui_event uev;
+	bool before;
+	long pos;
+
+	endpoint_parse("127.0.0.1:40000", &tev.client);
+	endpoint_parse("127.0.0.1:8080", &tev.server);
+	seg.src = tev.client;
+	seg.dst = tev.server;
+	ui_event_from_trace(&tev, &uev);
+	pos = timeline_add(l->tl, &uev, &before);
+	loop_rows_changed(l, pos, before, 0);
+	if (with_change) {
+		tev.kind = EVENT_STATE;
+		tev.role = ROLE_CLIENT;
+		tev.from = TCPS_CLOSED;
+		tev.to = TCPS_SYN_SENT;
+		tev.why = WHY_CONNECT;
+		ui_event_from_trace(&tev, &uev);
+		pos = timeline_add(l->tl, &uev, &before);
+		loop_rows_changed(l, pos, before, 0);
+	}
+}
+
+/* Wire-to-screen: each packet row from its capture time to the draw that
+ * came after it; the percentiles are the upper edges of 0.5 ms steps; rows
+ * past what can wait are counted as untimed, never dropped in silence. */
+static void screen_latency_counts_each_packet_once(void **state)
+{
+	static struct probe p; /* static: the loop's latency table is 40 KiB */
+	char json[256];
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.loop.tl = timeline_new(NULL);
+	screen_init(&p.loop.scr, false, false, true);
+	/* 99 packets drawn 10 to 108 ms after they came, one 45.2 ms after: the
+	 * 50th of the 100 took 58 ms (its step ends at 58.5), the 99th 107. */
+	for (int i = 0; i < 99; i++)
+		add_packet(&p.loop, 1000 + (uint64_t)i, i % 2 == 0);
+	loop_latency_drawn(&p.loop, 1000 * 1000000ull + 108 * 1000000ull);
+	add_packet(&p.loop, 2000, true); /* one drawn 45.2 ms after */
+	loop_latency_drawn(&p.loop, 2045200000ull);
+	assert_true(loop_latency_json(&p.loop, json, sizeof(json)) > 0);
+	assert_string_equal(json, "{\"type\":\"screen_latency\",\"packets\":100,\"untimed\":0,"
+				  "\"p50_us\":58500,\"p99_us\":107500,\"max_us\":108000}");
+	for (int i = 0; i < LOOP_LATENCY_PENDING + 3; i++) /* more than can wait for one draw */
+		add_packet(&p.loop, 3000, false);
+	assert_true(loop_latency_json(&p.loop, json, sizeof(json)) > 0);
+	assert_non_null(strstr(json, "\"packets\":100,\"untimed\":4099,"));
 	timeline_free(p.loop.tl);
 	loop_free(&p.loop);
 }
@@ -198,6 +259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_channel_record_reaches_the_timeline),
+		cmocka_unit_test(screen_latency_counts_each_packet_once),
 		cmocka_unit_test(stdin_lines_reach_the_line_hook),
 		cmocka_unit_test(an_idle_loop_waits),
 		cmocka_unit_test(a_hook_error_ends_the_loop_with_its_message),
