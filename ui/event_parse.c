@@ -343,7 +343,7 @@ static const struct {
 	{"packet", UEV_PACKET}, {"state", UEV_STATE}, {"call", UEV_CALL}, {"step", UEV_STEP},
 	{"hello", UEV_HELLO}, {"conn_end", UEV_CONN_END}, {"stats", UEV_STATS},
 	{"icmp", UEV_ICMP}, {"submit", UEV_CALL}, {"complete", UEV_CALL}, {"arp", UEV_ARP},
-	{"arrival", UEV_PACKET},
+	{"arrival", UEV_PACKET}, {"kernel_resent", UEV_KERNEL},
 };
 
 int ui_event_parse(const char *json, size_t len, struct ui_event *out, char *err, size_t errlen)
@@ -396,7 +396,13 @@ int ui_event_parse_in(enum lang lang, const char *json, size_t len, struct ui_ev
 		case UEV_STATS: parse_stats(&r, &out->u.stats); break;
 		case UEV_ICMP: parse_icmp(&r, &out->u.icmp); break;
 		case UEV_ARP: parse_arp(&r, &out->u.arp, &out->u.arp_wire); break;
-		case UEV_KERNEL: /* no record type names it: made live only (session.c) */
+		case UEV_KERNEL:
+			out->u.kernel.conn = (uint32_t)get_int(&r, "conn", 1, 0);
+			out->u.kernel.role = (uint8_t)get_role(&r, "role");
+			out->u.kernel.total_retrans = (uint32_t)get_int(&r, "total_retrans", 1, 0);
+			out->u.kernel.retransmits = (uint32_t)get_int(&r, "retransmits", 1, 0);
+			out->u.kernel.rto_us = (uint32_t)get_int(&r, "rto_us", 1, 0);
+			break;
 		case UEV_OTHER: break;
 		}
 	}

@@ -133,7 +133,8 @@ static void comment_add(struct session *s, const char *fmt, const char *a, const
 }
 
 /* A kernel record or check, ready: into the recording. An endpoint's news
- * that it sent something again: a row in its lane (live only). */
+ * that it sent something again: a row in its lane, and a kernel_resent
+ * record, from which a replay draws the same row. */
 static void on_kernel_event(const struct kview_event *ev, void *ctx)
 {
 	struct session *s = ctx;
@@ -142,7 +143,11 @@ static void on_kernel_event(const struct kview_event *ev, void *ctx)
 
 	if (ev->kind == KVIEW_INFO) {
 		struct ui_event uev = {.type = UEV_KERNEL, .ts_ns = ev->ts_ns};
-		if (s->closing || (ev->owner != KVIEW_CLIENT && ev->owner != KVIEW_SERVER))
+		if (ev->owner != KVIEW_CLIENT && ev->owner != KVIEW_SERVER)
+			return;
+		if (s->rec && (len = output_kernel_json(ev, line, sizeof(line))) > 0)
+			record_line(s, line, (size_t)len); /* a replay shows the row too */
+		if (s->closing)
 			return;
 		uev.u.kernel = (struct ui_kernel){.conn = ev->conn, .role = (uint8_t)ev->owner,
 						  .total_retrans = ev->info.total_retrans,

@@ -212,6 +212,33 @@ static void icmp_record_round_trip(void **state)
 	assert_true(a.u.icmp.from_client && b.u.icmp.from_client);
 }
 
+/* What the live lab draws as "kernel: resent 2, RTO 1208 ms" goes into a
+ * recording as a kernel_resent record, which a replay parses back into the
+ * same row's event; a record naming no endpoint is refused with its field. */
+static void kernel_resent_round_trip(void **state)
+{
+	struct kview_event kev = {.kind = KVIEW_INFO, .ts_ns = 99, .conn = 3, .owner = KVIEW_SERVER,
+				  .info = {.valid = true, .total_retrans = 2, .retransmits = 1, .rto_us = 1208000}};
+	struct ui_event a;
+	char json[OUTPUT_LINE_MAX], err[256];
+
+	(void)state;
+	assert_true(output_kernel_json(&kev, json, sizeof(json)) > 0);
+	assert_string_equal(json, "{\"type\":\"kernel_resent\",\"ts_ns\":99,\"conn\":3,\"role\":\"server\","
+				  "\"total_retrans\":2,\"retransmits\":1,\"rto_us\":1208000}");
+	assert_int_equal(parse(json, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.type, UEV_KERNEL);
+	assert_int_equal(a.ts_ns, 99);
+	assert_int_equal(a.u.kernel.conn, 3);
+	assert_int_equal(a.u.kernel.role, ROLE_SERVER);
+	assert_int_equal(a.u.kernel.total_retrans, 2);
+	assert_int_equal(a.u.kernel.retransmits, 1);
+	assert_int_equal(a.u.kernel.rto_us, 1208000);
+	assert_int_equal(parse("{\"type\":\"kernel_resent\",\"ts_ns\":1,\"conn\":3,\"role\":\"listener\","
+			       "\"total_retrans\":2,\"retransmits\":1,\"rto_us\":1}", &a, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "role"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +249,7 @@ int main(void)
 		cmocka_unit_test(errors_in_chinese),
 		cmocka_unit_test(tracer_records_round_trip),
 		cmocka_unit_test(icmp_record_round_trip),
+		cmocka_unit_test(kernel_resent_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

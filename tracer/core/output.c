@@ -933,6 +933,19 @@ int output_kernel_json(const struct kview_event *ev, char *buf, size_t n)
 {
 	struct outbuf o = outbuf_at(buf, n, 0);
 
+	if (ev->kind == KVIEW_INFO) { /* an endpoint's kernel sent something again */
+		put_head(&o, NULL, "kernel_resent", ev->ts_ns, ev->conn);
+		outbuf_lit(&o, ",\"role\":\"");
+		outbuf_lit(&o, kview_owner_name(ev->owner));
+		outbuf_lit(&o, "\",\"total_retrans\":");
+		outbuf_u64(&o, ev->info.total_retrans);
+		outbuf_lit(&o, ",\"retransmits\":");
+		outbuf_u64(&o, ev->info.retransmits);
+		outbuf_lit(&o, ",\"rto_us\":");
+		outbuf_u64(&o, ev->info.rto_us);
+		outbuf_char(&o, '}');
+		return outbuf_finish(&o);
+	}
 	if (ev->kind == KVIEW_RECORD) {
 		put_head(&o, NULL, "kernel", ev->ts_ns, ev->conn);
 		outbuf_lit(&o, ",\"role\":\"");
