@@ -562,13 +562,32 @@ static void tcp_info_placeholders_are_filled_when_shown(void **state)
 	lesson_free(&l);
 }
 
+/* A lesson text and the start of the error refusing it. */
+struct refused {
+	const char *text, *err;
+};
+
+/* Each text is refused with its error; returns how many sysctls were read. */
+static int assert_refused(const struct refused *bad, size_t n)
+{
+	char err[256];
+	int lookups = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct lesson l;
+		if (lesson_parse_with(bad[i].text, strlen(bad[i].text), "t", one_sysctl, &lookups, &l, err, sizeof(err)) == 0)
+			fail_msg("accepted: %s", bad[i].text);
+		if (strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
+			fail_msg("got '%s', want '%s'", err, bad[i].err);
+	}
+	return lookups;
+}
+
 /* A role or field the kernel view does not have, or words read before any
  * step ran, are refused at their line. */
 static void bad_tcp_info_placeholders_are_refused(void **state)
 {
-	static const struct {
-		const char *text, *err;
-	} bad[] = {
+	static const struct refused bad[] = {
 		{HEADER "step: s\nthen: {tcp_info:server.rto}\nexpect: call client connect\n",
 		 "t:5: unknown placeholder '{tcp_info:server.rto}' (expected {tcp_info:ROLE.FIELD}, ROLE client or server"},
 		{HEADER "step: s\nthen: {tcp_info:listener.rto_ms}\nexpect: call client connect\n",
@@ -586,25 +605,14 @@ static void bad_tcp_info_placeholders_are_refused(void **state)
 		{HEADER "step: s\npredict: p {tcp_info:client.cong}?\nchoice: a\nchoice: b\nanswer: 1\n",
 		 "t:5: placeholder '{tcp_info:client.cong}'"},
 	};
-	char err[256];
-	int lookups = 0;
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct lesson l;
-		if (lesson_parse_with(bad[i].text, strlen(bad[i].text), "t", one_sysctl, &lookups, &l, err, sizeof(err)) == 0)
-			fail_msg("accepted: %s", bad[i].text);
-		if (strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
-			fail_msg("got '%s', want '%s'", err, bad[i].err);
-	}
+	assert_refused(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* A placeholder that cannot be filled is refused at its line, not shown. */
 static void unknown_placeholders_are_refused(void **state)
 {
-	static const struct {
-		const char *text, *err;
-	} bad[] = {
+	static const struct refused bad[] = {
 		{HEADER "step: s\nsay: port {local}\nexpect: call client connect\n",
 		 "t:5: unknown placeholder '{local}' (expected {sysctl:NAME}"},
 		{HEADER "step: s\nthen: {sysctl:../../etc/passwd}\nexpect: call client connect\n",
@@ -615,18 +623,8 @@ static void unknown_placeholders_are_refused(void **state)
 		 "t:4: unknown placeholder '{Sysctl:net.core.somaxconn}'"},
 		{"lesson: 1\ntitle: {sysctl:}\n", "t:2: unknown placeholder '{sysctl:}'"},
 	};
-	char err[256];
-	int lookups = 0;
-
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct lesson l;
-		if (lesson_parse_with(bad[i].text, strlen(bad[i].text), "t", one_sysctl, &lookups, &l, err, sizeof(err)) == 0)
-			fail_msg("accepted: %s", bad[i].text);
-		if (strncmp(err, bad[i].err, strlen(bad[i].err)) != 0)
-			fail_msg("got '%s', want '%s'", err, bad[i].err);
-	}
-	assert_int_equal(lookups, 0);
+	assert_int_equal(assert_refused(bad, sizeof(bad) / sizeof(bad[0])), 0);
 }
 
 /* The edge: a sysctl is a file under the directory, dots for slashes; one
