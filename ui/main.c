@@ -993,18 +993,13 @@ static int cmd_run(struct app *a, int argc, char **argv)
 }
 
 /* SOCKLAB_SCREEN_LATENCY=FILE: the wire-to-screen latency of this run
- * goes into FILE as one JSON line at the end (tests/bench/ui_bench.sh). */
-static int write_screen_latency(const struct loop *l, const char *path)
+ * goes into FILE as one JSON line at the end (tests/bench/ui_bench.sh).
+ * FILE is opened at the start, before a capturing socklab gives up root. */
+static int write_screen_latency(const struct loop *l, FILE *f, const char *path)
 {
 	char line[256];
-	FILE *f;
-	bool ok;
+	bool ok = loop_latency_json(l, line, sizeof(line)) >= 0 && fprintf(f, "%s\n", line) >= 0;
 
-	if (loop_latency_json(l, line, sizeof(line)) < 0 || !(f = fopen(path, "w"))) {
-		fprintf(stderr, "socklab: SOCKLAB_SCREEN_LATENCY %s: %s\n", path, errtext(errno));
-		return -1;
-	}
-	ok = fprintf(f, "%s\n", line) >= 0;
 	if (fclose(f) != 0 || !ok) {
 		fprintf(stderr, "socklab: SOCKLAB_SCREEN_LATENCY %s: %s\n", path, errtext(errno));
 		return -1;
@@ -1016,6 +1011,8 @@ int main(int argc, char **argv)
 {
 	struct app a;
 	int cmd, rc;
+	const char *latency_path;
+	FILE *latency_file = NULL;
 
 	view_locale_init();
 	if (argc > 1 && (cmd = find_command(argv[1])) >= 0 && (commands[cmd].flags & OWN_ARGS))
@@ -1023,6 +1020,11 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	if (parse_args(argc, argv, &a.opt) < 0)
 		return 2;
+	if ((latency_path = getenv("SOCKLAB_SCREEN_LATENCY")) && !(latency_file = fopen(latency_path, "we"))) {
+		fprintf(stderr, "socklab: SOCKLAB_SCREEN_LATENCY %s: %s (a file this user may write)\n", latency_path,
+			errtext(errno));
+		return 2;
+	}
 	a.loop.tl = timeline_new(&(struct timeline_config){.lang = a.opt.lang});
 	if (!a.loop.tl) {
 		fprintf(stderr, "socklab: out of memory\n");
@@ -1048,7 +1050,7 @@ int main(int argc, char **argv)
 		}
 	}
 	privileges_file_maker_stop(a.maker);
-	if (getenv("SOCKLAB_SCREEN_LATENCY") && write_screen_latency(&a.loop, getenv("SOCKLAB_SCREEN_LATENCY")) < 0)
+	if (latency_file && write_screen_latency(&a.loop, latency_file, latency_path) < 0)
 		rc = 1;
 	timeline_free(a.loop.tl);
 	frames_free(a.frames);

@@ -20,7 +20,6 @@ drops() { screen | head -n1 | sed -n 's/.*drops \([0-9]*\).*/\1/p'; }
 
 # latency_of FILE: "p50 / p99 / max ms over N packets" of socklab's figures
 latency_of() {
-	[ -s "$1" ] || fail "socklab wrote no latency figures into $1"
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.1f / %.1f / %.1f ms over %d packets (%d untimed)" % (d["p50_us"]/1e3, d["p99_us"]/1e3, d["max_us"]/1e3, d["packets"], d["untimed"]))' "$1"
 }
 # quit_ui: q, then until socklab is gone (it writes its figures as it ends)
@@ -35,7 +34,7 @@ lesson=$(free_port) flood=$(free_port)
 STARTED+=("$!")
 
 # A class watching: 30 echo connections one at a time, 0.1 s apart.
-tm new-session -d -s ui -x 120 -y 40 "SOCKLAB_SCREEN_LATENCY=$TMP/quiet.lat $BIN/socklab -f 'tcp port $flood'"
+ui_session 120x40 "SOCKLAB_SCREEN_LATENCY=$TMP/quiet.lat $BIN/socklab -f 'tcp port $flood'"
 wait_screen "socklab  live" 5 || exit 1
 for _ in $(seq 1 30); do
 	"$BIN/echo-client" 127.0.0.1 "$flood" -m hello >/dev/null 2>&1 || fail "an echo client failed"
@@ -43,10 +42,10 @@ for _ in $(seq 1 30); do
 done
 sleep 0.5
 quit_ui "$flood"
+[ -s "$TMP/quiet.lat" ] || fail "socklab wrote no latency figures into $TMP/quiet.lat"
 quiet_latency=$(latency_of "$TMP/quiet.lat")
-tm kill-server 2>/dev/null || true
 
-tm new-session -d -s ui -x 120 -y 40 "SOCKLAB_SCREEN_LATENCY=$TMP/flood.lat $BIN/socklab -f 'tcp port $lesson or tcp port $flood' --events $TMP/ev.sock"
+ui_session 120x40 "SOCKLAB_SCREEN_LATENCY=$TMP/flood.lat $BIN/socklab -f 'tcp port $lesson or tcp port $flood' --events $TMP/ev.sock"
 wait_screen "socklab  live" 5 || exit 1
 ui=$(pgrep -f "socklab -f tcp port $lesson" | head -n1)
 [ -n "$ui" ] || fail "socklab did not start"
@@ -91,6 +90,7 @@ hwm=$(grep VmHWM /proc/"$ui"/status | awk '{print $2}')
 kill "$flood_pid" 2>/dev/null
 drops_seen=$(drops)
 quit_ui "$lesson"
+[ -s "$TMP/flood.lat" ] || fail "socklab wrote no latency figures into $TMP/flood.lat"
 flood_latency=$(latency_of "$TMP/flood.lat")
 echo "socklab live under unrelated loopback traffic (echo-client --bench -c 8)"
 printf '  %-40s %s\n' "captured packets per second" "$rate" \

@@ -20,7 +20,7 @@ for args in "demo" "demo --lang zh" "replay tests/golden/echo.jsonl"; do
 		fail "socklab $args without a terminal: not said once: $(cat "$TMP/notty.out")"
 done
 
-tm new-session -d -s ui -x 100 -y 60 "$BIN/socklab demo; echo EXITED \$?; sleep 30"
+ui_session 100x60 "$BIN/socklab demo; echo EXITED \$?; sleep 30"
 wait_screen "SERVER CLOSED" 10 || exit 1
 mapfile -t kids < <(ui_children)
 [ ${#kids[@]} -gt 0 ] || { echo "FAIL: the demo started no lab process"; exit 1; }
@@ -98,7 +98,7 @@ no_orphans "${kids[@]}" || exit 1
 # the reply, and the server's data segment comes after the client's FIN;
 # the calls and segments read in full (no "connect(3, 127.0.0.1:466…")
 tm kill-session -t ui
-tm new-session -d -s ui -x 100 -y 30 "$BIN/socklab demo half-close --big; echo EXITED \$?; sleep 30"
+ui_session 100x30 "$BIN/socklab demo half-close --big; echo EXITED \$?; sleep 30"
 wait_screen "SERVER CLOSED" 10 || exit 1
 wait_screen "close(3) = 0" 5 || exit 1
 tm send-keys -t ui g

@@ -18,7 +18,7 @@ ui_test_start
 	fail "demo --list --lang zh: $("$BIN/socklab" demo --list --lang zh)"
 
 locale -a 2>/dev/null | grep -qi '^zh_CN.utf-\?8$' && echo "note: zh_CN.UTF-8 is installed here: the fallback is not exercised"
-tm new-session -d -s ui -x 100 -y 30 "env LANG=zh_CN.UTF-8 LC_ALL= LC_CTYPE= $BIN/socklab demo --lang zh; echo EXITED \$?; sleep 30"
+ui_session 100x30 "env LANG=zh_CN.UTF-8 LC_ALL= LC_CTYPE= $BIN/socklab demo --lang zh; echo EXITED \$?; sleep 30"
 wait_screen "服务器 CLOSED" 10 || exit 1
 wait_screen "客户端 TIME_WAIT" 5 || exit 1
 screen | grep -qE '客户端 TIME_WAIT [0-9]+秒' || fail "no countdown in seconds (秒)"
@@ -57,7 +57,7 @@ tm kill-session -t ui
 
 # --ascii is about line drawing: the Chinese text stays, the lines and
 # arrows are ASCII, and no character is drawn as "?"
-tm new-session -d -s ui -x 100 -y 30 "env LANG=zh_CN.UTF-8 LC_ALL= LC_CTYPE= $BIN/socklab demo --lang zh --ascii; sleep 30"
+ui_session 100x30 "env LANG=zh_CN.UTF-8 LC_ALL= LC_CTYPE= $BIN/socklab demo --lang zh --ascii; sleep 30"
 wait_screen "服务器 CLOSED" 10 || exit 1
 screen | head -n1 | grep -q "演示 echo .*报文段 [0-9]* .*跟随中" || fail "--ascii: the status line is not Chinese: $(screen | head -n1)"
 screen | grep -q "?" && fail "--ascii: characters drawn as ?"
@@ -81,7 +81,7 @@ print("listening", flush=True); time.sleep(120)' "$port" >"$TMP/holder.out" 2>&1
 STARTED+=("$!")
 wait_for "$TMP/holder.out" listening || fail "the program holding port $port did not start"
 ev=$TMP/ev.sock
-tm new-session -d -s ui -x 100 -y 30 -c "$TMP" "env LANG=zh_CN.UTF-8 LC_ALL= LC_MESSAGES= $BIN/socklab -p $port --events $ev; echo EXITED \$?; sleep 30"
+ui_session 100x30 "env LANG=zh_CN.UTF-8 LC_ALL= LC_MESSAGES= $BIN/socklab -p $port --events $ev; echo EXITED \$?; sleep 30" "$TMP"
 wait_screen "端口 $port 已被 python3（pid" 10 || exit 1
 screen | grep -q "already in use" && fail "English in the port-in-use message"
 screen | head -n1 | grep -q "实时" || fail "live without --lang under LANG=zh_CN.UTF-8 is not Chinese: $(screen | head -n1)"

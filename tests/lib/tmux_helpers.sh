@@ -56,11 +56,35 @@ no_orphans() {
 		fi
 	done
 }
+# tm_server_end: ends this test's tmux server, if one runs, and waits until
+# its process is gone. tmux does not wait (tmux/tmux#3115): a new-session
+# sent to a server on its way out (its last session just killed) goes down
+# with it, "server exited unexpectedly", and the test reads "no server
+# running" (it_ui_lesson, once in a clean-clone .ci/run under ASan).
+tm_server_end() {
+	local _
+	tm kill-server 2>/dev/null
+	for _ in $(seq 1 100); do
+		# its command line, or the title tmux may give it: "server (/tmp/tmux-0/SOCK)"
+		pgrep -f -- "tmux.*$TMUX_SOCK( |\)|\$)" >/dev/null || return 0
+		sleep 0.05
+	done
+	fail "the tmux server $TMUX_SOCK did not end within 5 s"
+}
+# ui_session COLSxROWS COMMAND [DIR]: COMMAND (a shell line) in the session
+# "ui", a terminal of that size, on a server of its own: the one before,
+# with its panes, is ended first.
+ui_session() {
+	local size=$1 cmd=$2 dir=${3:-$PWD}
+	tm_server_end
+	tm new-session -d -s ui -x "${size%x*}" -y "${size#*x}" -c "$dir" "$cmd" ||
+		fail "tmux new-session for '$cmd' failed"
+}
 # ui_start COLSxROWS ARGS...: `socklab ARGS` in the session "ui", a terminal
 # of that size; when socklab ends the pane says "EXITED <status>" and stays
 # 30 s, so its last screen can still be read.
 ui_start() {
 	local size=$1
 	shift
-	tm new-session -d -s ui -x "${size%x*}" -y "${size#*x}" "$BIN/socklab $*; echo EXITED \$?; sleep 30"
+	ui_session "$size" "$BIN/socklab $*; echo EXITED \$?; sleep 30"
 }
