@@ -141,22 +141,18 @@ static void on_kernel_event(const struct kview_event *ev, void *ctx)
 	char line[OUTPUT_LINE_MAX];
 	int len;
 
-	if (ev->kind == KVIEW_INFO) {
-		struct ui_event uev = {.type = UEV_KERNEL, .ts_ns = ev->ts_ns};
-		if (ev->owner != KVIEW_CLIENT && ev->owner != KVIEW_SERVER)
-			return;
-		if (s->rec && (len = output_kernel_json(ev, line, sizeof(line))) > 0)
-			record_line(s, line, (size_t)len); /* a replay shows the row too */
-		if (s->closing)
-			return;
-		uev.u.kernel = (struct ui_kernel){.conn = ev->conn, .role = (uint8_t)ev->owner,
-						  .total_retrans = ev->info.total_retrans,
-						  .retransmits = ev->info.retransmits, .rto_us = ev->info.rto_us};
-		add_event(s, &uev);
+	struct ui_event uev = {.type = UEV_KERNEL, .ts_ns = ev->ts_ns};
+
+	if (ev->kind == KVIEW_INFO && ev->owner != KVIEW_CLIENT && ev->owner != KVIEW_SERVER)
 		return;
-	}
 	if (s->rec && (len = output_kernel_json(ev, line, sizeof(line))) > 0)
-		record_line(s, line, (size_t)len);
+		record_line(s, line, (size_t)len); /* for KVIEW_INFO: a replay draws the row too */
+	if (ev->kind != KVIEW_INFO || s->closing)
+		return;
+	uev.u.kernel = (struct ui_kernel){.conn = ev->conn, .role = (uint8_t)ev->owner,
+					  .total_retrans = ev->info.total_retrans, .retransmits = ev->info.retransmits,
+					  .rto_us = ev->info.rto_us};
+	add_event(s, &uev);
 }
 
 static void on_kernel_record(const struct kstate_record *rec, void *ctx)
