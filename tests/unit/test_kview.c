@@ -297,8 +297,9 @@ static void test_view_on_a_wire(void **state)
 }
 
 /* Asked for, the news that an endpoint sent something again comes out as
- * KVIEW_INFO in time order; news of a cwnd or of an ACK that reset the
- * backoff does not, nor anything when not asked for. */
+ * KVIEW_INFO in time order, after a state change that brought it too; news
+ * of a cwnd or of an ACK that reset the backoff does not, nor anything when
+ * not asked for. */
 static void test_view_shows_retransmissions(void **state)
 {
 	const uint64_t ms = 1000000ull;
@@ -330,12 +331,32 @@ static void test_view_shows_retransmissions(void **state)
 		r.info.retransmits = 0; /* the ACK came */
 		r.info.snd_cwnd = 1;
 		kview_record(v, &r);
+		/* the server closes; its FIN is lost, sent again and acked, all
+		 * within one poll: the state change carries the news */
+		r = rec_of(1500 * ms, S, C, TCPS_ESTABLISHED, TCPS_LAST_ACK);
+		r.source = KSTATE_SOCK_DIAG;
+		r.info = (struct kstate_tcp_info){.valid = true, .rto_us = 1208000, .snd_cwnd = 1, .total_retrans = 2};
+		kview_record(v, &r);
+		r = rec_of(1900 * ms, S, C, TCPS_LAST_ACK, TCPS_CLOSED);
+		r.source = KSTATE_SOCK_DIAG;
+		r.info = (struct kstate_tcp_info){.valid = true, .rto_us = 1208000, .snd_cwnd = 1, .total_retrans = 3};
+		kview_record(v, &r);
 		ev = wire_of(EVENT_PACKET, 2000 * ms);
 		kview_wire_event(v, &ev, collect_event, &s);
-		if (!on) {
-			assert_int_equal(s.n, 0);
-		} else {
+		if (!on) { /* the two state changes only */
 			assert_int_equal(s.n, 2);
+			assert_int_equal(s.ev[0].kind, KVIEW_RECORD);
+			assert_int_equal(s.ev[1].kind, KVIEW_RECORD);
+		} else {
+			assert_int_equal(s.n, 5);
+			assert_int_equal(s.ev[2].kind, KVIEW_RECORD); /* ESTABLISHED -> LAST_ACK: nothing resent */
+			assert_int_equal(s.ev[2].to, TCPS_LAST_ACK);
+			assert_int_equal(s.ev[3].kind, KVIEW_RECORD);
+			assert_int_equal(s.ev[3].to, TCPS_CLOSED);
+			assert_int_equal(s.ev[4].kind, KVIEW_INFO); /* then the FIN sent again, at the same time */
+			assert_int_equal(s.ev[4].owner, KVIEW_SERVER);
+			assert_true(s.ev[4].ts_ns == 1900 * ms);
+			assert_int_equal(s.ev[4].info.total_retrans, 3);
 			assert_int_equal(s.ev[0].kind, KVIEW_INFO);
 			assert_int_equal(s.ev[0].owner, KVIEW_SERVER);
 			assert_int_equal(s.ev[0].conn, 1);

@@ -242,24 +242,46 @@ static bool pick_all(const struct kqueued *q, uint64_t unused)
 	return true;
 }
 
+/* Does rec's tcp_info say c's endpoint (role) sent a copy again since the
+ * kernel's last word (not an ACK that reset the backoff)? */
+static bool says_resent(const struct kview *v, const struct kconn *c, int role, const struct kstate_record *rec)
+{
+	uint32_t total = 0, backoff = 0; /* as known before */
+
+	if (!v->show_retrans || !rec->info.valid)
+		return false;
+	if (c->info[role].valid) {
+		total = c->info[role].total_retrans;
+		backoff = c->info[role].retransmits;
+	}
+	return rec->info.total_retrans > total || rec->info.retransmits > backoff;
+}
+
+static void enqueue(struct kview *v, const struct kqueued *q)
+{
+	if (v->nqueued == KVIEW_MAX_QUEUED || grow((void **)&v->queue, &v->capqueued, v->nqueued + 1,
+						   sizeof(*q)) < 0)
+		return; /* out of room: this record is not shown */
+	v->queue[v->nqueued++] = *q;
+}
+
+/* A record of the kernel's: a state change, or news of the tcp_info only
+ * (from == to), shown when it says "sent again". A copy sent again in the
+ * same poll as a state change (the FIN resent, then acked) is news too: its
+ * row follows the change's. */
 void kview_record(struct kview *v, const struct kstate_record *rec)
 {
 	struct kqueued q = {.rec = *rec, .owner = KVIEW_UNKNOWN};
 	struct kconn *c;
+	bool resent = false;
 	int role;
 
-	if (rec->from == rec->to) { /* the tcp_info moved: noted, shown only when it says "sent again" */
-		uint32_t total = 0, backoff = 0; /* as known before */
+	if (rec->from == rec->to) {
 		if (is_listener(rec) || !(c = find_owner(v, rec, &role)))
 			return;
-		if (c->info[role].valid) {
-			total = c->info[role].total_retrans;
-			backoff = c->info[role].retransmits;
-		}
+		resent = says_resent(v, c, role, rec);
 		kpath_add(c, (enum tcp_role)role, rec);
-		/* news of a copy sent again (not of an ACK that reset the backoff) */
-		if (!v->show_retrans || !rec->info.valid ||
-		    (rec->info.total_retrans <= total && rec->info.retransmits <= backoff))
+		if (!resent)
 			return;
 		q.conn = c->id;
 		q.owner = (enum kview_owner)role;
@@ -267,12 +289,14 @@ void kview_record(struct kview *v, const struct kstate_record *rec)
 	} else if (is_listener(rec)) {
 		q.owner = KVIEW_LISTENER;
 	} else if ((c = find_owner(v, rec, &role))) {
+		resent = says_resent(v, c, role, rec);
 		claim(c, &q, role);
 	}
-	if (v->nqueued == KVIEW_MAX_QUEUED || grow((void **)&v->queue, &v->capqueued, v->nqueued + 1,
-						   sizeof(q)) < 0)
-		return; /* out of room: this record is not shown */
-	v->queue[v->nqueued++] = q;
+	enqueue(v, &q);
+	if (resent && !q.info) {
+		q.info = true;
+		enqueue(v, &q);
+	}
 }
 
 static struct kconn *find_conn(struct kview *v, uint32_t id)
