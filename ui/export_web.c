@@ -988,7 +988,8 @@ static int html_data(struct writer *w, const struct timeline *tl, uint32_t conn,
 	json_text(ob, o->title ? o->title : "");
 	if (html_detail_words(ob, &st, o->frames_no_file || !o->frames) < 0)
 		goto out;
-	outbuf_printf(ob, ",\"dropped\":%" PRIu64 ",\"states\":[", timeline_dropped(tl));
+	outbuf_printf(ob, ",\"dropped\":%" PRIu64 ",\"skipped\":%" PRIu64 ",\"states\":[", timeline_dropped(tl),
+		      timeline_skipped(tl));
 	for (int s = TCPS_CLOSED; s <= TCPS_TIME_WAIT; s++)
 		outbuf_printf(ob, "%s\"%s\"", s ? "," : "", tcp_state_name((enum tcp_state)s));
 	outbuf_lit(ob, "],\"conns\":[");

@@ -132,9 +132,8 @@ void loop_draw(struct loop *l)
 		st.source = session_source(l->sess);
 		st.filter = session_filter(l->sess, timeline_lang(l->tl), filter, sizeof(filter));
 		st.now_ns = clock_ns(CLOCK_REALTIME);
-	} else { /* a replay: the segments of the recording's connections */
-		for (uint32_t id = timeline_conn_next(l->tl, 0, 1); id; id = timeline_conn_next(l->tl, id, 1))
-			st.packets += timeline_conn(l->tl, id)->packets;
+	} else { /* a replay: the recording's segments */
+		st.packets = timeline_packets(l->tl);
 	}
 	if (l->hooks.status)
 		l->hooks.status(l->hooks.ctx, &st);

@@ -15,6 +15,7 @@
  * ladder.c and screen.c. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -808,6 +809,20 @@ static void load_recording_frames(struct app *a)
 	a->cap = NULL;
 }
 
+/* A file longer than the timeline holds: what its screen or export leaves
+ * out, and how to see it all. */
+static void say_rows_not_kept(const struct app *a)
+{
+	uint64_t dropped = timeline_dropped(a->loop.tl), skipped = timeline_skipped(a->loop.tl);
+
+	if (dropped || skipped)
+		fprintf(stderr,
+			"socklab: %s: %" PRIu64 " old rows dropped, %" PRIu64 " packets of other connections "
+			"not listed (the timeline keeps %d rows): export one connection (--conn N), or cut the file "
+			"(editcap -r)\n",
+			a->opt.file, dropped, skipped, TIMELINE_MAX_ROWS);
+}
+
 /* Loads a recording (or a pcap, through the tracer) into the timeline. */
 static int load_file(struct app *a)
 {
@@ -823,7 +838,6 @@ static int load_file(struct app *a)
 			snprintf(a->message, sizeof(a->message), "%s", warn);
 		}
 		load_recording_frames(a);
-		return 0;
 	} else {
 		struct session_opts so = {.file = a->opt.file, .filter = a->opt.filter, .on_row = on_row, .ctx = a,
 				  .frames = a->frames};
@@ -846,8 +860,9 @@ static int load_file(struct app *a)
 		session_finish(a->loop.sess, last);
 		session_close(a->loop.sess);
 		a->loop.sess = NULL;
-		return 0;
 	}
+	say_rows_not_kept(a);
+	return 0;
 }
 
 /* socklab replay FILE: the lab's screen over a recording (p plays it). */
@@ -922,6 +937,7 @@ static int cmd_export(struct app *a, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	a->loop.scr.conn = (uint32_t)a->opt.conn; /* near the row cap, the connection exported keeps its rows */
 	if (load_file(a) < 0)
 		return 1;
 	wo.title = base ? base + 1 : a->opt.file;

@@ -321,6 +321,8 @@ static void draw_status(const struct screen *s, const struct timeline *tl, const
 			       : (s->follow ? w->following : w->paused));
 	if (timeline_dropped(tl))
 		FIELD(2, w->rows_dropped, (unsigned long long)timeline_dropped(tl));
+	if (timeline_skipped(tl))
+		FIELD(3, w->rows_skipped, (unsigned long long)timeline_skipped(tl));
 	if (timeline_calls_lost(tl, NULL))
 		FIELD(4, w->calls_lost, (unsigned long long)timeline_calls_lost(tl, NULL));
 	if (st->recording)

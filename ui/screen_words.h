@@ -15,6 +15,7 @@ struct screen_words {
 	/* status line */
 	const char *packets, *drops, *following, *paused, *playing;
 	const char *rows_dropped;   /* %llu */
+	const char *rows_skipped;   /* %llu: packets of other connections near the row cap */
 	const char *calls_lost;     /* %llu */
 	const char *rec;            /* %s: the .jsonl */
 	const char *mode_live, *mode_recording, *mode_demo, *mode_replay; /* demo: %s; replay: %g */

@@ -10,7 +10,6 @@
 #include "screen_words.h"
 #include "why.h"
 
-#define DEFAULT_MAX_ROWS 100000
 #define DEFAULT_MAX_CONNS 4096
 #define MAX_OPEN_CALLS 32
 #define MAX_PENDING 32
@@ -56,6 +55,7 @@ struct timeline {
 	struct row *rows;
 	size_t cap, head, count;
 	uint64_t dropped, skipped;
+	uint64_t packets; /* segments seen, kept as rows or not */
 	struct conn_info *conns;
 	size_t nconns;
 	uint32_t last_conn, pinned;
@@ -201,7 +201,7 @@ struct timeline *timeline_new(const struct timeline_config *cfg)
 
 	if (!tl)
 		return NULL;
-	tl->cap = cfg && cfg->max_rows ? cfg->max_rows : DEFAULT_MAX_ROWS;
+	tl->cap = cfg && cfg->max_rows ? cfg->max_rows : TIMELINE_MAX_ROWS;
 	tl->nconns = cfg && cfg->max_conns ? cfg->max_conns : DEFAULT_MAX_CONNS;
 	tl->lang = cfg ? cfg->lang : LANG_EN;
 	tl->rows = calloc(tl->cap, sizeof(*tl->rows));
@@ -254,6 +254,11 @@ uint64_t timeline_skipped(const struct timeline *tl)
 	return tl->skipped;
 }
 
+uint64_t timeline_packets(const struct timeline *tl)
+{
+	return tl->packets;
+}
+
 const struct row *timeline_row(const struct timeline *tl, size_t pos)
 {
 	return pos < tl->count ? at(tl, pos) : NULL;
@@ -279,8 +284,11 @@ uint32_t timeline_last_conn(const struct timeline *tl)
 uint32_t timeline_conn_next(const struct timeline *tl, uint32_t id, int dir)
 {
 	uint32_t lo = tl->last_conn > tl->nconns ? tl->last_conn - (uint32_t)tl->nconns + 1 : 1;
+	uint32_t i = id + (uint32_t)dir;
 
-	for (uint32_t i = id + (uint32_t)dir; i >= lo && i <= tl->last_conn; i += (uint32_t)dir)
+	if (dir > 0 && i < lo) /* from 0 (or a summary no longer kept): the oldest kept */
+		i = lo;
+	for (; i >= lo && i <= tl->last_conn; i += (uint32_t)dir)
 		if (conn_slot(tl, i))
 			return i;
 	return 0;
@@ -428,8 +436,10 @@ static long add_packet(struct timeline *tl, const struct ui_event *ev, bool *ins
 	if (!ci)
 		ci = conn_create(tl, p->conn, p->from_client ? &p->src : &p->dst,
 				 p->from_client ? &p->dst : &p->src, ev->ts_ns);
-	if (!p->arrival) /* a two-host wire's arrival row is the same segment's other end */
+	if (!p->arrival) { /* a two-host wire's arrival row is the same segment's other end */
 		ci->packets++;
+		tl->packets++;
+	}
 	ci->last_ns = ev->ts_ns;
 	if (!keep_rows_of(tl, ci)) {
 		tl->skipped++;

@@ -71,8 +71,10 @@ struct conn_info {
 	uint64_t time_wait_ns;    /* when an endpoint entered TIME_WAIT, 0 if none */
 };
 
+#define TIMELINE_MAX_ROWS 100000 /* the default row cap */
+
 struct timeline_config {
-	size_t max_rows;   /* default 100000 */
+	size_t max_rows;   /* default TIMELINE_MAX_ROWS */
 	size_t max_conns;  /* connection summaries kept, default 4096 */
 	enum lang lang;    /* the language of the explanations (why.h), default English */
 };
@@ -107,6 +109,8 @@ uint64_t timeline_dropped(const struct timeline *tl);
 uint64_t timeline_calls_lost(const struct timeline *tl, const char **last);
 /* The latest loss in the timeline's language, for the screen ("" if none). */
 const char *timeline_calls_lost_said(const struct timeline *tl);
+/* Segments seen (a two-host wire's arrivals not counted again), rows or not. */
+uint64_t timeline_packets(const struct timeline *tl);
 /* Packets not kept as rows (their connections' summaries were updated). */
 uint64_t timeline_skipped(const struct timeline *tl);
 const struct row *timeline_row(const struct timeline *tl, size_t pos);

@@ -87,6 +87,43 @@ text_rows=$(($("$BIN/socklab" export "$TMP/class.jsonl" --format text | wc -l) -
 [[ $size -lt 3000000 ]] || fail "the class page is $size bytes, not under 3 MB"
 echo "class: $rows rows, $conns connections, $strings distinct texts: $size bytes (under 3 MB)"
 
+# ---- a capture longer than the timeline keeps (100,000 rows): near the cap
+# connections without lab calls keep only their summaries; the export says
+# how many packets it did not list, on stderr and in the page, and --conn N
+# keeps that connection's rows whole.
+read -r packets _ < <("$TOOLS/gen_pcap" "$TMP/long.pcap" 13000 1000 80) || fail "gen_pcap failed"
+"$BIN/socklab" export "$TMP/long.pcap" --format text >"$TMP/long.txt" 2>"$TMP/long.err" ||
+	fail "export of the long capture failed: $(cat "$TMP/long.err")"
+read -r dropped skipped < <(sed -n 's/.*long.pcap: \([0-9]*\) old rows dropped, \([0-9]*\) packets of other connections not listed (the timeline keeps 100000 rows): export one connection (--conn N).*/\1 \2/p' "$TMP/long.err")
+[[ ${skipped:-0} -gt 0 ]] || fail "no word of the rows left out of $packets packets: $(cat "$TMP/long.err")"
+# nothing dropped from the front here (the rows stop growing near the cap):
+# every packet is a row (its "seq=") or counted as not listed
+listed=$(grep -c 'seq=' "$TMP/long.txt")
+[[ $dropped -eq 0 && $((listed + skipped)) -eq $packets ]] ||
+	fail "$listed packet rows listed + $skipped not listed != $packets packets ($dropped rows dropped)"
+"$BIN/socklab" export "$TMP/long.pcap" --format html >"$TMP/long.html" 2>/dev/null || fail "export html of the long capture failed"
+python3 - "$TMP/long.html" "$skipped" <<'EOF' || fail "the page does not carry the count of packets not listed, or the connections kept"
+import json, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+d = json.loads(re.search(r'<script type="application/json" id="socklab-data">\n(.*?)\n</script>', html, re.S).group(1))
+assert d["skipped"] == int(sys.argv[2]), d["skipped"]
+# the last 4,096 connection summaries, found from the oldest kept
+assert len(d["conns"]) == 4096, len(d["conns"])
+EOF
+# the last connection: its packets come when the timeline is nearly full
+read -r conn conn_packets < <("$BIN/socklab-trace" -r "$TMP/long.pcap" --json | python3 -c '
+import json, sys
+n = {}
+for line in sys.stdin:
+    r = json.loads(line)
+    if r["type"] == "packet":
+        n[r["conn"]] = n.get(r["conn"], 0) + 1
+print(max(n), n[max(n)])')
+"$BIN/socklab" export "$TMP/long.pcap" --format text --conn "$conn" >"$TMP/one.txt" 2>/dev/null || fail "export --conn $conn failed"
+[[ $(grep -c 'seq=' "$TMP/one.txt") -eq $conn_packets ]] ||
+	fail "export --conn $conn listed $(grep -c 'seq=' "$TMP/one.txt") of its $conn_packets packets"
+echo "long capture: $packets packets, $listed listed, $skipped not listed and said; connection #$conn whole ($conn_packets rows)"
+
 # ---- hostile text: escaped in both, never markup
 python3 "$GEN/gen_hostile.py" "$TMP/hostile.jsonl" || fail "gen_hostile.py failed"
 "$BIN/socklab" export "$TMP/hostile.jsonl" --format svg >"$TMP/hostile.svg" || fail "export svg of the hostile recording failed"

@@ -165,6 +165,37 @@ static void status_line_drops_whole_fields(void **state)
 	assert_string_equal(line, "j/k move  g/G start/end  f follow  Tab conn  l list  d details  / search");
 }
 
+/* Near the row cap a connection no lab call is tied to keeps only its
+ * summary: the status line says how many of its packets are not listed, in
+ * the timeline's language, as it says how many old rows went. */
+static void status_line_counts_rows_not_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct screen_status st = {.mode = "replay"};
+	char line[1024];
+	static const struct {
+		enum lang lang;
+		const char *want; /* %llu: the packets not listed */
+	} cases[] = {
+		{LANG_EN, "%llu packets of other connections not listed"},
+		{LANG_ZH, "其他连接的 %llu 个报文段未列出"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char want[160];
+
+		timeline_free(f->tl);
+		screen_init(&f->s, true, false, false);
+		/* icmp.jsonl: 15 packets of connections without lab calls */
+		f->tl = timeline_new(&(struct timeline_config){.max_rows = 4, .lang = cases[i].lang});
+		fixture_read_of("icmp.jsonl", add_to, f);
+		assert_true(timeline_skipped(f->tl) > 0);
+		line_with(f, &st, 0, line, sizeof(line));
+		snprintf(want, sizeof(want), cases[i].want, (unsigned long long)timeline_skipped(f->tl));
+		assert_non_null(strstr(line, want));
+	}
+}
+
 /* The help box: box-drawing corners with box-drawing lines, or + with
  * --ascii; never the two mixed. */
 static void help_box_has_one_set_of_corners(void **state)
@@ -270,6 +301,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(connections_and_zoom, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(status_line_drops_whole_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(status_line_counts_rows_not_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(help_box_has_one_set_of_corners, setup, teardown),
 		cmocka_unit_test_setup_teardown(chinese_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(ascii_lines_keep_the_chinese_text, setup, teardown),

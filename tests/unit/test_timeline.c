@@ -343,6 +343,12 @@ static void memory_is_bounded(void **state)
 	/* only the last max_conns summaries are kept */
 	assert_null(timeline_conn(tl, 1));
 	assert_non_null(timeline_conn(tl, 20));
+	/* the oldest kept is found from 0 as well (Tab, the list, a page's connections) */
+	assert_int_equal(timeline_conn_next(tl, 0, 1), 13);
+	assert_int_equal(timeline_conn_next(tl, 13, -1), 0);
+	assert_int_equal(timeline_conn_next(tl, 20, 1), 0);
+	/* every segment is counted, a row or not (a replay's status line) */
+	assert_int_equal(timeline_packets(tl), 1200);
 	timeline_free(tl);
 }
 

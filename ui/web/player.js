@@ -32,6 +32,7 @@
 			row: 'row', of: 'of', none: 'no rows', nomatch: 'no match for', found: 'match',
 			states: 'states at this row', help: 'keys', close: 'Esc closes', other: '中文',
 			dropped: 'rows dropped from the front of this recording:',
+			skipped: 'packets of other connections not listed:',
 			details: 'details', dtitle: 'details  Tab/←→ layer  click a field or a byte  Esc close',
 			over: 'this page keeps the layers and bytes of its first 4096 frames (8 MiB at most); this row\'s frame is past them',
 			nodetails: 'a call has no frame: its details are its record (the explanation)',
@@ -48,6 +49,7 @@
 			row: '第', of: '行，共', none: '没有行', nomatch: '没有找到', found: '匹配',
 			states: '此行时的状态', help: '按键', close: 'Esc 关闭', other: 'English',
 			dropped: '这段录制开头丢掉的行数：',
+			skipped: '未列出的其他连接的报文段：',
 			details: '详情', dtitle: '详情  Tab/←→ 切换层  点击字段或字节  Esc 关闭',
 			over: '本页只保存前 4096 个帧（至多 8 MiB）的各层和字节；这一行的帧在此之后',
 			nodetails: '调用没有帧：它的详情就是它的记录（见解释）',
@@ -358,8 +360,9 @@
 			t.appendChild(tr);
 		}
 		helpBox.append(t, el('p', 'dim', w('close')));
-		if (data.dropped)
-			status.textContent = w('dropped') + ' ' + data.dropped;
+		if (data.dropped || data.skipped)
+			status.textContent = [data.dropped ? w('dropped') + ' ' + data.dropped : '',
+				data.skipped ? w('skipped') + ' ' + data.skipped : ''].filter(Boolean).join('  ');
 	}
 
 	function draw() {
