@@ -813,14 +813,17 @@ static void load_recording_frames(struct app *a)
  * out, and how to see it all. */
 static void say_rows_not_kept(const struct app *a)
 {
+	const struct screen_words *w = screen_words(a->opt.lang);
 	uint64_t dropped = timeline_dropped(a->loop.tl), skipped = timeline_skipped(a->loop.tl);
+	char d[96], s[128];
 
-	if (dropped || skipped)
-		fprintf(stderr,
-			"socklab: %s: %" PRIu64 " old rows dropped, %" PRIu64 " packets of other connections "
-			"not listed (the timeline keeps %d rows): export one connection (--conn N), or cut the file "
-			"(editcap -r)\n",
-			a->opt.file, dropped, skipped, TIMELINE_MAX_ROWS);
+	if (!dropped && !skipped)
+		return;
+	snprintf(d, sizeof(d), w->rows_dropped, (unsigned long long)dropped);
+	snprintf(s, sizeof(s), w->rows_skipped, (unsigned long long)skipped);
+	fprintf(stderr, "socklab: ");
+	fprintf(stderr, w->rows_not_kept, a->opt.file, d, s, TIMELINE_MAX_ROWS);
+	fprintf(stderr, "\n");
 }
 
 /* Loads a recording (or a pcap, through the tracer) into the timeline. */

@@ -55,6 +55,8 @@ static const struct screen_words words_en = {
 	.playing = "playing",
 	.rows_dropped = "%llu old rows dropped",
 	.rows_skipped = "%llu packets of other connections not listed",
+	.rows_not_kept = "%s: %s, %s (the timeline keeps %d rows): export one connection (--conn N), or cut the "
+			 "file (editcap -r)",
 	.calls_lost = "CALLS LOST %llu",
 	.rec = "REC %s",
 	.mode_live = "live",
@@ -177,6 +179,7 @@ static const struct screen_words words_zh = {
 	.playing = "播放中",
 	.rows_dropped = "丢掉了 %llu 个旧行",
 	.rows_skipped = "其他连接的 %llu 个报文段未列出",
+	.rows_not_kept = "%s：%s，%s（时间线最多保留 %d 行）：只导出一个连接（--conn N），或先切短文件（editcap -r）",
 	.calls_lost = "丢失调用 %llu",
 	.rec = "录制 %s",
 	.mode_live = "实时",

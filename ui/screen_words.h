@@ -16,6 +16,7 @@ struct screen_words {
 	const char *packets, *drops, *following, *paused, *playing;
 	const char *rows_dropped;   /* %llu */
 	const char *rows_skipped;   /* %llu: packets of other connections near the row cap */
+	const char *rows_not_kept;  /* stderr: %s FILE, %s rows_dropped, %s rows_skipped, %d the cap */
 	const char *calls_lost;     /* %llu */
 	const char *rec;            /* %s: the .jsonl */
 	const char *mode_live, *mode_recording, *mode_demo, *mode_replay; /* demo: %s; replay: %g */

@@ -101,7 +101,10 @@ read -r dropped skipped < <(sed -n 's/.*long.pcap: \([0-9]*\) old rows dropped, 
 listed=$(grep -c 'seq=' "$TMP/long.txt")
 [[ $dropped -eq 0 && $((listed + skipped)) -eq $packets ]] ||
 	fail "$listed packet rows listed + $skipped not listed != $packets packets ($dropped rows dropped)"
-"$BIN/socklab" export "$TMP/long.pcap" --format html >"$TMP/long.html" 2>/dev/null || fail "export html of the long capture failed"
+"$BIN/socklab" export "$TMP/long.pcap" --format html --lang zh >"$TMP/long.html" 2>"$TMP/long-zh.err" ||
+	fail "export html of the long capture failed"
+grep -q "^socklab: $TMP/long.pcap：丢掉了 0 个旧行，其他连接的 $skipped 个报文段未列出（时间线最多保留 100000 行）" "$TMP/long-zh.err" ||
+	fail "with --lang zh, the line about rows not kept is not in Chinese: $(cat "$TMP/long-zh.err")"
 python3 - "$TMP/long.html" "$skipped" <<'EOF' || fail "the page does not carry the count of packets not listed, or the connections kept"
 import json, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
@@ -111,14 +114,9 @@ assert d["skipped"] == int(sys.argv[2]), d["skipped"]
 assert len(d["conns"]) == 4096, len(d["conns"])
 EOF
 # the last connection: its packets come when the timeline is nearly full
-read -r conn conn_packets < <("$BIN/socklab-trace" -r "$TMP/long.pcap" --json | python3 -c '
-import json, sys
-n = {}
-for line in sys.stdin:
-    r = json.loads(line)
-    if r["type"] == "packet":
-        n[r["conn"]] = n.get(r["conn"], 0) + 1
-print(max(n), n[max(n)])')
+read -r conn conn_packets < <("$BIN/socklab-trace" -r "$TMP/long.pcap" --summary |
+	sed -n 's/^#\([0-9]*\) .* packets=\([0-9]*\) .*/\1 \2/p' | sort -n | tail -1)
+[[ ${conn:-0} -gt 0 && ${conn_packets:-0} -gt 0 ]] || fail "socklab-trace --summary named no connection of the long capture"
 "$BIN/socklab" export "$TMP/long.pcap" --format text --conn "$conn" >"$TMP/one.txt" 2>/dev/null || fail "export --conn $conn failed"
 [[ $(grep -c 'seq=' "$TMP/one.txt") -eq $conn_packets ]] ||
 	fail "export --conn $conn listed $(grep -c 'seq=' "$TMP/one.txt") of its $conn_packets packets"

@@ -193,11 +193,46 @@ static void frames_bounded(void **state)
 	frames_free(fs);
 }
 
+/* Frames with the same stamp are found newest first, in time order (by
+ * bisection) and in a file whose stamps go back (by a scan). */
+static void frames_found_by_stamp(void **state)
+{
+	static const uint64_t in_order[] = {5, 7, 7, 7, 9}, back[] = {5, 9, 7, 7, 3, 7};
+	const struct {
+		const uint64_t *ts;
+		size_t n;
+	} cases[] = {{in_order, 5}, {back, 6}};
+	uint8_t b[6];
+
+	(void)state;
+	for (size_t c = 0; c < 2; c++) {
+		struct frames *fs = frames_new();
+		for (size_t i = 0; i < cases[c].n; i++) {
+			b[0] = (uint8_t)i;
+			assert_int_equal(frames_add(fs, LINK_ETHERNET, cases[c].ts[i], b, 1, 1), 0);
+		}
+		/* the 7s, newest first: the frames added last come first */
+		uint8_t want[3];
+		for (size_t i = cases[c].n, k = 0; i-- > 0;)
+			if (cases[c].ts[i] == 7)
+				want[k++] = (uint8_t)i;
+		for (size_t k = 0; k < 3; k++)
+			assert_int_equal(frames_at(fs, 7, k)->bytes[0], want[k]);
+		assert_null(frames_at(fs, 7, 3));
+		assert_null(frames_at(fs, 6, 0));
+		assert_null(frames_at(fs, 10, 0));
+		assert_int_equal(frames_at(fs, 5, 0)->bytes[0], 0);
+		assert_null(frames_at(fs, 5, 1));
+		frames_free(fs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(layers_fields_and_hex),
 		cmocka_unit_test(scrolls),
+		cmocka_unit_test(frames_found_by_stamp),
 		cmocka_unit_test(arp_rows),
 		cmocka_unit_test(frames_bounded),
 	};

@@ -90,6 +90,25 @@ static void follows_then_goes_back_in_time(void **state)
 	assert_true(screen_has(f, "following"));
 }
 
+/* A connection named before its packets are read (export --conn 1) is
+ * selected from its first row in view once it appears. */
+static void connection_named_before_it_appears(void **state)
+{
+	struct fixture f = {0};
+
+	(void)state;
+	screen_init(&f.s, false, false, false);
+	f.s.conn = 1;
+	f.s.follow = false;
+	f.tl = timeline_new(NULL);
+	fixture_read(add_to, &f);
+	assert_int_equal(f.s.conn, 1);
+	assert_int_equal(f.s.sel, timeline_step(f.tl, -1, 1, 1));
+	assert_true(f.s.sel >= 0);
+	assert_true(timeline_row_in_view(f.tl, timeline_row(f.tl, (size_t)f.s.sel), 1));
+	timeline_free(f.tl);
+}
+
 static void search_details_help(void **state)
 {
 	struct fixture *f = *state;
@@ -297,6 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(follows_then_goes_back_in_time, setup, teardown),
+		cmocka_unit_test(connection_named_before_it_appears),
 		cmocka_unit_test_setup_teardown(search_details_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(connections_and_zoom, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_small, setup, teardown),

@@ -70,6 +70,17 @@ static void reason_words_in_both_languages(void **state)
 		snprintf(buf, sizeof(buf), en->kview_stopped, en->kview_host[1], "x");
 		assert_string_equal(buf, "kernel view of the server host stopped: x");
 	}
+	/* the line about rows not kept: the file, both counts, the cap, in order */
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const char *f = screen_words((enum lang)l)->rows_not_kept, *p[4];
+		p[0] = strstr(f, "%s");
+		p[1] = p[0] ? strstr(p[0] + 2, "%s") : NULL;
+		p[2] = p[1] ? strstr(p[1] + 2, "%s") : NULL;
+		p[3] = p[2] ? strstr(p[2] + 2, "%d") : NULL;
+		assert_non_null(p[3]);
+		assert_null(strchr(p[3] + 2, '%'));
+		assert_non_null(strstr(f, "--conn N"));
+	}
 }
 
 int main(void)
