@@ -23,6 +23,9 @@ for addr in $addrs; do
 		# read; the others: a stays until b is done and is stopped then.
 		hold=30000
 		[ "$mode" = iterative ] && hold=1000
+		# emptied first: the redirection runs in the child, and until then
+		# wait_for would read the last mode's reply and port
+		: >"$TMP/a.out"
 		timeout 40 "$BIN/echo-client" -q "$addr" "$PORT" -m a --hold "$hold" >"$TMP/a.out" 2>&1 &
 		apid=$!
 		wait_for "$TMP/a.out" "reply: server-a" || fail "$mode $addr: client a got no reply"

@@ -22,6 +22,7 @@ time_wait_pair() {
 for mode in thread epoll; do
 	# --accept-delay: connect() returns while the server has not called accept()
 	start_server delay --mode "$mode" --accept-delay 1500
+	: >"$TMP/d.out" # else wait_for could read the thread round's line
 	timeout 10 "$BIN/echo-client" -q 127.0.0.1 "$PORT" -m x >"$TMP/d.out" 2>&1 &
 	cpid=$!
 	wait_for "$TMP/d.out" "connected to" || fail "$mode --accept-delay: connect did not return"
