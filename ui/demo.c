@@ -189,7 +189,7 @@ struct demo {
 	struct demo_opts o;
 	pid_t server, client;
 	int client_gate;         /* on the wire: the forked client waits for a byte here */
-	bool client_started, client_done;
+	bool client_started, client_done, server_done;
 };
 
 int demo_free_port(void)
@@ -225,8 +225,10 @@ int demo_bindir(char *buf, size_t n)
 /* Starts path with argv; its output goes to /dev/null (the screen belongs
  * to curses) or to output. On the wire it runs in host's namespace and,
  * with gate >= 0, waits for a byte on gate before it execs. */
+/* output: stdout and stderr go there; else errors: stderr only; else
+ * both go to /dev/null. */
 static pid_t fork_exec(const struct demo_opts *o, const char *path, const char *const *argv, const char *output,
-		       enum wire_host host, int gate, char *err, size_t errlen)
+		       const char *errors, enum wire_host host, int gate, char *err, size_t errlen)
 {
 	pid_t pid, parent = getpid();
 
@@ -238,11 +240,12 @@ static pid_t fork_exec(const struct demo_opts *o, const char *path, const char *
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
 		int out = output ? open(output, O_WRONLY | O_CREAT | O_APPEND, 0600) : null;
+		int errfd = output ? out : errors ? open(errors, O_WRONLY | O_CREAT | O_APPEND, 0600) : null;
 		setpgid(0, 0); /* Ctrl-C in the terminal is the UI's, not theirs */
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
 			dup2(out >= 0 ? out : null, STDOUT_FILENO);
-			dup2(out >= 0 ? out : null, STDERR_FILENO);
+			dup2(errfd >= 0 ? errfd : null, STDERR_FILENO);
 		}
 		/* into its host while the lab may still (before root is dropped) */
 		if (o->wire && wire_enter(o->wire, host, err, errlen) < 0)
@@ -281,7 +284,7 @@ static int lab_program(const struct demo_opts *o, const char *prog, char *path, 
 
 /* Runs BINDIR/prog with the scenario's arguments and the common ones. */
 static pid_t spawn(const struct demo_opts *o, const char *prog, const char *const *args, bool client,
-		   const char *output, int gate, char *err, size_t errlen)
+		   const char *output, const char *errors, int gate, char *err, size_t errlen)
 {
 	char path[PATH_MAX], port[16];
 	const char *argv[DEMO_MAX_ARGS + 12];
@@ -310,7 +313,7 @@ static pid_t spawn(const struct demo_opts *o, const char *prog, const char *cons
 	if (o->step)
 		argv[argc++] = "--step";
 	argv[argc] = NULL;
-	return fork_exec(o, path, argv, output, client ? WIRE_CLIENT : WIRE_SERVER, gate, err, errlen);
+	return fork_exec(o, path, argv, output, errors, client ? WIRE_CLIENT : WIRE_SERVER, gate, err, errlen);
 }
 
 /* The scenario's server under `socklab run` (BINDIR/socklab), after its
@@ -349,7 +352,7 @@ static pid_t spawn_traced(const struct demo_opts *o, char *err, size_t errlen)
 	for (int i = 0; s->traced_server[i] && i < DEMO_MAX_ARGS; i++)
 		argv[argc++] = strcmp(s->traced_server[i], "{port}") == 0 ? port : s->traced_server[i];
 	argv[argc] = NULL;
-	return fork_exec(o, s->build ? "/bin/sh" : path, argv, NULL, WIRE_SERVER, -1, err, errlen);
+	return fork_exec(o, s->build ? "/bin/sh" : path, argv, NULL, o->server_errors, WIRE_SERVER, -1, err, errlen);
 }
 
 struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen)
@@ -372,7 +375,8 @@ struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen)
 	if (!o->scenario->no_server) {
 		d->server = o->scenario->traced_server[0]
 				    ? spawn_traced(o, err, errlen)
-				    : spawn(o, "echo-server", o->scenario->server_args, false, NULL, -1, err, errlen);
+				    : spawn(o, "echo-server", o->scenario->server_args, false, NULL, o->server_errors, -1,
+					    err, errlen);
 		if (d->server < 0) {
 			free(d);
 			return NULL;
@@ -385,7 +389,8 @@ struct demo *demo_start(const struct demo_opts *o, char *err, size_t errlen)
 			demo_stop(d);
 			return NULL;
 		}
-		d->client = spawn(o, "echo-client", o->scenario->client_args, true, o->client_output, gate[0], err, errlen);
+		d->client = spawn(o, "echo-client", o->scenario->client_args, true, o->client_output, NULL, gate[0], err,
+				  errlen);
 		close(gate[0]);
 		d->client_gate = gate[1];
 		if (d->client < 0) {
@@ -406,7 +411,8 @@ int demo_start_client(struct demo *d, char *err, size_t errlen)
 			snprintf(err, errlen, "demo: the client is gone before its start");
 		return d->client_started ? 0 : -1;
 	}
-	d->client = spawn(&d->o, "echo-client", d->o.scenario->client_args, true, d->o.client_output, -1, err, errlen);
+	d->client = spawn(&d->o, "echo-client", d->o.scenario->client_args, true, d->o.client_output, NULL, -1, err,
+			  errlen);
 	d->client_started = d->client > 0;
 	return d->client > 0 ? 0 : -1;
 }
@@ -416,12 +422,20 @@ bool demo_client_started(const struct demo *d)
 	return d->client_started;
 }
 
+bool demo_server_done(struct demo *d)
+{
+	if (d->server > 0 && waitpid(d->server, NULL, WNOHANG) == d->server) {
+		d->server = -1;
+		d->server_done = true;
+	}
+	return d->server_done;
+}
+
 bool demo_client_done(struct demo *d)
 {
 	if (d->client > 0 && !d->client_done && waitpid(d->client, NULL, WNOHANG) == d->client)
 		d->client_done = true;
-	if (d->server > 0 && waitpid(d->server, NULL, WNOHANG) == d->server)
-		d->server = -1;
+	demo_server_done(d);
 	return d->client_done;
 }
 

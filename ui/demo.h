@@ -64,6 +64,9 @@ struct demo_opts {
 	 * /dev/null. Given before the start because on the wire the client is
 	 * forked by demo_start. */
 	const char *client_output;
+	/* The server's stderr goes here (appended), or NULL: /dev/null. A
+	 * lesson quotes it when its server exits before it listened. */
+	const char *server_errors;
 };
 
 /* Starts the server (the client comes with demo_start_client). A scenario
@@ -74,6 +77,9 @@ int demo_start_client(struct demo *d, char *err, size_t errlen);
 bool demo_client_started(const struct demo *d);
 /* Reaps children that exited; true once the client has. */
 bool demo_client_done(struct demo *d);
+/* Reaps children that exited; true once the server has (a server that
+ * exits on its own: its bind() or listen() failed, or it crashed). */
+bool demo_server_done(struct demo *d);
 /* Stops the children (SIGTERM, then SIGKILL after a grace period) and frees d. */
 void demo_stop(struct demo *d);
 

@@ -746,7 +746,7 @@ static int cmd_demo(struct app *a, int argc, char **argv)
 	}
 	a->message[0] = '\0';
 	struct demo_opts dopt = {scenario, a->bindir, session_channel_path(a->loop.sess), port, a->opt.step, uid, gid,
-				 a->wire, NULL};
+				 a->wire, NULL, NULL};
 	a->demo = demo_start(&dopt, a->message, sizeof(a->message));
 	if (!a->demo) {
 		fprintf(stderr, "socklab: %s\n", a->message);

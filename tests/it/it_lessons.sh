@@ -56,6 +56,40 @@ timeout 30 "$BIN/socklab" lesson 1 --dir "$TMP/dir" --lang en --auto --timeout 2
 grep -q "socklab lesson 1, step 1 'wait for nothing': checkpoint not reached in 2 s" "$TMP/err" || fail "timeout message: $(cat "$TMP/err")"
 grep -q "expect: call server connect exit ($TMP/dir/en/01-never.lesson:6)" "$TMP/err" || fail "unmet expectation not named"
 
+# a server that exits before its listen() (its bind() fails: 192.0.2.1, a
+# documentation address, is on no interface here) fails the step at once,
+# quoting what the server wrote on stderr: its clients could never start.
+# Waiting out the step's 60 s instead would meet timeout 30 (exit 124).
+mkdir -p "$TMP/gone/en" "$TMP/gone/zh"
+cat >"$TMP/gone/en/01-gone.lesson" <<'LESSON'
+lesson: 1
+title: gone
+seed: x
+step: a server that cannot bind
+run: server -b 192.0.2.1
+run: client -m x
+timeout: 60
+expect: call client connect exit ret=0
+LESSON
+cp "$TMP/gone/en/01-gone.lesson" "$TMP/gone/zh/"
+# the words are wrapped (English at spaces, Chinese anywhere): compared
+# with every space and line break taken out
+nospace() { tr -d ' \n'; }
+declare -A unmet=([en]="socklab lesson 1, step 1 'a server that cannot bind': checkpoint not reached, and the step cannot go on; still waiting for:"
+	[zh]='socklab 第 1 课，步骤 1“a server that cannot bind”：没有到达检查点，这一步无法继续；仍在等待：')
+declare -A why=([en]="the server exited before its listen() returned, so this step's clients never started. Its last line on stderr:"
+	[zh]="服务器在它的 listen() 返回之前就退出了，所以这一步的客户端没有启动。它在 stderr 上的最后一行：")
+for lang in en zh; do
+	timeout 30 "$BIN/socklab" lesson 1 --dir "$TMP/gone" --lang "$lang" --auto >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[ $rc -eq 1 ] || { cat "$TMP/out" "$TMP/err"; fail "$lang: a server gone before listen(): exit $rc, expected 1"; }
+	grep -qxF "${unmet[$lang]}" "$TMP/err" || fail "$lang: not said the step cannot go on: $(cat "$TMP/err")"
+	nospace <"$TMP/out" >"$TMP/said"
+	grep -qF "$(nospace <<<"${why[$lang]}")echo-server:bind192.0.2.1:" "$TMP/said" ||
+		{ cat "$TMP/out"; fail "$lang: why not said, or the server's stderr not quoted"; }
+	grep -q "cannotassignrequestedaddress" "$TMP/said" || { cat "$TMP/out"; fail "$lang: the server's error not quoted"; }
+done
+
 # a step that failed runs again (Enter): fresh programs from the step that
 # started the server; a row the step names (fail-seen:) says why it failed
 mkdir -p "$TMP/again/en" "$TMP/again/zh"

@@ -23,6 +23,7 @@ static const struct {
 	WORD(hint), WORD(checkpoint_title), WORD(checkpoint_later), WORD(checkpoint_all), WORD(not_reached), WORD(finished),
 	WORD(your_choice), WORD(running), WORD(keys_read), WORD(keys_predict), WORD(keys_running), WORD(keys_done),
 	WORD(keys_last), WORD(keys_review), WORD(keys_finished), WORD(keys_failed), WORD(on_wire),
+	WORD(unmet), WORD(unmet_early), WORD(unmet_line), WORD(again_prompt), WORD(again), WORD(not_reached_early),
 };
 
 static const char *word(const struct lesson_words *w, size_t i)
@@ -69,6 +70,13 @@ static void every_word_in_both_languages_takes_the_same_arguments(void **state)
 	assert_non_null(strstr(zh->mode, "第 %d 课")); /* not "lesson" in a Chinese status line */
 	conversions(zh->keys_predict, b, sizeof(b));
 	assert_string_equal(b, "%d");
+	/* a step that ended early names no seconds: it did not wait them out */
+	conversions(en->unmet, a, sizeof(a));
+	assert_string_equal(a, "%d%d%s%d");
+	conversions(en->unmet_early, a, sizeof(a));
+	assert_string_equal(a, "%d%d%s");
+	conversions(en->not_reached_early, a, sizeof(a));
+	assert_string_equal(a, "");
 }
 
 static void help_in_both_languages(void **state)

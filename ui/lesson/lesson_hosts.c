@@ -29,7 +29,7 @@ struct request {
 	int port;
 	bool step, client;
 	char events[CHANPATH_MAX];
-	char output[160];
+	char output[160], errors[160];
 	int argc;
 	char argv[LESSON_MAX_ARGS][ARG_MAX_LEN];
 };
@@ -52,7 +52,7 @@ struct lesson_hosts {
 struct program {
 	struct demo *demo;
 	struct demo_scenario scenario;
-	char events[CHANPATH_MAX], output[160];
+	char events[CHANPATH_MAX], output[160], errors[160];
 	char argv[LESSON_MAX_ARGS][ARG_MAX_LEN];
 };
 
@@ -72,7 +72,8 @@ static void start_program(const struct wire *w, const char *bindir, struct progr
 	}
 	memcpy(p->events, q->events, sizeof(p->events));
 	memcpy(p->output, q->output, sizeof(p->output));
-	p->events[sizeof(p->events) - 1] = p->output[sizeof(p->output) - 1] = '\0';
+	memcpy(p->errors, q->errors, sizeof(p->errors));
+	p->events[sizeof(p->events) - 1] = p->output[sizeof(p->output) - 1] = p->errors[sizeof(p->errors) - 1] = '\0';
 	p->scenario.name = "lesson";
 	p->scenario.no_server = q->client;
 	for (int i = 0; i < q->argc; i++) {
@@ -83,8 +84,8 @@ static void start_program(const struct wire *w, const char *bindir, struct progr
 		else
 			p->scenario.server_args[i] = p->argv[i];
 	}
-	struct demo_opts o = {&p->scenario, bindir,     p->events, q->port, q->step, -1, -1, w,
-			      p->output[0] ? p->output : NULL};
+	struct demo_opts o = {&p->scenario, bindir, p->events, q->port, q->step, -1, -1, w,
+			      p->output[0] ? p->output : NULL, p->errors[0] ? p->errors : NULL};
 	p->demo = demo_start(&o, r->err, sizeof(r->err));
 	if (p->demo && q->client && demo_start_client(p->demo, r->err, sizeof(r->err)) < 0) {
 		demo_stop(p->demo);
@@ -132,7 +133,8 @@ static _Noreturn void launcher(int sock, const struct wire *w, enum wire_host ho
 			start_program(w, bindir, progs, &q, &r);
 		} else if (q.id >= 0 && q.id < MAX_PROGRAMS && progs[q.id]) {
 			if (q.op == OP_DONE) {
-				r.done = demo_client_done(progs[q.id]->demo);
+				struct demo *d = progs[q.id]->demo;
+				r.done = progs[q.id]->scenario.no_server ? demo_client_done(d) : demo_server_done(d);
 			} else {
 				demo_stop(progs[q.id]->demo);
 				free(progs[q.id]);
@@ -229,7 +231,8 @@ int lesson_hosts_start(struct lesson_hosts *h, const struct lesson_hosts_run *ru
 	q.client = run->role == ROLE_CLIENT;
 	q.argc = run->argc;
 	if (snprintf(q.events, sizeof(q.events), "%s", run->events_path) >= (int)sizeof(q.events) ||
-	    snprintf(q.output, sizeof(q.output), "%s", run->output ? run->output : "") >= (int)sizeof(q.output)) {
+	    snprintf(q.output, sizeof(q.output), "%s", run->output ? run->output : "") >= (int)sizeof(q.output) ||
+	    snprintf(q.errors, sizeof(q.errors), "%s", run->errors ? run->errors : "") >= (int)sizeof(q.errors)) {
 		snprintf(err, n, "the hosts' launchers: a path too long");
 		return -1;
 	}

@@ -28,6 +28,7 @@ struct lesson_hosts_run {
 	bool step;
 	const char *events_path;
 	const char *output;     /* client's stdout and stderr to this file, or NULL */
+	const char *errors;     /* server's stderr to this file, or NULL */
 	int argc;
 	const char *argv[LESSON_MAX_ARGS];
 };
@@ -35,7 +36,7 @@ struct lesson_hosts_run {
 /* Starts the program on its role's host; returns its id (>= 0), or -1
  * with err. */
 int lesson_hosts_start(struct lesson_hosts *h, const struct lesson_hosts_run *run, char *err, size_t n);
-/* Has program id (a client) exited? */
+/* Has program id exited? */
 bool lesson_hosts_done(struct lesson_hosts *h, enum tcp_role role, int id);
 /* Stops program id (SIGTERM, then SIGKILL). */
 void lesson_hosts_stop(struct lesson_hosts *h, enum tcp_role role, int id);

@@ -35,6 +35,7 @@ struct proc {
 	enum tcp_role role;
 	int step;                /* the step that started it */
 	char output[160];        /* its stdout and stderr (show: output), or "" */
+	char errors[160];        /* a server's stderr, quoted should it exit before it listens; or "" */
 	struct demo_scenario scenario;
 	char args[LESSON_MAX_ARGS][64];
 };
@@ -60,6 +61,10 @@ struct lesson_lab {
 	const char *skipped[LESSON_MAX_STEPS];   /* a step skipped: the program it needs, missing here */
 	char uring_refused[64];  /* why this kernel refuses io_uring ("" : it does not) */
 	uint64_t deadline, last_release, settle;
+	/* the step's server exited before its ready call: turns seen so (its
+	 * last records are read on the next turn), then why, for gone_step */
+	int gone_turns, gone_step;
+	char gone[512];
 };
 
 struct timeline *lesson_lab_timeline(const struct lesson_lab *lab)
@@ -85,12 +90,14 @@ static bool proc_running(const struct proc *p)
 	return p->demo || p->host_id >= 0;
 }
 
-/* Has the program (a client) exited? */
+/* Has the program exited? */
 static bool proc_done(struct lesson_lab *lab, struct proc *p)
 {
 	if (p->host_id >= 0)
 		return lesson_hosts_done(lab->hosts, p->role, p->host_id);
-	return p->demo ? demo_client_done(p->demo) : true;
+	if (!p->demo)
+		return true;
+	return p->role == ROLE_CLIENT ? demo_client_done(p->demo) : demo_server_done(p->demo);
 }
 
 static void proc_stop(struct lesson_lab *lab, struct proc *p)
@@ -171,11 +178,18 @@ int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx)
 	return t ? t : lab->o.timeout_s;
 }
 
+bool lesson_lab_ended_early(const struct lesson_lab *lab, int idx)
+{
+	return lab->gone_step == idx && lab->gone[0];
+}
+
 const char *lesson_lab_failure_words(const struct lesson_lab *lab, int idx)
 {
 	const struct lesson_step *s = &lab->o.les->steps[idx];
 	uint64_t since = lab->step_start[lesson_scene_start(lab->o.les, idx)];
 
+	if (lesson_lab_ended_early(lab, idx))
+		return lab->gone;
 	return lesson_fail_seen(s, lab->tl, since) ? s->fail_say : NULL;
 }
 
@@ -186,6 +200,21 @@ static const char *const gave_up_words[LANG_COUNT] = {
 		    "(net.ipv4.tcp_syn_retries) and dropped the socket; nothing more goes on the wire",
 	[LANG_ZH] = "connect() 返回 ETIMEDOUT：客户端内核不再重发没有得到应答的 SYN（net.ipv4.tcp_syn_retries），"
 		    "并丢弃了这个套接字；线路上不会再有报文段",
+};
+
+/* What the lab says when the server it started exited before its listen()
+ * (UDP: bind()) returned: the step's clients wait for that call, so the
+ * step cannot go on. The first %s is the call, the second the last line
+ * the server wrote on stderr. */
+static const char *const server_gone_words[LANG_COUNT] = {
+	[LANG_EN] = "the server exited before its %s() returned, so this step's clients never started. "
+		    "Its last line on stderr: %s",
+	[LANG_ZH] = "服务器在它的 %s() 返回之前就退出了，所以这一步的客户端没有启动。它在 stderr 上的最后一行：%s",
+};
+static const char *const server_silent_words[LANG_COUNT] = {
+	[LANG_EN] = "the server exited before its %s() returned, so this step's clients never started; "
+		    "it wrote nothing on stderr",
+	[LANG_ZH] = "服务器在它的 %s() 返回之前就退出了，所以这一步的客户端没有启动；它没有在 stderr 上写任何内容",
 };
 
 /* What the lab says of a step whose program is not installed here. */
@@ -366,6 +395,52 @@ static bool server_alive(const struct lesson_lab *lab)
 	return false;
 }
 
+/* The server the step's waiting clients need, when it can never come: every
+ * server the lab started has exited (NULL while one still runs, or none
+ * was started). */
+static struct proc *server_gone(struct lesson_lab *lab)
+{
+	struct proc *gone = NULL;
+
+	for (int i = 0; i < lab->nprocs; i++) {
+		struct proc *p = &lab->procs[i];
+		if (!proc_running(p) || p->role != ROLE_SERVER)
+			continue;
+		if (!proc_done(lab, p))
+			return NULL;
+		gone = p;
+	}
+	return gone;
+}
+
+/* The last line that is not empty in the file at path, or "". */
+static void last_line(const char *path, char *buf, size_t n)
+{
+	char line[256];
+	FILE *f = path[0] ? fopen(path, "r") : NULL;
+
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			snprintf(buf, n, "%s", line);
+	}
+	if (f)
+		fclose(f);
+}
+
+static void say_server_gone(struct lesson_lab *lab, const struct proc *p)
+{
+	char said[256];
+
+	last_line(p->errors, said, sizeof(said));
+	if (said[0])
+		snprintf(lab->gone, sizeof(lab->gone), server_gone_words[lab->o.lang], lab->ready_call, said);
+	else
+		snprintf(lab->gone, sizeof(lab->gone), server_silent_words[lab->o.lang], lab->ready_call);
+	lab->gone_step = lab->cur;
+}
+
 static bool has_arg(const struct lesson_run *run, const char *arg)
 {
 	for (int i = 0; i < run->argc; i++)
@@ -411,10 +486,12 @@ static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char 
 	p->step = lab->cur;
 	if (lab->o.les->steps[lab->cur].show_output && run->proc == ROLE_CLIENT)
 		snprintf(p->output, sizeof(p->output), "%.100s.out%d", session_channel_path(lab->sess), lab->nprocs);
+	if (run->proc == ROLE_SERVER) /* in the channel's directory, removed with it */
+		snprintf(p->errors, sizeof(p->errors), "%.100s.err%d", session_channel_path(lab->sess), lab->nprocs);
 	if (lab->hosts) {
 		struct lesson_hosts_run hr = {run->proc, run->port == PORT_SPARE ? lab->spare : lab->port, run->step,
-					      session_channel_path(lab->sess), p->output[0] ? p->output : NULL, run->argc,
-					      {NULL}};
+					      session_channel_path(lab->sess), p->output[0] ? p->output : NULL,
+					      p->errors[0] ? p->errors : NULL, run->argc, {NULL}};
 		if (run->go_seed) {
 			snprintf(err, errlen, "run: server@go runs on loopback only, not on the wire");
 			return -1;
@@ -428,7 +505,7 @@ static int start_run(struct lesson_lab *lab, const struct lesson_run *run, char 
 	}
 	struct demo_opts dopt = {&p->scenario, lab->o.bindir, session_channel_path(lab->sess),
 				 run->port == PORT_SPARE ? lab->spare : lab->port, run->step, -1, -1, NULL,
-				 p->output[0] ? p->output : NULL};
+				 p->output[0] ? p->output : NULL, p->errors[0] ? p->errors : NULL};
 	p->demo = demo_start(&dopt, err, errlen);
 	if (!p->demo)
 		return -1;
@@ -451,6 +528,8 @@ int lesson_lab_start_step(struct lesson_lab *lab, int idx, char *err, size_t err
 	lab->settle = 0;
 	lab->cur = idx;
 	lab->skipped[idx] = NULL;
+	lab->gone_turns = 0;
+	lab->gone[0] = '\0';
 	for (int i = 0; i < s->nruns; i++)
 		if (s->runs[i].go_seed && !demo_available(&demo_go_seed_server))
 			lab->skipped[idx] = demo_go_seed_server.needs;
@@ -502,9 +581,20 @@ int lesson_lab_advance(struct lesson_lab *lab, uint64_t now_ns, bool met[LESSON_
 		       size_t errlen)
 {
 	const struct lesson_step *s = &lab->o.les->steps[lab->cur];
+	struct proc *gone;
 
 	if (lab->skipped[lab->cur])
 		return LAB_MET;
+	if (lab->npending && !lab->server_ready && (gone = server_gone(lab))) {
+		/* its records were sent before it exited: the next turn has read
+		 * them all, and only then is its ready call surely missing */
+		if (lab->gone_turns++ > 0) {
+			say_server_gone(lab, gone);
+			return LAB_FAILED;
+		}
+	} else {
+		lab->gone_turns = 0;
+	}
 	while (lab->npending && lab->server_ready) {
 		if (start_run(lab, lab->pending[0], err, errlen) < 0)
 			return -1;
@@ -598,6 +688,7 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 		return NULL;
 	}
 	lab->o = *o;
+	lab->gone_step = -1;
 	if (o->wire.enabled) {
 		/* before anything else is opened (a normal user's lab enters a
 		 * user namespace), and the launchers before root is dropped */

@@ -29,7 +29,9 @@ struct lesson_lab_opts {
 	struct impair_cfg wire;
 };
 
-enum lesson_lab_state { LAB_RUNNING, LAB_MET, LAB_TIMEOUT };
+/* LAB_FAILED: the step cannot go on before its timeout (its server exited
+ * before it listened); lesson_lab_failure_words says why. */
+enum lesson_lab_state { LAB_RUNNING, LAB_MET, LAB_TIMEOUT, LAB_FAILED };
 
 struct lesson_lab;
 
@@ -72,10 +74,15 @@ void lesson_lab_restart(struct lesson_lab *lab);
  * for a step not run yet. */
 uint64_t lesson_lab_step_start(const struct lesson_lab *lab, int idx);
 
-/* Why step idx's checkpoint was not reached, when the step knows: its
- * fail-say: once a row like its fail-seen: was stamped since its scene
- * began (lesson_scene_start); else NULL. */
+/* Why step idx's checkpoint was not reached, when the lab or the step
+ * knows: the step ended early (the server exited before it listened, and
+ * the last line it wrote on stderr); else its fail-say: once a row like
+ * its fail-seen: was stamped since its scene began (lesson_scene_start);
+ * else NULL. */
 const char *lesson_lab_failure_words(const struct lesson_lab *lab, int idx);
+/* Did step idx fail before its timeout (LAB_FAILED)? Its failure words
+ * then say why, not its fail-say:. */
+bool lesson_lab_ended_early(const struct lesson_lab *lab, int idx);
 
 /* text, one of step idx's words (say:, then:), as the student reads it:
  * each {tcp_info:ROLE.FIELD} filled from the kernel's latest tcp_info of
@@ -95,7 +102,8 @@ void lesson_lab_reap(struct lesson_lab *lab);
  * releases one call every pace, and matches the checkpoint into met[].
  * LAB_MET once every expectation is met (and, with show: output, the
  * step's clients exited) and what the last call caused had a moment to
- * arrive. -1 with err when a program cannot start. */
+ * arrive; LAB_FAILED at once when the clients wait for a server that
+ * exited before it listened. -1 with err when a program cannot start. */
 int lesson_lab_advance(struct lesson_lab *lab, uint64_t now_ns, bool met[LESSON_MAX_EXPECTS], char *err,
 		       size_t errlen);
 

@@ -421,7 +421,10 @@ static void print_unmet(const struct runner *r, int idx, const bool met[])
 	const struct lesson_step *s = &r->les.steps[idx];
 	char text[256];
 
-	fprintf(stderr, r->w->unmet, r->les.number, idx + 1, s->title, lesson_lab_timeout_s(r->lab, idx));
+	if (lesson_lab_ended_early(r->lab, idx))
+		fprintf(stderr, r->w->unmet_early, r->les.number, idx + 1, s->title);
+	else
+		fprintf(stderr, r->w->unmet, r->les.number, idx + 1, s->title, lesson_lab_timeout_s(r->lab, idx));
 	fputc('\n', stderr);
 	for (int i = 0; i < s->nexpects; i++) {
 		if (met[i])
@@ -448,8 +451,8 @@ static int checkpoint_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
 	return r->lab_state == LAB_RUNNING ? LOOP_GO_ON : LOOP_END;
 }
 
-/* Releases calls until the checkpoint is met; 0, -1 (not in time) or -2
- * (an error, a stop). */
+/* Releases calls until the checkpoint is met; 0, -1 (not in time, or it
+ * cannot be) or -2 (an error, a stop). */
 static int run_checkpoint(struct runner *r, int idx)
 {
 	const struct lesson_step *s = &r->les.steps[idx];
@@ -467,8 +470,11 @@ static int run_checkpoint(struct runner *r, int idx)
 		fprintf(stderr, "socklab lesson: %s\n", err);
 		return -2;
 	}
-	if (r->lab_state == LAB_TIMEOUT)
+	if (r->lab_state == LAB_TIMEOUT || r->lab_state == LAB_FAILED) {
+		if (!s->show_output) /* what was seen, up to the failure (a bind() = -1) */
+			text_ladder_print(&r->text, TEXT_LADDER_ALL);
 		return -1;
+	}
 	if (r->lab_state != LAB_MET) /* stopped */
 		return -2;
 	if (lesson_lab_skipped(r->lab, idx, err, sizeof(err))) {

@@ -203,7 +203,10 @@ static void draw_words(const struct lesson_view *v, struct pen *p, struct pane_l
 		say_step(v, p, f->cur, s->then ? s->then : s->say, ATTR_NORMAL);
 		return;
 	case PHASE_FAILED:
-		snprintf(buf, sizeof(buf), w->not_reached, lesson_lab_timeout_s(v->lab, f->cur));
+		if (lesson_lab_ended_early(v->lab, f->cur))
+			snprintf(buf, sizeof(buf), "%s", w->not_reached_early);
+		else
+			snprintf(buf, sizeof(buf), w->not_reached, lesson_lab_timeout_s(v->lab, f->cur));
 		say(p, buf, ATTR_ERROR);
 		say(p, lesson_lab_failure_words(v->lab, f->cur), ATTR_STATE);
 		break;
@@ -545,7 +548,7 @@ static int on_turn(void *ctx, uint64_t now_ns, char *err, size_t errlen)
 			rc = -1;
 		else if (st == LAB_MET)
 			rc = act(v, lesson_progress_event(&v->progress, CHECKPOINT_MET, 0), err, errlen);
-		else if (st == LAB_TIMEOUT)
+		else if (st == LAB_TIMEOUT || st == LAB_FAILED)
 			rc = act(v, lesson_progress_event(&v->progress, CHECKPOINT_TIMEOUT, 0), err, errlen);
 		v->loop.dirty = true;
 	}

@@ -15,13 +15,14 @@ struct lesson_words {
 		*not_checked, /* a skipped step: the prediction, not judged */
 		*back, *waiting, *quit, *no_capture,
 		*unmet,        /* lesson number, step number, title, seconds */
+		*unmet_early,  /* the same without seconds: the step could not go on (the lab says why) */
 		*unmet_line,   /* an expectation not seen, file, line */
 		*again_prompt, /* after a failure: Enter runs the step again */
 		*again,        /* the steps run again, from step %d */
 		/* the curses lab */
 		*hint, *checkpoint_title, *checkpoint_later,
 		*checkpoint_all, /* a tick, how many of how many: the checkpoint in one line when then: needs the room */
-		*not_reached, *finished, *your_choice, *running, *keys_read, *keys_predict,
+		*not_reached, *not_reached_early, *finished, *your_choice, *running, *keys_read, *keys_predict,
 		*keys_running, *keys_done, *keys_last, *keys_review, *keys_finished, *keys_failed,
 		*on_wire,      /* the list: a lesson on two hosts, the wire's one-way delay in ms */
 		/* {tcp_info:ROLE.FIELD} with nothing to say: instead of a number */
