@@ -527,6 +527,7 @@ int main(int argc, char **argv)
 
 			flow_table_stats(t.flows, &fs);
 			stats.connections = fs.total;
+			stats.kernel_lost = kview_lost(t.kview);
 		}
 		if (rc == 0 && t.format == FORMAT_JSON)
 			emit_line(&t, output_stats_json(&stats, t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));
@@ -622,6 +623,7 @@ int main(int argc, char **argv)
 		flow_table_stats(t.flows, &fs); /* every flow has ended by now: total = connections */
 		stats.connections = fs.total;
 	}
+	stats.kernel_lost = kview_lost(t.kview);
 	if (t.format == FORMAT_JSON)
 		emit_line(&t, output_stats_json(&stats, capture_is_live(active_capture) ? clock_ns(CLOCK_REALTIME) : t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));
 	else

@@ -129,6 +129,7 @@ void loop_draw(struct loop *l)
 		session_stats(l->sess, &cs);
 		st.packets = cs.tcp;
 		st.drops = cs.dropped;
+		st.kernel_lost = cs.kernel_lost;
 		st.source = session_source(l->sess);
 		st.filter = session_filter(l->sess, timeline_lang(l->tl), filter, sizeof(filter));
 		st.now_ns = clock_ns(CLOCK_REALTIME);

@@ -330,6 +330,8 @@ static void draw_status(const struct screen *s, const struct timeline *tl, const
 		FIELD(3, w->rows_skipped, (unsigned long long)timeline_skipped(tl));
 	if (timeline_calls_lost(tl, NULL))
 		FIELD(4, w->calls_lost, (unsigned long long)timeline_calls_lost(tl, NULL));
+	if (st->kernel_lost)
+		FIELD(4, w->kernel_lost, (unsigned long long)st->kernel_lost);
 	if (st->recording)
 		FIELD(4, w->rec, st->recording);
 #undef FIELD

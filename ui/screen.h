@@ -75,6 +75,7 @@ struct screen_status {
 	const char *filter;
 	const char *mode;       /* "live", "replay x1.0", "demo echo"... */
 	uint64_t packets, drops;
+	uint64_t kernel_lost;   /* the kernel view's records not kept (kview_lost) */
 	size_t steps_waiting;   /* stepping calls waiting for space */
 	const char *waiting_call; /* the first of them, "client connect()" */
 	const char *recording;  /* the .jsonl being written, or NULL */

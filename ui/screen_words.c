@@ -58,6 +58,7 @@ static const struct screen_words words_en = {
 	.rows_not_kept = "%s: %s, %s (the timeline keeps %d rows): export one connection (--conn N), or cut the "
 			 "file (editcap -r)",
 	.calls_lost = "CALLS LOST %llu",
+	.kernel_lost = "KERNEL RECORDS LOST %llu",
 	.rec = "REC %s",
 	.mode_live = "live",
 	.mode_recording = "live recording",
@@ -181,6 +182,7 @@ static const struct screen_words words_zh = {
 	.rows_skipped = "其他连接的 %llu 个报文段未列出",
 	.rows_not_kept = "%s：%s，%s（时间线最多保留 %d 行）：只导出一个连接（--conn N），或先切短文件（editcap -r）",
 	.calls_lost = "丢失调用 %llu",
+	.kernel_lost = "丢失内核记录 %llu",
 	.rec = "录制 %s",
 	.mode_live = "实时",
 	.mode_recording = "实时录制",

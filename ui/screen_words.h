@@ -18,6 +18,7 @@ struct screen_words {
 	const char *rows_skipped;   /* %llu: packets of other connections near the row cap */
 	const char *rows_not_kept;  /* stderr: %s FILE, %s rows_dropped, %s rows_skipped, %d the cap */
 	const char *calls_lost;     /* %llu */
+	const char *kernel_lost;    /* %llu: the kernel view's records not kept */
 	const char *rec;            /* %s: the .jsonl */
 	const char *mode_live, *mode_recording, *mode_demo, *mode_replay; /* demo: %s; replay: %g */
 	const char *mode_step;      /* after the demo's name with --step */

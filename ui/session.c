@@ -793,6 +793,7 @@ void session_stats(struct session *s, struct capture_stats *out)
 		capture_get_stats(s->cap, out);
 	if (s->points)
 		points_get_stats(s->points, out);
+	out->kernel_lost = kview_lost(s->kview);
 }
 
 int session_tcp_info(const struct session *s, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out)

@@ -51,6 +51,12 @@ static void collect_event(const struct kview_event *ev, void *ctx)
 	s->n++;
 }
 
+static void count_event(const struct kview_event *ev, void *ctx)
+{
+	if (ev->kind == KVIEW_RECORD)
+		++*(uint64_t *)ctx;
+}
+
 static struct kstate_record rec_of(uint64_t ts, const char *local, const char *peer, enum tcp_state from,
 				   enum tcp_state to)
 {
@@ -370,6 +376,29 @@ static void test_view_shows_retransmissions(void **state)
 	}
 }
 
+/* Records that pile up unclaimed are bounded (65536 held at once); what
+ * does not fit is counted, not dropped in silence, and the rest still
+ * come out. */
+static void test_view_counts_records_not_kept(void **state)
+{
+	struct kview *v = kview_new();
+	struct kstate_record r = rec_of(10, "127.0.0.1:40000", "127.0.0.1:9999", TCPS_SYN_SENT, TCPS_ESTABLISHED);
+	uint64_t out = 0;
+
+	(void)state;
+	assert_true(kview_lost(v) == 0);
+	assert_true(kview_lost(NULL) == 0);
+	for (int i = 0; i < 65536 + 3; i++) {
+		r.ts_ns = 10 + (uint64_t)i;
+		kview_record(v, &r);
+	}
+	assert_true(kview_lost(v) == 3);
+	kview_finish(v, count_event, &out);
+	assert_true(out == 65536);
+	assert_true(kview_lost(v) == 3);
+	kview_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_view_reports_disagreement),
 		cmocka_unit_test(test_view_on_a_wire),
 		cmocka_unit_test(test_view_shows_retransmissions),
+		cmocka_unit_test(test_view_counts_records_not_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,7 +155,7 @@ static void numbers_at_their_limits(void **state)
 	assert_true(output_stats_json(&st, 0, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "\"seen\":18446744073709551615,"));
 	assert_non_null(strstr(buf, "\"tcp\":0,"));
-	assert_non_null(strstr(buf, "\"connections\":1234567890123}"));
+	assert_non_null(strstr(buf, "\"connections\":1234567890123,\"kernel_lost\":0}"));
 	st.seen = 5;
 	assert_true(output_stats_json(&st, 0, buf, sizeof(buf)) > 0);
 	j = parse(buf);
@@ -210,7 +210,15 @@ static void icmp_record_and_stats(void **state)
 	assert_non_null(strstr(buf, "0 not tcp, 1 icmp errors; warning: 1 records had a fraction of a second"));
 	st.icmp = st.time_carried = 0;
 	assert_true(output_stats_text(&st, LANG_EN, buf, sizeof(buf)) > 0);
-	assert_non_null(strstr(buf, "0 not tcp") && !strstr(buf, "icmp"));
+	assert_non_null(strstr(buf, "0 not tcp") && !strstr(buf, "icmp") && !strstr(buf, "kernel records"));
+	/* the kernel view's records not kept: said whenever there were some */
+	st.kernel_lost = 7;
+	assert_true(output_stats_json(&st, 0, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, ",\"kernel_lost\":7}"));
+	assert_true(output_stats_text(&st, LANG_EN, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "0 not tcp, 7 kernel records not kept (more than 65536 waited for their packets at once)"));
+	assert_true(output_stats_text(&st, LANG_ZH, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "，未保留的内核记录 7 条"));
 }
 
 /* With the endpoint cache every record is byte for byte what it is

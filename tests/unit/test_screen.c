@@ -90,6 +90,24 @@ static void follows_then_goes_back_in_time(void **state)
 	assert_true(screen_has(f, "following"));
 }
 
+/* The kernel view's records not kept are counted on the status line, and
+ * nothing is said when there were none. */
+static void says_kernel_records_lost(void **state)
+{
+	struct fixture *f = *state;
+	struct screen_status st = {.source = "lo", .mode = "live", .packets = 13, .kernel_lost = 5};
+	char line[1024];
+	bool seen = false;
+
+	screen_compose(&f->s, f->tl, &st, &f->g);
+	for (int y = 0; y < f->g.h; y++) {
+		grid_line(&f->g, y, line, sizeof(line));
+		seen = seen || strstr(line, "KERNEL RECORDS LOST 5");
+	}
+	assert_true(seen);
+	assert_false(screen_has(f, "KERNEL RECORDS LOST"));
+}
+
 /* A connection named before its packets are read (export --conn 1) is
  * selected from its first row in view once it appears. */
 static void connection_named_before_it_appears(void **state)
@@ -316,6 +334,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(follows_then_goes_back_in_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(says_kernel_records_lost, setup, teardown),
 		cmocka_unit_test(connection_named_before_it_appears),
 		cmocka_unit_test_setup_teardown(search_details_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(connections_and_zoom, setup, teardown),

@@ -81,6 +81,13 @@ static void reason_words_in_both_languages(void **state)
 		assert_null(strchr(p[3] + 2, '%'));
 		assert_non_null(strstr(f, "--conn N"));
 	}
+	/* the status line's count of kernel records not kept: one number */
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const char *f = screen_words((enum lang)l)->kernel_lost, *p = strstr(f, "%llu");
+		assert_non_null(p);
+		assert_null(strchr(p + 4, '%'));
+		assert_ptr_equal(strchr(f, '%'), p);
+	}
 }
 
 int main(void)

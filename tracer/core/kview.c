@@ -89,6 +89,7 @@ struct kview {
 		struct kstate_tcp_info info[2];
 	} gone[KVIEW_GONE_KEEP]; /* a ring: the last compared connections' tcp_info */
 	size_t gone_next;
+	uint64_t lost; /* records not kept: the queue was full (or memory ran out) */
 };
 
 void kview_set_wire_wait(struct kview *v, uint64_t wait_ns)
@@ -260,9 +261,16 @@ static bool says_resent(const struct kview *v, const struct kconn *c, int role, 
 static void enqueue(struct kview *v, const struct kqueued *q)
 {
 	if (v->nqueued == KVIEW_MAX_QUEUED || grow((void **)&v->queue, &v->capqueued, v->nqueued + 1,
-						   sizeof(*q)) < 0)
-		return; /* out of room: this record is not shown */
+						   sizeof(*q)) < 0) {
+		v->lost++; /* out of room: this record is not shown, and the count says so */
+		return;
+	}
 	v->queue[v->nqueued++] = *q;
+}
+
+uint64_t kview_lost(const struct kview *v)
+{
+	return v ? v->lost : 0;
 }
 
 /* A record of the kernel's: a state change, or news of the tcp_info only

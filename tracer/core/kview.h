@@ -104,6 +104,11 @@ void kview_finish_at(struct kview *v, const uint64_t seen_until[2], kview_sink_f
  * socket seen: loopback's tracepoint, a request socket only). */
 bool kview_tcp_info(const struct kview *v, uint32_t conn, enum tcp_role role, struct kstate_tcp_info *out);
 
+/* How many records were not kept: more than KVIEW_MAX_QUEUED (65536)
+ * waited at once for their packets, or memory ran out. The stats say so
+ * (capture_stats.kernel_lost); 0 for a NULL view. */
+uint64_t kview_lost(const struct kview *v);
+
 /* "client", "server", "listener", "unknown". */
 const char *kview_owner_name(enum kview_owner o);
 

@@ -852,6 +852,8 @@ int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, 
 	outbuf_u64(&o, s->time_carried);
 	outbuf_lit(&o, ",\"connections\":");
 	outbuf_u64(&o, s->connections);
+	outbuf_lit(&o, ",\"kernel_lost\":");
+	outbuf_u64(&o, s->kernel_lost);
 	outbuf_char(&o, '}');
 	return outbuf_finish(&o);
 }
@@ -872,8 +874,8 @@ int output_format_json(const char *producer, uint64_t ts_ns, char *buf, size_t n
 
 /* The stats line's words around each count, English and Chinese: one
  * writer for both languages. */
-enum stats_item { ST_SEEN, ST_TCP, ST_CONNS, ST_DROPPED, ST_TRUNCATED, ST_INVALID, ST_NOT_TCP, ST_ICMP, ST_CARRIED,
-		  ST_COUNT };
+enum stats_item { ST_SEEN, ST_TCP, ST_CONNS, ST_DROPPED, ST_TRUNCATED, ST_INVALID, ST_NOT_TCP, ST_ICMP,
+		  ST_KERNEL_LOST, ST_CARRIED, ST_COUNT };
 
 static const char *const stats_words[ST_COUNT][LANG_COUNT][2] = {
 	[ST_SEEN] = {{"stats: ", " packets seen"}, {"统计：看到 ", " 个包"}},
@@ -884,6 +886,8 @@ static const char *const stats_words[ST_COUNT][LANG_COUNT][2] = {
 	[ST_INVALID] = {{", ", " invalid"}, {"，无效 ", " 个"}},
 	[ST_NOT_TCP] = {{", ", " not tcp"}, {"，非 TCP ", " 个"}},
 	[ST_ICMP] = {{", ", " icmp errors"}, {"，ICMP 差错 ", " 个"}},
+	[ST_KERNEL_LOST] = {{", ", " kernel records not kept (more than 65536 waited for their packets at once)"},
+			    {"，未保留的内核记录 ", " 条（同时等待报文的记录超过 65536 条）"}},
 	[ST_CARRIED] = {{"; warning: ", " records had a fraction of a second of 1 s or more (carried into the seconds)"},
 			{"；警告：", " 条记录的秒以下部分不小于 1 秒（已进位到秒）"}},
 };
@@ -891,7 +895,7 @@ static const char *const stats_words[ST_COUNT][LANG_COUNT][2] = {
 int output_stats_text(const struct capture_stats *s, enum lang lang, char *buf, size_t n)
 {
 	const uint64_t count[ST_COUNT] = {s->seen, s->tcp, s->connections, s->dropped, s->truncated,
-					  s->invalid, s->not_tcp, s->icmp, s->time_carried};
+					  s->invalid, s->not_tcp, s->icmp, s->kernel_lost, s->time_carried};
 	struct outbuf o = outbuf_at(buf, n, 0);
 
 	for (int i = 0; i < ST_COUNT; i++) {

@@ -54,6 +54,7 @@ struct capture_stats {
 	uint64_t time_carried; /* records whose fraction of a second was 1 s or more: carried
 				* into the seconds (a writer's bug), the packet kept */
 	uint64_t connections;
+	uint64_t kernel_lost; /* --kernel: the kernel's records not kept (kview_lost) */
 };
 int output_stats_json(const struct capture_stats *s, uint64_t ts_ns, char *buf, size_t n);
 
