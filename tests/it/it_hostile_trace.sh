@@ -112,9 +112,10 @@ import json, sys
 # Every frame seen lands in exactly one class (tracer/capture.c); the other
 # fields of the stats record (docs/trace-format.md) count something else:
 # frames the kernel dropped (never seen), frames also in a class
-# (time_carried), connections. A field this test has not sorted fails it.
+# (time_carried), connections, the kernel's records not kept (kernel_lost,
+# --kernel: not frames). A field this test has not sorted fails it.
 classes = ("tcp", "icmp", "truncated", "invalid", "not_tcp")
-others = {"type", "ts_ns", "seen", "dropped", "if_dropped", "time_carried", "connections"}
+others = {"type", "ts_ns", "seen", "dropped", "if_dropped", "time_carried", "connections", "kernel_lost"}
 counted = set()
 for f in sys.argv[1:]:
     stats = json.loads(open(f).readlines()[-1])
