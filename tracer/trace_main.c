@@ -527,7 +527,6 @@ int main(int argc, char **argv)
 
 			flow_table_stats(t.flows, &fs);
 			stats.connections = fs.total;
-			stats.kernel_lost = kview_lost(t.kview);
 		}
 		if (rc == 0 && t.format == FORMAT_JSON)
 			emit_line(&t, output_stats_json(&stats, t.last_ns, out_reserve(&t), OUTPUT_LINE_MAX));

@@ -223,10 +223,9 @@ int demo_bindir(char *buf, size_t n)
 }
 
 /* Starts path with argv; its output goes to /dev/null (the screen belongs
- * to curses) or to output. On the wire it runs in host's namespace and,
- * with gate >= 0, waits for a byte on gate before it execs. */
-/* output: stdout and stderr go there; else errors: stderr only; else
- * both go to /dev/null. */
+ * to curses), to output (stdout and stderr), or only its stderr to errors.
+ * On the wire it runs in host's namespace and, with gate >= 0, waits for a
+ * byte on gate before it execs. */
 static pid_t fork_exec(const struct demo_opts *o, const char *path, const char *const *argv, const char *output,
 		       const char *errors, enum wire_host host, int gate, char *err, size_t errlen)
 {

@@ -61,9 +61,10 @@ struct lesson_lab {
 	const char *skipped[LESSON_MAX_STEPS];   /* a step skipped: the program it needs, missing here */
 	char uring_refused[64];  /* why this kernel refuses io_uring ("" : it does not) */
 	uint64_t deadline, last_release, settle;
-	/* the step's server exited before its ready call: turns seen so (its
-	 * last records are read on the next turn), then why, for gone_step */
-	int gone_turns, gone_step;
+	/* the running step's server exited before its ready call: turns seen
+	 * so (its last records are read on the next turn), then why ("": it
+	 * did not, or not yet) */
+	int gone_turns;
 	char gone[512];
 };
 
@@ -180,7 +181,7 @@ int lesson_lab_timeout_s(const struct lesson_lab *lab, int idx)
 
 bool lesson_lab_ended_early(const struct lesson_lab *lab, int idx)
 {
-	return lab->gone_step == idx && lab->gone[0];
+	return idx == lab->cur && lab->gone[0];
 }
 
 const char *lesson_lab_failure_words(const struct lesson_lab *lab, int idx)
@@ -438,7 +439,6 @@ static void say_server_gone(struct lesson_lab *lab, const struct proc *p)
 		snprintf(lab->gone, sizeof(lab->gone), server_gone_words[lab->o.lang], lab->ready_call, said);
 	else
 		snprintf(lab->gone, sizeof(lab->gone), server_silent_words[lab->o.lang], lab->ready_call);
-	lab->gone_step = lab->cur;
 }
 
 static bool has_arg(const struct lesson_run *run, const char *arg)
@@ -688,7 +688,6 @@ struct lesson_lab *lesson_lab_open(const struct lesson_lab_opts *o, bool *captur
 		return NULL;
 	}
 	lab->o = *o;
-	lab->gone_step = -1;
 	if (o->wire.enabled) {
 		/* before anything else is opened (a normal user's lab enters a
 		 * user namespace), and the launchers before root is dropped */
