@@ -672,12 +672,13 @@ static void count(const struct trace_event *ev, void *ctx)
 	}
 }
 
-/* 10,000 connections, each step taken by all of them before the next:
- * all end with the client in TIME_WAIT, and all are released by a tick. */
+/* 20,000 connections, each step taken by all of them before the next:
+ * all end with the client in TIME_WAIT, and all are released by a tick.
+ * They fill seven slabs, the last two of the largest size (flow.c). */
 static void test_many_interleaved_flows(void **state)
 {
 	static const struct step steps[] = { HANDSHAKE, C(FA, 1, 1), S(FA, 1, 2), C(A, 2, 2) };
-	enum { N = 10000 };
+	enum { N = 20000 };
 	struct flow_table *t = table_default();
 	struct flow_table_stats st;
 	struct counter c = { 0 };
