@@ -149,9 +149,14 @@ storm() {
 }
 
 # ratio_summary FILE: the median, least and most of the per-cent ratios in
-# FILE (one a line): "96% (93-103%)".
+# FILE (one a line), and their mean with its standard error: "96% (93-103%),
+# mean 96.4% +- 0.8". A round's storm moves by several per cent either way
+# (the rate with no capture by 10-20% within a run), so a one-point
+# difference shows only in the mean of many rounds (STORM_ROUNDS=30).
 ratio_summary() {
-	sort -n "$1" | awk '{v[NR] = $1} END {printf "%.0f%% (%.0f-%.0f%%)", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR]}'
+	sort -n "$1" | awk '{v[NR] = $1; s += $1; q += $1 * $1}
+		END {m = s / NR; se = NR > 1 ? sqrt((q - NR * m * m) / (NR - 1) / NR) : 0
+		printf "%.0f%% (%.0f-%.0f%%), mean %.1f%% +- %.1f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR], m, se}'
 }
 
 storm_rounds=${STORM_ROUNDS:-7}
@@ -183,7 +188,12 @@ echo "| socklab-trace --json > /dev/null | $r_tr | $(awk "BEGIN{printf \"%.0f\",
 echo "(best of $storm_rounds each, alternated)"
 echo
 echo "storm rate kept under socklab-trace: $(awk "BEGIN{printf \"%.0f\", 100 * $r_tr / $r_none}")% of the best storms (goal: at least 95%)"
-echo "  within each round, median (least-most) of $storm_rounds: socklab-trace $(ratio_summary "$TMP/kept_trace"), tcpdump -w $(ratio_summary "$TMP/kept_tcpdump")"
+echo "  within each round, median (least-most) of $storm_rounds:"
+echo "    socklab-trace $(ratio_summary "$TMP/kept_trace")"
+echo "    tcpdump -w    $(ratio_summary "$TMP/kept_tcpdump")"
+paste "$TMP/kept_trace" "$TMP/kept_tcpdump" | awk '{d = $1 - $2; s += d; q += d * d}
+	END {m = s / NR; se = NR > 1 ? sqrt((q - NR * m * m) / (NR - 1) / NR) : 0
+	printf "    socklab-trace less tcpdump -w, round by round: mean %+.1f points +- %.1f\n", m, se}'
 echo "socklab-trace CPU / tcpdump -w CPU: $(awk "BEGIN{printf \"%.1f\", $c_tr / ($c_tdw > 0 ? $c_tdw : 0.01)}")x (goal: at most 3x)"
 
 "$BIN/socklab-trace" -i lo -p "$port" --json >"$TMP/live.jsonl" 2>"$TMP/live.err" &
